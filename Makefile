@@ -1,0 +1,61 @@
+# PTĐV — two commands: `make run` serves the demo province, `make test` runs the whole suite.
+# Both set everything up on a fresh machine: system packages, .venv, npm packages, migrations.
+
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+SEED ?= 1
+SCALE ?= national
+SYSTEM_PACKAGES := chromium fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
+export PTDV_VAR_DIR ?= $(CURDIR)/var
+
+.PHONY: run test setup system-deps lint typecheck bench clean
+
+$(BIN)/ptdv: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@touch $(BIN)/ptdv
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch node_modules/.package-lock.json
+
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+setup: system-deps $(BIN)/ptdv node_modules/.package-lock.json
+	@mkdir -p var
+
+run: setup
+	PTDV_DEMO=1 $(BIN)/ptdv migrate --noinput -v 0
+	PTDV_DEMO=1 $(BIN)/ptdv demo ensure --seed $(SEED)
+	PTDV_DEMO=1 $(BIN)/ptdv runserver 127.0.0.1:$(PORT)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: setup
+	$(BIN)/mypy ptdv config
+
+test: setup lint typecheck
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/ptdv makemigrations --check --dry-run -v 1
+	PTDV_TEST_DATABASE_URL= $(BIN)/pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest ran no test"; exit 1; fi; exit $$rc
+	@if [ -n "$$PTDV_TEST_DATABASE_URL" ]; then \
+	  echo "== again on PostgreSQL"; \
+	  $(BIN)/pytest -q -m "not e2e"; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest ran no test"; exit 1; fi; exit $$rc; \
+	fi
+
+bench: setup
+	$(BIN)/python -m bench.run --scale $(SCALE)
+
+clean:
+	rm -rf $(VENV) node_modules var/static

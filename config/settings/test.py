@@ -1,0 +1,29 @@
+"""The test suite: SQLite always; PostgreSQL too when PTDV_TEST_DATABASE_URL is set."""
+
+import os
+
+import dj_database_url
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR
+
+SECRET_KEY = "test-only-not-a-secret"  # noqa: S105
+PTDV_DATA_KEY = "test-only-data-key"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+_url = os.environ.get("PTDV_TEST_DATABASE_URL")
+if _url:
+    DATABASES = {"default": dj_database_url.parse(_url)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(VAR_DIR / "test.sqlite3"),
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+            "TEST": {"NAME": str(VAR_DIR / "test.sqlite3")},
+        }
+    }
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

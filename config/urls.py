@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.http import HttpResponse
+from django.urls import include, path
+
+
+def healthz(request):  # type: ignore[no-untyped-def]
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("", include("ptdv.core.urls")),
+    path("accounts/", include("ptdv.accounts.urls")),
+    path("organisations/", include("ptdv.organisations.urls")),
+    path("people/", include("ptdv.people.urls")),
+    path("candidacies/", include("ptdv.candidacies.urls")),
+    path("api/v1/", include("config.api_urls")),
+    path("admin/", admin.site.urls),
+    path("healthz", healthz),
+]

@@ -1,0 +1,47 @@
+"""Reads of candidacies, scoped by the access policy; lists keep a fixed query count."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from ptdv.candidacies.models import Candidacy
+from ptdv.candidacies.policies import candidacy_policy
+from ptdv.core.text import tokens
+from ptdv.organisations.models import Organisation
+
+
+def person_search_filter(queryset: QuerySet[Any], query: str, prefix: str = "") -> QuerySet[Any]:
+    """Every folded query token must match the start of a word of the folded name."""
+    for token in tokens(query)[:8]:
+        queryset = queryset.filter(**{f"{prefix}search_text__contains": " " + token})
+    return queryset
+
+
+def candidacy_list(
+    *, actor: Any, filters: dict[str, Any] | None = None
+) -> QuerySet[Candidacy]:
+    """Open and closed candidacies the user may see, in Vietnamese name order.
+
+    Filters: `organisation` (an Organisation: its whole subtree), `stage`, `target_group`,
+    `search` (accent-insensitive name tokens), `open` (bool).
+    """
+    filters = filters or {}
+    qs = candidacy_policy.visible_to(actor).select_related(
+        "person", "organisation", "helper__person"
+    )
+    organisation: Organisation | None = filters.get("organisation")
+    if organisation is not None:
+        qs = qs.filter(organisation__path__startswith=organisation.path)
+    if filters.get("stage"):
+        qs = qs.filter(stage=filters["stage"])
+    if filters.get("open") is not None:
+        qs = qs.filter(is_open=filters["open"])
+    if filters.get("target_group"):
+        # JSON containment is not portable to SQLite; the stored list is sorted codes in a
+        # JSON array, so the quoted code is a safe substring.
+        qs = qs.filter(person__target_groups__icontains=f'"{filters["target_group"]}"')
+    if filters.get("search"):
+        qs = person_search_filter(qs, str(filters["search"]), prefix="person__")
+    return qs.order_by("person__sort_key", "id")

@@ -1,0 +1,118 @@
+"""Write path for candidacies. Registering is here; the stage transitions (issue 3) go through
+the transition table and the rule engine, never by writing `stage`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ptdv.audit.services import audit_record
+from ptdv.candidacies.models import Candidacy, SourceChannel, Stage
+from ptdv.core.policies import Action
+from ptdv.members.models import ACTIVE_STATUSES, FORMER_MEMBER_STATUSES, PartyMembership
+from ptdv.organisations.models import CELL_KINDS, Organisation
+from ptdv.organisations.policies import organisation_policy
+from ptdv.organisations.services import organisation_counters_adjust
+from ptdv.people.models import Person
+from ptdv.people.services import PersonData, person_create, person_find
+
+
+@transaction.atomic
+def candidacy_register(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    person: Person | None = None,
+    person_data: PersonData | None = None,
+    helper: PartyMembership | None = None,
+    responsible_leader: Person | None = None,
+    source_channel: str = SourceChannel.OTHER,
+    opened_on: dt.date | None = None,
+) -> Candidacy:
+    """Put a person into the candidate pool of a cell (rule `person.unique_active`).
+
+    The person is looked up first (national ID, else name + birth date) and reused; a second
+    open candidacy is refused; a person who was a member and left is a re-admission; a current
+    member cannot be a candidate.
+    """
+    organisation_policy.authorize(actor, Action.CREATE, organisation)
+    if organisation.kind not in CELL_KINDS:
+        raise ValidationError(
+            {"organisation": [_("Hồ sơ phải thuộc một chi bộ (nơi biểu quyết kết nạp).")]}
+        )
+    if not organisation.is_active:
+        raise ValidationError({"organisation": [_("Chi bộ này đã giải thể hoặc sáp nhập.")]})
+    if person is None:
+        if person_data is None:
+            raise ValidationError({"person": [_("Cần chọn hoặc nhập thông tin công dân.")]})
+        person = person_find(
+            national_id=person_data.national_id,
+            family_name=person_data.family_name,
+            middle_name=person_data.middle_name,
+            given_name=person_data.given_name,
+            birth_date=person_data.birth_date,
+        )
+        if person is None:
+            person = person_create(data=person_data, organisation=organisation, actor=actor)
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if Candidacy.objects.filter(person=person, is_open=True).exists():
+        raise ValidationError(
+            {"person": [_("Người này đang có một hồ sơ phát triển đảng viên chưa kết thúc.")]},
+            code="person.unique_active",
+        )
+    memberships = PartyMembership.objects.filter(person=person)
+    if memberships.filter(status__in=ACTIVE_STATUSES).exists():
+        raise ValidationError({"person": [_("Người này đang là đảng viên.")]})
+    is_readmission = memberships.filter(status__in=FORMER_MEMBER_STATUSES).exists()
+    if helper is not None:
+        if helper.status != "official":
+            raise ValidationError(
+                {"helper": [_("Đảng viên giúp đỡ phải là đảng viên chính thức.")]}
+            )
+        if helper.organisation_id != organisation.pk:
+            raise ValidationError(
+                {"helper": [_("Đảng viên giúp đỡ phải sinh hoạt tại chi bộ của hồ sơ.")]}
+            )
+    today = opened_on or timezone.localdate()
+    if today > timezone.localdate():
+        raise ValidationError({"opened_on": [_("Ngày đưa vào nguồn không được sau hôm nay.")]})
+    candidacy = Candidacy(
+        person=person,
+        organisation=organisation,
+        stage=Stage.SOURCE,
+        is_readmission=is_readmission,
+        helper=helper,
+        responsible_leader=responsible_leader,
+        source_channel=source_channel,
+        opened_on=today,
+        stage_changed_on=today,
+    )
+    candidacy.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            candidacy.save()
+    except IntegrityError:
+        # A concurrent registration won the race on the one-open-candidacy constraint.
+        raise ValidationError(
+            {"person": [_("Người này đang có một hồ sơ phát triển đảng viên chưa kết thúc.")]},
+            code="person.unique_active",
+        ) from None
+    if person.organisation_id != organisation.pk:
+        Person.objects.filter(pk=person.pk).update(organisation=organisation)
+        person.organisation = organisation
+    organisation_counters_adjust(organisation=organisation, candidates=1)
+    audit_record(
+        actor=actor,
+        action="create",
+        obj=candidacy,
+        person=person,
+        summary="Đưa vào nguồn phát triển đảng viên",
+        data={"organisation": organisation.code, "readmission": is_readmission},
+    )
+    return candidacy
+

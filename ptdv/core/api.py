@@ -1,0 +1,97 @@
+"""API conventions: pagination and one error shape.
+
+Errors are ``{"error": {"code", "message", "fields": {"dotted.path": ["…"]}}}`` with
+Vietnamese messages, whatever raised them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+MESSAGES = {
+    "not_authenticated": "Chưa đăng nhập hoặc mã truy cập không hợp lệ.",
+    "authentication_failed": "Thông tin xác thực không hợp lệ.",
+    "permission_denied": "Bạn không có quyền thực hiện thao tác này.",
+    "not_found": "Không tìm thấy.",
+    "method_not_allowed": "Phương thức không được hỗ trợ.",
+    "parse_error": "Dữ liệu gửi lên không đúng định dạng JSON.",
+    "invalid": "Dữ liệu không hợp lệ.",
+    "throttled": "Quá nhiều yêu cầu, vui lòng thử lại sau.",
+    "unsupported_media_type": "Kiểu dữ liệu gửi lên không được hỗ trợ.",
+    "conflict": "Hồ sơ đã bị người khác thay đổi; hãy tải lại và thử lại.",
+}
+
+
+def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    fields: dict[str, list[str]] = {}
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = str(key) if not prefix else f"{prefix}.{key}"
+            if key in ("non_field_errors", "__all__"):
+                name = prefix or "non_field_errors"
+            for sub, messages in _flatten(value, name).items():
+                fields.setdefault(sub, []).extend(messages)
+    elif isinstance(detail, list):
+        if all(not isinstance(item, dict | list) for item in detail):
+            fields[prefix or "non_field_errors"] = [str(item) for item in detail]
+        else:
+            for index, item in enumerate(detail):
+                for sub, messages in _flatten(item, f"{prefix}.{index}" if prefix else str(index)).items():
+                    fields.setdefault(sub, []).extend(messages)
+    else:
+        fields[prefix or "non_field_errors"] = [str(detail)]
+    return fields
+
+
+def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        exc = exceptions.ValidationError(detail=detail)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        fields = _flatten(exc.detail)
+        first = next(iter(fields.items()), None)
+        message = MESSAGES["invalid"]
+        if first:
+            message = f"{message} {first[0]}: {first[1][0]}"
+        response.data = error_body("invalid", message, fields)
+        response.status_code = status.HTTP_400_BAD_REQUEST
+        return response
+    if isinstance(exc, exceptions.APIException):
+        code = exc.default_code if isinstance(exc.default_code, str) else "error"
+        if isinstance(exc.detail, dict) and "error" in exc.detail:
+            response.data = exc.detail
+        else:
+            response.data = error_body(code, MESSAGES.get(code, str(exc.detail)))
+    return response
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+    default_detail = MESSAGES["conflict"]

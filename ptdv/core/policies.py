@@ -1,0 +1,118 @@
+"""Access by subtree: one policy object per model answers `visible_to(user)` and
+`can(user, action, obj)`.
+
+A user sees what lies in the subtrees of the organisations they are assigned to. Outside them
+an object does not exist for that user (404, indistinguishable from absent); inside them an
+action their role does not allow is refused (403). Every view, API endpoint, admin page and
+export starts from a policy.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, Generic, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from ptdv.accounts.models import ROLE_RANK, Role
+
+M = TypeVar("M", bound=models.Model)
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    CREATE = "create"
+    CHANGE = "change"
+    APPROVE = "approve"
+    ADMINISTER = "administer"
+
+
+# The lowest role that may take each action (roles include those below them).
+REQUIRED_ROLE = {
+    Action.VIEW: Role.VIEWER,
+    Action.CREATE: Role.CLERK,
+    Action.CHANGE: Role.CLERK,
+    Action.APPROVE: Role.APPROVER,
+    Action.ADMINISTER: Role.ADMINISTRATOR,
+}
+
+
+def user_scopes(user: Any) -> list[tuple[str, int]]:
+    """(organisation path, role rank) for each assignment of an active user, cached on it."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, "_ptdv_scopes", None)
+    if cached is None:
+        from ptdv.accounts.models import Assignment
+
+        rows = Assignment.objects.filter(
+            user=user, organisation__valid_to__isnull=True
+        ).values_list("organisation__path", "role")
+        cached = [(path, ROLE_RANK[Role(role)]) for path, role in rows]
+        user._ptdv_scopes = cached
+    return cached
+
+
+def subtree_q(user: Any, path_field: str, min_rank: int = 1) -> Q:
+    """A filter on `path_field` matching every subtree where `user` has at least `min_rank`."""
+    paths = sorted({path for path, rank in user_scopes(user) if rank >= min_rank})
+    # Drop paths inside another one: the outer prefix already covers them.
+    outer: list[str] = []
+    for path in paths:
+        if not any(path.startswith(other) for other in outer):
+            outer.append(path)
+    if not outer:
+        return Q(pk__in=[])
+    condition = Q()
+    for path in outer:
+        condition |= Q(**{f"{path_field}__startswith": path})
+    return condition
+
+
+def role_rank_at(user: Any, path: str) -> int:
+    """The highest role rank `user` holds over the node at `path` (0 = none)."""
+    return max((rank for scope, rank in user_scopes(user) if path.startswith(scope)), default=0)
+
+
+class Policy(Generic[M]):
+    """Scoping for a model whose organisation is reached through `path_field`."""
+
+    model: type[M]
+    path_field: str
+
+    def __init__(self, model: type[M], path_field: str) -> None:
+        self.model = model
+        self.path_field = path_field
+
+    def queryset(self) -> QuerySet[M]:
+        return self.model._default_manager.all()
+
+    def visible_to(self, user: Any, queryset: QuerySet[M] | None = None) -> QuerySet[M]:
+        qs = self.queryset() if queryset is None else queryset
+        return qs.filter(subtree_q(user, self.path_field))
+
+    def object_path(self, obj: M) -> str:
+        value: Any = obj
+        for part in self.path_field.split("__"):
+            value = getattr(value, part)
+        return str(value)
+
+    def can(self, user: Any, action: Action | str, obj: M) -> bool:
+        required = ROLE_RANK[REQUIRED_ROLE[Action(action)]]
+        return role_rank_at(user, self.object_path(obj)) >= required
+
+    def get_visible(self, user: Any, pk: Any, queryset: QuerySet[M] | None = None) -> M:
+        """Fetch and check in one place: absent and out-of-scope answer the same 404."""
+        try:
+            return self.visible_to(user, queryset).get(pk=pk)
+        except (self.model.DoesNotExist, ValueError, TypeError) as exc:
+            raise Http404 from exc
+
+    def authorize(self, user: Any, action: Action | str, obj: M) -> None:
+        if role_rank_at(user, self.object_path(obj)) == 0:
+            raise Http404
+        if not self.can(user, action, obj):
+            raise PermissionDenied

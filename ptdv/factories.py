@@ -1,0 +1,146 @@
+"""factory_boy factories shared by every app's tests.
+
+Organisations get their materialised path through the real service, so tests exercise the
+same tree code as production.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import factory
+from factory.django import DjangoModelFactory
+
+from ptdv.accounts.models import Assignment, Role, User
+from ptdv.candidacies.models import Candidacy, Stage
+from ptdv.members.models import MembershipStatus, PartyMembership
+from ptdv.organisations.models import Kind, Locality, LocalityKind, Organisation, Sector
+from ptdv.organisations.services import organisation_counters_adjust, organisation_create
+from ptdv.people.models import Person
+from ptdv.people.services import person_name_keys
+
+
+class OrganisationFactory(DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    code = factory.Sequence(lambda n: f"ORG{n:05d}")
+    name = factory.Sequence(lambda n: f"Chi bộ thôn {n}")
+    kind = Kind.CELL
+    sector = Sector.RURAL_COMMUNE
+    parent = None
+
+    @classmethod
+    def _create(cls, model_class: type[Organisation], *args: Any, **kwargs: Any) -> Organisation:
+        return organisation_create(**kwargs)
+
+
+def make_tree() -> dict[str, Organisation]:
+    """A province with two communes, each with a grassroots committee and two cells."""
+    province = OrganisationFactory(name="Đảng bộ tỉnh Mẫu", code="P", kind=Kind.PROVINCE)
+    nodes = {"province": province}
+    for key in ("a", "b"):
+        commune = OrganisationFactory(
+            parent=province, name=f"Đảng bộ xã {key.upper()}", code=f"X{key}", kind=Kind.COMMUNE
+        )
+        grassroots = OrganisationFactory(
+            parent=commune,
+            name=f"Đảng bộ cơ sở {key.upper()}",
+            code=f"G{key}",
+            kind=Kind.GRASSROOTS_COMMITTEE,
+        )
+        nodes[f"commune_{key}"] = commune
+        nodes[f"grassroots_{key}"] = grassroots
+        for index in (1, 2):
+            nodes[f"cell_{key}{index}"] = OrganisationFactory(
+                parent=grassroots, name=f"Chi bộ thôn {key.upper()}{index}", code=f"C{key}{index}"
+            )
+    return nodes
+
+
+class LocalityFactory(DjangoModelFactory):
+    class Meta:
+        model = Locality
+
+    code = factory.Sequence(lambda n: f"L{n:05d}")
+    name = factory.Sequence(lambda n: f"Thôn {n}")
+    kind = LocalityKind.VILLAGE
+    organisation = factory.SubFactory(OrganisationFactory, kind=Kind.COMMUNE)
+
+
+class PersonFactory(DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    family_name = "Nguyễn"
+    middle_name = "Văn"
+    given_name = factory.Sequence(lambda n: ["An", "Bình", "Cường", "Dũng", "Hà"][n % 5])
+    birth_date = dt.date(1998, 5, 17)
+    gender = "male"
+    organisation = factory.SubFactory(OrganisationFactory)
+
+    @classmethod
+    def _create(cls, model_class: type[Person], *args: Any, **kwargs: Any) -> Person:
+        keys = person_name_keys(
+            kwargs.pop("family_name"), kwargs.pop("middle_name"), kwargs.pop("given_name")
+        )
+        return super()._create(model_class, *args, **keys, **kwargs)
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = PartyMembership
+
+    person = factory.SubFactory(PersonFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    status = MembershipStatus.OFFICIAL
+    admission_decision_date = dt.date(2015, 3, 1)
+    ceremony_date = dt.date(2015, 3, 20)
+    official_date = dt.date(2016, 3, 20)
+
+    @classmethod
+    def _create(cls, model_class: type[PartyMembership], *args: Any, **kwargs: Any) -> Any:
+        membership = super()._create(model_class, *args, **kwargs)
+        if membership.status in ("official", "probationary"):
+            organisation_counters_adjust(organisation=membership.organisation, members=1)
+        return membership
+
+
+class CandidacyFactory(DjangoModelFactory):
+    class Meta:
+        model = Candidacy
+
+    person = factory.SubFactory(PersonFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    stage = Stage.SOURCE
+    opened_on = dt.date(2025, 9, 1)
+    stage_changed_on = dt.date(2025, 9, 1)
+
+    @classmethod
+    def _create(cls, model_class: type[Candidacy], *args: Any, **kwargs: Any) -> Candidacy:
+        candidacy = super()._create(model_class, *args, **kwargs)
+        if candidacy.is_open and candidacy.stage not in ("probationary", "official"):
+            organisation_counters_adjust(organisation=candidacy.organisation, candidates=1)
+        return candidacy
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Sequence(lambda n: f"Người dùng {n}")
+    password = factory.PostGenerationMethodCall("set_password", "mat-khau-thu-nghiem")
+
+    @factory.post_generation
+    def save_password(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create:
+            self.save()
+
+
+def user_with_role(organisation: Organisation, role: Role = Role.CLERK, **kwargs: Any) -> User:
+    user = UserFactory(**kwargs)
+    Assignment.objects.create(user=user, organisation=organisation, role=role)
+    return user

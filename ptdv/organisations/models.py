@@ -1,0 +1,157 @@
+"""The party tree (any depth, levels as data) and the localities of each commune.
+
+The tree is a materialised path: each node's `path` is its parent's path plus a fixed-width
+step, so a whole subtree is one indexed prefix query and the ancestors are the prefixes of a
+path. `member_count` and `candidate_count` are subtree totals kept current by the services
+(`organisation_counters_adjust`) and checked against a recount by `ptdv aggregates verify`.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+PATH_STEP = 4
+PATH_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+class Kind(models.TextChoices):
+    PROVINCE = "province", _("Đảng bộ tỉnh")
+    COMMUNE = "commune", _("Đảng bộ xã, phường, đặc khu")
+    BLOC = "bloc", _("Đảng bộ khối trực thuộc tỉnh")
+    GRASSROOTS_COMMITTEE = "grassroots_committee", _("Đảng bộ cơ sở")
+    GRASSROOTS_CELL = "grassroots_cell", _("Chi bộ cơ sở")
+    PARTIAL_COMMITTEE = "partial_committee", _("Đảng bộ bộ phận")
+    CELL = "cell", _("Chi bộ")
+    NATIONAL = "national", _("Toàn quốc")
+
+
+# Kinds whose members meet and vote: a candidacy belongs to one of these.
+CELL_KINDS = (Kind.CELL, Kind.GRASSROOTS_CELL)
+
+
+class Sector(models.TextChoices):
+    RURAL_COMMUNE = "rural_commune", _("Xã")
+    URBAN_WARD = "urban_ward", _("Phường, thị trấn")
+    STATE_ENTERPRISE = "state_enterprise", _("Doanh nghiệp nhà nước")
+    NON_STATE_ENTERPRISE = "non_state_enterprise", _("Doanh nghiệp ngoài nhà nước")
+    FDI_ENTERPRISE = "fdi_enterprise", _("Doanh nghiệp có vốn đầu tư nước ngoài")
+    EDUCATION = "education", _("Giáo dục")
+    HEALTH = "health", _("Y tế")
+    AGENCY = "agency", _("Cơ quan hành chính")
+    PARTY_AGENCY = "party_agency", _("Cơ quan Đảng, đoàn thể")
+    ARMED_FORCES = "armed_forces", _("Quân đội")
+    POLICE = "police", _("Công an")
+    OTHER = "other", _("Khác")
+
+
+class AreaFlag(models.TextChoices):
+    MOUNTAINOUS = "mountainous", _("Miền núi")
+    BORDER = "border", _("Biên giới")
+    ISLAND = "island", _("Hải đảo")
+    COASTAL = "coastal", _("Ven biển")
+    ETHNIC_MINORITY_AREA = "ethnic_minority_area", _("Vùng đồng bào dân tộc thiểu số")
+    RELIGIOUS_AREA = "religious_area", _("Vùng đồng bào có đạo")
+    EXTREME_HARDSHIP = "extreme_hardship", _("Vùng đặc biệt khó khăn")
+
+
+class Organisation(models.Model):
+    code = models.CharField(_("mã"), max_length=40, unique=True)
+    name = models.CharField(_("tên"), max_length=255)
+    abbreviation = models.CharField(_("tên viết tắt"), max_length=40, blank=True)
+    kind = models.CharField(_("loại"), max_length=30, choices=Kind.choices)
+    sector = models.CharField(
+        _("lĩnh vực"), max_length=30, choices=Sector.choices, default=Sector.OTHER
+    )
+    area_flags = models.JSONField(_("đặc điểm địa bàn"), default=list, blank=True)
+    admin_unit_code = models.CharField(
+        _("mã đơn vị hành chính"), max_length=10, blank=True, db_index=True
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("tổ chức cấp trên"),
+    )
+    path = models.CharField(max_length=255, unique=True, editable=False)
+    depth = models.PositiveSmallIntegerField(editable=False)
+    child_seq = models.PositiveIntegerField(default=0, editable=False)
+    authorised_to_admit = models.BooleanField(
+        _("được ủy quyền kết nạp"),
+        default=False,
+        help_text=_("Đảng ủy cơ sở được cấp ủy cấp trên ủy quyền quyết định kết nạp đảng viên."),
+    )
+    valid_from = models.DateField(_("ngày thành lập"), null=True, blank=True)
+    valid_to = models.DateField(_("ngày giải thể, sáp nhập"), null=True, blank=True)
+    member_count = models.PositiveIntegerField(_("số đảng viên"), default=0, editable=False)
+    candidate_count = models.PositiveIntegerField(_("số quần chúng"), default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("tổ chức đảng")
+        verbose_name_plural = _("tổ chức đảng")
+        ordering = ["path"]
+        indexes = [
+            models.Index(
+                fields=["path"], name="org_path_prefix", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(fields=["parent", "name"], name="org_parent_name"),
+            models.Index(fields=["kind"], name="org_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("organisations:detail", args=[self.pk])
+
+    @property
+    def is_active(self) -> bool:
+        return self.valid_to is None
+
+    @property
+    def ancestor_paths(self) -> list[str]:
+        """Paths of this node and every ancestor, root first."""
+        return [self.path[:end] for end in range(PATH_STEP, len(self.path) + 1, PATH_STEP)]
+
+
+class LocalityKind(models.TextChoices):
+    VILLAGE = "village", _("Thôn")
+    HAMLET = "hamlet", _("Bản")
+    RESIDENTIAL_GROUP = "residential_group", _("Tổ dân phố")
+
+
+class Locality(models.Model):
+    """A village or residential group of a commune-level organisation."""
+
+    code = models.CharField(_("mã"), max_length=40, unique=True)
+    name = models.CharField(_("tên"), max_length=255)
+    kind = models.CharField(_("loại"), max_length=30, choices=LocalityKind.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="localities",
+        verbose_name=_("đảng bộ xã, phường"),
+    )
+    cell = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="covered_localities",
+        verbose_name=_("chi bộ phụ trách"),
+        help_text=_("Để trống khi thôn, tổ dân phố chưa có chi bộ riêng."),
+    )
+    cell_is_shared = models.BooleanField(_("chi bộ ghép"), default=False)
+    area_flags = models.JSONField(_("đặc điểm địa bàn"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("thôn, tổ dân phố")
+        verbose_name_plural = _("thôn, tổ dân phố")
+        ordering = ["organisation_id", "name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,91 @@
+"""Reads of the organisation tree, always scoped by the access policy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from ptdv.candidacies.models import POOL_STAGES, Candidacy
+from ptdv.members.models import ACTIVE_STATUSES, PartyMembership
+from ptdv.organisations.models import Organisation
+from ptdv.organisations.policies import organisation_policy
+
+
+def organisation_roots(*, actor: Any) -> QuerySet[Organisation]:
+    """The top nodes the user may see: the organisations they are assigned to (outermost)."""
+    from ptdv.core.policies import user_scopes
+
+    paths = sorted({path for path, _rank in user_scopes(actor)})
+    outer = [p for p in paths if not any(p != o and p.startswith(o) for o in paths)]
+    return Organisation.objects.filter(path__in=outer).order_by("path")
+
+
+def organisation_children(*, actor: Any, organisation: Organisation) -> QuerySet[Organisation]:
+    return organisation_policy.visible_to(actor, organisation.children.all()).order_by("name")
+
+
+def organisation_list(*, actor: Any, filters: dict[str, Any] | None = None) -> QuerySet[Organisation]:
+    from ptdv.core.text import fold
+
+    filters = filters or {}
+    qs = organisation_policy.visible_to(actor).select_related("parent")
+    if filters.get("parent"):
+        qs = qs.filter(parent_id=filters["parent"])
+    if filters.get("kind"):
+        qs = qs.filter(kind=filters["kind"])
+    if filters.get("search"):
+        term = str(filters["search"]).strip()
+        qs = qs.filter(Q(name__icontains=term) | Q(code__iexact=term) | Q(name__icontains=fold(term)))
+    return qs.order_by("path")
+
+
+def organisation_recount(*, organisation: Organisation) -> dict[str, int]:
+    """Subtree counts straight from the raw rows (what the stored counters must equal)."""
+    members = PartyMembership.objects.filter(
+        organisation__path__startswith=organisation.path, status__in=ACTIVE_STATUSES
+    ).count()
+    candidates = Candidacy.objects.filter(
+        organisation__path__startswith=organisation.path, is_open=True, stage__in=POOL_STAGES
+    ).count()
+    return {"member_count": members, "candidate_count": candidates}
+
+
+def organisation_counter_mismatches() -> list[dict[str, Any]]:
+    """Every organisation whose stored counters differ from a recount.
+
+    Two grouped queries for the raw own-counts, then the subtree sums are rolled up in memory
+    by path prefix: no query per organisation.
+    """
+    own_members = dict(
+        PartyMembership.objects.filter(status__in=ACTIVE_STATUSES)
+        .values_list("organisation__path")
+        .annotate(n=Count("id"))
+        .values_list("organisation__path", "n")
+    )
+    own_candidates = dict(
+        Candidacy.objects.filter(is_open=True, stage__in=POOL_STAGES)
+        .values_list("organisation__path")
+        .annotate(n=Count("id"))
+        .values_list("organisation__path", "n")
+    )
+    totals: dict[str, list[int]] = {}
+    for source, index in ((own_members, 0), (own_candidates, 1)):
+        for path, n in source.items():
+            for end in range(4, len(path) + 1, 4):
+                totals.setdefault(path[:end], [0, 0])[index] += n
+    mismatches = []
+    for org_id, path, code, members, candidates in Organisation.objects.values_list(
+        "id", "path", "code", "member_count", "candidate_count"
+    ).iterator(chunk_size=5000):
+        expected = totals.get(path, [0, 0])
+        if expected != [members, candidates]:
+            mismatches.append(
+                {
+                    "id": org_id,
+                    "code": code,
+                    "stored": {"member_count": members, "candidate_count": candidates},
+                    "recount": {"member_count": expected[0], "candidate_count": expected[1]},
+                }
+            )
+    return mismatches
