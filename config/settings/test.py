@@ -15,12 +15,13 @@ _url = os.environ.get("PTDV_TEST_DATABASE_URL")
 if _url:
     DATABASES = {"default": dj_database_url.parse(_url)}
 else:
+    # The test database is in memory (Django shares it with the live server thread of the
+    # browser tests), so parallel runs never collide.
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(VAR_DIR / "test.sqlite3"),
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
-            "TEST": {"NAME": str(VAR_DIR / "test.sqlite3")},
         }
     }
 STORAGES = {
