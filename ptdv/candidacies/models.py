@@ -102,6 +102,61 @@ class Candidacy(models.Model):
     closed_on = models.DateField(_("ngày đóng hồ sơ"), null=True, blank=True, editable=False)
     stage_changed_on = models.DateField(_("ngày chuyển giai đoạn"), editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
+
+    # Dossier facts, written only by the action services (each with its event and audit).
+    certificate_date = models.DateField(
+        _("ngày cấp giấy chứng nhận CN-NTVĐ"), null=True, editable=False
+    )
+    application_date = models.DateField(_("ngày đơn xin vào Đảng"), null=True, editable=False)
+    history_date = models.DateField(_("ngày khai lý lịch"), null=True, editable=False)
+    verification_concluded_on = models.DateField(
+        _("ngày kết luận thẩm tra lý lịch"), null=True, editable=False
+    )
+    verification_waived = models.BooleanField(
+        _("miễn thẩm tra lý lịch"), default=False, editable=False
+    )
+    opinions_date = models.DateField(_("ngày tổng hợp ý kiến (5-KNĐ)"), null=True, editable=False)
+    branch_resolution_date = models.DateField(
+        _("ngày nghị quyết chi bộ đề nghị kết nạp"), null=True, editable=False
+    )
+    committee_resolution_date = models.DateField(
+        _("ngày nghị quyết đảng ủy cơ sở"), null=True, editable=False
+    )
+    decision_date = models.DateField(_("ngày quyết định kết nạp"), null=True, editable=False)
+    decision_received_date = models.DateField(
+        _("ngày nhận quyết định kết nạp"), null=True, editable=False
+    )
+    extension_working_days = models.PositiveSmallIntegerField(
+        _("số ngày làm việc được gia hạn"), default=0, editable=False
+    )
+    ceremony_date = models.DateField(_("ngày lễ kết nạp"), null=True, editable=False)
+    member_file_date = models.DateField(
+        _("ngày hoàn thành hồ sơ đảng viên"), null=True, editable=False
+    )
+    newmember_course_date = models.DateField(
+        _("ngày cấp chứng nhận lớp đảng viên mới"), null=True, editable=False
+    )
+    recognition_resolution_date = models.DateField(
+        _("ngày nghị quyết chi bộ đề nghị công nhận chính thức"), null=True, editable=False
+    )
+    failed_recognition_votes = models.PositiveSmallIntegerField(default=0, editable=False)
+    recognition_decision_date = models.DateField(
+        _("ngày quyết định công nhận chính thức"), null=True, editable=False
+    )
+
+    # The next lawful action, recomputed by the services and `ptdv pipeline refresh`.
+    next_action = models.CharField(_("việc tiếp theo"), max_length=40, blank=True, editable=False)
+    next_earliest = models.DateField(_("sớm nhất từ ngày"), null=True, editable=False)
+    next_due = models.DateField(_("hạn"), null=True, editable=False, db_index=True)
+    next_missing = models.JSONField(default=list, editable=False)
+    next_expiring = models.JSONField(default=list, editable=False)
+    next_checked_on = models.DateField(null=True, editable=False)
+    # The first date on which the computed next action may change by the calendar alone
+    # (a period ends, a document expires): the nightly refresh re-checks only those rows
+    # and the ones whose facts changed (`next_stale`).
+    next_valid_until = models.DateField(null=True, editable=False, db_index=True)
+    next_stale = models.BooleanField(default=True, editable=False, db_index=True)
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -128,3 +183,113 @@ class Candidacy(models.Model):
         from django.urls import reverse
 
         return reverse("candidacies:detail", args=[self.pk])
+
+
+class IntroducerKind(models.TextChoices):
+    MEMBER = "member", _("Đảng viên chính thức")
+    YOUTH_UNION_COMMITTEE = "youth_union_committee", _("Ban Chấp hành Đoàn cơ sở")
+    TRADE_UNION_COMMITTEE = "trade_union_committee", _("Ban Chấp hành Công đoàn cơ sở")
+
+
+class Introducer(models.Model):
+    """An introduction of the applicant (3-KNĐ, 4-KNĐ, 4A-KNĐ)."""
+
+    candidacy = models.ForeignKey(Candidacy, on_delete=models.CASCADE, related_name="introducers")
+    kind = models.CharField(_("người giới thiệu"), max_length=30, choices=IntroducerKind.choices)
+    membership = models.ForeignKey(
+        "members.PartyMembership",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="introductions",
+        verbose_name=_("đảng viên giới thiệu"),
+    )
+    months_together = models.PositiveSmallIntegerField(
+        _("số tháng cùng công tác, học tập, cư trú"), null=True, blank=True
+    )
+    replacement = models.BooleanField(_("người giới thiệu thay thế"), default=False)
+    date = models.DateField(_("ngày giới thiệu"))
+    withdrawn = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("người giới thiệu")
+        verbose_name_plural = _("người giới thiệu")
+        ordering = ["date", "id"]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class ConsentKind(models.TextChoices):
+    PROVINCIAL_OVER_60 = "provincial_over_60", _("Ban Thường vụ Tỉnh ủy đồng ý (trên 60 tuổi)")
+    PROVINCIAL_EDUCATION = (
+        "provincial_education",
+        _("Ban Thường vụ Tỉnh ủy đồng ý (trình độ học vấn)"),
+    )
+    PROVINCIAL_READMISSION = (
+        "provincial_readmission",
+        _("Ban Thường vụ Tỉnh ủy đồng ý (kết nạp lại)"),
+    )
+    HIGHER_COMMITTEE_LATE_CEREMONY = (
+        "higher_committee_late_ceremony",
+        _("Cấp ủy cấp trên đồng ý tổ chức lễ kết nạp quá hạn"),
+    )
+
+
+class Consent(models.Model):
+    candidacy = models.ForeignKey(Candidacy, on_delete=models.CASCADE, related_name="consents")
+    kind = models.CharField(_("loại văn bản đồng ý"), max_length=40, choices=ConsentKind.choices)
+    date = models.DateField(_("ngày văn bản"))
+    ref = models.CharField(_("số, ký hiệu"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("văn bản đồng ý")
+        verbose_name_plural = _("văn bản đồng ý")
+        ordering = ["date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.ref}"
+
+
+class Outcome(models.TextChoices):
+    PASSED = "passed", _("Đạt")
+    FAILED = "failed", _("Không đạt")
+
+
+class CandidacyEvent(models.Model):
+    """One row per action taken on a dossier, written in the action's transaction."""
+
+    candidacy = models.ForeignKey(Candidacy, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("thao tác"), max_length=40)
+    on = models.DateField(_("ngày"))
+    at = models.DateTimeField(_("thời điểm ghi"), auto_now_add=True)
+    actor = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    stage_before = models.CharField(max_length=30, choices=Stage.choices)
+    stage_after = models.CharField(max_length=30, choices=Stage.choices)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    facts = models.JSONField(default=dict, blank=True)
+    vote = models.JSONField(default=dict, blank=True)
+    rule_set_id = models.CharField(max_length=40, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    reason = models.TextField(_("lý do"), blank=True)
+    document_number = models.CharField(_("số, ký hiệu văn bản"), max_length=60, blank=True)
+    document_date = models.DateField(_("ngày văn bản"), null=True, blank=True)
+    issuing_body = models.CharField(_("cơ quan ban hành"), max_length=255, blank=True)
+    signer = models.CharField(_("người ký"), max_length=150, blank=True)
+    flagged = models.BooleanField(
+        default=False, help_text=_("Bước nhập từ dữ liệu cũ không đúng quy định tại thời điểm đó.")
+    )
+
+    class Meta:
+        verbose_name = _("sự kiện hồ sơ")
+        verbose_name_plural = _("sự kiện hồ sơ")
+        ordering = ["on", "id"]
+        indexes = [models.Index(fields=["candidacy", "on"], name="event_candidacy_on")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.on:%d/%m/%Y}"

@@ -83,6 +83,12 @@ class Organisation(models.Model):
         default=False,
         help_text=_("Đảng ủy cơ sở được cấp ủy cấp trên ủy quyền quyết định kết nạp đảng viên."),
     )
+    has_youth_union = models.BooleanField(
+        _("có tổ chức Đoàn"),
+        default=True,
+        help_text=_("Nơi có tổ chức Đoàn: người trong độ tuổi thanh niên phải là đoàn viên."),
+    )
+    has_trade_union = models.BooleanField(_("có tổ chức Công đoàn"), default=False)
     valid_from = models.DateField(_("ngày thành lập"), null=True, blank=True)
     valid_to = models.DateField(_("ngày giải thể, sáp nhập"), null=True, blank=True)
     member_count = models.PositiveIntegerField(_("số đảng viên"), default=0, editable=False)
