@@ -1,0 +1,791 @@
+"""The one write path of the dossier: every action goes through `candidacy_act`.
+
+An action (transitions.py) is taken in one transaction that locks the candidacy row
+(`select_for_update` on PostgreSQL; on SQLite the IMMEDIATE transaction serialises writers
+and the version check catches a stale client), checks the user's role, builds the rule
+engine's case from the database plus the facts given, asks the engine, and writes the
+change, an event and an audit entry together — or nothing at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ptdv.audit.services import audit_record
+from ptdv.candidacies.facts import FACTS
+from ptdv.candidacies.models import (
+    POOL_STAGES,
+    Candidacy,
+    CandidacyEvent,
+    Consent,
+    Introducer,
+    IntroducerKind,
+    Outcome,
+    Stage,
+)
+from ptdv.candidacies.policies import candidacy_policy
+from ptdv.candidacies.transitions import TRANSITIONS, Transition
+from ptdv.members.models import (
+    FORMER_MEMBER_STATUSES,
+    ExitReason,
+    MembershipStatus,
+    PartyMembership,
+)
+from ptdv.organisations.models import CELL_KINDS, Kind, Locality, Organisation
+from ptdv.organisations.services import organisation_counters_adjust
+from ptdv.people.models import Person
+from ptdv.rules import engine
+from ptdv.rules.services import rules_calendar
+
+
+class StaleVersion(Exception):
+    """The client acted on a version of the dossier that someone else has changed since."""
+
+    def __init__(self, current: int) -> None:
+        super().__init__(_("Hồ sơ đã bị người khác thay đổi; hãy tải lại và thử lại."))
+        self.current = current
+
+
+class RuleViolation(Exception):
+    """The rule engine blocks the action: nothing was written."""
+
+    def __init__(self, violations: list[dict[str, str]], warnings: list[dict[str, str]]) -> None:
+        message = "; ".join(v["message"] for v in violations)
+        super().__init__(message)
+        self.message = _("Không thể thực hiện: %(reasons)s") % {"reasons": message}
+        self.violations = violations
+        self.warnings = warnings
+
+
+@dataclass
+class ActionResult:
+    candidacy: Candidacy
+    event: CandidacyEvent
+    outcome: str = ""
+    warnings: list[dict[str, str]] = field(default_factory=list)
+
+
+# --- Reading the dossier ---------------------------------------------------------------------
+
+_LEAVING_REASONS = {reason.value for reason in engine.LeavingReason}
+
+
+def _ancestors(organisation: Organisation) -> list[Organisation]:
+    """The organisation and its ancestors, nearest first (one query)."""
+    rows = Organisation.objects.filter(path__in=organisation.ancestor_paths)
+    return sorted(rows, key=lambda o: -len(o.path))
+
+
+def committee_step_needed(organisation: Organisation, ancestors: list[Organisation]) -> bool:
+    """The grassroots committee votes (8-KNĐ) unless the cell is itself a grassroots cell,
+    or the grassroots committee is authorised to admit (it decides in one vote)."""
+    if organisation.kind == Kind.GRASSROOTS_CELL:
+        return False
+    grassroots = next((o for o in ancestors if o.kind == Kind.GRASSROOTS_COMMITTEE), None)
+    return not (grassroots is not None and grassroots.authorised_to_admit)
+
+
+def grassroots_authorised(ancestors: list[Organisation]) -> bool:
+    grassroots = next((o for o in ancestors if o.kind == Kind.GRASSROOTS_COMMITTEE), None)
+    return bool(grassroots is not None and grassroots.authorised_to_admit)
+
+
+def _area_flags(person: Person, ancestors: list[Organisation]) -> frozenset[engine.AreaFlag]:
+    """Where the applicant lives: the residence locality's flags, else the nearest
+    organisation (the cell, then upward) that carries any."""
+    flags: list[str] = []
+    locality: Locality | None = person.residence_locality
+    if locality is not None and locality.area_flags:
+        flags = list(locality.area_flags)
+    else:
+        for organisation in ancestors:
+            if organisation.area_flags:
+                flags = list(organisation.area_flags)
+                break
+    return frozenset(engine.AreaFlag(f) for f in flags if f in engine.AreaFlag._value2member_map_)
+
+
+def _previous_membership(person: Person) -> engine.PreviousMembership | None:
+    former = list(
+        PartyMembership.objects.filter(person=person, status__in=FORMER_MEMBER_STATUSES).order_by(
+            "-exit_date", "-id"
+        )
+    )
+    if not former or former[0].exit_date is None:
+        return None
+    latest = former[0]
+    reason = latest.exit_reason if latest.exit_reason in _LEAVING_REASONS else "other"
+    if latest.status == MembershipStatus.REMOVED and not latest.exit_reason:
+        reason = "removed"
+    return engine.PreviousMembership(
+        left_on=latest.exit_date,
+        reason=engine.LeavingReason(reason),
+        expunged_on=latest.expunged_on,
+        readmitted_before=any(m.readmitted for m in former),
+    )
+
+
+def official_member_count(organisation: Organisation) -> int:
+    return PartyMembership.objects.filter(
+        organisation=organisation, status=MembershipStatus.OFFICIAL
+    ).count()
+
+
+def build_case(
+    candidacy: Candidacy,
+    action: str,
+    on: dt.date,
+    facts: dict[str, Any] | None = None,
+    ancestors: list[Organisation] | None = None,
+) -> engine.Case:
+    """The rule engine's case for `action` on this dossier, as of `on`, with the facts the
+    user is recording. The same function serves the action, the checklist and the next
+    action, so a dossier and its case always get the same verdict."""
+    facts = facts or {}
+    person = candidacy.person
+    organisation = candidacy.organisation
+    ancestors = ancestors if ancestors is not None else _ancestors(organisation)
+    applicant = engine.Applicant(
+        birth_date=person.birth_date,
+        education=engine.Education(person.education),
+        area_flags=_area_flags(person, ancestors),
+        roles=frozenset(
+            engine.Role(r) for r in person.roles if r in engine.Role._value2member_map_
+        ),
+        youth_union_member=person.youth_union_member,
+        trade_union_member=person.trade_union_member,
+        previous_membership=_previous_membership(person) if candidacy.is_readmission else None,
+    )
+    org = engine.Organisation(
+        has_youth_union=organisation.has_youth_union,
+        has_trade_union=organisation.has_trade_union,
+        is_grassroots_cell=organisation.kind == Kind.GRASSROOTS_CELL,
+        grassroots_committee_authorised=grassroots_authorised(ancestors),
+        official_members=official_member_count(organisation),
+        temporarily_attached_elsewhere=facts.get("temporarily_attached_elsewhere", 0),
+        exempted_absent=facts.get("exempted_absent", 0),
+    )
+    introducers = tuple(
+        engine.Introducer(
+            kind=engine.IntroducerKind(i.kind),
+            date=i.date,
+            official=(
+                i.membership is not None and i.membership.status == MembershipStatus.OFFICIAL
+            )
+            if i.kind == IntroducerKind.MEMBER
+            else None,
+            months_together=i.months_together if i.kind == IntroducerKind.MEMBER else None,
+            replacement=i.replacement,
+        )
+        for i in candidacy.introducers.filter(withdrawn=False).select_related("membership")
+    )
+    consents = tuple(
+        engine.Consent(kind=engine.ConsentKind(c.kind), date=c.date, ref=c.ref or None)
+        for c in candidacy.consents.all()
+    )
+    verification = None
+    if candidacy.verification_concluded_on or candidacy.verification_waived:
+        verification = engine.Verification(
+            concluded_on=candidacy.verification_concluded_on,
+            waived=candidacy.verification_waived,
+        )
+    dossier = engine.Dossier(
+        certificate_date=candidacy.certificate_date,
+        application_date=candidacy.application_date,
+        history_date=candidacy.history_date,
+        verification=verification,
+        opinions_date=candidacy.opinions_date,
+        introducers=introducers,
+        consents=consents,
+    )
+    vote_facts = facts.get("vote") or {}
+    vote = engine.Vote(agree=vote_facts.get("agree"), body_size=vote_facts.get("body_size"))
+    decider = None
+    if action in ("admission_decision", "recognition_decision"):
+        default = (
+            "authorised_grassroots_committee"
+            if grassroots_authorised(ancestors)
+            else "standing_committee_above"
+        )
+        decider = engine.Decider(facts.get("decider") or default)
+    in_recognition = action in ("recognition_vote", "recognition_decision")
+    previous = engine.Previous(
+        branch_resolution_date=candidacy.branch_resolution_date,
+        committee_resolution_date=candidacy.committee_resolution_date,
+        decision_date=candidacy.decision_date,
+        decision_received_date=facts.get("decision_received_date")
+        or candidacy.decision_received_date,
+        ceremony_date=candidacy.ceremony_date,
+        recognition_resolution_date=candidacy.recognition_resolution_date,
+        newmember_course_date=candidacy.newmember_course_date,
+        failed_recognition_votes=candidacy.failed_recognition_votes,
+        extension_working_days=0 if in_recognition else candidacy.extension_working_days,
+    )
+    return engine.Case(
+        action=engine.Action(action),
+        date=on,
+        applicant=applicant,
+        decider=decider,
+        organisation=org,
+        dossier=dossier,
+        vote=vote,
+        previous=previous,
+    )
+
+
+def candidacy_verdict(
+    candidacy: Candidacy, action: str, on: dt.date, facts: dict[str, Any] | None = None
+) -> engine.Verdict:
+    """Ask the engine; a case it cannot judge (e.g. dated before every rule set) is a
+    validation error naming the field."""
+    case = build_case(candidacy, action, on, facts)
+    try:
+        engine.validate_case(case)
+    except engine.CaseError as exc:
+        raise ValidationError({exc.path or "date": [exc.message]}) from None
+    return engine.evaluate(case, rules_calendar())
+
+
+# --- Acting ----------------------------------------------------------------------------------
+
+
+def _finding(rule: str, message: str, on: dt.date) -> dict[str, str]:
+    rule_set = engine.ruleset_for(on)
+    source = rule_set.rule_sources.get(rule, "") if rule_set else ""
+    return {"rule": rule, "message": message, "source": source}
+
+
+def _check_source(transition: Transition, candidacy: Candidacy, ancestors: list[Organisation]) -> None:
+    stage = Stage(candidacy.stage)
+    if stage not in transition.sources:
+        raise ValidationError(
+            {
+                "action": [
+                    _("Không thể “%(action)s” khi hồ sơ đang ở giai đoạn “%(stage)s”.")
+                    % {"action": transition.label, "stage": stage.label}
+                ]
+            },
+            code="invalid_stage",
+        )
+    needs_committee = committee_step_needed(candidacy.organisation, ancestors)
+    if transition.action == "committee_vote" and not needs_committee:
+        raise ValidationError(
+            {
+                "action": [
+                    _(
+                        "Chi bộ cơ sở hoặc đảng ủy cơ sở được ủy quyền không qua bước đảng ủy "
+                        "cơ sở biểu quyết đề nghị."
+                    )
+                ]
+            },
+            code="invalid_stage",
+        )
+    if (
+        transition.action == "admission_decision"
+        and needs_committee
+        and stage == Stage.BRANCH_RESOLVED
+    ):
+        raise ValidationError(
+            {"action": [_("Cần nghị quyết của đảng ủy cơ sở (8-KNĐ) trước khi quyết định.")]},
+            code="invalid_stage",
+        )
+    if transition.action == "recognition_decision" and candidacy.recognition_resolution_date is None:
+        raise ValidationError(
+            {"action": [_("Chi bộ chưa có nghị quyết đề nghị công nhận đảng viên chính thức.")]},
+            code="invalid_stage",
+        )
+
+
+def _validated_facts(action: str, data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    from ptdv.candidacies.facts import DocumentSerializer
+
+    payload = dict(data)
+    document_data = payload.pop("document", None) or {}
+    payload.pop("version", None)
+    serializer = FACTS[action](data=payload)
+    document = DocumentSerializer(data=document_data)
+    errors: dict[str, Any] = {}
+    if not serializer.is_valid():
+        errors.update(serializer.errors)
+    if not document.is_valid():
+        errors["document"] = document.errors
+    unknown = set(payload) - set(serializer.fields)
+    for key in sorted(unknown):
+        errors[key] = [_("Trường không được hỗ trợ cho thao tác này.")]
+    if errors:
+        raise ValidationError(_flatten_errors(errors))
+    facts = dict(serializer.validated_data)
+    facts.setdefault("date", timezone.localdate())
+    return facts, dict(document.validated_data)
+
+
+def _flatten_errors(errors: Any, prefix: str = "") -> dict[str, list[str]]:
+    flat: dict[str, list[str]] = {}
+    if isinstance(errors, dict):
+        for key, value in errors.items():
+            name = prefix if key == "non_field_errors" and prefix else str(key)
+            if prefix and key != "non_field_errors":
+                name = f"{prefix}.{key}"
+            for sub, messages in _flatten_errors(value, name).items():
+                flat.setdefault(sub, []).extend(messages)
+    elif isinstance(errors, list):
+        flat[prefix or "non_field_errors"] = [str(e) for e in errors]
+    else:
+        flat[prefix or "non_field_errors"] = [str(errors)]
+    return flat
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def candidacy_act(
+    *,
+    actor: Any,
+    candidacy_id: int,
+    action: str,
+    data: dict[str, Any],
+    version: int | None = None,
+) -> ActionResult:
+    """Take `action` on the dossier with the facts in `data`.
+
+    Raises Http404 (outside the user's subtree), PermissionDenied (role), StaleVersion
+    (version given and outdated), ValidationError (bad facts or wrong stage, by field),
+    RuleViolation (the engine blocks it). On any of these nothing is written.
+    """
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise ValidationError({"action": [_("Thao tác không tồn tại: %(a)s.") % {"a": action}]})
+    facts, document = _validated_facts(action, data)
+    with transaction.atomic():
+        candidacy = candidacy_policy.get_visible(
+            actor,
+            candidacy_id,
+            Candidacy.objects.select_for_update().select_related(
+                "person__residence_locality", "organisation"
+            ),
+        )
+        candidacy_policy.authorize(actor, transition.permission, candidacy)
+        if version is not None and version != candidacy.version:
+            raise StaleVersion(candidacy.version)
+        ancestors = _ancestors(candidacy.organisation)
+        _check_source(transition, candidacy, ancestors)
+        result = _apply(actor, candidacy, transition, facts, document, ancestors)
+        updated = Candidacy.objects.filter(pk=candidacy.pk, version=candidacy.version).update(
+            version=F("version") + 1
+        )
+        if updated != 1:
+            raise StaleVersion(candidacy.version)
+        candidacy.version += 1
+        candidacy_refresh_next(candidacy, timezone.localdate())
+        audit_record(
+            actor=actor,
+            action="action",
+            obj=candidacy,
+            person=candidacy.person,
+            summary=str(transition.label),
+            data={
+                "action": action,
+                "stage_before": result.event.stage_before,
+                "stage_after": result.event.stage_after,
+                "outcome": result.outcome,
+                "event": result.event.pk,
+                "document": _jsonable(document),
+            },
+        )
+    return result
+
+
+def _apply(
+    actor: Any,
+    candidacy: Candidacy,
+    transition: Transition,
+    facts: dict[str, Any],
+    document: dict[str, Any],
+    ancestors: list[Organisation],
+) -> ActionResult:
+    on: dt.date = facts["date"]
+    stage_before = candidacy.stage
+    outcome = ""
+    warnings: list[dict[str, str]] = []
+    rule_set = engine.ruleset_for(on)
+    rule_set_id = rule_set.id if rule_set else ""
+    if transition.engine_action:
+        verdict = candidacy_verdict(candidacy, transition.engine_action, on, facts)
+        warnings = [w.to_dict() for w in verdict.warnings]
+        if not verdict.gates_passed:
+            raise RuleViolation(
+                [v.to_dict() for v in verdict.violations if v.rule != verdict.outcome_rule]
+                or [v.to_dict() for v in verdict.violations],
+                warnings,
+            )
+        if verdict.outcome_rule is not None:
+            outcome = Outcome.PASSED if verdict.outcome_passed else Outcome.FAILED
+        rule_set_id = verdict.rule_set_id
+    changes: dict[str, Any] = {}
+    passed = outcome != Outcome.FAILED
+    action = transition.action
+    params = rule_set.parameters if rule_set else engine.Parameters()
+    calendar = rules_calendar()
+    extra: dict[str, Any] = {}
+
+    if action == "record_certificate":
+        changes["certificate_date"] = facts["certificate_date"]
+    elif action == "record_application":
+        if facts["application_date"] > facts["history_date"]:
+            raise RuleViolation(
+                [
+                    _finding(
+                        "application.before_history",
+                        _("Đơn xin vào Đảng (ngày %(a)s) phải có trước lý lịch (ngày %(h)s).")
+                        % {
+                            "a": facts["application_date"].strftime("%d/%m/%Y"),
+                            "h": facts["history_date"].strftime("%d/%m/%Y"),
+                        },
+                        on,
+                    )
+                ],
+                [],
+            )
+        changes["application_date"] = facts["application_date"]
+        changes["history_date"] = facts["history_date"]
+    elif action == "record_verification":
+        changes["verification_concluded_on"] = facts.get("concluded_on")
+        changes["verification_waived"] = facts.get("waived", False)
+    elif action == "record_introduction":
+        membership = None
+        if facts.get("membership"):
+            membership = PartyMembership.objects.filter(pk=facts["membership"]).first()
+            if membership is None:
+                raise ValidationError({"membership": [_("Không tìm thấy đảng viên này.")]})
+            if membership.person_id == candidacy.person_id:
+                raise ValidationError(
+                    {"membership": [_("Người vào Đảng không thể tự giới thiệu mình.")]}
+                )
+        introducer = Introducer.objects.create(
+            candidacy=candidacy,
+            kind=facts["kind"],
+            membership=membership,
+            months_together=facts.get("months_together"),
+            replacement=facts.get("replacement", False),
+            date=facts["introduced_on"],
+        )
+        extra["introducer"] = introducer.pk
+    elif action == "record_opinions":
+        changes["opinions_date"] = facts["opinions_date"]
+    elif action == "branch_vote":
+        if passed:
+            changes["branch_resolution_date"] = on
+    elif action == "committee_vote":
+        if passed:
+            changes["committee_resolution_date"] = on
+    elif action == "record_consent":
+        consent = Consent.objects.create(
+            candidacy=candidacy, kind=facts["kind"], date=facts["consent_date"], ref=facts["ref"]
+        )
+        extra["consent"] = consent.pk
+    elif action == "request_extension":
+        if candidacy.extension_working_days:
+            raise ValidationError(
+                {"working_days": [_("Hồ sơ đã được gia hạn một lần; chỉ được gia hạn một lần.")]}
+            )
+        changes["extension_working_days"] = facts["working_days"]
+    elif action == "admission_decision":
+        if passed:
+            changes["decision_date"] = on
+    elif action == "ceremony":
+        changes["decision_received_date"] = facts["decision_received_date"]
+        changes["ceremony_date"] = on
+        membership = PartyMembership.objects.create(
+            person=candidacy.person,
+            organisation=candidacy.organisation,
+            status=MembershipStatus.PROBATIONARY,
+            admission_decision_date=candidacy.decision_date,
+            ceremony_date=on,
+            readmitted=candidacy.is_readmission,
+            candidacy=candidacy,
+        )
+        organisation_counters_adjust(organisation=candidacy.organisation, members=1, candidates=-1)
+        extra["membership"] = membership.pk
+    elif action == "record_member_file":
+        ceremony = candidacy.ceremony_date
+        if ceremony is not None:
+            due = calendar.add_working_days(ceremony, params.member_file_deadline_working_days)
+            if on > due:
+                warnings.append(
+                    _finding(
+                        "deadline.member_file",
+                        _(
+                            "Hồ sơ đảng viên hoàn thành ngày %(on)s, quá hạn %(n)s ngày làm việc "
+                            "kể từ lễ kết nạp (hạn %(due)s)."
+                        )
+                        % {
+                            "on": on.strftime("%d/%m/%Y"),
+                            "n": params.member_file_deadline_working_days,
+                            "due": due.strftime("%d/%m/%Y"),
+                        },
+                        on,
+                    )
+                )
+        changes["member_file_date"] = on
+    elif action == "record_newmember_course":
+        changes["newmember_course_date"] = on
+    elif action == "recognition_vote":
+        if passed:
+            changes["recognition_resolution_date"] = on
+        else:
+            changes["failed_recognition_votes"] = candidacy.failed_recognition_votes + 1
+    elif action == "recognition_decision":
+        if passed:
+            changes["recognition_decision_date"] = on
+            official_date = engine.add_months(candidacy.ceremony_date, params.probation_months)
+            PartyMembership.objects.filter(
+                candidacy=candidacy, status=MembershipStatus.PROBATIONARY
+            ).update(status=MembershipStatus.OFFICIAL, official_date=official_date)
+            extra["official_date"] = official_date
+    elif action in ("withdraw", "reject", "lapse", "remove"):
+        if action == "remove":
+            PartyMembership.objects.filter(
+                candidacy=candidacy, status=MembershipStatus.PROBATIONARY
+            ).update(status=MembershipStatus.REMOVED, exit_date=on, exit_reason=ExitReason.REMOVED)
+            organisation_counters_adjust(organisation=candidacy.organisation, members=-1)
+        elif Stage(candidacy.stage) in POOL_STAGES:
+            organisation_counters_adjust(organisation=candidacy.organisation, candidates=-1)
+        changes["closed_reason"] = transition.closes
+        changes["closed_on"] = on
+        changes["is_open"] = False
+    elif action == "transfer":
+        target = (
+            Organisation.objects.filter(pk=facts["organisation"], kind__in=CELL_KINDS)
+            .filter(valid_to__isnull=True)
+            .first()
+        )
+        if target is None:
+            raise ValidationError(
+                {"organisation": [_("Không tìm thấy chi bộ đang hoạt động để chuyển đến.")]}
+            )
+        if target.pk == candidacy.organisation_id:
+            raise ValidationError({"organisation": [_("Hồ sơ đã thuộc chi bộ này.")]})
+        organisation_counters_adjust(organisation=candidacy.organisation, candidates=-1)
+        organisation_counters_adjust(organisation=target, candidates=1)
+        extra["from"] = candidacy.organisation.code
+        extra["to"] = target.code
+        changes["organisation"] = target
+        changes["helper"] = None
+        Person.objects.filter(pk=candidacy.person_id).update(organisation=target)
+    elif action == "amend":
+        name = facts["field"]
+        extra["field"] = name
+        extra["before"] = getattr(candidacy, name)
+        extra["after"] = facts["value"]
+        changes[name] = facts["value"]
+        if name == "ceremony_date" and facts["value"] is not None:
+            PartyMembership.objects.filter(candidacy=candidacy).update(ceremony_date=facts["value"])
+        if name == "decision_date" and facts["value"] is not None:
+            PartyMembership.objects.filter(candidacy=candidacy).update(
+                admission_decision_date=facts["value"]
+            )
+
+    target_stage = transition.target
+    new_stage = stage_before
+    if target_stage is not None and passed:
+        if not (action == "record_certificate" and stage_before != Stage.SOURCE):
+            new_stage = target_stage
+            if action == "record_application" and stage_before == Stage.APPLIED:
+                new_stage = Stage.APPLIED
+    if new_stage != stage_before:
+        changes["stage"] = new_stage
+        changes["stage_changed_on"] = on
+    changes["next_stale"] = True
+    for name, value in changes.items():
+        setattr(candidacy, name, value)
+    if changes:
+        Candidacy.objects.filter(pk=candidacy.pk).update(**changes)
+
+    vote = {}
+    if transition.is_vote:
+        vote = dict(facts.get("vote") or {})
+        if action in ("branch_vote", "recognition_vote"):
+            official = official_member_count(candidacy.organisation)
+            vote["official_members"] = official
+            vote["temporarily_attached_elsewhere"] = facts.get("temporarily_attached_elsewhere", 0)
+            vote["exempted_absent"] = facts.get("exempted_absent", 0)
+            vote["denominator"] = (
+                official - vote["temporarily_attached_elsewhere"] - vote["exempted_absent"]
+            )
+        else:
+            vote["denominator"] = vote.get("body_size")
+    recorded = {
+        k: v
+        for k, v in facts.items()
+        if k not in ("date", "vote", "reason", "temporarily_attached_elsewhere", "exempted_absent")
+    }
+    recorded.update(extra)
+    event = CandidacyEvent.objects.create(
+        candidacy=candidacy,
+        action=action,
+        on=on,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        stage_before=stage_before,
+        stage_after=new_stage,
+        outcome=outcome,
+        organisation=candidacy.organisation,
+        facts=_jsonable(recorded),
+        vote=_jsonable(vote),
+        rule_set_id=rule_set_id,
+        warnings=warnings,
+        reason=facts.get("reason", ""),
+        document_number=document.get("number", ""),
+        document_date=document.get("date"),
+        issuing_body=document.get("issuing_body", ""),
+        signer=document.get("signer", ""),
+    )
+    return ActionResult(candidacy=candidacy, event=event, outcome=outcome, warnings=warnings)
+
+
+# --- The next lawful action ------------------------------------------------------------------
+
+
+@dataclass
+class NextAction:
+    action: str
+    earliest: dt.date | None
+    due: dt.date | None
+    missing: list[str]
+    expiring: list[dict[str, str]]
+    valid_until: dt.date | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "action": self.action or None,
+            "earliest": self.earliest.isoformat() if self.earliest else None,
+            "due": self.due.isoformat() if self.due else None,
+            "missing": self.missing,
+            "expiring": self.expiring,
+        }
+
+
+def candidacy_next(
+    candidacy: Candidacy, today: dt.date, ancestors: list[Organisation] | None = None
+) -> NextAction:
+    """What must happen next on an open dossier, from when, by when, what is missing and
+    what will expire first (workflow.md §2 "The next lawful action")."""
+    stage = Stage(candidacy.stage)
+    if not candidacy.is_open or stage in (Stage.OFFICIAL, Stage.CLOSED):
+        return NextAction("", None, None, [], [], None)
+    if stage == Stage.SOURCE:
+        return NextAction("record_certificate", None, None, ["certificate"], [], None)
+    if stage == Stage.TRAINED:
+        missing = ["application"]
+        return NextAction("record_application", None, None, missing, [], None)
+    ancestors = ancestors if ancestors is not None else _ancestors(candidacy.organisation)
+    calendar = rules_calendar()
+    if stage == Stage.APPLIED:
+        action = "branch_vote"
+        # Ask the engine about a vote held today with every official member agreeing: what
+        # still fails is what the dossier lacks.
+        official = official_member_count(candidacy.organisation)
+        facts = {"vote": {"agree": official}}
+    elif stage == Stage.BRANCH_RESOLVED and committee_step_needed(candidacy.organisation, ancestors):
+        action = "committee_vote"
+        facts = {"vote": {"agree": 1, "body_size": 1}}
+    elif stage in (Stage.BRANCH_RESOLVED, Stage.COMMITTEE_RESOLVED):
+        action = "admission_decision"
+        facts = {"vote": {"agree": 1, "body_size": 1}}
+    elif stage == Stage.DECIDED:
+        action = "ceremony"
+        facts = {"decision_received_date": candidacy.decision_received_date or candidacy.decision_date}
+    elif candidacy.recognition_resolution_date is None:
+        action = "recognition_vote"
+        official = official_member_count(candidacy.organisation)
+        facts = {"vote": {"agree": official}}
+    else:
+        action = "recognition_decision"
+        facts = {"vote": {"agree": 1, "body_size": 1}}
+    case = build_case(candidacy, action, today, facts, ancestors)
+    try:
+        engine.validate_case(case)
+    except engine.CaseError:
+        return NextAction(action, None, None, ["case"], [], None)
+    verdict = engine.evaluate(case, calendar)
+    step = verdict.next if not verdict.allowed else None
+    missing = [v.rule for v in verdict.violations if v.rule != verdict.outcome_rule]
+    earliest = step.earliest if step else None
+    due = step.due if step else None
+    expiring = [e.to_dict() for e in step.expiring] if step else []
+    if verdict.allowed or not missing:
+        # The action is lawful today: its due date is the deadline that runs from the last
+        # step (the engine gives it as the next step of the previous action).
+        due = _deadline(candidacy, action, calendar, verdict)
+        missing = []
+    if action == "recognition_vote" and candidacy.ceremony_date:
+        params = (engine.ruleset_for(today) or engine.RULE_SETS[-1]).parameters
+        end = engine.add_months(candidacy.ceremony_date, params.probation_months)
+        earliest = end if end > today else None
+        due = calendar.add_working_days(end, params.recognition_vote_deadline_working_days)
+        missing = [m for m in missing if m != "probation.complete"]
+    boundaries = [d for d in (earliest, due) if d is not None and d > today]
+    boundaries += [
+        dt.date.fromisoformat(e["valid_until"]) + dt.timedelta(days=1) for e in expiring
+    ]
+    if action == "branch_vote" and candidacy.person.birth_date:
+        eighteen = engine.add_months(candidacy.person.birth_date.replace(day=1), 216)
+        if eighteen > today:
+            boundaries.append(eighteen)
+    valid_until = min(boundaries) if boundaries else None
+    return NextAction(action, earliest, due, missing, expiring, valid_until)
+
+
+def _deadline(
+    candidacy: Candidacy, action: str, calendar: engine.WorkingCalendar, verdict: engine.Verdict
+) -> dt.date | None:
+    rule_set = engine.ruleset_for(verdict.date) or engine.RULE_SETS[-1]
+    params = rule_set.parameters
+    if action in ("committee_vote", "admission_decision") and candidacy.branch_resolution_date:
+        return calendar.add_working_days(
+            candidacy.branch_resolution_date,
+            params.decision_deadline_working_days + candidacy.extension_working_days,
+        )
+    if action == "ceremony":
+        received = candidacy.decision_received_date or candidacy.decision_date
+        if received:
+            return calendar.add_working_days(received, params.ceremony_deadline_working_days)
+    if action == "recognition_decision" and candidacy.recognition_resolution_date:
+        return calendar.add_working_days(
+            candidacy.recognition_resolution_date,
+            params.recognition_decision_deadline_working_days,
+        )
+    return None
+
+
+def candidacy_refresh_next(candidacy: Candidacy, today: dt.date) -> NextAction:
+    """Recompute and store the next action of one dossier."""
+    nxt = candidacy_next(candidacy, today)
+    fields = {
+        "next_action": nxt.action,
+        "next_earliest": nxt.earliest,
+        "next_due": nxt.due,
+        "next_missing": nxt.missing,
+        "next_expiring": nxt.expiring,
+        "next_checked_on": today,
+        "next_valid_until": nxt.valid_until,
+        "next_stale": False,
+    }
+    Candidacy.objects.filter(pk=candidacy.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(candidacy, name, value)
+    return nxt
