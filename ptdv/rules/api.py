@@ -1,0 +1,80 @@
+"""`POST /api/v1/rules/check/`: one rule-check case in, the engine's result out
+(rule-cases.md "Entry points"); and the rule sets with their parameters and sources."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.parsers import JSONParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ptdv.core.api import error_body
+from ptdv.rules import engine
+from ptdv.rules.services import rules_calendar
+
+
+class _RawJSONParser(JSONParser):
+    """Parse the body with the engine's own strict JSON reader (duplicate keys, NaN…)."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        text = stream.read().decode("utf-8-sig") if stream is not None else ""
+        try:
+            return engine.load_case_json(text)
+        except ValueError as exc:
+            from rest_framework.exceptions import ParseError
+
+            raise ParseError(f"Dữ liệu gửi lên không phải JSON hợp lệ: {exc}") from exc
+
+
+class RuleCheckView(APIView):
+    parser_classes = [_RawJSONParser]
+
+    @extend_schema(
+        request={"application/json": {"type": "object"}},
+        responses={
+            200: OpenApiResponse(description="Kết quả kiểm tra (rule-cases.md)."),
+            400: OpenApiResponse(description="Case không hợp lệ."),
+        },
+        summary="Kiểm tra một bước của hồ sơ theo bộ quy định đang có hiệu lực",
+    )
+    def post(self, request: Request) -> Response:
+        try:
+            case = engine.parse_case(request.data)
+        except engine.CaseError as exc:
+            fields: dict[str, list[str]] = {}
+            for error in exc.errors:
+                fields.setdefault(error.path or "case", []).append(error.message)
+            return Response(
+                error_body("invalid_case", f"Case không hợp lệ: {exc.message}", fields), status=400
+            )
+        return Response(engine.evaluate(case, rules_calendar()).to_dict())
+
+
+class RuleSetSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    label = serializers.CharField()
+    valid_from = serializers.DateField()
+    valid_to = serializers.DateField(allow_null=True)
+    parameters = serializers.ListField(child=serializers.DictField())
+    rules = serializers.ListField(child=serializers.DictField())
+
+
+class RuleSetListView(APIView):
+    @extend_schema(responses=RuleSetSerializer(many=True), summary="Các bộ quy định và căn cứ")
+    def get(self, request: Request) -> Response:
+        data = [
+            {
+                "id": rs.id,
+                "label": rs.label,
+                "valid_from": rs.valid_from,
+                "valid_to": rs.valid_to,
+                "parameters": [row._asdict() for row in engine.list_parameters(rs)],
+                "rules": [row._asdict() for row in engine.list_rules(rs)],
+            }
+            for rs in engine.RULE_SETS
+        ]
+        return Response(RuleSetSerializer(data, many=True).data)
