@@ -113,13 +113,16 @@ def _area_flags(person: Person, ancestors: list[Organisation]) -> frozenset[engi
     return frozenset(engine.AreaFlag(f) for f in flags if f in engine.AreaFlag._value2member_map_)
 
 
-def _previous_membership(person: Person) -> engine.PreviousMembership | None:
-    former = list(
-        PartyMembership.objects.filter(person=person, status__in=FORMER_MEMBER_STATUSES).order_by(
-            "-exit_date", "-id"
-        )
+def previous_membership_from(
+    memberships: list[PartyMembership],
+) -> engine.PreviousMembership | None:
+    """The engine's view of a former member's latest exit, from their former memberships."""
+    former = sorted(
+        (m for m in memberships if m.status in FORMER_MEMBER_STATUSES and m.exit_date),
+        key=lambda m: (m.exit_date, m.pk),
+        reverse=True,
     )
-    if not former or former[0].exit_date is None:
+    if not former:
         return None
     latest = former[0]
     reason = latest.exit_reason if latest.exit_reason in _LEAVING_REASONS else "other"
@@ -129,7 +132,13 @@ def _previous_membership(person: Person) -> engine.PreviousMembership | None:
         left_on=latest.exit_date,
         reason=engine.LeavingReason(reason),
         expunged_on=latest.expunged_on,
-        readmitted_before=any(m.readmitted for m in former),
+        readmitted_before=any(m.readmitted for m in memberships),
+    )
+
+
+def _previous_membership(person: Person) -> engine.PreviousMembership | None:
+    return previous_membership_from(
+        list(PartyMembership.objects.filter(person=person, status__in=FORMER_MEMBER_STATUSES))
     )
 
 
@@ -139,12 +148,63 @@ def official_member_count(organisation: Organisation) -> int:
     ).count()
 
 
+@dataclass
+class DossierContext:
+    """Everything the case needs beyond the candidacy row itself. `dossier_context` loads it
+    for one dossier; the pipeline refresh loads it for thousands at once."""
+
+    ancestors: list[Organisation]
+    official_members: int
+    introducers: list[engine.Introducer]
+    consents: list[engine.Consent]
+    previous_membership: engine.PreviousMembership | None
+
+
+def _engine_introducer(introducer: Introducer) -> engine.Introducer:
+    is_member = introducer.kind == IntroducerKind.MEMBER
+    return engine.Introducer(
+        kind=engine.IntroducerKind(introducer.kind),
+        date=introducer.date,
+        official=(
+            introducer.membership is not None
+            and introducer.membership.status == MembershipStatus.OFFICIAL
+        )
+        if is_member
+        else None,
+        months_together=introducer.months_together if is_member else None,
+        replacement=introducer.replacement,
+    )
+
+
+def _engine_consent(consent: Consent) -> engine.Consent:
+    return engine.Consent(
+        kind=engine.ConsentKind(consent.kind), date=consent.date, ref=consent.ref or None
+    )
+
+
+def dossier_context(
+    candidacy: Candidacy, ancestors: list[Organisation] | None = None
+) -> DossierContext:
+    return DossierContext(
+        ancestors=ancestors if ancestors is not None else _ancestors(candidacy.organisation),
+        official_members=official_member_count(candidacy.organisation),
+        introducers=[
+            _engine_introducer(i)
+            for i in candidacy.introducers.filter(withdrawn=False).select_related("membership")
+        ],
+        consents=[_engine_consent(c) for c in candidacy.consents.all()],
+        previous_membership=_previous_membership(candidacy.person)
+        if candidacy.is_readmission
+        else None,
+    )
+
+
 def build_case(
     candidacy: Candidacy,
     action: str,
     on: dt.date,
     facts: dict[str, Any] | None = None,
-    ancestors: list[Organisation] | None = None,
+    context: DossierContext | None = None,
 ) -> engine.Case:
     """The rule engine's case for `action` on this dossier, as of `on`, with the facts the
     user is recording. The same function serves the action, the checklist and the next
@@ -152,7 +212,8 @@ def build_case(
     facts = facts or {}
     person = candidacy.person
     organisation = candidacy.organisation
-    ancestors = ancestors if ancestors is not None else _ancestors(organisation)
+    ctx = context if context is not None else dossier_context(candidacy)
+    ancestors = ctx.ancestors
     applicant = engine.Applicant(
         birth_date=person.birth_date,
         education=engine.Education(person.education),
@@ -162,34 +223,16 @@ def build_case(
         ),
         youth_union_member=person.youth_union_member,
         trade_union_member=person.trade_union_member,
-        previous_membership=_previous_membership(person) if candidacy.is_readmission else None,
+        previous_membership=ctx.previous_membership,
     )
     org = engine.Organisation(
         has_youth_union=organisation.has_youth_union,
         has_trade_union=organisation.has_trade_union,
         is_grassroots_cell=organisation.kind == Kind.GRASSROOTS_CELL,
         grassroots_committee_authorised=grassroots_authorised(ancestors),
-        official_members=official_member_count(organisation),
+        official_members=ctx.official_members,
         temporarily_attached_elsewhere=facts.get("temporarily_attached_elsewhere", 0),
         exempted_absent=facts.get("exempted_absent", 0),
-    )
-    introducers = tuple(
-        engine.Introducer(
-            kind=engine.IntroducerKind(i.kind),
-            date=i.date,
-            official=(
-                i.membership is not None and i.membership.status == MembershipStatus.OFFICIAL
-            )
-            if i.kind == IntroducerKind.MEMBER
-            else None,
-            months_together=i.months_together if i.kind == IntroducerKind.MEMBER else None,
-            replacement=i.replacement,
-        )
-        for i in candidacy.introducers.filter(withdrawn=False).select_related("membership")
-    )
-    consents = tuple(
-        engine.Consent(kind=engine.ConsentKind(c.kind), date=c.date, ref=c.ref or None)
-        for c in candidacy.consents.all()
     )
     verification = None
     if candidacy.verification_concluded_on or candidacy.verification_waived:
@@ -203,8 +246,8 @@ def build_case(
         history_date=candidacy.history_date,
         verification=verification,
         opinions_date=candidacy.opinions_date,
-        introducers=introducers,
-        consents=consents,
+        introducers=tuple(ctx.introducers),
+        consents=tuple(ctx.consents),
     )
     vote_facts = facts.get("vote") or {}
     vote = engine.Vote(agree=vote_facts.get("agree"), body_size=vote_facts.get("body_size"))
@@ -242,11 +285,15 @@ def build_case(
 
 
 def candidacy_verdict(
-    candidacy: Candidacy, action: str, on: dt.date, facts: dict[str, Any] | None = None
+    candidacy: Candidacy,
+    action: str,
+    on: dt.date,
+    facts: dict[str, Any] | None = None,
+    context: DossierContext | None = None,
 ) -> engine.Verdict:
     """Ask the engine; a case it cannot judge (e.g. dated before every rule set) is a
     validation error naming the field."""
-    case = build_case(candidacy, action, on, facts)
+    case = build_case(candidacy, action, on, facts, context)
     try:
         engine.validate_case(case)
     except engine.CaseError as exc:
@@ -263,7 +310,9 @@ def _finding(rule: str, message: str, on: dt.date) -> dict[str, str]:
     return {"rule": rule, "message": message, "source": source}
 
 
-def _check_source(transition: Transition, candidacy: Candidacy, ancestors: list[Organisation]) -> None:
+def _check_source(
+    transition: Transition, candidacy: Candidacy, ancestors: list[Organisation]
+) -> None:
     stage = Stage(candidacy.stage)
     if stage not in transition.sources:
         raise ValidationError(
@@ -297,7 +346,10 @@ def _check_source(transition: Transition, candidacy: Candidacy, ancestors: list[
             {"action": [_("Cần nghị quyết của đảng ủy cơ sở (8-KNĐ) trước khi quyết định.")]},
             code="invalid_stage",
         )
-    if transition.action == "recognition_decision" and candidacy.recognition_resolution_date is None:
+    if (
+        transition.action == "recognition_decision"
+        and candidacy.recognition_resolution_date is None
+    ):
         raise ValidationError(
             {"action": [_("Chi bộ chưa có nghị quyết đề nghị công nhận đảng viên chính thức.")]},
             code="invalid_stage",
@@ -425,7 +477,8 @@ def _apply(
     rule_set = engine.ruleset_for(on)
     rule_set_id = rule_set.id if rule_set else ""
     if transition.engine_action:
-        verdict = candidacy_verdict(candidacy, transition.engine_action, on, facts)
+        context = dossier_context(candidacy, ancestors)
+        verdict = candidacy_verdict(candidacy, transition.engine_action, on, facts, context)
         warnings = [w.to_dict() for w in verdict.warnings]
         if not verdict.gates_passed:
             raise RuleViolation(
@@ -557,6 +610,10 @@ def _apply(
                 candidacy=candidacy, status=MembershipStatus.PROBATIONARY
             ).update(status=MembershipStatus.OFFICIAL, official_date=official_date)
             extra["official_date"] = official_date
+            # One more official member changes what the cell's other dossiers can do.
+            Candidacy.objects.filter(organisation=candidacy.organisation, is_open=True).update(
+                next_stale=True
+            )
     elif action in ("withdraw", "reject", "lapse", "remove"):
         if action == "remove":
             PartyMembership.objects.filter(
@@ -680,7 +737,10 @@ class NextAction:
 
 
 def candidacy_next(
-    candidacy: Candidacy, today: dt.date, ancestors: list[Organisation] | None = None
+    candidacy: Candidacy,
+    today: dt.date,
+    context: DossierContext | None = None,
+    calendar: engine.WorkingCalendar | None = None,
 ) -> NextAction:
     """What must happen next on an open dossier, from when, by when, what is missing and
     what will expire first (workflow.md §2 "The next lawful action")."""
@@ -692,15 +752,17 @@ def candidacy_next(
     if stage == Stage.TRAINED:
         missing = ["application"]
         return NextAction("record_application", None, None, missing, [], None)
-    ancestors = ancestors if ancestors is not None else _ancestors(candidacy.organisation)
-    calendar = rules_calendar()
+    ctx = context if context is not None else dossier_context(candidacy)
+    ancestors = ctx.ancestors
+    calendar = calendar or rules_calendar()
     if stage == Stage.APPLIED:
         action = "branch_vote"
         # Ask the engine about a vote held today with every official member agreeing: what
         # still fails is what the dossier lacks.
-        official = official_member_count(candidacy.organisation)
-        facts = {"vote": {"agree": official}}
-    elif stage == Stage.BRANCH_RESOLVED and committee_step_needed(candidacy.organisation, ancestors):
+        facts = {"vote": {"agree": ctx.official_members}}
+    elif stage == Stage.BRANCH_RESOLVED and committee_step_needed(
+        candidacy.organisation, ancestors
+    ):
         action = "committee_vote"
         facts = {"vote": {"agree": 1, "body_size": 1}}
     elif stage in (Stage.BRANCH_RESOLVED, Stage.COMMITTEE_RESOLVED):
@@ -708,15 +770,16 @@ def candidacy_next(
         facts = {"vote": {"agree": 1, "body_size": 1}}
     elif stage == Stage.DECIDED:
         action = "ceremony"
-        facts = {"decision_received_date": candidacy.decision_received_date or candidacy.decision_date}
+        facts = {
+            "decision_received_date": candidacy.decision_received_date or candidacy.decision_date
+        }
     elif candidacy.recognition_resolution_date is None:
         action = "recognition_vote"
-        official = official_member_count(candidacy.organisation)
-        facts = {"vote": {"agree": official}}
+        facts = {"vote": {"agree": ctx.official_members}}
     else:
         action = "recognition_decision"
         facts = {"vote": {"agree": 1, "body_size": 1}}
-    case = build_case(candidacy, action, today, facts, ancestors)
+    case = build_case(candidacy, action, today, facts, ctx)
     try:
         engine.validate_case(case)
     except engine.CaseError:
@@ -739,9 +802,7 @@ def candidacy_next(
         due = calendar.add_working_days(end, params.recognition_vote_deadline_working_days)
         missing = [m for m in missing if m != "probation.complete"]
     boundaries = [d for d in (earliest, due) if d is not None and d > today]
-    boundaries += [
-        dt.date.fromisoformat(e["valid_until"]) + dt.timedelta(days=1) for e in expiring
-    ]
+    boundaries += [dt.date.fromisoformat(e["valid_until"]) + dt.timedelta(days=1) for e in expiring]
     if action == "branch_vote" and candidacy.person.birth_date:
         eighteen = engine.add_months(candidacy.person.birth_date.replace(day=1), 216)
         if eighteen > today:
@@ -772,10 +833,8 @@ def _deadline(
     return None
 
 
-def candidacy_refresh_next(candidacy: Candidacy, today: dt.date) -> NextAction:
-    """Recompute and store the next action of one dossier."""
-    nxt = candidacy_next(candidacy, today)
-    fields = {
+def next_fields(nxt: NextAction, today: dt.date) -> dict[str, Any]:
+    return {
         "next_action": nxt.action,
         "next_earliest": nxt.earliest,
         "next_due": nxt.due,
@@ -785,6 +844,12 @@ def candidacy_refresh_next(candidacy: Candidacy, today: dt.date) -> NextAction:
         "next_valid_until": nxt.valid_until,
         "next_stale": False,
     }
+
+
+def candidacy_refresh_next(candidacy: Candidacy, today: dt.date) -> NextAction:
+    """Recompute and store the next action of one dossier."""
+    nxt = candidacy_next(candidacy, today)
+    fields = next_fields(nxt, today)
     Candidacy.objects.filter(pk=candidacy.pk).update(**fields)
     for name, value in fields.items():
         setattr(candidacy, name, value)

@@ -15,7 +15,9 @@ def rules_calendar() -> WorkingCalendar:
     from ptdv.rules.models import CalendarAdjustment
 
     try:
-        rows = tuple(CalendarAdjustment.objects.order_by("date").values_list("date", "is_working_day"))
+        rows = tuple(
+            CalendarAdjustment.objects.order_by("date").values_list("date", "is_working_day")
+        )
     except DatabaseError:
         # No database configured or not migrated yet (e.g. `ptdv rules check` on a fresh
         # machine): the built-in calendar alone.

@@ -20,7 +20,12 @@ from ptdv.organisations.selectors import organisation_counter_mismatches
 
 pytestmark = pytest.mark.django_db
 
-DOC = {"number": "12-NQ/CB", "date": "2026-03-02", "issuing_body": "Chi bộ thôn A1", "signer": "Lê Văn Bí thư"}
+DOC = {
+    "number": "12-NQ/CB",
+    "date": "2026-03-02",
+    "issuing_body": "Chi bộ thôn A1",
+    "signer": "Lê Văn Bí thư",
+}
 
 
 @pytest.fixture
@@ -92,7 +97,9 @@ def test_full_journey_from_pool_to_official_member(tree, cell, clerk, candidacy)
     prepare_dossier(clerk, candidacy, cell)
     nxt = candidacy_next(Candidacy.objects.get(pk=candidacy.pk), dt.date(2026, 3, 2))
     assert nxt.action == "branch_vote" and nxt.missing == []
-    result = act(clerk, candidacy, "branch_vote", date="2026-03-02", vote={"agree": 7}, document=DOC)
+    result = act(
+        clerk, candidacy, "branch_vote", date="2026-03-02", vote={"agree": 7}, document=DOC
+    )
     assert result.outcome == "passed"
     assert result.event.vote["denominator"] == 9
     result = act(
@@ -205,7 +212,12 @@ def test_transfer_continues_in_the_new_cell(tree, clerk, candidacy):
 def test_amend_is_audited_with_before_and_after(tree, clerk, candidacy):
     act(clerk, candidacy, "record_certificate", certificate_date="2025-05-20")
     result = act(
-        clerk, candidacy, "amend", field="certificate_date", value="2025-05-02", reason="Nhập sai ngày"
+        clerk,
+        candidacy,
+        "amend",
+        field="certificate_date",
+        value="2025-05-02",
+        reason="Nhập sai ngày",
     )
     assert result.event.facts["before"] == "2025-05-20"
     assert result.event.facts["after"] == "2025-05-02"
@@ -220,12 +232,16 @@ def test_grassroots_cell_skips_the_committee_step(tree, clerk):
         MembershipFactory(organisation=cell)
     candidacy = CandidacyFactory(
         organisation=cell,
-        person=PersonFactory(organisation=cell, birth_date=dt.date(1990, 1, 1), education="university"),
+        person=PersonFactory(
+            organisation=cell, birth_date=dt.date(1990, 1, 1), education="university"
+        ),
         stage=Stage.BRANCH_RESOLVED,
         branch_resolution_date=dt.date(2026, 3, 2),
     )
     with pytest.raises(ValidationError):
-        act(clerk, candidacy, "committee_vote", date="2026-03-05", vote={"agree": 5, "body_size": 7})
+        act(
+            clerk, candidacy, "committee_vote", date="2026-03-05", vote={"agree": 5, "body_size": 7}
+        )
     result = act(
         clerk, candidacy, "admission_decision", date="2026-03-20", vote={"agree": 5, "body_size": 9}
     )

@@ -4,26 +4,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='CalendarAdjustment',
+            name="CalendarAdjustment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(unique=True, verbose_name='ngày')),
-                ('is_working_day', models.BooleanField(help_text='Bật: ngày làm việc bù; tắt: ngày nghỉ thêm.', verbose_name='là ngày làm việc')),
-                ('note', models.CharField(blank=True, max_length=255, verbose_name='căn cứ')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(unique=True, verbose_name="ngày")),
+                (
+                    "is_working_day",
+                    models.BooleanField(
+                        help_text="Bật: ngày làm việc bù; tắt: ngày nghỉ thêm.",
+                        verbose_name="là ngày làm việc",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=255, verbose_name="căn cứ")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'điều chỉnh lịch làm việc',
-                'verbose_name_plural': 'điều chỉnh lịch làm việc',
-                'ordering': ['date'],
+                "verbose_name": "điều chỉnh lịch làm việc",
+                "verbose_name_plural": "điều chỉnh lịch làm việc",
+                "ordering": ["date"],
             },
         ),
     ]

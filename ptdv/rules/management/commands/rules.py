@@ -18,7 +18,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True)
-        check = sub.add_parser("check", help="Kiểm tra một hay nhiều tệp case JSON (JSON Lines ra stdout).")
+        check = sub.add_parser(
+            "check", help="Kiểm tra một hay nhiều tệp case JSON (JSON Lines ra stdout)."
+        )
         check.add_argument("cases", nargs="+", metavar="CASE.json")
         listing = sub.add_parser("list", help="Liệt kê các bộ quy định, tham số và căn cứ.")
         listing.add_argument("--rule-set", help="Chỉ một bộ quy định (mã, ví dụ qd294-2025-07-01).")
