@@ -1,1 +1,28 @@
-urlpatterns: list = []
+"""API v1, mounted at /api/v1/. Everything but the token, the schema and the docs page
+requires authentication (REST_FRAMEWORK's default permission)."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import DefaultRouter
+
+from ptdv.accounts.api import TokenObtainView
+from ptdv.candidacies.api import CandidacyViewSet
+from ptdv.core.api_views import ApiDocsView
+from ptdv.organisations.api import OrganisationViewSet
+from ptdv.people.api import PersonViewSet
+
+app_name = "api"
+
+router = DefaultRouter()
+router.include_root_view = False
+router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("people", PersonViewSet, basename="person")
+router.register("candidacies", CandidacyViewSet, basename="candidacy")
+
+urlpatterns = [
+    path("auth/token/", TokenObtainView.as_view(), name="token"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", ApiDocsView.as_view(), name="docs"),
+    path("", include("ptdv.rules.api_urls")),
+    path("", include(router.urls)),
+]

@@ -192,7 +192,8 @@ class ExtensionFacts(ActionFacts):
 
 class ReasonFacts(ActionFacts):
     reason = serializers.CharField(
-        max_length=2000, error_messages={"blank": _("Cần nêu lý do."), "required": _("Cần nêu lý do.")}
+        max_length=2000,
+        error_messages={"blank": _("Cần nêu lý do."), "required": _("Cần nêu lý do.")},
     )
 
 

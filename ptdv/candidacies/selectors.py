@@ -9,6 +9,8 @@ from django.db.models import QuerySet
 from ptdv.candidacies.models import Candidacy
 from ptdv.candidacies.policies import candidacy_policy
 from ptdv.core.text import tokens
+from ptdv.members.models import MembershipStatus, PartyMembership
+from ptdv.members.policies import membership_policy
 from ptdv.organisations.models import Organisation
 
 
@@ -19,9 +21,7 @@ def person_search_filter(queryset: QuerySet[Any], query: str, prefix: str = "") 
     return queryset
 
 
-def candidacy_list(
-    *, actor: Any, filters: dict[str, Any] | None = None
-) -> QuerySet[Candidacy]:
+def candidacy_list(*, actor: Any, filters: dict[str, Any] | None = None) -> QuerySet[Candidacy]:
     """Open and closed candidacies the user may see, in Vietnamese name order.
 
     Filters: `organisation` (an Organisation: its whole subtree), `stage`, `target_group`,
@@ -45,3 +45,22 @@ def candidacy_list(
     if filters.get("search"):
         qs = person_search_filter(qs, str(filters["search"]), prefix="person__")
     return qs.order_by("person__sort_key", "id")
+
+
+def candidacy_helper_choices(
+    *, actor: Any, organisation: Organisation
+) -> QuerySet[PartyMembership]:
+    """Official members of `organisation` who may be assigned to help a candidate there."""
+    return membership_policy.visible_to(
+        actor,
+        PartyMembership.objects.filter(
+            organisation=organisation, status=MembershipStatus.OFFICIAL
+        ).select_related("person"),
+    ).order_by("person__sort_key", "id")
+
+
+def candidacy_detail_queryset() -> QuerySet[Candidacy]:
+    """What a candidacy page shows, joined in one query (scope it with the policy)."""
+    return Candidacy.objects.select_related(
+        "person", "organisation", "helper__person", "responsible_leader"
+    )

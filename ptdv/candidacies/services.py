@@ -115,4 +115,3 @@ def candidacy_register(
         data={"organisation": organisation.code, "readmission": is_readmission},
     )
     return candidacy
-

@@ -427,7 +427,7 @@ def candidacy_act(
         candidacy = candidacy_policy.get_visible(
             actor,
             candidacy_id,
-            Candidacy.objects.select_for_update().select_related(
+            Candidacy.objects.select_for_update(of=("self",)).select_related(
                 "person__residence_locality", "organisation"
             ),
         )

@@ -51,20 +51,26 @@ def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
             fields[prefix or "non_field_errors"] = [str(item) for item in detail]
         else:
             for index, item in enumerate(detail):
-                for sub, messages in _flatten(item, f"{prefix}.{index}" if prefix else str(index)).items():
+                for sub, messages in _flatten(
+                    item, f"{prefix}.{index}" if prefix else str(index)
+                ).items():
                     fields.setdefault(sub, []).extend(messages)
     else:
         fields[prefix or "non_field_errors"] = [str(detail)]
     return fields
 
 
-def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:
+def error_body(
+    code: str, message: str, fields: dict[str, list[str]] | None = None
+) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        detail = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
         exc = exceptions.ValidationError(detail=detail)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()

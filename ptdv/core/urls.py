@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+"""Routes without a namespace: the home page and sign-in/sign-out, whose names (`home`,
+`login`, `logout`) the settings refer to (LOGIN_URL, LOGIN_REDIRECT_URL, LOGOUT_REDIRECT_URL).
+"""
 
-app_name = "core"
-urlpatterns: list = []
+from django.urls import URLPattern, path
+
+from ptdv.accounts.views import login_view, logout_view
+from ptdv.core import views
+
+urlpatterns: list[URLPattern] = [
+    path("", views.home, name="home"),
+    path("accounts/login/", login_view, name="login"),
+    path("accounts/logout/", logout_view, name="logout"),
+]

@@ -6,10 +6,12 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from ptdv.accounts.models import ROLE_RANK, Role
 from ptdv.candidacies.models import POOL_STAGES, Candidacy
+from ptdv.core.policies import subtree_q
 from ptdv.members.models import ACTIVE_STATUSES, PartyMembership
-from ptdv.organisations.models import Organisation
-from ptdv.organisations.policies import organisation_policy
+from ptdv.organisations.models import CELL_KINDS, Locality, Organisation
+from ptdv.organisations.policies import locality_policy, organisation_policy
 
 
 def organisation_roots(*, actor: Any) -> QuerySet[Organisation]:
@@ -89,3 +91,55 @@ def organisation_counter_mismatches() -> list[dict[str, Any]]:
                 }
             )
     return mismatches
+
+
+def organisation_ancestors(*, actor: Any, organisation: Organisation) -> QuerySet[Organisation]:
+    """The ancestors of `organisation` the user may see, root first (one query).
+
+    Ancestors above the user's own assignments are left out: a breadcrumb never names an
+    organisation the user could not open.
+    """
+    paths = [p for p in organisation.ancestor_paths if p != organisation.path]
+    return organisation_policy.visible_to(actor, Organisation.objects.filter(path__in=paths))
+
+
+def organisation_localities(*, actor: Any, organisation: Organisation) -> QuerySet[Locality]:
+    """The localities (thôn, tổ dân phố) of `organisation` with their cell, by name."""
+    return locality_policy.visible_to(
+        actor, Locality.objects.filter(organisation=organisation).select_related("cell")
+    ).order_by("name", "id")
+
+
+def organisation_cells_for_registration(*, actor: Any) -> QuerySet[Organisation]:
+    """Active cells (chi bộ, chi bộ cơ sở) where the user has at least the clerk role."""
+    return (
+        Organisation.objects.filter(
+            subtree_q(actor, "path", min_rank=ROLE_RANK[Role.CLERK]),
+            kind__in=CELL_KINDS,
+            valid_to__isnull=True,
+        )
+        .select_related("parent")
+        .order_by("path")
+    )
+
+
+def organisation_localities_for_cell(*, cell: Organisation) -> QuerySet[Locality]:
+    """Localities of the communes above `cell`, for choosing a residence.
+
+    The caller has already checked `cell` against the policy (clerk rights on it). A cell-level
+    clerk is not assigned to the commune itself, yet the commune's village names are what they
+    choose a residence from; no personal data is listed.
+    """
+    return (
+        Locality.objects.filter(organisation__path__in=cell.ancestor_paths)
+        .select_related("organisation")
+        .order_by("name", "id")
+    )
+
+
+def organisation_administrable(*, actor: Any) -> QuerySet[Organisation]:
+    """Active organisations where the user holds the administrator role (whole subtrees)."""
+    return Organisation.objects.filter(
+        subtree_q(actor, "path", min_rank=ROLE_RANK[Role.ADMINISTRATOR]),
+        valid_to__isnull=True,
+    ).order_by("path")

@@ -82,3 +82,53 @@ def organisation_counters_adjust(
         member_count=F("member_count") + members,
         candidate_count=F("candidate_count") + candidates,
     )
+
+
+@transaction.atomic
+def organisation_counters_rebuild() -> int:
+    """Recompute every subtree counter from the raw rows; return how many organisations changed.
+
+    Two grouped queries give each organisation's own counts; the subtree sums are rolled up
+    in memory by path prefix and only the rows that differ are written, in batches. The
+    organisations are locked first (PostgreSQL): a concurrent write that already adjusted a
+    counter has committed before we count, and one that comes later waits for us, so no
+    adjustment is lost or counted twice.
+    """
+    from django.db.models import Count
+
+    from ptdv.candidacies.models import POOL_STAGES, Candidacy
+    from ptdv.members.models import ACTIVE_STATUSES, PartyMembership
+
+    stored = list(
+        Organisation.objects.select_for_update()
+        .order_by()
+        .values_list("id", "path", "member_count", "candidate_count")
+    )
+    path_of = {org_id: path for org_id, path, _m, _c in stored}
+    totals: dict[str, list[int]] = {}
+    own_members = (
+        PartyMembership.objects.filter(status__in=ACTIVE_STATUSES)
+        .order_by()
+        .values_list("organisation_id")
+        .annotate(n=Count("id"))
+    )
+    own_candidates = (
+        Candidacy.objects.filter(is_open=True, stage__in=POOL_STAGES)
+        .order_by()
+        .values_list("organisation_id")
+        .annotate(n=Count("id"))
+    )
+    for rows, index in ((own_members, 0), (own_candidates, 1)):
+        for org_id, n in rows:
+            path = path_of[org_id]
+            for end in range(PATH_STEP, len(path) + 1, PATH_STEP):
+                totals.setdefault(path[:end], [0, 0])[index] += n
+    changed = []
+    for org_id, path, members, candidates in stored:
+        expected = totals.get(path, [0, 0])
+        if expected != [members, candidates]:
+            changed.append(
+                Organisation(id=org_id, member_count=expected[0], candidate_count=expected[1])
+            )
+    Organisation.objects.bulk_update(changed, ["member_count", "candidate_count"], batch_size=500)
+    return len(changed)

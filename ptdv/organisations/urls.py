@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import URLPattern, path
+
+from ptdv.organisations import views
 
 app_name = "organisations"
-urlpatterns: list = []
+urlpatterns: list[URLPattern] = [
+    path("", views.organisation_index, name="index"),
+    path("<int:pk>/", views.organisation_detail, name="detail"),
+]

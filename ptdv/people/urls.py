@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import URLPattern, path
+
+from ptdv.people import views
 
 app_name = "people"
-urlpatterns: list = []
+urlpatterns: list[URLPattern] = [
+    path("<int:pk>/", views.person_detail, name="detail"),
+]

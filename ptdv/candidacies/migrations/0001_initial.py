@@ -4,32 +4,100 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Candidacy',
+            name="Candidacy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('source', 'Quần chúng ưu tú (nguồn)'), ('trained', 'Đã học lớp nhận thức về Đảng'), ('applied', 'Đã có đơn và lý lịch'), ('branch_resolved', 'Chi bộ đã đề nghị kết nạp'), ('committee_resolved', 'Đảng ủy cơ sở đã đề nghị'), ('decided', 'Đã có quyết định kết nạp'), ('probationary', 'Đảng viên dự bị'), ('official', 'Đảng viên chính thức'), ('closed', 'Đã đóng hồ sơ')], default='source', editable=False, max_length=30, verbose_name='giai đoạn')),
-                ('closed_reason', models.CharField(blank=True, choices=[('withdrawn', 'Rút hồ sơ'), ('rejected', 'Không được kết nạp'), ('lapsed', 'Hồ sơ hết hiệu lực'), ('removed', 'Xóa tên khỏi danh sách dự bị')], editable=False, max_length=20, verbose_name='lý do đóng')),
-                ('is_open', models.BooleanField(default=True, editable=False)),
-                ('is_readmission', models.BooleanField(default=False, editable=False, verbose_name='kết nạp lại')),
-                ('source_channel', models.CharField(choices=[('youth_union', 'Đoàn Thanh niên giới thiệu'), ('trade_union', 'Công đoàn giới thiệu'), ('womens_union', 'Hội Liên hiệp Phụ nữ giới thiệu'), ('farmers_union', 'Hội Nông dân giới thiệu'), ('veterans_union', 'Hội Cựu chiến binh giới thiệu'), ('fatherland_front', 'Mặt trận Tổ quốc giới thiệu'), ('school', 'Nhà trường'), ('workplace', 'Cơ quan, doanh nghiệp'), ('residence', 'Chi bộ nơi cư trú phát hiện'), ('movement', 'Phong trào, câu lạc bộ'), ('armed_forces', 'Xuất ngũ từ lực lượng vũ trang'), ('other', 'Khác')], default='other', max_length=30, verbose_name='nguồn giới thiệu')),
-                ('opened_on', models.DateField(verbose_name='ngày đưa vào nguồn')),
-                ('closed_on', models.DateField(blank=True, editable=False, null=True, verbose_name='ngày đóng hồ sơ')),
-                ('stage_changed_on', models.DateField(editable=False, verbose_name='ngày chuyển giai đoạn')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("source", "Quần chúng ưu tú (nguồn)"),
+                            ("trained", "Đã học lớp nhận thức về Đảng"),
+                            ("applied", "Đã có đơn và lý lịch"),
+                            ("branch_resolved", "Chi bộ đã đề nghị kết nạp"),
+                            ("committee_resolved", "Đảng ủy cơ sở đã đề nghị"),
+                            ("decided", "Đã có quyết định kết nạp"),
+                            ("probationary", "Đảng viên dự bị"),
+                            ("official", "Đảng viên chính thức"),
+                            ("closed", "Đã đóng hồ sơ"),
+                        ],
+                        default="source",
+                        editable=False,
+                        max_length=30,
+                        verbose_name="giai đoạn",
+                    ),
+                ),
+                (
+                    "closed_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("withdrawn", "Rút hồ sơ"),
+                            ("rejected", "Không được kết nạp"),
+                            ("lapsed", "Hồ sơ hết hiệu lực"),
+                            ("removed", "Xóa tên khỏi danh sách dự bị"),
+                        ],
+                        editable=False,
+                        max_length=20,
+                        verbose_name="lý do đóng",
+                    ),
+                ),
+                ("is_open", models.BooleanField(default=True, editable=False)),
+                (
+                    "is_readmission",
+                    models.BooleanField(default=False, editable=False, verbose_name="kết nạp lại"),
+                ),
+                (
+                    "source_channel",
+                    models.CharField(
+                        choices=[
+                            ("youth_union", "Đoàn Thanh niên giới thiệu"),
+                            ("trade_union", "Công đoàn giới thiệu"),
+                            ("womens_union", "Hội Liên hiệp Phụ nữ giới thiệu"),
+                            ("farmers_union", "Hội Nông dân giới thiệu"),
+                            ("veterans_union", "Hội Cựu chiến binh giới thiệu"),
+                            ("fatherland_front", "Mặt trận Tổ quốc giới thiệu"),
+                            ("school", "Nhà trường"),
+                            ("workplace", "Cơ quan, doanh nghiệp"),
+                            ("residence", "Chi bộ nơi cư trú phát hiện"),
+                            ("movement", "Phong trào, câu lạc bộ"),
+                            ("armed_forces", "Xuất ngũ từ lực lượng vũ trang"),
+                            ("other", "Khác"),
+                        ],
+                        default="other",
+                        max_length=30,
+                        verbose_name="nguồn giới thiệu",
+                    ),
+                ),
+                ("opened_on", models.DateField(verbose_name="ngày đưa vào nguồn")),
+                (
+                    "closed_on",
+                    models.DateField(
+                        blank=True, editable=False, null=True, verbose_name="ngày đóng hồ sơ"
+                    ),
+                ),
+                (
+                    "stage_changed_on",
+                    models.DateField(editable=False, verbose_name="ngày chuyển giai đoạn"),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'hồ sơ phát triển đảng viên',
-                'verbose_name_plural': 'hồ sơ phát triển đảng viên',
+                "verbose_name": "hồ sơ phát triển đảng viên",
+                "verbose_name_plural": "hồ sơ phát triển đảng viên",
             },
         ),
     ]

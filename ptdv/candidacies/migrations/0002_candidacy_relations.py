@@ -5,47 +5,75 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('candidacies', '0001_initial'),
-        ('members', '0001_initial'),
-        ('organisations', '0001_initial'),
-        ('people', '0001_initial'),
+        ("candidacies", "0001_initial"),
+        ("members", "0001_initial"),
+        ("organisations", "0001_initial"),
+        ("people", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='candidacy',
-            name='helper',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='helped_candidacies', to='members.partymembership', verbose_name='đảng viên giúp đỡ'),
+            model_name="candidacy",
+            name="helper",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="helped_candidacies",
+                to="members.partymembership",
+                verbose_name="đảng viên giúp đỡ",
+            ),
         ),
         migrations.AddField(
-            model_name='candidacy',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='candidacies', to='organisations.organisation', verbose_name='chi bộ'),
+            model_name="candidacy",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="candidacies",
+                to="organisations.organisation",
+                verbose_name="chi bộ",
+            ),
         ),
         migrations.AddField(
-            model_name='candidacy',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='candidacies', to='people.person', verbose_name='công dân'),
+            model_name="candidacy",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="candidacies",
+                to="people.person",
+                verbose_name="công dân",
+            ),
         ),
         migrations.AddField(
-            model_name='candidacy',
-            name='responsible_leader',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='nurtured_candidacies', to='people.person', verbose_name='người chịu trách nhiệm bồi dưỡng'),
+            model_name="candidacy",
+            name="responsible_leader",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="nurtured_candidacies",
+                to="people.person",
+                verbose_name="người chịu trách nhiệm bồi dưỡng",
+            ),
         ),
         migrations.AddIndex(
-            model_name='candidacy',
-            index=models.Index(fields=['organisation', 'stage'], name='candidacy_org_stage'),
+            model_name="candidacy",
+            index=models.Index(fields=["organisation", "stage"], name="candidacy_org_stage"),
         ),
         migrations.AddIndex(
-            model_name='candidacy',
-            index=models.Index(fields=['stage', 'is_open'], name='candidacy_stage_open'),
+            model_name="candidacy",
+            index=models.Index(fields=["stage", "is_open"], name="candidacy_stage_open"),
         ),
         migrations.AddConstraint(
-            model_name='candidacy',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_open', True)), fields=('person',), name='candidacy_one_open_per_person', violation_error_message='Người này đang có một hồ sơ phát triển đảng viên.'),
+            model_name="candidacy",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_open", True)),
+                fields=("person",),
+                name="candidacy_one_open_per_person",
+                violation_error_message="Người này đang có một hồ sơ phát triển đảng viên.",
+            ),
         ),
     ]

@@ -6,202 +6,388 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('candidacies', '0002_candidacy_relations'),
-        ('members', '0001_initial'),
-        ('organisations', '0002_union_presence'),
+        ("candidacies", "0002_candidacy_relations"),
+        ("members", "0001_initial"),
+        ("organisations", "0002_union_presence"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='candidacy',
-            name='application_date',
-            field=models.DateField(editable=False, null=True, verbose_name='ngày đơn xin vào Đảng'),
+            model_name="candidacy",
+            name="application_date",
+            field=models.DateField(editable=False, null=True, verbose_name="ngày đơn xin vào Đảng"),
         ),
         migrations.AddField(
-            model_name='candidacy',
-            name='branch_resolution_date',
-            field=models.DateField(editable=False, null=True, verbose_name='ngày nghị quyết chi bộ đề nghị kết nạp'),
+            model_name="candidacy",
+            name="branch_resolution_date",
+            field=models.DateField(
+                editable=False, null=True, verbose_name="ngày nghị quyết chi bộ đề nghị kết nạp"
+            ),
         ),
         migrations.AddField(
-            model_name='candidacy',
-            name='ceremony_date',
-            field=models.DateField(editable=False, null=True, verbose_name='ngày lễ kết nạp'),
+            model_name="candidacy",
+            name="ceremony_date",
+            field=models.DateField(editable=False, null=True, verbose_name="ngày lễ kết nạp"),
         ),
         migrations.AddField(
-            model_name='candidacy',
-            name='certificate_date',
-            field=models.DateField(editable=False, null=True, verbose_name='ngày cấp giấy chứng nhận CN-NTVĐ'),
+            model_name="candidacy",
+            name="certificate_date",
+            field=models.DateField(
+                editable=False, null=True, verbose_name="ngày cấp giấy chứng nhận CN-NTVĐ"
+            ),
         ),
         migrations.AddField(
-            model_name='candidacy',
-            name='committee_resolution_date',
-            field=models.DateField(editable=False, null=True, verbose_name='ngày nghị quyết đảng ủy cơ sở'),
+            model_name="candidacy",
+            name="committee_resolution_date",
+            field=models.DateField(
+                editable=False, null=True, verbose_name="ngày nghị quyết đảng ủy cơ sở"
+            ),
         ),
         migrations.AddField(
-            model_name='candidacy',
-            name='decision_date',
-            field=models.DateField(editable=False, null=True, verbose_name='ngày quyết định kết nạp'),
+            model_name="candidacy",
+            name="decision_date",
+            field=models.DateField(
+                editable=False, null=True, verbose_name="ngày quyết định kết nạp"
+            ),
         ),
         migrations.AddField(
-            model_name='candidacy',
-            name='decision_received_date',
-            field=models.DateField(editable=False, null=True, verbose_name='ngày nhận quyết định kết nạp'),
+            model_name="candidacy",
+            name="decision_received_date",
+            field=models.DateField(
+                editable=False, null=True, verbose_name="ngày nhận quyết định kết nạp"
+            ),
         ),
         migrations.AddField(
-            model_name='candidacy',
-            name='extension_working_days',
-            field=models.PositiveSmallIntegerField(default=0, editable=False, verbose_name='số ngày làm việc được gia hạn'),
+            model_name="candidacy",
+            name="extension_working_days",
+            field=models.PositiveSmallIntegerField(
+                default=0, editable=False, verbose_name="số ngày làm việc được gia hạn"
+            ),
         ),
         migrations.AddField(
-            model_name='candidacy',
-            name='failed_recognition_votes',
+            model_name="candidacy",
+            name="failed_recognition_votes",
             field=models.PositiveSmallIntegerField(default=0, editable=False),
         ),
         migrations.AddField(
-            model_name='candidacy',
-            name='history_date',
-            field=models.DateField(editable=False, null=True, verbose_name='ngày khai lý lịch'),
+            model_name="candidacy",
+            name="history_date",
+            field=models.DateField(editable=False, null=True, verbose_name="ngày khai lý lịch"),
         ),
         migrations.AddField(
-            model_name='candidacy',
-            name='member_file_date',
-            field=models.DateField(editable=False, null=True, verbose_name='ngày hoàn thành hồ sơ đảng viên'),
+            model_name="candidacy",
+            name="member_file_date",
+            field=models.DateField(
+                editable=False, null=True, verbose_name="ngày hoàn thành hồ sơ đảng viên"
+            ),
         ),
         migrations.AddField(
-            model_name='candidacy',
-            name='newmember_course_date',
-            field=models.DateField(editable=False, null=True, verbose_name='ngày cấp chứng nhận lớp đảng viên mới'),
+            model_name="candidacy",
+            name="newmember_course_date",
+            field=models.DateField(
+                editable=False, null=True, verbose_name="ngày cấp chứng nhận lớp đảng viên mới"
+            ),
         ),
         migrations.AddField(
-            model_name='candidacy',
-            name='next_action',
-            field=models.CharField(blank=True, editable=False, max_length=40, verbose_name='việc tiếp theo'),
+            model_name="candidacy",
+            name="next_action",
+            field=models.CharField(
+                blank=True, editable=False, max_length=40, verbose_name="việc tiếp theo"
+            ),
         ),
         migrations.AddField(
-            model_name='candidacy',
-            name='next_checked_on',
+            model_name="candidacy",
+            name="next_checked_on",
             field=models.DateField(editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='candidacy',
-            name='next_due',
-            field=models.DateField(db_index=True, editable=False, null=True, verbose_name='hạn'),
+            model_name="candidacy",
+            name="next_due",
+            field=models.DateField(db_index=True, editable=False, null=True, verbose_name="hạn"),
         ),
         migrations.AddField(
-            model_name='candidacy',
-            name='next_earliest',
-            field=models.DateField(editable=False, null=True, verbose_name='sớm nhất từ ngày'),
+            model_name="candidacy",
+            name="next_earliest",
+            field=models.DateField(editable=False, null=True, verbose_name="sớm nhất từ ngày"),
         ),
         migrations.AddField(
-            model_name='candidacy',
-            name='next_expiring',
+            model_name="candidacy",
+            name="next_expiring",
             field=models.JSONField(default=list, editable=False),
         ),
         migrations.AddField(
-            model_name='candidacy',
-            name='next_missing',
+            model_name="candidacy",
+            name="next_missing",
             field=models.JSONField(default=list, editable=False),
         ),
         migrations.AddField(
-            model_name='candidacy',
-            name='next_stale',
+            model_name="candidacy",
+            name="next_stale",
             field=models.BooleanField(db_index=True, default=True, editable=False),
         ),
         migrations.AddField(
-            model_name='candidacy',
-            name='next_valid_until',
+            model_name="candidacy",
+            name="next_valid_until",
             field=models.DateField(db_index=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='candidacy',
-            name='opinions_date',
-            field=models.DateField(editable=False, null=True, verbose_name='ngày tổng hợp ý kiến (5-KNĐ)'),
+            model_name="candidacy",
+            name="opinions_date",
+            field=models.DateField(
+                editable=False, null=True, verbose_name="ngày tổng hợp ý kiến (5-KNĐ)"
+            ),
         ),
         migrations.AddField(
-            model_name='candidacy',
-            name='recognition_decision_date',
-            field=models.DateField(editable=False, null=True, verbose_name='ngày quyết định công nhận chính thức'),
+            model_name="candidacy",
+            name="recognition_decision_date",
+            field=models.DateField(
+                editable=False, null=True, verbose_name="ngày quyết định công nhận chính thức"
+            ),
         ),
         migrations.AddField(
-            model_name='candidacy',
-            name='recognition_resolution_date',
-            field=models.DateField(editable=False, null=True, verbose_name='ngày nghị quyết chi bộ đề nghị công nhận chính thức'),
+            model_name="candidacy",
+            name="recognition_resolution_date",
+            field=models.DateField(
+                editable=False,
+                null=True,
+                verbose_name="ngày nghị quyết chi bộ đề nghị công nhận chính thức",
+            ),
         ),
         migrations.AddField(
-            model_name='candidacy',
-            name='verification_concluded_on',
-            field=models.DateField(editable=False, null=True, verbose_name='ngày kết luận thẩm tra lý lịch'),
+            model_name="candidacy",
+            name="verification_concluded_on",
+            field=models.DateField(
+                editable=False, null=True, verbose_name="ngày kết luận thẩm tra lý lịch"
+            ),
         ),
         migrations.AddField(
-            model_name='candidacy',
-            name='verification_waived',
-            field=models.BooleanField(default=False, editable=False, verbose_name='miễn thẩm tra lý lịch'),
+            model_name="candidacy",
+            name="verification_waived",
+            field=models.BooleanField(
+                default=False, editable=False, verbose_name="miễn thẩm tra lý lịch"
+            ),
         ),
         migrations.CreateModel(
-            name='Consent',
+            name="Consent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('provincial_over_60', 'Ban Thường vụ Tỉnh ủy đồng ý (trên 60 tuổi)'), ('provincial_education', 'Ban Thường vụ Tỉnh ủy đồng ý (trình độ học vấn)'), ('provincial_readmission', 'Ban Thường vụ Tỉnh ủy đồng ý (kết nạp lại)'), ('higher_committee_late_ceremony', 'Cấp ủy cấp trên đồng ý tổ chức lễ kết nạp quá hạn')], max_length=40, verbose_name='loại văn bản đồng ý')),
-                ('date', models.DateField(verbose_name='ngày văn bản')),
-                ('ref', models.CharField(blank=True, max_length=60, verbose_name='số, ký hiệu')),
-                ('candidacy', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to='candidacies.candidacy')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("provincial_over_60", "Ban Thường vụ Tỉnh ủy đồng ý (trên 60 tuổi)"),
+                            (
+                                "provincial_education",
+                                "Ban Thường vụ Tỉnh ủy đồng ý (trình độ học vấn)",
+                            ),
+                            (
+                                "provincial_readmission",
+                                "Ban Thường vụ Tỉnh ủy đồng ý (kết nạp lại)",
+                            ),
+                            (
+                                "higher_committee_late_ceremony",
+                                "Cấp ủy cấp trên đồng ý tổ chức lễ kết nạp quá hạn",
+                            ),
+                        ],
+                        max_length=40,
+                        verbose_name="loại văn bản đồng ý",
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="ngày văn bản")),
+                ("ref", models.CharField(blank=True, max_length=60, verbose_name="số, ký hiệu")),
+                (
+                    "candidacy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consents",
+                        to="candidacies.candidacy",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'văn bản đồng ý',
-                'verbose_name_plural': 'văn bản đồng ý',
-                'ordering': ['date', 'id'],
+                "verbose_name": "văn bản đồng ý",
+                "verbose_name_plural": "văn bản đồng ý",
+                "ordering": ["date", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Introducer',
+            name="Introducer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('member', 'Đảng viên chính thức'), ('youth_union_committee', 'Ban Chấp hành Đoàn cơ sở'), ('trade_union_committee', 'Ban Chấp hành Công đoàn cơ sở')], max_length=30, verbose_name='người giới thiệu')),
-                ('months_together', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='số tháng cùng công tác, học tập, cư trú')),
-                ('replacement', models.BooleanField(default=False, verbose_name='người giới thiệu thay thế')),
-                ('date', models.DateField(verbose_name='ngày giới thiệu')),
-                ('withdrawn', models.BooleanField(default=False)),
-                ('candidacy', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='introducers', to='candidacies.candidacy')),
-                ('membership', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='introductions', to='members.partymembership', verbose_name='đảng viên giới thiệu')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("member", "Đảng viên chính thức"),
+                            ("youth_union_committee", "Ban Chấp hành Đoàn cơ sở"),
+                            ("trade_union_committee", "Ban Chấp hành Công đoàn cơ sở"),
+                        ],
+                        max_length=30,
+                        verbose_name="người giới thiệu",
+                    ),
+                ),
+                (
+                    "months_together",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        verbose_name="số tháng cùng công tác, học tập, cư trú",
+                    ),
+                ),
+                (
+                    "replacement",
+                    models.BooleanField(default=False, verbose_name="người giới thiệu thay thế"),
+                ),
+                ("date", models.DateField(verbose_name="ngày giới thiệu")),
+                ("withdrawn", models.BooleanField(default=False)),
+                (
+                    "candidacy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="introducers",
+                        to="candidacies.candidacy",
+                    ),
+                ),
+                (
+                    "membership",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="introductions",
+                        to="members.partymembership",
+                        verbose_name="đảng viên giới thiệu",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'người giới thiệu',
-                'verbose_name_plural': 'người giới thiệu',
-                'ordering': ['date', 'id'],
+                "verbose_name": "người giới thiệu",
+                "verbose_name_plural": "người giới thiệu",
+                "ordering": ["date", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CandidacyEvent',
+            name="CandidacyEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(max_length=40, verbose_name='thao tác')),
-                ('on', models.DateField(verbose_name='ngày')),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='thời điểm ghi')),
-                ('stage_before', models.CharField(choices=[('source', 'Quần chúng ưu tú (nguồn)'), ('trained', 'Đã học lớp nhận thức về Đảng'), ('applied', 'Đã có đơn và lý lịch'), ('branch_resolved', 'Chi bộ đã đề nghị kết nạp'), ('committee_resolved', 'Đảng ủy cơ sở đã đề nghị'), ('decided', 'Đã có quyết định kết nạp'), ('probationary', 'Đảng viên dự bị'), ('official', 'Đảng viên chính thức'), ('closed', 'Đã đóng hồ sơ')], max_length=30)),
-                ('stage_after', models.CharField(choices=[('source', 'Quần chúng ưu tú (nguồn)'), ('trained', 'Đã học lớp nhận thức về Đảng'), ('applied', 'Đã có đơn và lý lịch'), ('branch_resolved', 'Chi bộ đã đề nghị kết nạp'), ('committee_resolved', 'Đảng ủy cơ sở đã đề nghị'), ('decided', 'Đã có quyết định kết nạp'), ('probationary', 'Đảng viên dự bị'), ('official', 'Đảng viên chính thức'), ('closed', 'Đã đóng hồ sơ')], max_length=30)),
-                ('outcome', models.CharField(blank=True, choices=[('passed', 'Đạt'), ('failed', 'Không đạt')], max_length=10)),
-                ('facts', models.JSONField(blank=True, default=dict)),
-                ('vote', models.JSONField(blank=True, default=dict)),
-                ('rule_set_id', models.CharField(blank=True, max_length=40)),
-                ('warnings', models.JSONField(blank=True, default=list)),
-                ('reason', models.TextField(blank=True, verbose_name='lý do')),
-                ('document_number', models.CharField(blank=True, max_length=60, verbose_name='số, ký hiệu văn bản')),
-                ('document_date', models.DateField(blank=True, null=True, verbose_name='ngày văn bản')),
-                ('issuing_body', models.CharField(blank=True, max_length=255, verbose_name='cơ quan ban hành')),
-                ('signer', models.CharField(blank=True, max_length=150, verbose_name='người ký')),
-                ('flagged', models.BooleanField(default=False, help_text='Bước nhập từ dữ liệu cũ không đúng quy định tại thời điểm đó.')),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('candidacy', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='candidacies.candidacy')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("action", models.CharField(max_length=40, verbose_name="thao tác")),
+                ("on", models.DateField(verbose_name="ngày")),
+                ("at", models.DateTimeField(auto_now_add=True, verbose_name="thời điểm ghi")),
+                (
+                    "stage_before",
+                    models.CharField(
+                        choices=[
+                            ("source", "Quần chúng ưu tú (nguồn)"),
+                            ("trained", "Đã học lớp nhận thức về Đảng"),
+                            ("applied", "Đã có đơn và lý lịch"),
+                            ("branch_resolved", "Chi bộ đã đề nghị kết nạp"),
+                            ("committee_resolved", "Đảng ủy cơ sở đã đề nghị"),
+                            ("decided", "Đã có quyết định kết nạp"),
+                            ("probationary", "Đảng viên dự bị"),
+                            ("official", "Đảng viên chính thức"),
+                            ("closed", "Đã đóng hồ sơ"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "stage_after",
+                    models.CharField(
+                        choices=[
+                            ("source", "Quần chúng ưu tú (nguồn)"),
+                            ("trained", "Đã học lớp nhận thức về Đảng"),
+                            ("applied", "Đã có đơn và lý lịch"),
+                            ("branch_resolved", "Chi bộ đã đề nghị kết nạp"),
+                            ("committee_resolved", "Đảng ủy cơ sở đã đề nghị"),
+                            ("decided", "Đã có quyết định kết nạp"),
+                            ("probationary", "Đảng viên dự bị"),
+                            ("official", "Đảng viên chính thức"),
+                            ("closed", "Đã đóng hồ sơ"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[("passed", "Đạt"), ("failed", "Không đạt")],
+                        max_length=10,
+                    ),
+                ),
+                ("facts", models.JSONField(blank=True, default=dict)),
+                ("vote", models.JSONField(blank=True, default=dict)),
+                ("rule_set_id", models.CharField(blank=True, max_length=40)),
+                ("warnings", models.JSONField(blank=True, default=list)),
+                ("reason", models.TextField(blank=True, verbose_name="lý do")),
+                (
+                    "document_number",
+                    models.CharField(blank=True, max_length=60, verbose_name="số, ký hiệu văn bản"),
+                ),
+                (
+                    "document_date",
+                    models.DateField(blank=True, null=True, verbose_name="ngày văn bản"),
+                ),
+                (
+                    "issuing_body",
+                    models.CharField(blank=True, max_length=255, verbose_name="cơ quan ban hành"),
+                ),
+                ("signer", models.CharField(blank=True, max_length=150, verbose_name="người ký")),
+                (
+                    "flagged",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Bước nhập từ dữ liệu cũ không đúng quy định tại thời điểm đó.",
+                    ),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "candidacy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="candidacies.candidacy",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sự kiện hồ sơ',
-                'verbose_name_plural': 'sự kiện hồ sơ',
-                'ordering': ['on', 'id'],
-                'indexes': [models.Index(fields=['candidacy', 'on'], name='event_candidacy_on')],
+                "verbose_name": "sự kiện hồ sơ",
+                "verbose_name_plural": "sự kiện hồ sơ",
+                "ordering": ["on", "id"],
+                "indexes": [models.Index(fields=["candidacy", "on"], name="event_candidacy_on")],
             },
         ),
     ]

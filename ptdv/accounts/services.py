@@ -1,0 +1,160 @@
+"""Write path for user administration. Each change is authorised by
+`ptdv.accounts.policies` and leaves an audit entry; a password never reaches the audit trail,
+a log or an exception message."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.contrib.auth import password_validation
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ptdv.accounts.models import Assignment, Role, User
+from ptdv.accounts.policies import user_authorize_account_change, user_get_visible
+from ptdv.audit.services import audit_record
+from ptdv.core.policies import Action
+from ptdv.core.text import nfc
+from ptdv.organisations.models import Organisation
+from ptdv.organisations.policies import organisation_policy
+
+# No 0/O, 1/l/I: the password is read off a screen and typed elsewhere.
+_PASSWORD_ALPHABET = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105 (an alphabet, not a password)
+
+
+def password_generate(length: int = 14) -> str:
+    """A random password that passes the configured validators."""
+    while True:
+        candidate = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(length))
+        try:
+            password_validation.validate_password(candidate)
+        except ValidationError:
+            continue
+        return candidate
+
+
+def _validate_password(password: str, user: User) -> None:
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: Any,
+    username: str,
+    password: str,
+    organisation: Organisation,
+    role: Role | str,
+    full_name: str = "",
+    email: str = "",
+) -> User:
+    """Create an account with its first assignment, on an organisation the actor administers."""
+    organisation_policy.authorize(actor, Action.ADMINISTER, organisation)
+    user = User(username=username.strip(), full_name=nfc(full_name), email=email.strip())
+    _validate_password(password, user)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    assignment = Assignment(user=user, organisation=organisation, role=role)
+    assignment.full_clean()
+    assignment.save()
+    audit_record(
+        actor=actor,
+        action="create",
+        obj=user,
+        summary="Tạo người dùng",
+        data={"username": user.username, "organisation": organisation.code, "role": str(role)},
+    )
+    return user
+
+
+@transaction.atomic
+def user_set_active(*, actor: Any, user: User, is_active: bool) -> User:
+    """Lock (`is_active=False`) or unlock an account; a locked user's sessions and API tokens
+    stop working at their next request."""
+    user_authorize_account_change(actor, user)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active != is_active:
+        user.is_active = is_active
+        user.save(update_fields=["is_active"])
+        audit_record(
+            actor=actor,
+            action="change",
+            obj=user,
+            summary="Mở khóa tài khoản" if is_active else "Khóa tài khoản",
+            data={"is_active": is_active},
+        )
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, actor: Any, user: User, password: str) -> None:
+    """Set a new password chosen by the administrator (or generated); the user's open
+    sessions end."""
+    user_authorize_account_change(actor, user)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    _validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(actor=actor, action="change", obj=user, summary="Đặt lại mật khẩu")
+
+
+@transaction.atomic
+def assignment_create(
+    *, actor: Any, user: User, organisation: Organisation, role: Role | str
+) -> Assignment:
+    """Give `user` a role on `organisation`, which the actor must administer."""
+    user_get_visible(actor, user.pk)
+    organisation_policy.authorize(actor, Action.ADMINISTER, organisation)
+    if Assignment.objects.filter(user=user, organisation=organisation).exists():
+        raise ValidationError(
+            {"organisation": [_("Người dùng đã được phân quyền tại tổ chức này.")]}
+        )
+    assignment = Assignment(user=user, organisation=organisation, role=role)
+    assignment.full_clean()
+    assignment.save()
+    audit_record(
+        actor=actor,
+        action="create",
+        obj=assignment,
+        summary="Phân quyền người dùng",
+        data={"user": user.pk, "organisation": organisation.code, "role": str(role)},
+    )
+    return assignment
+
+
+@transaction.atomic
+def assignment_delete(*, actor: Any, assignment: Assignment) -> None:
+    """Remove an assignment on an organisation the actor administers.
+
+    The last assignment of a user is kept (lock the account instead), so no account drops
+    out of every administrator's sight; an administrator never removes their own.
+    """
+    organisation_policy.authorize(actor, Action.ADMINISTER, assignment.organisation)
+    if assignment.user_id == getattr(actor, "pk", None):
+        raise PermissionDenied
+    user = User.objects.select_for_update().get(pk=assignment.user_id)
+    if Assignment.objects.filter(user=user).count() <= 1:
+        raise ValidationError(
+            _("Không thể xóa phân quyền cuối cùng của người dùng; hãy khóa tài khoản.")
+        )
+    data = {
+        "user": user.pk,
+        "organisation": assignment.organisation.code,
+        "role": assignment.role,
+    }
+    object_id = str(assignment.pk)
+    assignment.delete()
+    audit_record(
+        actor=actor,
+        action="delete",
+        object_type="accounts.assignment",
+        object_id=object_id,
+        summary="Xóa phân quyền người dùng",
+        data=data,
+    )

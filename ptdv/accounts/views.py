@@ -1,0 +1,213 @@
+"""Sign-in, sign-out and user administration pages.
+
+User administration is for administrators only (403 otherwise), within their own subtrees
+(a user outside them is 404); see `ptdv.accounts.policies`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from ptdv.accounts.forms import (
+    AssignmentForm,
+    LoginForm,
+    PasswordSetForm,
+    UserCreateForm,
+    UserFilterForm,
+)
+from ptdv.accounts.models import User
+from ptdv.accounts.policies import (
+    require_administrator,
+    user_can_change_account,
+    user_get_visible,
+)
+from ptdv.accounts.selectors import assignments_administered, user_assignments, user_list
+from ptdv.accounts.services import (
+    assignment_create,
+    assignment_delete,
+    password_generate,
+    user_create,
+    user_set_active,
+    user_set_password,
+)
+from ptdv.core.forms import add_service_errors
+from ptdv.core.views import render_page
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+login_view = LoginView.as_view()
+# POST only (Django 5): a link or an image can never sign a user out.
+logout_view = auth_views.LogoutView.as_view()
+
+USERS_PER_PAGE = 50
+
+
+@require_safe
+def user_list_view(request: HttpRequest) -> HttpResponse:
+    require_administrator(request.user)
+    form = UserFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    active = {"active": True, "locked": False}.get(data.get("status") or "")
+    users = user_list(actor=request.user, filters={"search": data.get("q"), "active": active})
+    page = Paginator(users, USERS_PER_PAGE).get_page(request.GET.get("page"))
+    return render_page(
+        request,
+        "accounts/user_list.html",
+        {"form": form, "page": page, "section": "users"},
+    )
+
+
+def _password_shown(request: HttpRequest, user: User, password: str) -> HttpResponse:
+    """Render the generated password once, never stored, never redirected with it."""
+    response = render_page(
+        request,
+        "accounts/password_shown.html",
+        {"target": user, "password": password, "section": "users"},
+    )
+    add_never_cache_headers(response)
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def user_create_view(request: HttpRequest) -> HttpResponse:
+    require_administrator(request.user)
+    form = UserCreateForm(request.POST if request.method == "POST" else None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        typed = form.cleaned_data["password1"]
+        password = typed or password_generate()
+        try:
+            user = user_create(
+                actor=request.user,
+                username=form.cleaned_data["username"],
+                full_name=form.cleaned_data["full_name"],
+                email=form.cleaned_data["email"],
+                password=password,
+                organisation=form.cleaned_data["organisation"],
+                role=form.cleaned_data["role"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc, {"password": "password1"})
+        else:
+            messages.success(request, _("Đã tạo tài khoản."))
+            if not typed:
+                return _password_shown(request, user, password)
+            return redirect("accounts:user_detail", pk=user.pk)
+    return render_page(request, "accounts/user_form.html", {"form": form, "section": "users"})
+
+
+def _user_detail(
+    request: HttpRequest, user: User, assignment_form: AssignmentForm | None = None
+) -> HttpResponse:
+    inside, outside = user_assignments(actor=request.user, user=user)
+    context: dict[str, Any] = {
+        "target": user,
+        "assignments": inside,
+        "outside_count": outside,
+        "can_change_account": user_can_change_account(request.user, user),
+        "assignment_form": assignment_form or AssignmentForm(actor=request.user),
+        "section": "users",
+    }
+    return render_page(request, "accounts/user_detail.html", context)
+
+
+@require_safe
+def user_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    require_administrator(request.user)
+    return _user_detail(request, user_get_visible(request.user, pk))
+
+
+def _set_active(request: HttpRequest, pk: int, is_active: bool) -> HttpResponse:
+    require_administrator(request.user)
+    user = user_get_visible(request.user, pk)
+    user_set_active(actor=request.user, user=user, is_active=is_active)
+    messages.success(request, _("Đã mở khóa tài khoản.") if is_active else _("Đã khóa tài khoản."))
+    return redirect("accounts:user_detail", pk=user.pk)
+
+
+@require_POST
+def user_deactivate_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _set_active(request, pk, is_active=False)
+
+
+@require_POST
+def user_reactivate_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _set_active(request, pk, is_active=True)
+
+
+@require_http_methods(["GET", "POST"])
+def user_password_view(request: HttpRequest, pk: int) -> HttpResponse:
+    require_administrator(request.user)
+    user = user_get_visible(request.user, pk)
+    if not user_can_change_account(request.user, user):
+        raise PermissionDenied
+    form = PasswordSetForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        typed = form.cleaned_data["password1"]
+        password = typed or password_generate()
+        try:
+            user_set_password(actor=request.user, user=user, password=password)
+        except ValidationError as exc:
+            add_service_errors(form, exc, {"password": "password1"})
+        else:
+            messages.success(request, _("Đã đặt lại mật khẩu."))
+            if not typed:
+                return _password_shown(request, user, password)
+            return redirect("accounts:user_detail", pk=user.pk)
+    return render_page(
+        request, "accounts/password_form.html", {"form": form, "target": user, "section": "users"}
+    )
+
+
+@require_POST
+def assignment_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    require_administrator(request.user)
+    user = user_get_visible(request.user, pk)
+    form = AssignmentForm(request.POST, actor=request.user)
+    if form.is_valid():
+        try:
+            assignment_create(
+                actor=request.user,
+                user=user,
+                organisation=form.cleaned_data["organisation"],
+                role=form.cleaned_data["role"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Đã thêm phân quyền."))
+            return redirect("accounts:user_detail", pk=user.pk)
+    return _user_detail(request, user, assignment_form=form)
+
+
+@require_POST
+def assignment_remove_view(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
+    require_administrator(request.user)
+    user = user_get_visible(request.user, pk)
+    assignment = (
+        assignments_administered(actor=request.user).filter(user=user, pk=assignment_pk).first()
+    )
+    if assignment is None:
+        raise Http404
+    try:
+        assignment_delete(actor=request.user, assignment=assignment)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Đã xóa phân quyền."))
+    return redirect("accounts:user_detail", pk=user.pk)

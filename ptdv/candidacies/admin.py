@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.db.models import F, QuerySet
+from django.http import HttpRequest
+
+from ptdv.candidacies.models import Candidacy
+from ptdv.candidacies.policies import candidacy_policy
+from ptdv.candidacies.selectors import person_search_filter
+from ptdv.core.admin import PolicyAdmin
+
+
+@admin.register(Candidacy)
+class CandidacyAdmin(PolicyAdmin):
+    """Candidacies are registered and moved between stages only by the services (which check
+    the rules, keep the counters and write the events); the admin shows them and corrects the
+    source channel and the person responsible."""
+
+    policy = candidacy_policy
+    list_display = ("person", "organisation", "stage", "is_open", "is_readmission", "opened_on")
+    list_filter = ("stage", "is_open", "is_readmission", "source_channel")
+    list_select_related = ("person", "organisation")
+    search_fields = ("person__search_text",)
+    ordering = ("person__sort_key", "id")
+    autocomplete_fields = ("responsible_leader",)
+    fields = (
+        "person",
+        "organisation",
+        "stage",
+        "is_open",
+        "closed_reason",
+        "is_readmission",
+        "helper",
+        "responsible_leader",
+        "source_channel",
+        "opened_on",
+        "stage_changed_on",
+        "closed_on",
+        "version",
+    )
+    readonly_fields = tuple(f for f in fields if f not in ("responsible_leader", "source_channel"))
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Candidacy], search_term: str
+    ) -> tuple[QuerySet[Candidacy], bool]:
+        if not search_term.strip():
+            return queryset, False
+        return person_search_filter(queryset, search_term, prefix="person__"), False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Candidacy | None = None) -> bool:
+        return False
+
+    def fields_to_save(self, obj: Candidacy, form: forms.ModelForm[Candidacy]) -> list[str]:
+        names = super().fields_to_save(obj, form)
+        if names:
+            # Any change makes forms opened on the previous version stale (optimistic locking).
+            obj.version = F("version") + 1
+            names.append("version")
+        return names
+
+    def save_model(
+        self, request: HttpRequest, obj: Candidacy, form: forms.ModelForm[Candidacy], change: bool
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        obj.refresh_from_db(fields=["version"])

@@ -1,0 +1,191 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from ptdv.candidacies.models import Candidacy, SourceChannel, Stage
+from ptdv.core.api_views import ApiModelSerializer, ApiSerializer, VisibleRelatedField
+from ptdv.members.policies import membership_policy
+from ptdv.organisations.models import Locality, Organisation
+from ptdv.organisations.policies import organisation_policy
+from ptdv.people.choices import (
+    ETHNICITIES,
+    KINH,
+    Education,
+    Gender,
+    Occupation,
+    Religion,
+    TargetGroup,
+)
+from ptdv.people.models import Person, national_id_validator
+from ptdv.people.policies import person_policy
+
+ORGANISATION_NOT_FOUND = _("Không tìm thấy tổ chức.")
+LOCALITY_NOT_FOUND = _("Không tìm thấy thôn, tổ dân phố.")
+
+
+class PersonBriefSerializer(ApiModelSerializer):
+    full_name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Person
+        fields = ["id", "full_name"]
+        read_only_fields = fields
+
+
+class OrganisationBriefSerializer(ApiModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ["id", "code", "name"]
+        read_only_fields = fields
+
+
+class CandidacySerializer(ApiModelSerializer):
+    """A candidacy as read. The stage only changes through the stage actions."""
+
+    person = PersonBriefSerializer(read_only=True)
+    organisation = OrganisationBriefSerializer(read_only=True)
+
+    class Meta:
+        model = Candidacy
+        fields = [
+            "id",
+            "person",
+            "organisation",
+            "stage",
+            "is_open",
+            "is_readmission",
+            "helper",
+            "responsible_leader",
+            "source_channel",
+            "opened_on",
+            "closed_on",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class CandidacyFilterSerializer(ApiSerializer):
+    organisation = VisibleRelatedField(
+        policy=organisation_policy,
+        not_found=ORGANISATION_NOT_FOUND,
+        required=False,
+        help_text=_("Mã (id) tổ chức: lấy cả các tổ chức trực thuộc."),
+    )
+    stage = serializers.ChoiceField(choices=Stage.choices, required=False)
+    target_group = serializers.ChoiceField(choices=TargetGroup.choices, required=False)
+    open = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("true: hồ sơ đang mở; false: hồ sơ đã đóng; bỏ trống: tất cả."),
+    )
+    search = serializers.CharField(
+        required=False,
+        max_length=100,
+        help_text=_("Tìm theo họ tên, không phân biệt dấu."),
+    )
+
+
+class PersonInputSerializer(ApiSerializer):
+    """A person typed in with the registration. An existing person (same national ID, or same
+    name and birth date when no ID is given) is reused rather than duplicated."""
+
+    family_name = serializers.CharField(max_length=60)
+    middle_name = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    given_name = serializers.CharField(max_length=40)
+    birth_date = serializers.DateField()
+    gender = serializers.ChoiceField(choices=Gender.choices)
+    national_id = serializers.CharField(
+        max_length=12,
+        required=False,
+        allow_blank=True,
+        validators=[national_id_validator],
+        help_text=_("Số định danh cá nhân (CCCD), 12 chữ số."),
+    )
+    ethnicity = serializers.ChoiceField(choices=ETHNICITIES, default=KINH)
+    religion = serializers.ChoiceField(choices=Religion.choices, default=Religion.NONE)
+    education = serializers.ChoiceField(
+        choices=Education.choices, default=Education.UPPER_SECONDARY
+    )
+    occupation = serializers.ChoiceField(choices=Occupation.choices, default=Occupation.OTHER)
+    workplace = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    # Checked against the target cell in CandidacyRegisterSerializer.validate: a cell-level
+    # clerk chooses among the villages of the commune above the cell, which lies outside
+    # their own subtree (village names are not personal data).
+    residence_locality = serializers.PrimaryKeyRelatedField(
+        queryset=Locality.objects.all(),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": LOCALITY_NOT_FOUND},
+    )
+    target_groups = serializers.ListField(
+        child=serializers.ChoiceField(choices=TargetGroup.choices), required=False
+    )
+    youth_union_member = serializers.BooleanField(default=False)
+    trade_union_member = serializers.BooleanField(default=False)
+
+    def validate_birth_date(self, value: dt.date) -> dt.date:
+        if value > timezone.localdate():
+            raise serializers.ValidationError(_("Ngày sinh không được sau hôm nay."))
+        return value
+
+
+class CandidacyRegisterSerializer(ApiSerializer):
+    """Registration: the cell, and either an existing person (`person_id`) or a new one."""
+
+    organisation = VisibleRelatedField(
+        policy=organisation_policy,
+        not_found=ORGANISATION_NOT_FOUND,
+        help_text=_("Chi bộ nhận hồ sơ."),
+    )
+    person_id = VisibleRelatedField(
+        policy=person_policy,
+        not_found=_("Không tìm thấy công dân."),
+        required=False,
+        help_text=_("Công dân đã có trong hệ thống; hoặc gửi `person`."),
+    )
+    person = PersonInputSerializer(
+        required=False, help_text=_("Thông tin công dân mới; hoặc gửi `person_id`.")
+    )
+    helper = VisibleRelatedField(
+        policy=membership_policy,
+        not_found=_("Không tìm thấy đảng viên giúp đỡ."),
+        required=False,
+        allow_null=True,
+        help_text=_("Mã (id) quá trình sinh hoạt đảng của đảng viên giúp đỡ."),
+    )
+    responsible_leader = VisibleRelatedField(
+        policy=person_policy,
+        not_found=_("Không tìm thấy người chịu trách nhiệm bồi dưỡng."),
+        required=False,
+        allow_null=True,
+    )
+    source_channel = serializers.ChoiceField(
+        choices=SourceChannel.choices, default=SourceChannel.OTHER
+    )
+    opened_on = serializers.DateField(
+        required=False, allow_null=True, help_text=_("Mặc định là hôm nay.")
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        has_id = attrs.get("person_id") is not None
+        has_data = attrs.get("person") is not None
+        if has_id == has_data:
+            message = (
+                _("Chỉ gửi một trong hai: person_id hoặc person.")
+                if has_id
+                else _("Cần chọn công dân (person_id) hoặc nhập thông tin công dân (person).")
+            )
+            raise serializers.ValidationError({"person": [message]})
+        locality = (attrs.get("person") or {}).get("residence_locality")
+        cell = attrs["organisation"]
+        if locality is not None and locality.organisation.path not in cell.ancestor_paths:
+            raise serializers.ValidationError(
+                {"person": {"residence_locality": [LOCALITY_NOT_FOUND]}}
+            )
+        return attrs

@@ -1,0 +1,169 @@
+"""Candidate pages: the list (filters re-rendered by htmx), a candidacy, and registration."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from ptdv.accounts.models import ROLE_RANK, Role
+from ptdv.audit.services import audit_record
+from ptdv.candidacies.forms import CandidacyFilterForm, CandidacyRegisterForm
+from ptdv.candidacies.models import Candidacy
+from ptdv.candidacies.policies import candidacy_policy
+from ptdv.candidacies.selectors import candidacy_detail_queryset, candidacy_list
+from ptdv.candidacies.services import candidacy_register
+from ptdv.core.forms import add_service_errors
+from ptdv.core.policies import Action, user_scopes
+from ptdv.core.views import render_page
+from ptdv.organisations.models import Organisation
+from ptdv.organisations.policies import organisation_policy
+from ptdv.organisations.selectors import (
+    organisation_ancestors,
+    organisation_children,
+    organisation_roots,
+)
+
+PER_PAGE = 50
+INDENT = "\u2003"
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    """A partial request from htmx (a history restore wants the whole page)."""
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+def require_clerk_somewhere(user: object) -> None:
+    """Registration needs the clerk role on at least one subtree (403 otherwise)."""
+    if not any(rank >= ROLE_RANK[Role.CLERK] for _path, rank in user_scopes(user)):
+        raise PermissionDenied
+
+
+def _organisation_options(
+    request: HttpRequest, organisation: Organisation, roots: list[Organisation]
+) -> list[tuple[int, str]]:
+    """The subtree choices around the current one: other roots, ancestors, it, its children."""
+    ancestors = list(organisation_ancestors(actor=request.user, organisation=organisation))
+    children = organisation_children(actor=request.user, organisation=organisation)
+    chain = [*ancestors, organisation]
+    options = [(root.pk, root.name) for root in roots if root.pk not in {o.pk for o in chain}]
+    options += [(node.pk, INDENT * level + node.name) for level, node in enumerate(chain)]
+    options += [(child.pk, INDENT * len(chain) + child.name) for child in children]
+    return options
+
+
+@require_safe
+def candidacy_list_view(request: HttpRequest) -> HttpResponse:
+    data = request.GET.copy()
+    form = CandidacyFilterForm(data)
+    filters = form.filters()
+    organisation_id = filters.pop("organisation_id")
+    roots = list(organisation_roots(actor=request.user))
+    organisation: Organisation | None
+    if organisation_id is not None:
+        organisation = organisation_policy.get_visible(request.user, organisation_id)
+    else:
+        organisation = roots[0] if roots else None
+    if organisation is None:
+        candidacies = Candidacy.objects.none()
+    else:
+        candidacies = candidacy_list(
+            actor=request.user, filters={**filters, "organisation": organisation}
+        )
+        if organisation_id is None:
+            data["organisation"] = str(organisation.pk)
+            form = CandidacyFilterForm(data)
+            form.filters()
+        form.fields["organisation"].widget.choices = _organisation_options(
+            request, organisation, roots
+        )
+    page = Paginator(candidacies, PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "organisation": organisation,
+        "section": "candidacies",
+    }
+    if is_htmx(request):
+        response = render(request, "candidacies/_results.html", {**context, "oob": True})
+    else:
+        response = render_page(request, "candidacies/list.html", context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@never_cache
+@require_safe
+def candidacy_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    candidacy = candidacy_policy.get_visible(request.user, pk, candidacy_detail_queryset())
+    audit_record(
+        actor=request.user,
+        action="view",
+        obj=candidacy,
+        person=candidacy.person,
+        summary="Xem hồ sơ phát triển đảng viên",
+    )
+    return render_page(
+        request,
+        "candidacies/detail.html",
+        {"candidacy": candidacy, "person": candidacy.person, "section": "candidacies"},
+    )
+
+
+def _preselected_cell(request: HttpRequest) -> int | None:
+    """The cell named in `?organisation=`: 404 outside the user's subtrees, 403 where they
+    may not register."""
+    raw = request.GET.get("organisation")
+    if not raw:
+        return None
+    organisation = organisation_policy.get_visible(request.user, raw)
+    organisation_policy.authorize(request.user, Action.CREATE, organisation)
+    return organisation.pk
+
+
+@require_http_methods(["GET", "POST"])
+def candidacy_register_view(request: HttpRequest) -> HttpResponse:
+    require_clerk_somewhere(request.user)
+    if request.method == "POST":
+        form = CandidacyRegisterForm(request.POST, actor=request.user)
+    else:
+        form = CandidacyRegisterForm(actor=request.user, cell_id=_preselected_cell(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            candidacy = candidacy_register(
+                actor=request.user,
+                organisation=data["organisation"],
+                person_data=form.person_data(),
+                helper=data["helper"],
+                source_channel=data["source_channel"],
+                opened_on=data["opened_on"],
+            )
+        except ValidationError as exc:
+            # The service ran in one transaction: nothing of this attempt was saved.
+            add_service_errors(form, exc, {"person": None})
+        else:
+            messages.success(request, _("Đã đưa công dân vào nguồn phát triển đảng viên."))
+            if candidacy.is_readmission:
+                messages.info(
+                    request, _("Người này từng là đảng viên: hồ sơ được ghi là kết nạp lại.")
+                )
+            return redirect(candidacy.person)
+    return render_page(request, "candidacies/register.html", {"form": form, "section": "register"})
+
+
+@require_safe
+def candidacy_register_cell_fields_view(request: HttpRequest) -> HttpResponse:
+    """The helper and residence selects for the chosen cell (htmx)."""
+    require_clerk_somewhere(request.user)
+    form = CandidacyRegisterForm(actor=request.user, cell_id=_preselected_cell(request))
+    return render(request, "candidacies/_cell_fields.html", {"form": form})

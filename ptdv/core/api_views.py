@@ -1,0 +1,304 @@
+"""Shared pieces of API v1: serializers that answer in Vietnamese, policy-scoped id fields,
+and the public documentation page.
+
+DRF's Vietnamese catalogue leaves most field messages in English, so every API serializer
+derives from `ApiSerializer` / `ApiModelSerializer`, which swap DRF's untranslated defaults for
+the messages below (a message given explicitly to a field is kept).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core import validators as django_validators
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.utils import extend_schema
+from rest_framework import fields as drf_fields
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from ptdv.core.policies import Policy
+
+# Messages by error code, whatever the field type.
+_MESSAGES: dict[str, Any] = {
+    "required": _("Trường này là bắt buộc."),
+    "null": _("Trường này không được để trống."),
+    "blank": _("Trường này không được để trống."),
+    "max_length": _("Không được dài quá {max_length} ký tự."),
+    "min_length": _("Phải có ít nhất {min_length} ký tự."),
+    "max_value": _("Giá trị không được lớn hơn {max_value}."),
+    "min_value": _("Giá trị không được nhỏ hơn {min_value}."),
+    "max_string_length": _("Giá trị quá lớn."),
+    "max_digits": _("Không được có quá {max_digits} chữ số."),
+    "max_decimal_places": _("Không được có quá {max_decimal_places} chữ số thập phân."),
+    "invalid_choice": _("“{input}” không phải là lựa chọn hợp lệ."),
+    "not_a_list": _("Cần một danh sách, nhưng nhận được kiểu “{input_type}”."),
+    "not_a_dict": _("Cần một đối tượng, nhưng nhận được kiểu “{input_type}”."),
+    "empty": _("Danh sách này không được để trống."),
+    "datetime": _("Cần một ngày, không phải ngày giờ."),
+    "date": _("Cần ngày giờ, không phải chỉ có ngày."),
+    "make_aware": _("Thời điểm không hợp lệ ở múi giờ {timezone}."),
+    "overflow": _("Ngày giờ vượt quá giới hạn."),
+    "does_not_exist": _("Không tìm thấy đối tượng có mã “{pk_value}”."),
+    "incorrect_type": _("Sai kiểu dữ liệu: cần một mã số, nhưng nhận được {data_type}."),
+    "no_match": _("Không tìm thấy đối tượng nào khớp với đường dẫn."),
+    "no_name": _("Không xác định được tên tệp."),
+    "invalid_image": _("Tệp tải lên không phải là ảnh hợp lệ."),
+}
+# Messages whose wording depends on the field type (the first matching class wins).
+_BY_TYPE: list[tuple[type, str, Any]] = [
+    (drf_fields.BooleanField, "invalid", _("Cần giá trị đúng hoặc sai (true/false).")),
+    (drf_fields.IntegerField, "invalid", _("Cần một số nguyên hợp lệ.")),
+    (drf_fields.FloatField, "invalid", _("Cần một số hợp lệ.")),
+    (drf_fields.DecimalField, "invalid", _("Cần một số hợp lệ.")),
+    (drf_fields.DateTimeField, "invalid", _("Ngày giờ không đúng định dạng ISO 8601.")),
+    (
+        drf_fields.DateField,
+        "invalid",
+        _("Ngày không đúng định dạng; hãy dùng YYYY-MM-DD hoặc dd/mm/yyyy."),
+    ),
+    (drf_fields.CharField, "invalid", _("Cần một chuỗi ký tự hợp lệ.")),
+    (drf_fields.JSONField, "invalid", _("Giá trị phải là JSON hợp lệ.")),
+    (
+        serializers.BaseSerializer,
+        "invalid",
+        _("Dữ liệu không hợp lệ: cần một đối tượng, nhưng nhận được {datatype}."),
+    ),
+    (drf_fields.MultipleChoiceField, "empty", _("Phải chọn ít nhất một giá trị.")),
+    (drf_fields.ListField, "max_length", _("Không được có quá {max_length} phần tử.")),
+    (drf_fields.ListField, "min_length", _("Phải có ít nhất {min_length} phần tử.")),
+    (serializers.ListSerializer, "max_length", _("Không được có quá {max_length} phần tử.")),
+    (serializers.ListSerializer, "min_length", _("Phải có ít nhất {min_length} phần tử.")),
+    (drf_fields.Field, "invalid", _("Giá trị không hợp lệ.")),
+]
+# Django's own validators carry good Vietnamese messages; DRF replaces them with English ones.
+_LIMIT_VALIDATORS = (
+    django_validators.MaxLengthValidator,
+    django_validators.MinLengthValidator,
+    django_validators.MaxValueValidator,
+    django_validators.MinValueValidator,
+)
+
+
+def _class_defaults(field: drf_fields.Field[Any, Any, Any, Any]) -> dict[str, Any]:
+    defaults: dict[str, Any] = {}
+    for cls in reversed(type(field).__mro__):
+        defaults.update(getattr(cls, "default_error_messages", {}))
+    return defaults
+
+
+def localise_field(field: drf_fields.Field[Any, Any, Any, Any]) -> None:
+    """Replace DRF's default (mostly English) messages of `field` with Vietnamese ones."""
+    defaults = _class_defaults(field)
+    for code, message in list(field.error_messages.items()):
+        if defaults.get(code) is not message:
+            continue  # given explicitly to this field: keep it
+        replacement = next(
+            (text for cls, key, text in _BY_TYPE if key == code and isinstance(field, cls)),
+            _MESSAGES.get(code),
+        )
+        if replacement is not None:
+            field.error_messages[code] = replacement
+    for validator in field.validators:
+        if isinstance(validator, _LIMIT_VALIDATORS):
+            validator.message = type(validator).message
+    child = getattr(field, "child", None)
+    if isinstance(child, drf_fields.Field) and not isinstance(child, serializers.BaseSerializer):
+        localise_field(child)
+
+
+class _VietnameseMessages:
+    def get_fields(self) -> dict[str, drf_fields.Field[Any, Any, Any, Any]]:
+        fields: dict[str, drf_fields.Field[Any, Any, Any, Any]] = super().get_fields()  # type: ignore[misc]
+        for field in fields.values():
+            localise_field(field)
+        return fields
+
+
+class ApiSerializer(_VietnameseMessages, serializers.Serializer[Any]):
+    default_error_messages = {
+        "invalid": _("Dữ liệu không hợp lệ: cần một đối tượng, nhưng nhận được {datatype}.")
+    }
+
+
+class ApiModelSerializer(_VietnameseMessages, serializers.ModelSerializer[Any]):
+    default_error_messages = ApiSerializer.default_error_messages
+
+
+class VisibleRelatedField(serializers.PrimaryKeyRelatedField[Any]):
+    """An id in a request body, looked up among what the requesting user may see.
+
+    An id outside the user's subtree gets the same message as an absent one.
+    """
+
+    def __init__(self, *, policy: Policy[Any], not_found: str | Promise, **kwargs: Any) -> None:
+        self.policy = policy
+        kwargs.setdefault("queryset", policy.model._default_manager.all())
+        kwargs["error_messages"] = {
+            "does_not_exist": not_found,
+            "incorrect_type": _("Sai kiểu dữ liệu: cần một mã số, nhưng nhận được {data_type}."),
+            **kwargs.get("error_messages", {}),
+        }
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> QuerySet[Model]:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        return self.policy.visible_to(user)
+
+
+# ---------------------------------------------------------------------------------------------
+# Documentation page
+# ---------------------------------------------------------------------------------------------
+
+_METHOD_ORDER = ("get", "post", "put", "patch", "delete")
+
+
+def _ref_name(ref: str) -> str:
+    return ref.rsplit("/", 1)[-1]
+
+
+def _type_label(schema: dict[str, Any]) -> dict[str, Any]:
+    """A short description of a schema for the page: text plus a component to link to."""
+    if "$ref" in schema:
+        name = _ref_name(schema["$ref"])
+        return {"text": name, "ref": name}
+    for key in ("allOf", "oneOf", "anyOf"):
+        if key in schema:
+            parts = [_type_label(item) for item in schema[key]]
+            refs = [p["ref"] for p in parts if p.get("ref")]
+            text = " | ".join(p["text"] for p in parts)
+            return {"text": text, "ref": refs[0] if len(refs) == 1 else ""}
+    kind = schema.get("type", "")
+    if kind == "array":
+        item = _type_label(schema.get("items", {}))
+        return {"text": "[" + item["text"] + "]", "ref": item.get("ref", "")}
+    text = str(kind or "object")
+    if schema.get("format"):
+        text += " (" + str(schema["format"]) + ")"
+    if schema.get("nullable"):
+        text += ", null"
+    return {"text": text, "ref": ""}
+
+
+def _enum_values(schema: dict[str, Any], description: str = "") -> list[str]:
+    """The allowed values, unless the description already lists them with their labels."""
+    if "* `" in description:
+        return []
+    values = schema.get("enum") or schema.get("items", {}).get("enum") or []
+    return [str(value) for value in values if value not in ("", None)]
+
+
+def docs_context(schema: dict[str, Any]) -> dict[str, Any]:
+    """Operations grouped by tag and component schemas, ready for the template."""
+    tags: dict[str, list[dict[str, Any]]] = {}
+    for path, item in schema.get("paths", {}).items():
+        for method in _METHOD_ORDER:
+            operation = item.get(method)
+            if operation is None:
+                continue
+            parameters = [
+                {
+                    "name": p["name"],
+                    "where": p.get("in", ""),
+                    "required": p.get("required", False),
+                    "type": _type_label(p.get("schema", {})),
+                    "enum": _enum_values(p.get("schema", {}), p.get("description", "")),
+                    "description": p.get("description", ""),
+                }
+                for p in operation.get("parameters", [])
+            ]
+            bodies = [
+                {"media": media, "type": _type_label(content.get("schema", {}))}
+                for media, content in operation.get("requestBody", {}).get("content", {}).items()
+                if media == "application/json"
+            ]
+            responses = []
+            for code, response in operation.get("responses", {}).items():
+                content = response.get("content", {})
+                body: dict[str, Any] = next(iter(content.values()), {}) if content else {}
+                responses.append(
+                    {
+                        "code": code,
+                        "description": response.get("description", ""),
+                        "type": _type_label(body.get("schema", {})) if body else None,
+                    }
+                )
+            tag = (operation.get("tags") or ["api"])[0]
+            security = operation.get("security")
+            tags.setdefault(tag, []).append(
+                {
+                    "id": operation.get("operationId", method + path),
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": operation.get("summary", ""),
+                    "description": operation.get("description", ""),
+                    "public": not security or {} in security,
+                    "parameters": parameters,
+                    "bodies": bodies,
+                    "responses": responses,
+                }
+            )
+    components = []
+    for name, component in sorted(schema.get("components", {}).get("schemas", {}).items()):
+        required = set(component.get("required", []))
+        properties = [
+            {
+                "name": prop_name,
+                "type": _type_label(prop),
+                "required": prop_name in required,
+                "read_only": prop.get("readOnly", False),
+                "enum": _enum_values(prop, prop.get("description", "")),
+                "description": prop.get("description", ""),
+            }
+            for prop_name, prop in component.get("properties", {}).items()
+        ]
+        choices = [
+            line.strip("* ").strip()
+            for line in component.get("description", "").splitlines()
+            if line.startswith("*")
+        ]
+        components.append(
+            {
+                "name": name,
+                "type": component.get("type", ""),
+                "enum": _enum_values(component),
+                "choices": choices,
+                "properties": properties,
+            }
+        )
+    return {
+        "info": schema.get("info", {}),
+        "tags": sorted(tags.items()),
+        "components": components,
+    }
+
+
+class ApiDocsView(APIView):
+    """Human-readable API reference, rendered on the server from the OpenAPI schema.
+
+    Swagger UI and Redoc load their JavaScript from a CDN, which this deployment cannot
+    reach, and no package here ships a local copy; this page needs no script at all.
+    """
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+
+    @extend_schema(exclude=True)
+    def get(self, request: Request) -> HttpResponse:
+        # drf-spectacular's generator is not annotated.
+        generator = SchemaGenerator()  # type: ignore[no-untyped-call]
+        schema = generator.get_schema(request=request, public=True)  # type: ignore[no-untyped-call]
+        context = docs_context(schema)
+        context["schema_url"] = reverse("api:schema")
+        context["token_url"] = reverse("api:token")
+        django_request: HttpRequest = request._request
+        return render(django_request, "core/api_docs.html", context)

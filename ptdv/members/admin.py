@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from ptdv.candidacies.selectors import person_search_filter
+from ptdv.core.admin import PolicyAdmin
+from ptdv.members.models import PartyMembership
+from ptdv.members.policies import membership_policy
+
+
+@admin.register(PartyMembership)
+class PartyMembershipAdmin(PolicyAdmin):
+    """Dates and exit details can be corrected here. Who, where and the status feed the
+    member counters, so they change only through the services; so do additions and
+    deletions."""
+
+    policy = membership_policy
+    list_display = ("person", "organisation", "status", "ceremony_date", "official_date")
+    list_filter = ("status", "readmitted")
+    list_select_related = ("person", "organisation")
+    search_fields = ("person__search_text",)
+    ordering = ("organisation__path", "person__sort_key", "id")
+    readonly_fields = ("person", "organisation", "status", "candidacy", "created_at")
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[PartyMembership], search_term: str
+    ) -> tuple[QuerySet[PartyMembership], bool]:
+        if not search_term.strip():
+            return queryset, False
+        return person_search_filter(queryset, search_term, prefix="person__"), False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(
+        self, request: HttpRequest, obj: PartyMembership | None = None
+    ) -> bool:
+        return False

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from ptdv.core.admin import PolicyAdmin
+from ptdv.core.policies import Action
+from ptdv.organisations.models import Locality, Organisation
+from ptdv.organisations.policies import locality_policy, organisation_policy
+from ptdv.organisations.services import organisation_create
+
+# The tree's shape (parent, path, depth) and the subtree counters belong to the services.
+_TREE_FIELDS = ("path", "depth", "child_seq", "member_count", "candidate_count")
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(PolicyAdmin):
+    policy = organisation_policy
+    list_display = ("name", "code", "kind", "parent", "member_count", "candidate_count", "active")
+    list_filter = ("kind", "sector", "authorised_to_admit")
+    search_fields = ("name", "code")
+    list_select_related = ("parent",)
+    ordering = ("path",)
+    fields = (
+        "code",
+        "name",
+        "abbreviation",
+        "kind",
+        "sector",
+        "area_flags",
+        "admin_unit_code",
+        "parent",
+        "authorised_to_admit",
+        "valid_from",
+        "valid_to",
+        *_TREE_FIELDS,
+    )
+
+    @admin.display(description=_("đang hoạt động"), boolean=True)
+    def active(self, obj: Organisation) -> bool:
+        return obj.is_active
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Organisation | None = None) -> Any:
+        # Moving a node would rewrite the paths of its whole subtree: not through the admin.
+        return (*_TREE_FIELDS, "parent") if obj is not None else _TREE_FIELDS
+
+    def get_fields(self, request: HttpRequest, obj: Organisation | None = None) -> Any:
+        if obj is None:
+            return [f for f in self.fields if f not in (*_TREE_FIELDS, "valid_to")]
+        return self.fields
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None and "parent" in form.base_fields:
+            # A root is created once, at installation; here a new node always has a parent.
+            form.base_fields["parent"].required = True
+        return form
+
+    def authorize_save(self, request: HttpRequest, obj: Organisation) -> None:
+        if obj.pk is None:
+            parent = obj.parent
+            if parent is None or not organisation_policy.can(
+                request.user, Action.ADMINISTER, parent
+            ):
+                raise PermissionDenied
+            return
+        super().authorize_save(request, obj)
+
+    def save_model(
+        self,
+        request: HttpRequest,
+        obj: Organisation,
+        form: forms.ModelForm[Organisation],
+        change: bool,
+    ) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        self.authorize_save(request, obj)
+        # The path is assigned by the service (and it writes the audit entry).
+        created = organisation_create(
+            parent=obj.parent,
+            code=obj.code,
+            name=obj.name,
+            kind=obj.kind,
+            sector=obj.sector,
+            area_flags=list(obj.area_flags or []),
+            admin_unit_code=obj.admin_unit_code,
+            abbreviation=obj.abbreviation,
+            authorised_to_admit=obj.authorised_to_admit,
+            valid_from=obj.valid_from,
+            actor=request.user,
+        )
+        obj.pk = created.pk
+        obj.path = created.path
+        obj.depth = created.depth
+        obj.area_flags = created.area_flags
+        obj._state.adding = False
+        obj._state.db = created._state.db
+
+
+@admin.register(Locality)
+class LocalityAdmin(PolicyAdmin):
+    policy = locality_policy
+    list_display = ("name", "code", "kind", "organisation", "cell", "cell_is_shared")
+    list_filter = ("kind", "cell_is_shared")
+    search_fields = ("name", "code")
+    list_select_related = ("organisation", "cell")

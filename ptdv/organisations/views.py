@@ -1,0 +1,51 @@
+"""The organisation tree: drill down from the user's own organisations, counts from the stored
+subtree counters (one query for all the children)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_safe
+
+from ptdv.core.policies import Action
+from ptdv.core.views import render_page
+from ptdv.organisations.models import CELL_KINDS, AreaFlag, Organisation
+from ptdv.organisations.policies import organisation_policy
+from ptdv.organisations.selectors import (
+    organisation_ancestors,
+    organisation_children,
+    organisation_localities,
+    organisation_roots,
+)
+
+
+def area_flag_labels(organisation: Organisation) -> list[str]:
+    labels = dict(AreaFlag.choices)
+    return [str(labels.get(flag, flag)) for flag in organisation.area_flags or []]
+
+
+@require_safe
+def organisation_index(request: HttpRequest) -> HttpResponse:
+    roots = list(organisation_roots(actor=request.user))
+    if len(roots) == 1:
+        return redirect(roots[0])
+    return render_page(
+        request, "organisations/index.html", {"roots": roots, "section": "organisations"}
+    )
+
+
+@require_safe
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = organisation_policy.get_visible(request.user, pk)
+    context = {
+        "organisation": organisation,
+        "ancestors": list(organisation_ancestors(actor=request.user, organisation=organisation)),
+        "children": list(organisation_children(actor=request.user, organisation=organisation)),
+        "localities": list(organisation_localities(actor=request.user, organisation=organisation)),
+        "area_flags": area_flag_labels(organisation),
+        "can_register_here": organisation.kind in CELL_KINDS
+        and organisation.is_active
+        and organisation_policy.can(request.user, Action.CREATE, organisation),
+        "section": "organisations",
+    }
+    return render_page(request, "organisations/detail.html", context)

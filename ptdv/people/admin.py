@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+
+from ptdv.audit.services import audit_record
+from ptdv.candidacies.selectors import person_search_filter
+from ptdv.core.admin import PolicyAdmin
+from ptdv.people.crypto import national_id_decrypt, national_id_mask
+from ptdv.people.models import Person
+from ptdv.people.policies import person_policy
+from ptdv.people.services import person_name_keys
+
+
+@admin.register(Person)
+class PersonAdmin(PolicyAdmin):
+    """People are created by registration (which looks up duplicates and encrypts the national
+    ID), never here; the admin corrects their details. The national ID is shown masked only."""
+
+    policy = person_policy
+    list_display = ("full_name", "birth_date", "gender", "organisation", "national_id_masked")
+    list_filter = ("gender", "education", "occupation", "youth_union_member")
+    list_select_related = ("organisation",)
+    search_fields = ("search_text",)  # see get_search_results: accent-insensitive tokens
+    search_help_text = _("Tìm theo họ tên, không cần gõ dấu.")
+    ordering = ("sort_key", "id")
+    exclude = ("national_id_encrypted", "national_id_hash", "search_text", "sort_key")
+    readonly_fields = ("national_id_masked", "organisation", "created_at", "updated_at")
+
+    @admin.display(description=_("số định danh (CCCD)"))
+    def national_id_masked(self, obj: Person) -> str:
+        return national_id_mask(national_id_decrypt(obj.national_id_encrypted))
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Person], search_term: str
+    ) -> tuple[QuerySet[Person], bool]:
+        if not search_term.strip():
+            return queryset, False
+        return person_search_filter(queryset, search_term), False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Person | None = None) -> bool:
+        # The audit trail and the candidacy history refer to the person.
+        return False
+
+    def fields_to_save(self, obj: Person, form: forms.ModelForm[Person]) -> list[str]:
+        names = super().fields_to_save(obj, form)
+        if {"family_name", "middle_name", "given_name"} & set(names):
+            # Stored NFC, with the search and sort keys derived from the three parts.
+            keys = person_name_keys(obj.family_name, obj.middle_name, obj.given_name)
+            for key, value in keys.items():
+                setattr(obj, key, value)
+            names += ["search_text", "sort_key"]
+        return names
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            person = self.get_object(request, unquote(object_id))
+            if person is not None:
+                audit_record(
+                    actor=request.user,
+                    action="view",
+                    obj=person,
+                    person=person,
+                    summary="Xem hồ sơ công dân (trang quản trị)",
+                )
+        return response

@@ -1,0 +1,66 @@
+"""GET /api/v1/people/: people whose records the user's organisations manage."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+
+from ptdv.audit.services import audit_record
+from ptdv.candidacies.selectors import person_search_filter
+from ptdv.core.policies import Action
+from ptdv.people.models import Person
+from ptdv.people.policies import person_policy
+from ptdv.people.serializers import PersonDetailSerializer, PersonFilterSerializer, PersonSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Danh sách công dân",
+        description=(
+            "Công dân do các tổ chức trong phạm vi được phân quyền quản lý, theo thứ tự tên "
+            "tiếng Việt (tên, tên đệm, họ). Số định danh chỉ hiện dạng che."
+        ),
+        parameters=[PersonFilterSerializer],
+    ),
+    retrieve=extend_schema(
+        summary="Hồ sơ một công dân",
+        description="Mỗi lần xem được ghi vào nhật ký.",
+    ),
+)
+class PersonViewSet(viewsets.ReadOnlyModelViewSet[Person]):
+    queryset = Person.objects.none()  # the real one comes from the policy, per user
+    filter_backends: list[Any] = []
+
+    def get_serializer_class(self) -> type[BaseSerializer[Person]]:
+        return PersonDetailSerializer if self.action == "retrieve" else PersonSerializer
+
+    def get_queryset(self) -> QuerySet[Person]:
+        qs = person_policy.visible_to(self.request.user)
+        if self.action == "list":
+            filters = PersonFilterSerializer(data=self.request.query_params)
+            filters.is_valid(raise_exception=True)
+            if filters.validated_data.get("search"):
+                qs = person_search_filter(qs, filters.validated_data["search"])
+        return qs.order_by("sort_key", "id")
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        person = self.get_object()
+        show_national_id = person_policy.can(request.user, Action.CHANGE, person)
+        serializer = PersonDetailSerializer(
+            person, context={**self.get_serializer_context(), "show_national_id": show_national_id}
+        )
+        audit_record(
+            actor=request.user,
+            action="view",
+            obj=person,
+            person=person,
+            summary="Xem hồ sơ công dân (API)",
+            data={"national_id_shown": show_national_id} if show_national_id else None,
+        )
+        return Response(serializer.data)

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ptdv.core.api_views import ApiModelSerializer, ApiSerializer
+from ptdv.people.choices import TargetGroup
+from ptdv.people.crypto import national_id_decrypt, national_id_mask
+from ptdv.people.models import Person
+
+PERSON_FIELDS = [
+    "id",
+    "full_name",
+    "family_name",
+    "middle_name",
+    "given_name",
+    "birth_date",
+    "gender",
+    "ethnicity",
+    "religion",
+    "education",
+    "occupation",
+    "workplace",
+    "residence_locality",
+    "target_groups",
+    "youth_union_member",
+    "trade_union_member",
+    "organisation",
+    "national_id_masked",
+]
+
+
+class PersonSerializer(ApiModelSerializer):
+    """A person as lists show them: the national ID only masked."""
+
+    full_name = serializers.CharField(read_only=True)
+    target_groups = serializers.ListField(
+        child=serializers.ChoiceField(choices=TargetGroup.choices), read_only=True
+    )
+    national_id_masked = serializers.SerializerMethodField(
+        help_text=_("Số định danh cá nhân, chỉ hiện ba số cuối.")
+    )
+
+    class Meta:
+        model = Person
+        fields = PERSON_FIELDS
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_national_id_masked(self, person: Person) -> str:
+        return national_id_mask(national_id_decrypt(person.national_id_encrypted))
+
+
+class PersonDetailSerializer(PersonSerializer):
+    """One person. `national_id` is the clear number only for a clerk or above of the person's
+    organisation (context `show_national_id`), null otherwise."""
+
+    national_id = serializers.SerializerMethodField(
+        help_text=_(
+            "Số định danh cá nhân đầy đủ: chỉ trả cho người có vai trò nhập liệu trở lên tại "
+            "tổ chức quản lý hồ sơ; các trường hợp khác là null."
+        )
+    )
+
+    class Meta(PersonSerializer.Meta):
+        fields = [*PERSON_FIELDS, "national_id"]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_national_id(self, person: Person) -> str | None:
+        if not self.context.get("show_national_id"):
+            return None
+        return national_id_decrypt(person.national_id_encrypted)
+
+
+class PersonFilterSerializer(ApiSerializer):
+    search = serializers.CharField(
+        required=False,
+        max_length=100,
+        help_text=_("Tìm theo họ tên, không phân biệt dấu: “nguyen van” tìm thấy “Nguyễn Văn”."),
+    )

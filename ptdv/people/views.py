@@ -1,0 +1,37 @@
+"""The person page. Every view of it is written to the audit trail (Decree 13/2023/NĐ-CP)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from ptdv.audit.services import audit_record
+from ptdv.core.views import render_page
+from ptdv.people.choices import TargetGroup
+from ptdv.people.crypto import national_id_decrypt, national_id_mask
+from ptdv.people.policies import person_policy
+from ptdv.people.selectors import person_candidacies, person_detail_queryset, person_memberships
+
+
+@never_cache
+@require_safe
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = person_policy.get_visible(request.user, pk, person_detail_queryset())
+    audit_record(
+        actor=request.user,
+        action="view",
+        obj=person,
+        person=person,
+        summary="Xem hồ sơ công dân",
+    )
+    labels = dict(TargetGroup.choices)
+    context = {
+        "person": person,
+        "national_id_masked": national_id_mask(national_id_decrypt(person.national_id_encrypted)),
+        "target_groups": [str(labels.get(code, code)) for code in person.target_groups or []],
+        "candidacies": list(person_candidacies(actor=request.user, person=person)),
+        "memberships": list(person_memberships(actor=request.user, person=person)),
+        "section": "candidacies",
+    }
+    return render_page(request, "people/detail.html", context)
