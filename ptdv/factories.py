@@ -92,8 +92,8 @@ class MembershipFactory(DjangoModelFactory):
     class Meta:
         model = PartyMembership
 
-    person = factory.SubFactory(PersonFactory)
     organisation = factory.SubFactory(OrganisationFactory)
+    person = factory.SubFactory(PersonFactory, organisation=factory.SelfAttribute("..organisation"))
     status = MembershipStatus.OFFICIAL
     admission_decision_date = dt.date(2015, 3, 1)
     ceremony_date = dt.date(2015, 3, 20)
@@ -111,8 +111,8 @@ class CandidacyFactory(DjangoModelFactory):
     class Meta:
         model = Candidacy
 
-    person = factory.SubFactory(PersonFactory)
     organisation = factory.SubFactory(OrganisationFactory)
+    person = factory.SubFactory(PersonFactory, organisation=factory.SelfAttribute("..organisation"))
     stage = Stage.SOURCE
     opened_on = dt.date(2025, 9, 1)
     stage_changed_on = dt.date(2025, 9, 1)

@@ -13,25 +13,29 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action as action_route
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ptdv.accounts.models import ROLE_RANK
+from ptdv.candidacies.facts import FACTS
 from ptdv.candidacies.models import Candidacy
 from ptdv.candidacies.policies import candidacy_policy
-from ptdv.candidacies.selectors import candidacy_list
+from ptdv.candidacies.selectors import candidacy_attach_escalations, candidacy_list
 from ptdv.candidacies.serializers import (
+    CandidacyDetailSerializer,
     CandidacyFilterSerializer,
     CandidacyRegisterSerializer,
     CandidacySerializer,
     PersonInputSerializer,
 )
 from ptdv.candidacies.services import candidacy_register
+from ptdv.candidacies.workflow import RuleViolation, StaleVersion, candidacy_act
+from ptdv.core.api import error_body
 from ptdv.core.policies import REQUIRED_ROLE, Action, user_scopes
-from ptdv.people.policies import person_policy
-from ptdv.people.services import PersonData, person_find
+from ptdv.people.services import PersonData
 
 # Keys a service error may carry that describe the typed-in person, not the candidacy.
 _PERSON_KEYS = frozenset(PersonInputSerializer._declared_fields) | {"enterprise_type", "roles"}
@@ -113,15 +117,81 @@ class CandidacyViewSet(
             )
             filters.is_valid(raise_exception=True)
             return candidacy_list(actor=user, filters=dict(filters.validated_data))
-        return candidacy_policy.visible_to(user).select_related("person", "organisation")
+        return candidacy_policy.visible_to(user).select_related(
+            "person__residence_locality", "organisation"
+        )
+
+    def paginate_queryset(self, queryset: Any) -> list[Candidacy] | None:
+        page = super().paginate_queryset(queryset)
+        return candidacy_attach_escalations(page) if page is not None else None
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
+        if self.action == "retrieve":
+            return CandidacyDetailSerializer
+        return CandidacySerializer
+
+    @extend_schema(
+        summary="Thực hiện một thao tác trên hồ sơ",
+        description=(
+            "Thao tác (`action`): "
+            + ", ".join(f"`{name}`" for name in FACTS)
+            + ". Thân yêu cầu gồm các dữ kiện của thao tác, `document` (`number`, `date`, "
+            "`issuing_body`, `signer`) và `version` mà người dùng đã thấy. 200: trạng thái mới "
+            "(biểu quyết có `outcome` passed/failed); 422: quy định chặn (`violations`, "
+            "`warnings`); 409: `version` đã cũ; 404: ngoài phạm vi; 403: vai trò không được phép."
+        ),
+        request={"application/json": {"type": "object"}},
+        responses={
+            200: CandidacyDetailSerializer,
+            400: OpenApiResponse(description="Dữ kiện không hợp lệ."),
+            409: OpenApiResponse(description="Hồ sơ đã bị người khác thay đổi."),
+            422: OpenApiResponse(description="Quy định không cho phép."),
+        },
+    )
+    @action_route(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
+    def act(self, request: Request, pk: str | None = None, action_name: str = "") -> Response:
+        if action_name not in FACTS:
+            return Response(
+                error_body(
+                    "unknown_action", _("Thao tác không tồn tại: %(a)s.") % {"a": action_name}
+                ),
+                status=status.HTTP_404_NOT_FOUND,
+            )
+        candidacy = self.get_object()
+        data = request.data if isinstance(request.data, dict) else {}
+        version = data.get("version")
+        if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+            raise serializers.ValidationError({"version": [_("version phải là số nguyên.")]})
+        try:
+            result = candidacy_act(
+                actor=request.user,
+                candidacy_id=candidacy.pk,
+                action=action_name,
+                data={k: v for k, v in data.items() if k != "version"},
+                version=version,
+            )
+        except StaleVersion as exc:
+            body = error_body("conflict", str(exc))
+            body["version"] = exc.current
+            return Response(body, status=status.HTTP_409_CONFLICT)
+        except RuleViolation as exc:
+            body = error_body("rule_violation", exc.message)
+            body["error"].pop("fields", None)
+            body["violations"] = exc.violations
+            body["warnings"] = exc.warnings
+            return Response(body, status=status.HTTP_422_UNPROCESSABLE_ENTITY)
+        fresh = self.get_queryset().get(pk=candidacy.pk)
+        payload = dict(CandidacyDetailSerializer(fresh, context=self.get_serializer_context()).data)
+        payload["outcome"] = result.outcome or None
+        payload["warnings"] = result.warnings
+        payload["event"] = result.event.pk
+        return Response(payload)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         body = CandidacyRegisterSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         data = body.validated_data
         person_data = PersonData(**data["person"]) if data.get("person") is not None else None
-        if person_data is not None:
-            self._refuse_person_outside_scope(person_data)
         try:
             candidacy = candidacy_register(
                 actor=request.user,
@@ -138,39 +208,3 @@ class CandidacyViewSet(
                 _service_errors(exc, inline_person=person_data is not None)
             ) from None
         return Response(CandidacySerializer(candidacy).data, status=status.HTTP_201_CREATED)
-
-    def _refuse_person_outside_scope(self, data: PersonData) -> None:
-        """The service reuses whoever it finds, anywhere in the country, and moves them to the
-        new cell. Through the API a user may only reuse a person they can already see, so a
-        match in another subtree is refused without naming or moving that person."""
-        found = person_find(
-            national_id=data.national_id,
-            family_name=data.family_name,
-            middle_name=data.middle_name,
-            given_name=data.given_name,
-            birth_date=data.birth_date,
-        )
-        if (
-            found is None
-            or person_policy.visible_to(self.request.user).filter(pk=found.pk).exists()
-        ):
-            return
-        if data.national_id:
-            errors = {
-                "national_id": [
-                    _(
-                        "Số định danh này thuộc hồ sơ do tổ chức khác quản lý; "
-                        "cần chuyển hồ sơ trước khi lập hồ sơ mới."
-                    )
-                ]
-            }
-        else:
-            errors = {
-                "national_id": [
-                    _(
-                        "Đã có người cùng họ tên và ngày sinh do tổ chức khác quản lý; "
-                        "hãy nhập số định danh cá nhân để phân biệt."
-                    )
-                ]
-            }
-        raise serializers.ValidationError({"person": errors})

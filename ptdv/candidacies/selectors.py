@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from ptdv.candidacies.models import Candidacy
 from ptdv.candidacies.policies import candidacy_policy
@@ -44,7 +46,50 @@ def candidacy_list(*, actor: Any, filters: dict[str, Any] | None = None) -> Quer
         qs = qs.filter(person__target_groups__icontains=f'"{filters["target_group"]}"')
     if filters.get("search"):
         qs = person_search_filter(qs, str(filters["search"]), prefix="person__")
+    due = filters.get("due")
+    if due:
+        today = timezone.localdate()
+        qs = qs.filter(is_open=True)
+        if due == "overdue":
+            return qs.filter(next_due__lt=today).order_by("next_due", "id")
+        return qs.filter(next_due__gte=today, next_due__lte=today + dt.timedelta(days=30)).order_by(
+            "next_due", "id"
+        )
     return qs.order_by("person__sort_key", "id")
+
+
+# Who must act for each next action, as a number of levels above the cell: the cell itself,
+# the grassroots committee (its parent), or the body that decides (the committee above the
+# grassroots organisation).
+_ACTING_LEVEL = {
+    "committee_vote": 1,
+    "admission_decision": 2,
+    "recognition_decision": 2,
+}
+
+
+def escalation_path(candidacy: Candidacy) -> str:
+    """The path of the organisation an overdue dossier escalates to: one level above the
+    body that had to act (workflow.md: "overdue items escalate one level up the tree")."""
+    from ptdv.organisations.models import PATH_STEP, Kind
+
+    path = candidacy.organisation.path
+    levels = _ACTING_LEVEL.get(candidacy.next_action, 0)
+    if candidacy.organisation.kind == Kind.GRASSROOTS_CELL and levels:
+        levels -= 1
+    cut = (levels + 1) * PATH_STEP
+    return path[:-cut] if len(path) > cut else path[:PATH_STEP]
+
+
+def candidacy_attach_escalations(candidacies: list[Candidacy]) -> list[Candidacy]:
+    """Set `escalated_to` on each overdue candidacy of a page with one query."""
+    today = timezone.localdate()
+    overdue = [c for c in candidacies if c.is_open and c.next_due and c.next_due < today]
+    paths = {c.pk: escalation_path(c) for c in overdue}
+    found = {o.path: o for o in Organisation.objects.filter(path__in=set(paths.values()))}
+    for candidacy in candidacies:
+        candidacy.escalated_to = found.get(paths.get(candidacy.pk, ""))  # type: ignore[attr-defined]
+    return candidacies
 
 
 def candidacy_helper_choices(

@@ -65,8 +65,21 @@ class CandidacySerializer(ApiModelSerializer):
             "opened_on",
             "closed_on",
             "version",
+            "next_action",
+            "next_due",
+            "escalated_to",
         ]
         read_only_fields = fields
+
+    escalated_to = serializers.SerializerMethodField()
+
+    def get_escalated_to(self, candidacy: Candidacy) -> dict[str, Any] | None:
+        """For an overdue dossier, the organisation one level above the body that had to act
+        (filled by `candidacy_attach_escalations`)."""
+        target = getattr(candidacy, "escalated_to", None)
+        if target is None:
+            return None
+        return {"id": target.pk, "code": target.code, "name": target.name}
 
 
 class CandidacyFilterSerializer(ApiSerializer):
@@ -88,6 +101,11 @@ class CandidacyFilterSerializer(ApiSerializer):
         required=False,
         max_length=100,
         help_text=_("Tìm theo họ tên, không phân biệt dấu."),
+    )
+    due = serializers.ChoiceField(
+        choices=[("overdue", _("Quá hạn")), ("30d", _("Đến hạn trong 30 ngày"))],
+        required=False,
+        help_text=_("overdue: đã quá hạn; 30d: đến hạn trong 30 ngày tới (theo ngày lịch)."),
     )
 
 
@@ -189,3 +207,105 @@ class CandidacyRegisterSerializer(ApiSerializer):
                 {"person": {"residence_locality": [LOCALITY_NOT_FOUND]}}
             )
         return attrs
+
+
+class DocumentOutSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    date = serializers.DateField(allow_null=True)
+    issuing_body = serializers.CharField()
+    signer = serializers.CharField()
+
+
+class CandidacyEventSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    action = serializers.CharField()
+    on = serializers.DateField()
+    at = serializers.DateTimeField()
+    actor = serializers.SerializerMethodField()
+    stage_before = serializers.CharField()
+    stage_after = serializers.CharField()
+    outcome = serializers.CharField()
+    organisation = serializers.IntegerField(source="organisation_id")
+    facts = serializers.JSONField()
+    vote = serializers.JSONField()
+    rule_set_id = serializers.CharField()
+    warnings = serializers.JSONField()
+    reason = serializers.CharField()
+    flagged = serializers.BooleanField()
+    document = serializers.SerializerMethodField()
+
+    def get_actor(self, event: Any) -> str | None:
+        return event.actor.username if event.actor_id else None
+
+    def get_document(self, event: Any) -> dict[str, Any]:
+        return {
+            "number": event.document_number,
+            "date": event.document_date,
+            "issuing_body": event.issuing_body,
+            "signer": event.signer,
+        }
+
+
+class NextActionSerializer(serializers.Serializer):
+    action = serializers.CharField(allow_null=True)
+    earliest = serializers.DateField(allow_null=True)
+    due = serializers.DateField(allow_null=True)
+    missing = serializers.ListField(child=serializers.CharField())
+    expiring = serializers.ListField(child=serializers.DictField())
+    overdue = serializers.BooleanField()
+
+
+class CandidacyDetailSerializer(CandidacySerializer):
+    """A candidacy with its dossier facts, the next lawful action and the events."""
+
+    next_action = serializers.SerializerMethodField()
+    events = serializers.SerializerMethodField()
+    dossier = serializers.SerializerMethodField()
+
+    class Meta(CandidacySerializer.Meta):
+        fields = [
+            *CandidacySerializer.Meta.fields,
+            "closed_reason",
+            "dossier",
+            "next_action",
+            "events",
+        ]
+        read_only_fields = fields
+
+    def get_dossier(self, candidacy: Candidacy) -> dict[str, Any]:
+        names = [
+            "certificate_date", "application_date", "history_date", "verification_concluded_on",
+            "verification_waived", "opinions_date", "branch_resolution_date",
+            "committee_resolution_date", "decision_date", "decision_received_date",
+            "extension_working_days", "ceremony_date", "member_file_date",
+            "newmember_course_date", "recognition_resolution_date", "failed_recognition_votes",
+            "recognition_decision_date",
+        ]  # fmt: skip
+        return {
+            name: (value.isoformat() if isinstance(value, dt.date) else value)
+            for name in names
+            for value in (getattr(candidacy, name),)
+        }
+
+    def get_next_action(self, candidacy: Candidacy) -> dict[str, Any]:
+        from ptdv.candidacies.workflow import candidacy_next
+
+        today = timezone.localdate()
+        if candidacy.next_stale or candidacy.next_checked_on != today:
+            nxt = candidacy_next(candidacy, today).to_dict()
+        else:
+            nxt = {
+                "action": candidacy.next_action or None,
+                "earliest": candidacy.next_earliest,
+                "due": candidacy.next_due,
+                "missing": candidacy.next_missing,
+                "expiring": candidacy.next_expiring,
+            }
+        due = nxt["due"]
+        due_date = dt.date.fromisoformat(due) if isinstance(due, str) else due
+        nxt["overdue"] = bool(due_date and due_date < today)
+        return dict(NextActionSerializer(nxt).data)
+
+    def get_events(self, candidacy: Candidacy) -> list[dict[str, Any]]:
+        events = candidacy.events.select_related("actor").order_by("on", "id")
+        return list(CandidacyEventSerializer(events, many=True).data)

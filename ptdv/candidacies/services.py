@@ -19,6 +19,7 @@ from ptdv.organisations.models import CELL_KINDS, Organisation
 from ptdv.organisations.policies import organisation_policy
 from ptdv.organisations.services import organisation_counters_adjust
 from ptdv.people.models import Person
+from ptdv.people.policies import person_policy
 from ptdv.people.services import PersonData, person_create, person_find
 
 
@@ -59,6 +60,26 @@ def candidacy_register(
         )
         if person is None:
             person = person_create(data=person_data, organisation=organisation, actor=actor)
+        elif not person_policy.visible_to(actor).filter(pk=person.pk).exists():
+            # The person is managed by an organisation outside the user's subtrees: do not
+            # reveal or move them; their dossier must be transferred first.
+            raise ValidationError(
+                {
+                    "national_id": [
+                        _(
+                            "Số định danh này thuộc hồ sơ do tổ chức khác quản lý; "
+                            "cần chuyển hồ sơ trước khi lập hồ sơ mới."
+                        )
+                        if person_data.national_id
+                        else _(
+                            "Đã có người cùng họ tên và ngày sinh do tổ chức khác quản lý; "
+                            "hãy nhập số định danh cá nhân để phân biệt."
+                        )
+                    ]
+                }
+            )
+    elif not person_policy.visible_to(actor).filter(pk=person.pk).exists():
+        raise ValidationError({"person": [_("Không tìm thấy công dân.")]})
     person = Person.objects.select_for_update().get(pk=person.pk)
     if Candidacy.objects.filter(person=person, is_open=True).exists():
         raise ValidationError(
@@ -106,6 +127,9 @@ def candidacy_register(
         Person.objects.filter(pk=person.pk).update(organisation=organisation)
         person.organisation = organisation
     organisation_counters_adjust(organisation=organisation, candidates=1)
+    from ptdv.candidacies.workflow import candidacy_refresh_next
+
+    candidacy_refresh_next(candidacy, timezone.localdate())
     audit_record(
         actor=actor,
         action="create",

@@ -854,3 +854,73 @@ def candidacy_refresh_next(candidacy: Candidacy, today: dt.date) -> NextAction:
     for name, value in fields.items():
         setattr(candidacy, name, value)
     return nxt
+
+
+# --- The dossier checklist -------------------------------------------------------------------
+
+_NEXT_ENGINE_ACTION = {
+    Stage.TRAINED: "branch_vote",
+    Stage.APPLIED: "branch_vote",
+    Stage.BRANCH_RESOLVED: "admission_decision",
+    Stage.COMMITTEE_RESOLVED: "admission_decision",
+    Stage.DECIDED: "ceremony",
+    Stage.PROBATIONARY: "recognition_vote",
+}
+
+
+def candidacy_checklist(candidacy: Candidacy, today: dt.date) -> list[dict[str, Any]]:
+    """Each gate of the next collective step, ✓ or ✗, with the engine's message and source.
+
+    The checklist asks the engine the same question the action will ask (with the vote
+    assumed to pass), so a ✓ here means the rule will not block the action today.
+    """
+    nxt = candidacy_next(candidacy, today)
+    action = (
+        nxt.action if nxt.action in TRANSITIONS and TRANSITIONS[nxt.action].engine_action else ""
+    )
+    if not action:
+        action = _NEXT_ENGINE_ACTION.get(Stage(candidacy.stage), "")
+    if not action or not candidacy.is_open:
+        return []
+    transition = TRANSITIONS[action]
+    context = dossier_context(candidacy)
+    facts: dict[str, Any] = {"vote": {"agree": context.official_members, "body_size": None}}
+    if action in ("committee_vote", "admission_decision", "recognition_decision"):
+        facts = {"vote": {"agree": 1, "body_size": 1}}
+    if action == "ceremony":
+        facts = {
+            "decision_received_date": candidacy.decision_received_date or candidacy.decision_date
+        }
+    if action == "recognition_decision" or (
+        action == "recognition_vote" and candidacy.recognition_resolution_date
+    ):
+        action = "recognition_decision"
+        transition = TRANSITIONS[action]
+        facts = {"vote": {"agree": 1, "body_size": 1}}
+    case = build_case(candidacy, action, today, facts, context)
+    try:
+        engine.validate_case(case)
+    except engine.CaseError as exc:
+        return [
+            {"rule": "case", "ok": False, "message": exc.message, "source": "", "warning": False}
+        ]
+    verdict = engine.evaluate(case, rules_calendar())
+    rule_set = engine.ruleset_by_id(verdict.rule_set_id)
+    failed = {f.rule: f for f in verdict.violations}
+    warned = {f.rule: f for f in verdict.warnings}
+    outcome_rules = set(engine.OUTCOME_RULES.values())
+    rows = []
+    for rule in transition.rules:
+        if rule in outcome_rules:
+            continue
+        finding = failed.get(rule) or warned.get(rule)
+        rows.append(
+            {
+                "rule": rule,
+                "ok": finding is None,
+                "warning": rule in warned,
+                "message": finding.message if finding else engine.RULE_LABELS.get(rule, rule),
+                "source": finding.source if finding else rule_set.rule_sources.get(rule, ""),
+            }
+        )
+    return rows

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.shortcuts import resolve_url
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
@@ -33,6 +34,6 @@ class LoginRequiredMiddleware:
             return self.get_response(request)
         if request.headers.get("HX-Request"):
             response = JsonResponse({"error": "Phiên đăng nhập đã hết."}, status=401)
-            response["HX-Redirect"] = str(settings.LOGIN_URL)
+            response["HX-Redirect"] = resolve_url(settings.LOGIN_URL)
             return response
         return redirect_to_login(request.get_full_path())

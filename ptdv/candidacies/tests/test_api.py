@@ -97,6 +97,9 @@ def test_register_existing_person_by_id(tree, api, clerk) -> None:  # type: igno
         "opened_on": candidacy.opened_on.isoformat(),
         "closed_on": None,
         "version": 1,
+        "next_action": "record_certificate",
+        "next_due": None,
+        "escalated_to": None,
     }
     tree["cell_a2"].refresh_from_db()
     assert tree["cell_a2"].candidate_count == 1

@@ -44,7 +44,7 @@ def test_two_users_same_dossier_one_wins(monkeypatch):
                 data={"certificate_date": certificate_date},
                 version=1,
             )
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
+        except Exception as exc:
             results[name] = exc
         finally:
             connections.close_all()

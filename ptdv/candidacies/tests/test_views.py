@@ -418,3 +418,18 @@ def test_register_former_member_is_a_readmission(client, tree, clerk_a):
     assert response.redirect_chain[-1][0] == former.get_absolute_url()
     assert Candidacy.objects.get(person=former).is_readmission
     assert "kết nạp lại" in response.content.decode()
+
+
+def test_register_person_managed_elsewhere_is_refused_next_to_the_national_id(
+    client, tree, clerk_a
+):
+    PersonFactory(
+        national_id_encrypted=national_id_encrypt("042200001234"),
+        national_id_hash=national_id_hash("042200001234"),
+        organisation=tree["cell_b1"],
+    )
+    before = written()
+    response = client.post(REGISTER, form_data(tree))
+    assert response.status_code == 200
+    assert response.context["form"].errors["national_id"]
+    assert written() == before
