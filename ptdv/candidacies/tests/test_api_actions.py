@@ -1,0 +1,203 @@
+import datetime as dt
+
+import pytest
+from rest_framework.test import APIClient
+
+from ptdv.accounts.models import Role
+from ptdv.candidacies.models import Candidacy, CandidacyEvent, Stage
+from ptdv.factories import CandidacyFactory, MembershipFactory, PersonFactory, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def setup(tree):
+    cell = tree["cell_a1"]
+    members = [MembershipFactory(organisation=cell) for _ in range(9)]
+    person = PersonFactory(
+        organisation=cell,
+        birth_date=dt.date(2000, 3, 5),
+        education="university",
+        youth_union_member=True,
+    )
+    candidacy = CandidacyFactory(person=person, organisation=cell)
+    return {
+        "tree": tree,
+        "cell": cell,
+        "members": members,
+        "candidacy": candidacy,
+        "clerk": client_for(user_with_role(tree["commune_a"], Role.CLERK)),
+        "approver": client_for(user_with_role(tree["commune_a"], Role.APPROVER)),
+    }
+
+
+def post(client, candidacy, action, body):
+    return client.post(f"/api/v1/candidacies/{candidacy.pk}/actions/{action}/", body, format="json")
+
+
+def applied_dossier(setup):
+    c, clerk = setup["candidacy"], setup["clerk"]
+    member = setup["members"][0]
+    for action, body in [
+        ("record_certificate", {"date": "2025-06-01", "certificate_date": "2025-05-20"}),
+        (
+            "record_application",
+            {"date": "2025-10-06", "application_date": "2025-10-01", "history_date": "2025-10-05"},
+        ),
+        ("record_verification", {"date": "2025-12-01", "concluded_on": "2025-12-01"}),
+        ("record_opinions", {"date": "2025-12-15", "opinions_date": "2025-12-15"}),
+        (
+            "record_introduction",
+            {
+                "date": "2025-12-10",
+                "kind": "member",
+                "membership": member.pk,
+                "months_together": 14,
+                "introduced_on": "2025-12-10",
+            },
+        ),
+        (
+            "record_introduction",
+            {"date": "2025-12-12", "kind": "youth_union_committee", "introduced_on": "2025-12-12"},
+        ),
+    ]:
+        response = post(clerk, c, action, body)
+        assert response.status_code == 200, (action, response.json())
+    return c
+
+
+def test_detail_has_stage_version_next_action_and_events(setup):
+    c = applied_dossier(setup)
+    body = setup["clerk"].get(f"/api/v1/candidacies/{c.pk}/").json()
+    assert body["stage"] == "applied"
+    assert body["version"] == 7
+    assert body["next_action"]["action"] == "branch_vote"
+    assert set(body["next_action"]) >= {"action", "earliest", "due", "missing", "expiring"}
+    assert [e["action"] for e in body["events"]][:2] == ["record_certificate", "record_application"]
+
+
+def test_vote_passes_and_failed_vote_is_200_with_outcome_failed(setup):
+    c = applied_dossier(setup)
+    failed = post(
+        setup["clerk"], c, "branch_vote", {"date": "2026-03-02", "vote": {"agree": 5}, "version": 7}
+    )
+    assert failed.status_code == 200
+    assert failed.json()["outcome"] == "failed" and failed.json()["stage"] == "applied"
+    passed = post(
+        setup["clerk"],
+        c,
+        "branch_vote",
+        {
+            "date": "2026-03-03",
+            "vote": {"agree": 7, "summoned": 9, "present": 8},
+            "document": {
+                "number": "05-NQ/CB",
+                "date": "2026-03-03",
+                "issuing_body": "Chi bộ",
+                "signer": "Bí thư",
+            },
+            "version": 8,
+        },
+    )
+    assert passed.status_code == 200, passed.json()
+    body = passed.json()
+    assert body["outcome"] == "passed" and body["stage"] == "branch_resolved"
+    event = CandidacyEvent.objects.get(pk=body["event"])
+    assert event.document_number == "05-NQ/CB"
+    assert event.vote["denominator"] == 9 and event.vote["present"] == 8
+
+
+def test_rule_violation_is_422_with_violations_and_nothing_written(setup):
+    c = setup["candidacy"]
+    post(setup["clerk"], c, "record_certificate", {"certificate_date": "2019-01-10"})
+    post(
+        setup["clerk"],
+        c,
+        "record_application",
+        {"application_date": "2025-10-01", "history_date": "2025-10-05"},
+    )
+    before = Candidacy.objects.get(pk=c.pk).version
+    response = post(setup["clerk"], c, "branch_vote", {"date": "2026-03-02", "vote": {"agree": 9}})
+    assert response.status_code == 422
+    body = response.json()
+    assert body["error"]["code"] == "rule_violation" and body["error"]["message"]
+    rules = {v["rule"] for v in body["violations"]}
+    assert {"certificate.valid", "verification.done", "opinions.done", "introducers.valid"} <= rules
+    assert all(v["source"] for v in body["violations"])
+    assert Candidacy.objects.get(pk=c.pk).version == before
+
+
+def test_stale_version_is_409(setup):
+    c = setup["candidacy"]
+    assert (
+        post(
+            setup["clerk"],
+            c,
+            "record_certificate",
+            {"certificate_date": "2025-05-20", "version": 1},
+        ).status_code
+        == 200
+    )
+    response = post(
+        setup["clerk"], c, "record_certificate", {"certificate_date": "2025-05-21", "version": 1}
+    )
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "conflict"
+
+
+def test_outside_subtree_404_and_role_403(setup):
+    c = setup["candidacy"]
+    other = client_for(user_with_role(setup["tree"]["commune_b"], Role.ADMINISTRATOR))
+    assert (
+        post(other, c, "record_certificate", {"certificate_date": "2025-05-20"}).status_code == 404
+    )
+    assert other.get(f"/api/v1/candidacies/{c.pk}/").status_code == 404
+    viewer = client_for(user_with_role(setup["tree"]["commune_a"], Role.VIEWER))
+    assert (
+        post(viewer, c, "record_certificate", {"certificate_date": "2025-05-20"}).status_code == 403
+    )
+    Candidacy.objects.filter(pk=c.pk).update(stage=Stage.COMMITTEE_RESOLVED)
+    response = post(setup["clerk"], c, "admission_decision", {"vote": {"agree": 5, "body_size": 9}})
+    assert response.status_code == 403
+
+
+def test_bad_facts_are_400_with_dotted_fields(setup):
+    c = setup["candidacy"]
+    response = post(setup["clerk"], c, "record_certificate", {"certificate_date": "31/02/2025"})
+    assert response.status_code == 400
+    assert "certificate_date" in response.json()["error"]["fields"]
+    Candidacy.objects.filter(pk=c.pk).update(stage=Stage.APPLIED)
+    response = post(setup["clerk"], c, "branch_vote", {"vote": {"agree": "many"}})
+    assert response.status_code == 400
+    assert "vote.agree" in response.json()["error"]["fields"]
+    response = post(setup["clerk"], c, "fly_to_the_moon", {})
+    assert response.status_code == 404
+    response = post(
+        setup["clerk"], c, "record_certificate", {"certificate_date": "2025-05-20", "version": "x"}
+    )
+    assert response.status_code == 400
+
+
+def test_due_lists(setup):
+    c = setup["candidacy"]
+    Candidacy.objects.filter(pk=c.pk).update(
+        stage=Stage.DECIDED,
+        decision_date=dt.date(2026, 1, 5),
+        decision_received_date=dt.date(2026, 1, 6),
+    )
+    from ptdv.candidacies.pipeline import pipeline_refresh
+
+    pipeline_refresh(today=dt.date.today())
+    overdue = setup["clerk"].get("/api/v1/candidacies/?due=overdue").json()
+    assert [row["id"] for row in overdue["results"]] == [c.pk]
+    row = overdue["results"][0]
+    assert row["next_action"] == "ceremony"
+    assert row["escalated_to"]["id"] == setup["tree"]["grassroots_a"].pk
+    assert setup["clerk"].get("/api/v1/candidacies/?due=30d").json()["count"] == 0
+    assert setup["clerk"].get("/api/v1/candidacies/?due=soon").status_code == 400
