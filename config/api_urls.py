@@ -24,5 +24,9 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", ApiDocsView.as_view(), name="docs"),
     path("", include("ptdv.rules.api_urls")),
+    path("", include("ptdv.targets.api_urls")),
+    path("", include("ptdv.reports.api_urls")),
+    path("", include("ptdv.documents.api_urls")),
+    path("", include("ptdv.exchange.api_urls")),
     path("", include(router.urls)),
 ]

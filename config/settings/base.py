@@ -50,6 +50,10 @@ INSTALLED_APPS = [
     "ptdv.candidacies",
     "ptdv.audit",
     "ptdv.rules",
+    "ptdv.targets",
+    "ptdv.reports",
+    "ptdv.documents",
+    "ptdv.exchange",
     "ptdv.demo",
 ]
 

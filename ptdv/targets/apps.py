@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class TargetsConfig(AppConfig):
+    name = "ptdv.targets"
+    label = "targets"
+    verbose_name = "Chỉ tiêu và theo dõi"
