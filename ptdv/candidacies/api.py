@@ -121,7 +121,7 @@ class CandidacyViewSet(
             "person__residence_locality", "organisation"
         )
 
-    def paginate_queryset(self, queryset: Any) -> list[Candidacy] | None:
+    def paginate_queryset(self, queryset: Any) -> list[Any] | None:
         page = super().paginate_queryset(queryset)
         return candidacy_attach_escalations(page) if page is not None else None
 

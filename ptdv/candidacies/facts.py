@@ -15,7 +15,7 @@ from rest_framework import serializers
 
 from ptdv.candidacies.models import ConsentKind, IntroducerKind
 
-DATE_ERRORS = {
+DATE_ERRORS: dict[str, Any] = {
     "invalid": _("Ngày không hợp lệ; hãy nhập theo dạng dd/mm/yyyy."),
     "required": _("Cần nhập ngày."),
     "null": _("Cần nhập ngày."),
@@ -41,7 +41,7 @@ def int_field(**kwargs: Any) -> serializers.IntegerField:
     )
 
 
-class DocumentSerializer(serializers.Serializer):
+class DocumentSerializer(serializers.Serializer[Any]):
     """The document an action records: number and symbol, date, issuing body, signer."""
 
     number = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
@@ -52,7 +52,7 @@ class DocumentSerializer(serializers.Serializer):
     signer = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
 
 
-class ActionFacts(serializers.Serializer):
+class ActionFacts(serializers.Serializer[Any]):
     """Common to every action: the date it took place (default today)."""
 
     date = date_field(required=False)
@@ -112,7 +112,7 @@ class OpinionsFacts(ActionFacts):
     opinions_date = date_field()
 
 
-class VoteSerializer(serializers.Serializer):
+class VoteSerializer(serializers.Serializer[Any]):
     summoned = int_field(required=False, allow_null=True, default=None, min_value=0)
     present = int_field(required=False, allow_null=True, default=None, min_value=0)
     agree = int_field(min_value=0)

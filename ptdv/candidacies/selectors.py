@@ -8,12 +8,14 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from ptdv.candidacies.models import Candidacy
+from ptdv.candidacies.models import Candidacy, CandidacyEvent, Consent, Introducer, Stage
 from ptdv.candidacies.policies import candidacy_policy
+from ptdv.candidacies.transitions import TRANSITIONS, Transition
 from ptdv.core.text import tokens
-from ptdv.members.models import MembershipStatus, PartyMembership
+from ptdv.members.models import ACTIVE_STATUSES, MembershipStatus, PartyMembership
 from ptdv.members.policies import membership_policy
-from ptdv.organisations.models import Organisation
+from ptdv.organisations.models import CELL_KINDS, Organisation
+from ptdv.organisations.policies import organisation_policy
 
 
 def person_search_filter(queryset: QuerySet[Any], query: str, prefix: str = "") -> QuerySet[Any]:
@@ -108,4 +110,87 @@ def candidacy_detail_queryset() -> QuerySet[Candidacy]:
     """What a candidacy page shows, joined in one query (scope it with the policy)."""
     return Candidacy.objects.select_related(
         "person", "organisation", "helper__person", "responsible_leader"
+    )
+
+
+def candidacy_events(*, candidacy: Candidacy) -> QuerySet[CandidacyEvent]:
+    """The dossier's timeline, oldest first, with who recorded each step."""
+    return candidacy.events.select_related("actor").order_by("on", "id")
+
+
+def candidacy_introducers(*, candidacy: Candidacy) -> QuerySet[Introducer]:
+    return candidacy.introducers.select_related("membership__person").order_by("date", "id")
+
+
+def candidacy_consents(*, candidacy: Candidacy) -> QuerySet[Consent]:
+    return candidacy.consents.order_by("date", "id")
+
+
+def candidacy_available_actions(*, actor: Any, candidacy: Candidacy) -> list[Transition]:
+    """The actions `actor` may take on the dossier now, in the order of the transition table.
+
+    An action is offered when the stage is one of its sources and the user's role allows it;
+    the committee step appears only where a grassroots committee must vote (and the decision
+    from `branch_resolved` only where it need not), the recognition decision only after the
+    cell's recognition resolution — the same conditions `candidacy_act` enforces.
+    """
+    from ptdv.candidacies.workflow import committee_step_needed
+
+    stage = Stage(candidacy.stage)
+    organisation = candidacy.organisation
+    ancestors = sorted(
+        Organisation.objects.filter(path__in=organisation.ancestor_paths),
+        key=lambda o: -len(o.path),
+    )
+    needs_committee = committee_step_needed(organisation, ancestors)
+    offered = []
+    for transition in TRANSITIONS.values():
+        if stage not in transition.sources:
+            continue
+        if transition.action == "committee_vote" and not needs_committee:
+            continue
+        if (
+            transition.action == "admission_decision"
+            and stage == Stage.BRANCH_RESOLVED
+            and needs_committee
+        ):
+            continue
+        if (
+            transition.action == "recognition_decision"
+            and candidacy.recognition_resolution_date is None
+        ):
+            continue
+        if not candidacy_policy.can(actor, transition.permission, candidacy):
+            continue
+        offered.append(transition)
+    return offered
+
+
+def candidacy_introducer_choices(
+    *, actor: Any, candidacy: Candidacy
+) -> QuerySet[PartyMembership]:
+    """Members of the dossier's cell (official or probationary) who may be named as its
+    introducer; whether they qualify is the rule engine's call at the branch vote."""
+    return (
+        membership_policy.visible_to(
+            actor,
+            PartyMembership.objects.filter(
+                organisation=candidacy.organisation, status__in=ACTIVE_STATUSES
+            ),
+        )
+        .exclude(person=candidacy.person_id)
+        .select_related("person")
+        .order_by("person__sort_key", "id")
+    )
+
+
+def candidacy_transfer_choices(*, actor: Any, candidacy: Candidacy) -> QuerySet[Organisation]:
+    """Active cells the user can see, other than the dossier's own."""
+    return (
+        organisation_policy.visible_to(
+            actor, Organisation.objects.filter(kind__in=CELL_KINDS, valid_to__isnull=True)
+        )
+        .exclude(pk=candidacy.organisation_id)
+        .select_related("parent")
+        .order_by("path")
     )

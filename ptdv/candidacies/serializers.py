@@ -209,14 +209,14 @@ class CandidacyRegisterSerializer(ApiSerializer):
         return attrs
 
 
-class DocumentOutSerializer(serializers.Serializer):
+class DocumentOutSerializer(serializers.Serializer[Any]):
     number = serializers.CharField()
     date = serializers.DateField(allow_null=True)
     issuing_body = serializers.CharField()
     signer = serializers.CharField()
 
 
-class CandidacyEventSerializer(serializers.Serializer):
+class CandidacyEventSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     action = serializers.CharField()
     on = serializers.DateField()
@@ -246,7 +246,7 @@ class CandidacyEventSerializer(serializers.Serializer):
         }
 
 
-class NextActionSerializer(serializers.Serializer):
+class NextActionSerializer(serializers.Serializer[Any]):
     action = serializers.CharField(allow_null=True)
     earliest = serializers.DateField(allow_null=True)
     due = serializers.DateField(allow_null=True)

@@ -125,6 +125,7 @@ def previous_membership_from(
     if not former:
         return None
     latest = former[0]
+    assert latest.exit_date is not None  # filtered above
     reason = latest.exit_reason if latest.exit_reason in _LEAVING_REASONS else "other"
     if latest.status == MembershipStatus.REMOVED and not latest.exit_reason:
         reason = "removed"
@@ -605,7 +606,10 @@ def _apply(
     elif action == "recognition_decision":
         if passed:
             changes["recognition_decision_date"] = on
-            official_date = engine.add_months(candidacy.ceremony_date, params.probation_months)
+            ceremony = candidacy.ceremony_date
+            if ceremony is None:  # recognition needs a ceremony; the engine checked it
+                raise ValidationError({"action": [_("Hồ sơ chưa có ngày lễ kết nạp.")]})
+            official_date = engine.add_months(ceremony, params.probation_months)
             PartyMembership.objects.filter(
                 candidacy=candidacy, status=MembershipStatus.PROBATIONARY
             ).update(status=MembershipStatus.OFFICIAL, official_date=official_date)
@@ -755,6 +759,7 @@ def candidacy_next(
     ctx = context if context is not None else dossier_context(candidacy)
     ancestors = ctx.ancestors
     calendar = calendar or rules_calendar()
+    facts: dict[str, Any]
     if stage == Stage.APPLIED:
         action = "branch_vote"
         # Ask the engine about a vote held today with every official member agreeing: what
@@ -884,7 +889,7 @@ def candidacy_checklist(candidacy: Candidacy, today: dt.date) -> list[dict[str, 
         return []
     transition = TRANSITIONS[action]
     context = dossier_context(candidacy)
-    facts: dict[str, Any] = {"vote": {"agree": context.official_members, "body_size": None}}
+    facts: dict[str, Any] = {"vote": {"agree": context.official_members}}
     if action in ("committee_vote", "admission_decision", "recognition_decision"):
         facts = {"vote": {"agree": 1, "body_size": 1}}
     if action == "ceremony":

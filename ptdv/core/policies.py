@@ -12,7 +12,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -108,7 +108,7 @@ class Policy(Generic[M]):
         """Fetch and check in one place: absent and out-of-scope answer the same 404."""
         try:
             return self.visible_to(user, queryset).get(pk=pk)
-        except (self.model.DoesNotExist, ValueError, TypeError) as exc:
+        except (ObjectDoesNotExist, ValueError, TypeError) as exc:
             raise Http404 from exc
 
     def authorize(self, user: Any, action: Action | str, obj: M) -> None:

@@ -27,14 +27,19 @@ class ExitReason(models.TextChoices):
     REMOVED = "removed", _("Xóa tên")
     ABANDONED_ACTIVITIES = "abandoned_activities", _("Tự bỏ sinh hoạt đảng")
     RESIGNED = "resigned", _("Xin ra khỏi Đảng")
-    RESIGNED_FAMILY_HARDSHIP = "resigned_family_hardship", _(
-        "Xin ra khỏi Đảng vì hoàn cảnh gia đình đặc biệt khó khăn"
+    RESIGNED_FAMILY_HARDSHIP = (
+        "resigned_family_hardship",
+        _("Xin ra khỏi Đảng vì hoàn cảnh gia đình đặc biệt khó khăn"),
     )
     EXPELLED_DISUNITY = "expelled_disunity", _("Gây mất đoàn kết nội bộ nghiêm trọng")
     CORRUPTION_CONVICTION = "corruption_conviction", _("Bị kết án về tội tham nhũng")
-    SERIOUS_CRIME_CONVICTION = "serious_crime_conviction", _("Bị kết án về tội nghiêm trọng trở lên")
-    LESS_SERIOUS_CRIME_CONVICTION = "less_serious_crime_conviction", _(
-        "Bị kết án về tội ít nghiêm trọng"
+    SERIOUS_CRIME_CONVICTION = (
+        "serious_crime_conviction",
+        _("Bị kết án về tội nghiêm trọng trở lên"),
+    )
+    LESS_SERIOUS_CRIME_CONVICTION = (
+        "less_serious_crime_conviction",
+        _("Bị kết án về tội ít nghiêm trọng"),
     )
     TRANSFER = "transfer", _("Chuyển sinh hoạt đảng")
     DEATH = "death", _("Từ trần")

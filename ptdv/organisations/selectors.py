@@ -27,7 +27,9 @@ def organisation_children(*, actor: Any, organisation: Organisation) -> QuerySet
     return organisation_policy.visible_to(actor, organisation.children.all()).order_by("name")
 
 
-def organisation_list(*, actor: Any, filters: dict[str, Any] | None = None) -> QuerySet[Organisation]:
+def organisation_list(
+    *, actor: Any, filters: dict[str, Any] | None = None
+) -> QuerySet[Organisation]:
     from ptdv.core.text import fold
 
     filters = filters or {}
@@ -38,7 +40,9 @@ def organisation_list(*, actor: Any, filters: dict[str, Any] | None = None) -> Q
         qs = qs.filter(kind=filters["kind"])
     if filters.get("search"):
         term = str(filters["search"]).strip()
-        qs = qs.filter(Q(name__icontains=term) | Q(code__iexact=term) | Q(name__icontains=fold(term)))
+        qs = qs.filter(
+            Q(name__icontains=term) | Q(code__iexact=term) | Q(name__icontains=fold(term))
+        )
     return qs.order_by("path")
 
 

@@ -63,7 +63,10 @@ class Person(models.Model):
     youth_union_member = models.BooleanField(_("đoàn viên"), default=False)
     trade_union_member = models.BooleanField(_("đoàn viên công đoàn"), default=False)
     national_id_encrypted = models.TextField(editable=False, blank=True)
-    national_id_hash = models.CharField(max_length=64, editable=False, null=True, unique=True)
+    # NULL (not "") for people without a number, so the unique index ignores them.
+    national_id_hash = models.CharField(  # noqa: DJ001
+        max_length=64, editable=False, null=True, unique=True
+    )
     organisation = models.ForeignKey(
         "organisations.Organisation",
         on_delete=models.PROTECT,

@@ -52,8 +52,12 @@ def person_name_keys(family: str, middle: str, given: str) -> dict[str, str]:
 
 
 def person_find(
-    *, national_id: str = "", family_name: str = "", middle_name: str = "",
-    given_name: str = "", birth_date: dt.date | None = None,
+    *,
+    national_id: str = "",
+    family_name: str = "",
+    middle_name: str = "",
+    given_name: str = "",
+    birth_date: dt.date | None = None,
 ) -> Person | None:
     """The existing person: by national ID when given, else by folded full name + birth date."""
     if national_id:
@@ -61,11 +65,7 @@ def person_find(
     if birth_date is None:
         return None
     wanted = search_text(family_name, middle_name, given_name)
-    return (
-        Person.objects.filter(birth_date=birth_date, search_text=wanted)
-        .order_by("id")
-        .first()
-    )
+    return Person.objects.filter(birth_date=birth_date, search_text=wanted).order_by("id").first()
 
 
 def _validate_national_id(number: str) -> None:

@@ -54,9 +54,9 @@ class RuleCheckView(APIView):
         return Response(engine.evaluate(case, rules_calendar()).to_dict())
 
 
-class RuleSetSerializer(serializers.Serializer):
+class RuleSetSerializer(serializers.Serializer[Any]):
     id = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.label
     valid_from = serializers.DateField()
     valid_to = serializers.DateField(allow_null=True)
     parameters = serializers.ListField(child=serializers.DictField())

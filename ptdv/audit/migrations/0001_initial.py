@@ -6,33 +6,81 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0001_initial'),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='thời điểm')),
-                ('action', models.CharField(choices=[('view', 'Xem'), ('create', 'Tạo mới'), ('change', 'Sửa'), ('delete', 'Xóa'), ('export', 'Xuất dữ liệu'), ('action', 'Thao tác hồ sơ'), ('login', 'Đăng nhập'), ('import', 'Nhập dữ liệu')], max_length=20, verbose_name='hành động')),
-                ('object_type', models.CharField(max_length=60, verbose_name='loại đối tượng')),
-                ('object_id', models.CharField(blank=True, max_length=40, verbose_name='mã đối tượng')),
-                ('summary', models.CharField(blank=True, max_length=255, verbose_name='nội dung')),
-                ('data', models.JSONField(blank=True, default=dict, verbose_name='chi tiết')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người thực hiện')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person', verbose_name='công dân liên quan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "at",
+                    models.DateTimeField(
+                        auto_now_add=True, db_index=True, verbose_name="thời điểm"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("view", "Xem"),
+                            ("create", "Tạo mới"),
+                            ("change", "Sửa"),
+                            ("delete", "Xóa"),
+                            ("export", "Xuất dữ liệu"),
+                            ("action", "Thao tác hồ sơ"),
+                            ("login", "Đăng nhập"),
+                            ("import", "Nhập dữ liệu"),
+                        ],
+                        max_length=20,
+                        verbose_name="hành động",
+                    ),
+                ),
+                ("object_type", models.CharField(max_length=60, verbose_name="loại đối tượng")),
+                (
+                    "object_id",
+                    models.CharField(blank=True, max_length=40, verbose_name="mã đối tượng"),
+                ),
+                ("summary", models.CharField(blank=True, max_length=255, verbose_name="nội dung")),
+                ("data", models.JSONField(blank=True, default=dict, verbose_name="chi tiết")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người thực hiện",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                        verbose_name="công dân liên quan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'nhật ký',
-                'verbose_name_plural': 'nhật ký',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['person', 'at'], name='audit_person_at')],
+                "verbose_name": "nhật ký",
+                "verbose_name_plural": "nhật ký",
+                "ordering": ["-at", "-id"],
+                "indexes": [models.Index(fields=["person", "at"], name="audit_person_at")],
             },
         ),
     ]

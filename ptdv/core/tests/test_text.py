@@ -40,7 +40,20 @@ def test_vietnamese_alphabet_order():
     # d < đ < e, a < ă < â, o < ô < ơ, u < ư: none of these is code-point order in NFC.
     given = ["Đức", "Dung", "Ê", "Em", "Ân", "Ăn", "An", "Ơn", "Ông", "Oanh", "Ưng", "Uyên"]
     ordered = sorted(given, key=lambda g: sort_key(g, "", ""))
-    assert ordered == ["An", "Ăn", "Ân", "Dung", "Đức", "Em", "Ê", "Oanh", "Ông", "Ơn", "Uyên", "Ưng"]
+    assert ordered == [
+        "An",
+        "Ăn",
+        "Ân",
+        "Dung",
+        "Đức",
+        "Em",
+        "Ê",
+        "Oanh",
+        "Ông",
+        "Ơn",
+        "Uyên",
+        "Ưng",
+    ]
 
 
 def test_tones_break_ties_in_dictionary_order():

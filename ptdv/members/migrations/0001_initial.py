@@ -5,37 +5,124 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('candidacies', '0001_initial'),
-        ('organisations', '0001_initial'),
-        ('people', '0001_initial'),
+        ("candidacies", "0001_initial"),
+        ("organisations", "0001_initial"),
+        ("people", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PartyMembership',
+            name="PartyMembership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('probationary', 'Dự bị'), ('official', 'Chính thức'), ('transferred_out', 'Đã chuyển đi'), ('removed', 'Xóa tên'), ('expelled', 'Khai trừ'), ('deceased', 'Từ trần')], max_length=20, verbose_name='tình trạng')),
-                ('admission_decision_date', models.DateField(blank=True, null=True, verbose_name='ngày quyết định kết nạp')),
-                ('ceremony_date', models.DateField(blank=True, null=True, verbose_name='ngày kết nạp')),
-                ('official_date', models.DateField(blank=True, null=True, verbose_name='ngày chính thức')),
-                ('exit_date', models.DateField(blank=True, null=True, verbose_name='ngày ra khỏi tổ chức')),
-                ('exit_reason', models.CharField(blank=True, choices=[('removed', 'Xóa tên'), ('abandoned_activities', 'Tự bỏ sinh hoạt đảng'), ('resigned', 'Xin ra khỏi Đảng'), ('resigned_family_hardship', 'Xin ra khỏi Đảng vì hoàn cảnh gia đình đặc biệt khó khăn'), ('expelled_disunity', 'Gây mất đoàn kết nội bộ nghiêm trọng'), ('corruption_conviction', 'Bị kết án về tội tham nhũng'), ('serious_crime_conviction', 'Bị kết án về tội nghiêm trọng trở lên'), ('less_serious_crime_conviction', 'Bị kết án về tội ít nghiêm trọng'), ('transfer', 'Chuyển sinh hoạt đảng'), ('death', 'Từ trần'), ('other', 'Lý do khác')], max_length=40, verbose_name='lý do')),
-                ('expunged_on', models.DateField(blank=True, null=True, verbose_name='ngày xóa án tích')),
-                ('readmitted', models.BooleanField(default=False, verbose_name='là đảng viên kết nạp lại')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('candidacy', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='membership', to='candidacies.candidacy')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='organisations.organisation', verbose_name='chi bộ sinh hoạt')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='people.person', verbose_name='công dân')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("probationary", "Dự bị"),
+                            ("official", "Chính thức"),
+                            ("transferred_out", "Đã chuyển đi"),
+                            ("removed", "Xóa tên"),
+                            ("expelled", "Khai trừ"),
+                            ("deceased", "Từ trần"),
+                        ],
+                        max_length=20,
+                        verbose_name="tình trạng",
+                    ),
+                ),
+                (
+                    "admission_decision_date",
+                    models.DateField(blank=True, null=True, verbose_name="ngày quyết định kết nạp"),
+                ),
+                (
+                    "ceremony_date",
+                    models.DateField(blank=True, null=True, verbose_name="ngày kết nạp"),
+                ),
+                (
+                    "official_date",
+                    models.DateField(blank=True, null=True, verbose_name="ngày chính thức"),
+                ),
+                (
+                    "exit_date",
+                    models.DateField(blank=True, null=True, verbose_name="ngày ra khỏi tổ chức"),
+                ),
+                (
+                    "exit_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("removed", "Xóa tên"),
+                            ("abandoned_activities", "Tự bỏ sinh hoạt đảng"),
+                            ("resigned", "Xin ra khỏi Đảng"),
+                            (
+                                "resigned_family_hardship",
+                                "Xin ra khỏi Đảng vì hoàn cảnh gia đình đặc biệt khó khăn",
+                            ),
+                            ("expelled_disunity", "Gây mất đoàn kết nội bộ nghiêm trọng"),
+                            ("corruption_conviction", "Bị kết án về tội tham nhũng"),
+                            ("serious_crime_conviction", "Bị kết án về tội nghiêm trọng trở lên"),
+                            ("less_serious_crime_conviction", "Bị kết án về tội ít nghiêm trọng"),
+                            ("transfer", "Chuyển sinh hoạt đảng"),
+                            ("death", "Từ trần"),
+                            ("other", "Lý do khác"),
+                        ],
+                        max_length=40,
+                        verbose_name="lý do",
+                    ),
+                ),
+                (
+                    "expunged_on",
+                    models.DateField(blank=True, null=True, verbose_name="ngày xóa án tích"),
+                ),
+                (
+                    "readmitted",
+                    models.BooleanField(default=False, verbose_name="là đảng viên kết nạp lại"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "candidacy",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="membership",
+                        to="candidacies.candidacy",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="organisations.organisation",
+                        verbose_name="chi bộ sinh hoạt",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="people.person",
+                        verbose_name="công dân",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'quá trình sinh hoạt đảng',
-                'verbose_name_plural': 'quá trình sinh hoạt đảng',
-                'indexes': [models.Index(fields=['organisation', 'status'], name='membership_org_status'), models.Index(fields=['person', 'status'], name='membership_person_status')],
+                "verbose_name": "quá trình sinh hoạt đảng",
+                "verbose_name_plural": "quá trình sinh hoạt đảng",
+                "indexes": [
+                    models.Index(fields=["organisation", "status"], name="membership_org_status"),
+                    models.Index(fields=["person", "status"], name="membership_person_status"),
+                ],
             },
         ),
     ]

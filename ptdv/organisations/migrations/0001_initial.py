@@ -5,68 +5,195 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='mã')),
-                ('name', models.CharField(max_length=255, verbose_name='tên')),
-                ('abbreviation', models.CharField(blank=True, max_length=40, verbose_name='tên viết tắt')),
-                ('kind', models.CharField(choices=[('province', 'Đảng bộ tỉnh'), ('commune', 'Đảng bộ xã, phường, đặc khu'), ('bloc', 'Đảng bộ khối trực thuộc tỉnh'), ('grassroots_committee', 'Đảng bộ cơ sở'), ('grassroots_cell', 'Chi bộ cơ sở'), ('partial_committee', 'Đảng bộ bộ phận'), ('cell', 'Chi bộ'), ('national', 'Toàn quốc')], max_length=30, verbose_name='loại')),
-                ('sector', models.CharField(choices=[('rural_commune', 'Xã'), ('urban_ward', 'Phường, thị trấn'), ('state_enterprise', 'Doanh nghiệp nhà nước'), ('non_state_enterprise', 'Doanh nghiệp ngoài nhà nước'), ('fdi_enterprise', 'Doanh nghiệp có vốn đầu tư nước ngoài'), ('education', 'Giáo dục'), ('health', 'Y tế'), ('agency', 'Cơ quan hành chính'), ('party_agency', 'Cơ quan Đảng, đoàn thể'), ('armed_forces', 'Quân đội'), ('police', 'Công an'), ('other', 'Khác')], default='other', max_length=30, verbose_name='lĩnh vực')),
-                ('area_flags', models.JSONField(blank=True, default=list, verbose_name='đặc điểm địa bàn')),
-                ('admin_unit_code', models.CharField(blank=True, db_index=True, max_length=10, verbose_name='mã đơn vị hành chính')),
-                ('path', models.CharField(editable=False, max_length=255, unique=True)),
-                ('depth', models.PositiveSmallIntegerField(editable=False)),
-                ('child_seq', models.PositiveIntegerField(default=0, editable=False)),
-                ('authorised_to_admit', models.BooleanField(default=False, help_text='Đảng ủy cơ sở được cấp ủy cấp trên ủy quyền quyết định kết nạp đảng viên.', verbose_name='được ủy quyền kết nạp')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='ngày thành lập')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='ngày giải thể, sáp nhập')),
-                ('member_count', models.PositiveIntegerField(default=0, editable=False, verbose_name='số đảng viên')),
-                ('candidate_count', models.PositiveIntegerField(default=0, editable=False, verbose_name='số quần chúng')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='organisations.organisation', verbose_name='tổ chức cấp trên')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="mã")),
+                ("name", models.CharField(max_length=255, verbose_name="tên")),
+                (
+                    "abbreviation",
+                    models.CharField(blank=True, max_length=40, verbose_name="tên viết tắt"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("province", "Đảng bộ tỉnh"),
+                            ("commune", "Đảng bộ xã, phường, đặc khu"),
+                            ("bloc", "Đảng bộ khối trực thuộc tỉnh"),
+                            ("grassroots_committee", "Đảng bộ cơ sở"),
+                            ("grassroots_cell", "Chi bộ cơ sở"),
+                            ("partial_committee", "Đảng bộ bộ phận"),
+                            ("cell", "Chi bộ"),
+                            ("national", "Toàn quốc"),
+                        ],
+                        max_length=30,
+                        verbose_name="loại",
+                    ),
+                ),
+                (
+                    "sector",
+                    models.CharField(
+                        choices=[
+                            ("rural_commune", "Xã"),
+                            ("urban_ward", "Phường, thị trấn"),
+                            ("state_enterprise", "Doanh nghiệp nhà nước"),
+                            ("non_state_enterprise", "Doanh nghiệp ngoài nhà nước"),
+                            ("fdi_enterprise", "Doanh nghiệp có vốn đầu tư nước ngoài"),
+                            ("education", "Giáo dục"),
+                            ("health", "Y tế"),
+                            ("agency", "Cơ quan hành chính"),
+                            ("party_agency", "Cơ quan Đảng, đoàn thể"),
+                            ("armed_forces", "Quân đội"),
+                            ("police", "Công an"),
+                            ("other", "Khác"),
+                        ],
+                        default="other",
+                        max_length=30,
+                        verbose_name="lĩnh vực",
+                    ),
+                ),
+                (
+                    "area_flags",
+                    models.JSONField(blank=True, default=list, verbose_name="đặc điểm địa bàn"),
+                ),
+                (
+                    "admin_unit_code",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        max_length=10,
+                        verbose_name="mã đơn vị hành chính",
+                    ),
+                ),
+                ("path", models.CharField(editable=False, max_length=255, unique=True)),
+                ("depth", models.PositiveSmallIntegerField(editable=False)),
+                ("child_seq", models.PositiveIntegerField(default=0, editable=False)),
+                (
+                    "authorised_to_admit",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Đảng ủy cơ sở được cấp ủy cấp trên ủy quyền quyết định kết nạp đảng viên.",
+                        verbose_name="được ủy quyền kết nạp",
+                    ),
+                ),
+                (
+                    "valid_from",
+                    models.DateField(blank=True, null=True, verbose_name="ngày thành lập"),
+                ),
+                (
+                    "valid_to",
+                    models.DateField(blank=True, null=True, verbose_name="ngày giải thể, sáp nhập"),
+                ),
+                (
+                    "member_count",
+                    models.PositiveIntegerField(
+                        default=0, editable=False, verbose_name="số đảng viên"
+                    ),
+                ),
+                (
+                    "candidate_count",
+                    models.PositiveIntegerField(
+                        default=0, editable=False, verbose_name="số quần chúng"
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="organisations.organisation",
+                        verbose_name="tổ chức cấp trên",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tổ chức đảng',
-                'verbose_name_plural': 'tổ chức đảng',
-                'ordering': ['path'],
+                "verbose_name": "tổ chức đảng",
+                "verbose_name_plural": "tổ chức đảng",
+                "ordering": ["path"],
             },
         ),
         migrations.CreateModel(
-            name='Locality',
+            name="Locality",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='mã')),
-                ('name', models.CharField(max_length=255, verbose_name='tên')),
-                ('kind', models.CharField(choices=[('village', 'Thôn'), ('hamlet', 'Bản'), ('residential_group', 'Tổ dân phố')], max_length=30, verbose_name='loại')),
-                ('cell_is_shared', models.BooleanField(default=False, verbose_name='chi bộ ghép')),
-                ('area_flags', models.JSONField(blank=True, default=list, verbose_name='đặc điểm địa bàn')),
-                ('cell', models.ForeignKey(blank=True, help_text='Để trống khi thôn, tổ dân phố chưa có chi bộ riêng.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='covered_localities', to='organisations.organisation', verbose_name='chi bộ phụ trách')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='localities', to='organisations.organisation', verbose_name='đảng bộ xã, phường')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="mã")),
+                ("name", models.CharField(max_length=255, verbose_name="tên")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("village", "Thôn"),
+                            ("hamlet", "Bản"),
+                            ("residential_group", "Tổ dân phố"),
+                        ],
+                        max_length=30,
+                        verbose_name="loại",
+                    ),
+                ),
+                ("cell_is_shared", models.BooleanField(default=False, verbose_name="chi bộ ghép")),
+                (
+                    "area_flags",
+                    models.JSONField(blank=True, default=list, verbose_name="đặc điểm địa bàn"),
+                ),
+                (
+                    "cell",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Để trống khi thôn, tổ dân phố chưa có chi bộ riêng.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="covered_localities",
+                        to="organisations.organisation",
+                        verbose_name="chi bộ phụ trách",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="localities",
+                        to="organisations.organisation",
+                        verbose_name="đảng bộ xã, phường",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'thôn, tổ dân phố',
-                'verbose_name_plural': 'thôn, tổ dân phố',
-                'ordering': ['organisation_id', 'name'],
+                "verbose_name": "thôn, tổ dân phố",
+                "verbose_name_plural": "thôn, tổ dân phố",
+                "ordering": ["organisation_id", "name"],
             },
         ),
         migrations.AddIndex(
-            model_name='organisation',
-            index=models.Index(fields=['path'], name='org_path_prefix', opclasses=['varchar_pattern_ops']),
+            model_name="organisation",
+            index=models.Index(
+                fields=["path"], name="org_path_prefix", opclasses=["varchar_pattern_ops"]
+            ),
         ),
         migrations.AddIndex(
-            model_name='organisation',
-            index=models.Index(fields=['parent', 'name'], name='org_parent_name'),
+            model_name="organisation",
+            index=models.Index(fields=["parent", "name"], name="org_parent_name"),
         ),
         migrations.AddIndex(
-            model_name='organisation',
-            index=models.Index(fields=['kind'], name='org_kind'),
+            model_name="organisation",
+            index=models.Index(fields=["kind"], name="org_kind"),
         ),
     ]

@@ -4,20 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0001_initial'),
+        ("organisations", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organisation',
-            name='has_trade_union',
-            field=models.BooleanField(default=False, verbose_name='có tổ chức Công đoàn'),
+            model_name="organisation",
+            name="has_trade_union",
+            field=models.BooleanField(default=False, verbose_name="có tổ chức Công đoàn"),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='has_youth_union',
-            field=models.BooleanField(default=True, help_text='Nơi có tổ chức Đoàn: người trong độ tuổi thanh niên phải là đoàn viên.', verbose_name='có tổ chức Đoàn'),
+            model_name="organisation",
+            name="has_youth_union",
+            field=models.BooleanField(
+                default=True,
+                help_text="Nơi có tổ chức Đoàn: người trong độ tuổi thanh niên phải là đoàn viên.",
+                verbose_name="có tổ chức Đoàn",
+            ),
         ),
     ]

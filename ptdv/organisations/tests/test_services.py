@@ -21,7 +21,12 @@ def test_children_extend_the_parent_path(tree):
     cell = tree["cell_a2"]
     assert province.depth == 1 and commune.depth == 2 and cell.depth == 4
     assert cell.path.startswith(commune.path) and commune.path.startswith(province.path)
-    assert cell.ancestor_paths == [province.path, commune.path, tree["grassroots_a"].path, cell.path]
+    assert cell.ancestor_paths == [
+        province.path,
+        commune.path,
+        tree["grassroots_a"].path,
+        cell.path,
+    ]
     assert tree["cell_a1"].path != tree["cell_a2"].path
 
 
