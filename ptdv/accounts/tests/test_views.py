@@ -205,6 +205,7 @@ def test_deactivate_and_reactivate(client, tree, admin_a, clerk_a1):
     assert clerk_a1.is_active
     summaries = list(
         AuditEntry.objects.filter(object_type="accounts.user", object_id=str(clerk_a1.pk))
+        .exclude(action="login")
         .order_by("id")
         .values_list("summary", flat=True)
     )
@@ -309,3 +310,16 @@ def test_cell_administrator_cannot_manage_the_commune(client, tree):
         {"username": "x", "full_name": "X", "organisation": tree["commune_a"].pk, "role": "viewer"},
     )
     assert "Lựa chọn không hợp lệ." in response.context["form"].errors["organisation"]
+
+
+@pytest.mark.django_db
+def test_login_is_audited(client, tree):
+    from ptdv.audit.models import AuditEntry
+    from ptdv.factories import user_with_role
+
+    user = user_with_role(tree["commune_a"])
+    response = client.post(
+        "/accounts/login/", {"username": user.username, "password": "mat-khau-thu-nghiem"}
+    )
+    assert response.status_code == 302
+    assert AuditEntry.objects.filter(actor=user, action="login").exists()
