@@ -32,7 +32,7 @@ system-deps:
 	fi
 
 setup: system-deps $(BIN)/ptdv node_modules/.package-lock.json
-	@mkdir -p var
+	@mkdir -p var/static
 
 run: setup
 	PTDV_DEMO=1 $(BIN)/ptdv migrate --noinput -v 0

@@ -124,7 +124,8 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["config.formats"]
-USE_THOUSAND_SEPARATOR = True
+# Thousand separators only where a template asks (|intcomma): ids in URLs must stay plain.
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
@@ -168,6 +169,8 @@ SPECTACULAR_SETTINGS = {
 PTDV_DATA_KEY = os.environ.get("PTDV_DATA_KEY", "")
 PTDV_DEMO = env_bool("PTDV_DEMO")
 PTDV_FLOOR_RATE = float(os.environ.get("PTDV_FLOOR_RATE", "0.03"))
+# The day of the year the yearly member snapshot ("members at start") is taken, as MM-DD.
+PTDV_SNAPSHOT_MONTH_DAY = os.environ.get("PTDV_SNAPSHOT_MONTH_DAY", "01-01")
 
 LOGGING = {
     "version": 1,
