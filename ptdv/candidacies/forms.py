@@ -1,4 +1,5 @@
-"""Forms of the candidacy pages: the list filters and the registration of a candidate."""
+"""Forms of the candidacy pages: the list filters, the registration of a candidate and the
+form of each dossier action (generated from the action's facts serializer)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,19 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
 
-from ptdv.candidacies.models import SourceChannel, Stage
-from ptdv.candidacies.selectors import candidacy_helper_choices
+from ptdv.candidacies.facts import FACTS, BodyVoteFacts, CellVoteFacts, DocumentSerializer
+from ptdv.candidacies.models import Candidacy, SourceChannel, Stage
+from ptdv.candidacies.selectors import (
+    candidacy_helper_choices,
+    candidacy_introducer_choices,
+    candidacy_transfer_choices,
+)
 from ptdv.core.forms import StyledFormMixin, VietnameseDateField
 from ptdv.members.models import PartyMembership
 from ptdv.organisations.models import Locality, Organisation
@@ -276,3 +284,262 @@ class CandidacyRegisterForm(StyledFormMixin, forms.Form):
             youth_union_member=data["youth_union_member"],
             trade_union_member=data["trade_union_member"],
         )
+
+
+# --- Dossier actions ---------------------------------------------------------------------------
+
+# The dossier facts, in the order of the workflow, with their Vietnamese names (the model's
+# verbose names are lower-case and some are missing).
+DOSSIER_LABELS: dict[str, Any] = {
+    "certificate_date": _("Ngày cấp giấy chứng nhận lớp bồi dưỡng nhận thức về Đảng"),
+    "application_date": _("Ngày viết đơn xin vào Đảng"),
+    "history_date": _("Ngày khai lý lịch"),
+    "verification_concluded_on": _("Ngày kết luận thẩm tra lý lịch"),
+    "verification_waived": _("Miễn thẩm tra lý lịch"),
+    "opinions_date": _("Ngày tổng hợp ý kiến nhận xét (5-KNĐ)"),
+    "branch_resolution_date": _("Ngày nghị quyết chi bộ đề nghị kết nạp (6-KNĐ)"),
+    "committee_resolution_date": _("Ngày nghị quyết đảng ủy cơ sở đề nghị kết nạp (8-KNĐ)"),
+    "decision_date": _("Ngày quyết định kết nạp (9-KNĐ)"),
+    "decision_received_date": _("Ngày nhận quyết định kết nạp"),
+    "extension_working_days": _("Số ngày làm việc được gia hạn"),
+    "ceremony_date": _("Ngày lễ kết nạp"),
+    "member_file_date": _("Ngày hoàn thành hồ sơ đảng viên"),
+    "newmember_course_date": _("Ngày cấp chứng nhận lớp bồi dưỡng đảng viên mới"),
+    "recognition_resolution_date": _("Ngày nghị quyết chi bộ đề nghị công nhận chính thức"),
+    "failed_recognition_votes": _("Số lần biểu quyết công nhận chính thức không đạt"),
+    "recognition_decision_date": _("Ngày quyết định công nhận đảng viên chính thức"),
+}
+
+# Every field an action form may show; a field of the facts serializers missing here shows its
+# code, which a test catches.
+FIELD_LABELS: dict[str, Any] = {
+    "date": _("Ngày thực hiện"),
+    "certificate_date": _("Ngày cấp giấy chứng nhận"),
+    "application_date": _("Ngày viết đơn"),
+    "history_date": _("Ngày khai lý lịch"),
+    "concluded_on": _("Ngày kết luận thẩm tra"),
+    "waived": _("Miễn thẩm tra (cha, mẹ, anh chị em ruột hoặc con là đảng viên)"),
+    "opinions_date": _("Ngày tổng hợp ý kiến nhận xét"),
+    "kind": _("Loại người giới thiệu"),
+    "membership": _("Đảng viên giới thiệu"),
+    "months_together": _("Số tháng cùng công tác, học tập, cư trú"),
+    "replacement": _("Là người giới thiệu thay thế"),
+    "introduced_on": _("Ngày giới thiệu"),
+    "vote.summoned": _("Số đảng viên được triệu tập"),
+    "vote.present": _("Số có mặt"),
+    "vote.agree": _("Số tán thành"),
+    "vote.body_size": _("Tổng số thành viên cấp ủy"),
+    "temporarily_attached_elsewhere": _("Số đảng viên đang sinh hoạt tạm thời nơi khác"),
+    "exempted_absent": _("Số đảng viên được miễn sinh hoạt vắng mặt"),
+    "decider": _("Cấp quyết định"),
+    "decision_received_date": _("Ngày nhận quyết định kết nạp"),
+    "consent_date": _("Ngày văn bản đồng ý"),
+    "ref": _("Số, ký hiệu văn bản đồng ý"),
+    "working_days": _("Số ngày làm việc gia hạn"),
+    "reason": _("Lý do"),
+    "organisation": _("Chi bộ chuyển đến"),
+    "field": _("Thông tin cần đính chính"),
+    "value": _("Ngày đúng"),
+    "document.number": _("Số, ký hiệu văn bản"),
+    "document.date": _("Ngày ban hành văn bản"),
+    "document.issuing_body": _("Cơ quan ban hành"),
+    "document.signer": _("Người ký"),
+}
+
+# Where one field means something else for one action.
+ACTION_FIELD_LABELS: dict[tuple[str, str], Any] = {
+    ("record_consent", "kind"): _("Loại văn bản đồng ý"),
+    ("committee_vote", "vote.summoned"): _("Số cấp ủy viên được triệu tập"),
+    ("admission_decision", "vote.summoned"): _("Số thành viên được triệu tập"),
+    ("recognition_decision", "vote.summoned"): _("Số thành viên được triệu tập"),
+    ("admission_decision", "vote.body_size"): _("Tổng số thành viên cơ quan quyết định"),
+    ("recognition_decision", "vote.body_size"): _("Tổng số thành viên cơ quan quyết định"),
+    ("record_newmember_course", "date"): _("Ngày cấp giấy chứng nhận"),
+    ("record_member_file", "date"): _("Ngày hoàn thành hồ sơ đảng viên"),
+}
+
+# What the action's own date is, for each action (the date recorded as the step's date).
+DATE_HELP: dict[str, Any] = {
+    "branch_vote": _("Ngày chi bộ họp xét, biểu quyết đề nghị kết nạp."),
+    "committee_vote": _("Ngày đảng ủy cơ sở họp xét, biểu quyết."),
+    "admission_decision": _("Ngày ký quyết định kết nạp."),
+    "ceremony": _("Ngày tổ chức lễ kết nạp."),
+    "recognition_vote": _("Ngày chi bộ họp xét công nhận đảng viên chính thức."),
+    "recognition_decision": _("Ngày ký quyết định công nhận đảng viên chính thức."),
+}
+
+FIELD_HELP: dict[str, Any] = {
+    "months_together": _("Bắt buộc khi người giới thiệu là đảng viên (trừ người thay thế)."),
+    "membership": _("Chọn khi người giới thiệu là đảng viên chính thức."),
+    "temporarily_attached_elsewhere": _("Được trừ khỏi mẫu số khi tính hai phần ba."),
+    "exempted_absent": _("Được trừ khỏi mẫu số khi tính hai phần ba."),
+    "decider": _("Để trống: theo cây tổ chức (ban thường vụ cấp trên hoặc đảng ủy được ủy quyền)."),
+    "working_days": _("Chỉ được gia hạn một lần, tối đa 30 ngày làm việc."),
+    "value": _("Để trống để xóa ngày đã ghi nhầm."),
+}
+
+# Cell votes count the cell's official members; a committee's size does not apply to them.
+_CELL_VOTE_SKIPS = {"vote.body_size"}
+# The cell's members left out of a vote's denominator, shown with the vote.
+_VOTE_COUNTS = ("temporarily_attached_elsewhere", "exempted_absent")
+# Choice values of the amendable fields, shown by their names.
+_CHOICE_LABELS: dict[str, dict[str, Any]] = {"field": DOSSIER_LABELS}
+
+_INT_ERRORS = {"invalid": _("Phải là một số nguyên."), "required": _("Cần nhập số.")}
+_DATE_ERRORS = {"required": _("Cần nhập ngày.")}
+
+
+class MembershipChoiceField(_PartyMembershipChoice):
+    def label_from_instance(self, obj: PartyMembership) -> str:
+        return f"{obj.person.full_name} ({obj.get_status_display().lower()})"
+
+
+def field_label(action: str, name: str) -> Any:
+    return ACTION_FIELD_LABELS.get((action, name)) or FIELD_LABELS.get(name, name)
+
+
+def _form_field(
+    action: str, name: str, field: serializers.Field[Any, Any, Any, Any]
+) -> forms.Field:
+    """The HTML field for one serializer field: its type, required-ness and label.
+
+    Only the typing is checked here (a date typed as dd/mm/yyyy that exists, a whole number);
+    everything else is the serializer's and the rule engine's to say, in `candidacy_act`.
+    """
+    nullable = bool(getattr(field, "allow_null", False))
+    required = bool(field.required) and not nullable
+    label = field_label(action, name)
+    help_text = FIELD_HELP.get(name, "")
+    if name == "date":
+        help_text = DATE_HELP.get(action, _("Ngày ghi vào hồ sơ; mặc định là hôm nay."))
+    if isinstance(field, serializers.DateField):
+        return VietnameseDateField(
+            label=label, required=required, help_text=help_text, error_messages=_DATE_ERRORS
+        )
+    if isinstance(field, serializers.BooleanField):
+        return forms.BooleanField(label=label, required=False, help_text=help_text)
+    if isinstance(field, serializers.ChoiceField):
+        names = _CHOICE_LABELS.get(name, {})
+        choices = [(value, names.get(value, text)) for value, text in field.choices.items()]
+        if not required:
+            choices.insert(0, ("", _("— Mặc định —")))
+        else:
+            choices.insert(0, ("", _("— Chọn —")))
+        return forms.ChoiceField(
+            label=label, required=required, choices=choices, help_text=help_text
+        )
+    if isinstance(field, serializers.IntegerField):
+        default = getattr(field, "default", None)
+        return forms.IntegerField(
+            label=label,
+            required=required,
+            help_text=help_text,
+            error_messages=_INT_ERRORS,
+            initial=default if isinstance(default, int) else None,
+        )
+    max_length = getattr(field, "max_length", None)
+    widget = forms.Textarea(attrs={"rows": 3}) if (max_length or 0) > 255 else forms.TextInput
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        help_text=help_text,
+        widget=widget,
+        strip=True,
+    )
+
+
+class CandidacyActionForm(StyledFormMixin, forms.Form):
+    """The form of one dossier action, generated from its facts serializer (`FACTS[action]`).
+
+    Nested serializers are flattened (`vote.agree`, `document.number`); `payload()` nests them
+    again for `candidacy_act`, which validates everything once more and runs the rules.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, error_messages=_INT_ERRORS)
+
+    def __init__(self, *args: Any, action: str, candidacy: Candidacy, actor: Any, **kwargs: Any):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("version", candidacy.version)
+        kwargs["initial"].setdefault("date", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.action = action
+        self.candidacy = candidacy
+        facts = FACTS[action]
+        self.nullable: set[str] = set()
+        serializer_fields = dict(facts().fields)
+        # The reason closes the form, after the facts it explains.
+        if "reason" in serializer_fields:
+            serializer_fields["reason"] = serializer_fields.pop("reason")
+        for name, field in serializer_fields.items():
+            if isinstance(field, serializers.Serializer):
+                for sub, subfield in field.fields.items():
+                    self._add(f"{name}.{sub}", subfield)
+            else:
+                self._add(name, field)
+        for sub, subfield in DocumentSerializer().fields.items():
+            self._add(f"document.{sub}", subfield)
+        if issubclass(facts, CellVoteFacts):
+            for name in _CELL_VOTE_SKIPS:
+                self.fields.pop(name, None)
+        if issubclass(facts, BodyVoteFacts) and "vote.body_size" in self.fields:
+            self.fields["vote.body_size"].required = True
+        if "membership" in self.fields:
+            self.fields["membership"] = MembershipChoiceField(
+                queryset=candidacy_introducer_choices(actor=actor, candidacy=candidacy),
+                label=field_label(action, "membership"),
+                required=False,
+                empty_label=_("— Không chọn (ban chấp hành đoàn thể giới thiệu) —"),
+                help_text=FIELD_HELP["membership"],
+            )
+        if "organisation" in self.fields:
+            self.fields["organisation"] = CellChoiceField(
+                queryset=candidacy_transfer_choices(actor=actor, candidacy=candidacy),
+                label=field_label(action, "organisation"),
+                empty_label=_("— Chọn chi bộ —"),
+            )
+        self.style_fields()
+
+    def _add(self, name: str, field: serializers.Field[Any, Any, Any, Any]) -> None:
+        if getattr(field, "allow_null", False):
+            self.nullable.add(name)
+        self.fields[name] = _form_field(self.action, name, field)
+
+    def facts_fields(self) -> list[forms.BoundField]:
+        return [
+            self[name]
+            for name in self.fields
+            if name != "version"
+            and name not in _VOTE_COUNTS
+            and not name.startswith(("vote.", "document."))
+        ]
+
+    def vote_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith("vote.")] + [
+            self[name] for name in _VOTE_COUNTS if name in self.fields
+        ]
+
+    def document_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith("document.")]
+
+    def payload(self) -> dict[str, Any]:
+        """The facts as `candidacy_act` takes them: nested, dates in ISO, blanks left out
+        (the serializer's default applies) or null where the serializer allows it."""
+        data: dict[str, Any] = {}
+        for name, value in self.cleaned_data.items():
+            if name == "version":
+                continue
+            if value is None or value == "":
+                if name not in self.nullable:
+                    continue
+                value = None
+            elif isinstance(value, dt.date):
+                value = value.isoformat()
+            elif isinstance(value, models.Model):
+                value = value.pk
+            target = data
+            *parents, leaf = name.split(".")
+            for parent in parents:
+                target = target.setdefault(parent, {})
+            target[leaf] = value
+        return data

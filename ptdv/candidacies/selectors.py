@@ -166,9 +166,7 @@ def candidacy_available_actions(*, actor: Any, candidacy: Candidacy) -> list[Tra
     return offered
 
 
-def candidacy_introducer_choices(
-    *, actor: Any, candidacy: Candidacy
-) -> QuerySet[PartyMembership]:
+def candidacy_introducer_choices(*, actor: Any, candidacy: Candidacy) -> QuerySet[PartyMembership]:
     """Members of the dossier's cell (official or probationary) who may be named as its
     introducer; whether they qualify is the rule engine's call at the branch vote."""
     return (

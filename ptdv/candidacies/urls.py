@@ -12,4 +12,5 @@ urlpatterns: list[URLPattern] = [
         name="register_cell_fields",
     ),
     path("<int:pk>/", views.candidacy_detail_view, name="detail"),
+    path("<int:pk>/actions/<slug:action>/", views.candidacy_action_view, name="action"),
 ]

@@ -1,12 +1,17 @@
-"""Candidate pages: the list (filters re-rendered by htmx), a candidacy, and registration."""
+"""Candidate pages: the list (filters re-rendered by htmx), a candidacy with its next action,
+checklist and timeline, the form of each dossier action, and registration."""
 
 from __future__ import annotations
+
+import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -14,11 +19,34 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from ptdv.accounts.models import ROLE_RANK, Role
 from ptdv.audit.services import audit_record
-from ptdv.candidacies.forms import CandidacyFilterForm, CandidacyRegisterForm
-from ptdv.candidacies.models import Candidacy
+from ptdv.candidacies.facts import FACTS
+from ptdv.candidacies.forms import (
+    DOSSIER_LABELS,
+    CandidacyActionForm,
+    CandidacyFilterForm,
+    CandidacyRegisterForm,
+)
+from ptdv.candidacies.models import Candidacy, Outcome
 from ptdv.candidacies.policies import candidacy_policy
-from ptdv.candidacies.selectors import candidacy_detail_queryset, candidacy_list
+from ptdv.candidacies.selectors import (
+    candidacy_available_actions,
+    candidacy_consents,
+    candidacy_detail_queryset,
+    candidacy_events,
+    candidacy_introducers,
+    candidacy_list,
+)
 from ptdv.candidacies.services import candidacy_register
+from ptdv.candidacies.transitions import TRANSITIONS
+from ptdv.candidacies.workflow import (
+    NextAction,
+    RuleViolation,
+    StaleVersion,
+    candidacy_act,
+    candidacy_checklist,
+    candidacy_next,
+    official_member_count,
+)
 from ptdv.core.forms import add_service_errors
 from ptdv.core.policies import Action, user_scopes
 from ptdv.core.views import render_page
@@ -29,6 +57,7 @@ from ptdv.organisations.selectors import (
     organisation_children,
     organisation_roots,
 )
+from ptdv.rules.engine import RULE_LABELS
 
 PER_PAGE = 50
 INDENT = "\u2003"
@@ -101,6 +130,32 @@ def candidacy_list_view(request: HttpRequest) -> HttpResponse:
     return response
 
 
+# What the next action may say is missing besides rule ids (before the engine is asked).
+MISSING_LABELS = {
+    "certificate": _("Giấy chứng nhận lớp bồi dưỡng nhận thức về Đảng"),
+    "application": _("Đơn xin vào Đảng và lý lịch"),
+    "case": _("Chưa đủ dữ kiện để xét theo quy định"),
+}
+
+
+def _next_action_context(nxt: NextAction, today: dt.date) -> dict[str, Any] | None:
+    if not nxt.action:
+        return None
+    transition = TRANSITIONS.get(nxt.action)
+    return {
+        "action": nxt.action,
+        "label": transition.label if transition else nxt.action,
+        "earliest": nxt.earliest,
+        "due": nxt.due,
+        "overdue": bool(nxt.due and nxt.due < today),
+        "missing": [RULE_LABELS.get(m) or MISSING_LABELS.get(m, m) for m in nxt.missing],
+        "expiring": [
+            {"message": item["message"], "valid_until": dt.date.fromisoformat(item["valid_until"])}
+            for item in nxt.expiring
+        ],
+    }
+
+
 @never_cache
 @require_safe
 def candidacy_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -112,11 +167,116 @@ def candidacy_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         person=candidacy.person,
         summary="Xem hồ sơ phát triển đảng viên",
     )
+    today = timezone.localdate()
+    dossier = [
+        (label, getattr(candidacy, name))
+        for name, label in DOSSIER_LABELS.items()
+        if getattr(candidacy, name) not in (None, False, 0)
+    ]
     return render_page(
         request,
         "candidacies/detail.html",
-        {"candidacy": candidacy, "person": candidacy.person, "section": "candidacies"},
+        {
+            "candidacy": candidacy,
+            "person": candidacy.person,
+            "section": "candidacies",
+            "today": today,
+            "next": _next_action_context(candidacy_next(candidacy, today), today),
+            "checklist": candidacy_checklist(candidacy, today),
+            "events": candidacy_events(candidacy=candidacy),
+            "dossier": dossier,
+            "introducers": candidacy_introducers(candidacy=candidacy),
+            "consents": candidacy_consents(candidacy=candidacy),
+            "actions": candidacy_available_actions(actor=request.user, candidacy=candidacy),
+        },
     )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def candidacy_action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """The form of one action on the dossier; a POST takes it through `candidacy_act`.
+
+    404 outside the user's subtree (or an unknown action), 403 when the role may not take the
+    action. A refusal re-renders the form: field errors next to their fields, the rules that
+    block it (422), or a conflict with someone else's change (409). Nothing is saved then.
+    """
+    transition = TRANSITIONS.get(action)
+    if transition is None or action not in FACTS:
+        raise Http404
+    candidacy = candidacy_policy.get_visible(request.user, pk, candidacy_detail_queryset())
+    candidacy_policy.authorize(request.user, transition.permission, candidacy)
+    offered = {
+        t.action for t in candidacy_available_actions(actor=request.user, candidacy=candidacy)
+    }
+    status = 200
+    violations: list[dict[str, str]] = []
+    warnings: list[dict[str, str]] = []
+    stale = False
+    if request.method == "POST":
+        form = CandidacyActionForm(
+            request.POST, action=action, candidacy=candidacy, actor=request.user
+        )
+        if form.is_valid():
+            try:
+                result = candidacy_act(
+                    actor=request.user,
+                    candidacy_id=candidacy.pk,
+                    action=action,
+                    data=form.payload(),
+                    version=int(form.cleaned_data["version"]),
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            except RuleViolation as exc:
+                violations, warnings = exc.violations, exc.warnings
+                status = 422
+            except StaleVersion:
+                stale = True
+                status = 409
+            else:
+                if result.outcome == Outcome.FAILED:
+                    messages.warning(
+                        request, _("Biểu quyết không đạt; hồ sơ giữ nguyên giai đoạn.")
+                    )
+                else:
+                    messages.success(
+                        request, _("Đã ghi nhận: %(label)s.") % {"label": transition.label}
+                    )
+                for warning in result.warnings:
+                    messages.warning(request, _warning_text(warning))
+                return redirect(candidacy)
+    else:
+        form = CandidacyActionForm(action=action, candidacy=candidacy, actor=request.user)
+        audit_record(
+            actor=request.user,
+            action="view",
+            obj=candidacy,
+            person=candidacy.person,
+            summary="Mở biểu mẫu thao tác hồ sơ phát triển đảng viên",
+            data={"action": action},
+        )
+    context = {
+        "candidacy": candidacy,
+        "person": candidacy.person,
+        "transition": transition,
+        "form": form,
+        "offered": action in offered,
+        "violations": violations,
+        "warnings": warnings,
+        "stale": stale,
+        "section": "candidacies",
+        "official_members": official_member_count(candidacy.organisation)
+        if transition.action in ("branch_vote", "recognition_vote")
+        else None,
+    }
+    return render_page(request, "candidacies/action.html", context, status=status)
+
+
+def _warning_text(warning: dict[str, str]) -> str:
+    if warning.get("source"):
+        return f"{warning['message']} ({warning['source']})"
+    return warning["message"]
 
 
 def _preselected_cell(request: HttpRequest) -> int | None:

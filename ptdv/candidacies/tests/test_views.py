@@ -6,16 +6,21 @@ from django.utils import timezone
 
 from ptdv.accounts.models import Assignment, Role
 from ptdv.audit.models import AuditEntry
-from ptdv.candidacies.models import Candidacy, Stage
+from ptdv.candidacies.facts import FACTS
+from ptdv.candidacies.forms import CandidacyActionForm
+from ptdv.candidacies.models import Candidacy, CandidacyEvent, Stage
+from ptdv.candidacies.workflow import candidacy_act
 from ptdv.factories import (
     CandidacyFactory,
     LocalityFactory,
     MembershipFactory,
+    OrganisationFactory,
     PersonFactory,
     UserFactory,
     user_with_role,
 )
 from ptdv.members.models import MembershipStatus
+from ptdv.organisations.models import Kind
 from ptdv.people.crypto import national_id_encrypt, national_id_hash
 from ptdv.people.models import Person
 
@@ -345,6 +350,7 @@ def test_register_field_errors_write_nothing(client, tree, clerk_a, overrides, f
 
 
 def test_register_refuses_future_and_under_16_birth_dates(client, tree, clerk_a):
+    before = written()  # the sign-in itself is audited
     today = timezone.localdate()
     future = (today + dt.timedelta(days=1)).strftime("%d/%m/%Y")
     response = client.post(REGISTER, form_data(tree, birth_date=future))
@@ -352,13 +358,14 @@ def test_register_refuses_future_and_under_16_birth_dates(client, tree, clerk_a)
     fifteen = today.replace(year=today.year - 15, day=min(today.day, 28))
     response = client.post(REGISTER, form_data(tree, birth_date=fifteen.strftime("%d/%m/%Y")))
     assert "Công dân phải đủ 16 tuổi" in response.context["form"].errors["birth_date"][0]
-    assert written() == (0, 0, 0)
+    assert written() == before
 
 
 def test_register_cell_outside_the_clerks_rights_is_refused(client, tree, clerk_a):
+    before = written()
     response = client.post(REGISTER, form_data(tree, organisation=tree["cell_b1"].pk))
     assert_error(response, "organisation", "Lựa chọn không hợp lệ.")
-    assert written() == (0, 0, 0)
+    assert written() == before
 
 
 def test_register_helper_of_another_cell_is_refused(client, tree, clerk_a):
@@ -433,3 +440,457 @@ def test_register_person_managed_elsewhere_is_refused_next_to_the_national_id(
     assert response.status_code == 200
     assert response.context["form"].errors["national_id"]
     assert written() == before
+
+
+# The dossier page and its actions -------------------------------------------------------------
+
+TODAY = timezone.localdate()
+
+
+def days_ago(days):
+    return TODAY - dt.timedelta(days=days)
+
+
+def vn(day):
+    return day.strftime("%d/%m/%Y")
+
+
+def action_url(candidacy, action):
+    return reverse("candidacies:action", args=[candidacy.pk, action])
+
+
+@pytest.fixture
+def cell_a1(tree):
+    """Cell A1 with nine official members (a grassroots committee above it votes too)."""
+    cell = tree["cell_a1"]
+    for _ in range(9):
+        MembershipFactory(organisation=cell)
+    return cell
+
+
+@pytest.fixture
+def dossier(cell_a1):
+    person = PersonFactory(
+        family_name="Đặng",
+        middle_name="Thị",
+        given_name="Lan",
+        organisation=cell_a1,
+        birth_date=dt.date(2000, 3, 5),
+        education="upper_secondary",
+        youth_union_member=True,
+    )
+    return CandidacyFactory(person=person, organisation=cell_a1, opened_on=days_ago(400))
+
+
+def act(user, candidacy, action, **data):
+    return candidacy_act(actor=user, candidacy_id=candidacy.pk, action=action, data=data)
+
+
+def prepare(user, candidacy, certificate_days_ago=200):
+    """Everything the branch vote needs, dated in the recent past."""
+    act(
+        user,
+        candidacy,
+        "record_certificate",
+        date=days_ago(190).isoformat(),
+        certificate_date=days_ago(certificate_days_ago).isoformat(),
+        document={"number": "15/CN-TTCT", "issuing_body": "Trung tâm Chính trị xã A"},
+    )
+    act(
+        user,
+        candidacy,
+        "record_application",
+        date=days_ago(100).isoformat(),
+        application_date=days_ago(101).isoformat(),
+        history_date=days_ago(100).isoformat(),
+    )
+    act(user, candidacy, "record_verification", concluded_on=days_ago(60).isoformat())
+    act(user, candidacy, "record_opinions", opinions_date=days_ago(50).isoformat())
+    member = candidacy.organisation.memberships.filter(status="official").first()
+    act(
+        user,
+        candidacy,
+        "record_introduction",
+        kind="member",
+        membership=member.pk,
+        months_together=14,
+        introduced_on=days_ago(40).isoformat(),
+    )
+    act(
+        user,
+        candidacy,
+        "record_introduction",
+        kind="youth_union_committee",
+        introduced_on=days_ago(39).isoformat(),
+    )
+    candidacy.refresh_from_db()
+    return candidacy
+
+
+def footprint(candidacy):
+    candidacy.refresh_from_db()
+    return (candidacy.version, candidacy.stage, CandidacyEvent.objects.count())
+
+
+def test_dossier_page_shows_next_action_checklist_timeline_and_facts(client, tree, dossier):
+    clerk = user_with_role(tree["commune_a"], Role.CLERK, full_name="Trần Văn Nhập")
+    act(
+        clerk,
+        dossier,
+        "record_certificate",
+        date=days_ago(30).isoformat(),
+        certificate_date=days_ago(35).isoformat(),
+        document={"number": "15/CN-TTCT", "issuing_body": "Trung tâm Chính trị", "signer": "Lê B"},
+    )
+    act(
+        clerk,
+        dossier,
+        "record_application",
+        date=days_ago(20).isoformat(),
+        application_date=days_ago(22).isoformat(),
+        history_date=days_ago(21).isoformat(),
+    )
+    client.force_login(clerk)
+    response = client.get(dossier.get_absolute_url())
+    text = response.content.decode()
+    assert response.status_code == 200
+    # Header.
+    assert "Đặng Thị Lan" in text and dossier.person.get_absolute_url() in text
+    assert "Chi bộ thôn A1" in text and "Đã có đơn và lý lịch" in text
+    assert vn(days_ago(400)) in text
+    # The next action, its missing items by name (not rule ids).
+    nxt = response.context["next"]
+    assert nxt["label"] == "Chi bộ biểu quyết đề nghị kết nạp"
+    assert "Đã thẩm tra lý lịch (hoặc thuộc trường hợp không phải thẩm tra)" in nxt["missing"]
+    assert "Việc tiếp theo" in text and "verification.done" not in text.split('id="checklist"')[0]
+    # The checklist: the certificate passes, the verification does not.
+    rows = {row["rule"]: row for row in response.context["checklist"]}
+    assert rows["certificate.valid"]["ok"] and not rows["verification.done"]["ok"]
+    assert 'data-rule="verification.done" data-ok="false"' in text
+    assert 'data-rule="certificate.valid" data-ok="true"' in text
+    # The timeline, oldest first, with dates, labels, actor, stages and the document.
+    timeline = text.split('id="timeline"')[1]
+    first = timeline.index("Ghi nhận giấy chứng nhận lớp bồi dưỡng nhận thức về Đảng")
+    second = timeline.index("Ghi nhận đơn xin vào Đảng và lý lịch")
+    assert first < second
+    assert vn(days_ago(30)) in timeline and vn(days_ago(22)) in timeline
+    assert "Trần Văn Nhập" in timeline
+    assert "Quần chúng ưu tú (nguồn)" in timeline
+    assert "15/CN-TTCT" in timeline and "Trung tâm Chính trị" in timeline and "Lê B" in timeline
+    # The dossier facts.
+    facts = text.split('id="dossier"')[1]
+    assert "Ngày viết đơn xin vào Đảng" in facts and vn(days_ago(22)) in facts
+    assert AuditEntry.objects.filter(action="view", object_id=str(dossier.pk)).exists()
+
+
+def test_timeline_shows_vote_figures_outcome_and_amendment(client, tree, dossier):
+    approver = user_with_role(tree["commune_a"], Role.APPROVER)
+    prepare(approver, dossier)
+    act(
+        approver,
+        dossier,
+        "branch_vote",
+        vote={"summoned": 9, "present": 8, "agree": 5},
+        document={"number": "06-NQ/CB", "date": TODAY.isoformat()},
+    )
+    act(
+        approver,
+        dossier,
+        "amend",
+        field="opinions_date",
+        value=days_ago(49).isoformat(),
+        reason="Ghi nhầm ngày",
+    )
+    client.force_login(approver)
+    timeline = client.get(dossier.get_absolute_url()).content.decode().split('id="timeline"')[1]
+    assert "Không đạt" in timeline
+    assert "triệu tập <strong>9</strong>" in timeline
+    assert "có mặt <strong>8</strong>" in timeline
+    assert "tán thành <strong>5</strong>" in timeline
+    assert "mẫu số <strong>9</strong>" in timeline
+    assert "Giai đoạn giữ nguyên" in timeline
+    assert f'{vn(days_ago(50))} <i class="bi bi-arrow-right"' in timeline
+    assert vn(days_ago(49)) in timeline and "Ghi nhầm ngày" in timeline
+
+
+def listed_actions(response):
+    return [t.action for t in response.context["actions"]]
+
+
+def test_actions_are_listed_only_when_the_role_and_stage_allow(client, tree, dossier):
+    viewer = user_with_role(tree["commune_a"], Role.VIEWER)
+    client.force_login(viewer)
+    response = client.get(dossier.get_absolute_url())
+    assert listed_actions(response) == []
+    assert "Bạn không có thao tác nào" in response.content.decode()
+
+    clerk = user_with_role(tree["commune_a"], Role.CLERK)
+    client.force_login(clerk)
+    response = client.get(dossier.get_absolute_url())
+    assert listed_actions(response) == [
+        "record_certificate",
+        "record_consent",
+        "withdraw",
+        "lapse",
+        "transfer",
+        "amend",
+    ]
+    assert action_url(dossier, "record_certificate") in response.content.decode()
+
+    # At branch_resolved under a grassroots committee: the committee votes, nobody decides yet.
+    Candidacy.objects.filter(pk=dossier.pk).update(stage=Stage.BRANCH_RESOLVED)
+    actions = listed_actions(client.get(dossier.get_absolute_url()))
+    assert "committee_vote" in actions and "admission_decision" not in actions
+    # After the committee's resolution the decision is the approver's, not the clerk's.
+    Candidacy.objects.filter(pk=dossier.pk).update(stage=Stage.COMMITTEE_RESOLVED)
+    actions = listed_actions(client.get(dossier.get_absolute_url()))
+    assert "admission_decision" not in actions and "reject" not in actions
+    assert "committee_vote" not in actions
+    approver = user_with_role(tree["commune_a"], Role.APPROVER)
+    client.force_login(approver)
+    actions = listed_actions(client.get(dossier.get_absolute_url()))
+    assert "admission_decision" in actions and "request_extension" in actions
+
+
+def test_grassroots_cell_skips_the_committee_vote(client, tree):
+    cell = OrganisationFactory(
+        parent=tree["commune_a"], name="Chi bộ cơ sở Trường", kind=Kind.GRASSROOTS_CELL
+    )
+    candidacy = CandidacyFactory(organisation=cell, stage=Stage.BRANCH_RESOLVED)
+    client.force_login(user_with_role(tree["commune_a"], Role.APPROVER))
+    actions = listed_actions(client.get(candidacy.get_absolute_url()))
+    assert "admission_decision" in actions and "committee_vote" not in actions
+
+
+def test_recognition_decision_only_after_the_cells_resolution(client, tree, dossier):
+    Candidacy.objects.filter(pk=dossier.pk).update(
+        stage=Stage.PROBATIONARY, ceremony_date=days_ago(400)
+    )
+    client.force_login(user_with_role(tree["commune_a"], Role.APPROVER))
+    assert "recognition_decision" not in listed_actions(client.get(dossier.get_absolute_url()))
+    Candidacy.objects.filter(pk=dossier.pk).update(recognition_resolution_date=days_ago(3))
+    assert "recognition_decision" in listed_actions(client.get(dossier.get_absolute_url()))
+
+
+def test_every_action_form_field_has_a_vietnamese_label(tree, dossier):
+    user = user_with_role(tree["commune_a"], Role.APPROVER)
+    for action in FACTS:
+        form = CandidacyActionForm(action=action, candidacy=dossier, actor=user)
+        for name, field in form.fields.items():
+            if name != "version":
+                assert field.label and field.label != name, (action, name)
+
+
+def test_record_certificate_form_moves_the_stage(client, tree, dossier):
+    clerk = user_with_role(tree["commune_a"], Role.CLERK)
+    client.force_login(clerk)
+    url = action_url(dossier, "record_certificate")
+    page = client.get(url)
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Ngày cấp giấy chứng nhận" in text and "Số, ký hiệu văn bản" in text
+    assert 'name="version" value="1"' in text and 'name="document.number"' in text
+    response = client.post(
+        url,
+        {
+            "version": "1",
+            "date": vn(days_ago(5)),
+            "certificate_date": vn(days_ago(10)),
+            "document.number": "15/CN-TTCT",
+            "document.date": vn(days_ago(10)),
+            "document.issuing_body": "Trung tâm Chính trị xã A",
+            "document.signer": "Lê Văn B",
+        },
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == dossier.get_absolute_url()
+    assert "Đã ghi nhận: Ghi nhận giấy chứng nhận lớp bồi dưỡng nhận thức về Đảng." in (
+        response.content.decode()
+    )
+    dossier.refresh_from_db()
+    assert dossier.stage == Stage.TRAINED and dossier.version == 2
+    assert dossier.certificate_date == days_ago(10)
+    event = CandidacyEvent.objects.get(candidacy=dossier)
+    assert event.on == days_ago(5) and event.actor == clerk
+    assert (event.document_number, event.document_date) == ("15/CN-TTCT", days_ago(10))
+    assert (event.issuing_body, event.signer) == ("Trung tâm Chính trị xã A", "Lê Văn B")
+
+
+def test_introduction_form_offers_the_cells_members(client, tree, dossier):
+    clerk = user_with_role(tree["commune_a"], Role.CLERK)
+    prepare(clerk, dossier)
+    MembershipFactory(organisation=tree["cell_a2"])  # another cell: not offered
+    client.force_login(clerk)
+    form = client.get(action_url(dossier, "record_introduction")).context["form"]
+    offered = list(form.fields["membership"].queryset)
+    assert len(offered) == 9
+    assert {m.organisation_id for m in offered} == {dossier.organisation_id}
+    member = offered[0]
+    response = client.post(
+        action_url(dossier, "record_introduction"),
+        {
+            "version": str(dossier.version),
+            "kind": "member",
+            "membership": str(member.pk),
+            "months_together": "20",
+            "introduced_on": vn(days_ago(2)),
+        },
+    )
+    assert response.status_code == 302
+    assert dossier.introducers.filter(membership=member, months_together=20).exists()
+
+
+def test_blocked_branch_vote_says_why_and_writes_nothing(client, tree, dossier):
+    clerk = user_with_role(tree["commune_a"], Role.CLERK)
+    prepare(clerk, dossier, certificate_days_ago=7 * 365)
+    before = footprint(dossier)
+    client.force_login(clerk)
+    response = client.post(
+        action_url(dossier, "branch_vote"),
+        {
+            "version": str(dossier.version),
+            "vote.summoned": "9",
+            "vote.present": "9",
+            "vote.agree": "9",
+        },
+    )
+    text = response.content.decode()
+    assert response.status_code == 422
+    assert "Không thể thực hiện" in text
+    violations = response.context["violations"]
+    assert "certificate.valid" in {v["rule"] for v in violations}
+    for violation in violations:
+        assert violation["message"] in text and violation["source"] in text
+    assert footprint(dossier) == before
+
+
+def test_failed_vote_warns_and_keeps_the_stage(client, tree, dossier):
+    clerk = user_with_role(tree["commune_a"], Role.CLERK)
+    prepare(clerk, dossier)
+    version, _stage, events = footprint(dossier)
+    client.force_login(clerk)
+    response = client.post(
+        action_url(dossier, "branch_vote"),
+        {"version": str(version), "vote.summoned": "9", "vote.present": "8", "vote.agree": "5"},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == dossier.get_absolute_url()
+    assert "Biểu quyết không đạt; hồ sơ giữ nguyên giai đoạn." in response.content.decode()
+    assert footprint(dossier) == (version + 1, Stage.APPLIED, events + 1)
+    assert CandidacyEvent.objects.get(action="branch_vote").outcome == "failed"
+
+
+def test_passed_vote_moves_the_stage(client, tree, dossier):
+    clerk = user_with_role(tree["commune_a"], Role.CLERK)
+    prepare(clerk, dossier)
+    client.force_login(clerk)
+    response = client.post(
+        action_url(dossier, "branch_vote"),
+        {"version": str(dossier.version), "vote.agree": "7", "temporarily_attached_elsewhere": "1"},
+    )
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.stage == Stage.BRANCH_RESOLVED
+    assert CandidacyEvent.objects.get(action="branch_vote").vote["denominator"] == 8
+
+
+def test_stale_version_is_a_409_and_writes_nothing(client, tree, dossier):
+    clerk = user_with_role(tree["commune_a"], Role.CLERK)
+    act(clerk, dossier, "record_certificate", certificate_date=days_ago(10).isoformat())
+    before = footprint(dossier)
+    client.force_login(clerk)
+    response = client.post(
+        action_url(dossier, "record_certificate"),
+        {"version": "1", "certificate_date": vn(days_ago(9))},
+    )
+    assert response.status_code == 409
+    assert "Hồ sơ đã bị người khác thay đổi; hãy tải lại trang" in response.content.decode()
+    assert footprint(dossier) == before
+
+
+def test_impossible_date_is_a_field_error(client, tree, dossier):
+    clerk = user_with_role(tree["commune_a"], Role.CLERK)
+    client.force_login(clerk)
+    before = footprint(dossier)
+    response = client.post(
+        action_url(dossier, "record_certificate"),
+        {"version": "1", "certificate_date": "31/02/2025"},
+    )
+    assert_error(response, "certificate_date", "Ngày 31/02/2025 không có trên lịch.")
+    assert footprint(dossier) == before
+
+
+def test_service_errors_land_next_to_their_fields(client, tree, dossier):
+    clerk = user_with_role(tree["commune_a"], Role.CLERK)
+    prepare(clerk, dossier)
+    before = footprint(dossier)
+    client.force_login(clerk)
+    url = action_url(dossier, "branch_vote")
+    response = client.post(
+        url, {"version": str(dossier.version), "vote.present": "5", "vote.agree": "7"}
+    )
+    assert_error(response, "vote.agree", "Số tán thành không được lớn hơn số có mặt.")
+    future = vn(TODAY + dt.timedelta(days=3))
+    response = client.post(
+        url,
+        {"version": str(dossier.version), "vote.agree": "7", "date": future, "document.date": "x"},
+    )
+    assert_error(response, "document.date", BAD_FORMAT)
+    response = client.post(
+        url, {"version": str(dossier.version), "vote.agree": "7", "date": future}
+    )
+    assert_error(response, "date", "Ngày thực hiện không được sau hôm nay.")
+    # A step the stage does not allow is a form-wide error.
+    response = client.post(
+        action_url(dossier, "ceremony"),
+        {"version": str(dossier.version), "decision_received_date": vn(days_ago(1))},
+    )
+    assert response.status_code == 200
+    assert "Không thể “Tổ chức lễ kết nạp”" in response.context["form"].non_field_errors()[0]
+    assert footprint(dossier) == before
+
+
+def test_action_urls_outside_the_subtree_are_404_and_roles_403(client, tree, dossier):
+    client.force_login(user_with_role(tree["commune_b"], Role.ADMINISTRATOR))
+    url = action_url(dossier, "record_certificate")
+    data = {"version": "1", "certificate_date": vn(days_ago(3))}
+    assert client.get(dossier.get_absolute_url()).status_code == 404
+    assert client.get(url).status_code == 404
+    assert client.post(url, data).status_code == 404
+    client.force_login(user_with_role(tree["commune_a"], Role.VIEWER))
+    assert client.get(url).status_code == 403
+    assert client.post(url, data).status_code == 403
+    client.force_login(user_with_role(tree["commune_a"], Role.CLERK))
+    assert client.get(action_url(dossier, "admission_decision")).status_code == 403
+    assert client.get(action_url(dossier, "no_such_action")).status_code == 404
+    assert CandidacyEvent.objects.count() == 0
+
+
+def test_withdraw_form_closes_the_dossier_and_the_page_says_why(client, tree, dossier):
+    clerk = user_with_role(tree["commune_a"], Role.CLERK)
+    client.force_login(clerk)
+    url = action_url(dossier, "withdraw")
+    response = client.post(url, {"version": "1", "reason": ""})
+    assert_error(response, "reason", "Không được để trống.")
+    response = client.post(
+        url, {"version": "1", "date": vn(days_ago(1)), "reason": "Chuyển đi học xa"}, follow=True
+    )
+    text = response.content.decode()
+    header = text.split('id="candidacy-header"')[1].split('id="next-action"')[0]
+    assert "Đã đóng" in header and "Rút hồ sơ" in header and vn(days_ago(1)) in header
+    assert "Chuyển đi học xa" in text.split('id="timeline"')[1]
+    assert listed_actions(response) == ["amend"]
+
+
+def test_transfer_form_offers_the_other_visible_cells(client, tree, dossier):
+    clerk = user_with_role(tree["commune_a"], Role.CLERK)
+    client.force_login(clerk)
+    form = client.get(action_url(dossier, "transfer")).context["form"]
+    assert list(form.fields["organisation"].queryset) == [tree["cell_a2"]]
+    response = client.post(
+        action_url(dossier, "transfer"),
+        {"version": "1", "organisation": str(tree["cell_a2"].pk), "reason": "Chuyển nơi ở"},
+    )
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.organisation == tree["cell_a2"] and dossier.is_open

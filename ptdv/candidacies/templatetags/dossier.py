@@ -1,0 +1,141 @@
+"""How a dossier's recorded steps read on its page: labels, figures and dates in Vietnamese."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from django import template
+from django.utils.translation import gettext as _
+
+from ptdv.candidacies.forms import DOSSIER_LABELS, FIELD_LABELS
+from ptdv.candidacies.models import CandidacyEvent, ConsentKind, IntroducerKind, Stage
+from ptdv.candidacies.transitions import TRANSITIONS
+
+register = template.Library()
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+# Facts an event records that point at other rows (shown elsewhere on the page) or that the
+# event shows in its own block.
+_HIDDEN_FACTS = {
+    "introducer",
+    "consent",
+    "membership",
+    "organisation",
+    "field",
+    "value",
+    "before",
+    "after",
+}
+
+_EXTRA_FACT_LABELS = {
+    "from": "Chuyển từ tổ chức (mã)",
+    "to": "Chuyển đến tổ chức (mã)",
+    "official_date": "Ngày trở thành đảng viên chính thức",
+}
+
+_CHOICE_VALUES: dict[str, dict[str, Any]] = {
+    "kind": {**dict(IntroducerKind.choices), **dict(ConsentKind.choices)},
+    "decider": {
+        "standing_committee_above": "Ban Thường vụ cấp ủy cấp trên trực tiếp",
+        "authorised_grassroots_committee": "Đảng ủy cơ sở được ủy quyền",
+    },
+}
+
+
+def vn_date(value: Any) -> str:
+    """A date (or an ISO date string) as dd/mm/yyyy; anything else unchanged."""
+    if isinstance(value, str):
+        if not _ISO_DATE.match(value):
+            return value
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return str(value)
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return "" if value is None else str(value)
+
+
+def _value(name: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return _("Có") if value else _("Không")
+    if name in _CHOICE_VALUES:
+        return str(_CHOICE_VALUES[name].get(str(value), value))
+    if value is None or value == "":
+        return "—"
+    return vn_date(value)
+
+
+@register.filter
+def action_label(action: str) -> str:
+    transition = TRANSITIONS.get(action)
+    if transition is not None:
+        return str(transition.label)
+    if action == "register":
+        return _("Đưa vào nguồn")
+    return action
+
+
+@register.filter
+def stage_label(stage: str) -> str:
+    try:
+        return str(Stage(stage).label)
+    except ValueError:
+        return stage
+
+
+@register.filter(name="vn_date")
+def vn_date_filter(value: Any) -> str:
+    return vn_date(value)
+
+
+@register.simple_tag
+def event_details(event: CandidacyEvent) -> dict[str, Any]:
+    """What the timeline shows of one event besides its date, action and actor."""
+    facts = event.facts or {}
+    # An unset option (no replacement, not waived, no months) says nothing worth a line.
+    rows = [
+        (str(FIELD_LABELS.get(name) or _EXTRA_FACT_LABELS.get(name, name)), _value(name, value))
+        for name, value in facts.items()
+        if name not in _HIDDEN_FACTS and value is not None and value is not False and value != ""
+    ]
+    vote = event.vote or {}
+    figures = [
+        (label, vote[key])
+        for key, label in (
+            ("summoned", _("triệu tập")),
+            ("present", _("có mặt")),
+            ("agree", _("tán thành")),
+            ("body_size", _("tổng số thành viên")),
+            ("official_members", _("đảng viên chính thức")),
+            ("temporarily_attached_elsewhere", _("sinh hoạt tạm thời nơi khác")),
+            ("exempted_absent", _("miễn sinh hoạt vắng mặt")),
+            ("denominator", _("mẫu số")),
+        )
+        if vote.get(key) is not None
+    ]
+    amend = None
+    if event.action == "amend" and "field" in facts:
+        amend = {
+            "field": str(DOSSIER_LABELS.get(facts["field"], facts["field"])),
+            "before": vn_date(facts.get("before")) or "—",
+            "after": vn_date(facts.get("after")) or "—",
+        }
+    document = None
+    if event.document_number or event.document_date or event.issuing_body or event.signer:
+        document = {
+            "number": event.document_number,
+            "date": event.document_date,
+            "issuing_body": event.issuing_body,
+            "signer": event.signer,
+        }
+    return {
+        "facts": rows,
+        "vote": figures,
+        "amend": amend,
+        "document": document,
+        "stage_changed": event.stage_before != event.stage_after,
+    }
