@@ -67,6 +67,7 @@ class WorkingCalendar:
             overrides[day] = bool(is_working)
         self._overrides = overrides
         self._years: dict[int, tuple[frozenset[date], frozenset[date]]] = {}
+        self._deadlines: dict[tuple[date, int], date] = {}
         self._lock = threading.Lock()
 
     @property
@@ -115,12 +116,20 @@ class WorkingCalendar:
         """The ``n``-th working day after ``start`` (``start`` itself is never counted)."""
         if n < 0:
             raise ValueError("n must not be negative")
+        key = (start, n)
+        # Dossiers share a handful of dates and deadlines: the pipeline refresh asks the same
+        # question thousands of times. The calendar never changes once built.
+        cached = self._deadlines.get(key)
+        if cached is not None:
+            return cached
         day = start
         remaining = n
         while remaining:
             day += _ONE_DAY
             if self.is_working_day(day):
                 remaining -= 1
+        if len(self._deadlines) < 100_000:
+            self._deadlines[key] = day
         return day
 
     def working_days_between(self, start: date, end: date) -> int:

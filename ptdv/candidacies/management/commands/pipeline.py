@@ -43,6 +43,6 @@ class Command(BaseCommand):
         )
         mode = "toàn bộ" if stats.mode == "full" else "gia tăng"
         self.stdout.write(
-            f"Đã tính lại ({mode}) {stats.examined:,} hồ sơ, {stats.changed:,} thay đổi, "
+            f"Đã tính lại ({mode}) {stats.examined:,} hồ sơ, {stats.written:,} đã ghi, "
             f"trong {stats.seconds:.2f} giây ({stats.rate:,.0f} hồ sơ/giây)."
         )
