@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
     "ptdv.core",
     "ptdv.accounts",
     "ptdv.organisations",
@@ -139,6 +141,10 @@ MEDIA_ROOT = VAR_DIR / "media"
 # Uploaded scans live outside the static files and are served only through a view that
 # applies the access policy.
 PRIVATE_MEDIA_ROOT = VAR_DIR / "private"
+
+# Background jobs (large imports) go through a database-backed queue; `ptdv db_worker`
+# runs them (`make run` starts one next to the web server).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -201,7 +201,7 @@ def pipeline_refresh(
                 former[membership.person_id].append(membership)
         dirty = []
         for candidacy in rows:
-            candidacy.organisation = tree.by_id[candidacy.organisation_id]  # type: ignore[attr-defined]
+            candidacy.organisation = tree.by_id[candidacy.organisation_id]
             context = DossierContext(
                 ancestors=tree.ancestors(candidacy.organisation_id),
                 official_members=official.get(candidacy.organisation_id, 0),

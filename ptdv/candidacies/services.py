@@ -21,6 +21,7 @@ from ptdv.organisations.services import organisation_counters_adjust
 from ptdv.people.models import Person
 from ptdv.people.policies import person_policy
 from ptdv.people.services import PersonData, person_create, person_find
+from ptdv.targets.aggregates import aggregates_candidacy_changed
 
 
 @transaction.atomic
@@ -130,6 +131,7 @@ def candidacy_register(
     from ptdv.candidacies.workflow import candidacy_refresh_next
 
     candidacy_refresh_next(candidacy, timezone.localdate())
+    aggregates_candidacy_changed(candidacy=candidacy)
     audit_record(
         actor=actor,
         action="create",

@@ -44,6 +44,7 @@ from ptdv.organisations.services import organisation_counters_adjust
 from ptdv.people.models import Person
 from ptdv.rules import engine
 from ptdv.rules.services import rules_calendar
+from ptdv.targets.aggregates import aggregates_candidacy_changed
 
 
 class StaleVersion(Exception):
@@ -445,6 +446,7 @@ def candidacy_act(
             raise StaleVersion(candidacy.version)
         candidacy.version += 1
         candidacy_refresh_next(candidacy, timezone.localdate())
+        aggregates_candidacy_changed(candidacy=candidacy, event=result.event)
         audit_record(
             actor=actor,
             action="action",
@@ -606,6 +608,9 @@ def _apply(
     elif action == "recognition_decision":
         if passed:
             changes["recognition_decision_date"] = on
+            # The dossier is complete: the person is now an official member.
+            changes["is_open"] = False
+            changes["closed_on"] = on
             ceremony = candidacy.ceremony_date
             if ceremony is None:  # recognition needs a ceremony; the engine checked it
                 raise ValidationError({"action": [_("Hồ sơ chưa có ngày lễ kết nạp.")]})

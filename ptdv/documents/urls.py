@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import URLPattern, path
+
+from ptdv.documents import views
 
 app_name = "documents"
-urlpatterns: list[object] = []
+urlpatterns: list[URLPattern] = [
+    path("candidacies/<int:pk>/<slug:slug>.<str:ext>", views.form_download_view, name="form"),
+    path(
+        "candidacies/<int:pk>/attachments/",
+        views.attachment_upload_view,
+        name="attachment_upload",
+    ),
+    path("attachments/<int:pk>/", views.attachment_download_view, name="attachment"),
+]

@@ -59,6 +59,12 @@ class Organisation(models.Model):
     code = models.CharField(_("mã"), max_length=40, unique=True)
     name = models.CharField(_("tên"), max_length=255)
     abbreviation = models.CharField(_("tên viết tắt"), max_length=40, blank=True)
+    # What official documents print (Hướng dẫn 36-HD/VPTW): the superior body above the
+    # issuing body's name, and the place before the date ("Hà Tĩnh, ngày …").
+    superior_name = models.CharField(
+        _("tên cấp trên (in trên văn bản)"), max_length=255, blank=True
+    )
+    place_name = models.CharField(_("địa danh (in trên văn bản)"), max_length=100, blank=True)
     kind = models.CharField(_("loại"), max_length=30, choices=Kind.choices)
     sector = models.CharField(
         _("lĩnh vực"), max_length=30, choices=Sector.choices, default=Sector.OTHER

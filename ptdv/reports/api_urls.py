@@ -1,3 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import URLPattern, path
 
-urlpatterns: list[object] = []
+from ptdv.reports.api import IndicatorsReportView, ProgressReportView
+
+urlpatterns: list[URLPattern] = [
+    path(
+        "reports/progress/<int:pk>.<str:fmt>",
+        ProgressReportView.as_view(),
+        name="report-progress",
+    ),
+    path(
+        "reports/indicators/<int:pk>.<str:fmt>",
+        IndicatorsReportView.as_view(),
+        name="report-indicators",
+    ),
+]

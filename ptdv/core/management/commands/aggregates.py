@@ -1,8 +1,9 @@
 """`ptdv aggregates verify|rebuild`: the stored subtree counters against a recount.
 
-`verify` exits with 1 when any organisation's `member_count` or `candidate_count` differs from
-a recount of the raw rows (so a cron job or CI step fails loudly), 0 otherwise; `rebuild`
-recomputes every counter.
+`verify` exits with 1 when any organisation's `member_count` or `candidate_count`, or any row
+of the monitoring tallies (admissions per year, open candidacies per stage: ptdv.targets),
+differs from a recount of the raw rows (so a cron job or CI step fails loudly), 0 otherwise;
+`rebuild` recomputes every counter and tally, and the historical conversion rates.
 """
 
 from __future__ import annotations
@@ -10,10 +11,23 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from ptdv.organisations.models import Organisation
 from ptdv.organisations.selectors import organisation_counter_mismatches
 from ptdv.organisations.services import organisation_counters_rebuild
+from ptdv.targets.aggregates import (
+    aggregates_mismatches,
+    aggregates_rebuild,
+    conversion_rates_rebuild,
+)
+
+
+def vn(value: float, decimals: int = 0) -> str:
+    """A number the Vietnamese way: 110.000 and 26,1 (dot for thousands, comma for decimals)."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
 
 # Enough lines to see the pattern of a drift without flooding the terminal.
 SHOWN = 20
@@ -37,39 +51,79 @@ class Command(BaseCommand):
             self._verify()
 
     def _verify(self) -> None:
+        counters_ok = self._verify_counters()
+        tallies_ok = self._verify_tallies()
+        if not (counters_ok and tallies_ok):
+            raise CommandError("Bộ đếm không khớp với số đếm lại.", returncode=1)
+
+    def _verify_counters(self) -> bool:
         total = Organisation.objects.count()
         mismatches = organisation_counter_mismatches()
         if not mismatches:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Đã kiểm tra {total:,} tổ chức đảng: số đảng viên và số quần chúng "
+                    f"Đã kiểm tra {vn(total)} tổ chức đảng: số đảng viên và số quần chúng "
                     "lưu sẵn khớp với số đếm lại."
                 )
             )
-            return
+            return True
         self.stdout.write(
             self.style.ERROR(
-                f"Có {len(mismatches):,} trên {total:,} tổ chức đảng lệch bộ đếm "
+                f"Có {vn(len(mismatches))} trên {vn(total)} tổ chức đảng lệch bộ đếm "
                 "(đã lưu → đếm lại):"
             )
         )
         for item in mismatches[:SHOWN]:
             stored, recount = item["stored"], item["recount"]
             self.stdout.write(
-                f"  {item['code']}: đảng viên {stored['member_count']:,} → "
-                f"{recount['member_count']:,}; quần chúng {stored['candidate_count']:,} → "
-                f"{recount['candidate_count']:,}"
+                f"  {item['code']}: đảng viên {vn(stored['member_count'])} → "
+                f"{vn(recount['member_count'])}; quần chúng {vn(stored['candidate_count'])} → "
+                f"{vn(recount['candidate_count'])}"
             )
         if len(mismatches) > SHOWN:
-            self.stdout.write(f"  … và {len(mismatches) - SHOWN:,} tổ chức khác.")
+            self.stdout.write(f"  … và {vn(len(mismatches) - SHOWN)} tổ chức khác.")
         self.stdout.write("Chạy `ptdv aggregates rebuild` để tính lại.")
-        raise CommandError("Bộ đếm không khớp với số đếm lại.", returncode=1)
+        return False
+
+    def _verify_tallies(self) -> bool:
+        mismatches = aggregates_mismatches()
+        if not mismatches:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    "Số kết nạp theo năm và số hồ sơ theo giai đoạn lưu sẵn khớp với số đếm lại."
+                )
+            )
+            return True
+        self.stdout.write(
+            self.style.ERROR(
+                f"Có {vn(len(mismatches))} dòng số liệu theo dõi lệch (đã lưu → đếm lại):"
+            )
+        )
+        for item in mismatches[:SHOWN]:
+            table = "kết nạp năm " + str(item["year"]) if item["year"] else "hồ sơ đang mở"
+            changes = "; ".join(
+                f"{name} {vn(item['stored'][name])} → {vn(item['recount'][name])}"
+                for name in item["stored"]
+            )
+            self.stdout.write(f"  {item['code']} ({table}): {changes}")
+        if len(mismatches) > SHOWN:
+            self.stdout.write(f"  … và {vn(len(mismatches) - SHOWN)} dòng khác.")
+        self.stdout.write("Chạy `ptdv aggregates rebuild` để tính lại.")
+        return False
 
     def _rebuild(self) -> None:
         changed = organisation_counters_rebuild()
         total = Organisation.objects.count()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Đã tính lại bộ đếm của {total:,} tổ chức đảng; {changed:,} tổ chức được sửa."
+                f"Đã tính lại bộ đếm của {vn(total)} tổ chức đảng; {vn(changed)} tổ chức được sửa."
+            )
+        )
+        tallies = aggregates_rebuild()
+        rates = conversion_rates_rebuild(today=timezone.localdate())
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Đã tính lại số liệu theo dõi: {vn(tallies)} dòng được sửa; "
+                f"{vn(rates)} tỷ lệ chuyển thành kết nạp."
             )
         )

@@ -1,0 +1,68 @@
+"""Reads of the documents app, scoped by the candidacy and person policies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from ptdv.candidacies.models import Candidacy
+from ptdv.core.policies import Policy
+from ptdv.documents.models import Attachment, Relative
+
+attachment_policy = Policy(Attachment, "candidacy__organisation__path")
+relative_policy = Policy(Relative, "person__organisation__path")
+
+
+def attachment_list(*, actor: Any, candidacy: Candidacy) -> QuerySet[Attachment]:
+    return attachment_policy.visible_to(
+        actor, Attachment.objects.filter(candidacy=candidacy).select_related("event")
+    ).order_by("uploaded_at", "id")
+
+
+def attachment_get_visible(*, actor: Any, pk: Any) -> Attachment:
+    """404 for an attachment outside the user's subtree, as for an absent one."""
+    return attachment_policy.get_visible(
+        actor, pk, Attachment.objects.select_related("candidacy__person", "candidacy__organisation")
+    )
+
+
+def relative_get_visible(*, actor: Any, pk: Any) -> Relative:
+    return relative_policy.get_visible(
+        actor, pk, Relative.objects.select_related("person__organisation")
+    )
+
+
+def documents_for_candidacy(*, actor: Any, candidacy: Candidacy) -> dict[str, Any]:
+    """What the dossier page lists: the forms available at the dossier's current step (issued
+    documents and drafts) and the attachments, with whether the user may upload."""
+    from django.utils import timezone
+
+    from ptdv.candidacies.policies import candidacy_policy
+    from ptdv.candidacies.transitions import TRANSITIONS
+    from ptdv.core.policies import Action
+    from ptdv.documents.dossier import dossier_load
+    from ptdv.documents.official_forms import FORMS
+
+    dossier = dossier_load(candidacy, timezone.localdate())
+    forms = [
+        {"slug": spec.slug, "code": spec.code, "name": spec.name, "draft": spec.personal}
+        for spec in FORMS.values()
+        if spec.available(dossier)
+    ]
+    return {
+        "forms": forms,
+        "attachments": list(attachment_list(actor=actor, candidacy=candidacy)),
+        "events": [
+            {
+                "pk": event.pk,
+                "on": event.on,
+                "label": str(TRANSITIONS[event.action].label)
+                if event.action in TRANSITIONS
+                else event.action,
+                "number": event.document_number,
+            }
+            for event in dossier.events
+        ],
+        "can_upload": candidacy_policy.can(actor, Action.CHANGE, candidacy),
+    }

@@ -1,0 +1,325 @@
+"""Excel exports of the lists, with the filters the list had, written row by row
+(openpyxl write-only) into a temporary file that is then streamed, so a list of any size
+uses constant memory. Every export is audited with its filters and row count."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django.db.models import QuerySet
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from ptdv.audit.services import audit_record
+from ptdv.candidacies.models import Stage
+from ptdv.candidacies.selectors import candidacy_list, person_search_filter
+from ptdv.exchange.columns import KINDS
+from ptdv.members.models import MembershipStatus, PartyMembership
+from ptdv.members.policies import membership_policy
+from ptdv.organisations.models import Organisation
+from ptdv.organisations.selectors import organisation_list
+from ptdv.people.choices import ETHNICITIES, Education, Gender, Occupation, TargetGroup
+
+CHUNK = 2000
+DATE_FORMAT = "dd/mm/yyyy"
+_GENDER = dict(Gender.choices)
+_ETHNICITY = dict(ETHNICITIES)
+_EDUCATION = dict(Education.choices)
+_OCCUPATION = dict(Occupation.choices)
+_TARGET = dict(TargetGroup.choices)
+
+
+@dataclass
+class Export:
+    file: IO[bytes]
+    filename: str
+    rows: int
+
+
+def _chunked(queryset: QuerySet[Any]) -> Iterator[Any]:
+    """Rows in primary-key chunks (a server-side cursor is not available on SQLite)."""
+    ordered = list(queryset.values_list("pk", flat=True))
+    model = queryset.model
+    related = queryset.query.select_related
+    # The ids of a whole list fit in memory; the rows are fetched a chunk at a time.
+    for start in range(0, len(ordered), CHUNK):
+        ids = ordered[start : start + CHUNK]
+        rows = model._default_manager.filter(pk__in=ids)
+        if related:
+            rows = rows.select_related(*_related_names(related))
+        by_id = {row.pk: row for row in rows}
+        for pk in ids:
+            yield by_id[pk]
+
+
+def _related_names(related: Any, prefix: str = "") -> list[str]:
+    if related is True or not isinstance(related, dict):
+        return []
+    names = []
+    for key, sub in related.items():
+        names.append(prefix + key)
+        names += _related_names(sub, prefix + key + "__")
+    return names
+
+
+def _write(
+    sheet_title: str, headers: list[str], rows: Iterator[list[Any]]
+) -> tuple[IO[bytes], int]:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet_title)
+    bold = Font(bold=True)
+    header_cells = []
+    for title in headers:
+        cell = WriteOnlyCell(ws, value=title)
+        cell.font = bold
+        header_cells.append(cell)
+    ws.append(header_cells)
+    count = 0
+    for values in rows:
+        out = []
+        for value in values:
+            if isinstance(value, dt.date):
+                cell = WriteOnlyCell(ws, value=value)
+                cell.number_format = DATE_FORMAT
+                out.append(cell)
+            else:
+                out.append(value)
+        ws.append(out)
+        count += 1
+    handle = tempfile.TemporaryFile()
+    wb.save(handle)
+    handle.seek(0)
+    return handle, count
+
+
+def _label(choices: dict[Any, Any], value: Any) -> str:
+    return str(choices.get(value, value or ""))
+
+
+def export_candidacies(*, actor: Any, filters: dict[str, Any]) -> Export:
+    """The candidate list with the list's own filters (`candidacy_list`)."""
+    queryset = candidacy_list(actor=actor, filters=filters)
+    headers = [
+        "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Trình độ học vấn", "Nghề nghiệp",
+        "Đối tượng ưu tiên", "Chi bộ", "Mã chi bộ", "Giai đoạn", "Tình trạng", "Kết nạp lại",
+        "Ngày đưa vào nguồn", "Việc tiếp theo", "Hạn", "Đảng viên giúp đỡ",
+    ]  # fmt: skip
+    stages = dict(Stage.choices)
+
+    def rows() -> Iterator[list[Any]]:
+        for c in _chunked(queryset):
+            person = c.person
+            yield [
+                person.full_name,
+                person.birth_date,
+                _label(_GENDER, person.gender),
+                _label(_ETHNICITY, person.ethnicity),
+                _label(_EDUCATION, person.education),
+                _label(_OCCUPATION, person.occupation),
+                "; ".join(_label(_TARGET, t) for t in person.target_groups or []),
+                c.organisation.name,
+                c.organisation.code,
+                str(stages.get(c.stage, c.stage)),
+                "Đang mở" if c.is_open else "Đã đóng",
+                "Có" if c.is_readmission else "Không",
+                c.opened_on,
+                c.next_action,
+                c.next_due,
+                c.helper.person.full_name if c.helper_id else "",
+            ]
+
+    handle, count = _write("Hồ sơ", headers, rows())
+    _audit(actor, "candidacies", filters, count)
+    return Export(handle, "danh-sach-ho-so.xlsx", count)
+
+
+def member_list(*, actor: Any, filters: dict[str, Any]) -> QuerySet[PartyMembership]:
+    """Memberships the user may see: `organisation` (its subtree), `status` (default: the
+    current ones), `search` (name)."""
+    qs = membership_policy.visible_to(actor).select_related("person", "organisation")
+    organisation: Organisation | None = filters.get("organisation")
+    if organisation is not None:
+        qs = qs.filter(organisation__path__startswith=organisation.path)
+    status = filters.get("status")
+    if status == "all":
+        pass
+    elif status:
+        qs = qs.filter(status=status)
+    else:
+        qs = qs.filter(status__in=[MembershipStatus.PROBATIONARY, MembershipStatus.OFFICIAL])
+    if filters.get("search"):
+        qs = person_search_filter(qs, str(filters["search"]), prefix="person__")
+    return qs.order_by("person__sort_key", "id")
+
+
+def export_members(*, actor: Any, filters: dict[str, Any]) -> Export:
+    """The members list, in the columns of the members import template (the national ID
+    left out: it is never exported)."""
+    queryset = member_list(actor=actor, filters=filters)
+    spec = KINDS["members"]
+    columns = [c for c in spec.columns if c.key != "national_id"]
+    labels = {c.key: c.label_of for c in columns}
+
+    def rows() -> Iterator[list[Any]]:
+        for m in _chunked(queryset):
+            person = m.person
+            values = {
+                "family_name": person.family_name,
+                "middle_name": person.middle_name,
+                "given_name": person.given_name,
+                "birth_date": person.birth_date,
+                "gender": person.gender,
+                "ethnicity": person.ethnicity,
+                "religion": person.religion,
+                "education": person.education,
+                "occupation": person.occupation,
+                "organisation": m.organisation.code,
+                "status": m.status,
+                "admission_decision_date": m.admission_decision_date,
+                "ceremony_date": m.ceremony_date,
+                "official_date": m.official_date,
+                "exit_date": m.exit_date,
+                "exit_reason": m.exit_reason,
+                "readmitted": "1" if m.readmitted else "0",
+            }
+            yield [
+                labels[c.key].get(values[c.key], values[c.key]) if labels[c.key] else values[c.key]
+                for c in columns
+            ]
+
+    handle, count = _write(spec.sheet, [c.header for c in columns], rows())
+    _audit(actor, "members", filters, count)
+    return Export(handle, "danh-sach-dang-vien.xlsx", count)
+
+
+def export_organisations(*, actor: Any, filters: dict[str, Any]) -> Export:
+    """Organisations in the columns of the organisations import template (so the file can be
+    edited and imported elsewhere)."""
+    queryset = organisation_list(
+        actor=actor, filters={k: v for k, v in filters.items() if k != "organisation"}
+    )
+    root: Organisation | None = filters.get("organisation")
+    if root is not None:
+        queryset = queryset.filter(path__startswith=root.path)
+    spec = KINDS["organisations"]
+    labels = {c.key: c.label_of for c in spec.columns}
+    yes_no = {True: "Có", False: "Không"}
+    headers = [c.header for c in spec.columns] + ["Số đảng viên", "Số quần chúng"]
+
+    def rows() -> Iterator[list[Any]]:
+        for o in _chunked(queryset):
+            values: dict[str, Any] = {
+                "code": o.code,
+                "name": o.name,
+                "kind": labels["kind"].get(o.kind, o.kind),
+                "parent": o.parent.code if o.parent_id else "",
+                "abbreviation": o.abbreviation,
+                "sector": labels["sector"].get(o.sector, o.sector),
+                "area_flags": "; ".join(labels["area_flags"].get(f, f) for f in o.area_flags or []),
+                "admin_unit_code": o.admin_unit_code,
+                "superior_name": o.superior_name,
+                "place_name": o.place_name,
+                "authorised_to_admit": yes_no[o.authorised_to_admit],
+                "has_youth_union": yes_no[o.has_youth_union],
+                "has_trade_union": yes_no[o.has_trade_union],
+                "valid_from": o.valid_from,
+            }
+            yield [values[c.key] for c in spec.columns] + [o.member_count, o.candidate_count]
+
+    handle, count = _write(spec.sheet, headers, rows())
+    _audit(actor, "organisations", filters, count)
+    return Export(handle, "danh-sach-to-chuc-dang.xlsx", count)
+
+
+def _audit(actor: Any, kind: str, filters: dict[str, Any], count: int) -> None:
+    shown = {
+        key: (value.code if isinstance(value, Organisation) else value)
+        for key, value in filters.items()
+        if value not in (None, "")
+    }
+    audit_record(
+        actor=actor,
+        action="export",
+        object_type="exchange.export",
+        object_id=kind,
+        summary="Xuất Excel danh sách (" + f"{count:,}".replace(",", ".") + " dòng)",
+        data={"list": kind, "filters": {k: str(v) for k, v in shown.items()}, "rows": count},
+    )
+
+
+EXPORTS = {
+    "candidacies": export_candidacies,
+    "members": export_members,
+    "organisations": export_organisations,
+}
+
+
+def candidacy_export_filters(actor: Any, params: Any) -> dict[str, Any]:
+    """The candidate list's query string as `candidacy_list` filters: `organisation`, `stage`,
+    `target_group`, `status` (open/closed/all; default open) or `open` (true/false), `q` or
+    `search`, `due` (overdue/30d). An invalid value is ignored, as on the list page; an
+    organisation outside the user's subtrees is a 404."""
+    from ptdv.organisations.policies import organisation_policy
+
+    filters: dict[str, Any] = {"open": True}
+    raw = params.get("organisation")
+    if raw:
+        filters["organisation"] = organisation_policy.get_visible(actor, raw)
+    if params.get("stage") in Stage.values:
+        filters["stage"] = params["stage"]
+    if params.get("target_group") in TargetGroup.values:
+        filters["target_group"] = params["target_group"]
+    status = params.get("status")
+    if status in ("open", "closed", "all"):
+        filters["open"] = {"open": True, "closed": False, "all": None}[status]
+    opened = str(params.get("open", "")).lower()
+    if opened in ("true", "1", "false", "0"):
+        filters["open"] = opened in ("true", "1")
+    search = (params.get("q") or params.get("search") or "").strip()
+    if search:
+        filters["search"] = search[:100]
+    if params.get("due") in ("overdue", "30d"):
+        filters["due"] = params["due"]
+    return filters
+
+
+def member_export_filters(actor: Any, params: Any) -> dict[str, Any]:
+    from ptdv.organisations.policies import organisation_policy
+
+    filters: dict[str, Any] = {}
+    if params.get("organisation"):
+        filters["organisation"] = organisation_policy.get_visible(actor, params["organisation"])
+    status = params.get("status")
+    if status == "all" or status in MembershipStatus.values:
+        filters["status"] = status
+    search = (params.get("q") or params.get("search") or "").strip()
+    if search:
+        filters["search"] = search[:100]
+    return filters
+
+
+def organisation_export_filters(actor: Any, params: Any) -> dict[str, Any]:
+    from ptdv.organisations.models import Kind
+    from ptdv.organisations.policies import organisation_policy
+
+    filters: dict[str, Any] = {}
+    if params.get("organisation"):
+        filters["organisation"] = organisation_policy.get_visible(actor, params["organisation"])
+    if params.get("kind") in Kind.values:
+        filters["kind"] = params["kind"]
+    search = (params.get("q") or params.get("search") or "").strip()
+    if search:
+        filters["search"] = search[:100]
+    return filters
+
+
+EXPORT_FILTERS = {
+    "candidacies": candidacy_export_filters,
+    "members": member_export_filters,
+    "organisations": organisation_export_filters,
+}

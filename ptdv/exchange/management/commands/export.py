@@ -1,0 +1,72 @@
+"""`ptdv export candidacies|members|organisations --as USERNAME --output FILE [filters]` and
+`ptdv export template --kind KIND --output FILE`."""
+
+from __future__ import annotations
+
+import shutil
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.http import Http404
+
+from ptdv.documents.cli import add_actor_argument, command_actor
+from ptdv.exchange.columns import KINDS
+
+
+class Command(BaseCommand):
+    help = "Xuất danh sách ra Excel theo bộ lọc (có ghi nhật ký), hoặc tải tệp mẫu nhập."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="what", required=True)
+        for name, label in (
+            ("candidacies", "Hồ sơ phát triển đảng viên"),
+            ("members", "Đảng viên"),
+            ("organisations", "Tổ chức đảng"),
+        ):
+            listing = sub.add_parser(name, help=label)
+            listing.add_argument("--output", required=True)
+            add_actor_argument(listing)
+            listing.add_argument("--organisation", help="Mã tổ chức (lấy cả cấp dưới).")
+            listing.add_argument("--search", help="Tìm theo tên.")
+            if name == "candidacies":
+                listing.add_argument("--stage")
+                listing.add_argument("--target-group", dest="target_group")
+                listing.add_argument("--status", choices=["open", "closed", "all"], default="open")
+                listing.add_argument("--due", choices=["overdue", "30d"])
+            if name == "members":
+                listing.add_argument("--status", help="Tình trạng (mặc định: đang sinh hoạt; all).")
+            if name == "organisations":
+                listing.add_argument("--kind")
+        template = sub.add_parser("template", help="Tệp mẫu nhập.")
+        template.add_argument("--kind", required=True, choices=list(KINDS))
+        template.add_argument("--output", required=True)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from ptdv.exchange.exports import EXPORT_FILTERS, EXPORTS
+        from ptdv.exchange.services import vn_number
+        from ptdv.exchange.workbook import template_build
+        from ptdv.organisations.models import Organisation
+
+        what = options["what"]
+        if what == "template":
+            template_build(KINDS[options["kind"]], options["output"])
+            self.stdout.write(f"Đã ghi {options['output']}.")
+            return
+        actor = command_actor(options["actor"])
+        params = {
+            key: options[key]
+            for key in ("search", "stage", "target_group", "status", "due", "kind")
+            if options.get(key)
+        }
+        if options.get("organisation"):
+            found = Organisation.objects.filter(code=options["organisation"]).first()
+            params["organisation"] = str(found.pk) if found else "0"
+        try:
+            filters = EXPORT_FILTERS[what](actor, params)
+        except Http404:
+            raise CommandError("Không tìm thấy tổ chức trong phạm vi người dùng.") from None
+        export = EXPORTS[what](actor=actor, filters=filters)
+        with open(options["output"], "wb") as target:
+            shutil.copyfileobj(export.file, target)
+        export.file.close()
+        self.stdout.write(f"Đã xuất {vn_number(export.rows)} dòng ra {options['output']}.")

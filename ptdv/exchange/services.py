@@ -1,0 +1,428 @@
+"""Excel import: one write path for the web, the API of the worker and `ptdv import`.
+
+`import_workbook` checks a whole workbook and, only if every row passes, writes it in one
+transaction (a dry run rolls that transaction back, so it checks exactly what a real run
+would write). A rejected workbook comes back annotated. Imports over
+`BACKGROUND_THRESHOLD` rows from the web run in the background task queue (django-tasks,
+database backend); the job row carries the progress the page polls.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import shutil
+import tempfile
+import time
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import File
+from django.db import transaction
+from django.utils import timezone
+
+from ptdv.accounts.models import ROLE_RANK, Role
+from ptdv.audit.services import audit_record
+from ptdv.core.policies import user_scopes
+from ptdv.documents.storage import private_storage
+from ptdv.exchange.columns import KINDS
+from ptdv.exchange.importers import IMPORTERS, ImportContext, Issue
+from ptdv.exchange.models import ImportJob, ImportKind, ImportStatus
+from ptdv.exchange.workbook import SheetData, WorkbookError, errors_workbook, sheet_read
+
+logger = logging.getLogger(__name__)
+
+BACKGROUND_THRESHOLD = 1000
+MAX_IMPORT_BYTES = 100 * 1024 * 1024
+MAX_LISTED_ISSUES = 500
+
+# The role an import kind needs somewhere (each row is then checked against its own
+# organisation): structure and accounts are administrators' work, people are clerks'.
+REQUIRED_RANK = {
+    ImportKind.ORGANISATIONS: ROLE_RANK[Role.ADMINISTRATOR],
+    ImportKind.LOCALITIES: ROLE_RANK[Role.ADMINISTRATOR],
+    ImportKind.USERS: ROLE_RANK[Role.ADMINISTRATOR],
+    ImportKind.MEMBERS: ROLE_RANK[Role.CLERK],
+    ImportKind.CANDIDATES: ROLE_RANK[Role.CLERK],
+    ImportKind.DOSSIERS: ROLE_RANK[Role.CLERK],
+}
+
+
+def import_allowed(actor: Any, kind: str) -> bool:
+    needed = REQUIRED_RANK[ImportKind(kind)]
+    return any(rank >= needed for _path, rank in user_scopes(actor))
+
+
+class _DryRun(Exception):
+    """Raised inside the import transaction to roll a dry run back."""
+
+
+@dataclass
+class ImportOutcome:
+    status: str  # an ImportStatus value
+    rows: int = 0
+    written: int = 0
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    message: str = ""
+    sheet: SheetData | None = None
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status in (ImportStatus.CHECKED, ImportStatus.IMPORTED)
+
+
+def import_workbook(
+    *,
+    actor: Any,
+    path: Path,
+    kind: str,
+    dry_run: bool = False,
+    progress: Any = None,
+    phase: Any = None,
+    today: dt.date | None = None,
+) -> ImportOutcome:
+    """Check and (unless `dry_run`) write the workbook at `path` as `kind`, as `actor`.
+
+    Nothing is written unless every row passes. Raises PermissionDenied when the actor's
+    roles allow no import of this kind anywhere.
+    """
+    if kind not in IMPORTERS:
+        raise ValueError(kind)
+    if not import_allowed(actor, kind):
+        raise PermissionDenied
+    spec = KINDS[kind]
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    try:
+        sheet = sheet_read(path, spec)
+    except WorkbookError as exc:
+        return ImportOutcome(ImportStatus.REJECTED, message=exc.message)
+    timings["read"] = time.perf_counter() - started
+    ctx = ImportContext(
+        actor=actor, spec=spec, sheet=sheet, today=today or timezone.localdate(), progress=progress
+    )
+    if sheet.ignored_headers:
+        ctx.warn(1, "", "Bỏ qua các cột không có trong mẫu: " + ", ".join(sheet.ignored_headers))
+    importer = IMPORTERS[kind](ctx)
+    mark = time.perf_counter()
+    importer.check()
+    timings["check"] = time.perf_counter() - mark
+    rows = len(sheet.rows)
+    outcome = ImportOutcome(
+        ImportStatus.REJECTED, rows=rows, errors=ctx.errors, warnings=ctx.warnings, sheet=sheet
+    )
+    if ctx.errors:
+        bad_rows = len({e.row for e in ctx.errors})
+        outcome.message = (
+            f"Có {vn_number(len(ctx.errors))} lỗi ở {vn_number(bad_rows)} dòng: chưa nhập dòng nào."
+        )
+        outcome.seconds = timings
+        return outcome
+    if not importer.items:
+        outcome.message = "Tệp không có dòng dữ liệu nào (ngoài dòng tiêu đề và dòng ví dụ)."
+        return outcome
+    if phase is not None:
+        phase("Đang ghi dữ liệu")
+    mark = time.perf_counter()
+    try:
+        with transaction.atomic():
+            written = importer.write()
+            audit_record(
+                actor=actor,
+                action="import",
+                object_type="exchange.import",
+                summary=f"Nhập Excel: {ImportKind(kind).label} ({vn_number(written)} dòng)",
+                data={"kind": kind, "rows": written, "file": path.name, "dry_run": dry_run},
+            )
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        outcome.status = ImportStatus.CHECKED
+        outcome.written = 0
+        outcome.message = (
+            f"Kiểm tra xong {vn_number(len(importer.items))} dòng: không có lỗi, có thể nhập."
+        )
+    else:
+        outcome.status = ImportStatus.IMPORTED
+        outcome.written = written
+        outcome.message = f"Đã nhập {vn_number(written)} dòng."
+    timings["write"] = time.perf_counter() - mark
+    outcome.seconds = timings
+    return outcome
+
+
+def vn_number(value: int) -> str:
+    """1.200 — Vietnamese groups thousands with a dot."""
+    return f"{value:,}".replace(",", ".")
+
+
+def errors_by_cell(
+    sheet: SheetData, issues: list[Issue]
+) -> tuple[dict[int, dict[int, str]], dict[int, list[str]]]:
+    """Issues as {row: {file column: message}} for the red cells and {row: [messages]} for
+    the “Lỗi” column."""
+    position = {c.key: p for c, p in zip(sheet.columns, sheet.positions, strict=True)}
+    header = {c.key: c.header for c in sheet.columns}
+    cells: dict[int, dict[int, str]] = defaultdict(dict)
+    messages: dict[int, list[str]] = defaultdict(list)
+    for issue in issues:
+        if issue.row < 2:
+            continue
+        if issue.column in position:
+            existing = cells[issue.row].get(position[issue.column])
+            cells[issue.row][position[issue.column]] = (
+                f"{existing}; {issue.message}" if existing else issue.message
+            )
+            messages[issue.row].append(f"{header[issue.column]}: {issue.message}")
+        else:
+            messages[issue.row].append(issue.message)
+    return cells, messages
+
+
+def issue_dicts(issues: list[Issue], spec_kind: str) -> list[dict[str, Any]]:
+    headers = {c.key: c.header for c in KINDS[spec_kind].columns}
+    return [
+        {"row": i.row, "column": headers.get(i.column, ""), "message": i.message}
+        for i in issues[:MAX_LISTED_ISSUES]
+    ]
+
+
+# --- Jobs ------------------------------------------------------------------------------------
+
+
+def import_job_create(
+    *, actor: Any, kind: str, upload: IO[bytes], original_name: str, dry_run: bool = False
+) -> ImportJob:
+    """Keep the uploaded workbook privately and record the job (not yet run)."""
+    if kind not in IMPORTERS:
+        raise ValueError(kind)
+    if not import_allowed(actor, kind):
+        raise PermissionDenied
+    storage = private_storage()
+    name = storage.save(
+        f"imports/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}.xlsx", File(upload)
+    )
+    return ImportJob.objects.create(
+        kind=kind,
+        actor=actor,
+        dry_run=dry_run,
+        original_name=(original_name or "import.xlsx")[-255:],
+        storage_name=name,
+    )
+
+
+def import_job_rows(job: ImportJob) -> int:
+    """A quick row count (rows in the data sheet's XML, less the header) to choose between
+    running now and the background queue."""
+    import zipfile
+
+    from ptdv.exchange.workbook import WorkbookInfo
+
+    path = Path(private_storage().path(job.storage_name))
+    try:
+        wb = WorkbookInfo(path)
+        spec = KINDS[job.kind]
+        sheet = wb[spec.sheet] if spec.sheet in wb.sheetnames else wb.sheets[0]
+        with zipfile.ZipFile(path) as archive:
+            xml = archive.read(sheet._worksheet_path.lstrip("/"))
+    except Exception:
+        return 0  # unreadable: the import itself will say why, at once
+    return max(0, xml.count(b"<row ") + xml.count(b"<row>") - 1)
+
+
+def import_job_run(job_id: int) -> ImportJob:
+    """Run a job to its end: check, write or reject, annotate a rejected workbook. The job
+    row is updated as it goes (outside the import's transaction, so the page sees it)."""
+    job = ImportJob.objects.select_related("actor").get(pk=job_id)
+    if job.is_finished:
+        return job
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.RUNNING, started_at=timezone.now(), phase="Đang đọc tệp"
+    )
+    storage = private_storage()
+    path = Path(storage.path(job.storage_name))
+    total = {"rows": 0}
+
+    def progress(done: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(rows_done=done, phase="Đang kiểm tra")
+
+    def phase(text: str) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(phase=text, rows_done=total["rows"])
+
+    try:
+        outcome = import_workbook(
+            actor=job.actor,
+            path=path,
+            kind=job.kind,
+            dry_run=job.dry_run,
+            progress=progress,
+            phase=phase,
+        )
+    except PermissionDenied:
+        outcome = ImportOutcome(
+            ImportStatus.REJECTED, message="Vai trò của bạn không được nhập loại dữ liệu này."
+        )
+    except Exception:
+        logger.exception("import job %s failed", job.pk)
+        outcome = ImportOutcome(
+            ImportStatus.FAILED, message="Lỗi hệ thống khi nhập; chưa có dữ liệu nào được ghi."
+        )
+    result_name = ""
+    if outcome.errors and outcome.sheet is not None:
+        cells, messages = errors_by_cell(outcome.sheet, outcome.errors)
+        result_name = storage.save(
+            f"imports/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}-loi.xlsx",
+            File(tempfile.TemporaryFile()),
+        )
+        errors_workbook(path, Path(storage.path(result_name)), outcome.sheet, cells, messages)
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=outcome.status,
+        phase="",
+        rows_total=outcome.rows,
+        rows_done=outcome.rows,
+        rows_written=outcome.written,
+        error_count=len(outcome.errors),
+        errors=issue_dicts(outcome.errors, job.kind),
+        warnings=issue_dicts(outcome.warnings, job.kind),
+        message=outcome.message,
+        result_storage_name=result_name,
+        finished_at=timezone.now(),
+    )
+    # The uploaded workbook holds personal data and is no longer needed (Decree 13/2023:
+    # keep no more than the purpose needs); a rejected file's annotated copy stays for its
+    # sender to download.
+    storage.delete(job.storage_name)
+    if outcome.status == ImportStatus.IMPORTED and job.kind == ImportKind.DOSSIERS:
+        from ptdv.candidacies.pipeline import pipeline_refresh
+
+        pipeline_refresh(today=timezone.localdate(), full=False)
+    job.refresh_from_db()
+    return job
+
+
+def import_job_start(job: ImportJob) -> ImportJob:
+    """Run a small job now; queue a large one for the worker (`ptdv db_worker`)."""
+    rows = import_job_rows(job)
+    ImportJob.objects.filter(pk=job.pk).update(rows_total=rows)
+    if rows <= BACKGROUND_THRESHOLD:
+        return import_job_run(job.pk)
+    from ptdv.exchange.tasks import import_job_task
+
+    transaction.on_commit(lambda: import_job_task.enqueue(job.pk))
+    job.refresh_from_db()
+    return job
+
+
+# --- The benchmark ---------------------------------------------------------------------------
+
+
+def exchange_bench_import(rows: int) -> dict[str, Any]:
+    """Generate a workbook of `rows` candidates into a temporary file and import it, as an
+    administrator of a scratch province; return the timings in seconds.
+
+    Everything it creates is deleted afterwards (a dry run would measure the same work but
+    `make bench` wants the real write). Meant for a benchmark database, not production.
+    """
+    from openpyxl import Workbook
+
+    from ptdv.accounts.models import Assignment, User
+    from ptdv.candidacies.models import Candidacy
+    from ptdv.organisations.models import Kind, Organisation
+    from ptdv.organisations.services import organisation_create
+    from ptdv.people.models import Person
+
+    stamp = uuid.uuid4().hex[:8]
+    province = organisation_create(
+        parent=None, code=f"BENCH-{stamp}", name=f"Đảng bộ tỉnh Thử {stamp}", kind=Kind.PROVINCE
+    )
+    commune = organisation_create(
+        parent=province, code=f"BENCH-{stamp}-X", name="Đảng bộ xã Thử", kind=Kind.COMMUNE
+    )
+    cells = [
+        organisation_create(
+            parent=commune, code=f"BENCH-{stamp}-C{i}", name=f"Chi bộ thôn {i}", kind=Kind.CELL
+        )
+        for i in range(20)
+    ]
+    user = User.objects.create(username=f"bench-{stamp}")
+    Assignment.objects.create(user=user, organisation=province, role=Role.ADMINISTRATOR)
+    spec = KINDS[ImportKind.CANDIDATES]
+    folder = Path(tempfile.mkdtemp(prefix="ptdv-bench-"))
+    path = folder / "candidates.xlsx"
+    timings: dict[str, Any] = {"rows": rows}
+    try:
+        mark = time.perf_counter()
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet(spec.sheet)
+        ws.append([c.header for c in spec.columns])
+        given = ["An", "Bình", "Cường", "Dũng", "Hà", "Lan", "Minh", "Nga", "Phúc", "Quân"]
+        for i in range(rows):
+            ws.append(
+                [
+                    "Nguyễn",
+                    "Văn",
+                    given[i % 10] + f" {i}",
+                    f"{1 + i % 28:02d}/{1 + i % 12:02d}/{1980 + i % 25}",
+                    "Nam" if i % 2 else "Nữ",
+                    f"{stamp[:4]}{i:08d}".replace("a", "1")
+                    .replace("b", "2")
+                    .replace("c", "3")
+                    .replace("d", "4")
+                    .replace("e", "5")
+                    .replace("f", "6"),
+                    "Kinh",
+                    "Không",
+                    "Trung học phổ thông",
+                    "Công nhân, người lao động",
+                    "Công ty Thử",
+                    "",
+                    "Công nhân",
+                    "Có",
+                    "Không",
+                    cells[i % 20].code,
+                    "Công đoàn giới thiệu",
+                    "15/01/2026",
+                ]
+            )
+        wb.save(path)
+        timings["generate"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        outcome = import_workbook(actor=user, path=path, kind=ImportKind.CANDIDATES)
+        timings["import"] = time.perf_counter() - mark
+        timings.update({f"import_{k}": v for k, v in outcome.seconds.items()})
+        timings["status"] = outcome.status
+        timings["written"] = outcome.written
+        timings["errors"] = len(outcome.errors)
+        if outcome.errors:
+            timings["first_error"] = outcome.errors[0].message
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        with transaction.atomic():
+            ids = [c.pk for c in cells]
+            people = list(
+                Candidacy.objects.filter(organisation_id__in=ids).values_list(
+                    "person_id", flat=True
+                )
+            )
+            Candidacy.objects.filter(organisation_id__in=ids).delete()
+            for chunk in range(0, len(people), 5000):
+                Person.objects.filter(pk__in=people[chunk : chunk + 5000]).delete()
+            from ptdv.audit.models import AuditEntry
+
+            if AuditEntry.objects.filter(actor=user).exists():
+                # The audit trail is append-only: keep the bench user and its entry.
+                Assignment.objects.filter(user=user).delete()
+                user.is_active = False
+                user.save(update_fields=["is_active"])
+            else:
+                user.delete()
+            # Children first: the parent link is PROTECT.
+            for depth in (3, 2, 1):
+                Organisation.objects.filter(path__startswith=province.path, depth=depth).delete()
+    return timings

@@ -1,0 +1,129 @@
+"""Pages of Excel import and export: templates, the upload (with a dry run), the job page
+whose progress bar htmx polls, the annotated workbook of a rejected file, and the exports of
+the lists with their filters."""
+
+from __future__ import annotations
+
+import tempfile
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from ptdv.core.policies import user_scopes
+from ptdv.core.views import render_page
+from ptdv.documents.storage import private_storage
+from ptdv.exchange.columns import KINDS
+from ptdv.exchange.exports import EXPORT_FILTERS, EXPORTS
+from ptdv.exchange.models import ImportJob, ImportKind
+from ptdv.exchange.services import (
+    MAX_IMPORT_BYTES,
+    import_allowed,
+    import_job_create,
+    import_job_start,
+)
+from ptdv.exchange.workbook import template_build
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _require_scope(request: HttpRequest) -> None:
+    if not user_scopes(request.user):
+        raise PermissionDenied
+
+
+@require_http_methods(["GET", "POST"])
+def exchange_index_view(request: HttpRequest) -> HttpResponse:
+    _require_scope(request)
+    kinds = [
+        {"value": kind.value, "label": kind.label, "allowed": import_allowed(request.user, kind)}
+        for kind in ImportKind
+    ]
+    if request.method == "POST":
+        kind = request.POST.get("kind", "")
+        upload = request.FILES.get("file")
+        dry_run = request.POST.get("dry_run") == "1"
+        if kind not in ImportKind.values:
+            messages.error(request, _("Hãy chọn loại dữ liệu cần nhập."))
+        elif not import_allowed(request.user, kind):
+            raise PermissionDenied
+        elif upload is None:
+            messages.error(request, _("Hãy chọn tệp Excel (.xlsx)."))
+        elif upload.size is not None and upload.size > MAX_IMPORT_BYTES:
+            messages.error(request, _("Tệp quá lớn: tối đa 100 MB."))
+        else:
+            job = import_job_create(
+                actor=request.user,
+                kind=kind,
+                upload=upload,
+                original_name=upload.name or "",
+                dry_run=dry_run,
+            )
+            job = import_job_start(job)
+            return redirect(job)
+    jobs = ImportJob.objects.filter(actor_id=request.user.pk).order_by("-created_at")[:10]
+    return render_page(
+        request,
+        "exchange/index.html",
+        {"kinds": kinds, "jobs": jobs, "section": "exchange", "max_mb": MAX_IMPORT_BYTES // 2**20},
+    )
+
+
+@require_safe
+def template_view(request: HttpRequest, kind: str) -> FileResponse:
+    _require_scope(request)
+    spec = KINDS.get(kind)
+    if spec is None:
+        raise Http404
+    handle = tempfile.TemporaryFile()
+    template_build(spec, handle)
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename=spec.template_name, content_type=XLSX)
+
+
+def _job(request: HttpRequest, pk: int) -> ImportJob:
+    """A job is its sender's: anyone else gets the same 404 as for an absent one."""
+    job = ImportJob.objects.filter(pk=pk, actor_id=request.user.pk).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+@never_cache
+@require_safe
+def job_view(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    context = {"job": job, "section": "exchange"}
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "exchange/_job_progress.html", context)
+    return render_page(request, "exchange/job.html", context)
+
+
+@never_cache
+@require_safe
+def job_errors_view(request: HttpRequest, pk: int) -> FileResponse:
+    job = _job(request, pk)
+    if not job.result_storage_name:
+        raise Http404
+    handle = private_storage().open(job.result_storage_name, "rb")
+    stem = job.original_name.rsplit(".", 1)[0] or "nhap"
+    return FileResponse(handle, as_attachment=True, filename=f"{stem}-loi.xlsx", content_type=XLSX)
+
+
+@never_cache
+@require_safe
+def export_view(request: HttpRequest, name: str) -> FileResponse:
+    _require_scope(request)
+    if name not in EXPORTS:
+        raise Http404
+    filters = EXPORT_FILTERS[name](request.user, request.GET)
+    export = EXPORTS[name](actor=request.user, filters=filters)
+    response = FileResponse(
+        export.file, as_attachment=True, filename=export.filename, content_type=XLSX
+    )
+    response["X-Rows"] = str(export.rows)
+    return response

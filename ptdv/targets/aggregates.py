@@ -1,0 +1,552 @@
+"""The subtree tallies the dashboards read, kept current by the candidacy write path.
+
+Design. A candidacy contributes to two tallies:
+
+* `PipelineTally` — one open candidacy in its stage (PIPELINE_STAGES), for its cell and
+  every ancestor;
+* `AdmissionTally` — one admission in the year of its decision date, with the person's
+  breakdown values (`measures.admission_values`), for its cell and every ancestor.
+
+Admissions decided before the system was in use exist only as membership rows: a membership
+without a candidacy, with an admission decision date and not a transfer record (whose
+person has another row), counts as an admission of its organisation. Those rows are not
+written by the candidacy path: an import calls `aggregates_rows_added` for the rows it wrote
+(or `ptdv aggregates rebuild` runs afterwards). Admissions before TALLY_FIRST_YEAR are not
+tallied at all.
+
+The breakdown uses the person's attributes as they are: a later correction of a person's
+gender, ethnicity, birth date… (made outside the candidacy path, e.g. in the admin) shows up
+in `ptdv aggregates verify` and is absorbed by `ptdv aggregates rebuild` (nightly).
+
+`aggregates_candidacy_changed` is called once at the end of `candidacy_act`'s transaction
+(and of `candidacy_register`). It reconstructs the candidacy's contribution before the action
+from the event (the stage before, the cell before a transfer, the decision date before a
+decision or an amendment), computes the contribution now, and adds the difference to the
+≤ depth ancestor rows with `F()` updates in the same transaction — like
+`organisation_counters_adjust`. Reading the progress of any subtree is then one row per
+table, whatever the size of the subtree.
+
+`aggregates_mismatches` recounts from the raw rows (grouped queries, rolled up by path
+prefix in memory) and compares; `aggregates_rebuild` writes the recount.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import groupby
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Count, F, Q
+from django.db.models.functions import ExtractYear, Substr
+
+from ptdv.candidacies.models import Candidacy, CandidacyEvent, Outcome
+from ptdv.members.models import MembershipStatus, PartyMembership
+from ptdv.organisations.models import PATH_STEP, Organisation
+from ptdv.targets.measures import (
+    ADMISSION_FIELDS,
+    admission_aggregates,
+    admission_values,
+    age_expression,
+)
+from ptdv.targets.models import (
+    FORECAST_STAGES,
+    PIPELINE_STAGES,
+    AdmissionTally,
+    ConversionRate,
+    PipelineTally,
+)
+
+PIPELINE_FIELDS: tuple[str, ...] = tuple(str(s) for s in PIPELINE_STAGES)
+
+
+def ancestor_paths(path: str) -> list[str]:
+    return [path[:end] for end in range(PATH_STEP, len(path) + 1, PATH_STEP)]
+
+
+# --- The write hook -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Contribution:
+    path: str
+    stage: str | None  # the pipeline column, None when not in the pipeline
+    decided_on: dt.date | None
+
+
+def _contribution(path: str, stage: str, is_open: bool, decided_on: Any) -> _Contribution:
+    if isinstance(decided_on, str):
+        decided_on = dt.date.fromisoformat(decided_on)
+    return _Contribution(
+        path=path,
+        stage=stage if is_open and stage in PIPELINE_FIELDS else None,
+        decided_on=decided_on,
+    )
+
+
+def _decision_before(candidacy: Candidacy, event: CandidacyEvent) -> Any:
+    """The decision date the candidacy had before `event`."""
+    if event.action == "amend" and event.facts.get("field") == "decision_date":
+        return event.facts.get("before")
+    if event.action == "admission_decision" and event.outcome != Outcome.FAILED:
+        # Only an earlier amendment can have set a decision date before the decision.
+        amendments = CandidacyEvent.objects.filter(
+            candidacy_id=candidacy.pk, action="amend", pk__lt=event.pk
+        ).order_by("-pk")
+        for amendment in amendments:
+            if amendment.facts.get("field") == "decision_date":
+                return amendment.facts.get("after")
+        return None
+    return candidacy.decision_date
+
+
+def _contribution_before(candidacy: Candidacy, event: CandidacyEvent) -> _Contribution:
+    path = candidacy.organisation.path
+    if event.action == "transfer" and event.facts.get("from"):
+        path = Organisation.objects.values_list("path", flat=True).get(code=event.facts["from"])
+    stage = event.stage_before
+    # Only closing moves a dossier out of the open ones, and it always ends in `closed`.
+    return _contribution(path, stage, stage != "closed", _decision_before(candidacy, event))
+
+
+def aggregates_candidacy_changed(
+    *, candidacy: Candidacy, event: CandidacyEvent | None = None
+) -> None:
+    """Bring the tallies up to date after one write to `candidacy` (`event` is the action's
+    event; None for a newly registered candidacy). Call it inside the write transaction."""
+    after = _contribution(
+        candidacy.organisation.path, candidacy.stage, candidacy.is_open, candidacy.decision_date
+    )
+    before = _contribution_before(candidacy, event) if event is not None else None
+    if before == after:
+        return
+    pipeline: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    admissions: dict[tuple[str, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for contribution, sign in ((before, -1), (after, 1)):
+        if contribution is None:
+            continue
+        paths = ancestor_paths(contribution.path)
+        if contribution.stage is not None:
+            for path in paths:
+                pipeline[path][contribution.stage] += sign
+        if contribution.decided_on is not None and contribution.decided_on.year >= TALLY_FIRST_YEAR:
+            values = admission_values(candidacy.person, contribution.decided_on)
+            for path in paths:
+                row = admissions[(path, contribution.decided_on.year)]
+                for name, value in values.items():
+                    row[name] += sign * value
+    pipeline_deltas = _nonzero({(path,): deltas for path, deltas in pipeline.items()})
+    admission_deltas = _nonzero(admissions)
+    touched = {key[0] for key in (*pipeline_deltas, *admission_deltas)}
+    if not touched:
+        return
+    ids = dict(Organisation.objects.filter(path__in=touched).values_list("path", "id"))
+    _apply(PipelineTally, pipeline_deltas, ids)
+    _apply(AdmissionTally, admission_deltas, ids)
+
+
+def _nonzero(deltas: dict[Any, dict[str, int]]) -> dict[Any, dict[str, int]]:
+    kept = {
+        key: {name: value for name, value in columns.items() if value}
+        for key, columns in deltas.items()
+    }
+    return {key: columns for key, columns in kept.items() if columns}
+
+
+def _apply(
+    model: Any, deltas: dict[Any, dict[str, int]], ids: dict[str, int] | None = None
+) -> None:
+    """Add `deltas` (key → column → amount; key = (path,) or (path, year)) to the rows of
+    `model`, creating missing rows at zero first so concurrent writers never lose an add.
+    `ids`: organisation id by path, when the caller has them."""
+    deltas = _nonzero(deltas)
+    if not deltas:
+        return
+    if ids is None:
+        ids = dict(
+            Organisation.objects.filter(path__in={key[0] for key in deltas}).values_list(
+                "path", "id"
+            )
+        )
+    with_year = model is AdmissionTally
+    model.objects.bulk_create(
+        [
+            model(organisation_id=ids[key[0]], **({"year": key[1]} if with_year else {}))
+            for key in deltas
+        ],
+        ignore_conflicts=True,
+    )
+    # Rows that get the same change are updated together (a typical action: ≤ 2 UPDATEs).
+    groups: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
+    for key, columns in deltas.items():
+        signature = (key[1] if with_year else None, tuple(sorted(columns.items())))
+        groups[signature].append(ids[key[0]])
+    if len(groups) > 1 and connection.vendor == "postgresql":
+        # Several UPDATEs (a transfer: the old chain, then the new one) would lock rows in an
+        # order that depends on the action; lock them all first, by id, so that two opposite
+        # transfers wait for each other instead of deadlocking.
+        locked = model.objects.select_for_update().filter(organisation_id__in=ids.values())
+        if with_year:
+            locked = locked.filter(year__in={key[1] for key in deltas})
+        list(locked.order_by("organisation_id", *(["year"] if with_year else [])).values("pk"))
+    for (year, columns), org_ids in groups.items():
+        rows = model.objects.filter(organisation_id__in=org_ids)
+        if with_year:
+            rows = rows.filter(year=year)
+        rows.update(**{name: F(name) + value for name, value in columns})
+
+
+def aggregates_rows_added(
+    *, candidacy_ids: Iterable[int] = (), membership_ids: Iterable[int] = ()
+) -> None:
+    """Count rows written in bulk (an import) into the tallies, inside the transaction that
+    wrote them: the new candidacies (their stage and decision) and the new membership rows
+    without a candidacy (older admissions). Grouped queries over just those rows, rolled up
+    to the ancestors and added with `F()` updates."""
+    candidacy_ids, membership_ids = list(candidacy_ids), list(membership_ids)
+    if candidacy_ids:
+        _apply(
+            PipelineTally,
+            {(path,): _named(PIPELINE_FIELDS, v) for path, v in _pipeline_recount(candidacy_ids)},
+        )
+    if candidacy_ids or membership_ids:
+        for year, totals in _admission_recount_by_year(candidacy_ids, membership_ids):
+            _apply(
+                AdmissionTally,
+                {(path, year): _named(ADMISSION_FIELDS, v) for path, v in totals.items()},
+            )
+
+
+# --- Recount --------------------------------------------------------------------------------
+#
+# Memory stays bounded at national scale (~310,000 organisations): admissions are recounted
+# one year at a time from a single pass over grouped rows sorted by year, and values are
+# kept as plain lists of ints.
+
+# Admissions decided before this year are not tallied (nor corrected into it): the
+# dashboards, reports and terms look back a decade or two, and tallying every member's
+# admission since the 1950s would multiply the rows by five for nothing.
+TALLY_FIRST_YEAR = 2010
+
+
+def _named(fields: tuple[str, ...], values: list[int]) -> dict[str, int]:
+    return dict(zip(fields, values, strict=True))
+
+
+def roll_up(
+    own: Iterable[tuple[str, Any, dict[str, int]]],
+) -> dict[tuple[str, Any], dict[str, int]]:
+    """Own-organisation rows (path, key, values) summed into every ancestor (small inputs:
+    snapshots, rates)."""
+    totals: dict[tuple[str, Any], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for path, key, values in own:
+        for prefix in ancestor_paths(path):
+            row = totals[(prefix, key)]
+            for name, value in values.items():
+                row[name] += value or 0
+    return totals
+
+
+def roll_up_lists(rows: Iterable[tuple[str, list[int]]], width: int) -> dict[str, list[int]]:
+    totals: dict[str, list[int]] = {}
+    for path, values in rows:
+        for prefix in ancestor_paths(path):
+            row = totals.get(prefix)
+            if row is None:
+                totals[prefix] = list(values)
+            else:
+                for index in range(width):
+                    row[index] += values[index]
+    return totals
+
+
+def _admission_groups(
+    candidacy_ids: list[int] | None, membership_ids: list[int] | None
+) -> Iterator[tuple[int, str, list[int]]]:
+    """(year, cell path, tally values) sorted by year, from two grouped queries streamed
+    side by side: the candidacies with a decision and the older members without a
+    candidacy (not their transfer records, whose person has another row)."""
+    since = dt.date(TALLY_FIRST_YEAR, 1, 1)
+    candidacies = Candidacy.objects.filter(decision_date__gte=since)
+    memberships = PartyMembership.objects.filter(
+        candidacy__isnull=True, admission_decision_date__gte=since
+    ).exclude(status=MembershipStatus.TRANSFERRED_OUT)
+    if candidacy_ids is not None or membership_ids is not None:
+        candidacies = candidacies.filter(pk__in=candidacy_ids or [])
+        memberships = memberships.filter(pk__in=membership_ids or [])
+    streams = []
+    for queryset, date_field in (
+        (candidacies, "decision_date"),
+        (memberships, "admission_decision_date"),
+    ):
+        grouped = (
+            queryset.order_by()
+            .annotate(
+                tally_year=ExtractYear(date_field),
+                age=age_expression("person__birth_date", date_field),
+            )
+            .values("tally_year", "organisation__path")
+            .annotate(**admission_aggregates("person__"))
+            .values_list("tally_year", "organisation__path", *ADMISSION_FIELDS)
+            .order_by("tally_year")
+        )
+        streams.append(
+            (int(row[0]), row[1], [int(v or 0) for v in row[2:]])
+            for row in grouped.iterator(chunk_size=5000)
+        )
+    yield from heapq.merge(*streams, key=lambda row: row[0])
+
+
+def _admission_recount_by_year(
+    candidacy_ids: list[int] | None = None, membership_ids: list[int] | None = None
+) -> Iterator[tuple[int, dict[str, list[int]]]]:
+    """(year, path → subtree tally values) for each year with an admission."""
+    width = len(ADMISSION_FIELDS)
+    for year, rows in groupby(_admission_groups(candidacy_ids, membership_ids), key=_year_of):
+        yield year, roll_up_lists(((path, values) for _y, path, values in rows), width)
+
+
+def _year_of(row: tuple[int, str, list[int]]) -> int:
+    return row[0]
+
+
+def _pipeline_recount(candidacy_ids: list[int] | None = None) -> list[tuple[str, list[int]]]:
+    """(path, open candidacies per pipeline stage) of every subtree with one."""
+    candidacies = Candidacy.objects.filter(is_open=True, stage__in=PIPELINE_FIELDS)
+    if candidacy_ids is not None:
+        candidacies = candidacies.filter(pk__in=candidacy_ids)
+    position = {stage: index for index, stage in enumerate(PIPELINE_FIELDS)}
+    own: dict[str, list[int]] = {}
+    grouped = (
+        candidacies.order_by()
+        .values_list("organisation__path", "stage")
+        .annotate(n=Count("id"))
+        .iterator(chunk_size=5000)
+    )
+    for path, stage, n in grouped:
+        own.setdefault(path, [0] * len(PIPELINE_FIELDS))[position[stage]] += n
+    return list(roll_up_lists(own.items(), len(PIPELINE_FIELDS)).items())
+
+
+def admission_recount() -> dict[tuple[str, int], dict[str, int]]:
+    """(path, year) → tally values, straight from the raw rows (for tests and small trees:
+    the whole history in memory)."""
+    return {
+        (path, year): _named(ADMISSION_FIELDS, values)
+        for year, totals in _admission_recount_by_year()
+        for path, values in totals.items()
+    }
+
+
+def pipeline_recount() -> dict[str, dict[str, int]]:
+    return {path: _named(PIPELINE_FIELDS, values) for path, values in _pipeline_recount()}
+
+
+def _stored(model: Any, fields: tuple[str, ...], year: int | None = None) -> dict[str, list[int]]:
+    rows = model.objects.all() if year is None else model.objects.filter(year=year)
+    return {
+        row[0]: [int(v) for v in row[1:]]
+        for row in rows.values_list("organisation__path", *fields).iterator(chunk_size=5000)
+    }
+
+
+def _comparisons() -> Iterator[
+    tuple[Any, int | None, tuple[str, ...], dict[str, list[int]], dict[str, list[int]]]
+]:
+    """(model, year, fields, stored, recount) for the pipeline and for each tallied year,
+    one year in memory at a time."""
+    yield (
+        PipelineTally,
+        None,
+        PIPELINE_FIELDS,
+        _stored(PipelineTally, PIPELINE_FIELDS),
+        dict(_pipeline_recount()),
+    )
+    stored_years = set(AdmissionTally.objects.values_list("year", flat=True).distinct())
+    for year, totals in _admission_recount_by_year():
+        stored_years.discard(year)
+        yield (
+            AdmissionTally,
+            year,
+            ADMISSION_FIELDS,
+            _stored(AdmissionTally, ADMISSION_FIELDS, year),
+            totals,
+        )
+    for year in sorted(stored_years):
+        yield (
+            AdmissionTally,
+            year,
+            ADMISSION_FIELDS,
+            _stored(AdmissionTally, ADMISSION_FIELDS, year),
+            {},
+        )
+
+
+def _differences(
+    stored: dict[str, list[int]], recount: dict[str, list[int]], width: int
+) -> list[tuple[str, list[int], list[int]]]:
+    zero = [0] * width
+    return [
+        (path, stored.get(path, zero), recount.get(path, zero))
+        for path in sorted(set(stored) | set(recount))
+        if stored.get(path, zero) != recount.get(path, zero)
+    ]
+
+
+def aggregates_mismatches() -> list[dict[str, Any]]:
+    """Every tally row that differs from a recount of the raw rows (empty when all agree)."""
+    found: list[tuple[str, str, int | None, dict[str, int], dict[str, int]]] = []
+    for model, year, fields, stored, recount in _comparisons():
+        for path, have, want in _differences(stored, recount, len(fields)):
+            changed = [i for i in range(len(fields)) if have[i] != want[i]]
+            found.append(
+                (
+                    "admissions" if model is AdmissionTally else "pipeline",
+                    path,
+                    year,
+                    {fields[i]: have[i] for i in changed},
+                    {fields[i]: want[i] for i in changed},
+                )
+            )
+    codes = (
+        dict(
+            Organisation.objects.filter(path__in={path for _t, path, *_rest in found}).values_list(
+                "path", "code"
+            )
+        )
+        if found
+        else {}
+    )
+    return [
+        {
+            "table": table,
+            "code": codes.get(path, "?"),
+            "year": year,
+            "stored": have,
+            "recount": want,
+        }
+        for table, path, year, have, want in found
+    ]
+
+
+def _lock_tallies() -> None:
+    """Make concurrent candidacy writes wait while the recount is written (PostgreSQL; on
+    SQLite the IMMEDIATE transaction already serialises writers)."""
+    if connection.vendor == "postgresql":
+        tables = ", ".join(
+            connection.ops.quote_name(m._meta.db_table) for m in (AdmissionTally, PipelineTally)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
+
+
+@transaction.atomic
+def aggregates_rebuild() -> int:
+    """Recompute every tally from the raw rows; return how many rows changed. Rows of
+    admissions before TALLY_FIRST_YEAR are removed."""
+    _lock_tallies()
+    ids = dict(Organisation.objects.values_list("path", "id"))
+    changed, _deleted = AdmissionTally.objects.filter(year__lt=TALLY_FIRST_YEAR).delete()
+    for model, year, fields, stored, recount in _comparisons():
+        differences = _differences(stored, recount, len(fields))
+        changed += len(differences)
+        extra = {} if year is None else {"year": year}
+        model.objects.bulk_create(
+            [
+                model(organisation_id=ids[path], **extra, **_named(fields, want))
+                for path, _have, want in differences
+                if path not in stored and path in ids
+            ],
+            batch_size=1000,
+        )
+        wanted = {ids[path]: want for path, _have, want in differences if path in stored}
+        for chunk in _chunks(sorted(wanted), 1000):
+            rows = list(model.objects.filter(organisation_id__in=chunk, **extra))
+            for row in rows:
+                for name, value in zip(fields, wanted[row.organisation_id], strict=True):
+                    setattr(row, name, value)
+            model.objects.bulk_update(rows, list(fields))
+    return changed
+
+
+def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# --- Historical conversion rates ------------------------------------------------------------
+
+# Years of history the rates look back on (complete years before the current one).
+RATE_YEARS = 5
+# A subtree needs at least this many entries into a stage in a month to have its own rate.
+RATE_MIN_SAMPLE = 20
+# Rates are kept for the top levels only (the root, its children, their children: a province,
+# its communes and their grassroots organisations; or the country, its provinces, their
+# communes): below that the history is thin and a node reads its ancestor's rate. This also
+# keeps the computation to a few thousand groups at national scale.
+RATE_MAX_DEPTH = 3
+
+
+def _entries(first: dt.date, last: dt.date) -> Iterable[tuple[str, str, int, int, int]]:
+    """(cell path, stage, month, entered, converted) of candidacies entering a forecast stage
+    between `first` and `last`: registrations enter `source` on the day they open, actions
+    enter the stage after them. Converted: decided later in the same calendar year."""
+    same_year = Q(candidacy__decision_date__year=ExtractYear("on")) & Q(
+        candidacy__decision_date__gte=F("on")
+    )
+    events = (
+        CandidacyEvent.objects.filter(
+            on__gte=first, on__lte=last, stage_after__in=FORECAST_STAGES[1:]
+        )
+        .exclude(stage_before=F("stage_after"))
+        .order_by()
+        .annotate(top=Substr("organisation__path", 1, RATE_MAX_DEPTH * PATH_STEP))
+        .values_list("top", "stage_after", "on__month")
+        .annotate(entered=Count("id"), converted=Count("id", filter=same_year))
+    )
+    yield from events
+    opened_same_year = Q(decision_date__year=ExtractYear("opened_on")) & Q(
+        decision_date__gte=F("opened_on")
+    )
+    registrations = (
+        Candidacy.objects.filter(opened_on__gte=first, opened_on__lte=last)
+        .order_by()
+        .annotate(top=Substr("organisation__path", 1, RATE_MAX_DEPTH * PATH_STEP))
+        .values_list("top", "opened_on__month")
+        .annotate(entered=Count("id"), converted=Count("id", filter=opened_same_year))
+    )
+    for path, month, entered, converted in registrations:
+        yield path, "source", month, entered, converted
+
+
+@transaction.atomic
+def conversion_rates_rebuild(*, today: dt.date) -> int:
+    """Recompute the stored conversion rates from the last RATE_YEARS complete years; return
+    how many rows are stored. Subtrees with fewer than RATE_MIN_SAMPLE entries for a stage and
+    month get no row (they read their nearest ancestor's)."""
+    first = dt.date(today.year - RATE_YEARS, 1, 1)
+    last = dt.date(today.year - 1, 12, 31)
+    totals = roll_up(
+        (path, (stage, month), {"entered": entered, "converted": converted})
+        for path, stage, month, entered, converted in _entries(first, last)
+    )
+    ids = dict(Organisation.objects.values_list("path", "id"))
+    rows = [
+        ConversionRate(
+            organisation_id=ids[path],
+            stage=stage,
+            month=month,
+            entered=values["entered"],
+            converted=values["converted"],
+            computed_on=today,
+        )
+        for (path, (stage, month)), values in totals.items()
+        if values["entered"] >= RATE_MIN_SAMPLE and path in ids
+    ]
+    ConversionRate.objects.all().delete()
+    ConversionRate.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)

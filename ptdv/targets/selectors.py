@@ -1,0 +1,663 @@
+"""Reads for monitoring (README §4 I, §5): progress, trend, retention, indicators.
+
+The organisation passed in has already been fetched through the access policy by the caller
+(view, API, command); lists of rows about people start from their own policy here. Every
+number comes from the stored tallies and snapshots (one row per organisation) or from one
+grouped query over a path prefix: the query count never depends on the size of the subtree,
+and a table of children costs the same fixed number of queries as a single node.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import ExtractYear, Substr
+
+from ptdv.candidacies.models import Candidacy
+from ptdv.candidacies.policies import candidacy_policy
+from ptdv.members.models import (
+    ACTIVE_STATUSES,
+    FORMER_MEMBER_STATUSES,
+    MembershipStatus,
+    PartyMembership,
+)
+from ptdv.organisations.models import Locality, Organisation
+from ptdv.organisations.selectors import organisation_children
+from ptdv.targets.aggregates import PIPELINE_FIELDS, ancestor_paths
+from ptdv.targets.forecast import Forecast, forecast
+from ptdv.targets.measures import (
+    ADMISSION_FIELDS,
+    age_expression,
+    breakdown_from,
+)
+from ptdv.targets.models import (
+    FORECAST_STAGES,
+    AdmissionTally,
+    ConversionRate,
+    MemberSnapshot,
+    PipelineTally,
+    PlanAssignment,
+    SnapshotRun,
+    Target,
+    Term,
+)
+from ptdv.targets.policies import plan_policy, term_policy
+
+FIRST_YEAR = 1930  # the Party's founding: no admission is dated before it
+LAST_YEAR = 2100
+
+
+def floor_rate() -> float:
+    return float(settings.PTDV_FLOOR_RATE)
+
+
+def snapshot_date_for(year: int) -> dt.date:
+    """The day of `year` on which members are counted (setting PTDV_SNAPSHOT_MONTH_DAY)."""
+    month, day = (int(part) for part in str(settings.PTDV_SNAPSHOT_MONTH_DAY).split("-"))
+    return dt.date(year, month, day)
+
+
+def ratio(numerator: int | float, denominator: int | float | None) -> float | None:
+    return numerator / denominator if denominator else None
+
+
+# --- Members at start -----------------------------------------------------------------------
+
+
+def members_at_start_many(
+    organisations: list[Organisation], years: list[int]
+) -> dict[tuple[int, int], tuple[int, bool]]:
+    """(organisation id, year) → (members at start, estimated). From the snapshot of the year
+    when one was taken (an organisation without a row had no member then); otherwise the
+    current member count, flagged as an estimate. Two queries."""
+    taken = set(SnapshotRun.objects.filter(year__in=years).values_list("year", flat=True))
+    rows = (
+        {
+            (org_id, year): members
+            for org_id, year, members in MemberSnapshot.objects.filter(
+                organisation__in=[o.pk for o in organisations], year__in=sorted(taken)
+            ).values_list("organisation_id", "year", "members")
+        }
+        if taken
+        else {}
+    )
+    result = {}
+    for organisation in organisations:
+        for year in years:
+            if year in taken:
+                result[(organisation.pk, year)] = (rows.get((organisation.pk, year), 0), False)
+            else:
+                result[(organisation.pk, year)] = (organisation.member_count, True)
+    return result
+
+
+def members_at_start(organisation: Organisation, year: int) -> tuple[int, bool]:
+    return members_at_start_many([organisation], [year])[(organisation.pk, year)]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    members_at_start: int
+    estimated: bool
+    floor_rate: float
+    suggested: int
+
+
+def suggested_target(members: int, rate: float) -> int:
+    """ceil(rate × members), in decimal: 0.03 × 100 must give 3, not ceil(3.0000000000000004)."""
+    return int((Decimal(str(rate)) * members).to_integral_value(rounding=ROUND_CEILING))
+
+
+def target_suggestion(organisation: Organisation, year: int) -> Suggestion:
+    """ceil(floor rate × members at start) — README §4 G."""
+    members, estimated = members_at_start(organisation, year)
+    rate = floor_rate()
+    return Suggestion(members, estimated, rate, suggested_target(members, rate))
+
+
+# --- Progress -------------------------------------------------------------------------------
+
+
+@dataclass
+class Progress:
+    organisation: Organisation
+    year: int
+    members_at_start: int
+    members_at_start_estimated: bool
+    target: int | None
+    target_state: str | None
+    tally: dict[str, int]
+    floor_rate: float
+    pipeline: dict[str, int]
+    localities: int
+    white_localities: int
+    localities_without_cell: int
+    overdue: int
+    forecast: Forecast
+    group_targets: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def admitted(self) -> int:
+        return self.tally.get("admitted", 0)
+
+    @property
+    def admission_rate(self) -> float | None:
+        return ratio(self.admitted, self.members_at_start)
+
+    @property
+    def achievement(self) -> float | None:
+        return ratio(self.admitted, self.target)
+
+    @property
+    def breakdown(self) -> dict[str, Any]:
+        return breakdown_from(self.tally)
+
+    @property
+    def below_floor(self) -> bool:
+        rate = self.admission_rate
+        return rate is not None and rate < self.floor_rate
+
+    @property
+    def at_risk(self) -> bool:
+        return self.forecast.can_reach_target is False
+
+    def group_progress(self) -> list[dict[str, Any]]:
+        """Each priority-group sub-target with the admissions of that group."""
+        from ptdv.targets.measures import PriorityGroup, group_admitted
+
+        return [
+            {
+                "group": group,
+                "label": str(PriorityGroup(group).label),
+                "target": number,
+                "admitted": group_admitted(group, self.tally),
+                "achievement": ratio(group_admitted(group, self.tally), number),
+            }
+            for group, number in sorted(self.group_targets.items())
+        ]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's shape (fractions 0–1, null when the denominator is 0)."""
+        return {
+            "id": self.organisation.pk,
+            "code": self.organisation.code,
+            "name": self.organisation.name,
+            "year": self.year,
+            "members_at_start": self.members_at_start,
+            "members_at_start_estimated": self.members_at_start_estimated,
+            "target": self.target,
+            "admitted": self.admitted,
+            "admission_rate": self.admission_rate,
+            "floor_rate": self.floor_rate,
+            "achievement": self.achievement,
+            "pipeline": dict(self.pipeline),
+            "breakdown": self.breakdown,
+            "white_localities": self.white_localities,
+            "localities_without_cell": self.localities_without_cell,
+            "overdue": self.overdue,
+            "forecast": self.forecast.to_dict(),
+        }
+
+
+def _rates_for(organisations: list[Organisation], month: int) -> dict[int, dict[str, float | None]]:
+    """The conversion rate of each forecast stage for each organisation: its own when stored,
+    else its nearest ancestor's (one query for all)."""
+    paths = {p for o in organisations for p in ancestor_paths(o.path)}
+    stored: dict[str, dict[str, float]] = defaultdict(dict)
+    for path, stage, entered, converted in ConversionRate.objects.filter(
+        organisation__path__in=paths, month=month
+    ).values_list("organisation__path", "stage", "entered", "converted"):
+        stored[path][stage] = converted / entered if entered else 0.0
+    result: dict[int, dict[str, float | None]] = {}
+    for organisation in organisations:
+        chain = list(reversed(ancestor_paths(organisation.path)))  # nearest first
+        result[organisation.pk] = {
+            str(stage): next(
+                (stored[p][str(stage)] for p in chain if str(stage) in stored.get(p, {})), None
+            )
+            for stage in FORECAST_STAGES
+        }
+    return result
+
+
+def _grouped_by_prefix(queryset: QuerySet[Any], path_field: str, length: int) -> QuerySet[Any]:
+    grouped: QuerySet[Any] = (
+        queryset.order_by().annotate(prefix=Substr(path_field, 1, length)).values("prefix")
+    )
+    return grouped
+
+
+def progress_many(
+    organisations: list[Organisation], *, year: int, today: dt.date, scope_path: str
+) -> list[Progress]:
+    """Progress of several organisations of the same depth under `scope_path` (their parent,
+    or the organisation itself when there is one), in a fixed number of queries."""
+    if not organisations:
+        return []
+    length = len(organisations[0].path)
+    if any(len(o.path) != length or not o.path.startswith(scope_path) for o in organisations):
+        raise ValueError("organisations must be siblings under scope_path")
+    ids = [o.pk for o in organisations]
+    tallies = {
+        row["organisation_id"]: {name: row[name] for name in ADMISSION_FIELDS}
+        for row in AdmissionTally.objects.filter(organisation_id__in=ids, year=year).values(
+            "organisation_id", *ADMISSION_FIELDS
+        )
+    }
+    pipelines = {
+        row["organisation_id"]: {name: row[name] for name in PIPELINE_FIELDS}
+        for row in PipelineTally.objects.filter(organisation_id__in=ids).values(
+            "organisation_id", *PIPELINE_FIELDS
+        )
+    }
+    starts = members_at_start_many(organisations, [year])
+    targets: dict[int, tuple[int, str]] = {}
+    groups: dict[int, dict[str, int]] = defaultdict(dict)
+    for org_id, group, number, target_state in Target.objects.filter(
+        organisation_id__in=ids, year=year
+    ).values_list("organisation_id", "group", "number", "state"):
+        if group:
+            groups[org_id][group] = number
+        else:
+            targets[org_id] = (number, target_state)
+    month = today.month if year == today.year else 1
+    rates = _rates_for(organisations, month)
+    overdue = dict(
+        _grouped_by_prefix(
+            Candidacy.objects.filter(
+                organisation__path__startswith=scope_path, is_open=True, next_due__lt=today
+            ),
+            "organisation__path",
+            length,
+        )
+        .annotate(n=Count("id"))
+        .values_list("prefix", "n")
+    )
+    resident_member = PartyMembership.objects.filter(
+        status__in=ACTIVE_STATUSES, person__residence_locality=OuterRef("pk")
+    )
+    localities = {
+        row["prefix"]: row
+        for row in _grouped_by_prefix(
+            Locality.objects.filter(organisation__path__startswith=scope_path),
+            "organisation__path",
+            length,
+        ).annotate(
+            total=Count("id"),
+            without_cell=Count("id", filter=Q(cell__isnull=True) | Q(cell_is_shared=True)),
+            white=Count("id", filter=~Q(Exists(resident_member))),
+        )
+    }
+    rate = floor_rate()
+    result = []
+    for organisation in organisations:
+        tally = tallies.get(organisation.pk, {name: 0 for name in ADMISSION_FIELDS})
+        pipeline = pipelines.get(organisation.pk, {name: 0 for name in PIPELINE_FIELDS})
+        members, estimated = starts[(organisation.pk, year)]
+        target: int | None = None
+        state: str | None = None
+        if organisation.pk in targets:
+            target, state = targets[organisation.pk]
+        places = localities.get(organisation.path, {})
+        result.append(
+            Progress(
+                organisation=organisation,
+                year=year,
+                members_at_start=members,
+                members_at_start_estimated=estimated,
+                target=target,
+                target_state=state,
+                tally=tally,
+                floor_rate=rate,
+                pipeline=pipeline,
+                localities=places.get("total", 0),
+                white_localities=places.get("white", 0),
+                localities_without_cell=places.get("without_cell", 0),
+                overdue=overdue.get(organisation.path, 0),
+                forecast=forecast(
+                    admitted=tally.get("admitted", 0),
+                    target=target,
+                    pipeline=pipeline,
+                    rates=rates[organisation.pk],
+                    year=year,
+                    today=today,
+                ),
+                group_targets=groups.get(organisation.pk, {}),
+            )
+        )
+    return result
+
+
+def progress_for(organisation: Organisation, year: int, today: dt.date) -> Progress:
+    """Progress of one subtree in `year`, as of `today`."""
+    return progress_many([organisation], year=year, today=today, scope_path=organisation.path)[0]
+
+
+def progress_children(
+    *, actor: Any, organisation: Organisation, year: int, today: dt.date
+) -> list[Progress]:
+    """Progress of each child the user may see, by name."""
+    children = list(organisation_children(actor=actor, organisation=organisation))
+    return progress_many(children, year=year, today=today, scope_path=organisation.path)
+
+
+def target_children_sum(organisation: Organisation, year: int) -> dict[str, int]:
+    """The sum of the children's targets (and how many children have one) for a year."""
+    totals = Target.objects.filter(
+        organisation__parent=organisation, year=year, group=""
+    ).aggregate(total=Sum("number"), count=Count("id"))
+    return {"total": totals["total"] or 0, "count": totals["count"] or 0}
+
+
+# --- Trend ----------------------------------------------------------------------------------
+
+
+def progress_trend(organisation: Organisation, years: list[int]) -> list[dict[str, Any]]:
+    """Admitted, target, members at start and rate for each year (four queries)."""
+    admitted = dict(
+        AdmissionTally.objects.filter(organisation=organisation, year__in=years).values_list(
+            "year", "admitted"
+        )
+    )
+    targets = dict(
+        Target.objects.filter(organisation=organisation, year__in=years, group="").values_list(
+            "year", "number"
+        )
+    )
+    starts = members_at_start_many([organisation], years)
+    rows = []
+    for year in years:
+        members, estimated = starts[(organisation.pk, year)]
+        count = admitted.get(year, 0)
+        rows.append(
+            {
+                "year": year,
+                "admitted": count,
+                "target": targets.get(year),
+                "members_at_start": members,
+                "members_at_start_estimated": estimated,
+                "admission_rate": ratio(count, members),
+                "achievement": ratio(count, targets.get(year)),
+            }
+        )
+    return rows
+
+
+# --- Retention ------------------------------------------------------------------------------
+
+RETENTION_YEARS = (1, 2, 3, 5)
+AGE_BANDS = ("18–30", "31–45", "46+")
+
+
+@dataclass
+class CohortBand:
+    size: int = 0
+    left: dict[int, int] = field(default_factory=dict)
+
+    def share(self, years: int) -> float | None:
+        return ratio(self.left.get(years, 0), self.size)
+
+
+@dataclass
+class Cohort:
+    year: int
+    bands: dict[str, CohortBand]
+    complete: dict[int, bool]
+
+    @property
+    def total(self) -> CohortBand:
+        band = CohortBand()
+        for part in self.bands.values():
+            band.size += part.size
+            for years, n in part.left.items():
+                band.left[years] = band.left.get(years, 0) + n
+        return band
+
+
+def retention_for(organisation: Organisation, cohorts: list[int], today: dt.date) -> list[Cohort]:
+    """Of the members admitted (decision date) in each cohort year, how many were removed or
+    expelled before the 1st, 2nd, 3rd and 5th anniversary of their admission, by age at
+    admission (README §5). One grouped query over the subtree's membership rows; a member's
+    transfer record is skipped (their current row carries the same admission)."""
+    if not cohorts:
+        return []
+    age = age_expression("person__birth_date", "admission_decision_date")
+    tenure = age_expression("admission_decision_date", "exit_date")
+    left = {
+        f"left_{n}": Count(
+            "id", filter=Q(status__in=FORMER_MEMBER_STATUSES, tenure__isnull=False, tenure__lt=n)
+        )
+        for n in RETENTION_YEARS
+    }
+    rows = (
+        PartyMembership.objects.filter(
+            organisation__path__startswith=organisation.path,
+            admission_decision_date__gte=dt.date(min(cohorts), 1, 1),
+            admission_decision_date__lte=dt.date(max(cohorts), 12, 31),
+        )
+        .exclude(status=MembershipStatus.TRANSFERRED_OUT)
+        .order_by()
+        .annotate(
+            cohort=ExtractYear("admission_decision_date"),
+            age=age,
+            tenure=tenure,
+            band=Case(
+                When(age__lte=30, then=Value(AGE_BANDS[0])),
+                When(age__lte=45, then=Value(AGE_BANDS[1])),
+                default=Value(AGE_BANDS[2]),
+            ),
+        )
+        .values("cohort", "band")
+        .annotate(size=Count("id"), **left)
+    )
+    found: dict[int, dict[str, CohortBand]] = defaultdict(dict)
+    for grouped in rows:
+        row: dict[str, Any] = dict(grouped)
+        found[row["cohort"]][row["band"]] = CohortBand(
+            size=row["size"], left={n: row[f"left_{n}"] for n in RETENTION_YEARS}
+        )
+    return [
+        Cohort(
+            year=year,
+            bands={band: found[year].get(band, CohortBand()) for band in AGE_BANDS},
+            complete={n: dt.date(year + n, 12, 31) <= today for n in RETENTION_YEARS},
+        )
+        for year in sorted(cohorts)
+    ]
+
+
+def retention_rows(cohorts: list[Cohort]) -> list[dict[str, Any]]:
+    """The cohorts as table rows: each age band, then the cohort's total."""
+    return [
+        {
+            "year": cohort.year,
+            "band": band,
+            "first": index == 0,
+            "size": part.size,
+            "cells": [
+                {
+                    "left": part.left.get(n, 0),
+                    "share": part.share(n),
+                    "complete": cohort.complete[n],
+                }
+                for n in RETENTION_YEARS
+            ],
+        }
+        for cohort in cohorts
+        for index, (band, part) in enumerate([*cohort.bands.items(), ("Tổng số", cohort.total)])
+    ]
+
+
+# --- The directive's indicators -------------------------------------------------------------
+
+
+@dataclass
+class Indicators:
+    organisation: Organisation
+    term: Term
+    year: int
+    by_year: list[dict[str, Any]]
+    admitted: int
+    years_counted: int
+    average_per_year: float | None
+    congress_target: int
+    congress_share: float | None
+    congress_pro_rata: float | None
+    programmes: list[dict[str, Any]]
+    members_at_start_total: int
+    average_rate: float | None
+    year_rate: float | None
+    floor_rate: float
+    estimated: bool
+
+    @property
+    def last_year(self) -> int | None:
+        return self.by_year[-1]["year"] if self.by_year else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "organisation": {"id": self.organisation.pk, "code": self.organisation.code},
+            "term": {"id": self.term.pk, "name": self.term.name},
+            "year": self.year,
+            "by_year": self.by_year,
+            "admitted": self.admitted,
+            "years_counted": self.years_counted,
+            "average_per_year": self.average_per_year,
+            "congress_target": self.congress_target,
+            "congress_share": self.congress_share,
+            "congress_pro_rata": self.congress_pro_rata,
+            "programmes": self.programmes,
+            "average_rate": self.average_rate,
+            "year_rate": self.year_rate,
+            "floor_rate": self.floor_rate,
+            "members_at_start_estimated": self.estimated,
+        }
+
+
+def indicators_for(*, organisation: Organisation, term: Term, year: int) -> Indicators:
+    """The directive's figures for the term, counting its years up to `year`:
+
+    * admitted over those years and the average per year;
+    * share of the congress target: admitted / target of the whole term, and "pro rata" (what
+      the directive reports, "bình quân đạt khoảng 80%"): the average per year against the
+      term's target divided by its number of years;
+    * the same two shares for each programme target;
+    * share of members: admitted / members at start, for the year and averaged over the years
+      (Σ admitted / Σ members at start), against the floor rate.
+    """
+    last = min(term.end_year, year)
+    years = list(range(term.start_year, last + 1))
+    trend = progress_trend(organisation, years) if years else []
+    admitted = sum(row["admitted"] for row in trend)
+    counted = len(years)
+    average = admitted / counted if counted else None
+    term_years = len(term.years)
+
+    def shares(number: int) -> tuple[float | None, float | None]:
+        pro_rata = number * counted / term_years if term_years else 0
+        return ratio(admitted, number), ratio(admitted, pro_rata)
+
+    congress_share, congress_pro_rata = shares(term.congress_target)
+    programmes = []
+    for programme in term.programmes.all():
+        share, pro_rata = shares(programme.number)
+        programmes.append(
+            {
+                "name": programme.name,
+                "number": programme.number,
+                "share": share,
+                "pro_rata": pro_rata,
+            }
+        )
+    members_total = sum(row["members_at_start"] for row in trend)
+    year_row = next((row for row in trend if row["year"] == year), None)
+    return Indicators(
+        organisation=organisation,
+        term=term,
+        year=year,
+        by_year=trend,
+        admitted=admitted,
+        years_counted=counted,
+        average_per_year=average,
+        congress_target=term.congress_target,
+        congress_share=congress_share,
+        congress_pro_rata=congress_pro_rata,
+        programmes=programmes,
+        members_at_start_total=members_total,
+        average_rate=ratio(admitted, members_total),
+        year_rate=year_row["admission_rate"] if year_row else None,
+        floor_rate=floor_rate(),
+        estimated=any(row["members_at_start_estimated"] for row in trend),
+    )
+
+
+# --- Lists ----------------------------------------------------------------------------------
+
+
+def overdue_candidacies(
+    *, actor: Any, organisation: Organisation, today: dt.date, limit: int = 20
+) -> list[Candidacy]:
+    """The most overdue open dossiers of the subtree (earliest due date first)."""
+    return list(
+        candidacy_policy.visible_to(actor)
+        .filter(organisation__path__startswith=organisation.path, is_open=True, next_due__lt=today)
+        .select_related("person", "organisation")
+        .order_by("next_due", "id")[:limit]
+    )
+
+
+def term_list(*, actor: Any, organisation: Organisation) -> QuerySet[Term]:
+    return (
+        term_policy.visible_to(actor)
+        .filter(organisation=organisation)
+        .prefetch_related("programmes")
+        .order_by("-start_year", "id")
+    )
+
+
+def term_current(*, actor: Any, organisation: Organisation, year: int) -> Term | None:
+    """The organisation's term covering `year` (the latest starting one if several)."""
+    return (
+        term_list(actor=actor, organisation=organisation)
+        .filter(start_year__lte=year, end_year__gte=year)
+        .first()
+    )
+
+
+def plan_list(*, actor: Any, organisation: Organisation, year: int) -> QuerySet[PlanAssignment]:
+    return (
+        plan_policy.visible_to(actor)
+        .filter(organisation__path__startswith=organisation.path, year=year)
+        .select_related(
+            "organisation",
+            "candidacy__person",
+            "candidacy__organisation",
+            "responsible_person",
+            "member__person",
+        )
+        .order_by("candidacy__person__sort_key", "id")
+    )
+
+
+def target_list(*, actor: Any, organisation: Organisation, year: int) -> list[Target]:
+    """The targets of the organisation and of its children for a year, with their
+    sub-targets (two queries)."""
+    from ptdv.targets.policies import target_policy
+
+    return list(
+        target_policy.visible_to(actor)
+        .filter(
+            Q(organisation=organisation) | Q(organisation__parent=organisation),
+            year=year,
+            group="",
+        )
+        .select_related("organisation")
+        .prefetch_related("group_targets")
+        .order_by("organisation__path")
+    )

@@ -1,0 +1,66 @@
+"""The shapes of the monitoring API (for the schema and the year parameter)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from ptdv.core.api_views import ApiSerializer
+from ptdv.targets.selectors import FIRST_YEAR, LAST_YEAR
+
+
+class YearQuerySerializer(ApiSerializer):
+    year = serializers.IntegerField(
+        required=False,
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
+        help_text=_("Năm theo dõi (mặc định: năm nay)."),
+    )
+
+
+class ForecastSerializer(ApiSerializer):
+    expected = serializers.IntegerField(help_text=_("Số kết nạp dự kiến đến 31/12."))
+    upper_bound = serializers.IntegerField(
+        help_text=_(
+            "Số kết nạp tối đa còn có thể đạt đến 31/12 theo thời gian tối thiểu luật định."
+        )
+    )
+    can_reach_target = serializers.BooleanField(
+        allow_null=True, help_text=_("upper_bound ≥ target; null khi chưa giao chỉ tiêu.")
+    )
+
+
+class ProgressSerializer(ApiSerializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    year = serializers.IntegerField()
+    members_at_start = serializers.IntegerField(
+        help_text=_("Đảng viên (chính thức + dự bị) của cả cây tổ chức tại ngày chốt đầu năm.")
+    )
+    members_at_start_estimated = serializers.BooleanField(
+        help_text=_("true khi năm chưa được chốt số liệu: dùng số đảng viên hiện tại.")
+    )
+    target = serializers.IntegerField(allow_null=True)
+    admitted = serializers.IntegerField(help_text=_("Số quyết định kết nạp ký trong năm."))
+    admission_rate = serializers.FloatField(
+        allow_null=True, help_text=_("admitted / members_at_start (0–1).")
+    )
+    floor_rate = serializers.FloatField(help_text=_("Tỷ lệ tối thiểu (0,03)."))
+    achievement = serializers.FloatField(allow_null=True, help_text=_("admitted / target (0–1)."))
+    pipeline = serializers.DictField(
+        child=serializers.IntegerField(), help_text=_("Số hồ sơ đang mở theo giai đoạn.")
+    )
+    breakdown = serializers.DictField(help_text=_("Cơ cấu số kết nạp trong năm."))
+    white_localities = serializers.IntegerField(
+        help_text=_("Số thôn, tổ dân phố không có đảng viên cư trú.")
+    )
+    localities_without_cell = serializers.IntegerField(
+        help_text=_("Số thôn, tổ dân phố chưa có chi bộ riêng (kể cả chi bộ ghép).")
+    )
+    overdue = serializers.IntegerField(help_text=_("Số hồ sơ đang mở đã quá hạn."))
+    forecast = ForecastSerializer()
+
+
+class ProgressListSerializer(ApiSerializer):
+    results = ProgressSerializer(many=True)
