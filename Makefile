@@ -49,7 +49,7 @@ typecheck: setup
 	$(BIN)/mypy ptdv config
 
 test: setup lint typecheck
-	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/ptdv makemigrations --check --dry-run -v 1
+	PTDV_TEST_DATABASE_URL= DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/ptdv makemigrations --check --dry-run -v 1
 	PTDV_TEST_DATABASE_URL= $(BIN)/pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest ran no test"; exit 1; fi; exit $$rc
 	@if [ -n "$$PTDV_TEST_DATABASE_URL" ]; then \
 	  echo "== again on PostgreSQL"; \

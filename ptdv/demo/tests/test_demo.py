@@ -364,11 +364,11 @@ def test_aggregates_verify_and_rebuild() -> None:
 
 @pytest.mark.django_db
 def test_aggregates_verify_exit_codes_from_the_console() -> None:
-    from ptdv.cli import main
-
+    # call_command runs the same command object as the console, without closing the test's
+    # database connection the way `execute_from_command_line` does on exit.
     load("--seed", "1")
-    main(["aggregates", "verify"])  # returns normally: exit code 0
+    call_command("aggregates", "verify")  # returns normally: exit code 0
     Organisation.objects.filter(parent__isnull=True).update(candidate_count=0)
-    with pytest.raises(SystemExit) as exit_info:
-        main(["aggregates", "verify"])
-    assert exit_info.value.code == 1
+    with pytest.raises(CommandError) as error:
+        call_command("aggregates", "verify")
+    assert error.value.returncode == 1  # the console exits with it
