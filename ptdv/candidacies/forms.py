@@ -63,6 +63,15 @@ class CandidacyFilterForm(StyledFormMixin, forms.Form):
         choices=[("", _("Tất cả đối tượng")), *TargetGroup.choices],
     )
     status = forms.ChoiceField(label=_("Tình trạng"), required=False, choices=STATUS_CHOICES)
+    due = forms.ChoiceField(
+        label=_("Thời hạn"),
+        required=False,
+        choices=[
+            ("", _("Mọi thời hạn")),
+            ("overdue", _("Quá hạn")),
+            ("30d", _("Đến hạn trong 30 ngày")),
+        ],
+    )
     q = forms.CharField(label=_("Tìm theo họ tên"), required=False, max_length=100)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -84,6 +93,7 @@ class CandidacyFilterForm(StyledFormMixin, forms.Form):
             "target_group": data.get("target_group") or None,
             "open": STATUS_OPEN[data.get("status") or "open"],
             "search": (data.get("q") or "").strip() or None,
+            "due": data.get("due") or None,
         }
 
 

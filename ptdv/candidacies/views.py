@@ -29,6 +29,7 @@ from ptdv.candidacies.forms import (
 from ptdv.candidacies.models import Candidacy, Outcome
 from ptdv.candidacies.policies import candidacy_policy
 from ptdv.candidacies.selectors import (
+    candidacy_attach_escalations,
     candidacy_available_actions,
     candidacy_consents,
     candidacy_detail_queryset,
@@ -116,9 +117,11 @@ def candidacy_list_view(request: HttpRequest) -> HttpResponse:
             request, organisation, roots
         )
     page = Paginator(candidacies, PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = candidacy_attach_escalations(list(page.object_list))
     context = {
         "form": form,
         "page": page,
+        "today": timezone.localdate(),
         "organisation": organisation,
         "section": "candidacies",
     }

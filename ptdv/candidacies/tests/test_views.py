@@ -894,3 +894,33 @@ def test_transfer_form_offers_the_other_visible_cells(client, tree, dossier):
     assert response.status_code == 302
     dossier.refresh_from_db()
     assert dossier.organisation == tree["cell_a2"] and dossier.is_open
+
+
+@pytest.mark.django_db
+def test_list_filters_overdue_and_shows_escalation(client, tree):
+    import datetime as dt
+
+    from ptdv.candidacies.models import Stage
+    from ptdv.candidacies.pipeline import pipeline_refresh
+    from ptdv.factories import CandidacyFactory, PersonFactory, user_with_role
+
+    cell = tree["cell_a1"]
+    late = CandidacyFactory(
+        organisation=cell,
+        person=PersonFactory(organisation=cell, given_name="Muộn", family_name="Trần"),
+        stage=Stage.DECIDED,
+        decision_date=dt.date(2026, 1, 5),
+        decision_received_date=dt.date(2026, 1, 6),
+    )
+    CandidacyFactory(
+        organisation=cell,
+        person=PersonFactory(organisation=cell, given_name="Đúng", family_name="Lê"),
+    )
+    pipeline_refresh(today=dt.date.today())
+    client.force_login(user_with_role(tree["commune_a"]))
+    html = client.get(
+        "/candidacies/", {"due": "overdue", "organisation": tree["commune_a"].pk}
+    ).content.decode()
+    assert "Trần Văn Muộn" in html and "Lê Văn Đúng" not in html
+    assert "Quá hạn" in html and f"Báo lên: {tree['grassroots_a'].name}" in html
+    assert late.pk
