@@ -13,6 +13,7 @@ urlpatterns = [
     path("organisations/", include("ptdv.organisations.urls")),
     path("people/", include("ptdv.people.urls")),
     path("candidacies/", include("ptdv.candidacies.urls")),
+    path("rules/", include("ptdv.rules.urls")),
     path("targets/", include("ptdv.targets.urls")),
     path("reports/", include("ptdv.reports.urls")),
     path("documents/", include("ptdv.documents.urls")),
