@@ -208,6 +208,12 @@ class Introducer(models.Model):
         _("số tháng cùng công tác, học tập, cư trú"), null=True, blank=True
     )
     replacement = models.BooleanField(_("người giới thiệu thay thế"), default=False)
+    declared_official = models.BooleanField(
+        _("là đảng viên chính thức (theo hồ sơ nhập từ dữ liệu cũ)"),
+        null=True,
+        blank=True,
+        help_text=_("Chỉ dùng khi người giới thiệu không gắn với một quá trình sinh hoạt đảng."),
+    )
     date = models.DateField(_("ngày giới thiệu"))
     withdrawn = models.BooleanField(default=False)
 

@@ -168,8 +168,9 @@ def _engine_introducer(introducer: Introducer) -> engine.Introducer:
         kind=engine.IntroducerKind(introducer.kind),
         date=introducer.date,
         official=(
-            introducer.membership is not None
-            and introducer.membership.status == MembershipStatus.OFFICIAL
+            introducer.membership.status == MembershipStatus.OFFICIAL
+            if introducer.membership is not None
+            else bool(introducer.declared_official)
         )
         if is_member
         else None,

@@ -22,6 +22,7 @@ from ptdv.accounts.models import ROLE_RANK, Assignment, Role, User
 from ptdv.candidacies.models import (
     Candidacy,
     CandidacyEvent,
+    Introducer,
     IntroducerKind,
     Outcome,
     Stage,
@@ -683,6 +684,7 @@ class MemberImporter(Importer):
             if item.data["status"] in ACTIVE_STATUSES:
                 people[-pk - 1]["organisation_id"] = item.organisation.id
         ids = reserve_ids(Person, len(people))
+        self.person_ids = ids
         writer = RowWriter(Person)
         for pk, values in zip(ids, people, strict=True):
             writer.add({"id": pk, **values})
@@ -783,6 +785,7 @@ class CandidateImporter(Importer):
 
         ctx = self.ctx
         ids = reserve_ids(Person, len(self.items))
+        self.person_ids = ids
         people = RowWriter(Person)
         for pk, item in zip(ids, self.items, strict=True):
             people.add(
@@ -1110,6 +1113,22 @@ class DossierImporter(CandidateImporter):
                 data["introduction_date"],
                 facts={"kind": str(introducer_kind), "form": form},
             )
+            # The introducers as the dossier will be judged later (the branch vote): the
+            # legacy file attests the form of introduction; the member introducers' standing
+            # is as declared there (official, 12 months together), not linked to a record.
+            member_row = {
+                "kind": IntroducerKind.MEMBER,
+                "declared_official": True,
+                "months_together": 12,
+                "date": data["introduction_date"],
+            }
+            if introducer_kind == IntroducerKind.MEMBER:
+                item.extra["introducer_rows"] = [member_row, dict(member_row)]
+            else:
+                item.extra["introducer_rows"] = [
+                    {"kind": introducer_kind, "date": data["introduction_date"]},
+                    member_row,
+                ]
         if data.get("opinions_date"):
             add(
                 "record_opinions",
@@ -1244,6 +1263,7 @@ class DossierImporter(CandidateImporter):
         ctx = self.ctx
         people = [item.extra["candidacy"].person for item in self.items]
         Person.objects.bulk_create(people, batch_size=BATCH)
+        self.person_ids = [person.pk for person in people]
         candidacies = []
         pool: Counter[int] = Counter()
         members: Counter[int] = Counter()
@@ -1261,6 +1281,12 @@ class DossierImporter(CandidateImporter):
             )
             candidacy.source_channel = item.data.get("source_channel") or "other"
             candidacy.next_stale = True
+            if candidacy.stage == Stage.OFFICIAL:
+                # A recognised dossier is complete (as the workflow leaves it).
+                candidacy.is_open = False
+                candidacy.closed_on = (
+                    candidacy.recognition_decision_date or candidacy.stage_changed_on
+                )
             candidacies.append(candidacy)
             if candidacy.stage in (Stage.PROBATIONARY, Stage.OFFICIAL):
                 members[item.organisation.id] += 1
@@ -1313,6 +1339,14 @@ class DossierImporter(CandidateImporter):
                 )
         CandidacyEvent.objects.bulk_create(events, batch_size=BATCH)
         PartyMembership.objects.bulk_create(memberships, batch_size=BATCH)
+        Introducer.objects.bulk_create(
+            [
+                Introducer(candidacy=candidacy, **values)
+                for item, candidacy in zip(self.items, candidacies, strict=True)
+                for values in item.extra.get("introducer_rows", [])
+            ],
+            batch_size=BATCH,
+        )
         counters_adjust(members, pool)
         return len(candidacies)
 

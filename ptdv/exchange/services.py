@@ -52,6 +52,26 @@ REQUIRED_RANK = {
 }
 
 
+def tallies_add_for_people(person_ids: list[int], batch: int = 5000) -> None:
+    """Count what an import wrote into the progress tallies (ptdv.targets), inside the
+    import's transaction: the new people's candidacies and their memberships that have no
+    candidacy (older admissions). Batched to stay under the databases' parameter limits."""
+    from ptdv.candidacies.models import Candidacy
+    from ptdv.members.models import PartyMembership
+    from ptdv.targets.aggregates import aggregates_rows_added
+
+    for start in range(0, len(person_ids), batch):
+        chunk = person_ids[start : start + batch]
+        aggregates_rows_added(
+            candidacy_ids=Candidacy.objects.filter(person_id__in=chunk).values_list(
+                "id", flat=True
+            ),
+            membership_ids=PartyMembership.objects.filter(
+                person_id__in=chunk, candidacy__isnull=True
+            ).values_list("id", flat=True),
+        )
+
+
 def import_allowed(actor: Any, kind: str) -> bool:
     needed = REQUIRED_RANK[ImportKind(kind)]
     return any(rank >= needed for _path, rank in user_scopes(actor))
@@ -133,6 +153,7 @@ def import_workbook(
     try:
         with transaction.atomic():
             written = importer.write()
+            tallies_add_for_people(getattr(importer, "person_ids", []))
             audit_record(
                 actor=actor,
                 action="import",

@@ -256,3 +256,36 @@ def test_command_imports_as_a_user(tree, clerk, tmp_path):
     assert errors_file.exists()
     with pytest.raises(CommandError):
         call_command("import", str(path), "--kind", "candidates", "--as", "nobody")
+
+
+def test_imported_dossier_continues_in_the_workflow_and_tallies_stay_exact(tree, clerk, tmp_path):
+    """An `applied` dossier brought in from Excel keeps its introducers, so the cell's vote
+    can be taken in PTĐV; the progress tallies count what the import wrote."""
+    from ptdv.candidacies.workflow import candidacy_act
+    from ptdv.targets.aggregates import aggregates_mismatches, aggregates_rebuild
+
+    for _ in range(9):
+        MembershipFactory(organisation=tree["cell_a1"])
+    aggregates_rebuild()  # the factories write rows without the services
+    row = candidate(
+        national_id="042301000021", stage="Đã có đơn và lý lịch",
+        certificate_date="20/05/2025", application_date="01/10/2025", history_date="05/10/2025",
+        verification_date="01/12/2025",
+        introduction_form="BCH Đoàn cơ sở và một đảng viên chính thức",
+        introduction_date="10/12/2025", opinions_date="15/12/2025",
+    )  # fmt: skip
+    path = filled_template(tmp_path, "dossiers", [row])
+    outcome = import_workbook(actor=clerk, path=path, kind="dossiers")
+    assert outcome.status == "imported", [(e.row, e.column, e.message) for e in outcome.errors]
+    dossier = Candidacy.objects.get(person__national_id_hash__isnull=False, stage="applied")
+    assert dossier.introducers.count() == 2
+    assert aggregates_mismatches() == []
+    approver = user_with_role(tree["commune_a"], Role.APPROVER)
+    result = candidacy_act(
+        actor=approver,
+        candidacy_id=dossier.pk,
+        action="branch_vote",
+        data={"date": "2026-03-02", "vote": {"agree": 8}},
+    )
+    assert result.outcome == "passed"
+    assert aggregates_mismatches() == []
