@@ -57,7 +57,7 @@ test: setup lint typecheck
 	fi
 
 bench: setup
-	$(BIN)/python -m bench.run --scale $(SCALE)
+	$(BIN)/python -m bench.run --scale $(SCALE) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var/static

@@ -1,5 +1,10 @@
 """API conventions: pagination and one error shape.
 
+Lists are paginated by page number (`page`, `page_size` up to 500). `count` is exact up to
+COUNT_CAP (10,000); beyond, it is the string "10000+" and pages go up to the one holding the
+10,001st row: counting every match of a loose search (all the Nguyễn of the country) would
+cost more than the page itself, and nobody pages that far — they narrow the search.
+
 Errors are ``{"error": {"code", "message", "fields": {"dotted.path": ["…"]}}}`` with
 Vietnamese messages, whatever raised them.
 """
@@ -10,17 +15,54 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Paginator as DjangoPaginator
 from django.http import Http404
+from django.utils.functional import cached_property
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+COUNT_CAP = 10_000
+
+
+class CappedCountPaginator(DjangoPaginator):  # type: ignore[type-arg]
+    """Counts at most COUNT_CAP + 1 rows (`SELECT COUNT(*) FROM (… LIMIT 10001)`)."""
+
+    @cached_property
+    def count(self) -> int:
+        head: Any = self.object_list[: COUNT_CAP + 1]
+        return len(head) if isinstance(head, list | tuple) else int(head.count())
 
 
 class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+    django_paginator_class = CappedCountPaginator
+
+    def get_paginated_response(self, data: Any) -> Response:
+        assert self.page is not None
+        count = self.page.paginator.count
+        return Response(
+            {
+                "count": count if count <= COUNT_CAP else f"{COUNT_CAP}+",
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        shape = super().get_paginated_response_schema(schema)
+        shape["properties"]["count"] = {
+            "oneOf": [
+                {"type": "integer", "maximum": COUNT_CAP, "example": 123},
+                {"type": "string", "enum": [f"{COUNT_CAP}+"]},
+            ],
+            "description": "Số kết quả, chính xác đến 10.000; nhiều hơn thì là “10000+”.",
+        }
+        return shape
 
 
 MESSAGES = {

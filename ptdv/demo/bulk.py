@@ -39,7 +39,13 @@ class BulkTable:
         for f in self.fields:
             if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
                 self.defaults[f.attname] = now  # one load, one creation time
-        self.adapters: list[Callable[[Any], Any] | None] = [self._adapter(f) for f in self.fields]
+        self.default_values = [self.defaults[c] for c in self.columns]
+        # (position in a row, adapter) of the columns whose values need adapting.
+        self.adapters: list[tuple[int, Callable[[Any], Any]]] = [
+            (index + 1, adapter)
+            for index, adapter in enumerate(self._adapter(f) for f in self.fields)
+            if adapter is not None
+        ]
         quote = connection.ops.quote_name
         columns = [meta.pk, *self.fields]
         names = ", ".join(quote(f.column) for f in columns if f.column)
@@ -55,46 +61,60 @@ class BulkTable:
     def _adapter(model_field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
         if not isinstance(model_field, models.DateField | models.JSONField):
             return None  # str, int, bool and None need no adapting on any backend
-        cache: dict[Any, Any] = {}
+        # Dates and tag lists repeat a lot: adapt each distinct value once.
+        if isinstance(model_field, models.JSONField):
+            cache: dict[Any, Any] = {}
 
-        def adapt(value: Any) -> Any:
-            # Dates and tag lists repeat a lot: adapt each distinct value once.
-            key = tuple(value) if isinstance(value, list) else value
-            try:
-                return cache[key]
-            except KeyError:
-                cache[key] = prepared = model_field.get_db_prep_save(value, connection)
-                return prepared
+            def adapt(value: Any) -> Any:
+                key = tuple(value) if isinstance(value, list) else value
+                try:
+                    return cache[key]
+                except KeyError:
+                    cache[key] = prepared = model_field.get_db_prep_save(value, connection)
+                    return prepared
 
-        return adapt
+            return adapt
+        return _Prepared(model_field).__getitem__
 
     def add(self, values: Mapping[str, Any]) -> int:
         """Buffer one row and return the id it will have."""
         row_id = self.next_id
         self.next_id += 1
-        defaults = self.defaults
-        self.rows.append((row_id, *(values.get(c, defaults[c]) for c in self.columns)))
+        self.rows.append((row_id, *map(values.get, self.columns, self.default_values)))
         return row_id
 
     def flush(self) -> None:
         if not self.rows:
             return
-        adapters = [(i + 1, a) for i, a in enumerate(self.adapters) if a is not None]
-        prepared: list[list[Any]] = []
-        for row in self.rows:
-            values = list(row)
-            for index, adapt in adapters:
-                values[index] = adapt(values[index])
-            prepared.append(values)
+        prepared: list[tuple[Any, ...]] = self.rows
+        if self.adapters:
+            # Column by column: one map() per adapted column instead of a loop per value.
+            columns = list(zip(*prepared, strict=True))
+            for index, adapt in self.adapters:
+                columns[index] = tuple(map(adapt, columns[index]))
+            prepared = list(zip(*columns, strict=True))
         with connection.cursor() as cursor:
             cursor.executemany(self.sql, prepared)
         self.written += len(prepared)
         self.rows = []
 
 
-def reset_sequences(tables: Iterable[BulkTable]) -> None:
-    """Move the id sequences past the ids assigned here (PostgreSQL; a no-op on SQLite)."""
-    statements = connection.ops.sequence_reset_sql(no_style(), [t.model for t in tables])
+class _Prepared(dict[Any, Any]):
+    """A field's database values of the (hashable) values met so far."""
+
+    def __init__(self, model_field: models.Field[Any, Any]) -> None:
+        super().__init__()
+        self.model_field = model_field
+
+    def __missing__(self, value: Any) -> Any:
+        self[value] = prepared = self.model_field.get_db_prep_save(value, connection)
+        return prepared
+
+
+def reset_sequences(model_classes: Iterable[type[models.Model]]) -> None:
+    """Move the id sequences of these models past the ids assigned here (PostgreSQL; a no-op
+    on SQLite)."""
+    statements = connection.ops.sequence_reset_sql(no_style(), list(model_classes))
     if statements:
         with connection.cursor() as cursor:
             for statement in statements:

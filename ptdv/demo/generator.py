@@ -126,56 +126,94 @@ def _insert_tree(plan: ProvincePlan, report: LoadReport) -> None:
     report.rows["locality"] += len(plan.localities)
 
 
+def national_root_create(report: LoadReport) -> Organisation:
+    """The national root (national scale), written at once: provinces need its id."""
+    tree = Tree()
+    national = tree.add(None, code="VN", name="Toàn quốc", kind=Kind.NATIONAL, abbreviation="TQ")
+    Organisation.objects.bulk_create(tree.orgs)
+    report.rows["organisation"] += 1
+    return national
+
+
+def demo_provinces_load(
+    options: DemoOptions,
+    *,
+    national: Organisation | None,
+    tables: Tables,
+    report: LoadReport,
+    first: int = 0,
+    last: int | None = None,
+    progress: Callable[[Progress], None] | None = None,
+) -> None:
+    """Generate the chosen provinces `first` to `last` (0-based, end excluded) in order.
+
+    Each province draws only from its own generator, so a part of the country comes out the
+    same whether it is built alone or after the provinces before it (ids aside: they follow
+    the rows already in the database). Under the national root, province number `n` takes
+    the path of the root's n-th child, as in a run over every province.
+    """
+    chosen, shares, members, pool = _targets(options)
+    last = len(chosen) if last is None else last
+    for index in range(first, last):
+        prov, share = chosen[index], shares[index]
+        tick = time.perf_counter()
+        before = report.total_rows + sum(t.written for t in tables.all())
+        if national is not None:
+            national.child_seq = index  # the provinces before this one are its siblings
+        rng = province_rng(options.seed, prov.code)
+        plan = ProvincePlan(
+            rng=rng, province=prov, members=members * share, pool=pool * share,
+            parent=national,
+        )  # fmt: skip
+        _insert_tree(plan, report)
+        PeopleGenerator(rng=rng, plan=plan, today=options.today, tables=tables).run()
+        report.provinces.append(prov.full_name)
+        if progress is not None:
+            rows = report.total_rows + sum(t.written for t in tables.all()) - before
+            progress(
+                Progress(index + 1, len(chosen), prov.full_name, rows, time.perf_counter() - tick)
+            )
+
+
+def demo_load_finish(
+    options: DemoOptions, *, national: Organisation | None, report: LoadReport
+) -> None:
+    """After the rows are written: the root's child counter, the id sequences, the subtree
+    counters, the monitoring tallies and one audit entry for the whole load."""
+    if national is not None:
+        # Provinces were numbered under the root in memory: store the root's counter.
+        Organisation.objects.filter(pk=national.pk).update(child_seq=national.child_seq)
+    reset_sequences([Person, PartyMembership, Candidacy])
+    organisation_counters_rebuild()
+    tallies_rebuild()
+    # One entry for the whole load: rows written in bulk have no entry of their own.
+    audit_record(
+        actor=None,
+        action=AuditAction.IMPORT,
+        object_type="demo",
+        summary=f"Nạp dữ liệu trình diễn (hạt giống {options.seed})",
+        data={"scale": options.scale, "provinces": report.provinces, **report.rows},
+    )
+
+
 def demo_load(
     options: DemoOptions, *, progress: Callable[[Progress], None] | None = None
 ) -> LoadReport:
     """Build the demo data, in one transaction, into a domain the caller has emptied."""
     report = LoadReport()
     started = time.perf_counter()
-    chosen, shares, members, pool = _targets(options)
     with transaction.atomic():
         tables = Tables()
-        national: Organisation | None = None
-        if options.scale == "national":
-            tree = Tree()
-            national = tree.add(
-                None, code="VN", name="Toàn quốc", kind=Kind.NATIONAL, abbreviation="TQ"
-            )
-            Organisation.objects.bulk_create(tree.orgs)
-            report.rows["organisation"] += 1
-        for number, (prov, share) in enumerate(zip(chosen, shares, strict=True), start=1):
-            tick = time.perf_counter()
-            before = report.total_rows + sum(t.written for t in tables.all())
-            rng = province_rng(options.seed, prov.code)
-            plan = ProvincePlan(
-                rng=rng, province=prov, members=members * share, pool=pool * share,
-                parent=national,
-            )  # fmt: skip
-            _insert_tree(plan, report)
-            PeopleGenerator(rng=rng, plan=plan, today=options.today, tables=tables).run()
-            report.provinces.append(prov.full_name)
-            if progress is not None:
-                rows = report.total_rows + sum(t.written for t in tables.all()) - before
-                progress(
-                    Progress(number, len(chosen), prov.full_name, rows, time.perf_counter() - tick)
-                )
+        national = national_root_create(report) if options.scale == "national" else None
+        demo_provinces_load(
+            options, national=national, tables=tables, report=report, progress=progress
+        )
         if national is not None:
-            # Provinces were numbered under the root in memory: store the root's counter.
-            Organisation.objects.filter(pk=national.pk).update(child_seq=national.child_seq)
-        reset_sequences(tables.all())
+            national.child_seq = len(report.provinces)
         report.rows["person"] = tables.persons.written
         report.rows["membership"] = tables.memberships.written
         report.rows["candidacy"] = tables.candidacies.written
-        organisation_counters_rebuild()
-        tallies_rebuild()
-        # One entry for the whole load: rows written in bulk have no entry of their own.
-        audit_record(
-            actor=None,
-            action=AuditAction.IMPORT,
-            object_type="demo",
-            summary=f"Nạp dữ liệu trình diễn (hạt giống {options.seed})",
-            data={"scale": options.scale, "provinces": report.provinces, **report.rows},
-        )
+        demo_load_finish(options, national=national, report=report)
     report.seconds = time.perf_counter() - started
     return report
 

@@ -83,6 +83,9 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["sort_key"], name="person_sort_key"),
             models.Index(fields=["birth_date", "family_name"], name="person_birth_name"),
+            # Exact folded-name lookups (duplicate checks of an import). The word search
+            # (LIKE '% token%') has a trigram index on PostgreSQL: migration 0002.
+            models.Index(fields=["search_text", "birth_date"], name="person_search_birth"),
         ]
 
     def __str__(self) -> str:

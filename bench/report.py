@@ -1,0 +1,185 @@
+"""The results as a readable table, the answer checks and the targets (issue 4 §9)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bench.config import RESULTS
+
+PIPELINE = ("source", "trained", "applied", "branch_resolved", "committee_resolved", "decided",
+            "probationary")  # fmt: skip
+LABELS = {
+    "progress:root": "progress, root",
+    "progress:province": "progress, province",
+    "progress:commune": "progress, commune",
+    "children:province": "children table, province",
+    "search": "candidate search (20 names)",
+}
+# Issue 4 §9, on PostgreSQL.
+TARGETS = {"progress:root": (100.0, 0.1), "search": (50.0, None)}
+DB_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
+def _progress_view(body: dict[str, Any]) -> dict[str, int]:
+    view = {
+        "members": body["members_at_start"],
+        "admitted": body["admitted"],
+        "women": body["breakdown"]["women"],
+        "ethnic_minority": body["breakdown"]["ethnic_minority"],
+        "overdue": body["overdue"],
+        "without_cell": body["localities_without_cell"],
+        "white": body["white_localities"],
+    }
+    view.update({stage: body["pipeline"].get(stage, 0) for stage in PIPELINE})
+    return view
+
+
+def _differences(endpoint: dict[str, int], baseline: dict[str, int]) -> list[str]:
+    return [
+        f"{key} {endpoint[key]} ≠ {baseline[key]}"
+        for key in endpoint
+        if key in baseline and endpoint[key] != baseline[key]
+    ]
+
+
+def answer_check(name: str, endpoint: Any, baseline: Any) -> list[str]:
+    """What differs between the endpoint's answer and the baseline's (empty: the same)."""
+    if name.startswith("progress:"):
+        return _differences(_progress_view(endpoint), baseline)
+    if name.startswith("children:"):
+        found = []
+        rows = {str(row["id"]): row for row in endpoint["results"]}
+        if set(rows) != set(baseline):
+            found.append(f"children {sorted(set(rows) ^ set(baseline))[:5]}")
+        for key in sorted(set(rows) & set(baseline)):
+            found += [f"{key}: {d}" for d in _differences(_progress_view(rows[key]), baseline[key])]
+        return found
+    found = []
+    for query, got in endpoint.items():
+        want = baseline.get(query)
+        if want is None:
+            continue
+        count = got["count"]
+        if isinstance(count, int) and count != want["count"]:
+            found.append(f"{query!r}: count {count} ≠ {want['count']}")
+        elif not isinstance(count, int) and want["count"] < 10_000:
+            found.append(f"{query!r}: count {count!r} for {want['count']}")
+        if got["ids"] != want["ids"]:
+            found.append(f"{query!r}: first page differs")
+    return found
+
+
+def _ms(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
+
+
+def table(results: dict[str, Any]) -> str:
+    databases = results.get("databases", {})
+    names = list(databases)
+    lines = [
+        "",
+        f"PTĐV benchmark — scale {results['scale']}"
+        + (f" ({results['members']:,} members)" if results.get("members") else ""),
+    ]
+    for db in names:
+        rows = databases[db]["rows"]
+        lines.append(
+            f"  {DB_NAMES[db]}: {rows['organisations']:,} organisations, "
+            f"{rows['persons']:,} persons, {rows['active_members']:,} active members, "
+            f"{rows['candidacies']:,} candidacies ({rows['open_candidacies']:,} open)"
+        )
+    header = ["measure (ms)"]
+    for db in names:
+        header += [f"{DB_NAMES[db]} p50", "p95", "SQL p95", "ratio"]
+    out = [header]
+    checks: list[str] = []
+    for key, label in LABELS.items():
+        if not any(key in databases[db]["endpoints"] for db in names):
+            continue
+        row = [label]
+        for db in names:
+            endpoint = databases[db]["endpoints"].get(key)
+            baseline = databases[db].get("baselines", {}).get(key)
+            if endpoint is None:
+                row += ["—"] * 4
+                continue
+            ratio = endpoint["p95_ms"] / baseline["p95_ms"] if baseline else None
+            row += [
+                _ms(endpoint["p50_ms"]),
+                _ms(endpoint["p95_ms"]),
+                _ms(baseline["p95_ms"]) if baseline else "—",
+                f"{ratio:.3f}" if ratio is not None else "—",
+            ]
+            if baseline:
+                differences = answer_check(key, endpoint["answer"], baseline["answer"])
+                endpoint["same_answer"] = not differences
+                if differences:
+                    checks.append(f"  {DB_NAMES[db]} {label}: " + "; ".join(differences[:5]))
+        out.append(row)
+    widths = [max(len(r[i]) for r in out) for i in range(len(header))]
+    for index, row in enumerate(out):
+        cells = [row[0].ljust(widths[0])] + [
+            c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
+        ]
+        lines.append("  " + "  ".join(cells))
+        if index == 0:
+            lines.append("  " + "  ".join("-" * w for w in widths))
+    lines.append("  (p50/p95 of sequential HTTP requests after 3 warm-ups; SQL: the same answer "
+                 "from the raw tables in one query; ratio = endpoint p95 / SQL p95)")  # fmt: skip
+    lines.append("")
+    for db in names:
+        data = databases[db]
+        parts = []
+        for key, label in (("refresh_full", "full"), ("refresh_incremental", "nightly")):
+            if key in data:
+                r = data[key]
+                parts.append(
+                    f"{label} {r['examined']:,} dossiers in {r['seconds']:.1f} s "
+                    f"({r['rate']:,.0f}/s)"
+                )
+        if parts:
+            lines.append(f"  {DB_NAMES[db]} pipeline refresh: " + "; ".join(parts))
+        if "import" in data:
+            imp = data["import"]
+            seconds = imp.get("import", 0.0)
+            rate = imp.get("written", 0) / seconds if seconds else 0
+            lines.append(
+                f"  {DB_NAMES[db]} import: {imp.get('written', 0):,} of {imp['rows']:,} rows in "
+                f"{seconds:.1f} s ({rate:,.0f} rows/s; status {imp.get('status')}, "
+                f"{imp.get('errors', 0)} errors)"
+            )
+        if "verify" in data:
+            v = data["verify"]
+            lines.append(
+                f"  {DB_NAMES[db]} aggregates verify: {v['counter_mismatches']} counter and "
+                f"{v['tally_mismatches']} tally mismatches"
+            )
+    lines.append("")
+    lines.append("  answers: " + ("endpoint = SQL baseline everywhere" if not checks else "DIFFER"))
+    lines += checks
+    if "postgresql" in databases:
+        lines.append("  targets (PostgreSQL):")
+        for key, (limit, share) in TARGETS.items():
+            endpoint = databases["postgresql"]["endpoints"].get(key)
+            baseline = databases["postgresql"].get("baselines", {}).get(key)
+            if endpoint is None:
+                continue
+            ok = endpoint["p95_ms"] <= limit
+            text = f"    {LABELS[key]}: p95 {_ms(endpoint['p95_ms'])} ms ≤ {limit:.0f} ms"
+            if share is not None and baseline:
+                ratio = endpoint["p95_ms"] / baseline["p95_ms"]
+                ok = ok and ratio <= share
+                text += f" and ratio {ratio:.3f} ≤ {share}"
+            lines.append(text + (": met" if ok else ": MISSED"))
+    build = results.get("build", {})
+    disk = results.get("disk_bytes", {})
+    lines.append(
+        "  dataset: "
+        + ("cached" if build.get("cached") else f"built in {build.get('seconds', 0) / 60:.1f} min")
+        + "; disk "
+        + ", ".join(f"{DB_NAMES[k]} {v / 1e9:.2f} GB" for k, v in disk.items())
+    )
+    lines.append(f"  total {results['seconds'] / 60:.1f} min; details in {RESULTS.name}")
+    return "\n".join(lines)
