@@ -124,61 +124,110 @@ class _Tree:
         return chain
 
 
-def _write_next(rows: list[Candidacy]) -> None:
-    """One parameterised UPDATE per dossier, sent as a batch (Django's bulk_update builds a
-    CASE expression per field and row, which costs more than the computation itself)."""
-    if not rows:
-        return
-    table = Candidacy._meta.db_table
-    json_cast = "::jsonb" if connection.vendor == "postgresql" else ""
-    assignments = ", ".join(
-        f"{name} = %s{json_cast if name in ('next_missing', 'next_expiring') else ''}"
+def _next_values(row: Any) -> list[Any]:
+    return [
+        json.dumps(getattr(row, name), ensure_ascii=False)
+        if name in ("next_missing", "next_expiring")
+        else getattr(row, name)
         for name in NEXT_FIELDS
-    )
-    sql = f"UPDATE {table} SET {assignments} WHERE id = %s"  # noqa: S608 - fixed identifiers
-    params = [
-        [
-            json.dumps(getattr(row, name), ensure_ascii=False)
-            if name in ("next_missing", "next_expiring")
-            else getattr(row, name)
-            for name in NEXT_FIELDS
-        ]
-        + [row.pk]
-        for row in rows
     ]
+
+
+def _write_next(rows: list[Any]) -> int:
+    """Store the computed next actions; a dossier whose version moved since it was read (a
+    user acted on it meanwhile, and that action stored its own next action) is left alone.
+    Returns the number of rows written."""
+    if not rows:
+        return 0
+    if connection.vendor == "postgresql":
+        return _write_next_postgresql(rows)
+    # SQLite: one parameterised UPDATE per dossier, sent as a batch (Django's bulk_update
+    # builds a CASE expression per field and row, which costs more than the computation).
+    table = Candidacy._meta.db_table
+    assignments = ", ".join(f"{name} = %s" for name in NEXT_FIELDS)
+    sql = f"UPDATE {table} SET {assignments} WHERE id = %s AND version = %s"  # noqa: S608
+    params = [[*_next_values(row), row.pk, row.version] for row in rows]
     with transaction.atomic(), connection.cursor() as cursor:
+        before = connection.connection.total_changes
         cursor.executemany(sql, params)
+        return int(connection.connection.total_changes - before)
 
 
-def pipeline_refresh(
-    *,
-    today: dt.date,
-    full: bool = True,
-    chunk: int = 2000,
-    progress: Callable[[int], None] | None = None,
-) -> RefreshStats:
-    started = time.perf_counter()
-    tree = _Tree()
-    official = dict(
-        PartyMembership.objects.filter(status=MembershipStatus.OFFICIAL)
-        .values_list("organisation_id")
-        .annotate(n=Count("id"))
-        .values_list("organisation_id", "n")
-    )
-    calendar = rules_calendar()
-    base = Candidacy.objects.filter(is_open=True)
-    if not full:
-        base = base.filter(
-            Q(next_stale=True) | Q(next_valid_until__lte=today) | Q(next_checked_on__isnull=True)
+_NEXT_TEMP = "pipeline_next"
+_NEXT_TEMP_COLUMNS = (
+    "id bigint, version integer, next_action varchar(40), next_earliest date, next_due date, "
+    "next_missing jsonb, next_expiring jsonb, next_checked_on date, next_valid_until date, "
+    "next_stale boolean"
+)
+
+
+def _write_next_postgresql(rows: list[Any]) -> int:
+    """PostgreSQL: the rows go into a temporary table with COPY, then one UPDATE … FROM —
+    a round trip per chunk instead of one per dossier."""
+    table = Candidacy._meta.db_table
+    columns = ["id", "version", *NEXT_FIELDS]
+    assignments = ", ".join(f"{name} = n.{name}" for name in NEXT_FIELDS)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {_NEXT_TEMP} ({_NEXT_TEMP_COLUMNS}) "
+            "ON COMMIT DELETE ROWS"
         )
+        cursor.execute(f"TRUNCATE {_NEXT_TEMP}")  # inside an outer transaction (tests)
+        with (
+            connection.connection.cursor() as raw,
+            raw.copy(f"COPY {_NEXT_TEMP} ({', '.join(columns)}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row([row.pk, row.version, *_next_values(row)])
+        cursor.execute(
+            f"UPDATE {table} c SET {assignments} FROM {_NEXT_TEMP} n "  # noqa: S608
+            "WHERE c.id = n.id AND c.version = n.version"
+        )
+        return int(cursor.rowcount)
+
+
+@dataclass
+class _Run:
+    """What every chunk of a run shares: loaded once (before the workers fork)."""
+
+    today: dt.date
+    full: bool
+    chunk: int
+    tree: _Tree
+    official: dict[int, int]
+    calendar: Any
+
+    def queryset(self) -> Any:
+        base = Candidacy.objects.filter(is_open=True)
+        if not self.full:
+            base = base.filter(
+                Q(next_stale=True)
+                | Q(next_valid_until__lte=self.today)
+                | Q(next_checked_on__isnull=True)
+            )
+        return base
+
+
+def _refresh_range(
+    run: _Run,
+    low: int,
+    high: int | None,
+    progress: Callable[[int], None] | None,
+    done: int = 0,
+) -> tuple[int, int]:
+    """Refresh the dossiers with low < id <= high (high None: no upper end), chunk by chunk;
+    returns (examined, written). `progress` gets `done` plus the dossiers examined so far."""
     examined = written = 0
-    last_id = 0
+    last_id = low
+    base = run.queryset()
+    if high is not None:
+        base = base.filter(pk__lte=high)
     while True:
         rows = [
             _row(values)
             for values in base.filter(pk__gt=last_id)
             .order_by("pk")
-            .values_list(*_CANDIDACY_COLUMNS)[:chunk]
+            .values_list(*_CANDIDACY_COLUMNS)[: run.chunk]
         ]
         if not rows:
             break
@@ -199,27 +248,141 @@ def pipeline_refresh(
                 person_id__in=readmitted, status__in=FORMER_MEMBER_STATUSES
             ):
                 former[membership.person_id].append(membership)
-        dirty = []
+        tree = run.tree
         for candidacy in rows:
             candidacy.organisation = tree.by_id[candidacy.organisation_id]
             context = DossierContext(
                 ancestors=tree.ancestors(candidacy.organisation_id),
-                official_members=official.get(candidacy.organisation_id, 0),
+                official_members=run.official.get(candidacy.organisation_id, 0),
                 introducers=introducers.get(candidacy.pk, []),
                 consents=consents.get(candidacy.pk, []),
                 previous_membership=previous_membership_from(former.get(candidacy.person_id, []))
                 if candidacy.is_readmission
                 else None,
             )
-            fields = next_fields(candidacy_next(candidacy, today, context, calendar), today)
+            fields = next_fields(
+                candidacy_next(candidacy, run.today, context, run.calendar), run.today
+            )
             for name, value in fields.items():
                 setattr(candidacy, name, value)
-            dirty.append(candidacy)
-        _write_next(dirty)
+        written += _write_next(rows)
         examined += len(rows)
-        written += len(dirty)
         if progress:
-            progress(examined)
+            progress(done + examined)
+    return examined, written
+
+
+# What a forked worker inherits (set just before the workers start): the run and a shared
+# counter of examined dossiers (a synchronised value may only be inherited, never passed).
+_FORKED_RUN: _Run | None = None
+_FORKED_COUNTER: Any = None
+
+
+def _forked_range(low: int, high: int | None) -> tuple[int, int]:
+    """One worker process: its own database connection, its share of the id range."""
+    from django.db import connections
+
+    assert _FORKED_RUN is not None
+    counter = _FORKED_COUNTER
+
+    reported = [0]
+
+    def count(examined: int) -> None:
+        with counter.get_lock():
+            counter.value += examined - reported[0]
+        reported[0] = examined
+
+    try:
+        return _refresh_range(_FORKED_RUN, low, high, count)
+    finally:
+        connections.close_all()
+
+
+def _split(run: _Run, jobs: int) -> list[tuple[int, int | None]]:
+    """Id ranges holding about the same number of the run's dossiers."""
+    cuts = list(
+        run.queryset().order_by("pk").values_list("pk", flat=True).iterator(chunk_size=50_000)
+    )
+    if not cuts:
+        return []
+    bounds = [cuts[len(cuts) * k // jobs - 1] for k in range(1, jobs)] if jobs > 1 else []
+    lows = [0, *bounds]
+    highs: list[int | None] = [*bounds, None]
+    return [(lo, hi) for lo, hi in zip(lows, highs, strict=True) if hi is None or hi > lo]
+
+
+def _refresh_parallel(
+    run: _Run, jobs: int, progress: Callable[[int], None] | None
+) -> tuple[int, int]:
+    """PostgreSQL: the id range cut in `jobs` parts, each refreshed by a forked process
+    (the rule engine is pure Python: one process keeps one core busy)."""
+    import multiprocessing
+
+    from django.db import connections
+
+    global _FORKED_RUN, _FORKED_COUNTER
+    ranges = _split(run, jobs)
+    connections.close_all()  # a forked child must never share the parent's connection
+    context = multiprocessing.get_context("fork")
+    counter = context.Value("q", 0)
+    _FORKED_RUN, _FORKED_COUNTER = run, counter
+    try:
+        with context.Pool(len(ranges) or 1) as pool:
+            pending = pool.starmap_async(_forked_range, ranges)
+            while not pending.ready():
+                pending.wait(1.0)
+                if progress:
+                    progress(counter.value)
+            parts = pending.get()
+    finally:
+        _FORKED_RUN, _FORKED_COUNTER = None, None
+    return sum(p[0] for p in parts), sum(p[1] for p in parts)
+
+
+def default_jobs() -> int:
+    """Worker processes for a refresh: one per core on PostgreSQL (at most 4), one on
+    SQLite (a single writer)."""
+    import os
+
+    if connection.vendor != "postgresql":
+        return 1
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def pipeline_refresh(
+    *,
+    today: dt.date,
+    full: bool = True,
+    chunk: int = 2000,
+    jobs: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> RefreshStats:
+    """Recompute the next action of the open dossiers (all, or the nightly incremental set).
+
+    `jobs` > 1 (default: `default_jobs()`) runs that many worker processes on PostgreSQL
+    when not inside a transaction (each chunk commits on its own); otherwise, and always on
+    SQLite, this process does the work. `progress` gets the dossiers examined so far.
+    """
+    started = time.perf_counter()
+    jobs = default_jobs() if jobs is None else jobs
+    run = _Run(
+        today=today,
+        full=full,
+        chunk=chunk,
+        tree=_Tree(),
+        official=dict(
+            PartyMembership.objects.filter(status=MembershipStatus.OFFICIAL)
+            .values_list("organisation_id")
+            .annotate(n=Count("id"))
+            .values_list("organisation_id", "n")
+        ),
+        calendar=rules_calendar(),
+    )
+    parallel = jobs > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block
+    if parallel:
+        examined, written = _refresh_parallel(run, jobs, progress)
+    else:
+        examined, written = _refresh_range(run, 0, None, progress)
     return RefreshStats(
         mode="full" if full else "incremental",
         examined=examined,

@@ -322,7 +322,7 @@ def import_job_run(job_id: int) -> ImportJob:
     if outcome.status == ImportStatus.IMPORTED and job.kind == ImportKind.DOSSIERS:
         from ptdv.candidacies.pipeline import pipeline_refresh
 
-        pipeline_refresh(today=timezone.localdate(), full=False)
+        pipeline_refresh(today=timezone.localdate(), full=False, jobs=1)
     job.refresh_from_db()
     return job
 

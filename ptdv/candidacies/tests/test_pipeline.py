@@ -96,3 +96,64 @@ def test_command_prints_rate(tree, capsys):
     make_dossiers(tree["cell_a1"], 3)
     call_command("pipeline", "refresh", "--today", "01/06/2026")
     assert "3 hồ sơ" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--jobs", "0"], "--jobs phải là số nguyên từ 1 đến 32."),
+    (["--chunk", "0"], "--chunk phải là số nguyên dương."),
+])  # fmt: skip
+def test_command_rejects_bad_arguments(tree, args, message):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match=message):
+        call_command("pipeline", "refresh", *args)
+
+
+def test_refresh_leaves_a_dossier_a_user_changed_meanwhile(tree, monkeypatch):
+    """A dossier acted on while the refresh computed it keeps the action's own answer."""
+    from django.db.models import F
+
+    from ptdv.candidacies import pipeline
+
+    cell = tree["cell_a1"]
+    rows = make_dossiers(cell, 4)
+    moved = rows[1].pk
+    real = pipeline.candidacy_next
+
+    def acting_meanwhile(candidacy, *args, **kwargs):
+        if candidacy.pk == moved:
+            Candidacy.objects.filter(pk=moved).update(
+                version=F("version") + 1, next_action="user_answer"
+            )
+        return real(candidacy, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "candidacy_next", acting_meanwhile)
+    stats = pipeline_refresh(today=TODAY)
+    assert (stats.examined, stats.written) == (4, 3)
+    assert Candidacy.objects.get(pk=moved).next_action == "user_answer"
+    assert Candidacy.objects.exclude(pk=moved).filter(next_checked_on=TODAY).count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_refresh_equals_serial(tree):
+    """On PostgreSQL a run outside a transaction forks worker processes over id ranges;
+    they compute exactly what one process does."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("worker processes are used on PostgreSQL only")
+    cell = tree["cell_a1"]
+    for _ in range(3):
+        MembershipFactory(organisation=cell)
+    make_dossiers(cell, 30)
+    seen = []
+    stats = pipeline_refresh(today=TODAY, jobs=3, chunk=4, progress=seen.append)
+    assert (stats.examined, stats.written) == (30, 30)
+    assert seen and seen[-1] <= 30
+    fields = ["id", "next_action", "next_due", "next_earliest", "next_missing", "next_valid_until"]
+    parallel = list(Candidacy.objects.order_by("id").values_list(*fields))
+    Candidacy.objects.update(next_action="", next_due=None, next_checked_on=None)
+    serial = pipeline_refresh(today=TODAY, jobs=1)
+    assert serial.examined == 30
+    assert list(Candidacy.objects.order_by("id").values_list(*fields)) == parallel
+    assert pipeline_refresh(today=TODAY, full=False, jobs=2).examined == 0

@@ -33,13 +33,24 @@ class Command(BaseCommand):
         )
         refresh.add_argument("--today", help="Ngày tính (dd/mm/yyyy), mặc định hôm nay.")
         refresh.add_argument("--chunk", type=int, default=2000)
+        refresh.add_argument(
+            "--jobs",
+            type=int,
+            default=None,
+            help="Số tiến trình song song (PostgreSQL; mặc định: số lõi, tối đa 4).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = parse_day(options["today"]) if options.get("today") else timezone.localdate()
         if options["chunk"] < 1:
             raise CommandError("--chunk phải là số nguyên dương.")
+        if options["jobs"] is not None and not 1 <= options["jobs"] <= 32:
+            raise CommandError("--jobs phải là số nguyên từ 1 đến 32.")
         stats = pipeline_refresh(
-            today=today, full=not options["incremental"], chunk=options["chunk"]
+            today=today,
+            full=not options["incremental"],
+            chunk=options["chunk"],
+            jobs=options["jobs"],
         )
         mode = "toàn bộ" if stats.mode == "full" else "gia tăng"
         self.stdout.write(
