@@ -21,8 +21,8 @@ class CandidacyAdmin(PolicyAdmin):
     list_display = ("person", "organisation", "stage", "is_open", "is_readmission", "opened_on")
     list_filter = ("stage", "is_open", "is_readmission", "source_channel")
     list_select_related = ("person", "organisation")
-    search_fields = ("person__search_text",)
-    ordering = ("person__sort_key", "id")
+    search_fields = ("search_text",)
+    ordering = ("sort_key", "id")
     autocomplete_fields = ("responsible_leader",)
     fields = (
         "person",
@@ -46,7 +46,7 @@ class CandidacyAdmin(PolicyAdmin):
     ) -> tuple[QuerySet[Candidacy], bool]:
         if not search_term.strip():
             return queryset, False
-        return person_search_filter(queryset, search_term, prefix="person__"), False
+        return person_search_filter(queryset, search_term), False
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -5,6 +5,8 @@ The stage is never written directly: only the action services in `services.py` c
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -102,6 +104,13 @@ class Candidacy(models.Model):
     closed_on = models.DateField(_("ngày đóng hồ sơ"), null=True, blank=True, editable=False)
     stage_changed_on = models.DateField(_("ngày chuyển giai đoạn"), editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
+    # The person's folded name and Vietnamese sort key (people.Person.search_text and
+    # sort_key), copied here so that the candidate search and the name order read this table
+    # alone instead of joining millions of people. Kept equal by `candidacy_copy_person_names`
+    # (creation, imports, the generator's end of load, name corrections); `ptdv aggregates
+    # verify` checks them.
+    search_text = models.CharField(max_length=255, editable=False, default="")
+    sort_key = models.CharField(max_length=400, editable=False, default="")
 
     # Dossier facts, written only by the action services (each with its event and audit).
     certificate_date = models.DateField(
@@ -174,10 +183,16 @@ class Candidacy(models.Model):
         indexes = [
             models.Index(fields=["organisation", "stage"], name="candidacy_org_stage"),
             models.Index(fields=["stage", "is_open"], name="candidacy_stage_open"),
+            models.Index(fields=["sort_key", "id"], name="candidacy_name_order"),
         ]
 
     def __str__(self) -> str:
         return f"{self.person} — {self.get_stage_display()}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.person_id and not self.sort_key:
+            self.search_text, self.sort_key = self.person.search_text, self.person.sort_key
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse

@@ -47,7 +47,8 @@ def candidacy_list(*, actor: Any, filters: dict[str, Any] | None = None) -> Quer
         # JSON array, so the quoted code is a safe substring.
         qs = qs.filter(person__target_groups__icontains=f'"{filters["target_group"]}"')
     if filters.get("search"):
-        qs = person_search_filter(qs, str(filters["search"]), prefix="person__")
+        # The name keys copied onto the candidacy (ptdv/candidacies/names.py): one table.
+        qs = person_search_filter(qs, str(filters["search"]))
     due = filters.get("due")
     if due:
         today = timezone.localdate()
@@ -57,7 +58,7 @@ def candidacy_list(*, actor: Any, filters: dict[str, Any] | None = None) -> Quer
         return qs.filter(next_due__gte=today, next_due__lte=today + dt.timedelta(days=30)).order_by(
             "next_due", "id"
         )
-    return qs.order_by("person__sort_key", "id")
+    return qs.order_by("sort_key", "id")
 
 
 # Who must act for each next action, as a number of levels above the cell: the cell itself,

@@ -787,16 +787,16 @@ class CandidateImporter(Importer):
         ids = reserve_ids(Person, len(self.items))
         self.person_ids = ids
         people = RowWriter(Person)
+        names: dict[int, dict[str, str]] = {}
         for pk, item in zip(ids, self.items, strict=True):
+            values = person_values(
+                item.data, item.organisation.id, item.extra.get("locality"), item.data.get("_keys")
+            )
+            names[pk] = {"search_text": values["search_text"], "sort_key": values["sort_key"]}
             people.add(
                 {
                     "id": pk,
-                    **person_values(
-                        item.data,
-                        item.organisation.id,
-                        item.extra.get("locality"),
-                        keys=item.data.get("_keys"),
-                    ),
+                    **values,
                 }
             )
         people.flush()
@@ -815,6 +815,7 @@ class CandidateImporter(Importer):
                     "source_channel": item.data.get("source_channel") or "other",
                     "opened_on": opened,
                     "stage_changed_on": opened,
+                    **names[pk],
                     **fields,
                 }
             )
@@ -1280,6 +1281,8 @@ class DossierImporter(CandidateImporter):
                 default=candidacy.opened_on,
             )
             candidacy.source_channel = item.data.get("source_channel") or "other"
+            candidacy.search_text = candidacy.person.search_text
+            candidacy.sort_key = candidacy.person.sort_key
             candidacy.next_stale = True
             if candidacy.stage == Stage.OFFICIAL:
                 # A recognised dossier is complete (as the workflow leaves it).

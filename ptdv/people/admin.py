@@ -61,6 +61,16 @@ class PersonAdmin(PolicyAdmin):
             names += ["search_text", "sort_key"]
         return names
 
+    def save_model(
+        self, request: HttpRequest, obj: Person, form: forms.ModelForm[Person], change: bool
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        if change and {"family_name", "middle_name", "given_name"} & set(form.changed_data):
+            from ptdv.candidacies.names import candidacy_copy_person_names
+
+            # The candidate search reads the keys copied onto the person's candidacies.
+            candidacy_copy_person_names(person_ids=[obj.pk])
+
     def change_view(
         self,
         request: HttpRequest,

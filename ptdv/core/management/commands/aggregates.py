@@ -2,8 +2,10 @@
 
 `verify` exits with 1 when any organisation's `member_count` or `candidate_count`, or any row
 of the monitoring tallies (admissions per year, open candidacies per stage: ptdv.targets),
-differs from a recount of the raw rows (so a cron job or CI step fails loudly), 0 otherwise;
-`rebuild` recomputes every counter and tally, and the historical conversion rates.
+differs from a recount of the raw rows, or when a candidacy's copied name keys differ from its
+person's (ptdv/candidacies/names.py) — so a cron job or CI step fails loudly —, 0 otherwise;
+`rebuild` recomputes every counter and tally, the historical conversion rates, and copies
+the name keys again.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from ptdv.candidacies.names import candidacy_copy_person_names, candidacy_name_mismatches
 from ptdv.organisations.models import Organisation
 from ptdv.organisations.selectors import organisation_counter_mismatches
 from ptdv.organisations.services import organisation_counters_rebuild
@@ -53,7 +56,8 @@ class Command(BaseCommand):
     def _verify(self) -> None:
         counters_ok = self._verify_counters()
         tallies_ok = self._verify_tallies()
-        if not (counters_ok and tallies_ok):
+        names_ok = self._verify_names()
+        if not (counters_ok and tallies_ok and names_ok):
             raise CommandError("Bộ đếm không khớp với số đếm lại.", returncode=1)
 
     def _verify_counters(self) -> bool:
@@ -111,6 +115,21 @@ class Command(BaseCommand):
         self.stdout.write("Chạy `ptdv aggregates rebuild` để tính lại.")
         return False
 
+    def _verify_names(self) -> bool:
+        mismatches = candidacy_name_mismatches()
+        if not mismatches:
+            self.stdout.write(
+                self.style.SUCCESS("Họ tên dùng để tìm kiếm trên hồ sơ khớp với công dân.")
+            )
+            return True
+        self.stdout.write(
+            self.style.ERROR(
+                f"Có {vn(mismatches)} hồ sơ mang họ tên tìm kiếm khác với công dân. "
+                "Chạy `ptdv aggregates rebuild` để chép lại."
+            )
+        )
+        return False
+
     def _rebuild(self) -> None:
         changed = organisation_counters_rebuild()
         total = Organisation.objects.count()
@@ -126,4 +145,8 @@ class Command(BaseCommand):
                 f"Đã tính lại số liệu theo dõi: {vn(tallies)} dòng được sửa; "
                 f"{vn(rates)} tỷ lệ chuyển thành kết nạp."
             )
+        )
+        named = candidacy_copy_person_names()
+        self.stdout.write(
+            self.style.SUCCESS(f"Đã chép lại họ tên tìm kiếm cho {vn(named)} hồ sơ.")
         )
