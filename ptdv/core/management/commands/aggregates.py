@@ -147,6 +147,4 @@ class Command(BaseCommand):
             )
         )
         named = candidacy_copy_person_names()
-        self.stdout.write(
-            self.style.SUCCESS(f"Đã chép lại họ tên tìm kiếm cho {vn(named)} hồ sơ.")
-        )
+        self.stdout.write(self.style.SUCCESS(f"Đã chép lại họ tên tìm kiếm cho {vn(named)} hồ sơ."))
