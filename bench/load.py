@@ -30,8 +30,8 @@ from django.core.management import call_command
 from django.db import connection, models, transaction
 
 from ptdv.candidacies.models import Candidacy
-from ptdv.candidacies.names import candidacy_copy_person_names
 from ptdv.candidacies.pipeline import pipeline_refresh
+from ptdv.candidacies.search import candidacy_search_refresh
 from ptdv.demo.bulk import reset_sequences
 from ptdv.demo.generator import (
     DemoOptions,
@@ -328,7 +328,7 @@ def pg_copy_derived(source: str, options: DemoOptions, *, say: Say) -> dict[str,
     """What the generator's end of load (`demo_load_finish`) derived on the SQLite side, for
     the same rows: the subtree counters and the root's child counter of every organisation,
     and the monitoring tallies (`ptdv aggregates verify` checks them against a recount on
-    the province); the people's name keys on their candidacies. Then the load's audit
+    the province); the candidate search's entries. Then the load's audit
     entry."""
     from ptdv.audit.models import AuditAction
     from ptdv.audit.services import audit_record
@@ -363,8 +363,8 @@ def pg_copy_derived(source: str, options: DemoOptions, *, say: Say) -> dict[str,
         say(f"  counters of {cursor.rowcount:,} organisations")
     rows = _pg_copy_tables(source, (AdmissionTally, PipelineTally), say=say)
     tick = time.perf_counter()
-    named = candidacy_copy_person_names()
-    say(f"  name keys of {named:,} candidacies in {time.perf_counter() - tick:.1f} s")
+    entries = candidacy_search_refresh()
+    say(f"  search entries of {entries:,} candidacies in {time.perf_counter() - tick:.1f} s")
     root = Organisation.objects.get(parent__isnull=True)
     provinces = (
         list(

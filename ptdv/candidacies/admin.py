@@ -7,7 +7,7 @@ from django.http import HttpRequest
 
 from ptdv.candidacies.models import Candidacy
 from ptdv.candidacies.policies import candidacy_policy
-from ptdv.candidacies.selectors import person_search_filter
+from ptdv.candidacies.search import candidacy_name_filter
 from ptdv.core.admin import PolicyAdmin
 
 
@@ -21,8 +21,8 @@ class CandidacyAdmin(PolicyAdmin):
     list_display = ("person", "organisation", "stage", "is_open", "is_readmission", "opened_on")
     list_filter = ("stage", "is_open", "is_readmission", "source_channel")
     list_select_related = ("person", "organisation")
-    search_fields = ("search_text",)
-    ordering = ("sort_key", "id")
+    search_fields = ("search_entry__search_text",)
+    ordering = ("search_entry__sort_key", "id")
     autocomplete_fields = ("responsible_leader",)
     fields = (
         "person",
@@ -46,7 +46,7 @@ class CandidacyAdmin(PolicyAdmin):
     ) -> tuple[QuerySet[Candidacy], bool]:
         if not search_term.strip():
             return queryset, False
-        return person_search_filter(queryset, search_term), False
+        return candidacy_name_filter(queryset, search_term, prefix="search_entry__"), False
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

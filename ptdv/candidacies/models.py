@@ -104,13 +104,6 @@ class Candidacy(models.Model):
     closed_on = models.DateField(_("ngày đóng hồ sơ"), null=True, blank=True, editable=False)
     stage_changed_on = models.DateField(_("ngày chuyển giai đoạn"), editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
-    # The person's folded name and Vietnamese sort key (people.Person.search_text and
-    # sort_key), copied here so that the candidate search and the name order read this table
-    # alone instead of joining millions of people. Kept equal by `candidacy_copy_person_names`
-    # (creation, imports, the generator's end of load, name corrections); `ptdv aggregates
-    # verify` checks them.
-    search_text = models.CharField(max_length=255, editable=False, default="")
-    sort_key = models.CharField(max_length=400, editable=False, default="")
 
     # Dossier facts, written only by the action services (each with its event and audit).
     certificate_date = models.DateField(
@@ -183,21 +176,57 @@ class Candidacy(models.Model):
         indexes = [
             models.Index(fields=["organisation", "stage"], name="candidacy_org_stage"),
             models.Index(fields=["stage", "is_open"], name="candidacy_stage_open"),
-            models.Index(fields=["sort_key", "id"], name="candidacy_name_order"),
         ]
 
     def __str__(self) -> str:
         return f"{self.person} — {self.get_stage_display()}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.person_id and not self.sort_key:
-            self.search_text, self.sort_key = self.person.search_text, self.person.sort_key
+        adding = self._state.adding
         super().save(*args, **kwargs)
+        if adding:
+            from ptdv.candidacies.search import candidacy_search_refresh
+
+            candidacy_search_refresh(candidacy_ids=[self.pk])
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
         return reverse("candidacies:detail", args=[self.pk])
+
+
+class CandidacySearch(models.Model):
+    """The candidate search's narrow table: per candidacy, its organisation's path and its
+    person's folded name (`people.Person.search_text`) and Vietnamese sort key.
+
+    Searching and ordering dossiers by name through the person joined millions of people
+    (most of them members with no dossier) and read wide dossier rows; this table holds only
+    what the search filters, orders and counts on, written in name order, so a search reads a
+    few pages (ptdv/candidacies/search.py). It is derived data: `candidacy_search_refresh`
+    keeps it equal to the candidacy, its person and its organisation (creation, imports,
+    transfers, name corrections, the generator's end of load), and `ptdv aggregates verify`
+    checks it.
+    """
+
+    candidacy = models.OneToOneField(
+        Candidacy, on_delete=models.CASCADE, primary_key=True, related_name="search_entry"
+    )
+    path = models.CharField(max_length=255)
+    search_text = models.CharField(max_length=255)
+    sort_key = models.CharField(max_length=400)
+
+    class Meta:
+        verbose_name = _("mục tìm kiếm hồ sơ")
+        verbose_name_plural = _("mục tìm kiếm hồ sơ")
+        indexes = [
+            models.Index(fields=["sort_key", "candidacy"], name="candidacy_search_order"),
+            models.Index(
+                fields=["path"], name="candidacy_search_path", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.search_text
 
 
 class IntroducerKind(models.TextChoices):

@@ -8,9 +8,18 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from ptdv.candidacies.models import Candidacy, CandidacyEvent, Consent, Introducer, Stage
+from ptdv.candidacies.models import (
+    Candidacy,
+    CandidacyEvent,
+    CandidacySearch,
+    Consent,
+    Introducer,
+    Stage,
+)
 from ptdv.candidacies.policies import candidacy_policy
+from ptdv.candidacies.search import candidacy_name_filter
 from ptdv.candidacies.transitions import TRANSITIONS, Transition
+from ptdv.core.policies import subtree_q
 from ptdv.core.text import tokens
 from ptdv.members.models import ACTIVE_STATUSES, MembershipStatus, PartyMembership
 from ptdv.members.policies import membership_policy
@@ -29,26 +38,37 @@ def candidacy_list(*, actor: Any, filters: dict[str, Any] | None = None) -> Quer
     """Open and closed candidacies the user may see, in Vietnamese name order.
 
     Filters: `organisation` (an Organisation: its whole subtree), `stage`, `target_group`,
-    `search` (accent-insensitive name tokens), `open` (bool).
+    `search` (accent-insensitive name tokens), `open` (bool), `due` (overdue | 30d).
+
+    The scope, the subtree and the name are read from the candidacies' search entries
+    (`CandidacySearch`: path, folded name, sort key), which also give the name order; when
+    no other filter is asked, the returned queryset carries `count_source`, the same rows
+    counted on the narrow table alone (the paginators count that).
     """
     filters = filters or {}
-    qs = candidacy_policy.visible_to(actor).select_related(
-        "person", "organisation", "helper__person"
-    )
+    entries = CandidacySearch.objects.filter(subtree_q(actor, "path"))
     organisation: Organisation | None = filters.get("organisation")
     if organisation is not None:
-        qs = qs.filter(organisation__path__startswith=organisation.path)
+        entries = entries.filter(path__startswith=organisation.path)
+    if filters.get("search"):
+        entries = candidacy_name_filter(entries, str(filters["search"]))
+    qs = Candidacy.objects.filter(subtree_q(actor, "search_entry__path")).select_related(
+        "person", "organisation", "helper__person"
+    )
+    if organisation is not None:
+        qs = qs.filter(search_entry__path__startswith=organisation.path)
+    if filters.get("search"):
+        qs = candidacy_name_filter(qs, str(filters["search"]), prefix="search_entry__")
+    narrow = True
     if filters.get("stage"):
-        qs = qs.filter(stage=filters["stage"])
+        qs, narrow = qs.filter(stage=filters["stage"]), False
     if filters.get("open") is not None:
-        qs = qs.filter(is_open=filters["open"])
+        qs, narrow = qs.filter(is_open=filters["open"]), False
     if filters.get("target_group"):
         # JSON containment is not portable to SQLite; the stored list is sorted codes in a
         # JSON array, so the quoted code is a safe substring.
         qs = qs.filter(person__target_groups__icontains=f'"{filters["target_group"]}"')
-    if filters.get("search"):
-        # The name keys copied onto the candidacy (ptdv/candidacies/names.py): one table.
-        qs = person_search_filter(qs, str(filters["search"]))
+        narrow = False
     due = filters.get("due")
     if due:
         today = timezone.localdate()
@@ -58,7 +78,10 @@ def candidacy_list(*, actor: Any, filters: dict[str, Any] | None = None) -> Quer
         return qs.filter(next_due__gte=today, next_due__lte=today + dt.timedelta(days=30)).order_by(
             "next_due", "id"
         )
-    return qs.order_by("sort_key", "id")
+    qs = qs.order_by("search_entry__sort_key", "id")
+    if narrow:
+        qs.count_source = entries  # type: ignore[attr-defined]
+    return qs
 
 
 # Who must act for each next action, as a number of levels above the cell: the cell itself,

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -48,6 +47,7 @@ from ptdv.candidacies.workflow import (
     candidacy_next,
     official_member_count,
 )
+from ptdv.core.api import SourceCountPaginator
 from ptdv.core.forms import add_service_errors
 from ptdv.core.policies import Action, user_scopes
 from ptdv.core.views import render_page
@@ -116,7 +116,7 @@ def candidacy_list_view(request: HttpRequest) -> HttpResponse:
         form.fields["organisation"].widget.choices = _organisation_options(
             request, organisation, roots
         )
-    page = Paginator(candidacies, PER_PAGE).get_page(request.GET.get("page"))
+    page = SourceCountPaginator(candidacies, PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = candidacy_attach_escalations(list(page.object_list))
     context = {
         "form": form,

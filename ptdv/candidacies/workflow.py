@@ -682,6 +682,10 @@ def _apply(
         setattr(candidacy, name, value)
     if changes:
         Candidacy.objects.filter(pk=candidacy.pk).update(**changes)
+    if "organisation" in changes:
+        from ptdv.candidacies.search import candidacy_search_refresh
+
+        candidacy_search_refresh(candidacy_ids=[candidacy.pk])  # the new subtree finds it
 
     vote = {}
     if transition.is_vote:

@@ -29,7 +29,7 @@ from django.db.models import Count, Q
 from ptdv.audit.models import AuditAction
 from ptdv.audit.services import audit_record
 from ptdv.candidacies.models import POOL_STAGES, Candidacy
-from ptdv.candidacies.names import candidacy_copy_person_names
+from ptdv.candidacies.search import candidacy_search_refresh
 from ptdv.demo import catalog
 from ptdv.demo.bulk import reset_sequences
 from ptdv.demo.extras import tallies_rebuild
@@ -179,14 +179,14 @@ def demo_provinces_load(
 def demo_load_finish(
     options: DemoOptions, *, national: Organisation | None, report: LoadReport
 ) -> None:
-    """After the rows are written: the root's child counter, the id sequences, the people's
-    name keys on their candidacies, the subtree counters, the monitoring tallies and one
+    """After the rows are written: the root's child counter, the id sequences, the candidate
+    search's entries, the subtree counters, the monitoring tallies and one
     audit entry for the whole load."""
     if national is not None:
         # Provinces were numbered under the root in memory: store the root's counter.
         Organisation.objects.filter(pk=national.pk).update(child_seq=national.child_seq)
     reset_sequences([Person, PartyMembership, Candidacy])
-    candidacy_copy_person_names()
+    candidacy_search_refresh()
     organisation_counters_rebuild()
     tallies_rebuild()
     # One entry for the whole load: rows written in bulk have no entry of their own.

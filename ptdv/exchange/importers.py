@@ -27,6 +27,7 @@ from ptdv.candidacies.models import (
     Outcome,
     Stage,
 )
+from ptdv.candidacies.search import candidacy_search_refresh
 from ptdv.core.policies import role_rank_at
 from ptdv.core.text import fold, nfc
 from ptdv.exchange.bulk import RowWriter, reserve_ids
@@ -787,16 +788,16 @@ class CandidateImporter(Importer):
         ids = reserve_ids(Person, len(self.items))
         self.person_ids = ids
         people = RowWriter(Person)
-        names: dict[int, dict[str, str]] = {}
         for pk, item in zip(ids, self.items, strict=True):
-            values = person_values(
-                item.data, item.organisation.id, item.extra.get("locality"), item.data.get("_keys")
-            )
-            names[pk] = {"search_text": values["search_text"], "sort_key": values["sort_key"]}
             people.add(
                 {
                     "id": pk,
-                    **values,
+                    **person_values(
+                        item.data,
+                        item.organisation.id,
+                        item.extra.get("locality"),
+                        keys=item.data.get("_keys"),
+                    ),
                 }
             )
         people.flush()
@@ -815,12 +816,12 @@ class CandidateImporter(Importer):
                     "source_channel": item.data.get("source_channel") or "other",
                     "opened_on": opened,
                     "stage_changed_on": opened,
-                    **names[pk],
                     **fields,
                 }
             )
             pool[item.organisation.id] += 1
         candidacies.flush()
+        candidacy_search_refresh(person_ids=ids)
         counters_adjust(Counter(), pool)
         return candidacies.written
 
@@ -1281,8 +1282,6 @@ class DossierImporter(CandidateImporter):
                 default=candidacy.opened_on,
             )
             candidacy.source_channel = item.data.get("source_channel") or "other"
-            candidacy.search_text = candidacy.person.search_text
-            candidacy.sort_key = candidacy.person.sort_key
             candidacy.next_stale = True
             if candidacy.stage == Stage.OFFICIAL:
                 # A recognised dossier is complete (as the workflow leaves it).
@@ -1296,6 +1295,7 @@ class DossierImporter(CandidateImporter):
             else:
                 pool[item.organisation.id] += 1
         Candidacy.objects.bulk_create(candidacies, batch_size=BATCH)
+        candidacy_search_refresh(candidacy_ids=[c.pk for c in candidacies])
         events = []
         memberships = []
         actor = ctx.actor if getattr(ctx.actor, "is_authenticated", False) else None

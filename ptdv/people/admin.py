@@ -66,10 +66,10 @@ class PersonAdmin(PolicyAdmin):
     ) -> None:
         super().save_model(request, obj, form, change)
         if change and {"family_name", "middle_name", "given_name"} & set(form.changed_data):
-            from ptdv.candidacies.names import candidacy_copy_person_names
+            from ptdv.candidacies.search import candidacy_search_refresh
 
-            # The candidate search reads the keys copied onto the person's candidacies.
-            candidacy_copy_person_names(person_ids=[obj.pk])
+            # The candidate search reads the name from the candidacies' search entries.
+            candidacy_search_refresh(person_ids=[obj.pk])
 
     def change_view(
         self,

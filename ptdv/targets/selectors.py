@@ -641,7 +641,7 @@ def plan_list(*, actor: Any, organisation: Organisation, year: int) -> QuerySet[
             "responsible_person",
             "member__person",
         )
-        .order_by("candidacy__sort_key", "id")
+        .order_by("candidacy__search_entry__sort_key", "id")
     )
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from ptdv.accounts.models import Assignment, Role, User
 from ptdv.audit.models import AuditEntry
 from ptdv.audit.services import audit_record
-from ptdv.candidacies.models import Candidacy
+from ptdv.candidacies.models import Candidacy, CandidacySearch
 from ptdv.factories import (
     CandidacyFactory,
     MembershipFactory,
@@ -187,9 +187,9 @@ def test_person_change_keeps_name_keys_and_is_audited(browser, admin_a, world) -
     person.refresh_from_db()
     assert person.given_name == "Đông"
     assert " dong" in person.search_text
-    # The candidate search reads the keys copied onto the person's candidacy.
-    candidacy = Candidacy.objects.get(pk=world["candidacy_a"].pk)
-    assert (candidacy.search_text, candidacy.sort_key) == (person.search_text, person.sort_key)
+    # The candidate search reads the name from the candidacy's search entry.
+    entry = CandidacySearch.objects.get(candidacy=world["candidacy_a"])
+    assert (entry.search_text, entry.sort_key) == (person.search_text, person.sort_key)
     assert person.organisation == world["organisation_a"]
     entry = AuditEntry.objects.get(actor=admin_a, action="change", person=person)
     assert "given_name" in entry.data["fields"]

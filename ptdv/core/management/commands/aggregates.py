@@ -2,10 +2,10 @@
 
 `verify` exits with 1 when any organisation's `member_count` or `candidate_count`, or any row
 of the monitoring tallies (admissions per year, open candidacies per stage: ptdv.targets),
-differs from a recount of the raw rows, or when a candidacy's copied name keys differ from its
-person's (ptdv/candidacies/names.py) — so a cron job or CI step fails loudly —, 0 otherwise;
-`rebuild` recomputes every counter and tally, the historical conversion rates, and copies
-the name keys again.
+differs from a recount of the raw rows, or when a candidacy's search entry (its organisation's
+path, its person's folded name and sort key: ptdv/candidacies/search.py) is missing or
+differs — so a cron job or CI step fails loudly —, 0 otherwise; `rebuild` recomputes every
+counter and tally, the historical conversion rates, and rewrites the search entries.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from ptdv.candidacies.names import candidacy_copy_person_names, candidacy_name_mismatches
+from ptdv.candidacies.search import candidacy_search_mismatches, candidacy_search_refresh
 from ptdv.organisations.models import Organisation
 from ptdv.organisations.selectors import organisation_counter_mismatches
 from ptdv.organisations.services import organisation_counters_rebuild
@@ -56,7 +56,7 @@ class Command(BaseCommand):
     def _verify(self) -> None:
         counters_ok = self._verify_counters()
         tallies_ok = self._verify_tallies()
-        names_ok = self._verify_names()
+        names_ok = self._verify_search()
         if not (counters_ok and tallies_ok and names_ok):
             raise CommandError("Bộ đếm không khớp với số đếm lại.", returncode=1)
 
@@ -115,17 +115,19 @@ class Command(BaseCommand):
         self.stdout.write("Chạy `ptdv aggregates rebuild` để tính lại.")
         return False
 
-    def _verify_names(self) -> bool:
-        mismatches = candidacy_name_mismatches()
+    def _verify_search(self) -> bool:
+        mismatches = candidacy_search_mismatches()
         if not mismatches:
             self.stdout.write(
-                self.style.SUCCESS("Họ tên dùng để tìm kiếm trên hồ sơ khớp với công dân.")
+                self.style.SUCCESS(
+                    "Mục tìm kiếm của mọi hồ sơ khớp với hồ sơ, công dân và tổ chức."
+                )
             )
             return True
         self.stdout.write(
             self.style.ERROR(
-                f"Có {vn(mismatches)} hồ sơ mang họ tên tìm kiếm khác với công dân. "
-                "Chạy `ptdv aggregates rebuild` để chép lại."
+                f"Có {vn(mismatches)} hồ sơ thiếu mục tìm kiếm hoặc mục tìm kiếm lệch. "
+                "Chạy `ptdv aggregates rebuild` để ghi lại."
             )
         )
         return False
@@ -146,5 +148,5 @@ class Command(BaseCommand):
                 f"{vn(rates)} tỷ lệ chuyển thành kết nạp."
             )
         )
-        named = candidacy_copy_person_names()
-        self.stdout.write(self.style.SUCCESS(f"Đã chép lại họ tên tìm kiếm cho {vn(named)} hồ sơ."))
+        named = candidacy_search_refresh()
+        self.stdout.write(self.style.SUCCESS(f"Đã ghi lại mục tìm kiếm của {vn(named)} hồ sơ."))
