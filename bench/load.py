@@ -324,9 +324,17 @@ def pg_copy_from_sqlite(source: str, *, say: Say) -> dict[str, Any]:
     return {"seconds": time.perf_counter() - started, "rows": rows}
 
 
+# The subtree counters the SQLite side derived (ptdv/organisations/services.py, localities.py).
+_ORG_COUNTERS = (
+    "member_count", "candidate_count", "child_seq",
+    "locality_count", "locality_without_cell_count", "white_locality_count",
+)  # fmt: skip
+
+
 def pg_copy_derived(source: str, options: DemoOptions, *, say: Say) -> dict[str, Any]:
     """What the generator's end of load (`demo_load_finish`) derived on the SQLite side, for
-    the same rows: the subtree counters and the root's child counter of every organisation,
+    the same rows: the subtree counters (members, candidates, localities) and the root's child
+    counter of every organisation, the resident members of every locality,
     and the monitoring tallies (`ptdv aggregates verify` checks them against a recount on
     the province); the candidate search's entries. Then the load's audit
     entry."""
@@ -337,30 +345,37 @@ def pg_copy_derived(source: str, options: DemoOptions, *, say: Say) -> dict[str,
     started = time.perf_counter()
     _pg_session()
     org = Organisation._meta.db_table
+    loc = Locality._meta.db_table
     source_db = sqlite3.connect(source)
     try:
         counters = source_db.execute(
-            f"SELECT id, member_count, candidate_count, child_seq FROM {org}"  # noqa: S608
+            f"SELECT id, {', '.join(_ORG_COUNTERS)} FROM {org}"  # noqa: S608
+        ).fetchall()
+        residents = source_db.execute(
+            f"SELECT id, active_members FROM {loc} WHERE active_members > 0"  # noqa: S608
         ).fetchall()
     finally:
         source_db.close()
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TEMP TABLE bench_counters (id bigint PRIMARY KEY, member_count integer, "
-            "candidate_count integer, child_seq integer) ON COMMIT DROP"
-        )
-        with (
-            connection.connection.cursor() as raw,
-            raw.copy("COPY bench_counters FROM STDIN") as copy,
+        for table, target, columns, rows in (
+            ("bench_counters", org, _ORG_COUNTERS, counters),
+            ("bench_residents", loc, ("active_members",), residents),
         ):
-            for row in counters:
-                copy.write_row(row)
-        cursor.execute(
-            f"UPDATE {org} o SET member_count = c.member_count, "  # noqa: S608
-            "candidate_count = c.candidate_count, child_seq = c.child_seq "
-            "FROM bench_counters c WHERE o.id = c.id"
-        )
-        say(f"  counters of {cursor.rowcount:,} organisations")
+            cursor.execute(
+                f"CREATE TEMP TABLE {table} (id bigint PRIMARY KEY, "
+                f"{', '.join(f'{name} integer' for name in columns)}) ON COMMIT DROP"
+            )
+            with (
+                connection.connection.cursor() as raw,
+                raw.copy(f"COPY {table} FROM STDIN") as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
+            assignments = ", ".join(f"{name} = c.{name}" for name in columns)
+            cursor.execute(
+                f"UPDATE {target} o SET {assignments} FROM {table} c WHERE o.id = c.id"  # noqa: S608
+            )
+            say(f"  counters of {cursor.rowcount:,} rows of {target}")
     rows = _pg_copy_tables(source, (AdmissionTally, PipelineTally), say=say)
     tick = time.perf_counter()
     entries = candidacy_search_refresh()

@@ -15,6 +15,7 @@ from factory.django import DjangoModelFactory
 from ptdv.accounts.models import Assignment, Role, User
 from ptdv.candidacies.models import Candidacy, Stage
 from ptdv.members.models import MembershipStatus, PartyMembership
+from ptdv.organisations.localities import locality_residents_recount
 from ptdv.organisations.models import Kind, Locality, LocalityKind, Organisation, Sector
 from ptdv.organisations.services import organisation_counters_adjust, organisation_create
 from ptdv.people.models import Person
@@ -104,6 +105,7 @@ class MembershipFactory(DjangoModelFactory):
         membership = super()._create(model_class, *args, **kwargs)
         if membership.status in ("official", "probationary"):
             organisation_counters_adjust(organisation=membership.organisation, members=1)
+            locality_residents_recount([membership.person.residence_locality_id])
         return membership
 
 

@@ -39,6 +39,7 @@ from ptdv.members.models import (
     MembershipStatus,
     PartyMembership,
 )
+from ptdv.organisations.localities import locality_residents_recount
 from ptdv.organisations.models import CELL_KINDS, Kind, Locality, Organisation
 from ptdv.organisations.services import organisation_counters_adjust
 from ptdv.people.models import Person
@@ -577,6 +578,7 @@ def _apply(
             candidacy=candidacy,
         )
         organisation_counters_adjust(organisation=candidacy.organisation, members=1, candidates=-1)
+        locality_residents_recount([candidacy.person.residence_locality_id])
         extra["membership"] = membership.pk
     elif action == "record_member_file":
         ceremony = candidacy.ceremony_date
@@ -630,6 +632,7 @@ def _apply(
                 candidacy=candidacy, status=MembershipStatus.PROBATIONARY
             ).update(status=MembershipStatus.REMOVED, exit_date=on, exit_reason=ExitReason.REMOVED)
             organisation_counters_adjust(organisation=candidacy.organisation, members=-1)
+            locality_residents_recount([candidacy.person.residence_locality_id])
         elif Stage(candidacy.stage) in POOL_STAGES:
             organisation_counters_adjust(organisation=candidacy.organisation, candidates=-1)
         changes["closed_reason"] = transition.closes

@@ -42,6 +42,7 @@ from ptdv.exchange.workbook import (
     is_example_row,
 )
 from ptdv.members.models import ACTIVE_STATUSES, MembershipStatus, PartyMembership
+from ptdv.organisations.localities import locality_counters_created, locality_residents_recount
 from ptdv.organisations.models import (
     CELL_KINDS,
     PATH_STEP,
@@ -502,6 +503,7 @@ class LocalityImporter(Importer):
             for _row, data, commune, cell in self.items
         ]
         Locality.objects.bulk_create(rows, batch_size=BATCH)
+        locality_counters_created(rows)
         return len(rows)
 
 
@@ -713,6 +715,7 @@ class MemberImporter(Importer):
                 members[item.organisation.id] += 1
         memberships.flush()
         counters_adjust(members, Counter())
+        locality_residents_recount(v["residence_locality_id"] for v in people)
         return memberships.written
 
 
@@ -1351,6 +1354,11 @@ class DossierImporter(CandidateImporter):
             batch_size=BATCH,
         )
         counters_adjust(members, pool)
+        locality_residents_recount(
+            c.person.residence_locality_id
+            for c in candidacies
+            if c.stage in (Stage.PROBATIONARY, Stage.OFFICIAL)
+        )
         return len(candidacies)
 
 

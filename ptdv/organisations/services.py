@@ -86,7 +86,8 @@ def organisation_counters_adjust(
 
 @transaction.atomic
 def organisation_counters_rebuild() -> int:
-    """Recompute every subtree counter from the raw rows; return how many organisations changed.
+    """Recompute every subtree counter from the raw rows (the locality counters too: see
+    ptdv/organisations/localities.py); return how many rows changed.
 
     Two grouped queries give each organisation's own counts; the subtree sums are rolled up
     in memory by path prefix and only the rows that differ are written, in batches. The
@@ -131,4 +132,6 @@ def organisation_counters_rebuild() -> int:
                 Organisation(id=org_id, member_count=expected[0], candidate_count=expected[1])
             )
     Organisation.objects.bulk_update(changed, ["member_count", "candidate_count"], batch_size=500)
-    return len(changed)
+    from ptdv.organisations.localities import locality_counters_rebuild
+
+    return len(changed) + locality_counters_rebuild()

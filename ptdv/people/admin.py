@@ -65,6 +65,13 @@ class PersonAdmin(PolicyAdmin):
         self, request: HttpRequest, obj: Person, form: forms.ModelForm[Person], change: bool
     ) -> None:
         super().save_model(request, obj, form, change)
+        if change and "residence_locality" in form.changed_data:
+            from ptdv.organisations.localities import locality_residents_recount
+
+            # A member who moves may leave a village without members, or end one.
+            locality_residents_recount(
+                [form.initial.get("residence_locality"), obj.residence_locality_id]
+            )
         if change and {"family_name", "middle_name", "given_name"} & set(form.changed_data):
             from ptdv.candidacies.search import candidacy_search_refresh
 

@@ -16,18 +16,18 @@ from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import ExtractYear, Substr
 
 from ptdv.candidacies.models import Candidacy
 from ptdv.candidacies.policies import candidacy_policy
 from ptdv.members.models import (
-    ACTIVE_STATUSES,
     FORMER_MEMBER_STATUSES,
     MembershipStatus,
     PartyMembership,
 )
-from ptdv.organisations.models import Locality, Organisation
+from ptdv.organisations.localities import COUNTERS as LOCALITY_COUNTERS
+from ptdv.organisations.models import Organisation
 from ptdv.organisations.selectors import organisation_children
 from ptdv.targets.aggregates import PIPELINE_FIELDS, ancestor_paths
 from ptdv.targets.forecast import Forecast, forecast
@@ -279,19 +279,11 @@ def progress_many(
         .annotate(n=Count("id"))
         .values_list("prefix", "n")
     )
-    resident_member = PartyMembership.objects.filter(
-        status__in=ACTIVE_STATUSES, person__residence_locality=OuterRef("pk")
-    )
-    localities = {
-        row["prefix"]: row
-        for row in _grouped_by_prefix(
-            Locality.objects.filter(organisation__path__startswith=scope_path),
-            "organisation__path",
-            length,
-        ).annotate(
-            total=Count("id"),
-            without_cell=Count("id", filter=Q(cell__isnull=True) | Q(cell_is_shared=True)),
-            white=Count("id", filter=~Q(Exists(resident_member))),
+    # Subtree counters kept by the services (ptdv/organisations/localities.py), read fresh.
+    places = {
+        pk: counters
+        for pk, *counters in Organisation.objects.filter(pk__in=ids).values_list(
+            "id", *LOCALITY_COUNTERS
         )
     }
     rate = floor_rate()
@@ -304,7 +296,6 @@ def progress_many(
         state: str | None = None
         if organisation.pk in targets:
             target, state = targets[organisation.pk]
-        places = localities.get(organisation.path, {})
         result.append(
             Progress(
                 organisation=organisation,
@@ -316,9 +307,9 @@ def progress_many(
                 tally=tally,
                 floor_rate=rate,
                 pipeline=pipeline,
-                localities=places.get("total", 0),
-                white_localities=places.get("white", 0),
-                localities_without_cell=places.get("without_cell", 0),
+                localities=places[organisation.pk][0],
+                localities_without_cell=places[organisation.pk][1],
+                white_localities=places[organisation.pk][2],
                 overdue=overdue.get(organisation.path, 0),
                 forecast=forecast(
                     admitted=tally.get("admitted", 0),

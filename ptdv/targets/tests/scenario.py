@@ -11,6 +11,7 @@ from ptdv.candidacies.models import Candidacy
 from ptdv.candidacies.services import candidacy_register
 from ptdv.candidacies.workflow import candidacy_act
 from ptdv.factories import LocalityFactory, MembershipFactory, PersonFactory, user_with_role
+from ptdv.organisations.localities import locality_residents_recount
 from ptdv.targets.aggregates import aggregates_rebuild
 from ptdv.targets.services import snapshot_take
 
@@ -80,6 +81,7 @@ def build(tree: dict[str, Any]) -> dict[str, Any]:
     for membership, locality in ((members["cell_a1"][0], l1), (members["cell_b1"][0], l4)):
         membership.person.residence_locality = locality
         membership.person.save()
+        locality_residents_recount([locality.pk])  # as the services do on a change of residence
     user = user_with_role(tree["province"], Role.ADMINISTRATOR)
     aggregates_rebuild()
     snapshot_take(year=YEAR, today=TODAY)

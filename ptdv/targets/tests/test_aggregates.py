@@ -12,8 +12,10 @@ from ptdv.accounts.models import Role
 from ptdv.candidacies.models import Candidacy
 from ptdv.candidacies.services import candidacy_register
 from ptdv.candidacies.workflow import RuleViolation, candidacy_act
-from ptdv.factories import MembershipFactory, PersonFactory, user_with_role
+from ptdv.factories import LocalityFactory, MembershipFactory, PersonFactory, user_with_role
 from ptdv.members.models import MembershipStatus
+from ptdv.organisations.localities import locality_counter_mismatches
+from ptdv.organisations.models import Organisation
 from ptdv.targets.aggregates import (
     aggregates_mismatches,
     aggregates_rebuild,
@@ -81,10 +83,13 @@ def world(tree):
         status=MembershipStatus.TRANSFERRED_OUT,
         exit_date=dt.date(2020, 1, 1),
     )
+    # A village where no member lives yet: the first two candidates of a sequence live there.
+    village = LocalityFactory(organisation=tree["commune_a"], cell=cells[0])
     return {
         "tree": tree,
         "cells": cells,
         "helpers": helpers,
+        "village": village,
         "user": user_with_role(tree["province"], Role.APPROVER),
     }
 
@@ -98,6 +103,7 @@ def register(world, index, **person):
         "youth_union_member": True,
         "gender": "female" if index % 2 else "male",
         "ethnicity": "02" if index % 3 == 0 else "01",
+        "residence_locality": world["village"] if index < 2 else None,
     }
     defaults.update(person)
     return candidacy_register(
@@ -151,6 +157,7 @@ def test_random_action_sequences_keep_tallies_equal_to_a_recount(world, moves):
     for which, index in moves:
         step(world, candidacies[which], index)
     assert aggregates_mismatches() == []
+    assert locality_counter_mismatches() == []
 
 
 def tally(organisation, year):
@@ -308,3 +315,27 @@ def test_admissions_before_the_first_tallied_year_are_left_out(world):
     candidacy_act(actor=world["user"], candidacy_id=candidacy.pk, action="amend", data=amend)
     assert tally(tree["province"], 2026).admitted == 0
     assert aggregates_mismatches() == []
+
+
+@pytest.mark.django_db
+def test_a_ceremony_ends_a_white_village_and_a_removal_makes_it_white_again(world):
+    tree = world["tree"]
+
+    def white():
+        return [
+            Organisation.objects.get(pk=tree[key].pk).white_locality_count
+            for key in ("province", "commune_a", "commune_b")
+        ]
+
+    LocalityFactory(organisation=tree["commune_b"])
+    assert white() == [2, 1, 1]
+    candidacy = register(world, 0)
+    for index in DECIDE:
+        step(world, candidacy, index)
+    step(world, candidacy, 11)  # ceremony: a probationary member now lives in the village
+    assert Candidacy.objects.get(pk=candidacy.pk).stage == "probationary"
+    assert world["village"].__class__.objects.get(pk=world["village"].pk).active_members == 1
+    assert white() == [1, 0, 1]
+    step(world, candidacy, 13)  # removal during probation
+    assert white() == [2, 1, 1]
+    assert locality_counter_mismatches() == []

@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from ptdv.candidacies.search import candidacy_search_mismatches, candidacy_search_refresh
+from ptdv.organisations.localities import locality_counter_mismatches
 from ptdv.organisations.models import Organisation
 from ptdv.organisations.selectors import organisation_counter_mismatches
 from ptdv.organisations.services import organisation_counters_rebuild
@@ -56,8 +57,9 @@ class Command(BaseCommand):
     def _verify(self) -> None:
         counters_ok = self._verify_counters()
         tallies_ok = self._verify_tallies()
+        localities_ok = self._verify_localities()
         names_ok = self._verify_search()
-        if not (counters_ok and tallies_ok and names_ok):
+        if not (counters_ok and tallies_ok and localities_ok and names_ok):
             raise CommandError("Bộ đếm không khớp với số đếm lại.", returncode=1)
 
     def _verify_counters(self) -> bool:
@@ -110,6 +112,33 @@ class Command(BaseCommand):
                 for name in item["stored"]
             )
             self.stdout.write(f"  {item['code']} ({table}): {changes}")
+        if len(mismatches) > SHOWN:
+            self.stdout.write(f"  … và {vn(len(mismatches) - SHOWN)} dòng khác.")
+        self.stdout.write("Chạy `ptdv aggregates rebuild` để tính lại.")
+        return False
+
+    def _verify_localities(self) -> bool:
+        mismatches = locality_counter_mismatches()
+        if not mismatches:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    "Số thôn, tổ dân phố (tổng, chưa có chi bộ riêng, chưa có đảng viên) và số "
+                    "đảng viên cư trú lưu sẵn khớp với số đếm lại."
+                )
+            )
+            return True
+        self.stdout.write(
+            self.style.ERROR(
+                f"Có {vn(len(mismatches))} dòng số liệu thôn, tổ dân phố lệch (đã lưu → đếm lại):"
+            )
+        )
+        for item in mismatches[:SHOWN]:
+            changes = "; ".join(
+                f"{name} {vn(item['stored'][name])} → {vn(item['recount'][name])}"
+                for name in item["stored"]
+                if item["stored"][name] != item["recount"][name]
+            )
+            self.stdout.write(f"  {item['code']}: {changes}")
         if len(mismatches) > SHOWN:
             self.stdout.write(f"  … và {vn(len(mismatches) - SHOWN)} dòng khác.")
         self.stdout.write("Chạy `ptdv aggregates rebuild` để tính lại.")
