@@ -17,7 +17,11 @@ from ptdv.candidacies.models import (
     Stage,
 )
 from ptdv.candidacies.policies import candidacy_policy
-from ptdv.candidacies.search import candidacy_name_filter
+from ptdv.candidacies.search import (
+    SORT_MATCHES_UP_TO,
+    candidacy_name_filter,
+    name_order_of_matches,
+)
 from ptdv.candidacies.transitions import TRANSITIONS, Transition
 from ptdv.core.policies import subtree_q
 from ptdv.core.text import tokens
@@ -42,8 +46,9 @@ def candidacy_list(*, actor: Any, filters: dict[str, Any] | None = None) -> Quer
 
     The scope, the subtree and the name are read from the candidacies' search entries
     (`CandidacySearch`: path, folded name, sort key), which also give the name order; when
-    no other filter is asked, the returned queryset carries `count_source`, the same rows
-    counted on the narrow table alone (the paginators count that).
+    no other filter is asked, the returned queryset carries `count_source` and `id_source`,
+    the same rows counted and paged on the narrow table alone (ptdv.core.api's paginators
+    use them).
     """
     filters = filters or {}
     entries = CandidacySearch.objects.filter(subtree_q(actor, "path"))
@@ -80,7 +85,13 @@ def candidacy_list(*, actor: Any, filters: dict[str, Any] | None = None) -> Quer
         )
     qs = qs.order_by("search_entry__sort_key", "id")
     if narrow:
+        order: Any = "sort_key"
+        if filters.get("search") and entries[:SORT_MATCHES_UP_TO].count() < SORT_MATCHES_UP_TO:
+            order = name_order_of_matches("sort_key")  # see ptdv/candidacies/search.py
         qs.count_source = entries  # type: ignore[attr-defined]
+        qs.id_source = entries.order_by(order, "candidacy_id").values_list(  # type: ignore[attr-defined]
+            "candidacy_id", flat=True
+        )
     return qs
 
 

@@ -129,3 +129,21 @@ def test_a_token_matches_exactly_the_names_with_a_word_starting_with_it(tree, na
     }
     found = candidacy_name_filter(CandidacySearch.objects.all(), text)
     assert set(found.values_list("candidacy_id", flat=True)) == wanted
+
+
+@pytest.mark.parametrize("sort_up_to", [1, 50_000])  # walk the name order / sort the matches
+def test_pages_read_on_the_search_table_equal_the_plain_order(tree, monkeypatch, sort_up_to):
+    from ptdv.candidacies import selectors
+    from ptdv.core.api import CappedCountPaginator
+
+    monkeypatch.setattr(selectors, "SORT_MATCHES_UP_TO", sort_up_to)
+    cell = tree["cell_a1"]
+    for index, name in enumerate(["Bình", "An", "Bích", "Bảo", "Cường", "Bình"]):
+        make(cell, "Nguyễn" if index % 2 else "Trần", "Văn", name)
+    viewer = user_with_role(tree["province"], Role.VIEWER)
+    listed = candidacy_list(actor=viewer, filters={"search": "b"})
+    plain = list(listed.values_list("pk", flat=True))
+    assert len(plain) == 4
+    pages = CappedCountPaginator(listed, 3)
+    assert pages.count == 4
+    assert [c.pk for n in (1, 2) for c in pages.page(n)] == plain
