@@ -213,10 +213,9 @@ def _refresh_range(
     low: int,
     high: int | None,
     progress: Callable[[int], None] | None,
-    done: int = 0,
 ) -> tuple[int, int]:
     """Refresh the dossiers with low < id <= high (high None: no upper end), chunk by chunk;
-    returns (examined, written). `progress` gets `done` plus the dossiers examined so far."""
+    returns (examined, written). `progress` gets the dossiers examined so far."""
     examined = written = 0
     last_id = low
     base = run.queryset()
@@ -268,7 +267,7 @@ def _refresh_range(
         written += _write_next(rows)
         examined += len(rows)
         if progress:
-            progress(done + examined)
+            progress(examined)
     return examined, written
 
 

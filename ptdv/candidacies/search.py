@@ -123,8 +123,14 @@ def candidacy_name_filter(queryset: QuerySet[Any], query: str, prefix: str = "")
                 Value(words, output_field=ArrayField(models.TextField())),
             )
         )
+    return word_start_filter(queryset, words, f"{prefix}search_text")
+
+
+def word_start_filter(queryset: QuerySet[Any], words: list[str], field: str) -> QuerySet[Any]:
+    """Keep the rows whose folded name `field` (" w1 w2 …", ptdv.core.text.search_text) has
+    a word starting with each of `words`: `LIKE '% word%'` per word."""
     for word in words:
-        queryset = queryset.filter(**{f"{prefix}search_text__contains": " " + word})
+        queryset = queryset.filter(**{f"{field}__contains": " " + word})
     return queryset
 
 

@@ -18,9 +18,11 @@ from ptdv.candidacies.models import (
 )
 from ptdv.candidacies.policies import candidacy_policy
 from ptdv.candidacies.search import (
+    MAX_TOKENS,
     SORT_MATCHES_UP_TO,
     candidacy_name_filter,
     name_order_of_matches,
+    word_start_filter,
 )
 from ptdv.candidacies.transitions import TRANSITIONS, Transition
 from ptdv.core.policies import subtree_q
@@ -33,9 +35,7 @@ from ptdv.organisations.policies import organisation_policy
 
 def person_search_filter(queryset: QuerySet[Any], query: str, prefix: str = "") -> QuerySet[Any]:
     """Every folded query token must match the start of a word of the folded name."""
-    for token in tokens(query)[:8]:
-        queryset = queryset.filter(**{f"{prefix}search_text__contains": " " + token})
-    return queryset
+    return word_start_filter(queryset, tokens(query)[:MAX_TOKENS], f"{prefix}search_text")
 
 
 def candidacy_list(*, actor: Any, filters: dict[str, Any] | None = None) -> QuerySet[Candidacy]:
@@ -46,24 +46,25 @@ def candidacy_list(*, actor: Any, filters: dict[str, Any] | None = None) -> Quer
 
     The scope, the subtree and the name are read from the candidacies' search entries
     (`CandidacySearch`: path, folded name, sort key), which also give the name order; when
-    no other filter is asked, the returned queryset carries `count_source` and `id_source`,
-    the same rows counted and paged on the narrow table alone (ptdv.core.api's paginators
-    use them).
+    no other filter is asked, the returned queryset carries `count_source` (the same rows on
+    the narrow table) and `id_source` (a callable giving their ids in name order there), so
+    that ptdv.core.api's paginators count and page on the narrow table alone.
     """
     filters = filters or {}
-    entries = CandidacySearch.objects.filter(subtree_q(actor, "path"))
     organisation: Organisation | None = filters.get("organisation")
-    if organisation is not None:
-        entries = entries.filter(path__startswith=organisation.path)
-    if filters.get("search"):
-        entries = candidacy_name_filter(entries, str(filters["search"]))
-    qs = Candidacy.objects.filter(subtree_q(actor, "search_entry__path")).select_related(
+    search = str(filters.get("search") or "")
+
+    def on_entries(queryset: QuerySet[Any], prefix: str) -> QuerySet[Any]:
+        """Scope, subtree and name, on the search entry `prefix` leads to."""
+        queryset = queryset.filter(subtree_q(actor, f"{prefix}path"))
+        if organisation is not None:
+            queryset = queryset.filter(**{f"{prefix}path__startswith": organisation.path})
+        return candidacy_name_filter(queryset, search, prefix=prefix) if search else queryset
+
+    entries = on_entries(CandidacySearch.objects.all(), "")
+    qs = on_entries(Candidacy.objects.all(), "search_entry__").select_related(
         "person", "organisation", "helper__person"
     )
-    if organisation is not None:
-        qs = qs.filter(search_entry__path__startswith=organisation.path)
-    if filters.get("search"):
-        qs = candidacy_name_filter(qs, str(filters["search"]), prefix="search_entry__")
     narrow = True
     if filters.get("stage"):
         qs, narrow = qs.filter(stage=filters["stage"]), False
@@ -85,13 +86,17 @@ def candidacy_list(*, actor: Any, filters: dict[str, Any] | None = None) -> Quer
         )
     qs = qs.order_by("search_entry__sort_key", "id")
     if narrow:
-        order: Any = "sort_key"
-        if filters.get("search") and entries[:SORT_MATCHES_UP_TO].count() < SORT_MATCHES_UP_TO:
-            order = name_order_of_matches("sort_key")  # see ptdv/candidacies/search.py
+
+        def page_ids() -> QuerySet[Any]:
+            """The list's ids in name order on the entries (asked only when a page is read:
+            choosing the plan costs a count; see ptdv/candidacies/search.py)."""
+            order: Any = "sort_key"
+            if search and entries[:SORT_MATCHES_UP_TO].count() < SORT_MATCHES_UP_TO:
+                order = name_order_of_matches("sort_key")
+            return entries.order_by(order, "candidacy_id").values_list("candidacy_id", flat=True)
+
         qs.count_source = entries  # type: ignore[attr-defined]
-        qs.id_source = entries.order_by(order, "candidacy_id").values_list(  # type: ignore[attr-defined]
-            "candidacy_id", flat=True
-        )
+        qs.id_source = page_ids  # type: ignore[attr-defined]
     return qs
 
 

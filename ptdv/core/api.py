@@ -31,7 +31,8 @@ class SourceCountPaginator(DjangoPaginator):  # type: ignore[type-arg]
     list gave one (ptdv.candidacies.selectors.candidacy_list):
 
     - `count_source`: the same rows, counted there;
-    - `id_source`: the ids of the same rows in the list's order, sliced there; the page then
+    - `id_source`: a callable giving the ids of the same rows in the list's order, sliced
+      there (called only when a page is read); the page then
       fetches just those rows of the list (one query by primary key), instead of letting the
       database join every match to the wide tables before it sorts them.
     """
@@ -53,7 +54,7 @@ class SourceCountPaginator(DjangoPaginator):  # type: ignore[type-arg]
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        ids = list(id_source[bottom:top])
+        ids = list(id_source()[bottom:top])
         rows = self.object_list.in_bulk(ids)  # type: ignore[attr-defined]  # a QuerySet here
         return self._get_page(  # type: ignore[attr-defined]  # Django's hook, untyped
             [rows[pk] for pk in ids if pk in rows], number, self
