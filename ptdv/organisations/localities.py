@@ -29,7 +29,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Count, F
 
-from ptdv.organisations.models import PATH_STEP, Locality, Organisation
+from ptdv.organisations.models import Locality, Organisation, ancestor_paths
 
 COUNTERS = ("locality_count", "locality_without_cell_count", "white_locality_count")
 _CHUNK = 5000
@@ -52,16 +52,12 @@ def locality_state(locality: Locality) -> LocalityState:
     )
 
 
-def _ancestors(path: str) -> list[str]:
-    return [path[:end] for end in range(PATH_STEP, len(path) + 1, PATH_STEP)]
-
-
 def _apply(deltas: dict[str, tuple[int, int, int]]) -> None:
     """Add (localities, without cell, white) deltas given per commune path to the commune
     and every organisation above it: one UPDATE per distinct delta."""
     per_node: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for path, delta in deltas.items():
-        for ancestor in _ancestors(path):
+        for ancestor in ancestor_paths(path):
             node = per_node[ancestor]
             for index, value in enumerate(delta):
                 node[index] += value
@@ -159,7 +155,7 @@ def _recount() -> tuple[dict[int, int], dict[str, list[int]]]:
     for pk, path, cell_id, shared in rows:
         without_cell = cell_id is None or shared
         white = residents.get(pk, 0) == 0
-        for ancestor in _ancestors(path):
+        for ancestor in ancestor_paths(path):
             node = totals[ancestor]
             node[0] += 1
             node[1] += without_cell

@@ -141,7 +141,12 @@ class Organisation(models.Model):
     @property
     def ancestor_paths(self) -> list[str]:
         """Paths of this node and every ancestor, root first."""
-        return [self.path[:end] for end in range(PATH_STEP, len(self.path) + 1, PATH_STEP)]
+        return ancestor_paths(self.path)
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """Paths of the node at `path` and of every ancestor, root first."""
+    return [path[:end] for end in range(PATH_STEP, len(path) + 1, PATH_STEP)]
 
 
 class LocalityKind(models.TextChoices):

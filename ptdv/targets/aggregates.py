@@ -46,7 +46,7 @@ from django.db.models.functions import ExtractYear, Substr
 
 from ptdv.candidacies.models import Candidacy, CandidacyEvent, Outcome
 from ptdv.members.models import MembershipStatus, PartyMembership
-from ptdv.organisations.models import PATH_STEP, Organisation
+from ptdv.organisations.models import PATH_STEP, Organisation, ancestor_paths
 from ptdv.targets.measures import (
     ADMISSION_FIELDS,
     admission_aggregates,
@@ -62,10 +62,6 @@ from ptdv.targets.models import (
 )
 
 PIPELINE_FIELDS: tuple[str, ...] = tuple(str(s) for s in PIPELINE_STAGES)
-
-
-def ancestor_paths(path: str) -> list[str]:
-    return [path[:end] for end in range(PATH_STEP, len(path) + 1, PATH_STEP)]
 
 
 # --- The write hook -------------------------------------------------------------------------

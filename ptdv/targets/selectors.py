@@ -27,9 +27,9 @@ from ptdv.members.models import (
     PartyMembership,
 )
 from ptdv.organisations.localities import COUNTERS as LOCALITY_COUNTERS
-from ptdv.organisations.models import Organisation
+from ptdv.organisations.models import Organisation, ancestor_paths
 from ptdv.organisations.selectors import organisation_children
-from ptdv.targets.aggregates import PIPELINE_FIELDS, ancestor_paths
+from ptdv.targets.aggregates import PIPELINE_FIELDS
 from ptdv.targets.forecast import Forecast, forecast
 from ptdv.targets.measures import (
     ADMISSION_FIELDS,
