@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.http import HttpResponse
 from django.urls import include, path
 
+from ptdv.core.admin import scoped_view_on_site
+
 
 def healthz(request):  # type: ignore[no-untyped-def]
     return HttpResponse("ok", content_type="text/plain")
@@ -19,6 +21,12 @@ urlpatterns = [
     path("documents/", include("ptdv.documents.urls")),
     path("exchange/", include("ptdv.exchange.urls")),
     path("api/v1/", include("config.api_urls")),
+    # Before the admin's own "view on site" URL, which it shadows (see the view).
+    path(
+        "admin/r/<int:content_type_id>/<str:object_id>/",
+        scoped_view_on_site,
+        name="admin_view_on_site",
+    ),
     path("admin/", admin.site.urls),
     path("healthz", healthz),
 ]

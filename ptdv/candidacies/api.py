@@ -149,7 +149,13 @@ class CandidacyViewSet(
         },
     )
     @action_route(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
-    def act(self, request: Request, pk: str | None = None, action_name: str = "") -> Response:
+    def act(
+        self,
+        request: Request,
+        pk: str | None = None,
+        action_name: str = "",
+        format: str | None = None,  # the router's `.json` suffix passes it
+    ) -> Response:
         if action_name not in FACTS:
             return Response(
                 error_body(

@@ -426,7 +426,6 @@ def candidacy_act(
     transition = TRANSITIONS.get(action)
     if transition is None:
         raise ValidationError({"action": [_("Thao tác không tồn tại: %(a)s.") % {"a": action}]})
-    facts, document = _validated_facts(action, data)
     with transaction.atomic():
         candidacy = candidacy_policy.get_visible(
             actor,
@@ -436,6 +435,9 @@ def candidacy_act(
             ),
         )
         candidacy_policy.authorize(actor, transition.permission, candidacy)
+        # The facts are judged only for who may act here: outside 404, a role too low 403,
+        # whatever the body says.
+        facts, document = _validated_facts(action, data)
         if version is not None and version != candidacy.version:
             raise StaleVersion(candidacy.version)
         ancestors = _ancestors(candidacy.organisation)

@@ -13,11 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.contrib.contenttypes import views as contenttype_views
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.forms import ModelChoiceField, ModelForm
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from ptdv.accounts.models import ROLE_RANK, Role
@@ -159,3 +161,26 @@ class PolicyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # not subscripta
             person=None if obj is person_of(obj) else person_of(obj),
             summary="Xóa qua trang quản trị: " + str(obj),
         )
+
+
+def view_on_site(request: HttpRequest, content_type_id: int, object_id: str) -> HttpResponse:
+    """The admin's "view on site" link, scoped: an object the user's admin page would not
+    list answers 404 like an absent one (Django's own view redirects to any object's page,
+    telling whether an id exists outside the user's subtree)."""
+    try:
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+    except ContentType.DoesNotExist as exc:
+        raise Http404 from exc
+    model_admin = admin.site._registry.get(model) if model is not None else None
+    if model_admin is None:
+        raise Http404
+    try:
+        visible = model_admin.get_queryset(request).filter(pk=object_id).exists()
+    except (ValueError, TypeError, ValidationError) as exc:
+        raise Http404 from exc
+    if not visible:
+        raise Http404
+    return contenttype_views.shortcut(request, content_type_id, object_id)
+
+
+scoped_view_on_site = admin.site.admin_view(view_on_site)

@@ -1,0 +1,381 @@
+"""The access matrix walks every door of PTĐV as every role at every level (issue 10 §2).
+
+Every URL pattern of the project (enumerated from the root resolver) and every console
+command taking `--as` (enumerated from the command parsers) must have a row in
+`ptdv.core.tests.access_matrix`; the coverage tests fail otherwise. Each row is then walked
+as 12 users (viewer, clerk, approver, administrator at the province, commune A and cell A1)
+for an object in their own subtree, in a sibling subtree and at the parent:
+
+- reads: 200 inside when the role may read, 403 when it may not, 404 outside; the body of
+  every page, JSON answer and workbook read must name nothing outside the user's subtree;
+- writes: refused outside (404) and with a role too low (403), and then the database is
+  exactly as before (every table's rows, compared by checksum); inside with the role, the
+  request is answered without a server error.
+
+The world is built once per module; every request runs in a savepoint rolled back after it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import io
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import openpyxl
+import pytest
+from django.conf import settings
+from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import get_commands, load_command_class
+from django.db import connection, transaction
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from ptdv.core.tests.access_matrix import (
+    ADMIN_MODELS,
+    COMMANDS,
+    DOORS,
+    PUBLIC,
+    Door,
+    admin_doors,
+    allowed,
+)
+from ptdv.core.tests.access_world import INSIDE, LEVELS, POSITIONS, ROLES, World, build_world
+
+FORMAT_SUFFIX = r"\.(?P<format>[a-z0-9]+)/?$"
+SKIP_TABLES = {"django_session"}
+WRITE_OK = {200, 201, 204, 302, 400, 409, 422}
+
+
+# --- Enumeration ---------------------------------------------------------------------------
+
+
+def project_routes() -> list[str]:
+    """Every URL pattern of the project, as its full route string."""
+
+    def walk(resolver: URLResolver, prefix: str) -> Iterator[str]:
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern):
+                yield prefix + str(pattern.pattern)
+
+    return list(walk(get_resolver(), ""))
+
+
+def format_twin(route: str) -> str | None:
+    """The route a DRF format-suffix pattern (`….json`) doubles, else None."""
+    if route.endswith(FORMAT_SUFFIX):
+        return route[: -len(FORMAT_SUFFIX)] + "/$"
+    return None
+
+
+def all_doors() -> dict[str, Door]:
+    doors = {door.route: door for door in DOORS}
+    for model in admin.site._registry:
+        label = model._meta.label_lower
+        spec = ADMIN_MODELS.get(label)
+        if spec is None:
+            continue  # reported by the coverage test
+        prefix = f"{model._meta.app_label}/{model._meta.model_name}"
+        for door in admin_doors(label, prefix, spec):
+            doors[door.route] = door
+    for route in project_routes():
+        base = format_twin(route)
+        if base is not None and base in doors:
+            doors[route] = as_format_twin(doors[base], route)
+    return doors
+
+
+def as_format_twin(door: Door, route: str) -> Door:
+    """The same door reached with a `.json` suffix."""
+    base_url = door.url
+
+    def url(world: World, obj: Any, user: Any, **extra: Any) -> str:
+        return base_url(world, obj, user, **extra).rstrip("/") + ".json"
+
+    return Door(**{**door.__dict__, "route": route, "url": url})
+
+
+def as_commands() -> dict[str, str]:
+    """Every management command (and subcommand) whose parser has `--as`: key -> app."""
+    found: dict[str, str] = {}
+
+    def visit(parser: Any, key: str, app: str) -> None:
+        for action in parser._actions:
+            if "--as" in action.option_strings:
+                found[key] = app
+            choices = getattr(action, "choices", None)
+            if isinstance(choices, dict):
+                for name, sub in choices.items():
+                    if hasattr(sub, "_actions"):
+                        visit(sub, f"{key} {name}", app)
+
+    for name, app in get_commands().items():
+        command = load_command_class(app, name)
+        visit(command.create_parser("ptdv", name), name, app)
+    return found
+
+
+def test_every_url_pattern_has_a_row() -> None:
+    routes = set(project_routes())
+    doors = all_doors()
+    missing = sorted(routes - set(doors))
+    stale = sorted(set(doors) - routes)
+    unregistered = sorted({m._meta.label_lower for m in admin.site._registry} - set(ADMIN_MODELS))
+    assert not unregistered, f"Model admins without a row in ADMIN_MODELS: {unregistered}"
+    assert not missing, f"URL patterns without a row in access_matrix.DOORS: {missing}"
+    assert not stale, f"Rows naming no URL pattern: {stale}"
+
+
+def test_every_as_command_has_a_row() -> None:
+    found = set(as_commands())
+    assert found, "no command with --as found: the discovery is broken"
+    assert not found - set(COMMANDS), (
+        f"--as commands without a row: {sorted(found - set(COMMANDS))}"
+    )
+    assert not set(COMMANDS) - found, (
+        f"rows naming no --as command: {sorted(set(COMMANDS) - found)}"
+    )
+
+
+# --- The world -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[World]:  # type: ignore[no-untyped-def]
+    root = tmp_path_factory.mktemp("matrix-private")
+    with override_settings(PRIVATE_MEDIA_ROOT=root), django_db_blocker.unblock():
+        with transaction.atomic():
+            built = build_world()
+            for user in built.users.values():
+                client = Client()
+                client.force_login(user)
+                built.sessions[user.pk] = client.cookies[settings.SESSION_COOKIE_NAME].value
+            yield built
+            transaction.set_rollback(True)
+
+
+def fingerprint() -> dict[str, str]:
+    """A checksum of every table's rows (the session table aside)."""
+    sums = {}
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            if table in SKIP_TABLES:
+                continue
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            rows = sorted(repr(row) for row in cursor.fetchall())
+            sums[table] = hashlib.sha256("\n".join(rows).encode()).hexdigest()
+    return sums
+
+
+def changed_tables(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    return sorted(t for t in before.keys() | after.keys() if before.get(t) != after.get(t))
+
+
+def outside_markers(world: World, level: str) -> list[str]:
+    return [m for site, names in world.markers.items() if site not in INSIDE[level] for m in names]
+
+
+def body_text(response: Any) -> str | None:
+    """The text of a response to search for names (None when it is not searchable)."""
+    content_type = response.get("Content-Type", "")
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if "spreadsheetml" in content_type:
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+        return "\n".join(
+            str(value)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
+            if value is not None
+        )
+    if content_type.startswith(("text/", "application/json")):
+        text = content.decode("utf-8", "replace")
+        if "json" in content_type:
+            # \\uXXXX escapes would hide a name from the search.
+            text = json.dumps(json.loads(text), ensure_ascii=False) if text.strip() else text
+        return text
+    return None
+
+
+# --- Walking a door ------------------------------------------------------------------------
+
+
+def _client(world: World, user: Any) -> Client:
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[user.pk]
+    return client
+
+
+def _send(client: Client, method: str, url: str, door: Door, data: dict[str, Any] | None) -> Any:
+    data = dict(data or {})
+    if door.body == "json":
+        return client.generic(
+            method, url, json.dumps(data), content_type="application/json", HTTP_ACCEPT="*/*"
+        )
+    if door.body == "multipart":
+        for key, value in list(data.items()):
+            if isinstance(value, io.BytesIO):
+                data[key] = SimpleUploadedFile("ban-quet.pdf", value.getvalue(), "application/pdf")
+    if method == "GET":
+        return client.get(url)
+    if method == "POST":
+        return client.post(url, data)
+    return client.generic(method, url, json.dumps(data), content_type="application/json")
+
+
+def _body(door: Door, world: World, site: str, user: Any, variant: dict[str, Any]) -> Any:
+    if door.data is None:
+        return None
+    accepts = inspect.signature(door.data).parameters
+    extra = {"action": next(iter(variant.values()))} if "action" in accepts and variant else {}
+    return door.data(world, site, user, **extra)
+
+
+def walk(door: Door, world: World) -> tuple[list[str], int]:
+    """Walk one door as every user at every position; return (failures, requests)."""
+    failures: list[str] = []
+    count = 0
+    variants = door.variants(world) if door.variants else [("", {}, None)]
+    for label, kwargs, write_rule in variants:
+        write = write_rule if write_rule is not None else door.write
+        read = write_rule if write_rule is not None else door.read
+        for level in LEVELS:
+            for role in ROLES:
+                user = world.user(level, role)
+                positions = POSITIONS[level]
+                if door.obj is None and not door.positional_body:
+                    positions = {"own": "a1"}
+                for position, site in positions.items():
+                    # A door naming no object is read once; its body moves with the position.
+                    reads = door.reads if door.obj is not None or position == "own" else ()
+                    obj = None
+                    if door.obj == "job" and position == "own":
+                        obj = world.own_jobs[user.pk]
+                    elif door.obj is not None:
+                        obj = world.obj(door.obj, site)
+                    url = door.url(world, obj, user, **kwargs)
+                    who = f"{level}/{role} {position} {label}".strip()
+                    for _method in reads:
+                        count += 1
+                        failures += _check_read(
+                            door, world, user, level, role, position, url, read, who
+                        )
+                    for method in door.writes:
+                        count += 1
+                        body = _body(door, world, site, user, kwargs)
+                        failures += _check_write(
+                            door, world, user, level, role, position, method, url, body, write, who
+                        )
+    return failures, count
+
+
+def _request(
+    world: World, user: Any, method: str, url: str, door: Door, body: Any
+) -> tuple[Any, list[str]]:
+    """Send in a savepoint rolled back afterwards; return (response or error, changed tables)."""
+    changed: list[str] = []
+    with transaction.atomic():
+        before = fingerprint() if method != "GET" else {}
+        try:
+            response: Any = _send(_client(world, user), method, url, door, body)
+        except Exception as exc:  # a server error is a finding, reported below
+            response = exc
+        if method != "GET":
+            changed = changed_tables(before, fingerprint())
+        transaction.set_rollback(True)
+    return response, changed
+
+
+def _status(response: Any) -> Any:
+    if isinstance(response, Exception):
+        return f"500 {type(response).__name__}: {str(response)[:120]}"
+    return response.status_code
+
+
+def _check_read(
+    door: Door,
+    world: World,
+    user: Any,
+    level: str,
+    role: str,
+    position: str,
+    url: str,
+    read: Any,
+    who: str,
+) -> list[str]:
+    response, _ = _request(world, user, "GET", url, door, None)
+    status = _status(response)
+    may = allowed(read, level, role)
+    if read == PUBLIC:
+        expected: set[Any] = set(door.ok)
+    elif position != "own":
+        expected = {door.outside} if may else {door.outside, *door.denied}
+    else:
+        expected = set(door.ok) if may else set(door.denied)
+    problems = []
+    if status not in expected:
+        problems.append(f"GET {url} as {who}: {status}, expected {sorted(map(str, expected))}")
+    if status == 200 and level != "province":
+        text = body_text(response)
+        if text is not None:
+            leaked = [m for m in outside_markers(world, level) if m in text]
+            if leaked:
+                problems.append(f"GET {url} as {who}: shows outside {leaked}")
+    return problems
+
+
+def _check_write(
+    door: Door,
+    world: World,
+    user: Any,
+    level: str,
+    role: str,
+    position: str,
+    method: str,
+    url: str,
+    body: Any,
+    write: Any,
+    who: str,
+) -> list[str]:
+    response, changed = _request(world, user, method, url, door, body)
+    status = _status(response)
+    may = allowed(write, level, role)
+    problems = []
+    if write == PUBLIC:
+        if isinstance(status, str):
+            problems.append(f"{method} {url} as {who}: {status}")
+        return problems
+    if position == "own" and may:
+        if status not in WRITE_OK:
+            problems.append(f"{method} {url} as {who}: {status}, expected a handled answer")
+        return problems
+    if position == "own":
+        expected: set[Any] = set(door.denied)
+    elif door.obj is None:
+        # The body names objects outside: refused as absent (400) or out of reach.
+        expected = {400, 403, 404, 200} if door.body != "form" else {200, 400, 403, 404}
+    else:
+        expected = {door.outside} if may else {door.outside, *door.denied}
+    if status not in expected:
+        problems.append(f"{method} {url} as {who}: {status}, expected {sorted(map(str, expected))}")
+    if changed:
+        problems.append(f"{method} {url} as {who}: changed {changed}")
+    return problems
+
+
+ROUTES = sorted(all_doors())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", ROUTES)
+def test_door(route: str, world: World) -> None:
+    door = all_doors()[route]
+    if door.xfail:
+        pytest.xfail(door.xfail)
+    failures, _count = walk(door, world)
+    assert not failures, "\n".join(failures)
