@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from ptdv.accounts.models import ROLE_RANK, Role
-from ptdv.core.policies import Action, Policy, role_rank_at
+from ptdv.core.policies import Action, Policy, role_rank_at, user_scopes
 from ptdv.organisations.models import PATH_STEP, Organisation
 from ptdv.targets.models import MemberSnapshot, PlanAssignment, Target, Term
 
@@ -44,6 +44,14 @@ def authorize_target(user: Any, organisation: Organisation) -> None:
         raise Http404
     if not can_set_target(user, organisation):
         raise PermissionDenied
+
+
+def administers_root(user: Any) -> bool:
+    """Whether `user` administers a root of the deployment (what spans every organisation,
+    such as the yearly member snapshot, is theirs)."""
+    return any(
+        len(path) == PATH_STEP and rank >= ADMINISTRATOR_RANK for path, rank in user_scopes(user)
+    )
 
 
 def can_manage_terms(user: Any, organisation: Organisation) -> bool:

@@ -37,7 +37,12 @@ from ptdv.targets.models import (
     TargetState,
     Term,
 )
-from ptdv.targets.policies import authorize_target, authorize_terms, can_plan
+from ptdv.targets.policies import (
+    administers_root,
+    authorize_target,
+    authorize_terms,
+    can_plan,
+)
 from ptdv.targets.selectors import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -90,7 +95,13 @@ def snapshot_take(
 
     Idempotent: a year already taken is left as it is (taken = False) unless `replace`, which
     recounts and records the change in the audit trail.
+
+    The snapshot counts every organisation of the deployment, so a named `actor` must be an
+    administrator of a root organisation (PermissionDenied otherwise); without an actor it is
+    the scheduled system run.
     """
+    if actor is not None and not administers_root(actor):
+        raise PermissionDenied
     on = snapshot_date_for(year)
     today = today or timezone.localdate()
     if on > today:

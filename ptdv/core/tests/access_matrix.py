@@ -57,6 +57,7 @@ import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -783,6 +784,28 @@ class Command:
     who: Rule = Role.VIEWER
     write: bool = False
     positional: bool = True
+    # Writes the input file at the path given to `args` (for `import`).
+    prepare: Callable[[World, str, Path], None] | None = None
+    # Whether a user who may pass must succeed (False when the input may be refused for
+    # reasons of its own, e.g. an import row naming a commune from a cell user).
+    must_succeed: bool = True
+
+
+def localities_workbook(world: World, site: str, path: Path) -> None:
+    """A localities import of one row naming the organisation at `site`."""
+    from openpyxl import load_workbook
+
+    from ptdv.exchange.columns import KINDS
+    from ptdv.exchange.workbook import template_build
+
+    spec = KINDS["localities"]
+    template_build(spec, path)
+    book = load_workbook(path)
+    sheet = book[spec.sheet]
+    row = [f"MX-{site}", f"Thôn Nhập {site}", "Thôn", world.org_site[site].code]
+    for column, value in enumerate(row, start=1):
+        sheet.cell(row=2, column=column, value=value)
+    book.save(path)
 
 
 COMMANDS: dict[str, Command] = {
@@ -906,5 +929,7 @@ COMMANDS: dict[str, Command] = {
         lambda w, s, u, out: ["import", out, "--kind", "localities", "--as", u.username],
         who=Role.ADMINISTRATOR,
         write=True,
+        prepare=localities_workbook,
+        must_succeed=False,
     ),
 }

@@ -22,6 +22,7 @@ import inspect
 import io
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import openpyxl
@@ -29,7 +30,8 @@ import pytest
 from django.conf import settings
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import get_commands, load_command_class
+from django.core.management import call_command, get_commands, load_command_class
+from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -378,4 +380,66 @@ def test_door(route: str, world: World) -> None:
     if door.xfail:
         pytest.xfail(door.xfail)
     failures, _count = walk(door, world)
+    assert not failures, "\n".join(failures)
+
+
+# --- Console commands taking --as ----------------------------------------------------------
+
+
+def _file_text(path: Path) -> str | None:
+    if not path.exists() or not path.read_bytes().startswith(b"PK"):
+        return None  # not a workbook (a PDF form, say)
+    book = openpyxl.load_workbook(path, read_only=True)
+    return "\n".join(
+        str(value)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if value is not None
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", sorted(COMMANDS))
+def test_as_command(key: str, world: World, tmp_path: Path) -> None:
+    """Outside the `--as` user's subtree (or with a role too low) a command refuses with a
+    message and changes nothing; inside it works and writes nothing from outside."""
+    spec = COMMANDS[key]
+    failures = []
+    for level in LEVELS:
+        for role in ROLES:
+            user = world.user(level, role)
+            positions = POSITIONS[level] if spec.positional else {"own": "a1"}
+            for position, site in positions.items():
+                who = f"{key} as {level}/{role} {position}"
+                path = tmp_path / f"{level}-{role}-{position}.xlsx"
+                if spec.prepare is not None:
+                    spec.prepare(world, site, path)
+                argv = spec.args(world, site, user, str(path))
+                error: Any = None
+                with transaction.atomic():
+                    before = fingerprint()
+                    try:
+                        call_command(*argv, stdout=io.StringIO(), stderr=io.StringIO())
+                    except CommandError as exc:
+                        error = exc
+                    except Exception as exc:  # a crash is a finding, reported below
+                        failures.append(f"{who}: crashed {exc!r}")
+                        error = exc
+                    changed = changed_tables(before, fingerprint())
+                    transaction.set_rollback(True)
+                may = allowed(spec.who, level, role) and position == "own"
+                if may and spec.must_succeed and error is not None:
+                    failures.append(f"{who}: refused ({error})")
+                if not may:
+                    if error is None:
+                        failures.append(f"{who}: accepted")
+                    if changed:
+                        failures.append(f"{who}: changed {changed}")
+                if error is None and level != "province" and spec.prepare is None:
+                    text = _file_text(path)
+                    if text is not None:
+                        leaked = [m for m in outside_markers(world, level) if m in text]
+                        if leaked:
+                            failures.append(f"{who}: the file shows outside {leaked}")
     assert not failures, "\n".join(failures)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
@@ -59,6 +59,11 @@ class Command(BaseCommand):
             run, taken = snapshot_take(
                 year=options["year"], actor=actor, replace=options["replace"], today=today
             )
+        except PermissionDenied:
+            raise CommandError(
+                f"{options['username']} không quản trị tổ chức đảng cấp cao nhất: không được chốt "
+                "số đảng viên toàn hệ thống."
+            ) from None
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from None
         members = f"{run.members:,}".replace(",", ".")
