@@ -35,6 +35,11 @@ resolver spells it (prefixes joined, e.g. ``"people/<int:pk>/"`` or
               its rule (when given) replaces both `read` and `write`
     positional_body  True when the body names objects (a row without `obj` is then walked
               at every position, else only at "own")
+    effective True when an allowed write inside must change the database (proves the body
+              is one the door accepts, so a refusal elsewhere is the access check's doing)
+    count     for a JSON list: ``count(path) -> int``, the number of rows under the
+              organisation path of the user's assignment, counted here independently of the
+              policies; the answer's `count` must equal it
     xfail     a reason: the row is known to fail (pytest xfail, strict) — name the branch
               that fixes it
 
@@ -64,6 +69,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from ptdv.accounts.models import ROLE_RANK, Role
+from ptdv.candidacies.models import Candidacy
+from ptdv.organisations.models import Organisation
+from ptdv.people.models import Person
 from ptdv.candidacies.transitions import TRANSITIONS
 from ptdv.core.policies import REQUIRED_ROLE
 from ptdv.core.tests.access_world import PDF, YEAR, World
@@ -114,6 +122,8 @@ class Door:
     denied: tuple[int, ...] = (403,)
     variants: Callable[[World], list[tuple[str, dict[str, Any], Rule | None]]] | None = None
     positional_body: bool = False
+    effective: bool = False
+    count: Callable[[str], int] | None = None
     xfail: str = ""
 
 
@@ -160,6 +170,7 @@ def _register_body(world: World, site: str, user: Any) -> dict[str, Any]:
         "education": "upper_secondary",
         "occupation": "farmer",
         "source_channel": "other",
+        "opened_on": "01/09/2025",
     }
 
 
@@ -216,6 +227,18 @@ def _action_body(world: World, site: str, user: Any, action: str = "") -> dict[s
         # A target inside every matrix user's scope: this row tests the URL object; the
         # target organisation itself is scoped in the service (branch issue10-scope).
         body.update(organisation=world.cell_site["a1"].pk, reason="Chuyển sinh hoạt")
+    return body
+
+
+def _action_form(world: World, site: str, user: Any, action: str = "") -> dict[str, Any]:
+    """The web form of an action: the same facts, dates as typed, and the version seen."""
+    body = {
+        key: dt.date.fromisoformat(value).strftime("%d/%m/%Y")
+        if isinstance(value, str) and len(value) == 10 and value[4] == "-"
+        else value
+        for key, value in _action_body(world, site, user, action).items()
+    }
+    body["version"] = Candidacy.objects.get(pk=world.obj("candidacy", site).pk).version
     return body
 
 
@@ -280,6 +303,7 @@ DOORS: list[Door] = [
     Door(
         "accounts/users/new/",
         rev("accounts:user_create", pk=None),
+        effective=True,
         read=Role.ADMINISTRATOR,
         writes=("POST",),
         write=Role.ADMINISTRATOR,
@@ -302,6 +326,7 @@ DOORS: list[Door] = [
     Door(
         "accounts/users/<int:pk>/deactivate/",
         rev("accounts:user_deactivate"),
+        effective=True,
         obj="user",
         reads=(),
         writes=("POST",),
@@ -318,6 +343,7 @@ DOORS: list[Door] = [
     Door(
         "accounts/users/<int:pk>/password/",
         rev("accounts:user_password"),
+        effective=True,
         obj="user",
         read=Role.ADMINISTRATOR,
         writes=("POST",),
@@ -351,6 +377,7 @@ DOORS: list[Door] = [
     Door(
         "people/<int:pk>/relatives/new/",
         rev("people:relative_create"),
+        effective=True,
         obj="person",
         read=Role.CLERK,
         writes=("POST",),
@@ -359,6 +386,7 @@ DOORS: list[Door] = [
     Door(
         "people/relatives/<int:pk>/edit/",
         rev("people:relative_update"),
+        effective=True,
         obj="relative",
         read=Role.CLERK,
         writes=("POST",),
@@ -367,6 +395,7 @@ DOORS: list[Door] = [
     Door(
         "people/relatives/<int:pk>/delete/",
         rev("people:relative_delete"),
+        effective=True,
         obj="relative",
         read=Role.CLERK,
         writes=("POST",),
@@ -376,6 +405,7 @@ DOORS: list[Door] = [
     Door(
         "candidacies/new/",
         rev("candidacies:register", pk=None),
+        effective=True,
         read=Role.CLERK,
         writes=("POST",),
         positional_body=True,
@@ -393,7 +423,7 @@ DOORS: list[Door] = [
         obj="candidacy",
         read=Role.CLERK,
         writes=("POST",),
-        data=_action_body,
+        data=_action_form,
         variants=_action_variants,
     ),
     Door("rules/", rev("rules:rule_sets", pk=None), read=ANY),
@@ -403,6 +433,7 @@ DOORS: list[Door] = [
     Door(
         "targets/<int:pk>/targets/",
         rev("targets:manage", query="year=2025"),
+        effective=True,
         obj="organisation",
         writes=("POST",),
         write=admin_of_parent,
@@ -411,6 +442,7 @@ DOORS: list[Door] = [
     Door(
         "targets/<int:pk>/terms/",
         rev("targets:terms"),
+        effective=True,
         obj="organisation",
         writes=("POST",),
         write=Role.ADMINISTRATOR,
@@ -429,6 +461,7 @@ DOORS: list[Door] = [
     Door(
         "targets/<int:pk>/plan/",
         rev("targets:plan", query="year=2025"),
+        effective=True,
         obj="organisation",
         writes=("POST",),
         data=lambda w, s, u: {"step": "remove", "assignment": w.obj("plan", s).pk},
@@ -436,6 +469,7 @@ DOORS: list[Door] = [
     Door(
         "targets/target/<int:pk>/",
         rev("targets:target"),
+        effective=True,
         obj="target",
         writes=("POST",),
         write=admin_of_parent,
@@ -463,6 +497,7 @@ DOORS: list[Door] = [
     Door(
         "documents/candidacies/<int:pk>/attachments/",
         rev("documents:attachment_upload"),
+        effective=True,
         obj="candidacy",
         reads=(),
         writes=("POST",),
@@ -535,6 +570,7 @@ DOORS: list[Door] = [
     Door(
         "api/v1/candidacies/<int:pk>/attachments/",
         rev("api:candidacy-attachments"),
+        effective=True,
         obj="candidacy",
         writes=("POST",),
         body="multipart",
@@ -548,6 +584,7 @@ DOORS: list[Door] = [
     Door(
         "api/v1/people/<int:pk>/relatives/",
         rev("api:person-relatives"),
+        effective=True,
         obj="person",
         writes=("POST",),
         body="json",
@@ -556,6 +593,7 @@ DOORS: list[Door] = [
     Door(
         "api/v1/relatives/<int:pk>/",
         rev("api:relative-detail"),
+        effective=True,
         obj="relative",
         reads=(),
         writes=("PATCH", "DELETE"),
@@ -565,23 +603,38 @@ DOORS: list[Door] = [
     Door(
         "api/v1/document-numbers/",
         rev("api:document-numbers", pk=None),
+        effective=True,
         reads=(),
         writes=("POST",),
         body="json",
         positional_body=True,
         data=_org_body("organisation", document_kind="QĐ"),
     ),
-    Door("api/v1/^organisations/$", rev("api:organisation-list", pk=None), read=ANY),
+    Door(
+        "api/v1/^organisations/$",
+        rev("api:organisation-list", pk=None),
+        read=ANY,
+        count=lambda path: Organisation.objects.filter(path__startswith=path).count(),
+    ),
     Door(
         "api/v1/^organisations/(?P<pk>[^/.]+)/$",
         rev("api:organisation-detail"),
         obj="organisation",
     ),
-    Door("api/v1/^people/$", rev("api:person-list", pk=None), read=ANY),
+    Door(
+        "api/v1/^people/$",
+        rev("api:person-list", pk=None),
+        read=ANY,
+        count=lambda path: Person.objects.filter(organisation__path__startswith=path).count(),
+    ),
     Door("api/v1/^people/(?P<pk>[^/.]+)/$", rev("api:person-detail"), obj="person"),
     Door(
         "api/v1/^candidacies/$",
         rev("api:candidacy-list", pk=None),
+        count=lambda path: Candidacy.objects.filter(
+            organisation__path__startswith=path, closed_on__isnull=True
+        ).count(),
+        effective=True,
         read=ANY,
         writes=("POST",),
         body="json",
@@ -642,6 +695,7 @@ DOORS: list[Door] = [
     Door(
         "admin/accounts/user/<id>/password/",
         lambda w, o, u: reverse("admin:auth_user_password_change", args=[o.pk]),
+        effective=True,
         obj="user",
         read=Role.ADMINISTRATOR,
         outside=404,

@@ -94,6 +94,8 @@ class World:
     users: dict[tuple[str, str], User] = field(default_factory=dict)
     own_jobs: dict[int, ImportJob] = field(default_factory=dict)
     markers: dict[str, list[str]] = field(default_factory=dict)
+    # The organisation each level's users are assigned to.
+    level_org: dict[str, Organisation] = field(default_factory=dict)
     # Session cookie of each matrix user (signed in once for the module).
     sessions: dict[int, str] = field(default_factory=dict)
 
@@ -142,8 +144,8 @@ def build_world() -> World:
             "up_p": orgs["PC"],
         },
     )
-    level_org = {"province": province, "commune": orgs["XA"], "cell": orgs["A1"]}
-    for level, organisation in level_org.items():
+    world.level_org = {"province": province, "commune": orgs["XA"], "cell": orgs["A1"]}
+    for level, organisation in world.level_org.items():
         for role in ROLES:
             user = UserFactory(username=f"mx-{level}-{role}", is_staff=True)
             Assignment.objects.create(user=user, organisation=organisation, role=role)

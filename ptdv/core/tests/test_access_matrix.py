@@ -322,6 +322,11 @@ def _check_read(
     problems = []
     if status not in expected:
         problems.append(f"GET {url} as {who}: {status}, expected {sorted(map(str, expected))}")
+    if status == 200 and door.count is not None:
+        expected_count = door.count(world.level_org[level].path)
+        got = response.json().get("count")
+        if got != expected_count:
+            problems.append(f"GET {url} as {who}: count {got}, expected {expected_count}")
     if status == 200 and level != "province":
         text = body_text(response)
         if text is not None:
@@ -355,6 +360,12 @@ def _check_write(
     if position == "own" and may:
         if status not in WRITE_OK:
             problems.append(f"{method} {url} as {who}: {status}, expected a handled answer")
+        elif door.effective and not changed:
+            problems.append(f"{method} {url} as {who}: {status}, but nothing was written")
+        import os
+
+        if os.environ.get("MATRIX_DIAG"):
+            print("DIAG", door.route, method, who, status, bool(changed))
         return problems
     if position == "own":
         expected: set[Any] = set(door.denied)
