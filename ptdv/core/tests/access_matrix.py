@@ -70,11 +70,11 @@ from django.urls import reverse
 
 from ptdv.accounts.models import ROLE_RANK, Role
 from ptdv.candidacies.models import Candidacy
-from ptdv.organisations.models import Organisation
-from ptdv.people.models import Person
 from ptdv.candidacies.transitions import TRANSITIONS
 from ptdv.core.policies import REQUIRED_ROLE
 from ptdv.core.tests.access_world import PDF, YEAR, World
+from ptdv.organisations.models import Organisation
+from ptdv.people.models import Person
 
 PUBLIC = "public"
 ANY = "any"
