@@ -40,6 +40,10 @@ resolver spells it (prefixes joined, e.g. ``"people/<int:pk>/"`` or
     count     for a JSON list: ``count(path) -> int``, the number of rows under the
               organisation path of the user's assignment, counted here independently of the
               policies; the answer's `count` must equal it
+    query     for a list or export that filters by an object: ``query(world, site) -> str``,
+              the query string naming the object at `site`; it is read at every position,
+              and outside it must answer one of `query_outside` (default 404; a filter that
+              treats an unknown id as "no rows" may answer 200, then with nothing outside)
     xfail     a reason: the row is known to fail (pytest xfail, strict) — name the branch
               that fixes it
 
@@ -48,9 +52,25 @@ object kind, who may view / add / change / delete); a registered model without a
 fails the coverage test as well.
 
 Command rows (`COMMANDS`) — keyed by ``"command subcommand"`` (e.g. ``"report progress"``):
-`Command(args=lambda world, site, user: [...], write=..., who=...)` is run with
-`call_command` as each matrix user for objects at own / sibling / parent; outside (or with a
-role too low) it must raise `CommandError` and change nothing.
+``Command(args=lambda world, site, user, path: [...], who=..., write=...)`` is run with
+`call_command` as each matrix user for objects at own / sibling / parent (`path` is a file
+the command may write, or read when `prepare` writes it first); outside (or with a role too
+low) it must raise `CommandError` and change nothing; a workbook it writes inside must name
+nothing outside the user's subtree.
+
+Examples of rows for doors added later::
+
+    # a page for administrators listing entries of their subtree, with an Excel export
+    Door("audit/", rev("audit:list", pk=None), read=Role.ADMINISTRATOR),
+    Door("audit/export.xlsx", rev("audit:export", pk=None), read=Role.ADMINISTRATOR),
+    # an API list whose count must match the user's subtree
+    Door("api/v1/audit/", rev("api:audit-list", pk=None), read=Role.ADMINISTRATOR),
+    # a page about one's own account: any signed-in user, no object
+    Door("accounts/password/", rev("accounts:password_change", pk=None), read=ANY,
+         writes=("POST",), write=ANY, data=lambda w, s, u: {...}),
+    # a write on a user of the subtree (404 outside, 403 below administrator)
+    Door("accounts/users/<int:pk>/unlock/", rev("accounts:user_unlock"), obj="user",
+         reads=(), writes=("POST",), write=Role.ADMINISTRATOR, effective=True),
 
 The world (a province, a provincial bloc, two communes with cells; one object of each kind
 at each site; one user per role at province, commune A and cell A1) is in `access_world`.
@@ -124,6 +144,8 @@ class Door:
     positional_body: bool = False
     effective: bool = False
     count: Callable[[str], int] | None = None
+    query: Callable[[World, str], str] | None = None
+    query_outside: tuple[int, ...] = (404,)
     xfail: str = ""
 
 
@@ -155,6 +177,10 @@ def _cell_body(field: str, **extra: Any) -> Body:
         return {field: world.cell_site[site].pk, **extra}
 
     return body
+
+
+def _cell_query(world: World, site: str) -> str:
+    return f"organisation={world.cell_site[site].pk}"
 
 
 def _register_body(world: World, site: str, user: Any) -> dict[str, Any]:
@@ -401,7 +427,7 @@ DOORS: list[Door] = [
         writes=("POST",),
     ),
     # --- Candidacies ---------------------------------------------------------------------
-    Door("candidacies/", rev("candidacies:list", pk=None), read=ANY),
+    Door("candidacies/", rev("candidacies:list", pk=None), read=ANY, query=_cell_query),
     Door(
         "candidacies/new/",
         rev("candidacies:register", pk=None),
@@ -525,6 +551,7 @@ DOORS: list[Door] = [
     Door(
         "exchange/export/<slug:name>.xlsx",
         rev("exchange:export", pk=None),
+        query=_cell_query,
         read=ANY,
         variants=_export_variants,
     ),
@@ -613,6 +640,8 @@ DOORS: list[Door] = [
     Door(
         "api/v1/^organisations/$",
         rev("api:organisation-list", pk=None),
+        query=lambda w, s: f"parent={w.org_site[s].pk}",
+        query_outside=(200,),
         read=ANY,
         count=lambda path: Organisation.objects.filter(path__startswith=path).count(),
     ),
@@ -631,6 +660,8 @@ DOORS: list[Door] = [
     Door(
         "api/v1/^candidacies/$",
         rev("api:candidacy-list", pk=None),
+        query=_cell_query,
+        query_outside=(400,),
         count=lambda path: Candidacy.objects.filter(
             organisation__path__startswith=path, closed_on__isnull=True
         ).count(),

@@ -250,7 +250,7 @@ def walk(door: Door, world: World) -> tuple[list[str], int]:
             for role in ROLES:
                 user = world.user(level, role)
                 positions = POSITIONS[level]
-                if door.obj is None and not door.positional_body:
+                if door.obj is None and not door.positional_body and door.query is None:
                     positions = {"own": "a1"}
                 for position, site in positions.items():
                     # A door naming no object is read once; its body moves with the position.
@@ -265,6 +265,11 @@ def walk(door: Door, world: World) -> tuple[list[str], int]:
                     for _method in reads:
                         count += 1
                         failures += _check_read(
+                            door, world, user, level, role, position, url, read, who
+                        )
+                    if door.query is not None:
+                        count += 1
+                        failures += _check_query(
                             door, world, user, level, role, position, url, read, who
                         )
                     for method in door.writes:
@@ -333,6 +338,42 @@ def _check_read(
             leaked = [m for m in outside_markers(world, level) if m in text]
             if leaked:
                 problems.append(f"GET {url} as {who}: shows outside {leaked}")
+    return problems
+
+
+def _check_query(
+    door: Door,
+    world: World,
+    user: Any,
+    level: str,
+    role: str,
+    position: str,
+    url: str,
+    read: Any,
+    who: str,
+) -> list[str]:
+    """The list filtered by the object at the position: outside, as for an absent one."""
+    assert door.query is not None
+    site = POSITIONS[level][position]
+    query_url = url + ("&" if "?" in url else "?") + door.query(world, site)
+    response, _ = _request(world, user, "GET", query_url, door, None)
+    status = _status(response)
+    if not allowed(read, level, role):
+        expected: set[Any] = set(door.denied)
+    elif position == "own":
+        expected = set(door.ok)
+    else:
+        expected = set(door.query_outside)
+    problems = []
+    if status not in expected:
+        problems.append(
+            f"GET {query_url} as {who}: {status}, expected {sorted(map(str, expected))}"
+        )
+    if status == 200 and level != "province":
+        text = body_text(response)
+        leaked = [m for m in outside_markers(world, level) if text and m in text]
+        if leaked:
+            problems.append(f"GET {query_url} as {who}: shows outside {leaked}")
     return problems
 
 
