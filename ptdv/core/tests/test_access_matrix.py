@@ -12,7 +12,12 @@ for an object in their own subtree, in a sibling subtree and at the parent:
   exactly as before (every table's rows, compared by checksum); inside with the role, the
   request is answered without a server error.
 
+Lists are also read filtered by an object at each position (outside: as for an absent one),
+and JSON lists' counts are checked against a count made here without the policies.
+
 The world is built once per module; every request runs in a savepoint rolled back after it.
+Size (December 2026): 196 URL patterns, 5,992 cells (pattern or variant × user × position),
+about 8,240 requests, and 9 `--as` commands run 236 times; 2–3 minutes on either database.
 """
 
 from __future__ import annotations
