@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ptdv.core.middleware.LoginRequiredMiddleware",
+    "ptdv.audit.middleware.AuditChannelMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -175,6 +176,12 @@ SPECTACULAR_SETTINGS = {
 PTDV_DATA_KEY = os.environ.get("PTDV_DATA_KEY", "")
 PTDV_DEMO = env_bool("PTDV_DEMO")
 PTDV_FLOOR_RATE = float(os.environ.get("PTDV_FLOOR_RATE", "0.03"))
+# How long the audit trail is kept, in days (`ptdv audit purge` removes older entries; nothing
+# else can). Default 5 years (1,826 days): a whole party term (nhiệm kỳ đại hội, 5 years), so
+# an inspection at the end of a term sees every access during it, and longer than the longest
+# dossier (source to official member). Decree 13/2023/NĐ-CP sets no fixed period but asks that
+# data be kept no longer than its purpose needs: bounded, not forever.
+PTDV_AUDIT_RETENTION_DAYS = int(os.environ.get("PTDV_AUDIT_RETENTION_DAYS", "1826"))
 # The day of the year the yearly member snapshot ("members at start") is taken, as MM-DD.
 PTDV_SNAPSHOT_MONTH_DAY = os.environ.get("PTDV_SNAPSHOT_MONTH_DAY", "01-01")
 

@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ptdv.audit.services import audit_record
 from ptdv.candidacies.models import Candidacy, CandidacyEvent
 from ptdv.candidacies.policies import candidacy_policy
 from ptdv.core.api import error_body
@@ -139,7 +140,15 @@ class CandidacyAttachmentsView(APIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         candidacy = self._candidacy(request, pk)
-        rows = attachment_list(actor=request.user, candidacy=candidacy)
+        rows = list(attachment_list(actor=request.user, candidacy=candidacy))
+        audit_record(
+            actor=request.user,
+            action="view",
+            obj=candidacy,
+            person=candidacy.person,
+            summary="Xem danh sách tệp đính kèm của hồ sơ (API)",
+            data={"ids": [row.pk for row in rows]},
+        )
         return Response(AttachmentSerializer(rows, many=True).data)
 
     @extend_schema(
@@ -251,7 +260,15 @@ class PersonRelativesView(APIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         person = person_policy.get_visible(request.user, pk)
-        rows = Relative.objects.filter(person=person).order_by("id")
+        rows = list(Relative.objects.filter(person=person).order_by("id"))
+        audit_record(
+            actor=request.user,
+            action="view",
+            obj=person,
+            person=person,
+            summary="Xem người thân của công dân (API)",
+            data={"ids": [row.pk for row in rows]},
+        )
         return Response(RelativeSerializer(rows, many=True).data)
 
     @extend_schema(

@@ -167,5 +167,6 @@ def test_person_of_another_commune_is_404_and_not_audited(tree, people) -> None:
 def test_list_query_count_is_fixed(tree, people, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
     client = client_for(user_with_role(tree["commune_a"], Role.VIEWER))
 
-    with django_assert_num_queries(4):
+    # ... and the one audit entry of the page read.
+    with django_assert_num_queries(5):
         assert len(names(client.get(URL))) == 5
