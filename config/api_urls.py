@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from ptdv.accounts.api import TokenObtainView
+from ptdv.audit.api import AuditEntryViewSet
 from ptdv.candidacies.api import CandidacyViewSet
 from ptdv.core.api_views import ApiDocsView
 from ptdv.organisations.api import OrganisationViewSet
@@ -18,6 +19,7 @@ router.include_root_view = False
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("people", PersonViewSet, basename="person")
 router.register("candidacies", CandidacyViewSet, basename="candidacy")
+router.register("audit", AuditEntryViewSet, basename="audit")
 
 urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="token"),

@@ -36,7 +36,7 @@ class AuditChannel(models.TextChoices):
     CONSOLE = "console", _("Dòng lệnh, tác vụ nền")
 
 
-class AppendOnly(ValueError):  # noqa: N818 - reads as the refusal it is
+class AppendOnly(ValueError):
     """Raised on any attempt to change or remove an audit entry outside the purge."""
 
 
