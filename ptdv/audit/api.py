@@ -50,20 +50,15 @@ class IsAuditReader(BasePermission):
 class AuditUserField(serializers.Field):  # type: ignore[type-arg]
     """A user id: one the reader administers, or one seen in the entries the reader reads."""
 
-    default_error_messages = {
-        "invalid": _("Mã người dùng phải là một số."),
-        "does_not_exist": _("Không tìm thấy người dùng."),
-    }
-
     def to_internal_value(self, data: Any) -> Any:
         try:
             pk = int(data)
         except (TypeError, ValueError):
-            self.fail("invalid")
+            raise serializers.ValidationError(_("Mã người dùng phải là một số.")) from None
         request = self.context.get("request")
         user = audit_filter_user(getattr(request, "user", None), pk=pk)
         if user is None:
-            self.fail("does_not_exist")
+            raise serializers.ValidationError(_("Không tìm thấy người dùng."))
         return user
 
     def to_representation(self, value: Any) -> Any:
