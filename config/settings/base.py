@@ -169,6 +169,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AuditActionEnum": "ptdv.audit.models.AuditAction.choices",
+        "AuditChannelEnum": "ptdv.audit.models.AuditChannel.choices",
+    },
 }
 
 # Personal data (Decree 13/2023/NĐ-CP): national ID numbers are encrypted with this key and

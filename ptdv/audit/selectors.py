@@ -37,14 +37,18 @@ def audit_require_reader(actor: Any) -> None:
         raise PermissionDenied
 
 
-def audit_visible_to(actor: Any) -> QuerySet[AuditEntry]:
-    """Entries concerning the subtrees `actor` administers (none for anyone else)."""
+def audit_scope_q(actor: Any) -> Q:
+    """The entries concerning the subtrees `actor` administers (none for anyone else)."""
     condition = subtree_q(actor, "org_path", min_rank=ADMINISTRATOR_RANK)
     if any(
         rank >= ADMINISTRATOR_RANK and len(path) == PATH_STEP for path, rank in user_scopes(actor)
     ):
         condition |= Q(org_path="")
-    return AuditEntry.objects.filter(condition)
+    return condition
+
+
+def audit_visible_to(actor: Any) -> QuerySet[AuditEntry]:
+    return AuditEntry.objects.filter(audit_scope_q(actor))
 
 
 # --- The objects a filter names, looked up in the reader's scope ---------------------------

@@ -186,3 +186,21 @@ def test_api_schema_documents_the_endpoint(client) -> None:  # type: ignore[no-u
     names = {parameter["name"] for parameter in operation["parameters"]}
     assert {"person", "user", "organisation", "action", "since", "until", "page"} <= names
     assert {"200", "400", "401", "403"} <= set(operation["responses"])
+
+
+def test_the_django_admin_trail_is_scoped_like_the_page(trail) -> None:  # type: ignore[no-untyped-def]
+    admin_a = trail["admin_a"]
+    admin_a.is_staff = True
+    admin_a.save(update_fields=["is_staff"])
+    response = web(admin_a).get("/admin/audit/auditentry/")
+    assert response.status_code == 200
+    shown = {entry.summary for entry in response.context["cl"].result_list}
+    assert {"A", "A2", "P"} <= shown and "B" not in shown
+
+
+def test_the_person_page_links_its_trail_for_administrators(trail) -> None:  # type: ignore[no-untyped-def]
+    url = f"/people/{trail['person_a'].pk}/"
+    assert (
+        f"/audit/?person={trail['person_a'].pk}" in web(trail["admin_a"]).get(url).content.decode()
+    )
+    assert "/audit/?person=" not in web(trail["clerk_a"]).get(url).content.decode()
