@@ -15,6 +15,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection, models, transaction
 
+from ptdv.audit.models import AuditEntry
 from ptdv.candidacies.models import Candidacy
 from ptdv.members.models import PartyMembership
 from ptdv.organisations.models import Locality, Organisation
@@ -79,17 +80,24 @@ def demo_wipe() -> dict[str, int]:
     # A model whose migration is not applied yet has no table, hence no rows to delete.
     existing = set(connection.introspection.table_names())
     with connection.cursor() as cursor:
-        for model in domain_models():
+        models_left = domain_models()
+        if AuditEntry in models_left and _has_append_only_trigger(cursor):
+            # The append-only trigger (audit migration 0004) refuses this DELETE; only the
+            # table's owner may set it aside, for this transaction, as the demo does. ALTER
+            # TABLE needs no foreign-key check pending on the table: run those first, empty
+            # the trail (nothing refers to it) and put the trigger back at once.
+            table = connection.ops.quote_name(AuditEntry._meta.db_table)
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER audit_entry_append_only")
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - a table name from the models
+            deleted[AuditEntry._meta.label] = max(cursor.rowcount, 0)
+            cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER audit_entry_append_only")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            models_left.remove(AuditEntry)
+        for model in models_left:
             if model._meta.db_table not in existing:
                 continue
             table = connection.ops.quote_name(model._meta.db_table)
-            guarded = model._meta.label == "audit.AuditEntry" and _has_append_only_trigger(cursor)
-            if guarded:
-                # The append-only trigger (audit migration 0004) refuses this DELETE; only the
-                # table's owner may set it aside, for this transaction, as the demo does.
-                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER audit_entry_append_only")
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - a table name from the models
             deleted[model._meta.label] = max(cursor.rowcount, 0)
-            if guarded:
-                cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER audit_entry_append_only")
     return deleted

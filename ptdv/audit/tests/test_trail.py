@@ -112,3 +112,19 @@ def test_common_path() -> None:
     assert common_path(["000100020005", "00010002"]) == "00010002"
     assert common_path(["0001", "0002"]) == ""
     assert common_path([]) == ""
+
+
+@on_postgresql
+def test_the_demo_wipe_sets_the_trigger_aside_for_itself_only() -> None:
+    from ptdv.demo.wipe import demo_wipe
+
+    audit_record(actor=None, action="view", object_type="x")
+    demo_wipe()
+    assert not AuditEntry.objects.exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tgenabled FROM pg_trigger WHERE tgname = 'audit_entry_append_only'")
+        assert cursor.fetchone()[0] == "O"  # enabled again
+    entry = audit_record(actor=None, action="view", object_type="x")
+    with pytest.raises(DatabaseError, match="Nhật ký chỉ được ghi thêm"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {AuditEntry._meta.db_table} WHERE id = %s", [entry.pk])  # noqa: S608
