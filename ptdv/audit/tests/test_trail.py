@@ -128,3 +128,13 @@ def test_the_demo_wipe_sets_the_trigger_aside_for_itself_only() -> None:
     with pytest.raises(DatabaseError, match="Nhật ký chỉ được ghi thêm"):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {AuditEntry._meta.db_table} WHERE id = %s", [entry.pk])  # noqa: S608
+
+
+def test_a_retention_that_is_not_a_positive_number_of_days_is_refused(settings) -> None:  # type: ignore[no-untyped-def]
+    from django.core.management.base import CommandError
+
+    settings.PTDV_AUDIT_RETENTION_DAYS = 0
+    audit_record(actor=None, action="view", object_type="x")
+    with pytest.raises(CommandError, match="PTDV_AUDIT_RETENTION_DAYS"):
+        call_command("audit", "purge", stdout=io.StringIO())
+    assert AuditEntry.objects.count() == 1
