@@ -39,6 +39,7 @@ from ptdv.members.models import (
     MembershipStatus,
     PartyMembership,
 )
+from ptdv.members.policies import membership_policy
 from ptdv.organisations.localities import locality_residents_recount
 from ptdv.organisations.models import (
     CELL_KINDS,
@@ -575,9 +576,13 @@ def _apply(
     elif action == "record_introduction":
         membership = None
         if facts.get("membership"):
-            membership = PartyMembership.objects.filter(pk=facts["membership"]).first()
-            if membership is None:
-                raise ValidationError({"membership": [_("Không tìm thấy đảng viên này.")]})
+            # Named in the body: resolved through the actor's scope, outside = absent.
+            membership = membership_policy.resolve_named(
+                actor,
+                facts["membership"],
+                field="membership",
+                message=_("Không tìm thấy đảng viên này."),
+            )
             if membership.person_id == candidacy.person_id:
                 raise ValidationError(
                     {"membership": [_("Người vào Đảng không thể tự giới thiệu mình.")]}
