@@ -154,7 +154,11 @@ def signer_create(
     principal_title: str = "BÍ THƯ",
     is_default: bool = False,
 ) -> Signer:
-    """Record who signs for `organisation`; a new default replaces the previous one."""
+    """Record who signs for `organisation`; a new default replaces the previous one.
+    Outside the actor's scope the organisation answers like an absent one."""
+    organisation = organisation_policy.resolve_named(
+        actor, organisation, field="organisation", message=_("Không tìm thấy tổ chức.")
+    )
     organisation_policy.authorize(actor, Action.ADMINISTER, organisation)
     signer = Signer(
         organisation=organisation,
