@@ -171,7 +171,7 @@ _ERROR = inline_serializer(
             "console), trong phạm vi các tổ chức người dùng được phân quyền quản trị, mới nhất "
             "trước. Mục về một danh sách ghi mã các dòng đã hiện trong `data.ids`. Mỗi lần đọc "
             "được ghi vào nhật ký. 400: bộ lọc không hợp lệ hoặc đối tượng ngoài phạm vi; 403: "
-            "không phải quản trị viên."
+            "không phải quản trị viên; 404: trang không tồn tại."
         ),
         parameters=[AuditFilterSerializer],
         responses={
@@ -179,6 +179,7 @@ _ERROR = inline_serializer(
             400: OpenApiResponse(_ERROR, description="Bộ lọc không hợp lệ."),
             401: OpenApiResponse(_ERROR, description="Chưa đăng nhập."),
             403: OpenApiResponse(_ERROR, description="Chỉ quản trị viên được xem nhật ký."),
+            404: OpenApiResponse(_ERROR, description="Trang (`page`) không tồn tại."),
         },
         tags=["audit"],
     ),

@@ -9,11 +9,14 @@ without assignments). Everyone else reads nothing (403 on the page and the API).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from ptdv.accounts.models import ROLE_RANK, Role, User
@@ -108,16 +111,36 @@ class AuditFilters:
         return {key: value for key, value in shown.items() if value is not None}
 
 
+def _lists_person(pk: int) -> RawSQL:
+    """True for an entry of a list read whose page showed the person (`data.person_ids`)."""
+    # The table name comes from the model and the id is a bound parameter: nothing typed by a
+    # user reaches the SQL text.
+    table = AuditEntry._meta.db_table
+    if connection.vendor == "postgresql":
+        return RawSQL(  # noqa: S611
+            f"({table}.data -> 'person_ids') @> %s::jsonb",
+            [json.dumps([pk])],
+            output_field=BooleanField(),
+        )
+    return RawSQL(  # noqa: S611
+        f"EXISTS (SELECT 1 FROM json_each({table}.data, '$.person_ids') AS listed "  # noqa: S608
+        "WHERE listed.value = %s)",
+        [pk],
+        output_field=BooleanField(),
+    )
+
+
 def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def audit_list(*, actor: Any, filters: AuditFilters) -> QuerySet[AuditEntry]:
-    """The entries `actor` may read, filtered, newest first. The period is in local days,
-    both ends included."""
+    """The entries `actor` may read, filtered, newest first. The person filter finds the
+    entries naming the person and the list reads whose page showed them; the period is in
+    local days, both ends included."""
     entries = audit_visible_to(actor)
     if filters.person is not None:
-        entries = entries.filter(person=filters.person)
+        entries = entries.filter(Q(person=filters.person) | Q(_lists_person(filters.person.pk)))
     if filters.user is not None:
         entries = entries.filter(actor=filters.user)
     if filters.organisation is not None:

@@ -156,18 +156,26 @@ def audit_list_read(
     summary: str,
     filters: dict[str, Any] | None = None,
     organisation: Any = None,
+    person_ids: Iterable[Any] | None = None,
 ) -> AuditEntry:
-    """One entry for one page of a list of personal data: the ids shown, the number of
-    matches and the filters (a search typed by the user is recorded as present, never as
-    the text: it is a name)."""
-    shown = [pk for pk in ids][:MAX_IDS]
+    """One entry for one page of a list of personal data: the ids shown, the people they
+    are about (`person_ids`, the same as `ids` for a list of people; the audit page's person
+    filter finds the entry by them), the number of matches and the filters (a search typed
+    by the user is recorded as present, never as the text: it is a name)."""
+    shown = list(ids)[:MAX_IDS]
+    people = shown if person_ids is None else sorted({pk for pk in person_ids if pk})[:MAX_IDS]
     return audit_record(
         actor=actor,
         action=AuditAction.VIEW,
         object_type=object_type,
         organisation=organisation,
         summary=summary,
-        data={"ids": shown, "count": count, "filters": audit_filters(filters or {})},
+        data={
+            "ids": shown,
+            "person_ids": people,
+            "count": count,
+            "filters": audit_filters(filters or {}),
+        },
     )
 
 

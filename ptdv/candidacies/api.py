@@ -137,6 +137,7 @@ class CandidacyViewSet(
             actor=request.user,
             object_type="candidacies.candidacy",
             ids=[row["id"] for row in response.data["results"]],
+            person_ids=[row["person"]["id"] for row in response.data["results"]],
             count=response.data["count"],
             summary="Xem danh sách hồ sơ phát triển đảng viên (API)",
             filters={

@@ -122,6 +122,7 @@ def candidacy_list_view(request: HttpRequest) -> HttpResponse:
         actor=request.user,
         object_type="candidacies.candidacy",
         ids=[candidacy.pk for candidacy in page.object_list],
+        person_ids=[candidacy.person_id for candidacy in page.object_list],
         count=page.paginator.count,
         summary="Xem danh sách hồ sơ phát triển đảng viên",
         filters={**filters, "page": page.number},

@@ -96,6 +96,7 @@ class PolicyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # not subscripta
                 actor=request.user,
                 object_type=self.model._meta.label_lower,
                 ids=[obj.pk for obj in changelist.result_list],
+                person_ids=[getattr(person_of(obj), "pk", None) for obj in changelist.result_list],
                 count=changelist.result_count,
                 summary=f"Xem danh sách {self.model._meta.verbose_name_plural} (trang quản trị)",
                 filters={"q": changelist.query} if changelist.query else None,

@@ -515,6 +515,7 @@ def plan_view(request: HttpRequest, pk: int) -> HttpResponse:
         actor=request.user,
         object_type="candidacies.candidacy",
         ids=[assignment.candidacy_id for assignment in assignments],
+        person_ids=[assignment.candidacy.person_id for assignment in assignments],
         count=len(assignments),
         summary="Xem kế hoạch, phân công phát triển đảng viên",
         filters={"year": year},

@@ -45,6 +45,12 @@ def trail(tree):  # type: ignore[no-untyped-def]
     }
 
 
+def others(body, reader) -> list[dict]:  # type: ignore[no-untyped-def,type-arg]
+    """The rows of an API answer, but the reader's own (their earlier reads of the trail
+    name the people they showed, as they should)."""
+    return [row for row in body["results"] if row["actor"] != reader.pk]
+
+
 def web(user) -> Client:  # type: ignore[no-untyped-def]
     client = Client()
     client.force_login(user)
@@ -100,9 +106,10 @@ def test_a_provincial_administrator_sees_both_communes(trail) -> None:  # type: 
     summaries = page_summaries(web(trail["admin_p"]).get("/audit/", {"action": "change"}))
     assert summaries == ["A2"]
     body = api(trail["admin_p"]).get("/api/v1/audit/", {"person": trail["person_b"].pk}).json()
-    assert [row["summary"] for row in body["results"]] == ["B"]
-    assert body["results"][0]["organisation"] == trail["tree"]["cell_b1"].pk
-    assert body["results"][0]["channel"] == "console"
+    rows = others(body, trail["admin_p"])
+    assert [row["summary"] for row in rows] == ["B"]
+    assert rows[0]["organisation"] == trail["tree"]["cell_b1"].pk
+    assert rows[0]["channel"] == "console"
 
 
 @pytest.mark.parametrize("role", [Role.VIEWER, Role.CLERK, Role.APPROVER])
@@ -173,6 +180,8 @@ def test_page_and_api_are_paginated(trail) -> None:  # type: ignore[no-untyped-d
     assert len(response.context["rows"]) == 50 and response.context["page"].has_next()
     body = api(trail["admin_a"]).get("/api/v1/audit/", {"page_size": 20}).json()
     assert len(body["results"]) == 20 and body["count"] >= 63 and body["next"]
+    beyond = api(trail["admin_a"]).get("/api/v1/audit/", {"page": 99})
+    assert beyond.status_code == 404 and beyond.json()["error"]["code"] == "not_found"
 
 
 def test_navigation_offers_the_page_to_administrators_only(trail) -> None:  # type: ignore[no-untyped-def]
@@ -185,7 +194,7 @@ def test_api_schema_documents_the_endpoint(client) -> None:  # type: ignore[no-u
     operation = schema["paths"]["/api/v1/audit/"]["get"]
     names = {parameter["name"] for parameter in operation["parameters"]}
     assert {"person", "user", "organisation", "action", "since", "until", "page"} <= names
-    assert {"200", "400", "401", "403"} <= set(operation["responses"])
+    assert {"200", "400", "401", "403", "404"} <= set(operation["responses"])
 
 
 def test_the_django_admin_trail_is_scoped_like_the_page(trail) -> None:  # type: ignore[no-untyped-def]
@@ -204,3 +213,25 @@ def test_the_person_page_links_its_trail_for_administrators(trail) -> None:  # t
         f"/audit/?person={trail['person_a'].pk}" in web(trail["admin_a"]).get(url).content.decode()
     )
     assert "/audit/?person=" not in web(trail["clerk_a"]).get(url).content.decode()
+
+
+def test_the_person_filter_finds_the_lists_that_showed_the_person(trail) -> None:  # type: ignore[no-untyped-def]
+    from ptdv.factories import CandidacyFactory
+
+    CandidacyFactory(organisation=trail["tree"]["cell_a1"], person=trail["person_a"])
+    clerk = api(trail["clerk_a"])
+    assert clerk.get("/api/v1/people/").status_code == 200
+    assert clerk.get("/api/v1/candidacies/").status_code == 200
+    # A list in which the person was not shown is not theirs.
+    assert clerk.get("/api/v1/people/", {"search": "zzz"}).status_code == 200
+    person = trail["person_a"].pk
+    expected = [
+        "A",
+        "A2",
+        "P",
+        "Xem danh sách công dân (API)",
+        "Xem danh sách hồ sơ phát triển đảng viên (API)",
+    ]
+    assert page_summaries(web(trail["admin_a"]).get("/audit/", {"person": person})) == expected
+    body = api(trail["admin_a"]).get("/api/v1/audit/", {"person": person}).json()
+    assert sorted(row["summary"] for row in others(body, trail["admin_a"])) == expected
