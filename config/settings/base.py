@@ -31,6 +31,9 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 
 INSTALLED_APPS = [
+    # First, so that its `createsuperuser` (which validates an unattended password) replaces
+    # Django's: the first app that provides a command wins.
+    "ptdv.accounts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -45,7 +48,6 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ptdv.core",
-    "ptdv.accounts",
     "ptdv.organisations",
     "ptdv.people",
     "ptdv.members",
@@ -113,11 +115,22 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Length at least 10, not similar to the username, full name or e-mail (also without accents),
+# not a common password, not all digits — all with Vietnamese messages (ptdv/accounts/passwords.py
+# explains which come from Django's catalogue).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "ptdv.accounts.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "ptdv.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Argon2 hashes new passwords; hashes made by the older hashers still verify and are
+# re-hashed with Argon2 at the user's next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 
 LANGUAGE_CODE = "vi"
