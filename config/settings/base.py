@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ptdv.core.middleware.SessionIdleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ptdv.core.middleware.LoginRequiredMiddleware",
@@ -197,3 +198,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("PTDV_LOG_LEVEL", "WARNING")},
 }
+
+# --- Sessions and Content-Security-Policy (issue 10: hardening) ------------------------------
+# A session ends after PTDV_SESSION_IDLE_MINUTES without a request (the server-side expiry,
+# pushed back by ptdv.core.middleware.SessionIdleMiddleware) and when the browser closes (the
+# cookie has no expiry date).
+PTDV_SESSION_IDLE_MINUTES = max(1, int(os.environ.get("PTDV_SESSION_IDLE_MINUTES", "30")))
+SESSION_COOKIE_AGE = PTDV_SESSION_IDLE_MINUTES * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
