@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = Path(os.environ.get("PTDV_VAR_DIR", BASE_DIR / "var"))
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -206,3 +208,25 @@ LOGGING = {
 PTDV_SESSION_IDLE_MINUTES = max(1, int(os.environ.get("PTDV_SESSION_IDLE_MINUTES", "30")))
 SESSION_COOKIE_AGE = PTDV_SESSION_IDLE_MINUTES * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Content-Security-Policy on every response (django-csp): scripts only from this site — no
+# inline script, no event-handler attribute, no eval (ptdv/static/ptdv/*.js does what inline
+# code did; ptdv/core/tests/test_csp.py keeps the templates free of it). Styles keep
+# 'unsafe-inline': server-rendered style attributes (progress-bar widths, the print layout of
+# official documents and reports, the API reference page) need it, and a style cannot run code.
+# Charts are canvases (no inline styles needed); htmx's own indicator <style> is switched off in
+# base.html. Images may be data: URIs (Bootstrap's icons in its CSS).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
