@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import resolve_url
 from django.utils import timezone
@@ -74,3 +77,12 @@ class SessionIdleMiddleware:
         if now - int(session.get(_REFRESHED, 0)) >= step:
             session[_REFRESHED] = now  # marks the session modified: SessionMiddleware saves it
         return response
+
+
+@receiver(user_logged_in, dispatch_uid="ptdv-session-refreshed-at-login")
+def session_stamp_at_login(sender: Any, request: HttpRequest | None, **kwargs: Any) -> None:
+    """Signing in saves the session anyway: stamp it, so that the requests of the next minute
+    do not save it again."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[_REFRESHED] = int(timezone.now().timestamp())
