@@ -578,9 +578,13 @@ class UserImporter(Importer):
                     continue
                 if data.get("password"):
                     try:
-                        password_validation.validate_password(
-                            data["password"], User(username=data["username"])
+                        # Judged against the row's own username, full name and e-mail.
+                        probe = User(
+                            username=data["username"],
+                            full_name=data.get("full_name") or "",
+                            email=data.get("email") or "",
                         )
+                        password_validation.validate_password(data["password"], probe)
                     except ValidationError as exc:
                         ctx.error(row, "password", " ".join(exc.messages))
                         continue

@@ -196,3 +196,24 @@ def test_demo_accounts_keep_their_short_known_passwords(tree, settings):
         user = User.objects.get(username=account.username)
         assert _problems(account.password, user)  # the validators would refuse it
         assert Client().login(username=account.username, password=account.password)
+
+
+def test_user_import_judges_passwords_against_the_rows_own_names(tree, tmp_path, settings):
+    from ptdv.exchange.services import import_workbook
+    from ptdv.exchange.tests.conftest import filled_template
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    admin = user_with_role(tree["commune_a"], Role.ADMINISTRATOR)
+    rows = [
+        {"username": "cb.a1", "full_name": "Lê Thị Nhập", "organisation": "Ca1",
+         "role": "Nhập liệu", "password": "lethinhap2026"},
+        {"username": "cb.a2", "organisation": "Ca2", "role": "Xem", "password": "ngan"},
+    ]  # fmt: skip
+    outcome = import_workbook(
+        actor=admin, path=filled_template(tmp_path, "users", rows), kind="users"
+    )
+    assert outcome.status == "rejected"
+    messages = {(e.row, e.column): e.message for e in outcome.errors}
+    assert messages[(3, "password")] == "Mật khẩu quá giống với họ và tên của tài khoản."
+    assert "Mật khẩu quá ngắn: cần ít nhất 10 ký tự." in messages[(4, "password")]
+    assert not User.objects.filter(username__in=["cb.a1", "cb.a2"]).exists()
