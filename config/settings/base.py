@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = Path(os.environ.get("PTDV_VAR_DIR", BASE_DIR / "var"))
@@ -31,6 +32,9 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 
 INSTALLED_APPS = [
+    # First, so that its `createsuperuser` (which validates an unattended password) replaces
+    # Django's: the first app that provides a command wins.
+    "ptdv.accounts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -45,7 +49,6 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ptdv.core",
-    "ptdv.accounts",
     "ptdv.organisations",
     "ptdv.people",
     "ptdv.members",
@@ -61,12 +64,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ptdv.core.middleware.SessionIdleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ptdv.core.middleware.LoginRequiredMiddleware",
@@ -113,11 +118,22 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Length at least 10, not similar to the username, full name or e-mail (also without accents),
+# not a common password, not all digits — all with Vietnamese messages (ptdv/accounts/passwords.py
+# explains which come from Django's catalogue).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "ptdv.accounts.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "ptdv.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Argon2 hashes new passwords; hashes made by the older hashers still verify and are
+# re-hashed with Argon2 at the user's next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 
 LANGUAGE_CODE = "vi"
@@ -183,4 +199,34 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("PTDV_LOG_LEVEL", "WARNING")},
+}
+
+# --- Sessions and Content-Security-Policy (issue 10: hardening) ------------------------------
+# A session ends after PTDV_SESSION_IDLE_MINUTES without a request (the server-side expiry,
+# pushed back by ptdv.core.middleware.SessionIdleMiddleware) and when the browser closes (the
+# cookie has no expiry date).
+PTDV_SESSION_IDLE_MINUTES = max(1, int(os.environ.get("PTDV_SESSION_IDLE_MINUTES", "30")))
+SESSION_COOKIE_AGE = PTDV_SESSION_IDLE_MINUTES * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Content-Security-Policy on every response (django-csp): scripts only from this site — no
+# inline script, no event-handler attribute, no eval (ptdv/static/ptdv/*.js does what inline
+# code did; ptdv/core/tests/test_csp.py keeps the templates free of it). Styles keep
+# 'unsafe-inline': server-rendered style attributes (progress-bar widths, the print layout of
+# official documents and reports, the API reference page) need it, and a style cannot run code.
+# Charts are canvases (no inline styles needed); htmx's own indicator <style> is switched off in
+# base.html. Images may be data: URIs (Bootstrap's icons in its CSS).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
 }

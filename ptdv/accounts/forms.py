@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +27,29 @@ class LoginForm(StyledFormMixin, AuthenticationForm):
         self.fields["password"].label = _("Mật khẩu")
         self.fields["username"].error_messages["required"] = _("Nhập tên đăng nhập.")
         self.fields["password"].error_messages["required"] = _("Nhập mật khẩu.")
+        self.style_fields()
+
+
+class OwnPasswordChangeForm(StyledFormMixin, PasswordChangeForm):
+    """A user changes their own password: the current one, then the new one twice. The new
+    password passes settings.AUTH_PASSWORD_VALIDATORS (Vietnamese messages)."""
+
+    error_messages = {
+        "password_incorrect": _("Mật khẩu hiện tại không đúng."),
+        "password_mismatch": _("Hai lần nhập mật khẩu mới không khớp."),
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        labels = {
+            "old_password": (_("Mật khẩu hiện tại"), _("Nhập mật khẩu hiện tại.")),
+            "new_password1": (_("Mật khẩu mới"), _("Nhập mật khẩu mới.")),
+            "new_password2": (_("Nhập lại mật khẩu mới"), _("Nhập lại mật khẩu mới.")),
+        }
+        for name, (label, required) in labels.items():
+            self.fields[name].label = label
+            self.fields[name].error_messages["required"] = required
+        self.fields["new_password2"].help_text = ""
         self.style_fields()
 
 

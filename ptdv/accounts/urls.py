@@ -6,6 +6,7 @@ app_name = "accounts"
 # Sign-in and sign-out are named `login` and `logout` without a namespace (settings.LOGIN_URL);
 # they are routed in ptdv/core/urls.py under the same "accounts/" prefix.
 urlpatterns = [
+    path("password/", views.password_change_view, name="password_change"),
     path("users/", views.user_list_view, name="user_list"),
     path("users/new/", views.user_create_view, name="user_create"),
     path("users/<int:pk>/", views.user_detail_view, name="user_detail"),
