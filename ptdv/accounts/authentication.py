@@ -57,7 +57,7 @@ class BearerTokenAuthentication(BaseAuthentication):
         return self.keyword
 
 
-class BearerTokenScheme(OpenApiAuthenticationExtension):
+class BearerTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
     """Describes the scheme in the OpenAPI schema (drf-spectacular finds it by class path)."""
 
     target_class = "ptdv.accounts.authentication.BearerTokenAuthentication"

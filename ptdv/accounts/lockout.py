@@ -72,7 +72,7 @@ def login_locked_until(*, user: User) -> dt.datetime | None:
 
 def login_is_locked(request: HttpRequest, username: str) -> bool:
     """Whether `username` is locked out now (for the doors that check before authenticating)."""
-    return AxesProxyHandler.is_locked(request, get_credentials(username))
+    return bool(AxesProxyHandler.is_locked(request, get_credentials(username)))
 
 
 def login_failure_signal(request: HttpRequest, *, username: str, door: str) -> None:
@@ -175,8 +175,10 @@ def api_sign_in(*, request: Any, username: str, password: str, otp: str = "") ->
 
     from ptdv.accounts.two_factor import (
         two_factor_verify,
+        two_factor_wait_seconds,
         user_has_two_factor,
         user_requires_two_factor,
+        wait_message,
     )
 
     user = authenticate(request=request, username=username, password=password)
@@ -200,6 +202,9 @@ def api_sign_in(*, request: Any, username: str, password: str, otp: str = "") ->
                     ]
                 }
             )
+        wait = two_factor_wait_seconds(user=user)
+        if wait:
+            raise ValidationError({"otp": [wait_message(wait)]})
         if two_factor_verify(user=user, token=otp) is None:
             login_failure_signal(request, username=user.username, door="api-otp")
             if getattr(request, "axes_locked_out", False):

@@ -76,7 +76,7 @@ class TwoFactorMiddleware:
         path = request.path_info
         if not user.is_authenticated or path.startswith(ALWAYS_OPEN):
             return None
-        if user.is_verified():  # type: ignore[union-attr]  # django_otp.middleware adds it
+        if user.is_verified():  # type: ignore[attr-defined]  # django_otp.middleware adds it
             return None
         if two_factor_state(request) == "device":
             return "accounts:two_factor_verify"

@@ -39,8 +39,10 @@ from ptdv.accounts.two_factor import (
     two_factor_disable,
     two_factor_reset,
     two_factor_verify,
+    two_factor_wait_seconds,
     user_has_two_factor,
     user_requires_two_factor,
+    wait_message,
 )
 from ptdv.audit.services import audit_record
 from ptdv.core.views import render_page
@@ -76,7 +78,11 @@ def two_factor_verify_view(request: HttpRequest) -> HttpResponse:
         request.axes_locked_out = True  # type: ignore[attr-defined]  # AxesMiddleware answers
         return HttpResponse(status=429)
     form = OtpForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    wait = two_factor_wait_seconds(user=user) if request.method == "POST" else 0
+    if wait:
+        form.is_valid()
+        form.add_error("otp", wait_message(wait))
+    elif request.method == "POST" and form.is_valid():
         device = two_factor_verify(user=user, token=form.cleaned_data["otp"])
         if device is not None:
             otp_login(request, device)

@@ -69,7 +69,7 @@ def api_tokens_of(*, user: User) -> QuerySet[ApiToken]:
 def api_token_get_own(*, actor: Any, pk: Any) -> ApiToken:
     """One of the actor's own tokens; another user's token is 404, like an absent one."""
     try:
-        return ApiToken.objects.get(pk=int(pk), user_id=getattr(actor, "pk", None))
+        return ApiToken.objects.get(pk=int(pk), user__pk=getattr(actor, "pk", 0))
     except (ApiToken.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
 

@@ -47,11 +47,11 @@ def user_has_two_factor(*, user: Any) -> bool:
     """Whether `user` has a confirmed authenticator (recovery codes alone do not count)."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
 
 def recovery_codes_left(*, user: User) -> int:
-    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+    return int(StaticToken.objects.filter(device__user=user, device__confirmed=True).count())
 
 
 def totp_secret_text(device: TOTPDevice) -> str:
@@ -100,6 +100,24 @@ def totp_device_confirm(*, request: Any, device: TOTPDevice, token: str) -> list
 
 def _digits(token: str) -> str:
     return "".join(str(token or "").split())
+
+
+def two_factor_wait_seconds(*, user: User) -> int:
+    """Seconds before the user's authenticator accepts another code: django-otp doubles a
+    wait after each wrong code (OTP_TOTP_THROTTLE_FACTOR seconds, then twice that…)."""
+    from django.utils import timezone
+
+    wait = 0
+    for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+        allowed, data = device.verify_is_allowed()
+        if not allowed and data and data.get("locked_until"):
+            remaining = (data["locked_until"] - timezone.now()).total_seconds()
+            wait = max(wait, int(remaining) + 1)
+    return wait
+
+
+def wait_message(seconds: int) -> str:
+    return f"Bạn vừa nhập sai mã; hãy đợi {seconds} giây rồi nhập mã đang hiện trong ứng dụng."
 
 
 def two_factor_verify(*, user: User, token: str) -> Any:

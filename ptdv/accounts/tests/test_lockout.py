@@ -90,9 +90,7 @@ def test_lockout_ends_after_the_period(tree, settings) -> None:  # type: ignore[
 
     past = settings.AXES_COOLOFF_TIME + dt.timedelta(seconds=1)
     for attempt in AccessAttempt.objects.all():
-        AccessAttempt.objects.filter(pk=attempt.pk).update(
-            attempt_time=attempt.attempt_time - past
-        )
+        AccessAttempt.objects.filter(pk=attempt.pk).update(attempt_time=attempt.attempt_time - past)
 
     assert web_attempt("thu-a1", PASSWORD).status_code == 302
 

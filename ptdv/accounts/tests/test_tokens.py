@@ -55,7 +55,9 @@ def test_a_token_expires_after_the_configured_days(tree, clerk, settings) -> Non
     before = timezone.now()
     key, token = issue("thu-a1")
 
-    assert before + dt.timedelta(days=7) <= token.expires_at <= timezone.now() + dt.timedelta(days=7)
+    assert (
+        before + dt.timedelta(days=7) <= token.expires_at <= timezone.now() + dt.timedelta(days=7)
+    )
     assert bearer(key).get("/api/v1/organisations/").status_code == 200
 
     ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
@@ -96,7 +98,14 @@ def test_the_owner_lists_own_tokens_only_and_never_a_key(tree, clerk) -> None:  
     assert {row["id"] for row in rows} == set(
         ApiToken.objects.filter(user=clerk).values_list("id", flat=True)
     )
-    assert set(rows[0]) == {"id", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at"}
+    assert set(rows[0]) == {
+        "id",
+        "prefix",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    }
     assert key not in response.content.decode()
     assert token.key_digest not in response.content.decode()
 
