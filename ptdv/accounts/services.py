@@ -42,6 +42,16 @@ def _validate_password(password: str, user: User) -> None:
         raise ValidationError({"password": exc.messages}) from None
 
 
+def _named_organisation(actor: Any, organisation: Organisation) -> Organisation:
+    """The organisation a request names for an assignment: resolved through the actor's
+    scope (outside = absent, a field error), then the administrator role there (403)."""
+    organisation = organisation_policy.resolve_named(
+        actor, organisation, field="organisation", message=_("Không tìm thấy tổ chức.")
+    )
+    organisation_policy.authorize(actor, Action.ADMINISTER, organisation)
+    return organisation
+
+
 @transaction.atomic
 def user_create(
     *,
@@ -53,8 +63,9 @@ def user_create(
     full_name: str = "",
     email: str = "",
 ) -> User:
-    """Create an account with its first assignment, on an organisation the actor administers."""
-    organisation_policy.authorize(actor, Action.ADMINISTER, organisation)
+    """Create an account with its first assignment, on an organisation the actor administers.
+    An organisation outside the actor's scope answers like an absent one (field error)."""
+    organisation = _named_organisation(actor, organisation)
     user = User(username=username.strip(), full_name=nfc(full_name), email=email.strip())
     _validate_password(password, user)
     user.set_password(password)
@@ -110,7 +121,7 @@ def assignment_create(
 ) -> Assignment:
     """Give `user` a role on `organisation`, which the actor must administer."""
     user_get_visible(actor, user.pk)
-    organisation_policy.authorize(actor, Action.ADMINISTER, organisation)
+    organisation = _named_organisation(actor, organisation)
     if Assignment.objects.filter(user=user, organisation=organisation).exists():
         raise ValidationError(
             {"organisation": [_("Người dùng đã được phân quyền tại tổ chức này.")]}

@@ -180,7 +180,10 @@ class CandidacyViewSet(
             body["violations"] = exc.violations
             body["warnings"] = exc.warnings
             return Response(body, status=status.HTTP_422_UNPROCESSABLE_ENTITY)
-        fresh = self.get_queryset().get(pk=candidacy.pk)
+        # The service only moves a dossier to a cell the user may change, so it stays
+        # visible; read it back defensively all the same (a missing row was once a 500
+        # answered after the change had committed).
+        fresh = self.get_queryset().filter(pk=candidacy.pk).first() or result.candidacy
         payload = dict(CandidacyDetailSerializer(fresh, context=self.get_serializer_context()).data)
         payload["outcome"] = result.outcome or None
         payload["warnings"] = result.warnings

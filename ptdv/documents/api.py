@@ -20,7 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ptdv.candidacies.models import Candidacy, CandidacyEvent
+from ptdv.candidacies.models import Candidacy
 from ptdv.candidacies.policies import candidacy_policy
 from ptdv.core.api import error_body
 from ptdv.core.api_views import ApiModelSerializer, ApiSerializer, VisibleRelatedField
@@ -157,13 +157,7 @@ class CandidacyAttachmentsView(APIView):
         upload = body.validated_data["file"]
         if upload.size > MAX_ATTACHMENT_BYTES:
             raise serializers.ValidationError({"file": [_("Tệp quá lớn: tối đa 20 MB.")]})
-        event = None
-        if body.validated_data.get("event"):
-            event = CandidacyEvent.objects.filter(
-                pk=body.validated_data["event"], candidacy=candidacy
-            ).first()
-            if event is None:
-                raise serializers.ValidationError({"event": [_("Bước này không thuộc hồ sơ.")]})
+        event = body.validated_data.get("event")  # resolved among the dossier's events
         try:
             attachment = attachment_create(
                 actor=request.user,

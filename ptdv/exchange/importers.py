@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db.models import BooleanField, Case, When
 
 from ptdv.accounts.models import ROLE_RANK, Assignment, Role, User
 from ptdv.candidacies.models import (
@@ -134,7 +135,9 @@ class ImportContext:
         `min_rank`; an error on the row otherwise (absent and out of scope read alike)."""
         info = self.orgs.get(code) or self.new_orgs.get(code)
         if info is None:
-            self.error(row, column, f"Mã tổ chức “{code}” không có trong phạm vi được phân quyền.")
+            self.error(
+                row, column, f"Không tìm thấy tổ chức mã “{code}” trong phạm vi được phân quyền."
+            )
             return None
         if not info.active:
             self.error(row, column, f"Tổ chức “{code}” đã giải thể hoặc sáp nhập.")
@@ -725,18 +728,31 @@ class CandidateImporter(Importer):
     kind = "candidates"
     MIN_AGE_YEARS = 16
 
-    def localities(self) -> dict[str, tuple[int, str]]:
+    def localities(self) -> dict[str, tuple[int, str, bool]]:
+        """(id, commune path, visible to the actor) of each residence code named."""
         if not hasattr(self, "_localities"):
+            from ptdv.core.policies import subtree_q
+
             codes = {
                 item.data["residence_locality"]
                 for item in self.items
                 if item.data.get("residence_locality")
             }
+            visible = Case(
+                When(subtree_q(self.ctx.actor, "organisation__path"), then=True),
+                default=False,
+                output_field=BooleanField(),
+            )
             self._localities = {
-                code: (pk, path)
-                for code, pk, path in Locality.objects.filter(code__in=codes).values_list(
-                    "code", "id", "organisation__path"
+                code: (pk, path, in_scope)
+                for chunk in _chunks(sorted(codes))
+                for code, pk, path, in_scope in Locality.objects.filter(code__in=chunk)
+                .annotate(
+                    in_scope=Case(
+                        When(visible, then=True), default=False, output_field=BooleanField()
+                    )
                 )
+                .values_list("code", "id", "organisation__path", "in_scope")
             }
         return self._localities
 
@@ -763,15 +779,15 @@ class CandidateImporter(Importer):
         for item in items:
             code = item.data.get("residence_locality")
             if code:
+                # Resolved like a registration's residence: a village of a commune above
+                # the cell, or one the importing user can see; any other reads as absent.
                 found = localities.get(code)
-                if found is None:
+                if found is None or not (found[2] or item.organisation.path.startswith(found[1])):
                     ctx.error(
-                        item.row, "residence_locality", f"Không có thôn, tổ dân phố mã “{code}”."
-                    )
-                    continue
-                if found[1][:PATH_STEP] != item.organisation.path[:PATH_STEP]:
-                    ctx.error(
-                        item.row, "residence_locality", "Thôn, tổ dân phố ở ngoài tỉnh của chi bộ."
+                        item.row,
+                        "residence_locality",
+                        f"Không tìm thấy thôn, tổ dân phố mã “{code}” trong phạm vi được phân "
+                        "quyền.",
                     )
                     continue
                 item.extra["locality"] = found[0]

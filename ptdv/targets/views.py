@@ -326,13 +326,10 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Đã lưu chỉ tiêu theo nhóm."))
                 return redirect("targets:target", pk=target.pk)
             if step == "amend" and amend_form.is_valid():
-                sub = request.POST.get("target")
-                which = target
-                if sub:
-                    which = Target.objects.filter(parent=target, pk=sub).first() or target
                 target_amend(
                     actor=request.user,
-                    target=which,
+                    target=target,
+                    group_target=request.POST.get("target") or None,
                     number=amend_form.cleaned_data["number"],
                     reason=amend_form.cleaned_data["reason"],
                 )
