@@ -5,7 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from ptdv.accounts.api import TokenObtainView
+from ptdv.accounts.api import TokenDetailView, TokenListView, TokenObtainView
 from ptdv.candidacies.api import CandidacyViewSet
 from ptdv.core.api_views import ApiDocsView
 from ptdv.organisations.api import OrganisationViewSet
@@ -21,6 +21,8 @@ router.register("candidacies", CandidacyViewSet, basename="candidacy")
 
 urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="token"),
+    path("auth/tokens/", TokenListView.as_view(), name="token_list"),
+    path("auth/tokens/<int:pk>/", TokenDetailView.as_view(), name="token_detail"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", ApiDocsView.as_view(), name="docs"),
     path("", include("ptdv.rules.api_urls")),

@@ -192,3 +192,20 @@ class UserFilterForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.attrs["placeholder"] = _("Tên đăng nhập, họ tên, thư điện tử")
         self.style_fields()
+
+
+class OtpForm(StyledFormMixin, forms.Form):
+    """A code from the authenticator app (6 digits) or a recovery code."""
+
+    otp = forms.CharField(
+        label=_("Mã xác thực"),
+        max_length=32,
+        error_messages={"required": _("Nhập mã xác thực.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.style_fields()

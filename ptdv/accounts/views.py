@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -28,6 +29,7 @@ from ptdv.accounts.forms import (
     UserCreateForm,
     UserFilterForm,
 )
+from ptdv.accounts.lockout import login_locked_until
 from ptdv.accounts.models import User
 from ptdv.accounts.policies import (
     require_administrator,
@@ -44,6 +46,8 @@ from ptdv.accounts.services import (
     user_set_active,
     user_set_password,
 )
+from ptdv.accounts.tokens import api_tokens_of
+from ptdv.accounts.two_factor import user_has_two_factor
 from ptdv.core.forms import add_service_errors
 from ptdv.core.views import render_page
 
@@ -147,6 +151,10 @@ def _user_detail(
         "assignments": inside,
         "outside_count": outside,
         "can_change_account": user_can_change_account(request.user, user),
+        "locked_until": login_locked_until(user=user),
+        "has_two_factor": user_has_two_factor(user=user),
+        "tokens": api_tokens_of(user=user),
+        "now": timezone.now(),
         "assignment_form": assignment_form or AssignmentForm(actor=request.user),
         "section": "users",
     }
