@@ -5,7 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from ptdv.accounts.api import TokenObtainView
+from ptdv.accounts.api import TokenDetailView, TokenListView, TokenObtainView
 from ptdv.audit.api import AuditEntryViewSet
 from ptdv.candidacies.api import CandidacyViewSet
 from ptdv.core.api_views import ApiDocsView
@@ -23,6 +23,8 @@ router.register("audit", AuditEntryViewSet, basename="audit")
 
 urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="token"),
+    path("auth/tokens/", TokenListView.as_view(), name="token_list"),
+    path("auth/tokens/<int:pk>/", TokenDetailView.as_view(), name="token_detail"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", ApiDocsView.as_view(), name="docs"),
     path("", include("ptdv.rules.api_urls")),

@@ -116,6 +116,21 @@ def user_set_password(*, actor: Any, user: User, password: str) -> None:
 
 
 @transaction.atomic
+def user_change_own_password(*, user: User, password: str) -> None:
+    """`user` sets a new password for themselves (the caller has checked the current one).
+
+    The new password must pass the password validators; the change is audited with the user
+    as the actor. Other sessions of the user end (their session hash no longer matches); the
+    caller keeps the current one with `update_session_auth_hash`.
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    _validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(actor=user, action="change", obj=user, summary="Tự đổi mật khẩu")
+
+
+@transaction.atomic
 def assignment_create(
     *, actor: Any, user: User, organisation: Organisation, role: Role | str
 ) -> Assignment:

@@ -30,7 +30,7 @@ from ptdv.candidacies.models import (
 )
 from ptdv.candidacies.search import candidacy_search_refresh
 from ptdv.core.policies import role_rank_at
-from ptdv.core.text import fold, nfc
+from ptdv.core.text import fold, nfc, person_name_problem
 from ptdv.exchange.bulk import RowWriter, reserve_ids
 from ptdv.exchange.columns import YES_NO, Column, KindSpec
 from ptdv.exchange.workbook import (
@@ -256,6 +256,11 @@ def person_check(ctx: ImportContext, data: dict[str, Any], row: int) -> bool:
     if not fold(data.get("given_name") or "").strip():
         ctx.error(row, "given_name", "Tên không được để trống.")
         ok = False
+    for key in ("family_name", "middle_name", "given_name"):
+        problem = person_name_problem(data.get(key) or "") if data.get(key) else None
+        if problem is not None:
+            ctx.error(row, key, problem)
+            ok = False
     return ok
 
 
@@ -576,9 +581,13 @@ class UserImporter(Importer):
                     continue
                 if data.get("password"):
                     try:
-                        password_validation.validate_password(
-                            data["password"], User(username=data["username"])
+                        # Judged against the row's own username, full name and e-mail.
+                        probe = User(
+                            username=data["username"],
+                            full_name=data.get("full_name") or "",
+                            email=data.get("email") or "",
                         )
+                        password_validation.validate_password(data["password"], probe)
                     except ValidationError as exc:
                         ctx.error(row, "password", " ".join(exc.messages))
                         continue

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods
 from ptdv.audit.services import audit_record
 from ptdv.core.forms import StyledFormMixin, add_service_errors
 from ptdv.core.policies import Action
+from ptdv.core.text import validate_person_name
 from ptdv.core.views import render_page
 from ptdv.documents.models import RELATION_ORDER, Relation, Relative
 from ptdv.documents.selectors import relative_get_visible, relative_policy
@@ -78,6 +79,7 @@ class RelativeForm(StyledFormMixin, forms.Form):
             "required": gettext_lazy("Nhập họ và tên người thân."),
             "max_length": gettext_lazy("Họ và tên dài quá %(limit_value)d ký tự."),
         },
+        validators=[validate_person_name],
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     birth_year = forms.IntegerField(

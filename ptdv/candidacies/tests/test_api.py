@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from ptdv.accounts.models import Assignment, Role
@@ -16,6 +15,7 @@ from ptdv.factories import (
     MembershipFactory,
     OrganisationFactory,
     PersonFactory,
+    bearer_key,
     user_with_role,
 )
 from ptdv.organisations.models import Locality
@@ -29,7 +29,7 @@ URL = "/api/v1/candidacies/"
 
 def client_for(user) -> APIClient:  # type: ignore[no-untyped-def]
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {bearer_key(user)}")
     return client
 
 

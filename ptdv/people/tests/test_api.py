@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from ptdv.accounts.models import Role
 from ptdv.audit.models import AuditEntry
-from ptdv.factories import PersonFactory, user_with_role
+from ptdv.factories import PersonFactory, bearer_key, user_with_role
 from ptdv.people.services import PersonData, person_create
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +19,7 @@ URL = "/api/v1/people/"
 
 def client_for(user) -> APIClient:  # type: ignore[no-untyped-def]
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {bearer_key(user)}")
     return client
 
 
