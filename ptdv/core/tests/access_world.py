@@ -33,7 +33,8 @@ from typing import Any
 
 import openpyxl
 
-from ptdv.accounts.models import Assignment, Role, User
+from ptdv.accounts.models import ApiToken, Assignment, Role, User
+from ptdv.accounts.tokens import api_token_issue
 from ptdv.audit.models import AuditEntry
 from ptdv.candidacies.models import Candidacy, CandidacyEvent, Stage
 from ptdv.candidacies.workflow import candidacy_act
@@ -93,6 +94,8 @@ class World:
     objects: dict[str, dict[str, Any]] = field(default_factory=dict)
     users: dict[tuple[str, str], User] = field(default_factory=dict)
     own_jobs: dict[int, ImportJob] = field(default_factory=dict)
+    # An API token of each matrix user's own (a token is its holder's only).
+    own_tokens: dict[int, ApiToken] = field(default_factory=dict)
     markers: dict[str, list[str]] = field(default_factory=dict)
     # The organisation each level's users are assigned to.
     level_org: dict[str, Organisation] = field(default_factory=dict)
@@ -168,6 +171,7 @@ def build_world() -> World:
         "user",
         "assignment",
         "job",
+        "token",
         "snapshot",
         "audit",
     ):
@@ -247,6 +251,7 @@ def build_world() -> World:
         assignment = Assignment.objects.create(
             user=subject, organisation=organisation, role=Role.CLERK
         )
+        token, _key = api_token_issue(user=subject)
         job = ImportJob.objects.create(
             kind="localities",
             actor=subject,
@@ -270,6 +275,7 @@ def build_world() -> World:
             "user": subject,
             "assignment": assignment,
             "job": job,
+            "token": token,
         }
         for kind, value in objects.items():
             world.objects[kind][site] = value
@@ -305,6 +311,8 @@ def build_world() -> World:
                 storage_name=f"imports/own-{user.pk}.xlsx",
             )
         ImportJob.objects.filter(pk=job.pk).update(result_storage_name=result, status="rejected")
+    for user in world.users.values():
+        world.own_tokens[user.pk], _key = api_token_issue(user=user)
     snapshot_take(year=YEAR, actor=None, today=TODAY)
     for site in SITES:
         world.objects["snapshot"][site] = MemberSnapshot.objects.get(
@@ -336,4 +344,5 @@ MODELS: dict[str, type[Any]] = {
     "job": ImportJob,
     "snapshot": MemberSnapshot,
     "audit": AuditEntry,
+    "token": ApiToken,
 }

@@ -42,6 +42,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from ptdv.core.tests.access_matrix import (
+    ADMIN_APP_INDEX,
     ADMIN_MODELS,
     COMMANDS,
     DOORS,
@@ -55,6 +56,7 @@ from ptdv.core.tests.access_world import INSIDE, LEVELS, POSITIONS, ROLES, World
 FORMAT_SUFFIX = r"\.(?P<format>[a-z0-9]+)/?$"
 SKIP_TABLES = {"django_session"}
 WRITE_OK = {200, 201, 204, 302, 400, 409, 422}
+OWN_KINDS = {"job": "own_jobs", "token": "own_tokens"}
 
 
 # --- Enumeration ---------------------------------------------------------------------------
@@ -90,6 +92,10 @@ def all_doors() -> dict[str, Door]:
         prefix = f"{model._meta.app_label}/{model._meta.model_name}"
         for door in admin_doors(label, prefix, spec):
             doors[door.route] = door
+    for route in project_routes():
+        if route.startswith(ADMIN_APP_INDEX.route):
+            # The admin's app index lists the registered apps in its pattern: one door.
+            doors[route] = Door(**{**ADMIN_APP_INDEX.__dict__, "route": route})
     for route in project_routes():
         base = format_twin(route)
         if base is not None and base in doors:
@@ -261,8 +267,9 @@ def walk(door: Door, world: World) -> tuple[list[str], int]:
                     # A door naming no object is read once; its body moves with the position.
                     reads = door.reads if door.obj is not None or position == "own" else ()
                     obj = None
-                    if door.obj == "job" and position == "own":
-                        obj = world.own_jobs[user.pk]
+                    if door.obj in OWN_KINDS and position == "own":
+                        # A job or a token is its holder's: "own" is the user's own one.
+                        obj = getattr(world, OWN_KINDS[door.obj])[user.pk]
                     elif door.obj is not None:
                         obj = world.obj(door.obj, site)
                     url = door.url(world, obj, user, **kwargs)
