@@ -5,6 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,6 +14,7 @@ from rest_framework.views import APIView
 
 from ptdv.accounts.serializers import TokenObtainSerializer, TokenSerializer
 from ptdv.audit.services import audit_record
+from ptdv.core.api import error_body
 
 
 class TokenThrottle(AnonRateThrottle):
@@ -38,14 +40,29 @@ class TokenObtainView(APIView):
         request=TokenObtainSerializer,
         responses={
             200: TokenSerializer,
-            400: OpenApiResponse(description="Sai tên đăng nhập, mật khẩu hoặc tài khoản bị khóa."),
+            400: OpenApiResponse(description="Thiếu tên đăng nhập hoặc mật khẩu."),
+            401: OpenApiResponse(description="Sai tên đăng nhập, mật khẩu hoặc tài khoản bị khóa."),
+            429: OpenApiResponse(description="Quá nhiều lần thử từ một địa chỉ."),
         },
         tags=["auth"],
         auth=[],
     )
     def post(self, request: Request) -> Response:
         serializer = TokenObtainSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            refusal = [
+                str(detail)
+                for detail in serializer.errors.get("non_field_errors", [])
+                if getattr(detail, "code", None) == "authorization"
+            ]
+            if refusal:
+                # Well-formed credentials that do not sign anyone in: 401, not a field error.
+                return Response(
+                    error_body("authentication_failed", refusal[0]),
+                    status=status.HTTP_401_UNAUTHORIZED,
+                    headers={"WWW-Authenticate": "Bearer"},
+                )
+            raise ValidationError(serializer.errors)
         user = serializer.validated_data["user"]
         token, _created = Token.objects.get_or_create(user=user)
         audit_record(actor=user, action="login", summary="Cấp mã truy cập API")

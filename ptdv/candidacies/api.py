@@ -31,7 +31,7 @@ from ptdv.candidacies.serializers import (
     CandidacySerializer,
     PersonInputSerializer,
 )
-from ptdv.candidacies.services import candidacy_register
+from ptdv.candidacies.services import OpenCandidacyExists, candidacy_register
 from ptdv.candidacies.workflow import RuleViolation, StaleVersion, candidacy_act
 from ptdv.core.api import error_body
 from ptdv.core.policies import REQUIRED_ROLE, Action, user_scopes
@@ -91,6 +91,7 @@ def _service_errors(exc: DjangoValidationError, *, inline_person: bool) -> dict[
             201: CandidacySerializer,
             400: OpenApiResponse(description="Dữ liệu không hợp lệ."),
             403: OpenApiResponse(description="Vai trò không được lập hồ sơ ở chi bộ này."),
+            409: OpenApiResponse(description="Công dân đang có một hồ sơ chưa kết thúc."),
         },
     ),
 )
@@ -204,7 +205,12 @@ class CandidacyViewSet(
                 opened_on=data.get("opened_on"),
             )
         except DjangoValidationError as exc:
-            raise serializers.ValidationError(
-                _service_errors(exc, inline_person=person_data is not None)
-            ) from None
+            errors = _service_errors(exc, inline_person=person_data is not None)
+            if isinstance(exc, OpenCandidacyExists):
+                fields = {key: [str(m) for m in value] for key, value in errors.items()}
+                message = next(iter(fields.values()))[0]
+                return Response(
+                    error_body("conflict", message, fields), status=status.HTTP_409_CONFLICT
+                )
+            raise serializers.ValidationError(errors) from None
         return Response(CandidacySerializer(candidacy).data, status=status.HTTP_201_CREATED)
