@@ -111,10 +111,47 @@ def _is_secured(operation: dict[str, Any]) -> bool:
     return bool(security) and {} not in security
 
 
+def _split_by_path_parameter(result: dict[str, Any]) -> None:
+    """An operation marked `x-split-path-parameter: {"name": P, "bodies": {value: component}}`
+    becomes one operation per value of the path parameter P, each with its own path and exact
+    body: `…/actions/{action_name}/` → `…/actions/record_certificate/` etc. Each body refuses
+    unknown fields (`additionalProperties: false`), as the server does.
+    """
+    paths = result.get("paths", {})
+    schemas = result.get("components", {}).get("schemas", {})
+    for path, item in list(paths.items()):
+        for method in _METHODS:
+            operation = item.get(method)
+            if operation is None or "x-split-path-parameter" not in operation:
+                continue
+            split_by = operation.pop("x-split-path-parameter")
+            name = split_by["name"]
+            content = operation["requestBody"]["content"]
+            media_type = next(iter(content))
+            union = content[media_type]["schema"]
+            del item[method]
+            for value, component in split_by["bodies"].items():
+                split = copy.deepcopy(operation)
+                split["parameters"] = [p for p in split["parameters"] if p["name"] != name]
+                split["operationId"] = f"{operation['operationId']}_{value}"
+                split["requestBody"]["content"] = {
+                    media_type: {"schema": {"$ref": f"#/components/schemas/{component}"}}
+                }
+                schemas[component]["additionalProperties"] = False
+                split["requestBody"]["required"] = bool(schemas[component].get("required"))
+                paths.setdefault(path.replace("{" + name + "}", value), {})[method] = split
+            if "$ref" in union:
+                # The union the view declared is referenced no more.
+                schemas.pop(union["$ref"].rsplit("/", 1)[-1], None)
+        if not any(method in item for method in _METHODS):
+            del paths[path]
+
+
 def add_error_responses(
     result: dict[str, Any], generator: Any, request: Any, public: bool
 ) -> dict[str, Any]:
     """drf-spectacular postprocessing hook (see the module docstring)."""
+    _split_by_path_parameter(result)
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     for name, component in COMPONENTS.items():
         schemas[name] = copy.deepcopy(component)

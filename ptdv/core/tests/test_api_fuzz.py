@@ -22,7 +22,9 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import CHECKS, load_all_checks
@@ -54,7 +56,21 @@ KNOWN_GAPS = {
     # A birth date must not be after today: OpenAPI 3.0 cannot state a bound that moves with
     # the calendar, and the service rightly refuses it (400).
     "POST /api/v1/candidacies/": "birth date after today is schema-valid",
+    # The stage actions (one operation each, exact bodies): their facts have constraints
+    # across fields (agree ≤ present ≤ summoned, `concluded_on` unless `waived`, a member
+    # introducer needs `membership` and `months_together`…), dates not after today, and the
+    # admission rules (422); OpenAPI 3.0 states none of these.
+    "POST /api/v1/candidacies/{id}/actions/*": "cross-field and calendar constraints of facts",
 }
+
+
+def known_gap(label: str) -> str | None:
+    """The gap an operation is listed under (a key ending in * names every path below it)."""
+    for key, why in KNOWN_GAPS.items():
+        if label == key or (key.endswith("*") and label.startswith(key[:-1])):
+            return why
+    return None
+
 
 load_all_checks()
 ALL_CHECKS = CHECKS.get_all()
@@ -119,8 +135,35 @@ def name_real_objects(case: Any) -> Any:
     return case
 
 
+class _Undo(Exception):
+    pass
+
+
+def isolated(call: Any) -> None:
+    """Run one example and undo what it wrote, so that every example meets the same data set
+    (Hypothesis replays a failing example and must see the same answer)."""
+    try:
+        with transaction.atomic():
+            call()
+            raise _Undo
+    except _Undo:
+        pass
+
+
 @pytest.fixture
-def fuzz_data(tree):
+def keep_connection():
+    """Requests go through the WSGI application, not Django's test client: like the test
+    client, keep Django from closing the database connection at the end of each request
+    (that would end the test's transaction on PostgreSQL)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def fuzz_data(tree, keep_connection):
     cell = tree["cell_a1"]
     locality = LocalityFactory(organisation=tree["commune_a"])
     members = [MembershipFactory(organisation=cell) for _ in range(3)]
@@ -163,12 +206,12 @@ def fuzz_data(tree):
 def test_api(case, fuzz_data):
     name_real_objects(case)
     headers = {"Authorization": f"Bearer {fuzz_data['token']}"}
-    gap = KNOWN_GAPS.get(case.operation.label)
+    gap = known_gap(case.operation.label)
     if gap is None:
-        case.call_and_validate(headers=headers, checks=ALL_CHECKS)
+        isolated(lambda: case.call_and_validate(headers=headers, checks=ALL_CHECKS))
         return
     try:
-        case.call_and_validate(headers=headers, checks=ALL_CHECKS)
+        isolated(lambda: case.call_and_validate(headers=headers, checks=ALL_CHECKS))
     except FailureGroup as failure:
         pytest.xfail(f"known gap ({gap}): {str(failure).splitlines()[0]}")
 
@@ -190,7 +233,7 @@ unauthenticated = schema.include(
 )
 def test_operations_unauthenticated(case, fuzz_data):
     name_real_objects(case)
-    case.call_and_validate(checks=ALL_CHECKS)
+    isolated(lambda: case.call_and_validate(checks=ALL_CHECKS))
 
 
 def test_every_check_is_run():
