@@ -142,7 +142,10 @@ class AttachmentUploadSerializer(ApiSerializer):
     )
     title = serializers.CharField(max_length=255, required=False, allow_blank=True)
     event = serializers.IntegerField(
-        required=False, allow_null=True, help_text=gettext_lazy("Mã bước hồ sơ (sự kiện).")
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text=gettext_lazy("Mã bước hồ sơ (sự kiện)."),
     )
 
 
@@ -179,7 +182,7 @@ class CandidacyAttachmentsView(APIView):
         if upload.size > MAX_ATTACHMENT_BYTES:
             raise serializers.ValidationError({"file": [_("Tệp quá lớn: tối đa 20 MB.")]})
         event = None
-        if body.validated_data.get("event"):
+        if body.validated_data.get("event") is not None:
             event = CandidacyEvent.objects.filter(
                 pk=body.validated_data["event"], candidacy=candidacy
             ).first()
