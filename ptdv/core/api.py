@@ -88,6 +88,13 @@ class Pagination(PageNumberPagination):
             }
         )
 
+    def get_page_number(self, request: Any, paginator: Any) -> Any:
+        """`?page=` with no number is no page (404, like page 0), not silently the first."""
+        number = request.query_params.get(self.page_query_param)
+        if number == "":
+            raise exceptions.NotFound()
+        return super().get_page_number(request, paginator)
+
     def get_page_size(self, request: Any) -> int | None:
         """An integer is taken (clamped to 1…max_page_size); anything else is a 400."""
         raw = request.query_params.get(self.page_size_query_param)
