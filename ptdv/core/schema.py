@@ -96,6 +96,20 @@ def error_ref(name: str = "Error") -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
+# DRF's CharField refuses a NUL character in any text it reads (body or query).
+_NO_NUL = {"not": {"pattern": "\\x00"}}
+
+
+def _no_nul(schema: dict[str, Any]) -> None:
+    """Free text read by a CharField: state that it may not contain NUL."""
+    if schema.get("type") == "string" and "format" not in schema and "enum" not in schema:
+        schema.update(copy.deepcopy(_NO_NUL))
+    for child in schema.get("properties", {}).values():
+        _no_nul(child)
+    if isinstance(schema.get("items"), dict):
+        _no_nul(schema["items"])
+
+
 def _empty_is_absent(schema: dict[str, Any]) -> None:
     """DRF reads an empty optional query value (`?kind=`) as not given: say so."""
     if schema.get("type") != "string":
@@ -155,6 +169,9 @@ def add_error_responses(
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     for name, component in COMPONENTS.items():
         schemas[name] = copy.deepcopy(component)
+    for name, component in schemas.items():
+        if name.endswith("Request"):  # COMPONENT_SPLIT_REQUEST: the shapes the API reads
+            _no_nul(component)
     for name, choices in EXACTLY_ONE_OF.items():
         if name in schemas:
             schemas[name]["oneOf"] = [{"required": [field]} for field in choices]
@@ -167,6 +184,7 @@ def add_error_responses(
             for parameter in parameters:
                 if parameter.get("in") == "query":
                     _empty_is_absent(parameter.get("schema", {}))
+                    _no_nul(parameter.get("schema", {}))
             where = {parameter.get("in") for parameter in parameters}
             names = {parameter.get("name") for parameter in parameters}
             has_body = "requestBody" in operation

@@ -119,3 +119,22 @@ def test_public_token_operation_documents_refused_credentials(schema):
     assert "security" not in token
     assert {"200", "400", "401", "429"} <= set(token["responses"])
     assert "403" not in token["responses"]
+
+
+def test_free_text_read_by_the_api_may_not_contain_nul(schema, tree):
+    from ptdv.accounts.models import Role
+    from ptdv.factories import PersonFactory, user_with_role
+
+    relative = schema["components"]["schemas"]["RelativeRequest"]["properties"]
+    assert relative["residence"]["not"] == {"pattern": "\\x00"}
+    assert "not" not in relative["relation"]  # an enum: nothing to add
+    client = APIClient()
+    client.force_authenticate(user_with_role(tree["commune_a"], Role.CLERK))
+    person = PersonFactory(organisation=tree["cell_a1"])
+    response = client.post(
+        f"/api/v1/people/{person.pk}/relatives/",
+        {"relation": "father", "full_name": "Nguyễn Văn Ba", "residence": "thôn\x00"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["residence"] == ["Không được chứa ký tự NUL (\\x00)."]
