@@ -5,7 +5,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from ptdv.accounts.api import TokenObtainView
+from ptdv.accounts.api import TokenDetailView, TokenListView, TokenObtainView
+from ptdv.audit.api import AuditEntryViewSet
 from ptdv.candidacies.api import CandidacyViewSet
 from ptdv.core.api_views import ApiDocsView
 from ptdv.organisations.api import OrganisationViewSet
@@ -18,9 +19,12 @@ router.include_root_view = False
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("people", PersonViewSet, basename="person")
 router.register("candidacies", CandidacyViewSet, basename="candidacy")
+router.register("audit", AuditEntryViewSet, basename="audit")
 
 urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="token"),
+    path("auth/tokens/", TokenListView.as_view(), name="token_list"),
+    path("auth/tokens/<int:pk>/", TokenDetailView.as_view(), name="token_detail"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", ApiDocsView.as_view(), name="docs"),
     path("", include("ptdv.rules.api_urls")),

@@ -18,6 +18,7 @@ urlpatterns = [
     path("reports/", include("ptdv.reports.urls")),
     path("documents/", include("ptdv.documents.urls")),
     path("exchange/", include("ptdv.exchange.urls")),
+    path("audit/", include("ptdv.audit.urls")),
     path("api/v1/", include("config.api_urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz),

@@ -146,3 +146,27 @@ def user_with_role(organisation: Organisation, role: Role = Role.CLERK, **kwargs
     user = UserFactory(**kwargs)
     Assignment.objects.create(user=user, organisation=organisation, role=role)
     return user
+
+
+def bearer_key(user: User) -> str:
+    """A fresh API token for `user`, as the key a client sends (stored like
+    ptdv.accounts.tokens.api_token_issue does, without its audit entry). It is marked as just
+    used, so that the query counts of API tests show the steady state: a token's use is
+    written at most every LAST_USED_RESOLUTION, not on each request."""
+    import datetime as dt
+    import secrets
+
+    from django.utils import timezone
+
+    from ptdv.accounts.models import ApiToken
+    from ptdv.accounts.tokens import token_digest
+
+    key = secrets.token_hex(20)
+    ApiToken.objects.create(
+        user=user,
+        key_digest=token_digest(key),
+        prefix=key[:8],
+        expires_at=timezone.now() + dt.timedelta(days=30),
+        last_used_at=timezone.now(),
+    )
+    return key

@@ -32,3 +32,6 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Tests run background tasks at once, in the caller's thread.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Tests of other features sign users in with force_login and no second factor; the tests of
+# the two-factor requirement turn it on (ptdv/accounts/tests/test_two_factor.py).
+PTDV_2FA_REQUIRED = False

@@ -8,7 +8,8 @@ from django.db.models import QuerySet
 from django.forms import ModelChoiceField, ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from rest_framework.authtoken.models import TokenProxy
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ptdv.accounts.models import Assignment, User
 from ptdv.accounts.policies import (
@@ -23,10 +24,11 @@ from ptdv.core.policies import Action
 from ptdv.organisations.models import Organisation
 from ptdv.organisations.policies import organisation_policy
 
-# A token is a password: nobody reads one back, in the admin or elsewhere. A user gets theirs
-# from POST /api/v1/auth/token/.
-if admin.site.is_registered(TokenProxy):
-    admin.site.unregister(TokenProxy)
+# Two-factor secrets and recovery codes are nobody else's to read, in the admin or elsewhere:
+# a user enrols at /accounts/two-factor/setup/, an administrator resets it on the user's page.
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 
 class AssignmentInline(admin.TabularInline):  # type: ignore[type-arg]  # not subscriptable at run time

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +27,29 @@ class LoginForm(StyledFormMixin, AuthenticationForm):
         self.fields["password"].label = _("Mật khẩu")
         self.fields["username"].error_messages["required"] = _("Nhập tên đăng nhập.")
         self.fields["password"].error_messages["required"] = _("Nhập mật khẩu.")
+        self.style_fields()
+
+
+class OwnPasswordChangeForm(StyledFormMixin, PasswordChangeForm):
+    """A user changes their own password: the current one, then the new one twice. The new
+    password passes settings.AUTH_PASSWORD_VALIDATORS (Vietnamese messages)."""
+
+    error_messages = {
+        "password_incorrect": _("Mật khẩu hiện tại không đúng."),
+        "password_mismatch": _("Hai lần nhập mật khẩu mới không khớp."),
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        labels = {
+            "old_password": (_("Mật khẩu hiện tại"), _("Nhập mật khẩu hiện tại.")),
+            "new_password1": (_("Mật khẩu mới"), _("Nhập mật khẩu mới.")),
+            "new_password2": (_("Nhập lại mật khẩu mới"), _("Nhập lại mật khẩu mới.")),
+        }
+        for name, (label, required) in labels.items():
+            self.fields[name].label = label
+            self.fields[name].error_messages["required"] = required
+        self.fields["new_password2"].help_text = ""
         self.style_fields()
 
 
@@ -168,4 +191,21 @@ class UserFilterForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.attrs["placeholder"] = _("Tên đăng nhập, họ tên, thư điện tử")
+        self.style_fields()
+
+
+class OtpForm(StyledFormMixin, forms.Form):
+    """A code from the authenticator app (6 digits) or a recovery code."""
+
+    otp = forms.CharField(
+        label=_("Mã xác thực"),
+        max_length=32,
+        error_messages={"required": _("Nhập mã xác thực.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.style_fields()

@@ -57,3 +57,36 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.organisation}"
+
+
+class ApiToken(models.Model):
+    """A Bearer token for the API. Only a SHA-256 digest of the key is stored: the key is shown
+    once, when issued. A token works until `expires_at` unless revoked earlier."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("người dùng")
+    )
+    key_digest = models.CharField(_("mã băm"), max_length=64, unique=True, editable=False)
+    # The first characters of the key, so its owner can tell which token is which.
+    prefix = models.CharField(_("đầu mã"), max_length=8, editable=False)
+    created_at = models.DateTimeField(_("cấp lúc"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("hết hạn lúc"))
+    last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người thu hồi"),
+    )
+
+    class Meta:
+        verbose_name = _("mã truy cập API")
+        verbose_name_plural = _("mã truy cập API")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="accounts_token_user_created")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"

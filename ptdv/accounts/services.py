@@ -42,6 +42,16 @@ def _validate_password(password: str, user: User) -> None:
         raise ValidationError({"password": exc.messages}) from None
 
 
+def _named_organisation(actor: Any, organisation: Organisation) -> Organisation:
+    """The organisation a request names for an assignment: resolved through the actor's
+    scope (outside = absent, a field error), then the administrator role there (403)."""
+    organisation = organisation_policy.resolve_named(
+        actor, organisation, field="organisation", message=_("Không tìm thấy tổ chức.")
+    )
+    organisation_policy.authorize(actor, Action.ADMINISTER, organisation)
+    return organisation
+
+
 @transaction.atomic
 def user_create(
     *,
@@ -53,8 +63,9 @@ def user_create(
     full_name: str = "",
     email: str = "",
 ) -> User:
-    """Create an account with its first assignment, on an organisation the actor administers."""
-    organisation_policy.authorize(actor, Action.ADMINISTER, organisation)
+    """Create an account with its first assignment, on an organisation the actor administers.
+    An organisation outside the actor's scope answers like an absent one (field error)."""
+    organisation = _named_organisation(actor, organisation)
     user = User(username=username.strip(), full_name=nfc(full_name), email=email.strip())
     _validate_password(password, user)
     user.set_password(password)
@@ -105,12 +116,27 @@ def user_set_password(*, actor: Any, user: User, password: str) -> None:
 
 
 @transaction.atomic
+def user_change_own_password(*, user: User, password: str) -> None:
+    """`user` sets a new password for themselves (the caller has checked the current one).
+
+    The new password must pass the password validators; the change is audited with the user
+    as the actor. Other sessions of the user end (their session hash no longer matches); the
+    caller keeps the current one with `update_session_auth_hash`.
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    _validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(actor=user, action="change", obj=user, summary="Tự đổi mật khẩu")
+
+
+@transaction.atomic
 def assignment_create(
     *, actor: Any, user: User, organisation: Organisation, role: Role | str
 ) -> Assignment:
     """Give `user` a role on `organisation`, which the actor must administer."""
     user_get_visible(actor, user.pk)
-    organisation_policy.authorize(actor, Action.ADMINISTER, organisation)
+    organisation = _named_organisation(actor, organisation)
     if Assignment.objects.filter(user=user, organisation=organisation).exists():
         raise ValidationError(
             {"organisation": [_("Người dùng đã được phân quyền tại tổ chức này.")]}

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from ptdv.accounts import views
+from ptdv.accounts import security_views, views
 
 app_name = "accounts"
 # Sign-in and sign-out are named `login` and `logout` without a namespace (settings.LOGIN_URL);
 # they are routed in ptdv/core/urls.py under the same "accounts/" prefix.
 urlpatterns = [
+    path("password/", views.password_change_view, name="password_change"),
     path("users/", views.user_list_view, name="user_list"),
     path("users/new/", views.user_create_view, name="user_create"),
     path("users/<int:pk>/", views.user_detail_view, name="user_detail"),
@@ -17,5 +18,35 @@ urlpatterns = [
         "users/<int:pk>/assignments/<int:assignment_pk>/delete/",
         views.assignment_remove_view,
         name="assignment_remove",
+    ),
+    # Sign-in security (ptdv.accounts.security_views).
+    path("security/", security_views.security_view, name="security"),
+    path(
+        "security/tokens/<int:token_pk>/revoke/",
+        security_views.token_revoke_own_view,
+        name="token_revoke_own",
+    ),
+    path("two-factor/verify/", security_views.two_factor_verify_view, name="two_factor_verify"),
+    path("two-factor/setup/", security_views.two_factor_setup_view, name="two_factor_setup"),
+    path(
+        "two-factor/recovery-codes/",
+        security_views.recovery_codes_view,
+        name="two_factor_recovery_codes",
+    ),
+    path("two-factor/disable/", security_views.two_factor_disable_view, name="two_factor_disable"),
+    path(
+        "users/<int:pk>/unlock-login/",
+        security_views.user_unlock_login_view,
+        name="user_unlock_login",
+    ),
+    path(
+        "users/<int:pk>/two-factor/reset/",
+        security_views.user_two_factor_reset_view,
+        name="user_two_factor_reset",
+    ),
+    path(
+        "users/<int:pk>/tokens/<int:token_pk>/revoke/",
+        security_views.user_token_revoke_view,
+        name="user_token_revoke",
     ),
 ]

@@ -9,11 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -21,10 +24,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from ptdv.accounts.forms import (
     AssignmentForm,
     LoginForm,
+    OwnPasswordChangeForm,
     PasswordSetForm,
     UserCreateForm,
     UserFilterForm,
 )
+from ptdv.accounts.lockout import login_locked_until
 from ptdv.accounts.models import User
 from ptdv.accounts.policies import (
     require_administrator,
@@ -36,10 +41,13 @@ from ptdv.accounts.services import (
     assignment_create,
     assignment_delete,
     password_generate,
+    user_change_own_password,
     user_create,
     user_set_active,
     user_set_password,
 )
+from ptdv.accounts.tokens import api_tokens_of
+from ptdv.accounts.two_factor import user_has_two_factor
 from ptdv.core.forms import add_service_errors
 from ptdv.core.views import render_page
 
@@ -53,6 +61,30 @@ class LoginView(auth_views.LoginView):
 login_view = LoginView.as_view()
 # POST only (Django 5): a link or an image can never sign a user out.
 logout_view = auth_views.LogoutView.as_view()
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Any signed-in user changes their own password (audited); this session stays open,
+    the user's other sessions end."""
+
+    form_class = OwnPasswordChangeForm
+    template_name = "registration/password_change_form.html"
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        user = self.request.user
+        assert isinstance(user, User)  # the view is behind the login requirement
+        try:
+            user_change_own_password(user=user, password=form.cleaned_data["new_password1"])
+        except ValidationError as exc:
+            add_service_errors(form, exc, {"password": "new_password1"})
+            return self.form_invalid(form)
+        user.refresh_from_db(fields=["password"])
+        update_session_auth_hash(self.request, user)
+        messages.success(self.request, _("Đã đổi mật khẩu."))
+        return redirect("home")
+
+
+password_change_view = PasswordChangeView.as_view()
 
 USERS_PER_PAGE = 50
 
@@ -119,6 +151,10 @@ def _user_detail(
         "assignments": inside,
         "outside_count": outside,
         "can_change_account": user_can_change_account(request.user, user),
+        "locked_until": login_locked_until(user=user),
+        "has_two_factor": user_has_two_factor(user=user),
+        "tokens": api_tokens_of(user=user),
+        "now": timezone.now(),
         "assignment_form": assignment_form or AssignmentForm(actor=request.user),
         "section": "users",
     }

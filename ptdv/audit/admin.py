@@ -3,25 +3,30 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from ptdv.audit.models import AuditEntry
-from ptdv.core.policies import Action, Policy, user_scopes
-from ptdv.people.policies import person_policy
-
-# Entries are scoped by the person they concern. Entries about no person (an organisation
-# created, a sign-in) are shown only to whoever made them.
-audit_policy = Policy(AuditEntry, "person__organisation__path")
+from ptdv.audit.selectors import audit_scope_q, audit_visible_to
+from ptdv.core.policies import user_scopes
 
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # not subscriptable at run time
-    """The append-only trail, read-only: entries about people in the user's subtrees, and the
-    user's own entries."""
+    """The append-only trail, read-only: as on the audit page, the entries concerning the
+    subtrees the user administers (ptdv.audit.selectors), and the user's own entries."""
 
-    list_display = ("at", "actor", "action", "object_type", "object_id", "person", "summary")
-    list_filter = ("action", "object_type")
+    list_display = (
+        "at",
+        "actor",
+        "action",
+        "channel",
+        "object_type",
+        "object_id",
+        "person",
+        "summary",
+    )
+    list_filter = ("action", "channel", "object_type")
     list_select_related = ("actor", "person")
     search_fields = ("summary", "object_id", "actor__username")
     date_hierarchy = "at"
@@ -30,9 +35,11 @@ class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # not subscr
         "at",
         "actor",
         "action",
+        "channel",
         "object_type",
         "object_id",
         "person",
+        "org_path",
         "summary",
         "data",
     )
@@ -40,10 +47,8 @@ class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # not subscr
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[AuditEntry]:
         base = super().get_queryset(request)
-        own = (
-            base.filter(actor_id=request.user.pk) if request.user.is_authenticated else base.none()
-        )
-        return audit_policy.visible_to(request.user, base) | own
+        own = Q(actor_id=request.user.pk) if request.user.is_authenticated else Q(pk__in=[])
+        return base.filter(audit_scope_q(request.user) | own)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return bool(user_scopes(request.user))
@@ -53,7 +58,7 @@ class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # not subscr
             return bool(user_scopes(request.user))
         if obj.actor_id is not None and obj.actor_id == request.user.pk:
             return True
-        return obj.person is not None and person_policy.can(request.user, Action.VIEW, obj.person)
+        return audit_visible_to(request.user).filter(pk=obj.pk).exists()
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

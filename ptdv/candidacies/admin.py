@@ -18,6 +18,7 @@ class CandidacyAdmin(PolicyAdmin):
     source channel and the person responsible."""
 
     policy = candidacy_policy
+    audit_reads = True
     list_display = ("person", "organisation", "stage", "is_open", "is_readmission", "opened_on")
     list_filter = ("stage", "is_open", "is_readmission", "source_channel")
     list_select_related = ("person", "organisation")

@@ -26,6 +26,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ptdv.accounts.models import ROLE_RANK
+from ptdv.audit.services import audit_list_read, audit_record
 from ptdv.candidacies.facts import FACTS, ActionFacts, DocumentSerializer
 from ptdv.candidacies.models import Candidacy
 from ptdv.candidacies.policies import candidacy_policy
@@ -130,6 +131,7 @@ class CandidacyViewSet(
     serializer_class = CandidacySerializer
     queryset = Candidacy.objects.none()  # the real one comes from the policy, per user
     filter_backends: list[Any] = []
+    _list_organisation: Any = None  # the list's organisation filter, for its audit entry
 
     def get_permissions(self) -> list[Any]:
         permissions = [*super().get_permissions()]
@@ -144,6 +146,7 @@ class CandidacyViewSet(
                 data=self.request.query_params, context=self.get_serializer_context()
             )
             filters.is_valid(raise_exception=True)
+            self._list_organisation = filters.validated_data.get("organisation")
             return candidacy_list(actor=user, filters=dict(filters.validated_data))
         return candidacy_policy.visible_to(user).select_related(
             "person__residence_locality", "organisation"
@@ -152,6 +155,37 @@ class CandidacyViewSet(
     def paginate_queryset(self, queryset: Any) -> list[Any] | None:
         page = super().paginate_queryset(queryset)
         return candidacy_attach_escalations(page) if page is not None else None
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().list(request, *args, **kwargs)
+        filters = dict(request.query_params.items())
+        page = getattr(getattr(self, "paginator", None), "page", None)
+        organisation = getattr(self, "_list_organisation", None)
+        audit_list_read(
+            actor=request.user,
+            object_type="candidacies.candidacy",
+            ids=[row["id"] for row in response.data["results"]],
+            person_ids=[row["person"]["id"] for row in response.data["results"]],
+            count=response.data["count"],
+            summary="Xem danh sách hồ sơ phát triển đảng viên (API)",
+            filters={
+                **{k: v for k, v in filters.items() if k not in ("page", "page_size")},
+                "page": page.number if page is not None else None,
+            },
+            organisation=organisation,
+        )
+        return response
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        candidacy = self.get_object()
+        audit_record(
+            actor=request.user,
+            action="view",
+            obj=candidacy,
+            person=candidacy.person,
+            summary="Xem hồ sơ phát triển đảng viên (API)",
+        )
+        return Response(self.get_serializer(candidacy).data)
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
         if self.action == "retrieve":
@@ -169,11 +203,11 @@ class CandidacyViewSet(
             "`warnings`); 409: `version` đã cũ; 404: ngoài phạm vi; 403: vai trò không được phép."
         ),
         parameters=[
-            OpenApiParameter("action_name", str, OpenApiParameter.PATH, enum=list(ACTION_BODIES))
+            OpenApiParameter("action_name", str, OpenApiParameter.PATH, enum=[*ACTION_BODIES])
         ],
         request=PolymorphicProxySerializer(
             component_name="CandidacyActionRequest",
-            serializers=list(ACTION_BODIES.values()),
+            serializers=[*ACTION_BODIES.values()],
             resource_type_field_name=None,
         ),
         responses={
@@ -238,7 +272,10 @@ class CandidacyViewSet(
             body["violations"] = exc.violations
             body["warnings"] = exc.warnings
             return Response(body, status=status.HTTP_422_UNPROCESSABLE_ENTITY)
-        fresh = self.get_queryset().get(pk=candidacy.pk)
+        # The service only moves a dossier to a cell the user may change, so it stays
+        # visible; read it back defensively all the same (a missing row was once a 500
+        # answered after the change had committed).
+        fresh = self.get_queryset().filter(pk=candidacy.pk).first() or result.candidacy
         payload = dict(CandidacyDetailSerializer(fresh, context=self.get_serializer_context()).data)
         payload["outcome"] = result.outcome or None
         payload["warnings"] = result.warnings

@@ -22,6 +22,7 @@ from ptdv.candidacies.selectors import (
     candidacy_transfer_choices,
 )
 from ptdv.core.forms import StyledFormMixin, VietnameseDateField
+from ptdv.core.text import validate_person_name
 from ptdv.members.models import PartyMembership
 from ptdv.organisations.models import Locality, Organisation
 from ptdv.organisations.selectors import (
@@ -149,11 +150,19 @@ class CandidacyRegisterForm(StyledFormMixin, forms.Form):
         error_messages={"required": _("Chọn chi bộ.")},
     )
     family_name = forms.CharField(
-        label=_("Họ"), max_length=60, error_messages={"required": _("Nhập họ.")}
+        label=_("Họ"),
+        max_length=60,
+        error_messages={"required": _("Nhập họ.")},
+        validators=[validate_person_name],
     )
-    middle_name = forms.CharField(label=_("Tên đệm"), max_length=80, required=False)
+    middle_name = forms.CharField(
+        label=_("Tên đệm"), max_length=80, required=False, validators=[validate_person_name]
+    )
     given_name = forms.CharField(
-        label=_("Tên"), max_length=40, error_messages={"required": _("Nhập tên.")}
+        label=_("Tên"),
+        max_length=40,
+        error_messages={"required": _("Nhập tên.")},
+        validators=[validate_person_name],
     )
     birth_date = VietnameseDateField(
         label=_("Ngày sinh"), error_messages={"required": _("Nhập ngày sinh.")}

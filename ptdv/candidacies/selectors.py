@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from ptdv.accounts.models import ROLE_RANK
 from ptdv.candidacies.models import (
     Candidacy,
     CandidacyEvent,
@@ -25,12 +26,11 @@ from ptdv.candidacies.search import (
     word_start_filter,
 )
 from ptdv.candidacies.transitions import TRANSITIONS, Transition
-from ptdv.core.policies import subtree_q
+from ptdv.core.policies import REQUIRED_ROLE, subtree_q
 from ptdv.core.text import tokens
 from ptdv.members.models import ACTIVE_STATUSES, MembershipStatus, PartyMembership
 from ptdv.members.policies import membership_policy
-from ptdv.organisations.models import CELL_KINDS, Organisation
-from ptdv.organisations.policies import organisation_policy
+from ptdv.organisations.models import CELL_KINDS, Organisation, commune_level_unit
 
 
 def person_search_filter(queryset: QuerySet[Any], query: str, prefix: str = "") -> QuerySet[Any]:
@@ -223,12 +223,15 @@ def candidacy_introducer_choices(*, actor: Any, candidacy: Candidacy) -> QuerySe
 
 
 def candidacy_transfer_choices(*, actor: Any, candidacy: Candidacy) -> QuerySet[Organisation]:
-    """Active cells the user can see, other than the dossier's own."""
-    return (
-        organisation_policy.visible_to(
-            actor, Organisation.objects.filter(kind__in=CELL_KINDS, valid_to__isnull=True)
-        )
-        .exclude(pk=candidacy.organisation_id)
-        .select_related("parent")
-        .order_by("path")
+    """The lawful targets of a transfer, exactly what `candidacy_act` accepts: active cells
+    where the user holds the role the action needs, inside the dossier's commune-level unit,
+    other than the dossier's own."""
+    lineage = list(Organisation.objects.filter(path__in=candidacy.organisation.ancestor_paths))
+    unit = commune_level_unit(lineage)
+    rank = ROLE_RANK[REQUIRED_ROLE[TRANSITIONS["transfer"].permission]]
+    queryset = Organisation.objects.filter(
+        subtree_q(actor, "path", min_rank=rank), kind__in=CELL_KINDS, valid_to__isnull=True
     )
+    if unit is not None:
+        queryset = queryset.filter(path__startswith=unit.path)
+    return queryset.exclude(pk=candidacy.organisation_id).select_related("parent").order_by("path")

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from ptdv.candidacies.models import Candidacy, ClosedReason, SourceChannel, Stage
 from ptdv.core.api_views import ApiModelSerializer, ApiSerializer, VisibleRelatedField
+from ptdv.core.text import validate_person_name
 from ptdv.members.policies import membership_policy
 from ptdv.organisations.models import Locality, Organisation
 from ptdv.organisations.policies import organisation_policy
@@ -114,9 +115,11 @@ class PersonInputSerializer(ApiSerializer):
     """A person typed in with the registration. An existing person (same national ID, or same
     name and birth date when no ID is given) is reused rather than duplicated."""
 
-    family_name = serializers.CharField(max_length=60)
-    middle_name = serializers.CharField(max_length=80, required=False, allow_blank=True)
-    given_name = serializers.CharField(max_length=40)
+    family_name = serializers.CharField(max_length=60, validators=[validate_person_name])
+    middle_name = serializers.CharField(
+        max_length=80, required=False, allow_blank=True, validators=[validate_person_name]
+    )
+    given_name = serializers.CharField(max_length=40, validators=[validate_person_name])
     birth_date = serializers.DateField()
     gender = serializers.ChoiceField(choices=Gender.choices)
     national_id = serializers.CharField(

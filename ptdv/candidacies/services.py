@@ -11,11 +11,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ptdv.accounts.models import ROLE_RANK
 from ptdv.audit.services import audit_record
 from ptdv.candidacies.models import Candidacy, SourceChannel, Stage
-from ptdv.core.policies import Action
+from ptdv.core.policies import REQUIRED_ROLE, Action, subtree_q
 from ptdv.members.models import ACTIVE_STATUSES, FORMER_MEMBER_STATUSES, PartyMembership
-from ptdv.organisations.models import CELL_KINDS, Organisation
+from ptdv.members.policies import membership_policy
+from ptdv.organisations.models import CELL_KINDS, Locality, Organisation
 from ptdv.organisations.policies import organisation_policy
 from ptdv.organisations.services import organisation_counters_adjust
 from ptdv.people.models import Person
@@ -26,6 +28,15 @@ from ptdv.targets.aggregates import aggregates_candidacy_changed
 
 class OpenCandidacyExists(ValidationError):
     """The person already has an open dossier: a conflict with what is stored (API 409)."""
+
+
+def _may_move(actor: Any, person: Person) -> bool:
+    """Registering moves the person into the cell: the actor must hold the role to change
+    people where the person is managed now, not only to read them."""
+    rank = ROLE_RANK[REQUIRED_ROLE[Action.CHANGE]]
+    return Person.objects.filter(
+        subtree_q(actor, "organisation__path", min_rank=rank), pk=person.pk
+    ).exists()
 
 
 @transaction.atomic
@@ -46,7 +57,33 @@ def candidacy_register(
     open candidacy is refused; a person who was a member and left is a re-admission; a current
     member cannot be a candidate.
     """
-    organisation_policy.authorize(actor, Action.CREATE, organisation)
+    # Every object the request names is resolved through the actor's scope before anything
+    # is written; outside the scope answers exactly like absent (a field error).
+    organisation = organisation_policy.resolve_named(
+        actor, organisation, field="organisation", message=_("Không tìm thấy tổ chức.")
+    )
+    organisation_policy.authorize(actor, Action.CREATE, organisation)  # inside: role (403)
+    if helper is not None:
+        helper = membership_policy.resolve_named(
+            actor, helper, field="helper", message=_("Không tìm thấy đảng viên giúp đỡ.")
+        )
+    if responsible_leader is not None:
+        responsible_leader = person_policy.resolve_named(
+            actor,
+            responsible_leader,
+            field="responsible_leader",
+            message=_("Không tìm thấy người chịu trách nhiệm bồi dưỡng."),
+        )
+    if person_data is not None and person_data.residence_locality is not None:
+        # A residence is a village of a commune above the cell (a cell-level clerk chooses
+        # among the commune's villages, outside their own subtree: names, no personal data).
+        locality = Locality.objects.filter(
+            pk=person_data.residence_locality.pk,
+            organisation__path__in=organisation.ancestor_paths,
+        ).first()
+        if locality is None:
+            raise ValidationError({"residence_locality": [_("Không tìm thấy thôn, tổ dân phố.")]})
+        person_data.residence_locality = locality
     if organisation.kind not in CELL_KINDS:
         raise ValidationError(
             {"organisation": [_("Hồ sơ phải thuộc một chi bộ (nơi biểu quyết kết nạp).")]}
@@ -65,9 +102,9 @@ def candidacy_register(
         )
         if person is None:
             person = person_create(data=person_data, organisation=organisation, actor=actor)
-        elif not person_policy.visible_to(actor).filter(pk=person.pk).exists():
-            # The person is managed by an organisation outside the user's subtrees: do not
-            # reveal or move them; their dossier must be transferred first.
+        elif not _may_move(actor, person):
+            # The person is managed by an organisation outside the user's subtrees (or where
+            # they may only read): do not reveal or move them; transfer the dossier first.
             raise ValidationError(
                 {
                     "national_id": [
@@ -83,7 +120,7 @@ def candidacy_register(
                     ]
                 }
             )
-    elif not person_policy.visible_to(actor).filter(pk=person.pk).exists():
+    elif not _may_move(actor, person):
         raise ValidationError({"person": [_("Không tìm thấy công dân.")]})
     person = Person.objects.select_for_update().get(pk=person.pk)
     if Candidacy.objects.filter(person=person, is_open=True).exists():

@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from ptdv.accounts.models import ROLE_RANK, Role
-from ptdv.audit.services import audit_record
+from ptdv.audit.services import audit_list_read, audit_record
 from ptdv.candidacies.facts import FACTS
 from ptdv.candidacies.forms import (
     DOSSIER_LABELS,
@@ -118,6 +118,16 @@ def candidacy_list_view(request: HttpRequest) -> HttpResponse:
         )
     page = SourceCountPaginator(candidacies, PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = candidacy_attach_escalations(list(page.object_list))
+    audit_list_read(
+        actor=request.user,
+        object_type="candidacies.candidacy",
+        ids=[candidacy.pk for candidacy in page.object_list],
+        person_ids=[candidacy.person_id for candidacy in page.object_list],
+        count=page.paginator.count,
+        summary="Xem danh sách hồ sơ phát triển đảng viên",
+        filters={**filters, "page": page.number},
+        organisation=organisation,
+    )
     context = {
         "form": form,
         "page": page,

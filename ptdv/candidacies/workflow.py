@@ -39,8 +39,16 @@ from ptdv.members.models import (
     MembershipStatus,
     PartyMembership,
 )
+from ptdv.members.policies import membership_policy
 from ptdv.organisations.localities import locality_residents_recount
-from ptdv.organisations.models import CELL_KINDS, Kind, Locality, Organisation
+from ptdv.organisations.models import (
+    CELL_KINDS,
+    Kind,
+    Locality,
+    Organisation,
+    commune_level_unit,
+)
+from ptdv.organisations.policies import organisation_policy
 from ptdv.organisations.services import organisation_counters_adjust
 from ptdv.people.models import Person
 from ptdv.rules import engine
@@ -471,6 +479,47 @@ def candidacy_act(
     return result
 
 
+def _transfer_target(
+    actor: Any,
+    candidacy: Candidacy,
+    transition: Transition,
+    named: Any,
+    ancestors: list[Organisation],
+) -> Organisation:
+    """The cell a transfer names, resolved through the actor's scope before anything is
+    written: an active cell where the actor holds the role the action needs (absent and
+    outside the scope answer alike), inside the dossier's own commune-level unit. Moving a
+    dossier to another commune, ward, special zone or bloc is a request the receiving side
+    must accept; it is refused here, even for a provincial administrator."""
+    target = organisation_policy.resolve_named(
+        actor,
+        named,
+        field="organisation",
+        message=_("Không tìm thấy chi bộ đang hoạt động để chuyển đến."),
+        action=transition.permission,
+        queryset=Organisation.objects.filter(kind__in=CELL_KINDS, valid_to__isnull=True),
+    )
+    if target.pk == candidacy.organisation_id:
+        raise ValidationError({"organisation": [_("Hồ sơ đã thuộc chi bộ này.")]})
+    unit = commune_level_unit(ancestors)
+    target_unit = commune_level_unit(_ancestors(target))
+    if unit is not None and target_unit is not None and unit.pk != target_unit.pk:
+        raise ValidationError(
+            {
+                "organisation": [
+                    _(
+                        "Không thể chuyển hồ sơ sang chi bộ thuộc %(other)s: chỉ được chuyển "
+                        "trong %(unit)s. Chuyển sang đơn vị cấp xã khác phải do bên nhận "
+                        "tiếp nhận (chưa hỗ trợ)."
+                    )
+                    % {"other": target_unit.name, "unit": unit.name}
+                ]
+            },
+            code="other_commune",
+        )
+    return target
+
+
 def _apply(
     actor: Any,
     candidacy: Candidacy,
@@ -531,9 +580,13 @@ def _apply(
     elif action == "record_introduction":
         membership = None
         if facts.get("membership"):
-            membership = PartyMembership.objects.filter(pk=facts["membership"]).first()
-            if membership is None:
-                raise ValidationError({"membership": [_("Không tìm thấy đảng viên này.")]})
+            # Named in the body: resolved through the actor's scope, outside = absent.
+            membership = membership_policy.resolve_named(
+                actor,
+                facts["membership"],
+                field="membership",
+                message=_("Không tìm thấy đảng viên này."),
+            )
             if membership.person_id == candidacy.person_id:
                 raise ValidationError(
                     {"membership": [_("Người vào Đảng không thể tự giới thiệu mình.")]}
@@ -643,17 +696,7 @@ def _apply(
         changes["closed_on"] = on
         changes["is_open"] = False
     elif action == "transfer":
-        target = (
-            Organisation.objects.filter(pk=facts["organisation"], kind__in=CELL_KINDS)
-            .filter(valid_to__isnull=True)
-            .first()
-        )
-        if target is None:
-            raise ValidationError(
-                {"organisation": [_("Không tìm thấy chi bộ đang hoạt động để chuyển đến.")]}
-            )
-        if target.pk == candidacy.organisation_id:
-            raise ValidationError({"organisation": [_("Hồ sơ đã thuộc chi bộ này.")]})
+        target = _transfer_target(actor, candidacy, transition, facts["organisation"], ancestors)
         organisation_counters_adjust(organisation=candidacy.organisation, candidates=-1)
         organisation_counters_adjust(organisation=target, candidates=1)
         extra["from"] = candidacy.organisation.code

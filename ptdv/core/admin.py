@@ -13,15 +13,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
 from django.forms import ModelChoiceField, ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from ptdv.accounts.models import ROLE_RANK, Role
-from ptdv.audit.services import audit_record
+from ptdv.audit.services import audit_list_read, audit_record
 from ptdv.core.policies import Action, Policy, subtree_q, user_scopes
 
 ADMINISTRATOR_RANK = ROLE_RANK[Role.ADMINISTRATOR]
@@ -59,7 +60,18 @@ def person_of(obj: Any) -> Any:
 
     if isinstance(obj, Person):
         return obj
-    return getattr(obj, "person", None)
+    if hasattr(obj, "person"):
+        return obj.person
+    candidacy = getattr(obj, "candidacy", None)  # an attachment is about its dossier's person
+    return getattr(candidacy, "person", None)
+
+
+def audit_label(obj: Any) -> str:
+    """How an entry names the object: its name, unless it is about a person (a name is
+    personal data and stays out of the trail; the entry links the person instead)."""
+    if person_of(obj) is not None:
+        return f"{obj._meta.verbose_name} #{obj.pk}"
+    return str(obj)
 
 
 class PolicyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # not subscriptable at run time
@@ -70,6 +82,46 @@ class PolicyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # not subscripta
     """
 
     policy: Policy[Any]
+    # Pages that show personal data (a person, a dossier, a relative…): each list page and
+    # each object page opened is written to the audit trail (Decree 13/2023/NĐ-CP).
+    audit_reads = False
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if self.audit_reads and response.status_code == 200 and changelist is not None:
+            audit_list_read(
+                actor=request.user,
+                object_type=self.model._meta.label_lower,
+                ids=[obj.pk for obj in changelist.result_list],
+                person_ids=[getattr(person_of(obj), "pk", None) for obj in changelist.result_list],
+                count=changelist.result_count,
+                summary=f"Xem danh sách {self.model._meta.verbose_name_plural} (trang quản trị)",
+                filters={"q": changelist.query} if changelist.query else None,
+            )
+        return response
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if self.audit_reads and request.method == "GET" and response.status_code == 200:
+            obj = self.get_object(request, unquote(object_id))
+            if obj is not None:
+                audit_record(
+                    actor=request.user,
+                    action="view",
+                    obj=obj,
+                    person=person_of(obj),
+                    summary=f"Xem {obj._meta.verbose_name} (trang quản trị)",
+                )
+        return response
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return self.policy.visible_to(request.user, super().get_queryset(request))
@@ -135,7 +187,7 @@ class PolicyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # not subscripta
             obj=obj,
             person=person_of(obj),
             summary=("Sửa qua trang quản trị: " if change else "Thêm qua trang quản trị: ")
-            + str(obj),
+            + audit_label(obj),
             data={"fields": sorted(form.changed_data)},
         )
 
@@ -157,5 +209,5 @@ class PolicyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # not subscripta
             obj=obj,
             # The entry would keep the person from being deleted (PROTECT); name it instead.
             person=None if obj is person_of(obj) else person_of(obj),
-            summary="Xóa qua trang quản trị: " + str(obj),
+            summary="Xóa qua trang quản trị: " + audit_label(obj),
         )

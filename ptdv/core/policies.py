@@ -12,7 +12,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -110,6 +110,29 @@ class Policy(Generic[M]):
             return self.visible_to(user, queryset).get(pk=pk)
         except (ObjectDoesNotExist, ValueError, TypeError) as exc:
             raise Http404 from exc
+
+    def resolve_named(
+        self,
+        user: Any,
+        named: Any,
+        *,
+        field: str,
+        message: Any,
+        action: Action | str = Action.VIEW,
+        queryset: QuerySet[M] | None = None,
+    ) -> M:
+        """An object a request body, an import row or a console option names (an id or an
+        instance), resolved through `user`'s scope: it must lie in a subtree where the user
+        holds at least the role `action` needs. Absent, outside the scope, with too low a
+        role there or outside `queryset` all answer the same field error, so a write never
+        learns whether something exists elsewhere; the caller writes nothing after it."""
+        pk = getattr(named, "pk", named)
+        rank = ROLE_RANK[REQUIRED_ROLE[Action(action)]]
+        qs = self.queryset() if queryset is None else queryset
+        try:
+            return qs.filter(subtree_q(user, self.path_field, min_rank=rank)).get(pk=pk)
+        except (ObjectDoesNotExist, ValueError, TypeError):
+            raise ValidationError({field: [message]}) from None
 
     def authorize(self, user: Any, action: Action | str, obj: M) -> None:
         if role_rank_at(user, self.object_path(obj)) == 0:

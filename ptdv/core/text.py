@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from django.core.exceptions import ValidationError
+
 _TONES = {
     "\u0300": 1,  # huyền
     "\u0309": 2,  # hỏi
@@ -91,3 +93,56 @@ def sort_key(given: str, middle: str, family: str) -> str:
             secondary.append(str(tone))
         primary.append("00")
     return "".join(primary) + "01" + "".join(secondary)
+
+
+# Person names: letters of any script (Vietnamese with its diacritics, and the Latin letters of
+# ethnic-minority names such as "H'Hen Niê" or "Y-Ngông"), separated by spaces, hyphens and
+# apostrophes. The typographic apostrophe (U+2019) and the modifier letter apostrophe (U+02BC)
+# are what word processors and phone keyboards type for "'", so they count as apostrophes too.
+NAME_PUNCTUATION = frozenset(" -'\u2019\u02bc")
+
+
+def person_name_problem(value: str) -> str | None:
+    """Why `value` is not a person's name, in Vietnamese; None when it is one.
+
+    White space is judged as stored (collapsed by `nfc`). A name is made of Unicode letters
+    (with their combining marks), spaces, hyphens and apostrophes, and holds at least one
+    letter. Digits, other punctuation, symbols ("<", ">"), control and format characters are
+    refused; the message names the first one found.
+    """
+    text = nfc(value)  # as stored: NFC, white space collapsed to single spaces
+    letters = 0
+    for index, ch in enumerate(text):
+        category = unicodedata.category(ch)
+        if category.startswith("L"):
+            letters += 1
+            continue
+        if category.startswith("M") and index and unicodedata.category(text[index - 1])[0] in "LM":
+            continue  # a combining mark that has no precomposed form, on a letter
+        if ch in NAME_PUNCTUATION:
+            continue
+        if category.startswith("N"):
+            what = f"chữ số “{ch}”"
+        elif category.startswith(("C", "Z")):
+            what = f"ký tự điều khiển U+{ord(ch):04X}"
+        else:
+            what = f"ký tự “{ch}”"
+        return (
+            "Chỉ được gồm chữ cái, dấu cách, dấu gạch nối (-) và dấu nháy ('); "
+            f"không được có {what}."
+        )
+    if not letters:
+        return "Phải có ít nhất một chữ cái."
+    return None
+
+
+def validate_person_name(value: str) -> None:
+    """Django/DRF validator for a person's name (family, middle, given or a relative's full
+    name): raises ValidationError with the Vietnamese reason of `person_name_problem`.
+
+    The one rule used by the model fields, the web forms, the API serializers and the Excel
+    import, so that every door accepts and refuses the same names.
+    """
+    problem = person_name_problem(value)
+    if problem is not None:
+        raise ValidationError(problem, code="invalid_name")

@@ -9,10 +9,13 @@ are kept; users lose their assignments, which point into the tree.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.apps import apps
 from django.conf import settings
 from django.db import connection, models, transaction
 
+from ptdv.audit.models import AuditEntry
 from ptdv.candidacies.models import Candidacy
 from ptdv.members.models import PartyMembership
 from ptdv.organisations.models import Locality, Organisation
@@ -58,6 +61,13 @@ def domain_models() -> list[type[models.Model]]:
     return ordered
 
 
+def _has_append_only_trigger(cursor: Any) -> bool:
+    if connection.vendor != "postgresql":
+        return False
+    cursor.execute("SELECT 1 FROM pg_trigger WHERE tgname = 'audit_entry_append_only'")
+    return cursor.fetchone() is not None
+
+
 @transaction.atomic
 def demo_wipe() -> dict[str, int]:
     """Delete every domain row; return the number deleted per model label.
@@ -70,7 +80,21 @@ def demo_wipe() -> dict[str, int]:
     # A model whose migration is not applied yet has no table, hence no rows to delete.
     existing = set(connection.introspection.table_names())
     with connection.cursor() as cursor:
-        for model in domain_models():
+        models_left = domain_models()
+        if AuditEntry in models_left and _has_append_only_trigger(cursor):
+            # The append-only trigger (audit migration 0004) refuses this DELETE; only the
+            # table's owner may set it aside, for this transaction, as the demo does. ALTER
+            # TABLE needs no foreign-key check pending on the table: run those first, empty
+            # the trail (nothing refers to it) and put the trigger back at once.
+            table = connection.ops.quote_name(AuditEntry._meta.db_table)
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER audit_entry_append_only")
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - a table name from the models
+            deleted[AuditEntry._meta.label] = max(cursor.rowcount, 0)
+            cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER audit_entry_append_only")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            models_left.remove(AuditEntry)
+        for model in models_left:
             if model._meta.db_table not in existing:
                 continue
             table = connection.ops.quote_name(model._meta.db_table)

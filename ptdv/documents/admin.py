@@ -47,6 +47,7 @@ class DocumentNumberAdmin(ReadOnlyPolicyAdmin):
 @admin.register(Relative)
 class RelativeAdmin(ReadOnlyPolicyAdmin):
     policy = relative_policy
+    audit_reads = True
     list_display = ("person", "relation", "full_name", "birth_year", "party_member")
     list_select_related = ("person",)
     ordering = ("person__sort_key", "id")
@@ -55,6 +56,7 @@ class RelativeAdmin(ReadOnlyPolicyAdmin):
 @admin.register(Attachment)
 class AttachmentAdmin(ReadOnlyPolicyAdmin):
     policy = attachment_policy
+    audit_reads = True
     list_display = ("title", "candidacy", "content_type", "size", "uploaded_at")
     list_select_related = ("candidacy__person",)
     exclude = ("storage_name",)

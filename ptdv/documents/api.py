@@ -21,7 +21,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ptdv.candidacies.models import Candidacy, CandidacyEvent
+from ptdv.audit.services import audit_record
+from ptdv.candidacies.models import Candidacy
 from ptdv.candidacies.policies import candidacy_policy
 from ptdv.core.api import error_body
 from ptdv.core.api_views import (
@@ -163,7 +164,15 @@ class CandidacyAttachmentsView(APIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         candidacy = self._candidacy(request, pk)
-        rows = attachment_list(actor=request.user, candidacy=candidacy)
+        rows = list(attachment_list(actor=request.user, candidacy=candidacy))
+        audit_record(
+            actor=request.user,
+            action="view",
+            obj=candidacy,
+            person=candidacy.person,
+            summary="Xem danh sách tệp đính kèm của hồ sơ (API)",
+            data={"ids": [row.pk for row in rows]},
+        )
         return Response(AttachmentSerializer(rows, many=True).data)
 
     @extend_schema(
@@ -181,13 +190,7 @@ class CandidacyAttachmentsView(APIView):
         upload = body.validated_data["file"]
         if upload.size > MAX_ATTACHMENT_BYTES:
             raise serializers.ValidationError({"file": [_("Tệp quá lớn: tối đa 20 MB.")]})
-        event = None
-        if body.validated_data.get("event") is not None:
-            event = CandidacyEvent.objects.filter(
-                pk=body.validated_data["event"], candidacy=candidacy
-            ).first()
-            if event is None:
-                raise serializers.ValidationError({"event": [_("Bước này không thuộc hồ sơ.")]})
+        event = body.validated_data.get("event")  # resolved among the dossier's events
         try:
             attachment = attachment_create(
                 actor=request.user,
@@ -303,7 +306,15 @@ class PersonRelativesView(APIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         person = person_policy.get_visible(request.user, pk)
-        rows = Relative.objects.filter(person=person).order_by("id")
+        rows = list(Relative.objects.filter(person=person).order_by("id"))
+        audit_record(
+            actor=request.user,
+            action="view",
+            obj=person,
+            person=person,
+            summary="Xem người thân của công dân (API)",
+            data={"ids": [row.pk for row in rows]},
+        )
         return Response(RelativeSerializer(rows, many=True).data)
 
     @extend_schema(

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ptdv.core.text import validate_person_name
+
 
 class Relation(models.TextChoices):
     """The relatives whose history form 2-KNĐ declares and verification covers (HD 06 §3.4)."""
@@ -33,7 +35,7 @@ class Relative(models.Model):
         verbose_name=_("người khai"),
     )
     relation = models.CharField(_("quan hệ"), max_length=20, choices=Relation.choices)
-    full_name = models.CharField(_("họ và tên"), max_length=150)
+    full_name = models.CharField(_("họ và tên"), max_length=150, validators=[validate_person_name])
     birth_year = models.PositiveSmallIntegerField(_("năm sinh"), null=True, blank=True)
     occupation = models.CharField(_("nghề nghiệp"), max_length=255, blank=True)
     residence = models.CharField(_("nơi ở hiện nay"), max_length=255, blank=True)

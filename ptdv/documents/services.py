@@ -158,7 +158,11 @@ def signer_create(
     principal_title: str = "BÍ THƯ",
     is_default: bool = False,
 ) -> Signer:
-    """Record who signs for `organisation`; a new default replaces the previous one."""
+    """Record who signs for `organisation`; a new default replaces the previous one.
+    Outside the actor's scope the organisation answers like an absent one."""
+    organisation = organisation_policy.resolve_named(
+        actor, organisation, field="organisation", message=_("Không tìm thấy tổ chức.")
+    )
     organisation_policy.authorize(actor, Action.ADMINISTER, organisation)
     signer = Signer(
         organisation=organisation,
@@ -278,7 +282,12 @@ def document_number_reserve(
     *, actor: Any, organisation: Organisation, kind: DocumentKind | str, on: dt.date
 ) -> DocumentNumber:
     """A number for a document typed outside the system (the user needs to change something
-    in `organisation`'s subtree)."""
+    in `organisation`'s subtree). The organisation is named by the request: outside the
+    actor's scope it answers like an absent one (a field error); inside, a role that may not
+    change things there is refused (403)."""
+    organisation = organisation_policy.resolve_named(
+        actor, organisation, field="organisation", message=_("Không tìm thấy tổ chức.")
+    )
     organisation_policy.authorize(actor, Action.CHANGE, organisation)
     return document_number_issue(actor=actor, organisation=organisation, kind=kind, on=on)
 
@@ -310,12 +319,23 @@ def attachment_create(
     upload: IO[bytes],
     original_name: str,
     title: str = "",
-    event: CandidacyEvent | None = None,
+    event: CandidacyEvent | int | str | None = None,
 ) -> Attachment:
-    """Keep a signed scan with the dossier (and the step it belongs to)."""
+    """Keep a signed scan with the dossier (and the step it belongs to).
+
+    `event` (an event or its id, as the request named it) is looked up among this dossier's
+    own events: an absent event and another dossier's answer the same field error, and
+    nothing is stored."""
     candidacy_policy.authorize(actor, Action.CHANGE, candidacy)
-    if event is not None and event.candidacy_id != candidacy.pk:
-        raise ValidationError({"event": [_("Bước này không thuộc hồ sơ.")]})
+    if event is not None and event != "":
+        try:
+            event = CandidacyEvent.objects.get(
+                pk=getattr(event, "pk", event), candidacy_id=candidacy.pk
+            )
+        except (CandidacyEvent.DoesNotExist, ValueError, TypeError):
+            raise ValidationError({"event": [_("Bước này không thuộc hồ sơ.")]}) from None
+    else:
+        event = None
     upload.seek(0, 2)
     size = upload.tell()
     upload.seek(0)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from ptdv.candidacies.models import Candidacy, CandidacyEvent
+from ptdv.candidacies.models import Candidacy
 from ptdv.candidacies.policies import candidacy_policy
 from ptdv.documents.api import attachment_response, content_disposition
 from ptdv.documents.selectors import attachment_get_visible
@@ -42,10 +42,7 @@ def attachment_upload_view(request: HttpRequest, pk: int) -> HttpResponseRedirec
         request.user, pk, Candidacy.objects.select_related("person", "organisation")
     )
     upload = request.FILES.get("file")
-    event = None
-    raw_event = request.POST.get("event") or ""
-    if raw_event.isdigit():
-        event = CandidacyEvent.objects.filter(pk=int(raw_event), candidacy=candidacy).first()
+    event = request.POST.get("event") or None  # resolved among the dossier's events
     if upload is None:
         messages.error(request, _("Hãy chọn tệp để tải lên."))
     elif upload.size is not None and upload.size > MAX_ATTACHMENT_BYTES:

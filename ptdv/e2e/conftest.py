@@ -51,12 +51,27 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    """A fresh browser tab on the live server. Every journey also proves the pages work under
+    the Content-Security-Policy: a message the browser logs about a refused script, style or
+    frame, or a script error on the page, fails the test at its end."""
     context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
     context.set_default_timeout(15_000)
     page = context.new_page()
     page.base_url = live_server.url  # type: ignore[attr-defined]
+    problems: list[str] = []
+    page.csp_problems = problems  # type: ignore[attr-defined]
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(f"{message.type}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    page.on("pageerror", lambda error: problems.append(f"pageerror: {error}"))
     yield page
     context.close()
+    assert problems == [], "\n".join(problems)
 
 
 def login(page: Any, username: str, password: str) -> None:

@@ -165,9 +165,19 @@ def test_province_administrator_follows_progress_and_downloads_reports(
     # Members were counted on 1 January: no "estimated" warning.
     expect(page.get_by_text("chưa chốt số đảng viên đầu năm")).to_have_count(0)
 
-    # The charts draw (Chart.js loaded), each with its table of figures.
+    # The charts draw (Chart.js and ptdv/dashboard.js loaded under the Content-Security-
+    # Policy, the data read from the JSON element), each with its table of figures.
     expect(page.locator("#chart-funnel")).to_be_visible()
     assert page.evaluate("typeof Chart") == "function"
+    page.wait_for_function("() => Chart.getChart('chart-breakdown') !== undefined")
+    drawn = page.evaluate(
+        "['chart-funnel', 'chart-trend', 'chart-breakdown'].map("
+        "id => Chart.getChart(id).data.datasets[0].data.length)"
+    )
+    assert all(count > 0 for count in drawn), drawn
+    assert "script-src 'self';" in page.evaluate(
+        "async () => (await fetch(location.href)).headers.get('content-security-policy') + ';'"
+    )
     funnel = page.locator("#funnel")
     expect(funnel.locator("tr", has_text="Đã có quyết định kết nạp").locator("td")).to_have_text(
         ["Đã có quyết định kết nạp", "3"]
@@ -204,6 +214,16 @@ def test_province_administrator_follows_progress_and_downloads_reports(
     expect(figure(summary, "Tỷ lệ kết nạp so với số đảng viên")).to_have_text("3,3%")
     # Its children are the grassroots committee.
     expect(page.locator("#children")).to_contain_text("Đảng bộ cơ sở A")
+
+    # Choosing another year reloads the page (ptdv.js submits the selector: no inline
+    # handler), and back.
+    years = page.locator("#id_year option").evaluate_all("options => options.map(o => o.value)")
+    other = next(value for value in years if value != str(YEAR))
+    page.select_option("#id_year", other)
+    expect(heading).to_have_text(f"Tiến độ kết nạp đảng viên năm {other}")
+    page.select_option("#id_year", str(YEAR))
+    expect(heading).to_have_text(f"Tiến độ kết nạp đảng viên năm {YEAR}")
+    expect(page.locator(".breadcrumb-item.active")).to_have_text("Đảng bộ xã A")
 
     # The progress report, as a workbook and as a PDF.
     xlsx = download(page, page.get_by_role("link", name="Báo cáo tiến độ (Excel)"), tmp_path)

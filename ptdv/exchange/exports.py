@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from ptdv.audit.services import audit_record
+from ptdv.audit.services import audit_filters, audit_record
 from ptdv.candidacies.models import Stage
 from ptdv.candidacies.selectors import candidacy_list, person_search_filter
 from ptdv.exchange.columns import KINDS
@@ -237,16 +237,19 @@ def export_organisations(*, actor: Any, filters: dict[str, Any]) -> Export:
 
 
 def _audit(actor: Any, kind: str, filters: dict[str, Any], count: int) -> None:
-    shown = {
-        key: (value.code if isinstance(value, Organisation) else value)
-        for key, value in filters.items()
-        if value not in (None, "")
-    }
+    # A name typed as a search is recorded as present, never as the text (audit_filters).
+    shown = audit_filters(
+        {
+            key: (value.code if isinstance(value, Organisation) else value)
+            for key, value in filters.items()
+        }
+    )
     audit_record(
         actor=actor,
         action="export",
         object_type="exchange.export",
         object_id=kind,
+        organisation=filters.get("organisation"),
         summary="Xuất Excel danh sách (" + f"{count:,}".replace(",", ".") + " dòng)",
         data={"list": kind, "filters": {k: str(v) for k, v in shown.items()}, "rows": count},
     )

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db.models import BooleanField, Case, When
 
 from ptdv.accounts.models import ROLE_RANK, Assignment, Role, User
 from ptdv.candidacies.models import (
@@ -29,7 +30,7 @@ from ptdv.candidacies.models import (
 )
 from ptdv.candidacies.search import candidacy_search_refresh
 from ptdv.core.policies import role_rank_at
-from ptdv.core.text import fold, nfc
+from ptdv.core.text import fold, nfc, person_name_problem
 from ptdv.exchange.bulk import RowWriter, reserve_ids
 from ptdv.exchange.columns import YES_NO, Column, KindSpec
 from ptdv.exchange.workbook import (
@@ -134,7 +135,9 @@ class ImportContext:
         `min_rank`; an error on the row otherwise (absent and out of scope read alike)."""
         info = self.orgs.get(code) or self.new_orgs.get(code)
         if info is None:
-            self.error(row, column, f"Mã tổ chức “{code}” không có trong phạm vi được phân quyền.")
+            self.error(
+                row, column, f"Không tìm thấy tổ chức mã “{code}” trong phạm vi được phân quyền."
+            )
             return None
         if not info.active:
             self.error(row, column, f"Tổ chức “{code}” đã giải thể hoặc sáp nhập.")
@@ -253,6 +256,11 @@ def person_check(ctx: ImportContext, data: dict[str, Any], row: int) -> bool:
     if not fold(data.get("given_name") or "").strip():
         ctx.error(row, "given_name", "Tên không được để trống.")
         ok = False
+    for key in ("family_name", "middle_name", "given_name"):
+        problem = person_name_problem(data.get(key) or "") if data.get(key) else None
+        if problem is not None:
+            ctx.error(row, key, problem)
+            ok = False
     return ok
 
 
@@ -573,9 +581,13 @@ class UserImporter(Importer):
                     continue
                 if data.get("password"):
                     try:
-                        password_validation.validate_password(
-                            data["password"], User(username=data["username"])
+                        # Judged against the row's own username, full name and e-mail.
+                        probe = User(
+                            username=data["username"],
+                            full_name=data.get("full_name") or "",
+                            email=data.get("email") or "",
                         )
+                        password_validation.validate_password(data["password"], probe)
                     except ValidationError as exc:
                         ctx.error(row, "password", " ".join(exc.messages))
                         continue
@@ -725,18 +737,31 @@ class CandidateImporter(Importer):
     kind = "candidates"
     MIN_AGE_YEARS = 16
 
-    def localities(self) -> dict[str, tuple[int, str]]:
+    def localities(self) -> dict[str, tuple[int, str, bool]]:
+        """(id, commune path, visible to the actor) of each residence code named."""
         if not hasattr(self, "_localities"):
+            from ptdv.core.policies import subtree_q
+
             codes = {
                 item.data["residence_locality"]
                 for item in self.items
                 if item.data.get("residence_locality")
             }
+            visible = Case(
+                When(subtree_q(self.ctx.actor, "organisation__path"), then=True),
+                default=False,
+                output_field=BooleanField(),
+            )
             self._localities = {
-                code: (pk, path)
-                for code, pk, path in Locality.objects.filter(code__in=codes).values_list(
-                    "code", "id", "organisation__path"
+                code: (pk, path, in_scope)
+                for chunk in _chunks(sorted(codes))
+                for code, pk, path, in_scope in Locality.objects.filter(code__in=chunk)
+                .annotate(
+                    in_scope=Case(
+                        When(visible, then=True), default=False, output_field=BooleanField()
+                    )
                 )
+                .values_list("code", "id", "organisation__path", "in_scope")
             }
         return self._localities
 
@@ -763,15 +788,15 @@ class CandidateImporter(Importer):
         for item in items:
             code = item.data.get("residence_locality")
             if code:
+                # Resolved like a registration's residence: a village of a commune above
+                # the cell, or one the importing user can see; any other reads as absent.
                 found = localities.get(code)
-                if found is None:
+                if found is None or not (found[2] or item.organisation.path.startswith(found[1])):
                     ctx.error(
-                        item.row, "residence_locality", f"Không có thôn, tổ dân phố mã “{code}”."
-                    )
-                    continue
-                if found[1][:PATH_STEP] != item.organisation.path[:PATH_STEP]:
-                    ctx.error(
-                        item.row, "residence_locality", "Thôn, tổ dân phố ở ngoài tỉnh của chi bộ."
+                        item.row,
+                        "residence_locality",
+                        f"Không tìm thấy thôn, tổ dân phố mã “{code}” trong phạm vi được phân "
+                        "quyền.",
                     )
                     continue
                 item.extra["locality"] = found[0]

@@ -388,7 +388,8 @@ def exchange_bench_import(rows: int) -> dict[str, Any]:
                 [
                     "Nguyễn",
                     "Văn",
-                    given[i % 10] + f" {i}",
+                    # A distinct name per row, in letters only (names refuse digits).
+                    given[i % 10] + " " + "".join("abcdefghij"[int(d)] for d in str(i)).title(),
                     f"{1 + i % 28:02d}/{1 + i % 12:02d}/{1980 + i % 25}",
                     "Nam" if i % 2 else "Nữ",
                     f"{stamp[:4]}{i:08d}".replace("a", "1")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from ptdv.audit.services import audit_record
 from ptdv.core.policies import user_scopes
 from ptdv.core.views import render_page
 from ptdv.documents.storage import private_storage
@@ -110,6 +111,14 @@ def job_errors_view(request: HttpRequest, pk: int) -> FileResponse:
     if not job.result_storage_name:
         raise Http404
     handle = private_storage().open(job.result_storage_name, "rb")
+    # The annotated workbook repeats the rows sent, names included.
+    audit_record(
+        actor=request.user,
+        action="export",
+        obj=job,
+        summary="Tải tệp Excel nhập lỗi đã chú thích",
+        data={"kind": job.kind, "rows": job.rows_total},
+    )
     stem = job.original_name.rsplit(".", 1)[0] or "nhap"
     return FileResponse(handle, as_attachment=True, filename=f"{stem}-loi.xlsx", content_type=XLSX)
 

@@ -17,6 +17,7 @@ class PartyMembershipAdmin(PolicyAdmin):
     deletions."""
 
     policy = membership_policy
+    audit_reads = True
     list_display = ("person", "organisation", "status", "ceremony_date", "official_date")
     list_filter = ("status", "readmitted")
     list_select_related = ("person", "organisation")

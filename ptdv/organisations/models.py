@@ -31,6 +31,10 @@ class Kind(models.TextChoices):
 # Kinds whose members meet and vote: a candidacy belongs to one of these.
 CELL_KINDS = (Kind.CELL, Kind.GRASSROOTS_CELL)
 
+# The commune-level units directly under a province: a commune, ward or special zone, or a
+# bloc of provincial bodies. A dossier never leaves its unit by a plain transfer.
+COMMUNE_LEVEL_KINDS = (Kind.COMMUNE, Kind.BLOC)
+
 
 class Sector(models.TextChoices):
     RURAL_COMMUNE = "rural_commune", _("Xã")
@@ -147,6 +151,22 @@ class Organisation(models.Model):
 def ancestor_paths(path: str) -> list[str]:
     """Paths of the node at `path` and of every ancestor, root first."""
     return [path[:end] for end in range(PATH_STEP, len(path) + 1, PATH_STEP)]
+
+
+def commune_level_unit(lineage: list[Organisation]) -> Organisation | None:
+    """The commune-level unit a node belongs to, given the node and all its ancestors (in any
+    order): the ancestor directly under the nearest province; without a province above, the
+    outermost commune or bloc; else the root itself (a separate tree is a separate unit).
+    None only for an empty lineage; a province or the national root is its own unit."""
+    chain = sorted(lineage, key=lambda o: len(o.path))
+    if not chain:
+        return None
+    provinces = [i for i, o in enumerate(chain) if o.kind == Kind.PROVINCE]
+    if provinces:
+        below = provinces[-1] + 1
+        return chain[below] if below < len(chain) else chain[provinces[-1]]
+    communes = [o for o in chain if o.kind in COMMUNE_LEVEL_KINDS]
+    return communes[0] if communes else chain[0]
 
 
 class LocalityKind(models.TextChoices):

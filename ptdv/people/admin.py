@@ -1,15 +1,11 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from ptdv.audit.services import audit_record
 from ptdv.candidacies.selectors import person_search_filter
 from ptdv.core.admin import PolicyAdmin
 from ptdv.people.crypto import national_id_decrypt, national_id_mask
@@ -24,6 +20,7 @@ class PersonAdmin(PolicyAdmin):
     ID), never here; the admin corrects their details. The national ID is shown masked only."""
 
     policy = person_policy
+    audit_reads = True
     list_display = ("full_name", "birth_date", "gender", "organisation", "national_id_masked")
     list_filter = ("gender", "education", "occupation", "youth_union_member")
     list_select_related = ("organisation",)
@@ -77,23 +74,3 @@ class PersonAdmin(PolicyAdmin):
 
             # The candidate search reads the name from the candidacies' search entries.
             candidacy_search_refresh(person_ids=[obj.pk])
-
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        response = super().change_view(request, object_id, form_url, extra_context)
-        if request.method == "GET" and response.status_code == 200:
-            person = self.get_object(request, unquote(object_id))
-            if person is not None:
-                audit_record(
-                    actor=request.user,
-                    action="view",
-                    obj=person,
-                    person=person,
-                    summary="Xem hồ sơ công dân (trang quản trị)",
-                )
-        return response

@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from ptdv.audit.services import audit_record
+from ptdv.audit.services import audit_list_read, audit_record
 from ptdv.candidacies.selectors import person_search_filter
 from ptdv.core.policies import Action
 from ptdv.people.models import Person
@@ -49,6 +49,19 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet[Person]):
                 qs = person_search_filter(qs, filters.validated_data["search"])
         return qs.order_by("sort_key", "id")
 
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().list(request, *args, **kwargs)
+        page = getattr(self, "paginator", None)
+        audit_list_read(
+            actor=request.user,
+            object_type="people.person",
+            ids=[row["id"] for row in response.data["results"]],
+            count=response.data["count"],
+            summary="Xem danh sách công dân (API)",
+            filters={"search": request.query_params.get("search"), "page": _page_number(page)},
+        )
+        return response
+
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         person = self.get_object()
         show_national_id = person_policy.can(request.user, Action.CHANGE, person)
@@ -64,3 +77,8 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet[Person]):
             data={"national_id_shown": show_national_id} if show_national_id else None,
         )
         return Response(serializer.data)
+
+
+def _page_number(paginator: Any) -> int | None:
+    page = getattr(paginator, "page", None)
+    return page.number if page is not None else None

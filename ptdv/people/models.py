@@ -6,6 +6,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ptdv.core.text import validate_person_name
 from ptdv.people.choices import (
     ETHNICITIES,
     KINH,
@@ -22,9 +23,11 @@ national_id_validator = RegexValidator(
 
 
 class Person(models.Model):
-    family_name = models.CharField(_("họ"), max_length=60)
-    middle_name = models.CharField(_("tên đệm"), max_length=80, blank=True)
-    given_name = models.CharField(_("tên"), max_length=40)
+    family_name = models.CharField(_("họ"), max_length=60, validators=[validate_person_name])
+    middle_name = models.CharField(
+        _("tên đệm"), max_length=80, blank=True, validators=[validate_person_name]
+    )
+    given_name = models.CharField(_("tên"), max_length=40, validators=[validate_person_name])
     search_text = models.CharField(max_length=255, editable=False, db_index=False)
     sort_key = models.CharField(max_length=400, editable=False)
     birth_date = models.DateField(_("ngày sinh"))

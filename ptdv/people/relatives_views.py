@@ -22,8 +22,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from ptdv.audit.services import audit_record
 from ptdv.core.forms import StyledFormMixin, add_service_errors
 from ptdv.core.policies import Action
+from ptdv.core.text import validate_person_name
 from ptdv.core.views import render_page
 from ptdv.documents.models import RELATION_ORDER, Relation, Relative
 from ptdv.documents.selectors import relative_get_visible, relative_policy
@@ -77,6 +79,7 @@ class RelativeForm(StyledFormMixin, forms.Form):
             "required": gettext_lazy("Nhập họ và tên người thân."),
             "max_length": gettext_lazy("Họ và tên dài quá %(limit_value)d ký tự."),
         },
+        validators=[validate_person_name],
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     birth_year = forms.IntegerField(
@@ -151,9 +154,21 @@ def _relative_for_change(request: HttpRequest, pk: int) -> Relative:
     return relative
 
 
+def _audit_relative_read(request: HttpRequest, relative: Relative) -> None:
+    audit_record(
+        actor=request.user,
+        action="view",
+        obj=relative,
+        person=relative.person,
+        summary="Xem thông tin người thân",
+    )
+
+
 def _render_form(
     request: HttpRequest, form: RelativeForm, person: Person, relative: Relative | None
 ) -> HttpResponse:
+    if relative is not None:
+        _audit_relative_read(request, relative)
     return render_page(
         request,
         "people/relative_form.html",
@@ -208,6 +223,7 @@ def relative_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
         relative_delete(actor=request.user, relative=relative)
         messages.success(request, _("Đã xóa người thân."))
         return redirect(_person_url(person))
+    _audit_relative_read(request, relative)
     return render_page(
         request,
         "people/relative_delete.html",

@@ -77,6 +77,9 @@ def _validate_national_id(number: str) -> None:
 
 @transaction.atomic
 def person_create(*, data: PersonData, organisation: Organisation, actor: Any) -> Person:
+    """Write a new person managed by `organisation`. A primitive: its callers (the
+    registration) have already resolved the organisation and the residence locality
+    through the actor's scope; `actor` is only recorded in the audit trail."""
     person = Person(
         **person_name_keys(data.family_name, data.middle_name, data.given_name),
         birth_date=data.birth_date,

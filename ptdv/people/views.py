@@ -36,6 +36,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "memberships": list(person_memberships(actor=request.user, person=person)),
         "relatives": list(person_relatives(actor=request.user, person=person)),
         "can_change": person_policy.can(request.user, Action.CHANGE, person),
+        "can_audit": person_policy.can(request.user, Action.ADMINISTER, person),
         "section": "candidacies",
     }
     return render_page(request, "people/detail.html", context)

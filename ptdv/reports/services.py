@@ -1,7 +1,8 @@
 """Exporting a report: build it, render it, record the export in the audit trail.
 
-The caller has fetched the organisation (and the term) through the access policy; a report
-covers that organisation's subtree, so it never shows anything the user could not open.
+The caller fetches the organisation (and the term) through the access policy, and the
+export checks them again (404 outside the actor's subtrees); a report covers that
+organisation's subtree, so it never shows anything the user could not open.
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from ptdv.audit.services import audit_record
 from ptdv.organisations.models import Organisation
+from ptdv.organisations.policies import organisation_policy
 from ptdv.reports.builders import indicators_report, progress_report
 from ptdv.reports.excel import indicators_workbook, progress_workbook
 from ptdv.reports.pdf import indicators_pdf, progress_pdf
@@ -38,10 +41,20 @@ def _check_format(fmt: str) -> None:
         raise ValidationError({"format": [_("Định dạng phải là xlsx hoặc pdf.")]})
 
 
+def _in_scope(actor: Any, organisation: Organisation, term: Term | None = None) -> Organisation:
+    """The organisation (and term) again through the policy, whatever the caller did: a
+    report never covers a subtree outside the actor's (404, as absent)."""
+    organisation = organisation_policy.get_visible(actor, organisation.pk)
+    if term is not None and term.organisation_id != organisation.pk:
+        raise Http404
+    return organisation
+
+
 def report_progress_export(
     *, actor: Any, organisation: Organisation, year: int, fmt: str, today: dt.date
 ) -> ExportedReport:
     _check_format(fmt)
+    organisation = _in_scope(actor, organisation)
     report = progress_report(actor=actor, organisation=organisation, year=year, today=today)
     content = progress_workbook(report) if fmt == "xlsx" else progress_pdf(report)
     audit_record(
@@ -69,6 +82,7 @@ def report_indicators_export(
     today: dt.date,
 ) -> ExportedReport:
     _check_format(fmt)
+    organisation = _in_scope(actor, organisation, term)
     report = indicators_report(
         actor=actor, organisation=organisation, term=term, year=year, today=today
     )

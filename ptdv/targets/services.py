@@ -345,10 +345,25 @@ def target_lock(*, actor: Any, target: Target) -> Target:
 
 
 @transaction.atomic
-def target_amend(*, actor: Any, target: Target, number: int, reason: str) -> TargetAmendment:
-    """Change a locked target (or one of its group sub-targets) with a reason."""
+def target_amend(
+    *, actor: Any, target: Target, number: int, reason: str, group_target: Any = None
+) -> TargetAmendment:
+    """Change a locked target, or the group sub-target of it that the request names by id
+    (`group_target`), with a reason. A sub-target that is not one of `target`'s own is a
+    field error and nothing changes (never the main target instead)."""
     target = Target.objects.select_for_update().select_related("organisation").get(pk=target.pk)
     authorize_target(actor, target.organisation)
+    if group_target not in (None, ""):
+        try:
+            target = (
+                Target.objects.select_for_update()
+                .select_related("organisation", "parent")
+                .get(parent=target, pk=group_target)
+            )
+        except (Target.DoesNotExist, ValueError, TypeError):
+            raise ValidationError(
+                {"target": [_("Không tìm thấy chỉ tiêu theo nhóm này.")]}
+            ) from None
     reason = (reason or "").strip()
     if target.state != TargetState.LOCKED:
         raise ValidationError(

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from ptdv.accounts.models import ROLE_RANK, Role
+from ptdv.audit.services import audit_list_read
 from ptdv.candidacies.models import Candidacy, Stage
 from ptdv.candidacies.policies import candidacy_policy
 from ptdv.core.forms import add_service_errors
@@ -326,13 +327,10 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Đã lưu chỉ tiêu theo nhóm."))
                 return redirect("targets:target", pk=target.pk)
             if step == "amend" and amend_form.is_valid():
-                sub = request.POST.get("target")
-                which = target
-                if sub:
-                    which = Target.objects.filter(parent=target, pk=sub).first() or target
                 target_amend(
                     actor=request.user,
-                    target=which,
+                    target=target,
+                    group_target=request.POST.get("target") or None,
                     number=amend_form.cleaned_data["number"],
                     reason=amend_form.cleaned_data["reason"],
                 )
@@ -511,9 +509,21 @@ def plan_view(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Đã phân công."))
                 return redirect(reverse("targets:plan", args=[organisation.pk]) + f"?year={year}")
+    assignments = list(plan_list(actor=request.user, organisation=organisation, year=year))
+    # The plan names the candidates, the cadres responsible and the members who help them.
+    audit_list_read(
+        actor=request.user,
+        object_type="candidacies.candidacy",
+        ids=[assignment.candidacy_id for assignment in assignments],
+        person_ids=[assignment.candidacy.person_id for assignment in assignments],
+        count=len(assignments),
+        summary="Xem kế hoạch, phân công phát triển đảng viên",
+        filters={"year": year},
+        organisation=organisation,
+    )
     context = {
         **_base(request, organisation, year),
-        "assignments": list(plan_list(actor=request.user, organisation=organisation, year=year)),
+        "assignments": assignments,
         "form": form,
         "may_plan": may_plan,
         "truncated": bool(choices and choices["truncated"]),

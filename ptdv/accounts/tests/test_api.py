@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from ptdv.accounts.models import Role
+from ptdv.accounts.models import ApiToken, Role
+from ptdv.accounts.tokens import token_digest
 from ptdv.audit.models import AuditEntry
-from ptdv.factories import user_with_role
+from ptdv.factories import bearer_key, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -48,9 +48,13 @@ def test_token_issued_and_accepted_as_bearer(tree) -> None:  # type: ignore[no-u
 
     assert response.status_code == 200
     token = response.json()["token"]
-    assert token == Token.objects.get(user=user).key
+    # Only the digest is stored: a copy of the database gives no working key.
+    stored = ApiToken.objects.get(user=user)
+    assert stored.key_digest == token_digest(token) and token not in stored.key_digest
+    assert response.json()["expires_at"]
     again = APIClient().post(TOKEN_URL, {"username": "can-bo-a", "password": PASSWORD})
-    assert again.json()["token"] == token  # get_or_create: one token per user
+    assert again.json()["token"] != token  # each request issues its own token
+    assert ApiToken.objects.filter(user=user).count() == 2
     assert bearer(token).get("/api/v1/organisations/").status_code == 200
     assert AuditEntry.objects.filter(actor=user, action="login").count() == 2
 
@@ -68,7 +72,7 @@ def test_wrong_password_is_401_in_vietnamese(tree) -> None:  # type: ignore[no-u
     )
     assert error["fields"] == {}
     assert response["WWW-Authenticate"] == "Bearer"
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_inactive_user_refused(tree) -> None:  # type: ignore[no-untyped-def]
@@ -79,16 +83,16 @@ def test_inactive_user_refused(tree) -> None:  # type: ignore[no-untyped-def]
     )
 
     assert_error(response, 401, "authentication_failed")
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_token_of_a_user_locked_later_is_refused(tree) -> None:  # type: ignore[no-untyped-def]
     user = user_with_role(tree["commune_a"], Role.CLERK)
-    token = Token.objects.create(user=user)
+    token = bearer_key(user)
     user.is_active = False
     user.save()
 
-    assert_error(bearer(token.key).get("/api/v1/people/"), 401, "authentication_failed")
+    assert_error(bearer(token).get("/api/v1/people/"), 401, "authentication_failed")
 
 
 def test_missing_fields_named_in_vietnamese(db) -> None:  # type: ignore[no-untyped-def]

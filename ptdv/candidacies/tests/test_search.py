@@ -74,13 +74,15 @@ def test_transfer_moves_the_entry_to_the_new_subtree(tree):
         actor=actor,
         candidacy_id=candidacy.pk,
         action="transfer",
-        data={"organisation": tree["cell_b1"].pk, "reason": "Chuyển nơi cư trú"},
+        data={"organisation": tree["cell_a2"].pk, "reason": "Chuyển nơi cư trú"},
     )
-    assert CandidacySearch.objects.get(candidacy=candidacy).path == tree["cell_b1"].path
-    clerk_b = user_with_role(tree["commune_b"], Role.VIEWER)
-    assert [c.pk for c in candidacy_list(actor=clerk_b, filters={"search": "nam"})] == [
+    assert CandidacySearch.objects.get(candidacy=candidacy).path == tree["cell_a2"].path
+    viewer_a2 = user_with_role(tree["cell_a2"], Role.VIEWER)
+    assert [c.pk for c in candidacy_list(actor=viewer_a2, filters={"search": "nam"})] == [
         candidacy.pk
     ]
+    viewer_a1 = user_with_role(tree["cell_a1"], Role.VIEWER)
+    assert list(candidacy_list(actor=viewer_a1, filters={"search": "nam"})) == []
 
 
 def test_the_list_reads_scope_name_and_order_from_the_entries(tree):

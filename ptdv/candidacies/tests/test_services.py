@@ -3,7 +3,6 @@ import logging
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.http import Http404
 
 from ptdv.accounts.models import Role
 from ptdv.audit.models import AuditEntry
@@ -131,8 +130,10 @@ def test_candidacy_must_belong_to_a_cell(tree, clerk):
 def test_outside_subtree_is_not_found_and_viewer_is_refused(tree, clerk):
     from django.core.exceptions import PermissionDenied
 
-    with pytest.raises(Http404):
+    # A body-named cell outside the subtree is a field error, the same as an absent one.
+    with pytest.raises(ValidationError) as info:
         candidacy_register(actor=clerk, organisation=tree["cell_b1"], person_data=data())
+    assert info.value.message_dict == {"organisation": ["Không tìm thấy tổ chức."]}
     viewer = user_with_role(tree["commune_a"], Role.VIEWER)
     with pytest.raises(PermissionDenied):
         candidacy_register(actor=viewer, organisation=tree["cell_a1"], person_data=data())

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from ptdv.accounts.models import Assignment, Role
+from ptdv.accounts.models import Role
 from ptdv.audit.models import AuditEntry
 from ptdv.candidacies.models import Candidacy, CandidacyEvent, Stage
 from ptdv.candidacies.workflow import (
@@ -192,18 +192,19 @@ def test_bad_facts_name_the_field(tree, clerk, candidacy):
 
 def test_transfer_continues_in_the_new_cell(tree, clerk, candidacy):
     act(clerk, candidacy, "record_certificate", certificate_date="2025-05-20")
-    act(clerk, candidacy, "transfer", organisation=tree["cell_b1"].pk, reason="Chuyển nơi cư trú")
+    act(clerk, candidacy, "transfer", organisation=tree["cell_a2"].pk, reason="Chuyển nơi cư trú")
     candidacy.refresh_from_db()
-    assert candidacy.organisation == tree["cell_b1"] and candidacy.is_open
+    assert candidacy.organisation == tree["cell_a2"] and candidacy.is_open
+    assert candidacy.person.organisation == tree["cell_a2"]
     assert candidacy.stage == Stage.TRAINED
     assert organisation_counter_mismatches() == []
     assert candidacy.events.count() == 2
-    # The old commune's clerk no longer sees it; the new commune's does.
+    # The old cell's clerk no longer sees it; the new cell's does.
+    clerk_a1 = user_with_role(tree["cell_a1"], Role.CLERK)
     with pytest.raises(Http404):
-        act(clerk, candidacy, "withdraw", reason="x")
-    Assignment.objects.create(user=clerk, organisation=tree["commune_b"], role=Role.CLERK)
-    clerk = type(clerk).objects.get(pk=clerk.pk)
-    act(clerk, candidacy, "withdraw", reason="Tự nguyện rút")
+        act(clerk_a1, candidacy, "withdraw", reason="x")
+    clerk_a2 = user_with_role(tree["cell_a2"], Role.CLERK)
+    act(clerk_a2, candidacy, "withdraw", reason="Tự nguyện rút")
     candidacy.refresh_from_db()
     assert not candidacy.is_open and candidacy.closed_reason == "withdrawn"
     assert organisation_counter_mismatches() == []

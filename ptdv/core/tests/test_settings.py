@@ -1,5 +1,6 @@
 """Production settings refuse unsafe configurations, and `check --deploy` is clean."""
 
+import json
 import os
 import subprocess
 import sys
@@ -41,3 +42,45 @@ def test_refuses_without_secret_key_or_data_key_or_with_debug():
         assert missing in done.stderr
     done = run({**GOOD, "DJANGO_DEBUG": "1"}, "check")
     assert done.returncode != 0 and "DJANGO_DEBUG" in done.stderr
+
+
+PROBE = """
+import json
+import django
+django.setup()
+from django.conf import settings
+from django.test import Client
+response = Client().get("/healthz", secure=True, headers={"host": "localhost"})
+print(json.dumps({
+    "status": response.status_code,
+    "csp": response.get("Content-Security-Policy", ""),
+    "hsts": response.get("Strict-Transport-Security", ""),
+    "session_secure": settings.SESSION_COOKIE_SECURE,
+    "csrf_secure": settings.CSRF_COOKIE_SECURE,
+    "browser_close": settings.SESSION_EXPIRE_AT_BROWSER_CLOSE,
+    "idle": settings.SESSION_COOKIE_AGE,
+    "hasher": settings.PASSWORD_HASHERS[0],
+}))
+"""
+
+
+def test_production_sends_csp_and_hsts_and_keeps_cookies_secure():
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PTDV_"))}
+    done = subprocess.run(  # noqa: S603 - our own interpreter, a fixed probe
+        [sys.executable, "-c", PROBE],
+        cwd=ROOT,
+        env={**base, **GOOD},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["status"] == 200
+    assert "script-src 'self';" in seen["csp"] + ";"
+    assert "frame-ancestors 'none'" in seen["csp"] and "unsafe-eval" not in seen["csp"]
+    assert seen["hsts"] == "max-age=31536000; includeSubDomains; preload"
+    assert seen["session_secure"] and seen["csrf_secure"] and seen["browser_close"]
+    assert seen["idle"] == 30 * 60
+    assert seen["hasher"] == "django.contrib.auth.hashers.Argon2PasswordHasher"

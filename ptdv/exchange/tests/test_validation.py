@@ -58,7 +58,7 @@ def test_every_bad_value_is_named_and_nothing_is_written(tree, clerk, tmp_path):
     assert "không phải ngày" in messages[(5, "birth_date")]
     assert "bỏ số 0 ở đầu" in messages[(6, "national_id")]
     assert messages[(7, "national_id")] == "Số định danh phải gồm đúng 12 chữ số."
-    assert "không có trong phạm vi" in messages[(8, "organisation")]
+    assert messages[(8, "organisation")].startswith("Không tìm thấy tổ chức mã “KHONG-CO”")
     assert messages[(9, "organisation")] == messages[(8, "organisation")].replace("KHONG-CO", "Cb1")
     assert "không phải" in messages[(10, "organisation")]
     assert "không có trong danh mục" in messages[(11, "gender")]

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from ptdv.accounts.models import Role
-from ptdv.factories import CandidacyFactory, MembershipFactory, user_with_role
+from ptdv.factories import CandidacyFactory, MembershipFactory, bearer_key, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +15,7 @@ URL = "/api/v1/organisations/"
 
 def client_for(user) -> APIClient:  # type: ignore[no-untyped-def]
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {bearer_key(user)}")
     return client
 
 

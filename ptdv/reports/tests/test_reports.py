@@ -8,12 +8,11 @@ import subprocess
 import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from ptdv.accounts.models import Role
 from ptdv.audit.models import AuditEntry
-from ptdv.factories import user_with_role
+from ptdv.factories import bearer_key, user_with_role
 from ptdv.reports.builders import letterhead
 from ptdv.reports.services import report_indicators_export, report_progress_export
 from ptdv.targets.services import target_set, term_create
@@ -203,8 +202,8 @@ def test_downloads_are_scoped(client, world):
 def test_api_downloads(world):
     tree = world["tree"]
     api = APIClient()
-    token = Token.objects.create(user=user_with_role(tree["commune_b"], Role.VIEWER))
-    api.credentials(HTTP_AUTHORIZATION=f"Bearer {token.key}")
+    token = bearer_key(user_with_role(tree["commune_b"], Role.VIEWER))
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     response = api.get(f"/api/v1/reports/progress/{tree['commune_b'].pk}.xlsx", {"year": 2026})
     assert response.status_code == 200
     assert load_workbook(io.BytesIO(response.content))["Tổng hợp"]["B5"].value == 20

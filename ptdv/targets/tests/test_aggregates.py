@@ -12,7 +12,13 @@ from ptdv.accounts.models import Role
 from ptdv.candidacies.models import Candidacy
 from ptdv.candidacies.services import candidacy_register
 from ptdv.candidacies.workflow import RuleViolation, candidacy_act
-from ptdv.factories import LocalityFactory, MembershipFactory, PersonFactory, user_with_role
+from ptdv.factories import (
+    LocalityFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PersonFactory,
+    user_with_role,
+)
 from ptdv.members.models import MembershipStatus
 from ptdv.organisations.localities import locality_counter_mismatches
 from ptdv.organisations.models import Organisation
@@ -85,8 +91,12 @@ def world(tree):
     )
     # A village where no member lives yet: the first two candidates of a sequence live there.
     village = LocalityFactory(organisation=tree["commune_a"], cell=cells[0])
+    commune_cell = OrganisationFactory(
+        parent=tree["commune_a"], name="Chi bộ Cơ quan xã A", code="Ca0"
+    )
     return {
         "tree": tree,
+        "commune_cell": commune_cell,
         "cells": cells,
         "helpers": helpers,
         "village": village,
@@ -127,12 +137,17 @@ def step(world, candidacy, index):
         data = {
             "date": "2025-12-10",
             "kind": "member",
-            "membership": world["helpers"][current.organisation_id].pk,
+            "membership": world["helpers"]
+            .get(current.organisation_id, world["helpers"][world["cells"][0].pk])
+            .pk,
             "months_together": 14,
             "introduced_on": "2025-12-10",
         }
     if action == "transfer_across":
-        a, b = world["cells"]
+        # A transfer stays inside the commune (issue 10): between the grassroots committee's
+        # cell and the commune's own cell, so the grassroots tallies move and the commune's
+        # do not.
+        a, b = world["cells"][0], world["commune_cell"]
         target = b if current.organisation_id == a.pk else a
         action, data = "transfer", {"organisation": target.pk, "reason": "Chuyển"}
     try:
@@ -219,8 +234,10 @@ def test_a_transfer_moves_the_pipeline_but_not_the_common_ancestors(world):
     aggregates_rebuild()
     candidacy = register(world, 0)
     step(world, candidacy, 18)
-    assert pipeline(tree["commune_a"])["source"] == 0
-    assert pipeline(tree["commune_b"])["source"] == 1
+    assert Candidacy.objects.get(pk=candidacy.pk).organisation == world["commune_cell"]
+    assert pipeline(tree["grassroots_a"])["source"] == 0
+    assert pipeline(world["commune_cell"])["source"] == 1
+    assert pipeline(tree["commune_a"])["source"] == 1
     assert pipeline(tree["province"])["source"] == 1
     assert aggregates_mismatches() == []
 

@@ -4,11 +4,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from ptdv.accounts.models import Role
-from ptdv.factories import OrganisationFactory, user_with_role
+from ptdv.factories import OrganisationFactory, bearer_key, user_with_role
 from ptdv.organisations.models import Kind
 from ptdv.targets.services import target_set
 from ptdv.targets.tests.scenario import TODAY, YEAR, build
@@ -24,7 +23,7 @@ FIELDS = {
 
 def client_for(user):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {bearer_key(user)}")
     return client
 
 
