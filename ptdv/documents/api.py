@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import RegexValidator
 from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -250,18 +249,6 @@ class RelativeSerializer(ApiModelSerializer):
             "party_member",
         ]
         read_only_fields = ["id"]
-        # Blank or spaces only is no name (the service refuses it): the schema says so.
-        extra_kwargs = {
-            "full_name": {
-                "validators": [
-                    # \x1c-\x1f and \x85 are spaces to Python's strip(), not to \S of
-                    # the schema's (ECMA) regular expressions.
-                    RegexValidator(
-                        r"[^\s\x1c-\x1f\x85]", message=gettext_lazy("Cần nhập họ và tên.")
-                    )
-                ]
-            }
-        }
 
     def get_fields(self) -> dict[str, Any]:
         fields = super().get_fields()

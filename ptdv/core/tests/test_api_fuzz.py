@@ -26,11 +26,11 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.core.failures import FailureGroup
 
 from ptdv.accounts.models import Role
+from ptdv.accounts.tokens import api_token_issue
 from ptdv.candidacies.models import Stage
 from ptdv.documents.models import Relative
 from ptdv.factories import (
@@ -55,6 +55,12 @@ KNOWN_GAPS = {
     # valid upload (Schemathesis reports "object with only required properties"); the same
     # family of false positives as schemathesis#3801.
     "POST /api/v1/candidacies/{id}/attachments/": "multipart negative case sent valid",
+    # Person names (ptdv.core.text.person_name_problem: letters of any script by Unicode
+    # category) have no regular expression that Schemathesis' two engines (Python `re` for
+    # generation, ECMA for validation, where \w is ASCII) read alike, so the schema does not
+    # carry it and a schema-valid "0" is refused (400).
+    "POST /api/v1/people/{id}/relatives/": "person-name rule not expressible as a pattern",
+    "PATCH /api/v1/relatives/{id}/": "person-name rule not expressible as a pattern",
     # A birth date must not be after today: OpenAPI 3.0 cannot state a bound that moves with
     # the calendar, and the service rightly refuses it (400).
     "POST /api/v1/candidacies/": "birth date after today is schema-valid",
@@ -94,6 +100,14 @@ _PATH_KINDS = {
     "people": "person",
     "relatives": "relative",
     "attachments": "attachment",
+    "auth": "api_token",  # /auth/tokens/{id}/
+}
+# Which kind of object a query filter names.
+_QUERY_KINDS = {
+    "organisation": "organisation",
+    "parent": "organisation",
+    "person": "person",
+    "user": "user",
 }
 # Which kind of object a body field names.
 _BODY_KINDS = {
@@ -132,10 +146,9 @@ def name_real_objects(case: Any) -> Any:
     segment = case.operation.path.removeprefix("/api/v1/").split("/", 1)[0]
     if case.path_parameters and "id" in case.path_parameters and segment in _PATH_KINDS:
         case.path_parameters["id"] = _real(_PATH_KINDS[segment], case.path_parameters["id"])
-    if case.query and "organisation" in case.query:
-        case.query["organisation"] = _real("organisation", case.query["organisation"])
-    if case.query and "parent" in case.query:
-        case.query["parent"] = _real("organisation", case.query["parent"])
+    for name, kind in _QUERY_KINDS.items():
+        if case.query and name in case.query:
+            case.query[name] = _real(kind, case.query[name])
     if isinstance(case.body, dict):
         case.body = _real_body(case.body)
     return case
@@ -198,7 +211,10 @@ def fuzz_data(tree, keep_connection):
         relative=[r.pk for r in relatives],
         locality=[locality.pk],
     )
-    return {"token": Token.objects.create(user=user).key}
+    token, key = api_token_issue(user=user)
+    IDS["api_token"] = [token.pk]
+    IDS["user"] = [user.pk]
+    return {"token": key}
 
 
 @pytest.mark.django_db
