@@ -31,3 +31,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz),
 ]
+
+# JSON under /api/, the Vietnamese HTML pages elsewhere (ptdv.core.errors).
+handler400 = "ptdv.core.errors.bad_request"
+handler403 = "ptdv.core.errors.permission_denied"
+handler404 = "ptdv.core.errors.page_not_found"
+handler500 = "ptdv.core.errors.server_error"

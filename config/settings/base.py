@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that whatever any later middleware or view audits names its door.
     "ptdv.audit.middleware.AuditChannelMiddleware",
+    # Every answer under /api/ is JSON, whatever failed below (ptdv.core.errors).
+    "ptdv.core.errors.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -80,6 +82,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+CSRF_FAILURE_VIEW = "ptdv.core.errors.csrf_failure"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -174,7 +177,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "ptdv.core.api.exception_handler",
-    "DATE_FORMAT": "%Y-%m-%d",
+    # ISO 8601 (date.isoformat): also four digits for a year below 1000, which strftime is not.
+    "DATE_FORMAT": "iso-8601",
     "DATE_INPUT_FORMATS": ["%Y-%m-%d", "%d/%m/%Y"],
 }
 
@@ -186,6 +190,13 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
     "COMPONENT_SPLIT_REQUEST": True,
+    # The API reads JSON (and multipart where a view says so, for files); the form parsers
+    # stay for browsers but are not the contract.
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "ptdv.core.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "AuditActionEnum": "ptdv.audit.models.AuditAction.choices",
         "AuditChannelEnum": "ptdv.audit.models.AuditChannel.choices",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.permissions import AllowAny
@@ -71,8 +72,9 @@ class TokenObtainView(APIView):
         responses={
             200: TokenSerializer,
             400: OpenApiResponse(
-                description="Sai tên đăng nhập, mật khẩu, mã xác thực hoặc tài khoản bị khóa."
+                description="Thiếu trường, hoặc sai mã xác thực hai bước (`otp`)."
             ),
+            401: OpenApiResponse(description="Sai tên đăng nhập, mật khẩu hoặc tài khoản bị khóa."),
             403: OpenApiResponse(description="Tài khoản phải bật xác thực hai bước trước."),
             429: OpenApiResponse(
                 description="Tài khoản bị tạm khóa do đăng nhập sai nhiều lần, "
@@ -92,6 +94,15 @@ class TokenObtainView(APIView):
                 username=data["username"],
                 password=data["password"],
                 otp=data.get("otp") or "",
+            )
+        except DjangoValidationError as exc:
+            if getattr(exc, "code", None) != "authorization":
+                raise
+            # Well-formed credentials that sign no one in: 401, not a field error.
+            return Response(
+                error_body("authentication_failed", exc.messages[0]),
+                status=status.HTTP_401_UNAUTHORIZED,
+                headers={"WWW-Authenticate": "Bearer"},
             )
         except SignInLocked:
             raise AccountLocked(error_body("account_locked", lockout_message())) from None

@@ -11,7 +11,13 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action as action_route
 from rest_framework.permissions import BasePermission
@@ -21,7 +27,7 @@ from rest_framework.views import APIView
 
 from ptdv.accounts.models import ROLE_RANK
 from ptdv.audit.services import audit_list_read, audit_record
-from ptdv.candidacies.facts import FACTS
+from ptdv.candidacies.facts import FACTS, ActionFacts, DocumentSerializer
 from ptdv.candidacies.models import Candidacy
 from ptdv.candidacies.policies import candidacy_policy
 from ptdv.candidacies.selectors import candidacy_attach_escalations, candidacy_list
@@ -32,14 +38,35 @@ from ptdv.candidacies.serializers import (
     CandidacySerializer,
     PersonInputSerializer,
 )
-from ptdv.candidacies.services import candidacy_register
-from ptdv.candidacies.workflow import RuleViolation, StaleVersion, candidacy_act
+from ptdv.candidacies.services import OpenCandidacyExists, candidacy_register
+from ptdv.candidacies.workflow import RuleViolation, StaleVersion, WrongStage, candidacy_act
 from ptdv.core.api import error_body
 from ptdv.core.policies import REQUIRED_ROLE, Action, user_scopes
+from ptdv.core.schema import error_ref
 from ptdv.people.services import PersonData
 
 # Keys a service error may carry that describe the typed-in person, not the candidacy.
 _PERSON_KEYS = frozenset(PersonInputSerializer._declared_fields) | {"enterprise_type", "roles"}
+
+
+def _action_body(action: str, facts: type[ActionFacts]) -> type[serializers.Serializer[Any]]:
+    """The body of one action, for the schema: its facts, the document and the version."""
+    name = "".join(part.title() for part in action.split("_")) + "Action"
+    fields = {
+        "document": DocumentSerializer(
+            required=False, help_text=_("Văn bản ghi nhận thao tác (số, ngày, nơi ban hành, ký).")
+        ),
+        "version": serializers.IntegerField(
+            required=False, help_text=_("Phiên bản hồ sơ người dùng đã thấy (chống ghi đè).")
+        ),
+        "__module__": __name__,
+        "__doc__": f"Thao tác `{action}`.",
+    }
+    return type(name, (facts,), fields)
+
+
+# One body per action; the schema gives each action its own path (ptdv.core.schema).
+ACTION_BODIES = {action: _action_body(action, facts) for action, facts in FACTS.items()}
 
 
 class MayCreateSomewhere(BasePermission):
@@ -92,6 +119,7 @@ def _service_errors(exc: DjangoValidationError, *, inline_person: bool) -> dict[
             201: CandidacySerializer,
             400: OpenApiResponse(description="Dữ liệu không hợp lệ."),
             403: OpenApiResponse(description="Vai trò không được lập hồ sơ ở chi bộ này."),
+            409: OpenApiResponse(description="Công dân đang có một hồ sơ chưa kết thúc."),
         },
     ),
 )
@@ -174,12 +202,36 @@ class CandidacyViewSet(
             "(biểu quyết có `outcome` passed/failed); 422: quy định chặn (`violations`, "
             "`warnings`); 409: `version` đã cũ; 404: ngoài phạm vi; 403: vai trò không được phép."
         ),
-        request={"application/json": {"type": "object"}},
+        parameters=[
+            OpenApiParameter("action_name", str, OpenApiParameter.PATH, enum=[*ACTION_BODIES])
+        ],
+        request=PolymorphicProxySerializer(
+            component_name="CandidacyActionRequest",
+            serializers=[*ACTION_BODIES.values()],
+            resource_type_field_name=None,
+        ),
         responses={
             200: CandidacyDetailSerializer,
             400: OpenApiResponse(description="Dữ kiện không hợp lệ."),
-            409: OpenApiResponse(description="Hồ sơ đã bị người khác thay đổi."),
-            422: OpenApiResponse(description="Quy định không cho phép."),
+            409: OpenApiResponse(
+                error_ref("StaleVersionError"),
+                description=(
+                    "Hồ sơ đã bị người khác thay đổi (`version` hiện tại), hoặc giai đoạn "
+                    "hiện tại của hồ sơ không cho phép thao tác này."
+                ),
+            ),
+            422: OpenApiResponse(
+                error_ref("RuleViolationError"), description="Quy định không cho phép."
+            ),
+        },
+        # One operation per action in the schema, each with its own body (ptdv.core.schema).
+        extensions={
+            "x-split-path-parameter": {
+                "name": "action_name",
+                "bodies": {
+                    action: f"{body.__name__}Request" for action, body in ACTION_BODIES.items()
+                },
+            }
         },
     )
     @action_route(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
@@ -214,9 +266,15 @@ class CandidacyViewSet(
             body = error_body("conflict", str(exc))
             body["version"] = exc.current
             return Response(body, status=status.HTTP_409_CONFLICT)
+        except WrongStage as exc:
+            # The request is well formed; the dossier's present stage does not allow it.
+            fields = {key: [str(m) for m in value] for key, value in exc.message_dict.items()}
+            message = next(iter(fields.values()))[0]
+            body = error_body("invalid_stage", message, fields)
+            body["version"] = candidacy.version
+            return Response(body, status=status.HTTP_409_CONFLICT)
         except RuleViolation as exc:
             body = error_body("rule_violation", exc.message)
-            body["error"].pop("fields", None)
             body["violations"] = exc.violations
             body["warnings"] = exc.warnings
             return Response(body, status=status.HTTP_422_UNPROCESSABLE_ENTITY)
@@ -247,7 +305,12 @@ class CandidacyViewSet(
                 opened_on=data.get("opened_on"),
             )
         except DjangoValidationError as exc:
-            raise serializers.ValidationError(
-                _service_errors(exc, inline_person=person_data is not None)
-            ) from None
+            errors = _service_errors(exc, inline_person=person_data is not None)
+            if isinstance(exc, OpenCandidacyExists):
+                fields = {key: [str(m) for m in value] for key, value in errors.items()}
+                message = next(iter(fields.values()))[0]
+                return Response(
+                    error_body("conflict", message, fields), status=status.HTTP_409_CONFLICT
+                )
+            raise serializers.ValidationError(errors) from None
         return Response(CandidacySerializer(candidacy).data, status=status.HTTP_201_CREATED)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from ptdv.candidacies.models import Candidacy, SourceChannel, Stage
+from ptdv.candidacies.models import Candidacy, ClosedReason, SourceChannel, Stage
 from ptdv.core.api_views import ApiModelSerializer, ApiSerializer, VisibleRelatedField
 from ptdv.core.text import validate_person_name
 from ptdv.members.policies import membership_policy
@@ -100,6 +100,7 @@ class CandidacyFilterSerializer(ApiSerializer):
     )
     search = serializers.CharField(
         required=False,
+        allow_blank=True,  # an empty search is no filter
         max_length=100,
         help_text=_("Tìm theo họ tên, không phân biệt dấu."),
     )
@@ -260,6 +261,11 @@ class NextActionSerializer(serializers.Serializer[Any]):
 
 class CandidacyDetailSerializer(CandidacySerializer):
     """A candidacy with its dossier facts, the next lawful action and the events."""
+
+    # Blank while the dossier is open: the schema's enum says so.
+    closed_reason = serializers.ChoiceField(
+        choices=ClosedReason.choices, allow_blank=True, read_only=True
+    )
 
     next_action = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()

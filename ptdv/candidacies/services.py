@@ -26,6 +26,10 @@ from ptdv.people.services import PersonData, person_create, person_find
 from ptdv.targets.aggregates import aggregates_candidacy_changed
 
 
+class OpenCandidacyExists(ValidationError):
+    """The person already has an open dossier: a conflict with what is stored (API 409)."""
+
+
 def _may_move(actor: Any, person: Person) -> bool:
     """Registering moves the person into the cell: the actor must hold the role to change
     people where the person is managed now, not only to read them."""
@@ -120,7 +124,7 @@ def candidacy_register(
         raise ValidationError({"person": [_("Không tìm thấy công dân.")]})
     person = Person.objects.select_for_update().get(pk=person.pk)
     if Candidacy.objects.filter(person=person, is_open=True).exists():
-        raise ValidationError(
+        raise OpenCandidacyExists(
             {"person": [_("Người này đang có một hồ sơ phát triển đảng viên chưa kết thúc.")]},
             code="person.unique_active",
         )
@@ -157,7 +161,7 @@ def candidacy_register(
             candidacy.save()
     except IntegrityError:
         # A concurrent registration won the race on the one-open-candidacy constraint.
-        raise ValidationError(
+        raise OpenCandidacyExists(
             {"person": [_("Người này đang có một hồ sơ phát triển đảng viên chưa kết thúc.")]},
             code="person.unique_active",
         ) from None

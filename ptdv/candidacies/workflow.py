@@ -322,12 +322,16 @@ def _finding(rule: str, message: str, on: dt.date) -> dict[str, str]:
     return {"rule": rule, "message": message, "source": source}
 
 
+class WrongStage(ValidationError):
+    """The dossier's present stage (or its organisation's tree) does not allow the action."""
+
+
 def _check_source(
     transition: Transition, candidacy: Candidacy, ancestors: list[Organisation]
 ) -> None:
     stage = Stage(candidacy.stage)
     if stage not in transition.sources:
-        raise ValidationError(
+        raise WrongStage(
             {
                 "action": [
                     _("Không thể “%(action)s” khi hồ sơ đang ở giai đoạn “%(stage)s”.")
@@ -338,7 +342,7 @@ def _check_source(
         )
     needs_committee = committee_step_needed(candidacy.organisation, ancestors)
     if transition.action == "committee_vote" and not needs_committee:
-        raise ValidationError(
+        raise WrongStage(
             {
                 "action": [
                     _(
@@ -354,7 +358,7 @@ def _check_source(
         and needs_committee
         and stage == Stage.BRANCH_RESOLVED
     ):
-        raise ValidationError(
+        raise WrongStage(
             {"action": [_("Cần nghị quyết của đảng ủy cơ sở (8-KNĐ) trước khi quyết định.")]},
             code="invalid_stage",
         )
@@ -362,7 +366,7 @@ def _check_source(
         transition.action == "recognition_decision"
         and candidacy.recognition_resolution_date is None
     ):
-        raise ValidationError(
+        raise WrongStage(
             {"action": [_("Chi bộ chưa có nghị quyết đề nghị công nhận đảng viên chính thức.")]},
             code="invalid_stage",
         )

@@ -88,6 +88,38 @@ class Pagination(PageNumberPagination):
             }
         )
 
+    def get_page_number(self, request: Any, paginator: Any) -> Any:
+        """`?page=` with no number is no page (404, like page 0), not silently the first."""
+        number = request.query_params.get(self.page_query_param)
+        if number == "":
+            raise exceptions.NotFound()
+        return super().get_page_number(request, paginator)
+
+    def get_page_size(self, request: Any) -> int | None:
+        """An integer is taken (clamped to 1…max_page_size); anything else is a 400."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None:
+            try:
+                int(raw)
+            except ValueError:
+                raise exceptions.ValidationError(
+                    {self.page_size_query_param: ["Cần một số nguyên hợp lệ."]}
+                ) from None
+        return super().get_page_size(request)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters: list[dict[str, Any]] = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"]["minimum"] = 1  # page 0 or past the last: 404
+            elif parameter["name"] == self.page_size_query_param:
+                # Any number is taken: above the maximum it is the maximum, below 1 the default.
+                parameter["description"] = (
+                    f"Số dòng mỗi trang: mặc định {self.page_size}, tối đa {self.max_page_size} "
+                    f"(số lớn hơn được hiểu là {self.max_page_size})."
+                )
+        return parameters
+
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         shape = super().get_paginated_response_schema(schema)
         shape["properties"]["count"] = {

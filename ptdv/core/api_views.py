@@ -79,6 +79,7 @@ _BY_TYPE: list[tuple[type, str, Any]] = [
     (serializers.ListSerializer, "min_length", _("Phải có ít nhất {min_length} phần tử.")),
     (drf_fields.Field, "invalid", _("Giá trị không hợp lệ.")),
 ]
+_NUL_MESSAGE = _("Không được chứa ký tự NUL (\\x00).")
 # Django's own validators carry good Vietnamese messages; DRF replaces them with English ones.
 _LIMIT_VALIDATORS = (
     django_validators.MaxLengthValidator,
@@ -110,6 +111,8 @@ def localise_field(field: drf_fields.Field[Any, Any, Any, Any]) -> None:
     for validator in field.validators:
         if isinstance(validator, _LIMIT_VALIDATORS):
             validator.message = type(validator).message
+        elif isinstance(validator, django_validators.ProhibitNullCharactersValidator):
+            validator.message = _NUL_MESSAGE
     child = getattr(field, "child", None)
     if isinstance(child, drf_fields.Field) and not isinstance(child, serializers.BaseSerializer):
         localise_field(child)

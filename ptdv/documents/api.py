@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -24,17 +24,32 @@ from ptdv.audit.services import audit_record
 from ptdv.candidacies.models import Candidacy
 from ptdv.candidacies.policies import candidacy_policy
 from ptdv.core.api import error_body
-from ptdv.core.api_views import ApiModelSerializer, ApiSerializer, VisibleRelatedField
-from ptdv.documents.models import Attachment, DocumentKind, DocumentNumber, Relation, Relative
+from ptdv.core.api_views import (
+    ApiModelSerializer,
+    ApiSerializer,
+    VisibleRelatedField,
+    localise_field,
+)
+from ptdv.documents.models import (
+    Attachment,
+    AttachmentType,
+    DocumentKind,
+    DocumentNumber,
+    Relation,
+    Relative,
+)
+from ptdv.documents.official_forms import FORMS
 from ptdv.documents.selectors import (
     attachment_get_visible,
     attachment_list,
     relative_get_visible,
 )
 from ptdv.documents.services import (
+    FORMATS,
     MAX_ATTACHMENT_BYTES,
     FormNotAvailable,
     RelativeData,
+    RelativeTaken,
     attachment_create,
     attachment_open,
     document_number_reserve,
@@ -71,8 +86,13 @@ class CandidacyDocumentView(_JsonOnlyNegotiation):
             "recognition-decision; định dạng `pdf` hoặc `docx`. Văn bản được điền từ hồ sơ; mỗi "
             "lần tải được ghi nhật ký. 409: hồ sơ chưa đến bước lập văn bản này."
         ),
+        parameters=[
+            OpenApiParameter("id", int, OpenApiParameter.PATH, description="Mã hồ sơ."),
+            OpenApiParameter("slug", str, OpenApiParameter.PATH, enum=list(FORMS)),
+            OpenApiParameter("ext", str, OpenApiParameter.PATH, enum=sorted(FORMATS)),
+        ],
         responses={
-            (200, "application/pdf"): OpenApiTypes.BINARY,
+            **{(200, media_type): OpenApiTypes.BINARY for media_type in FORMATS.values()},
             404: OpenApiResponse(description="Không tìm thấy."),
             409: OpenApiResponse(description="Hồ sơ chưa đến bước này."),
         },
@@ -122,7 +142,10 @@ class AttachmentUploadSerializer(ApiSerializer):
     )
     title = serializers.CharField(max_length=255, required=False, allow_blank=True)
     event = serializers.IntegerField(
-        required=False, allow_null=True, help_text=gettext_lazy("Mã bước hồ sơ (sự kiện).")
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text=gettext_lazy("Mã bước hồ sơ (sự kiện)."),
     )
 
 
@@ -184,7 +207,7 @@ class CandidacyAttachmentsView(APIView):
 class AttachmentDownloadView(_JsonOnlyNegotiation):
     @extend_schema(
         summary="Tải tệp đính kèm (được ghi nhật ký)",
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        responses={(200, media_type): OpenApiTypes.BINARY for media_type in AttachmentType.values},
     )
     def get(self, request: Request, pk: int) -> FileResponse:
         attachment = attachment_get_visible(actor=request.user, pk=pk)
@@ -212,9 +235,6 @@ def attachment_response(attachment: Attachment, handle: Any) -> FileResponse:
 
 class RelativeSerializer(ApiModelSerializer):
     relation = serializers.ChoiceField(choices=Relation.choices)
-    birth_year = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1880, max_value=2100
-    )
 
     class Meta:
         model = Relative
@@ -229,6 +249,15 @@ class RelativeSerializer(ApiModelSerializer):
             "party_member",
         ]
         read_only_fields = ["id"]
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        # Not after this year (the schema is built per request, so the bound follows the date).
+        fields["birth_year"] = serializers.IntegerField(
+            required=False, allow_null=True, min_value=1880, max_value=timezone.localdate().year
+        )
+        localise_field(fields["birth_year"])
+        return fields
 
 
 def _relative_data(values: dict[str, Any], base: Relative | None = None) -> RelativeData:
@@ -245,6 +274,16 @@ def _relative_data(values: dict[str, Any], base: Relative | None = None) -> Rela
         political_history=current.get("political_history", ""),
         party_member=current.get("party_member", False),
     )
+
+
+def _taken(exc: RelativeTaken) -> Response:
+    """A father, mother or spouse declared twice conflicts with the line already there."""
+    fields = {key: [str(m) for m in messages] for key, messages in exc.message_dict.items()}
+    message = next(iter(fields.values()))[0]
+    return Response(error_body("conflict", message, fields), status=status.HTTP_409_CONFLICT)
+
+
+_TAKEN = OpenApiResponse(description="Đã khai người thân với quan hệ này (cha, mẹ, vợ/chồng).")
 
 
 class PersonRelativesView(APIView):
@@ -268,15 +307,18 @@ class PersonRelativesView(APIView):
     @extend_schema(
         summary="Khai thêm một người thân",
         request=RelativeSerializer,
-        responses={201: RelativeSerializer},
+        responses={201: RelativeSerializer, 409: _TAKEN},
     )
     def post(self, request: Request, pk: int) -> Response:
         person = person_policy.get_visible(request.user, pk)
         body = RelativeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        relative = relative_create(
-            actor=request.user, person=person, data=_relative_data(dict(body.validated_data))
-        )
+        try:
+            relative = relative_create(
+                actor=request.user, person=person, data=_relative_data(dict(body.validated_data))
+            )
+        except RelativeTaken as exc:
+            return _taken(exc)
         return Response(RelativeSerializer(relative).data, status=status.HTTP_201_CREATED)
 
 
@@ -284,17 +326,20 @@ class RelativeDetailView(APIView):
     @extend_schema(
         summary="Sửa thông tin người thân",
         request=RelativeSerializer,
-        responses={200: RelativeSerializer},
+        responses={200: RelativeSerializer, 409: _TAKEN},
     )
     def patch(self, request: Request, pk: int) -> Response:
         relative = relative_get_visible(actor=request.user, pk=pk)
         body = RelativeSerializer(relative, data=request.data, partial=True)
         body.is_valid(raise_exception=True)
-        relative = relative_update(
-            actor=request.user,
-            relative=relative,
-            data=_relative_data(dict(body.validated_data), relative),
-        )
+        try:
+            relative = relative_update(
+                actor=request.user,
+                relative=relative,
+                data=_relative_data(dict(body.validated_data), relative),
+            )
+        except RelativeTaken as exc:
+            return _taken(exc)
         return Response(RelativeSerializer(relative).data)
 
     @extend_schema(summary="Xóa một người thân", responses={204: None})

@@ -52,6 +52,10 @@ class RelativeData:
     party_member: bool = False
 
 
+class RelativeTaken(ValidationError):
+    """The person already has a father, a mother or a spouse declared: edit that line."""
+
+
 def _relative_check(relative: Relative) -> None:
     if not relative.full_name.strip():
         raise ValidationError({"full_name": [_("Cần nhập họ và tên.")]})
@@ -63,7 +67,7 @@ def _relative_check(relative: Relative) -> None:
         if relative.pk:
             taken = taken.exclude(pk=relative.pk)
         if taken.exists():
-            raise ValidationError(
+            raise RelativeTaken(
                 {"relation": [_("Đã khai người thân với quan hệ này; hãy sửa dòng đã có.")]}
             )
     relative.full_clean()

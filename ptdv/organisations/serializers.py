@@ -46,5 +46,8 @@ class OrganisationFilterSerializer(ApiSerializer):
     )
     kind = serializers.ChoiceField(choices=Kind.choices, required=False)
     search = serializers.CharField(
-        required=False, max_length=100, help_text=_("Tìm theo tên hoặc đúng mã tổ chức.")
+        required=False,
+        allow_blank=True,  # an empty search is no filter
+        max_length=100,
+        help_text=_("Tìm theo tên hoặc đúng mã tổ chức."),
     )

@@ -68,7 +68,7 @@ class PersonDetailSerializer(PersonSerializer):
         fields = [*PERSON_FIELDS, "national_id"]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field({"type": "string", "nullable": True})
     def get_national_id(self, person: Person) -> str | None:
         if not self.context.get("show_national_id"):
             return None
@@ -78,6 +78,7 @@ class PersonDetailSerializer(PersonSerializer):
 class PersonFilterSerializer(ApiSerializer):
     search = serializers.CharField(
         required=False,
+        allow_blank=True,  # an empty search is no filter
         max_length=100,
         help_text=_("Tìm theo họ tên, không phân biệt dấu: “nguyen van” tìm thấy “Nguyễn Văn”."),
     )

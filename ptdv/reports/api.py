@@ -3,8 +3,11 @@ the same files as the dashboard's downloads, for a token-authenticated client.""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpResponse
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -15,10 +18,18 @@ from ptdv.reports.services import FORMATS, report_indicators_export, report_prog
 from ptdv.reports.views import as_download
 from ptdv.targets.serializers import YearQuerySerializer
 
-_FILE = {
-    (200, "application/octet-stream"): OpenApiResponse(description="Tệp Excel hoặc PDF."),
+_FILE: dict[Any, OpenApiResponse] = {
+    **{
+        (200, media_type): OpenApiResponse(OpenApiTypes.BINARY, description="Tệp Excel hoặc PDF.")
+        for media_type in FORMATS.values()
+    },
+    400: OpenApiResponse(description="Năm không hợp lệ."),
     404: OpenApiResponse(description="Không tìm thấy (hoặc ngoài phạm vi được phân quyền)."),
 }
+_FORMAT = OpenApiParameter(
+    "fmt", str, OpenApiParameter.PATH, enum=sorted(FORMATS), description="Định dạng tệp."
+)
+_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="Mã tổ chức.")
 
 
 def _year(request: Request) -> int:
@@ -32,7 +43,7 @@ class ProgressReportView(APIView):
     @extend_schema(
         summary="Báo cáo tiến độ kết nạp (xlsx hoặc pdf)",
         operation_id="reports_progress_download",
-        parameters=[YearQuerySerializer],
+        parameters=[_ID, _FORMAT, YearQuerySerializer],
         responses=_FILE,
         tags=["reports"],
     )
@@ -56,6 +67,8 @@ class IndicatorsReportView(APIView):
         summary="Báo cáo chỉ số phát triển đảng viên theo nhiệm kỳ (xlsx hoặc pdf)",
         operation_id="reports_indicators_download",
         parameters=[
+            _ID,
+            _FORMAT,
             YearQuerySerializer,
             OpenApiParameter("term", str, description="Mã hoặc tên nhiệm kỳ."),
         ],

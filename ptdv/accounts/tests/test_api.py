@@ -59,18 +59,19 @@ def test_token_issued_and_accepted_as_bearer(tree) -> None:  # type: ignore[no-u
     assert AuditEntry.objects.filter(actor=user, action="login").count() == 2
 
 
-def test_wrong_password_is_400_in_vietnamese(tree) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_password_is_401_in_vietnamese(tree) -> None:  # type: ignore[no-untyped-def]
     user_with_role(tree["commune_a"], Role.CLERK, username="can-bo-a")
 
     response = APIClient().post(
         TOKEN_URL, {"username": "can-bo-a", "password": "sai"}, format="json"
     )
 
-    error = assert_error(response, 400, "invalid")
-    assert error["fields"] == {
-        "non_field_errors": ["Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã bị khóa."]
-    }
-    assert "Tên đăng nhập" in error["message"]
+    error = assert_error(response, 401, "authentication_failed")
+    assert error["message"] == (
+        "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã bị khóa."
+    )
+    assert error["fields"] == {}
+    assert response["WWW-Authenticate"] == "Bearer"
     assert not ApiToken.objects.exists()
 
 
@@ -81,7 +82,7 @@ def test_inactive_user_refused(tree) -> None:  # type: ignore[no-untyped-def]
         TOKEN_URL, {"username": "da-khoa", "password": PASSWORD}, format="json"
     )
 
-    assert_error(response, 400, "invalid")
+    assert_error(response, 401, "authentication_failed")
     assert not ApiToken.objects.exists()
 
 

@@ -145,8 +145,8 @@ def test_api_token_endpoint_locks_with_the_json_envelope(tree) -> None:  # type:
 
     for n in range(LIMIT - 1):
         response = api_attempt("thu-a1", WRONG, n)
-        assert response.status_code == 400
-        assert response.json()["error"]["code"] == "invalid"
+        assert response.status_code == 401
+        assert response.json()["error"]["code"] == "authentication_failed"
     tenth = api_attempt("thu-a1", WRONG, LIMIT)
     assert tenth.status_code == 429
     assert tenth.json() == {
@@ -180,7 +180,7 @@ def test_the_per_address_rate_limit_of_the_token_endpoint_stays(tree) -> None:  
     user_with_role(tree["cell_a1"], Role.CLERK, username="thu-a1")
     # Many accounts guessed from one address: the address is slowed whatever the account.
     codes = [api_attempt(f"khong-co-{n}", WRONG, 0).status_code for n in range(31)]
-    assert codes[:30] == [400] * 30
+    assert codes[:30] == [401] * 30
     assert codes[30] == 429
     assert api_attempt("thu-a1", PASSWORD, 0).json()["error"]["code"] == "throttled"
 

@@ -201,3 +201,17 @@ def test_due_lists(setup):
     assert row["escalated_to"]["id"] == setup["tree"]["grassroots_a"].pk
     assert setup["clerk"].get("/api/v1/candidacies/?due=30d").json()["count"] == 0
     assert setup["clerk"].get("/api/v1/candidacies/?due=soon").status_code == 400
+
+
+def test_action_the_stage_does_not_allow_is_409_and_writes_nothing(setup):
+    c = setup["candidacy"]  # at the source stage
+    before = Candidacy.objects.get(pk=c.pk)
+    response = post(setup["clerk"], c, "ceremony", {"decision_received_date": "2025-06-01"})
+    assert response.status_code == 409
+    body = response.json()
+    assert body["error"]["code"] == "invalid_stage"
+    assert "giai đoạn" in body["error"]["fields"]["action"][0]
+    assert body["version"] == before.version
+    after = Candidacy.objects.get(pk=c.pk)
+    assert (after.stage, after.version) == (before.stage, before.version)
+    assert not CandidacyEvent.objects.filter(candidacy=c).exists()

@@ -35,3 +35,18 @@ def test_beyond_the_cap_the_count_says_so_and_pages_stop_after_it() -> None:
         assert last["results"] == [100]
         assert last["next"] is None
         assert CappedCountPaginator(list(range(1000)), 50).count == 101
+
+
+def test_page_without_a_number_is_404_and_page_size_must_be_a_number(db):  # type: ignore[no-untyped-def]
+    from rest_framework.test import APIClient
+
+    from ptdv.accounts.models import Role
+    from ptdv.factories import make_tree, user_with_role
+
+    client = APIClient()
+    client.force_authenticate(user_with_role(make_tree()["commune_a"], Role.VIEWER))
+    assert client.get("/api/v1/organisations/?page=").status_code == 404
+    response = client.get("/api/v1/organisations/?page_size=many")
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"page_size": ["Cần một số nguyên hợp lệ."]}
+    assert client.get("/api/v1/organisations/?page_size=9999").status_code == 200

@@ -123,3 +123,10 @@ def test_web_upload_and_download(private_root, client, candidacy, clerk):
     )
     assert "PDF, JPEG hoặc PNG" in bad.content.decode()
     assert Attachment.objects.count() == 1
+
+
+def test_event_zero_is_refused_not_ignored(private_root, candidacy, clerk):
+    response = upload(api(clerk), candidacy, "a.pdf", PDF, event=0)
+    assert response.status_code == 400
+    assert "event" in response.json()["error"]["fields"]
+    assert not Attachment.objects.exists()

@@ -32,7 +32,8 @@ def test_crud_through_the_api(tree):
     assert created.status_code == 201, created.content
     relative_id = created.json()["id"]
     again = api(clerk).post(url, {"relation": "father", "full_name": "Ai Khác"}, format="json")
-    assert again.status_code == 400
+    assert again.status_code == 409
+    assert again.json()["error"]["fields"]["relation"]
     assert api(clerk).get(url).json()[0]["full_name"] == "Nguyễn Văn Bố"
     patched = api(clerk).patch(
         f"/api/v1/relatives/{relative_id}/", {"occupation": "Nông dân"}, format="json"

@@ -1,0 +1,274 @@
+"""Schemathesis walks the whole OpenAPI schema of /api/v1/ with every one of its checks.
+
+Every operation of the schema is fuzzed (so an endpoint added later is fuzzed without a word
+here), through the WSGI application, as an approver of one commune holding a Bearer token, on
+a small data set: a tree of two communes, people, members, candidacies at several stages and
+relatives. Schemathesis also replays each request without the token (its `ignored_auth`
+check), and `test_public_operations_unauthenticated` fuzzes the public ones with no token.
+
+A few facts a schema cannot state are drawn from the data set for positive (schema-valid)
+requests: an id in a path or a body is one of the data set's ids (of the right kind), since a
+random id names nothing and "not found" is the right answer to it. Negative requests are left
+as generated.
+
+Runtime is bounded: MAX_EXAMPLES per operation, no deadline, derandomized (the same examples
+on every run).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections, transaction
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import CHECKS, load_all_checks
+from schemathesis.core.failures import FailureGroup
+
+from ptdv.accounts.models import Role
+from ptdv.accounts.tokens import api_token_issue
+from ptdv.candidacies.models import Stage
+from ptdv.documents.models import Relative
+from ptdv.factories import (
+    CandidacyFactory,
+    LocalityFactory,
+    MembershipFactory,
+    PersonFactory,
+    user_with_role,
+)
+
+MAX_EXAMPLES = 20
+SEED = 20261205
+
+# Operations whose contract is not yet fully described: their failures are reported (xfail
+# with Schemathesis' own report) instead of failing the suite, and each is a known gap.
+# An operation that passes is simply a pass: remove it from here then.
+KNOWN_GAPS = {
+    # The rule-check case format (rule-cases.md) has no JSON Schema yet: the body is documented
+    # as any object, so random objects are "schema-valid" and the engine refuses them (400).
+    "POST /api/v1/rules/check/": "rule-case format not yet described as JSON Schema",
+    # Multipart: a negative case whose violation the form encoding cannot carry is sent as a
+    # valid upload (Schemathesis reports "object with only required properties"); the same
+    # family of false positives as schemathesis#3801.
+    "POST /api/v1/candidacies/{id}/attachments/": "multipart negative case sent valid",
+    # Person names (ptdv.core.text.person_name_problem: letters of any script by Unicode
+    # category) have no regular expression that Schemathesis' two engines (Python `re` for
+    # generation, ECMA for validation, where \w is ASCII) read alike, so the schema does not
+    # carry it and a schema-valid "0" is refused (400).
+    "POST /api/v1/people/{id}/relatives/": "person-name rule not expressible as a pattern",
+    "PATCH /api/v1/relatives/{id}/": "person-name rule not expressible as a pattern",
+    # A birth date must not be after today: OpenAPI 3.0 cannot state a bound that moves with
+    # the calendar, and the service rightly refuses it (400).
+    "POST /api/v1/candidacies/": "birth date after today is schema-valid",
+    # The stage actions (one operation each, exact bodies): their facts have constraints
+    # across fields (agree ≤ present ≤ summoned, `concluded_on` unless `waived`, a member
+    # introducer needs `membership` and `months_together`…), dates not after today, and the
+    # admission rules (422); OpenAPI 3.0 states none of these.
+    "POST /api/v1/candidacies/{id}/actions/*": "cross-field and calendar constraints of facts",
+}
+
+
+def known_gap(label: str) -> str | None:
+    """The gap an operation is listed under (a key ending in * names every path below it)."""
+    for key, why in KNOWN_GAPS.items():
+        if label == key or (key.endswith("*") and label.startswith(key[:-1])):
+            return why
+    return None
+
+
+load_all_checks()
+ALL_CHECKS = CHECKS.get_all()
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
+# A fixed seed per operation (derived from this one and the operation): the same examples on
+# every run. Values Schemathesis reuses from earlier answers (ids) may still differ between
+# databases.
+schema.config.seed = SEED
+
+# The ids of the current test's data set, by kind (filled by the `fuzz_data` fixture).
+IDS: dict[str, list[int]] = {}
+
+# Which kind of object a path's `{id}` names, by the path's first segment after /api/v1/.
+_PATH_KINDS = {
+    "organisations": "organisation",
+    "reports": "organisation",
+    "candidacies": "candidacy",
+    "people": "person",
+    "relatives": "relative",
+    "attachments": "attachment",
+    "auth": "api_token",  # /auth/tokens/{id}/
+}
+# Which kind of object a query filter names.
+_QUERY_KINDS = {
+    "organisation": "organisation",
+    "parent": "organisation",
+    "person": "person",
+    "user": "user",
+}
+# Which kind of object a body field names.
+_BODY_KINDS = {
+    "organisation": "cell",  # dossiers belong to cells
+    "person_id": "person",
+    "responsible_leader": "person",
+    "helper": "membership",
+    "membership": "membership",
+    "residence_locality": "locality",
+}
+
+
+def _real(kind: str, drawn: Any) -> Any:
+    ids = IDS.get(kind) or []
+    if isinstance(drawn, str) and drawn.isascii() and drawn.isdigit():
+        return str(ids[int(drawn) % len(ids)]) if ids else drawn
+    if not ids or not isinstance(drawn, int) or isinstance(drawn, bool):
+        return drawn
+    return ids[drawn % len(ids)]
+
+
+def _real_body(body: Any) -> Any:
+    if isinstance(body, dict):
+        return {
+            key: _real(_BODY_KINDS[key], value) if key in _BODY_KINDS else _real_body(value)
+            for key, value in body.items()
+        }
+    return body
+
+
+def name_real_objects(case: Any) -> Any:
+    """Positive requests name objects of the data set (see the module docstring). Applied in
+    the test, not as a generation hook, so that the coverage phase's cases get it too."""
+    if case.meta is None or not case.meta.generation.mode.is_positive:
+        return case
+    segment = case.operation.path.removeprefix("/api/v1/").split("/", 1)[0]
+    if case.path_parameters and "id" in case.path_parameters and segment in _PATH_KINDS:
+        case.path_parameters["id"] = _real(_PATH_KINDS[segment], case.path_parameters["id"])
+    for name, kind in _QUERY_KINDS.items():
+        if case.query and name in case.query:
+            case.query[name] = _real(kind, case.query[name])
+    if isinstance(case.body, dict):
+        case.body = _real_body(case.body)
+    return case
+
+
+class _Undo(Exception):
+    pass
+
+
+def isolated(call: Any) -> None:
+    """Run one example and undo what it wrote, so that every example meets the same data set
+    (Hypothesis replays a failing example and must see the same answer)."""
+    try:
+        with transaction.atomic():
+            call()
+            raise _Undo
+    except _Undo:
+        pass
+
+
+@pytest.fixture
+def keep_connection():
+    """Requests go through the WSGI application, not Django's test client: like the test
+    client, keep Django from closing the database connection at the end of each request
+    (that would end the test's transaction on PostgreSQL)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def fuzz_data(tree, keep_connection):
+    cell = tree["cell_a1"]
+    locality = LocalityFactory(organisation=tree["commune_a"])
+    members = [MembershipFactory(organisation=cell) for _ in range(3)]
+    candidacies = [
+        CandidacyFactory(
+            organisation=cell,
+            stage=stage,
+            person=PersonFactory(organisation=cell, birth_date=dt.date(1999, 1, 2)),
+        )
+        for stage in (Stage.SOURCE, Stage.TRAINED, Stage.APPLIED, Stage.DECIDED)
+    ]
+    CandidacyFactory(organisation=tree["cell_b1"])  # outside the user's commune
+    people = [c.person for c in candidacies] + [m.person for m in members]
+    relatives = [
+        Relative.objects.create(person=people[0], relation="father", full_name="Nguyễn Văn Ba")
+    ]
+    user = user_with_role(tree["commune_a"], Role.APPROVER)
+    IDS.clear()
+    IDS.update(
+        # Only what the user may see: an id outside the subtree is rightly "not found".
+        organisation=[tree[key].pk for key in ("commune_a", "grassroots_a", "cell_a1", "cell_a2")],
+        candidacy=[c.pk for c in candidacies],
+        person=[p.pk for p in people],
+        cell=[tree["cell_a1"].pk, tree["cell_a2"].pk],
+        membership=[m.pk for m in members],
+        relative=[r.pk for r in relatives],
+        locality=[locality.pk],
+    )
+    token, key = api_token_issue(user=user)
+    IDS["api_token"] = [token.pk]
+    IDS["user"] = [user.pk]
+    return {"token": key}
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+def test_api(case, fuzz_data):
+    name_real_objects(case)
+    headers = {"Authorization": f"Bearer {fuzz_data['token']}"}
+    gap = known_gap(case.operation.label)
+    if gap is None:
+        isolated(lambda: case.call_and_validate(headers=headers, checks=ALL_CHECKS))
+        return
+    try:
+        isolated(lambda: case.call_and_validate(headers=headers, checks=ALL_CHECKS))
+    except FailureGroup as failure:
+        pytest.xfail(f"known gap ({gap}): {str(failure).splitlines()[0]}")
+
+
+# A few operations, public and not, fuzzed with no credentials at all: the public ones answer,
+# the others 401 with the envelope (both documented).
+unauthenticated = schema.include(
+    path_regex=r"^/api/v1/(auth/token/|people/|organisations/\{id\}/|candidacies/\{id\}/)$"
+)
+
+
+@pytest.mark.django_db
+@unauthenticated.parametrize()
+@settings(
+    max_examples=10,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+def test_operations_unauthenticated(case, fuzz_data):
+    name_real_objects(case)
+    isolated(lambda: case.call_and_validate(checks=ALL_CHECKS))
+
+
+def test_every_check_is_run():
+    """All of Schemathesis' checks, not a default subset."""
+    assert len(ALL_CHECKS) >= 14
+    names = {check.__name__ for check in ALL_CHECKS}
+    assert {
+        "not_a_server_error",
+        "status_code_conformance",
+        "content_type_conformance",
+        "response_schema_conformance",
+        "negative_data_rejection",
+        "positive_data_acceptance",
+        "ignored_auth",
+        "use_after_free",
+    } <= names
