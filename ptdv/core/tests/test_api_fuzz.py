@@ -55,12 +55,6 @@ KNOWN_GAPS = {
     # valid upload (Schemathesis reports "object with only required properties"); the same
     # family of false positives as schemathesis#3801.
     "POST /api/v1/candidacies/{id}/attachments/": "multipart negative case sent valid",
-    # Person names (ptdv.core.text.person_name_problem: letters of any script by Unicode
-    # category) have no regular expression that Schemathesis' two engines (Python `re` for
-    # generation, ECMA for validation, where \w is ASCII) read alike, so the schema does not
-    # carry it and a schema-valid "0" is refused (400).
-    "POST /api/v1/people/{id}/relatives/": "person-name rule not expressible as a pattern",
-    "PATCH /api/v1/relatives/{id}/": "person-name rule not expressible as a pattern",
     # A birth date must not be after today: OpenAPI 3.0 cannot state a bound that moves with
     # the calendar, and the service rightly refuses it (400).
     "POST /api/v1/candidacies/": "birth date after today is schema-valid",
