@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from ptdv.candidacies.models import Candidacy, ClosedReason, SourceChannel, Stage
 from ptdv.core.api_views import ApiModelSerializer, ApiSerializer, VisibleRelatedField
+from ptdv.core.refusals import Unprocessable
 from ptdv.core.text import PersonNameValidator
 from ptdv.members.policies import membership_policy
 from ptdv.organisations.models import Locality, Organisation
@@ -163,7 +164,8 @@ class PersonInputSerializer(ApiSerializer):
 
     def validate_birth_date(self, value: dt.date) -> dt.date:
         if value > timezone.localdate():
-            raise serializers.ValidationError(_("Ngày sinh không được sau hôm nay."))
+            # Schema-valid (a bound that moves with the calendar): a 422.
+            raise Unprocessable(_("Ngày sinh không được sau hôm nay."))
         return value
 
 

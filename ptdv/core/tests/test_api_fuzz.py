@@ -27,6 +27,7 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import CHECKS, load_all_checks
+from schemathesis.config import PositiveDataAcceptanceConfig
 from schemathesis.core.failures import FailureGroup
 
 from ptdv.accounts.models import Role
@@ -48,21 +49,10 @@ SEED = 20261205
 # with Schemathesis' own report) instead of failing the suite, and each is a known gap.
 # An operation that passes is simply a pass: remove it from here then.
 KNOWN_GAPS = {
-    # The rule-check case format (rule-cases.md) has no JSON Schema yet: the body is documented
-    # as any object, so random objects are "schema-valid" and the engine refuses them (400).
-    "POST /api/v1/rules/check/": "rule-case format not yet described as JSON Schema",
     # Multipart: a negative case whose violation the form encoding cannot carry is sent as a
     # valid upload (Schemathesis reports "object with only required properties"); the same
     # family of false positives as schemathesis#3801.
     "POST /api/v1/candidacies/{id}/attachments/": "multipart negative case sent valid",
-    # A birth date must not be after today: OpenAPI 3.0 cannot state a bound that moves with
-    # the calendar, and the service rightly refuses it (400).
-    "POST /api/v1/candidacies/": "birth date after today is schema-valid",
-    # The stage actions (one operation each, exact bodies): their facts have constraints
-    # across fields (agree ≤ present ≤ summoned, `concluded_on` unless `waived`, a member
-    # introducer needs `membership` and `months_together`…), dates not after today, and the
-    # admission rules (422); OpenAPI 3.0 states none of these.
-    "POST /api/v1/candidacies/{id}/actions/*": "cross-field and calendar constraints of facts",
 }
 
 
@@ -82,6 +72,16 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application(
 # every run. Values Schemathesis reuses from earlier answers (ids) may still differ between
 # databases.
 schema.config.seed = SEED
+# The API's contract (ptdv.core.refusals): 400 when a request does not match the schema (type,
+# format, required, enum, pattern, bounds) or names an object not found in the user's scope;
+# 422 when a request matches the schema but a rule the schema cannot state refuses it (a date
+# after today, facts of one action that contradict each other, the regulations' verdict, the
+# state of the objects it names). A schema-valid request may thus rightly be answered 422, and
+# only that is added to Schemathesis' default expectations for positive data; every other check
+# keeps its defaults.
+schema.config.checks.positive_data_acceptance = PositiveDataAcceptanceConfig(
+    expected_statuses=[*PositiveDataAcceptanceConfig().expected_statuses, "422"]
+)
 
 # The ids of the current test's data set, by kind (filled by the `fuzz_data` fixture).
 IDS: dict[str, list[int]] = {}
