@@ -547,3 +547,30 @@ def test_list_query_count_does_not_grow_with_rows_or_scope(
     Candidacy.objects.filter(id__in=list(few)).delete()
     with django_assert_num_queries(6):
         assert len(api.get(URL, {"page_size": 200}).json()["results"]) == 20
+
+
+def test_a_birth_date_after_today_is_422_and_a_malformed_one_400(tree, api) -> None:  # type: ignore[no-untyped-def]
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    response = api.post(
+        URL,
+        {"organisation": tree["cell_a1"].pk, "person": new_person(birth_date=tomorrow)},
+        format="json",
+    )
+    assert fields_of(response, 422) == {"person.birth_date": ["Ngày sinh không được sau hôm nay."]}
+    response = api.post(
+        URL,
+        {"organisation": tree["cell_a1"].pk, "person": new_person(birth_date="2001-02-30")},
+        format="json",
+    )
+    assert list(fields_of(response)) == ["person.birth_date"]
+    assert not Person.objects.exists() and not Candidacy.objects.exists()
+
+
+def test_a_name_is_judged_as_sent(tree, api) -> None:  # type: ignore[no-untyped-def]
+    """No silent trimming: a tab is refused (the published pattern refuses it too)."""
+    response = api.post(
+        URL,
+        {"organisation": tree["cell_a1"].pk, "person": new_person(given_name="\tLan")},
+        format="json",
+    )
+    assert list(fields_of(response)) == ["person.given_name"]
