@@ -20,6 +20,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action as action_route
+from rest_framework.fields import get_error_detail
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -80,12 +81,14 @@ class MayCreateSomewhere(BasePermission):
 
 def _service_errors(exc: DjangoValidationError, *, inline_person: bool) -> dict[str, Any]:
     """A service's errors keyed like the request body: the typed-in person's fields nest under
-    `person`, and a refusal about the person points at `person_id` when that was sent."""
-    if not hasattr(exc, "error_dict"):
-        return {"non_field_errors": exc.messages}
+    `person`, and a refusal about the person points at `person_id` when that was sent. The
+    messages keep their codes (a refusal by a rule is a 422, ptdv.core.refusals)."""
+    detail = get_error_detail(exc)
+    if not isinstance(detail, dict):
+        return {"non_field_errors": detail}
     errors: dict[str, Any] = {}
-    nested: dict[str, list[str]] = {}
-    for key, messages in exc.message_dict.items():
+    nested: dict[str, list[Any]] = {}
+    for key, messages in detail.items():
         if key == "__all__":
             errors["non_field_errors"] = messages
         elif inline_person and key in _PERSON_KEYS:
@@ -120,6 +123,14 @@ def _service_errors(exc: DjangoValidationError, *, inline_person: bool) -> dict[
             400: OpenApiResponse(description="Dữ liệu không hợp lệ."),
             403: OpenApiResponse(description="Vai trò không được lập hồ sơ ở chi bộ này."),
             409: OpenApiResponse(description="Công dân đang có một hồ sơ chưa kết thúc."),
+            422: OpenApiResponse(
+                error_ref("RuleViolationError"),
+                description=(
+                    "Dữ liệu đúng định dạng nhưng quy định không cho phép (ngày sinh hoặc ngày "
+                    "đưa vào nguồn sau hôm nay, người đã là đảng viên, đảng viên giúp đỡ không "
+                    "phải đảng viên chính thức của chi bộ…)."
+                ),
+            ),
         },
     ),
 )
@@ -221,7 +232,12 @@ class CandidacyViewSet(
                 ),
             ),
             422: OpenApiResponse(
-                error_ref("RuleViolationError"), description="Quy định không cho phép."
+                error_ref("RuleViolationError"),
+                description=(
+                    "Dữ kiện đúng định dạng nhưng quy định không cho phép: ngày sau hôm nay, "
+                    "dữ kiện mâu thuẫn nhau (số tán thành lớn hơn số có mặt…), hoặc bộ quy "
+                    "định chặn (`violations`, `warnings`)."
+                ),
             ),
         },
         # One operation per action in the schema, each with its own body (ptdv.core.schema).

@@ -1,7 +1,10 @@
 """The facts each action takes, validated once for the API and the UI alike.
 
 Every serializer answers in Vietnamese with the field and the reason; the action services
-receive only validated, typed values (`serializer.validated_data`).
+receive only validated, typed values (`serializer.validated_data`). What the API schema states
+(types, formats, required fields, enums, bounds) is a 400 when broken; what it cannot state — a
+date after today, the constraints between the facts of one action — is raised as
+`Unprocessable` (a 422, ptdv.core.refusals).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ptdv.candidacies.models import ConsentKind, IntroducerKind
+from ptdv.core.refusals import Unprocessable
 
 DATE_ERRORS: dict[str, Any] = {
     "invalid": _("Ngày không hợp lệ; hãy nhập theo dạng dd/mm/yyyy."),
@@ -29,16 +33,15 @@ def date_field(**kwargs: Any) -> serializers.DateField:
 
 
 def int_field(**kwargs: Any) -> serializers.IntegerField:
-    return serializers.IntegerField(
-        error_messages={
-            "invalid": _("Phải là một số nguyên."),
-            "required": _("Cần nhập số."),
-            "null": _("Cần nhập số."),
-            "min_value": _("Không được nhỏ hơn {min_value}."),
-            "max_value": _("Không được lớn hơn {max_value}."),
-        },
-        **kwargs,
-    )
+    error_messages = {
+        "invalid": _("Phải là một số nguyên."),
+        "required": _("Cần nhập số."),
+        "null": _("Cần nhập số."),
+        "min_value": _("Không được nhỏ hơn {min_value}."),
+        "max_value": _("Không được lớn hơn {max_value}."),
+        **kwargs.pop("error_messages", {}),
+    }
+    return serializers.IntegerField(error_messages=error_messages, **kwargs)
 
 
 class DocumentSerializer(serializers.Serializer[Any]):
@@ -59,7 +62,7 @@ class ActionFacts(serializers.Serializer[Any]):
 
     def validate_date(self, value: dt.date) -> dt.date:
         if value > timezone.localdate():
-            raise serializers.ValidationError(_("Ngày thực hiện không được sau hôm nay."))
+            raise Unprocessable(_("Ngày thực hiện không được sau hôm nay."))
         return value
 
 
@@ -78,7 +81,7 @@ class VerificationFacts(ActionFacts):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not attrs.get("waived") and attrs.get("concluded_on") is None:
-            raise serializers.ValidationError(
+            raise Unprocessable(
                 {"concluded_on": [_("Cần nhập ngày kết luận thẩm tra (hoặc chọn miễn thẩm tra).")]}
             )
         return attrs
@@ -104,7 +107,7 @@ class IntroductionFacts(ActionFacts):
                     _("Cần nhập số tháng cùng công tác, học tập hoặc cư trú với người vào Đảng.")
                 ]
             if errors:
-                raise serializers.ValidationError(errors)
+                raise Unprocessable(errors)
         return attrs
 
 
@@ -122,17 +125,11 @@ class VoteSerializer(serializers.Serializer[Any]):
         present, agree = attrs.get("present"), attrs["agree"]
         summoned = attrs.get("summoned")
         if present is not None and agree > present:
-            raise serializers.ValidationError(
-                {"agree": [_("Số tán thành không được lớn hơn số có mặt.")]}
-            )
+            raise Unprocessable({"agree": [_("Số tán thành không được lớn hơn số có mặt.")]})
         if summoned is not None and present is not None and present > summoned:
-            raise serializers.ValidationError(
-                {"present": [_("Số có mặt không được lớn hơn số được triệu tập.")]}
-            )
+            raise Unprocessable({"present": [_("Số có mặt không được lớn hơn số được triệu tập.")]})
         if attrs.get("body_size") is not None and agree > attrs["body_size"]:
-            raise serializers.ValidationError(
-                {"agree": [_("Số tán thành không được lớn hơn số thành viên.")]}
-            )
+            raise Unprocessable({"agree": [_("Số tán thành không được lớn hơn số thành viên.")]})
         return attrs
 
 
@@ -145,17 +142,22 @@ class CellVoteFacts(ActionFacts):
     exempted_absent = int_field(default=0, min_value=0)
 
 
+class BodyVoteSerializer(VoteSerializer):
+    """A committee's vote: the size of the voting body is required."""
+
+    body_size = int_field(
+        min_value=1,
+        error_messages={
+            "required": _("Cần nhập tổng số thành viên của cấp ủy biểu quyết."),
+            "null": _("Cần nhập tổng số thành viên của cấp ủy biểu quyết."),
+        },
+    )
+
+
 class BodyVoteFacts(ActionFacts):
     """A committee's vote or decision: the denominator is the body's size."""
 
-    vote = VoteSerializer()
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if attrs["vote"].get("body_size") is None:
-            raise serializers.ValidationError(
-                {"vote": {"body_size": [_("Cần nhập tổng số thành viên của cấp ủy biểu quyết.")]}}
-            )
-        return attrs
+    vote = BodyVoteSerializer()
 
 
 class DecisionFacts(BodyVoteFacts):

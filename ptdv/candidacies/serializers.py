@@ -9,7 +9,8 @@ from rest_framework import serializers
 
 from ptdv.candidacies.models import Candidacy, ClosedReason, SourceChannel, Stage
 from ptdv.core.api_views import ApiModelSerializer, ApiSerializer, VisibleRelatedField
-from ptdv.core.text import validate_person_name
+from ptdv.core.refusals import Unprocessable
+from ptdv.core.text import PersonNameValidator
 from ptdv.members.policies import membership_policy
 from ptdv.organisations.models import Locality, Organisation
 from ptdv.organisations.policies import organisation_policy
@@ -115,11 +116,21 @@ class PersonInputSerializer(ApiSerializer):
     """A person typed in with the registration. An existing person (same national ID, or same
     name and birth date when no ID is given) is reused rather than duplicated."""
 
-    family_name = serializers.CharField(max_length=60, validators=[validate_person_name])
-    middle_name = serializers.CharField(
-        max_length=80, required=False, allow_blank=True, validators=[validate_person_name]
+    # Names are judged as sent (no trimming: a tab is refused, not silently cut), against
+    # the pattern the schema publishes (ptdv.core.text.PERSON_NAME_PATTERN); stored normalised.
+    family_name = serializers.CharField(
+        max_length=60, trim_whitespace=False, validators=[PersonNameValidator()]
     )
-    given_name = serializers.CharField(max_length=40, validators=[validate_person_name])
+    middle_name = serializers.CharField(
+        max_length=80,
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        validators=[PersonNameValidator()],
+    )
+    given_name = serializers.CharField(
+        max_length=40, trim_whitespace=False, validators=[PersonNameValidator()]
+    )
     birth_date = serializers.DateField()
     gender = serializers.ChoiceField(choices=Gender.choices)
     national_id = serializers.CharField(
@@ -153,7 +164,8 @@ class PersonInputSerializer(ApiSerializer):
 
     def validate_birth_date(self, value: dt.date) -> dt.date:
         if value > timezone.localdate():
-            raise serializers.ValidationError(_("Ngày sinh không được sau hôm nay."))
+            # Schema-valid (a bound that moves with the calendar): a 422.
+            raise Unprocessable(_("Ngày sinh không được sau hôm nay."))
         return value
 
 

@@ -15,6 +15,7 @@ from ptdv.accounts.models import ROLE_RANK
 from ptdv.audit.services import audit_record
 from ptdv.candidacies.models import Candidacy, SourceChannel, Stage
 from ptdv.core.policies import REQUIRED_ROLE, Action, subtree_q
+from ptdv.core.refusals import unprocessable
 from ptdv.members.models import ACTIVE_STATUSES, FORMER_MEMBER_STATUSES, PartyMembership
 from ptdv.members.policies import membership_policy
 from ptdv.organisations.models import CELL_KINDS, Locality, Organisation
@@ -84,12 +85,14 @@ def candidacy_register(
         if locality is None:
             raise ValidationError({"residence_locality": [_("Không tìm thấy thôn, tổ dân phố.")]})
         person_data.residence_locality = locality
+    # From here on the request is well formed and names only what the user may name: a refusal
+    # is by a rule (422, ptdv.core.refusals).
     if organisation.kind not in CELL_KINDS:
-        raise ValidationError(
+        raise unprocessable(
             {"organisation": [_("Hồ sơ phải thuộc một chi bộ (nơi biểu quyết kết nạp).")]}
         )
     if not organisation.is_active:
-        raise ValidationError({"organisation": [_("Chi bộ này đã giải thể hoặc sáp nhập.")]})
+        raise unprocessable({"organisation": [_("Chi bộ này đã giải thể hoặc sáp nhập.")]})
     if person is None:
         if person_data is None:
             raise ValidationError({"person": [_("Cần chọn hoặc nhập thông tin công dân.")]})
@@ -105,7 +108,7 @@ def candidacy_register(
         elif not _may_move(actor, person):
             # The person is managed by an organisation outside the user's subtrees (or where
             # they may only read): do not reveal or move them; transfer the dossier first.
-            raise ValidationError(
+            raise unprocessable(
                 {
                     "national_id": [
                         _(
@@ -130,20 +133,18 @@ def candidacy_register(
         )
     memberships = PartyMembership.objects.filter(person=person)
     if memberships.filter(status__in=ACTIVE_STATUSES).exists():
-        raise ValidationError({"person": [_("Người này đang là đảng viên.")]})
+        raise unprocessable({"person": [_("Người này đang là đảng viên.")]})
     is_readmission = memberships.filter(status__in=FORMER_MEMBER_STATUSES).exists()
     if helper is not None:
         if helper.status != "official":
-            raise ValidationError(
-                {"helper": [_("Đảng viên giúp đỡ phải là đảng viên chính thức.")]}
-            )
+            raise unprocessable({"helper": [_("Đảng viên giúp đỡ phải là đảng viên chính thức.")]})
         if helper.organisation_id != organisation.pk:
-            raise ValidationError(
+            raise unprocessable(
                 {"helper": [_("Đảng viên giúp đỡ phải sinh hoạt tại chi bộ của hồ sơ.")]}
             )
     today = opened_on or timezone.localdate()
     if today > timezone.localdate():
-        raise ValidationError({"opened_on": [_("Ngày đưa vào nguồn không được sau hôm nay.")]})
+        raise unprocessable({"opened_on": [_("Ngày đưa vào nguồn không được sau hôm nay.")]})
     candidacy = Candidacy(
         person=person,
         organisation=organisation,

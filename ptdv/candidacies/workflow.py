@@ -33,6 +33,7 @@ from ptdv.candidacies.models import (
 )
 from ptdv.candidacies.policies import candidacy_policy
 from ptdv.candidacies.transitions import TRANSITIONS, Transition
+from ptdv.core.refusals import unprocessable
 from ptdv.members.models import (
     FORMER_MEMBER_STATUSES,
     ExitReason,
@@ -304,12 +305,12 @@ def candidacy_verdict(
     context: DossierContext | None = None,
 ) -> engine.Verdict:
     """Ask the engine; a case it cannot judge (e.g. dated before every rule set) is a
-    validation error naming the field."""
+    refusal of well-formed facts (422) naming the field."""
     case = build_case(candidacy, action, on, facts, context)
     try:
         engine.validate_case(case)
     except engine.CaseError as exc:
-        raise ValidationError({exc.path or "date": [exc.message]}) from None
+        raise unprocessable({exc.path or "date": [exc.message]}) from None
     return engine.evaluate(case, rules_calendar())
 
 
@@ -395,8 +396,10 @@ def _validated_facts(action: str, data: dict[str, Any]) -> tuple[dict[str, Any],
     return facts, dict(document.validated_data)
 
 
-def _flatten_errors(errors: Any, prefix: str = "") -> dict[str, list[str]]:
-    flat: dict[str, list[str]] = {}
+def _flatten_errors(errors: Any, prefix: str = "") -> dict[str, list[ValidationError]]:
+    """A serializer's nested errors by dotted field path, each message keeping its code (a
+    refusal by a rule is answered 422, ptdv.core.refusals)."""
+    flat: dict[str, list[ValidationError]] = {}
     if isinstance(errors, dict):
         for key, value in errors.items():
             name = prefix if key == "non_field_errors" and prefix else str(key)
@@ -404,10 +407,11 @@ def _flatten_errors(errors: Any, prefix: str = "") -> dict[str, list[str]]:
                 name = f"{prefix}.{key}"
             for sub, messages in _flatten_errors(value, name).items():
                 flat.setdefault(sub, []).extend(messages)
-    elif isinstance(errors, list):
-        flat[prefix or "non_field_errors"] = [str(e) for e in errors]
     else:
-        flat[prefix or "non_field_errors"] = [str(errors)]
+        items = errors if isinstance(errors, list) else [errors]
+        flat[prefix or "non_field_errors"] = [
+            ValidationError(str(e), code=getattr(e, "code", None)) for e in items
+        ]
     return flat
 
 
@@ -502,11 +506,11 @@ def _transfer_target(
         queryset=Organisation.objects.filter(kind__in=CELL_KINDS, valid_to__isnull=True),
     )
     if target.pk == candidacy.organisation_id:
-        raise ValidationError({"organisation": [_("Hồ sơ đã thuộc chi bộ này.")]})
+        raise unprocessable({"organisation": [_("Hồ sơ đã thuộc chi bộ này.")]})
     unit = commune_level_unit(ancestors)
     target_unit = commune_level_unit(_ancestors(target))
     if unit is not None and target_unit is not None and unit.pk != target_unit.pk:
-        raise ValidationError(
+        raise unprocessable(
             {
                 "organisation": [
                     _(
@@ -516,8 +520,7 @@ def _transfer_target(
                     )
                     % {"other": target_unit.name, "unit": unit.name}
                 ]
-            },
-            code="other_commune",
+            }
         )
     return target
 
@@ -590,7 +593,7 @@ def _apply(
                 message=_("Không tìm thấy đảng viên này."),
             )
             if membership.person_id == candidacy.person_id:
-                raise ValidationError(
+                raise unprocessable(
                     {"membership": [_("Người vào Đảng không thể tự giới thiệu mình.")]}
                 )
         introducer = Introducer.objects.create(
@@ -617,7 +620,7 @@ def _apply(
         extra["consent"] = consent.pk
     elif action == "request_extension":
         if candidacy.extension_working_days:
-            raise ValidationError(
+            raise unprocessable(
                 {"working_days": [_("Hồ sơ đã được gia hạn một lần; chỉ được gia hạn một lần.")]}
             )
         changes["extension_working_days"] = facts["working_days"]
@@ -675,7 +678,7 @@ def _apply(
             changes["closed_on"] = on
             ceremony = candidacy.ceremony_date
             if ceremony is None:  # recognition needs a ceremony; the engine checked it
-                raise ValidationError({"action": [_("Hồ sơ chưa có ngày lễ kết nạp.")]})
+                raise unprocessable({"action": [_("Hồ sơ chưa có ngày lễ kết nạp.")]})
             official_date = engine.add_months(ceremony, params.probation_months)
             PartyMembership.objects.filter(
                 candidacy=candidacy, status=MembershipStatus.PROBATIONARY

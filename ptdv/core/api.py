@@ -6,7 +6,8 @@ COUNT_CAP (10,000); beyond, it is the string "10000+" and pages go up to the one
 cost more than the page itself, and nobody pages that far — they narrow the search.
 
 Errors are ``{"error": {"code", "message", "fields": {"dotted.path": ["…"]}}}`` with
-Vietnamese messages, whatever raised them.
+Vietnamese messages, whatever raised them. A request that does not match the schema is a 400;
+a well-formed one that a rule refuses is a 422 (the contract: ptdv.core.refusals).
 """
 
 from __future__ import annotations
@@ -19,9 +20,12 @@ from django.core.paginator import Paginator as DjangoPaginator
 from django.http import Http404
 from django.utils.functional import cached_property
 from rest_framework import exceptions, status
+from rest_framework.fields import get_error_detail
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from ptdv.core.refusals import UNPROCESSABLE, is_unprocessable
 
 COUNT_CAP = 10_000
 
@@ -140,6 +144,7 @@ MESSAGES = {
     "method_not_allowed": "Phương thức không được hỗ trợ.",
     "parse_error": "Dữ liệu gửi lên không đúng định dạng JSON.",
     "invalid": "Dữ liệu không hợp lệ.",
+    UNPROCESSABLE: "Yêu cầu không được chấp nhận.",
     "throttled": "Quá nhiều yêu cầu, vui lòng thử lại sau.",
     "unsupported_media_type": "Kiểu dữ liệu gửi lên không được hỗ trợ.",
     "conflict": "Hồ sơ đã bị người khác thay đổi; hãy tải lại và thử lại.",
@@ -176,10 +181,13 @@ def error_body(
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Every error as the envelope. A validation error is a 400, or a 422 when each of its
+    errors is a refusal by a rule of a well-formed request (ptdv.core.refusals)."""
     if isinstance(exc, DjangoValidationError):
-        detail = (
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        )
+        # The errors' codes are kept: they tell a 422 from a 400.
+        detail = get_error_detail(exc)
+        if not isinstance(detail, dict):
+            detail = {"non_field_errors": detail}
         exc = exceptions.ValidationError(detail=detail)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
@@ -191,11 +199,16 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, exceptions.ValidationError):
         fields = _flatten(exc.detail)
         first = next(iter(fields.items()), None)
-        message = MESSAGES["invalid"]
+        code = UNPROCESSABLE if is_unprocessable(exc.detail) else "invalid"
+        message = MESSAGES[code]
         if first:
             message = f"{message} {first[0]}: {first[1][0]}"
-        response.data = error_body("invalid", message, fields)
-        response.status_code = status.HTTP_400_BAD_REQUEST
+        response.data = error_body(code, message, fields)
+        response.status_code = (
+            status.HTTP_422_UNPROCESSABLE_ENTITY
+            if code == UNPROCESSABLE
+            else status.HTTP_400_BAD_REQUEST
+        )
         return response
     if isinstance(exc, exceptions.APIException):
         code = exc.default_code if isinstance(exc.default_code, str) else "error"

@@ -12,7 +12,8 @@ declare them by hand):
 
 Every error answer, declared by a view or added here, carries the envelope of
 ptdv.core.api (component `Error`) unless the view gave a more precise one (`RuleViolationError`
-for 422, `StaleVersionError` for a 409 that returns the current version).
+for 422, `StaleVersionError` for a 409 that returns the current version). A view whose request
+can be well formed yet refused by a rule declares its 422 (the contract: ptdv.core.refusals).
 """
 
 from __future__ import annotations
@@ -52,7 +53,11 @@ COMPONENTS: dict[str, dict[str, Any]] = {
     },
     "RuleViolationError": {
         "type": "object",
-        "description": "422: quy định không cho phép thao tác; không có gì được ghi.",
+        "description": (
+            "422: yêu cầu đúng định dạng nhưng quy định không cho phép; không có gì được ghi. "
+            "Lỗi theo trường trong `error.fields`; khi bộ quy định chặn, `violations` và "
+            "`warnings` nêu các quy định."
+        ),
         "properties": {
             "error": {"$ref": "#/components/schemas/ErrorDetail"},
             "violations": {
@@ -64,7 +69,7 @@ COMPONENTS: dict[str, dict[str, Any]] = {
                 "items": {"type": "object", "additionalProperties": {"type": "string"}},
             },
         },
-        "required": ["error", "violations", "warnings"],
+        "required": ["error"],
     },
     "StaleVersionError": {
         "type": "object",
@@ -83,6 +88,7 @@ DEFAULT_DESCRIPTIONS = {
     "403": "Vai trò không được phép thực hiện thao tác này.",
     "404": "Không tìm thấy (hoặc ngoài phạm vi được phân quyền).",
     "415": "Kiểu dữ liệu gửi lên không được hỗ trợ (dùng application/json).",
+    "422": "Yêu cầu đúng định dạng nhưng quy định không cho phép (lỗi theo trường).",
 }
 
 _METHODS = ("get", "put", "post", "patch", "delete")
@@ -161,6 +167,21 @@ def _split_by_path_parameter(result: dict[str, Any]) -> None:
             del paths[path]
 
 
+def _body_required_when_fields_are(operation: dict[str, Any], schemas: dict[str, Any]) -> None:
+    """A body whose schema requires fields cannot be left out: say so (drf-spectacular does it
+    for serializers, not for a body given as a plain schema, such as the rule-check case)."""
+    body = operation.get("requestBody")
+    if body is None or body.get("required"):
+        return
+    for media in body.get("content", {}).values():
+        schema = media.get("schema", {})
+        if "$ref" in schema:
+            schema = schemas.get(schema["$ref"].rsplit("/", 1)[-1], {})
+        if schema.get("required"):
+            body["required"] = True
+            return
+
+
 def add_error_responses(
     result: dict[str, Any], generator: Any, request: Any, public: bool
 ) -> dict[str, Any]:
@@ -190,6 +211,7 @@ def add_error_responses(
                 if parameter.get("in") == "query":
                     _empty_is_absent(parameter.get("schema", {}))
                     _no_nul(parameter.get("schema", {}))
+            _body_required_when_fields_are(operation, schemas)
             where = {parameter.get("in") for parameter in parameters}
             names = {parameter.get("name") for parameter in parameters}
             has_body = "requestBody" in operation

@@ -8,9 +8,12 @@ given name, then middle name, then family name.
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 
 _TONES = {
     "\u0300": 1,  # huyền
@@ -95,45 +98,80 @@ def sort_key(given: str, middle: str, family: str) -> str:
     return "".join(primary) + "01" + "".join(secondary)
 
 
-# Person names: letters of any script (Vietnamese with its diacritics, and the Latin letters of
-# ethnic-minority names such as "H'Hen Niê" or "Y-Ngông"), separated by spaces, hyphens and
-# apostrophes. The typographic apostrophe (U+2019) and the modifier letter apostrophe (U+02BC)
-# are what word processors and phone keyboards type for "'", so they count as apostrophes too.
+# Person names: the Latin letters in which Vietnamese names are written, those of the
+# ethnic-minority names too ("H'Hen Niê", "Y-Ngông", "Ksor Kơ"), with their diacritics — given
+# precomposed (NFC) or as a letter followed by combining marks (what a "Unicode tổ hợp" keyboard
+# types) — separated by spaces, hyphens and apostrophes. The typographic apostrophe (U+2019)
+# and the modifier letter apostrophe (U+02BC) are what word processors and phone keyboards type
+# for "'", so they count as apostrophes too.
+#
+# The rule is one regular expression, PERSON_NAME_PATTERN, used by the server
+# (`person_name_problem`) and published as the `pattern` of the name fields in the OpenAPI
+# schema. It is written with explicit code-point ranges and no class shorthand (\w, \p{L}) so
+# that every engine reads it alike: Python `re`, ECMA-262 and the Rust engine of JSON Schema
+# validators. Each range holds letters only (ptdv/people/tests/test_person_names.py checks it):
+NAME_LETTER_RANGES = (
+    ("A", "Z"),
+    ("a", "z"),
+    ("\u00c0", "\u00d6"),  # À–Ö: Latin-1 capitals (× excluded)
+    ("\u00d8", "\u00f6"),  # Ø–ö (÷ excluded)
+    ("\u00f8", "\u024f"),  # ø–ɏ: Latin-1, Latin Extended-A and -B (đ, Đ, ơ, ư…)
+    ("\u1e00", "\u1eff"),  # Latin Extended Additional: ạ, ả, ấ… ỹ (the Vietnamese tones)
+)
+# Combining diacritical marks, after a letter (U+034F, the invisible grapheme joiner, and the
+# medieval superscript letters after it are left out).
+NAME_MARK_RANGE = ("\u0300", "\u034e")
 NAME_PUNCTUATION = frozenset(" -'\u2019\u02bc")
+
+_LETTER_CLASS = "".join(f"{low}-{high}" for low, high in NAME_LETTER_RANGES)
+_MARK_CLASS = "{}-{}".format(*NAME_MARK_RANGE)
+_PUNCTUATION_CLASS = " \\-'\u2019\u02bc"
+_LETTER = f"[{_LETTER_CLASS}][{_MARK_CLASS}]*"
+_NAME = f"[{_PUNCTUATION_CLASS}]*{_LETTER}(?:[{_PUNCTUATION_CLASS}]|{_LETTER})*"
+# A name: at least one letter; spaces, hyphens and apostrophes anywhere; a combining mark only
+# after a letter (or another mark). Judged on the value as sent, before any normalisation.
+PERSON_NAME_PATTERN = f"^{_NAME}$"
+_PERSON_NAME = re.compile(PERSON_NAME_PATTERN)
+
+_NOT_A_NAME = "Chỉ được gồm chữ cái, dấu cách, dấu gạch nối (-) và dấu nháy ('); không được có"
+
+
+def _is_name_letter(ch: str) -> bool:
+    return any(low <= ch <= high for low, high in NAME_LETTER_RANGES)
 
 
 def person_name_problem(value: str) -> str | None:
     """Why `value` is not a person's name, in Vietnamese; None when it is one.
 
-    White space is judged as stored (collapsed by `nfc`). A name is made of Unicode letters
-    (with their combining marks), spaces, hyphens and apostrophes, and holds at least one
-    letter. Digits, other punctuation, symbols ("<", ">"), control and format characters are
-    refused; the message names the first one found.
+    The value is judged as sent (PERSON_NAME_PATTERN must match it whole); it is stored
+    normalised (`nfc`: NFC, white space collapsed). Digits, other punctuation, symbols ("<",
+    ">"), control and format characters, white space other than the space, letters of other
+    scripts and a combining mark that follows no letter are refused; the message names the
+    first one found. A name holds at least one letter.
     """
-    text = nfc(value)  # as stored: NFC, white space collapsed to single spaces
-    letters = 0
-    for index, ch in enumerate(text):
+    if _PERSON_NAME.fullmatch(value):
+        return None
+    previous = ""
+    for ch in value:
         category = unicodedata.category(ch)
-        if category.startswith("L"):
-            letters += 1
+        if _is_name_letter(ch) or ch in NAME_PUNCTUATION:
+            previous = ch
             continue
-        if category.startswith("M") and index and unicodedata.category(text[index - 1])[0] in "LM":
-            continue  # a combining mark that has no precomposed form, on a letter
-        if ch in NAME_PUNCTUATION:
-            continue
-        if category.startswith("N"):
+        if NAME_MARK_RANGE[0] <= ch <= NAME_MARK_RANGE[1]:
+            if previous and (_is_name_letter(previous) or unicodedata.combining(previous)):
+                previous = ch
+                continue
+            what = f"dấu “{ch}” (U+{ord(ch):04X}) không đứng sau chữ cái"
+        elif category.startswith("N"):
             what = f"chữ số “{ch}”"
         elif category.startswith(("C", "Z")):
             what = f"ký tự điều khiển U+{ord(ch):04X}"
+        elif category.startswith("L"):
+            what = f"chữ “{ch}” (không thuộc bảng chữ cái Latinh)"
         else:
             what = f"ký tự “{ch}”"
-        return (
-            "Chỉ được gồm chữ cái, dấu cách, dấu gạch nối (-) và dấu nháy ('); "
-            f"không được có {what}."
-        )
-    if not letters:
-        return "Phải có ít nhất một chữ cái."
-    return None
+        return f"{_NOT_A_NAME} {what}."
+    return "Phải có ít nhất một chữ cái."
 
 
 def validate_person_name(value: str) -> None:
@@ -146,3 +184,15 @@ def validate_person_name(value: str) -> None:
     problem = person_name_problem(value)
     if problem is not None:
         raise ValidationError(problem, code="invalid_name")
+
+
+class PersonNameValidator(RegexValidator):
+    """`validate_person_name` for serializer fields: a RegexValidator, so that drf-spectacular
+    publishes PERSON_NAME_PATTERN as the field's `pattern` (for a field that may be blank it
+    adds the blank alternative itself), with the message of `person_name_problem`."""
+
+    def __init__(self) -> None:
+        super().__init__(PERSON_NAME_PATTERN)
+
+    def __call__(self, value: Any) -> None:
+        validate_person_name(str(value))

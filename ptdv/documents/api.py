@@ -30,6 +30,7 @@ from ptdv.core.api_views import (
     VisibleRelatedField,
     localise_field,
 )
+from ptdv.core.text import PersonNameValidator
 from ptdv.documents.models import (
     Attachment,
     AttachmentType,
@@ -235,6 +236,11 @@ def attachment_response(attachment: Attachment, handle: Any) -> FileResponse:
 
 class RelativeSerializer(ApiModelSerializer):
     relation = serializers.ChoiceField(choices=Relation.choices)
+    # Judged as sent against the pattern the schema publishes (ptdv.core.text); stored
+    # normalised by the service.
+    full_name = serializers.CharField(
+        max_length=150, trim_whitespace=False, validators=[PersonNameValidator()]
+    )
 
     class Meta:
         model = Relative

@@ -18,7 +18,7 @@ from ptdv.people.choices import (
 )
 
 national_id_validator = RegexValidator(
-    r"^\d{12}$", _("Số định danh cá nhân (CCCD) phải gồm đúng 12 chữ số.")
+    r"^[0-9]{12}$", _("Số định danh cá nhân (CCCD) phải gồm đúng 12 chữ số.")
 )
 
 

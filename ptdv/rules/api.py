@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ptdv.core.api import error_body
+from ptdv.core.schema import error_ref
 from ptdv.rules import engine
 from ptdv.rules.services import rules_calendar
 
@@ -21,9 +22,10 @@ class _RawJSONParser(JSONParser):
     """Parse the body with the engine's own strict JSON reader (duplicate keys, NaN…)."""
 
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
-        text = stream.read().decode("utf-8-sig") if stream is not None else ""
+        raw = stream.read() if stream is not None else b""
         try:
-            return engine.load_case_json(text)
+            # Not UTF-8 is not JSON either (a 400, once a server error).
+            return engine.load_case_json(raw.decode("utf-8-sig"))
         except ValueError as exc:
             from rest_framework.exceptions import ParseError
 
@@ -34,22 +36,43 @@ class RuleCheckView(APIView):
     parser_classes = [_RawJSONParser]
 
     @extend_schema(
-        request={"application/json": {"type": "object"}},
+        request={"application/json": engine.case_json_schema()},
         responses={
             200: OpenApiResponse(description="Kết quả kiểm tra (rule-cases.md)."),
-            400: OpenApiResponse(description="Case không hợp lệ."),
+            400: OpenApiResponse(
+                description=(
+                    "Tình huống sai định dạng: khóa lạ hoặc lặp, sai kiểu, mã không hợp lệ, "
+                    "ngày không đúng dạng YYYY-MM-DD hoặc không tồn tại, thiếu trường bắt buộc."
+                )
+            ),
+            422: OpenApiResponse(
+                error_ref("RuleViolationError"),
+                description=(
+                    "Tình huống đúng định dạng nhưng không thể xét: ngày ngoài 1901–2099 hoặc "
+                    "trước mọi bộ quy định, thiếu dữ kiện mà hành động cần, dữ kiện mâu thuẫn."
+                ),
+            ),
         },
         summary="Kiểm tra một bước của hồ sơ theo bộ quy định đang có hiệu lực",
+        description=(
+            "Thân yêu cầu là một tình huống theo định dạng công khai (rule-cases.md); giá trị "
+            "`null` được hiểu như không gửi trường đó."
+        ),
     )
     def post(self, request: Request) -> Response:
+        # 400 for a case the schema refuses (the parser's shape errors), 422 for a well-formed
+        # case that cannot be judged (engine.ImpossibleCase): the contract of
+        # ptdv.core.refusals. Both are "malformed" in the format's sense (the CLI's exit 2).
         try:
             case = engine.parse_case(request.data)
         except engine.CaseError as exc:
             fields: dict[str, list[str]] = {}
             for error in exc.errors:
                 fields.setdefault(error.path or "case", []).append(error.message)
+            impossible = isinstance(exc, engine.ImpossibleCase)
             return Response(
-                error_body("invalid_case", f"Case không hợp lệ: {exc.message}", fields), status=400
+                error_body("invalid_case", f"Case không hợp lệ: {exc.message}", fields),
+                status=422 if impossible else 400,
             )
         return Response(engine.evaluate(case, rules_calendar()).to_dict())
 

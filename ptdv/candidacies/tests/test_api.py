@@ -62,7 +62,7 @@ def new_person(**overrides):  # type: ignore[no-untyped-def]
 def fields_of(response, status: int = 400) -> dict:  # type: ignore[no-untyped-def]
     assert response.status_code == status, response.content
     error = response.json()["error"]
-    assert error["code"] == ("invalid" if status == 400 else "conflict")
+    assert error["code"] == {400: "invalid", 409: "conflict", 422: "unprocessable"}[status]
     return error["fields"]
 
 
@@ -264,7 +264,8 @@ def test_organisation_must_be_a_cell(tree, api) -> None:  # type: ignore[no-unty
         URL, {"organisation": tree["grassroots_a"].pk, "person": new_person()}, format="json"
     )
 
-    assert fields_of(response) == {
+    # Well formed, an organisation the clerk may name, but not a cell: a rule refuses it.
+    assert fields_of(response, 422) == {
         "organisation": ["Hồ sơ phải thuộc một chi bộ (nơi biểu quyết kết nạp)."]
     }
     assert not Person.objects.exists()
@@ -341,7 +342,7 @@ def test_inline_national_id_of_another_communes_person_neither_moves_nor_names_t
         URL, {"organisation": tree["cell_a1"].pk, "person": new_person()}, format="json"
     )
 
-    fields = fields_of(response)
+    fields = fields_of(response, 422)
     assert list(fields) == ["person.national_id"]
     assert "Võ" not in response.content.decode()
     outsider.refresh_from_db()
@@ -361,7 +362,7 @@ def test_same_name_and_birth_date_in_another_commune_asks_for_the_id(tree, api) 
         format="json",
     )
 
-    assert list(fields_of(response)) == ["person.national_id"]
+    assert list(fields_of(response, 422)) == ["person.national_id"]
 
 
 def test_helper_leader_and_locality_of_another_commune_are_not_found(tree, api) -> None:  # type: ignore[no-untyped-def]
@@ -404,7 +405,7 @@ def test_helper_rule_from_the_service_names_the_field(tree, api) -> None:  # typ
         format="json",
     )
 
-    assert fields_of(response) == {
+    assert fields_of(response, 422) == {
         "helper": ["Đảng viên giúp đỡ phải sinh hoạt tại chi bộ của hồ sơ."]
     }
 
@@ -546,3 +547,30 @@ def test_list_query_count_does_not_grow_with_rows_or_scope(
     Candidacy.objects.filter(id__in=list(few)).delete()
     with django_assert_num_queries(6):
         assert len(api.get(URL, {"page_size": 200}).json()["results"]) == 20
+
+
+def test_a_birth_date_after_today_is_422_and_a_malformed_one_400(tree, api) -> None:  # type: ignore[no-untyped-def]
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    response = api.post(
+        URL,
+        {"organisation": tree["cell_a1"].pk, "person": new_person(birth_date=tomorrow)},
+        format="json",
+    )
+    assert fields_of(response, 422) == {"person.birth_date": ["Ngày sinh không được sau hôm nay."]}
+    response = api.post(
+        URL,
+        {"organisation": tree["cell_a1"].pk, "person": new_person(birth_date="2001-02-30")},
+        format="json",
+    )
+    assert list(fields_of(response)) == ["person.birth_date"]
+    assert not Person.objects.exists() and not Candidacy.objects.exists()
+
+
+def test_a_name_is_judged_as_sent(tree, api) -> None:  # type: ignore[no-untyped-def]
+    """No silent trimming: a tab is refused (the published pattern refuses it too)."""
+    response = api.post(
+        URL,
+        {"organisation": tree["cell_a1"].pk, "person": new_person(given_name="\tLan")},
+        format="json",
+    )
+    assert list(fields_of(response)) == ["person.given_name"]

@@ -215,3 +215,45 @@ def test_action_the_stage_does_not_allow_is_409_and_writes_nothing(setup):
     after = Candidacy.objects.get(pk=c.pk)
     assert (after.stage, after.version) == (before.stage, before.version)
     assert not CandidacyEvent.objects.filter(candidacy=c).exists()
+
+
+def test_well_formed_facts_a_rule_refuses_are_422_with_dotted_fields(setup):
+    """The contract of ptdv.core.refusals: what the schema states is a 400, what only a rule
+    can say of schema-valid facts is a 422 with the same envelope; nothing is written."""
+    c = setup["candidacy"]
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    before = Candidacy.objects.get(pk=c.pk).version
+    response = post(
+        setup["clerk"], c, "record_certificate", {"date": tomorrow, "certificate_date": tomorrow}
+    )
+    assert response.status_code == 422, response.json()
+    error = response.json()["error"]
+    assert error["code"] == "unprocessable"
+    assert error["fields"] == {"date": ["Ngày thực hiện không được sau hôm nay."]}
+    response = post(setup["clerk"], c, "record_verification", {"date": "2025-12-01"})
+    assert response.status_code == 422
+    assert list(response.json()["error"]["fields"]) == ["concluded_on"]
+    Candidacy.objects.filter(pk=c.pk).update(stage=Stage.APPLIED)
+    response = post(
+        setup["clerk"], c, "branch_vote", {"vote": {"agree": 9, "present": 8, "summoned": 9}}
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["fields"] == {
+        "vote.agree": ["Số tán thành không được lớn hơn số có mặt."]
+    }
+    # A refusal by a rule next to an error the schema states: the request is malformed (400).
+    response = post(setup["clerk"], c, "branch_vote", {"date": tomorrow, "vote": {"agree": "many"}})
+    assert response.status_code == 400
+    assert set(response.json()["error"]["fields"]) == {"date", "vote.agree"}
+    assert Candidacy.objects.get(pk=c.pk).version == before
+
+
+def test_a_committee_vote_without_the_body_size_is_a_400(setup):
+    """The size of the voting body is required by the committee actions' schema."""
+    c = setup["candidacy"]
+    Candidacy.objects.filter(pk=c.pk).update(stage=Stage.BRANCH_RESOLVED)
+    response = post(setup["approver"], c, "committee_vote", {"vote": {"agree": 5}})
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {
+        "vote.body_size": ["Cần nhập tổng số thành viên của cấp ủy biểu quyết."]
+    }

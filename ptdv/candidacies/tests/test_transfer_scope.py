@@ -76,7 +76,9 @@ def test_a_provincial_administrator_cannot_move_a_dossier_to_another_commune(tre
     admin = user_with_role(tree["province"], Role.ADMINISTRATOR)
     before = db_state()
     response = transfer_api(admin, dossier, tree["cell_b1"].pk)
-    assert response.status_code == 400
+    # The cell is one the administrator may name; the rule refuses the move (422).
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "unprocessable"
     [message] = response.json()["error"]["fields"]["organisation"]
     assert message.startswith("Không thể chuyển hồ sơ sang chi bộ thuộc Đảng bộ xã B")
     assert "chỉ được chuyển trong Đảng bộ xã A" in message

@@ -137,3 +137,29 @@ def test_free_text_read_by_the_api_may_not_contain_nul(schema, tree):
     )
     assert response.status_code == 400
     assert response.json()["error"]["fields"]["residence"] == ["Không được chứa ký tự NUL (\\x00)."]
+
+
+def test_operations_that_refuse_well_formed_requests_document_422(schema):
+    """The contract of ptdv.core.refusals: a schema-valid request refused by a rule is a 422,
+    documented with the envelope (violations and warnings when the rule set judged)."""
+    component = schema["components"]["schemas"]["RuleViolationError"]
+    assert component["required"] == ["error"]
+    assert {"violations", "warnings"} <= set(component["properties"])
+    paths = schema["paths"]
+    refusing = [
+        paths["/api/v1/candidacies/"]["post"],
+        paths["/api/v1/rules/check/"]["post"],
+        *(paths[f"/api/v1/candidacies/{{id}}/actions/{action}/"]["post"] for action in FACTS),
+    ]
+    for operation in refusing:
+        answer = operation["responses"]["422"]["content"]["application/json"]["schema"]
+        assert answer == {"$ref": "#/components/schemas/RuleViolationError"}
+
+
+def test_the_rule_check_body_is_the_case_format(schema):
+    body = schema["paths"]["/api/v1/rules/check/"]["post"]["requestBody"]
+    assert body["required"] is True  # its schema requires fields
+    case = body["content"]["application/json"]["schema"]
+    assert case["additionalProperties"] is False
+    assert case["required"] == ["action", "date", "applicant"]
+    assert case["properties"]["decider"]["nullable"] is True

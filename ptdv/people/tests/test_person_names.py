@@ -1,10 +1,14 @@
-"""Person names: letters (any script), spaces, hyphens and apostrophes only — the same rule,
-`ptdv.core.text.validate_person_name`, at every door: the web forms, the API, the Excel import,
-the services (through the model fields), and the demo generator's names all pass it."""
+"""Person names: Latin letters (those of Vietnamese and ethnic-minority names, with their
+diacritics), spaces, hyphens and apostrophes only — the same rule,
+`ptdv.core.text.validate_person_name` (one pattern, PERSON_NAME_PATTERN, also published in the
+OpenAPI schema), at every door: the web forms, the API, the Excel import, the services (through
+the model fields), and the demo generator's names all pass it."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -15,7 +19,13 @@ from ptdv.accounts.models import Role
 from ptdv.audit.models import AuditEntry
 from ptdv.candidacies.models import Candidacy
 from ptdv.candidacies.tests.test_views import form_data
-from ptdv.core.text import person_name_problem, validate_person_name
+from ptdv.core.text import (
+    NAME_LETTER_RANGES,
+    NAME_MARK_RANGE,
+    PERSON_NAME_PATTERN,
+    person_name_problem,
+    validate_person_name,
+)
 from ptdv.demo import names as demo_names
 from ptdv.documents.models import Relative
 from ptdv.exchange.services import import_workbook
@@ -43,6 +53,8 @@ NOT_A_LETTER = "Chỉ được gồm chữ cái, dấu cách, dấu gạch nối
         "Nguye\u0302\u0303n",  # decomposed: judged as NFC
         "José",  # Latin letters outside the Vietnamese alphabet (ethnic-minority spellings)
         "Ksor Kơ",
+        "Y\u02bcNgông",  # the modifier letter apostrophe
+        "  Đinh  Thị  ",  # spaces anywhere; stored collapsed
     ],
 )
 def test_names_of_letters_spaces_hyphens_and_apostrophes_pass(name):
@@ -70,6 +82,69 @@ def test_digits_markup_punctuation_symbols_and_controls_are_refused(name, named)
     with pytest.raises(ValidationError) as caught:
         validate_person_name(name)
     assert caught.value.messages == [problem]
+
+
+@pytest.mark.parametrize(
+    ("name", "named"),
+    [
+        ("Иван", "chữ “И” (không thuộc bảng chữ cái Latinh)"),
+        ("Lý 李", "chữ “李” (không thuộc bảng chữ cái Latinh)"),
+        ("An\tBa", "ký tự điều khiển U+0009"),  # only the space separates words
+        ("An\n", "ký tự điều khiển U+000A"),
+        ("\u0301An", "dấu “\u0301” (U+0301) không đứng sau chữ cái"),
+        ("An×Ba", "ký tự “×”"),  # the gap between the Latin-1 ranges
+    ],
+)
+def test_other_scripts_white_space_and_stray_marks_are_refused(name, named):
+    assert person_name_problem(name) == f"{NOT_A_LETTER} {named}."
+
+
+def test_the_letter_ranges_hold_letters_only_and_the_mark_range_marks_only():
+    for low, high in NAME_LETTER_RANGES:
+        for code in range(ord(low), ord(high) + 1):
+            assert unicodedata.category(chr(code)).startswith("L"), hex(code)
+    for code in range(ord(NAME_MARK_RANGE[0]), ord(NAME_MARK_RANGE[1]) + 1):
+        assert unicodedata.combining(chr(code)), hex(code)
+
+
+def test_every_precomposed_vietnamese_letter_is_in_the_ranges():
+    base = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+    for letter in base + base.upper():
+        for tone in ("", "\u0300", "\u0309", "\u0303", "\u0301", "\u0323"):
+            composed = unicodedata.normalize("NFC", letter + tone)
+            assert len(composed) == 1 or letter in "bcdđghklmnpqrstvxBCDĐGHKLMNPQRSTVX"
+            if len(composed) == 1:
+                assert person_name_problem(composed) is None, composed
+
+
+@pytest.mark.parametrize(
+    "name", ["Nguyễn Văn", " An ", "H'Hen", "Y-Ngông", "Nguye\u0302\u0303n", "Иван", "An\n", "7"]
+)
+def test_the_server_and_the_published_pattern_agree(name):
+    """The server judges with PERSON_NAME_PATTERN itself; an anchored full match (a final
+    newline is not the end of the string, as in ECMA-262)."""
+    matches = re.fullmatch(PERSON_NAME_PATTERN, name) is not None
+    assert matches == (person_name_problem(name) is None)
+
+
+def test_the_schema_publishes_the_pattern_on_every_name_field():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schemas = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
+    person = schemas["PersonInputRequest"]["properties"]
+    assert person["family_name"]["pattern"] == person["given_name"]["pattern"]
+    assert re.fullmatch(person["given_name"]["pattern"], "Nguyễn") is not None
+    # drf-spectacular writes the non-ASCII characters as \uXXXX escapes: the same pattern.
+    published = person["given_name"]["pattern"]
+    unescaped = re.sub(r"\\u([0-9a-f]{4})", lambda m: chr(int(m[1], 16)), published)
+    assert unescaped == PERSON_NAME_PATTERN
+    # The middle name may be blank: drf-spectacular adds that alternative itself.
+    assert {"type": "string", "maxLength": 0} in person["middle_name"]["oneOf"]
+    assert person["middle_name"]["oneOf"][0]["pattern"] == published
+    assert (
+        schemas["RelativeRequest"]["properties"]["full_name"]["pattern"]
+        == (person["given_name"]["pattern"])
+    )
 
 
 def test_a_name_needs_a_letter():

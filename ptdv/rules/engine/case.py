@@ -6,7 +6,7 @@ and a Vietnamese message naming the field and the reason. Malformed means:
 
 - not a JSON object, a duplicated key, or an unknown key at any level;
 - a wrong JSON type (a string where a number is due, ``true`` where a number is due, 6.0 for
-  an integer, ...), a negative count;
+  an integer, ...), a negative count (a voting body of fewer than one member);
 - an unknown coded value;
 - a date that is not ``YYYY-MM-DD``, that does not exist (2026-02-30), or that falls outside
   1901–2099 (the years the holiday data covers);
@@ -58,12 +58,14 @@ __all__ = [
     "Consent",
     "Dossier",
     "FieldError",
+    "ImpossibleCase",
     "Introducer",
     "Organisation",
     "Previous",
     "PreviousMembership",
     "Verification",
     "Vote",
+    "case_json_schema",
     "load_case_json",
     "parse_case",
     "validate_case",
@@ -120,6 +122,14 @@ class CaseError(ValueError):
             "message": self.message,
             "errors": [e.to_dict() for e in self.errors],
         }
+
+
+class ImpossibleCase(CaseError):
+    """A case well formed per the format (every key, JSON type, code and date spelling right:
+    it matches ``case_json_schema()``) whose facts the format's semantic rules refuse
+    (``validate_case``): a date outside 1901–2099 or before every rule set, a field the action
+    needs, facts that cannot hold together. Still a malformed case for the CLI (exit 2); the
+    HTTP entry point answers it 422 rather than 400."""
 
 
 # --- The case -------------------------------------------------------------------------------
@@ -409,13 +419,25 @@ class _Parser:
             self.error(child, f'Trường {child} có ngày "{value}" không tồn tại.')
             return None
 
-    def integer(self, data: Mapping[str, Any], key: str, path: str) -> int | None:
+    def integer(
+        self, data: Mapping[str, Any], key: str, path: str, *, minimum: int = 0
+    ) -> int | None:
+        """A count: every integer of the format is one, so a number below `minimum` (0, or 1
+        for the size of a voting body) is malformed like a wrong type."""
         value = data.get(key)
         if value is None:
             return None
+        child = _join(path, key)
         if isinstance(value, bool) or not isinstance(value, int):
-            child = _join(path, key)
             self.error(child, f"Trường {child} phải là một số nguyên.")
+            return None
+        if value < minimum:
+            self.error(
+                child,
+                f"Trường {child} không được âm ({value})."
+                if minimum == 0
+                else f"Trường {child} phải từ {minimum} trở lên ({value}).",
+            )
             return None
         return value
 
@@ -652,7 +674,7 @@ class _Parser:
             return None
         return Vote(
             agree=self.integer(obj, "agree", path),
-            body_size=self.integer(obj, "body_size", path),
+            body_size=self.integer(obj, "body_size", path, minimum=1),
         )
 
     def previous(self, value: object, path: str) -> Previous | None:
@@ -676,7 +698,8 @@ def parse_case(data: object, *, rule_sets: Sequence[RuleSet] = RULE_SETS) -> Cas
     """Parse a decoded JSON case (a mapping) into a ``Case`` and validate it.
 
     Raises ``CaseError`` listing every problem found: first every shape, type, key, code and
-    date-format problem; if there is none, every semantic problem of ``validate_case``.
+    date-format problem (what ``case_json_schema()`` states); if there is none, every semantic
+    problem of ``validate_case`` (``ImpossibleCase``).
     """
     parser = _Parser()
     case = parser.case(data)
@@ -684,6 +707,139 @@ def parse_case(data: object, *, rule_sets: Sequence[RuleSet] = RULE_SETS) -> Cas
         raise CaseError(parser.errors or [FieldError("", "Tình huống không hợp lệ.")])
     validate_case(case, rule_sets=rule_sets)
     return case
+
+
+# --- The format as JSON Schema ----------------------------------------------------------------
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    # An omitted optional field and ``null`` mean the same (the module docstring).
+    return {**schema, "nullable": True}
+
+
+def _object(
+    keys: frozenset[str], properties: dict[str, dict[str, Any]], required: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    assert set(properties) == keys, sorted(keys ^ set(properties))  # the vocabulary, all of it
+    schema: dict[str, Any] = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            key: value if key in required else _nullable(value)
+            for key, value in sorted(properties.items())
+        },
+    }
+    if required:
+        schema["required"] = list(required)
+    return schema
+
+
+def case_json_schema() -> dict[str, Any]:
+    """The shape of a case as a JSON Schema (OpenAPI 3.0 dialect: ``nullable``), built from
+    the parser's own vocabulary: a value matches it exactly when the parser reads it without a
+    shape, type, key, code or date-spelling error. What it cannot state is left to
+    ``validate_case`` (``ImpossibleCase``): the supported years, a rule set in force, what each
+    action needs, facts that cannot hold together. Duplicated keys are refused too, which no
+    JSON Schema can state (a decoded JSON object has none)."""
+
+    def code(enum: type[StrEnum]) -> dict[str, Any]:
+        return {"type": "string", "enum": [member.value for member in enum]}
+
+    day: dict[str, Any] = {"type": "string", "format": "date"}
+    boolean: dict[str, Any] = {"type": "boolean"}
+    count: dict[str, Any] = {"type": "integer", "minimum": 0}
+
+    def codes(enum: type[StrEnum]) -> dict[str, Any]:
+        return {"type": "array", "items": code(enum)}
+
+    previous_membership = _object(
+        _PREVIOUS_MEMBERSHIP_KEYS,
+        {
+            "left_on": day,
+            "reason": code(LeavingReason),
+            "expunged_on": day,
+            "readmitted_before": boolean,
+        },
+        required=("left_on", "reason"),
+    )
+    applicant = _object(
+        _APPLICANT_KEYS,
+        {
+            "birth_date": day,
+            "education": code(Education),
+            "area_flags": codes(AreaFlag),
+            "roles": codes(Role),
+            "youth_union_member": boolean,
+            "trade_union_member": boolean,
+            "previous_membership": previous_membership,
+        },
+        required=("birth_date",),
+    )
+    organisation = _object(
+        _ORGANISATION_KEYS,
+        {
+            "has_youth_union": boolean,
+            "has_trade_union": boolean,
+            "is_grassroots_cell": boolean,
+            "grassroots_committee_authorised": boolean,
+            "official_members": count,
+            "temporarily_attached_elsewhere": count,
+            "exempted_absent": count,
+        },
+    )
+    introducer = _object(
+        _INTRODUCER_KEYS,
+        {
+            "kind": code(IntroducerKind),
+            "date": day,
+            "official": boolean,
+            "months_together": count,
+            "replacement": boolean,
+        },
+        required=("kind", "date"),
+    )
+    consent = _object(
+        _CONSENT_KEYS,
+        {"kind": code(ConsentKind), "date": day, "ref": {"type": "string"}},
+        required=("kind", "date"),
+    )
+    dossier = _object(
+        _DOSSIER_KEYS,
+        {
+            "certificate_date": day,
+            "application_date": day,
+            "history_date": day,
+            "verification": _object(_VERIFICATION_KEYS, {"concluded_on": day, "waived": boolean}),
+            "opinions_date": day,
+            "introducers": {"type": "array", "items": introducer},
+            "consents": {"type": "array", "items": consent},
+        },
+    )
+    vote = _object(_VOTE_KEYS, {"agree": count, "body_size": {"type": "integer", "minimum": 1}})
+    previous = _object(
+        _PREVIOUS_KEYS,
+        {
+            **{key: day for key in (*_PREVIOUS_STEP_DATES, "newmember_course_date")},
+            "failed_recognition_votes": count,
+            "extension_working_days": count,
+        },
+    )
+    schema = _object(
+        _CASE_KEYS,
+        {
+            "action": code(Action),
+            "date": day,
+            "decider": code(Decider),
+            "applicant": applicant,
+            "organisation": organisation,
+            "dossier": dossier,
+            "vote": vote,
+            "previous": previous,
+        },
+        required=("action", "date", "applicant"),
+    )
+    schema["description"] = "Một tình huống kiểm tra (rule-cases.md “A case”)."
+    return schema
 
 
 # --- Semantic validation --------------------------------------------------------------------
@@ -748,7 +904,8 @@ _RECOGNITION_ACTIONS = frozenset({Action.RECOGNITION_VOTE, Action.RECOGNITION_DE
 def validate_case(case: Case, *, rule_sets: Sequence[RuleSet] = RULE_SETS) -> None:
     """Check a well-typed case against the format's semantic rules (see the module docstring).
 
-    Raises ``CaseError`` listing every problem; returns ``None`` for a valid case.
+    Raises ``ImpossibleCase`` (a ``CaseError``) listing every problem; returns ``None`` for a
+    valid case.
     """
     errors: list[FieldError] = []
 
@@ -899,4 +1056,4 @@ def validate_case(case: Case, *, rule_sets: Sequence[RuleSet] = RULE_SETS) -> No
         )
 
     if errors:
-        raise CaseError(errors)
+        raise ImpossibleCase(errors)
