@@ -163,22 +163,25 @@ def _workday(day: dt.date) -> dt.date:
 
 def _audit_table() -> BulkTable:
     """The audit table in bulk. Its timestamps and `data` hardly ever repeat: they are
-    adapted row by row, not through the per-value cache of BulkTable (which holds every
-    distinct value, and cannot key a dict)."""
+    adapted row by row by the backend's own adapters (what their fields' `get_db_prep_save`
+    ends in for an aware datetime and a dict), not through the per-value cache of BulkTable
+    (which would hold every distinct value, and cannot key a dict)."""
     table = BulkTable(AuditEntry)
-    direct = {"at", "data"}
+    ops = connection.ops
+    encoder = AuditEntry._meta.get_field("data").encoder
+    empty = ops.adapt_json_value({}, encoder)
+
+    def adapt_data(value: dict[str, Any]) -> Any:
+        return ops.adapt_json_value(value, encoder) if value else empty
+
+    direct: dict[str, Callable[[Any], Any]] = {
+        "at": ops.adapt_datetimefield_value,
+        "data": adapt_data,
+    }
     table.adapters = [
-        (index, _direct(table.fields[index - 1]) if table.columns[index - 1] in direct else adapt)
-        for index, adapt in table.adapters
+        (index, direct.get(table.columns[index - 1], adapt)) for index, adapt in table.adapters
     ]
     return table
-
-
-def _direct(model_field: Any) -> Callable[[Any], Any]:
-    def adapt(value: Any) -> Any:
-        return model_field.get_db_prep_save(value, connection)
-
-    return adapt
 
 
 class ActivityWriter:
