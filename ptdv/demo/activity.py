@@ -69,8 +69,8 @@ CLOSING = {
     ClosedReason.REJECTED: "reject",
     ClosedReason.REMOVED: "remove",
 }
-# The staff roles of a unit, with the name suffix shown in the user lists.
-STAFF = ((Role.CLERK, "nhaplieu", "cán bộ nhập liệu"), (Role.APPROVER, "pheduyet", "phê duyệt"))
+# The staff roles of a unit and the first part of their user names (nhaplieu.x18073).
+STAFF = ((Role.CLERK, "nhaplieu"), (Role.APPROVER, "pheduyet"))
 LIST_PAGE = 50  # ptdv.candidacies.views.PER_PAGE: the ids of one page
 
 
@@ -86,8 +86,8 @@ class Unit:
 
 
 def staff_username(unit_code: str, role: str) -> str:
-    suffix = {str(r): s for r, s, _label in STAFF}[str(role)]
-    return f"{suffix}.{unit_code.lower()}"
+    prefix = {str(r): s for r, s in STAFF}[str(role)]
+    return f"{prefix}.{unit_code.lower()}"
 
 
 def _units(root: Organisation) -> list[Organisation]:
@@ -105,7 +105,7 @@ def demo_staff_ensure(*, root: Organisation, rng: random.Random) -> list[Unit]:
     units = _units(root)
     wanted: dict[str, tuple[Organisation, str, str]] = {}
     for org in units:
-        for role, _suffix, _label in STAFF:
+        for role, _prefix in STAFF:
             female, born = rng.random() < 0.55, rng.randint(1970, 1998)
             family, middle, given = pick_name(rng, female=female, birth_year=born)
             wanted[staff_username(org.code, role)] = (org, role, f"{family} {middle} {given}")
