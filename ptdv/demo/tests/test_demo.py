@@ -273,9 +273,12 @@ def test_replace_wipes_dependent_rows_first() -> None:
     assert {Assignment, AuditEntry} <= set(domain_models())
     output = load("--seed", "1", "--replace")
     assert "Đã xóa" in output
-    assert not Assignment.objects.exists()
-    # The old trail is gone; the new load left the one entry that records it.
-    assert list(AuditEntry.objects.values_list("object_type", flat=True)) == ["demo"]
+    # The old assignments are gone; the new load gave its staff accounts theirs again.
+    assert not Assignment.objects.filter(user=user).exists()
+    assert Assignment.objects.exists()
+    # The old trail is gone; the new load wrote its own and the one entry that records it.
+    assert not AuditEntry.objects.filter(object_type="x").exists()
+    assert AuditEntry.objects.filter(object_type="demo").count() == 1
     assert User.objects.filter(username="someone").exists()
     assert organisation_counter_mismatches() == []
 
@@ -295,6 +298,9 @@ def test_national_scale_puts_provinces_under_a_national_root() -> None:
         communes = Organisation.objects.filter(parent=province, kind=Kind.COMMUNE)
         assert communes.count() == len(communes_of(province.admin_unit_code))
     assert organisation_counter_mismatches() == []
+    # The benchmark's scale has no staff trail: only the load's own entry.
+    assert list(AuditEntry.objects.values_list("object_type", flat=True)) == ["demo"]
+    assert not User.objects.exists()
 
 
 @pytest.mark.django_db
@@ -338,7 +344,10 @@ def test_ensure_outside_demo_mode_creates_no_account(settings: Any) -> None:
     call_command("demo", "ensure", *TINY, stdout=out)
     assert Organisation.objects.exists()
     assert "không tạo tài khoản" in out.getvalue()
-    assert list(User.objects.values_list("username", flat=True)) == ["demo-xa"]
+    # The demo's staff accounts come with the data, with no password anyone can sign in
+    # with; no account of the demo (known password) is created.
+    assert User.objects.filter(username__startswith="demo-").count() == 1
+    assert not any(u.has_usable_password() for u in User.objects.exclude(pk=leftover.pk))
     leftover.refresh_from_db()
     assert not leftover.is_active and not leftover.check_password("demo-xa")
 

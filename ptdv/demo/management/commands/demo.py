@@ -24,6 +24,7 @@ from ptdv.demo.generator import (
     demo_load,
     demo_summary,
 )
+from ptdv.demo.people import SYSTEM_START
 from ptdv.demo.wipe import demo_wipe
 from ptdv.members.models import MembershipStatus
 from ptdv.organisations.admin_units import province
@@ -230,6 +231,12 @@ class Command(BaseCommand):
             f"  Quần chúng trong nguồn: {vn(summary['pool'])}; "
             f"kết nạp lại: {vn(summary['readmissions'])}"
         )
+        if report.rows["audit"]:
+            self.stdout.write(
+                f"  Nhật ký truy cập: {vn(report.rows['audit'])} mục từ "
+                f"{SYSTEM_START:%d/%m/%Y} của {vn(report.rows['staff'])} tài khoản cán bộ "
+                "(nhập liệu, phê duyệt; chưa có mật khẩu)"
+            )
 
     def _ensure(self, demo: DemoOptions) -> None:
         existing = Organisation.objects.count()
