@@ -24,7 +24,7 @@ from ptdv.audit.selectors import (
     audit_require_reader,
 )
 from ptdv.audit.services import audit_list_read
-from ptdv.core.api import CappedCountPaginator
+from ptdv.core.api import COUNT_CAP, CappedCountPaginator
 from ptdv.core.policies import subtree_q
 from ptdv.core.views import render_page
 from ptdv.organisations.models import Organisation
@@ -97,6 +97,7 @@ def audit_list_view(request: HttpRequest) -> HttpResponse:
         organisation=filters.organisation,
     )
     context = {
+        "count_cap": COUNT_CAP,
         "form": form,
         "page": page,
         "rows": [(row, organisations.get(row.org_path)) for row in rows],

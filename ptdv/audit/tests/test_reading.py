@@ -235,3 +235,19 @@ def test_the_person_filter_finds_the_lists_that_showed_the_person(trail) -> None
     assert page_summaries(web(trail["admin_a"]).get("/audit/", {"person": person})) == expected
     body = api(trail["admin_a"]).get("/api/v1/audit/", {"person": person}).json()
     assert sorted(row["summary"] for row in others(body, trail["admin_a"])) == expected
+
+
+def test_the_page_says_more_than_the_cap_instead_of_a_number(trail, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Beyond the counted cap the page says "more than" (it counted cap + 1 rows, not all)."""
+    import ptdv.audit.views
+    import ptdv.core.api
+
+    monkeypatch.setattr(ptdv.core.api, "COUNT_CAP", 2)
+    monkeypatch.setattr(ptdv.audit.views, "COUNT_CAP", 2)
+    text = web(trail["admin_p"]).get("/audit/").content.decode()
+    assert "Hơn 2 mục" in text
+
+    monkeypatch.setattr(ptdv.core.api, "COUNT_CAP", 10_000)
+    monkeypatch.setattr(ptdv.audit.views, "COUNT_CAP", 10_000)
+    text = web(trail["admin_a"]).get("/audit/?action=change").content.decode()
+    assert "1 mục." in text
