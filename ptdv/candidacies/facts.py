@@ -93,7 +93,10 @@ class IntroductionFacts(ActionFacts):
         error_messages={"invalid_choice": _("Loại người giới thiệu không hợp lệ: {input}.")},
     )
     membership = int_field(required=False, allow_null=True, default=None, min_value=1)
-    months_together = int_field(required=False, allow_null=True, default=None, min_value=0)
+    # At most a century: the column is a small integer, and no one knows anyone longer.
+    months_together = int_field(
+        required=False, allow_null=True, default=None, min_value=0, max_value=1200
+    )
     replacement = serializers.BooleanField(default=False)
     introduced_on = date_field()
 

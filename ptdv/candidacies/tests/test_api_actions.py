@@ -257,3 +257,20 @@ def test_a_committee_vote_without_the_body_size_is_a_400(setup):
     assert response.json()["error"]["fields"] == {
         "vote.body_size": ["Cần nhập tổng số thành viên của cấp ủy biểu quyết."]
     }
+
+
+def test_months_together_beyond_a_century_is_a_400_and_writes_nothing(setup):
+    """The fuzzer's find on PostgreSQL: 16,777,215 months overflowed the small-integer column
+    (a 500). The facts bound it, the schema says so, and nothing is written."""
+    c = setup["candidacy"]
+    Candidacy.objects.filter(pk=c.pk).update(stage=Stage.APPLIED)
+    events = CandidacyEvent.objects.count()
+    body = {
+        "kind": "youth_union_committee",
+        "introduced_on": "2025-12-10",
+        "months_together": 16_777_215,
+    }
+    response = post(setup["clerk"], c, "record_introduction", body)
+    assert response.status_code == 400
+    assert "months_together" in response.json()["error"]["fields"]
+    assert CandidacyEvent.objects.count() == events
