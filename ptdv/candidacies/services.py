@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from ptdv.accounts.models import ROLE_RANK
 from ptdv.audit.services import audit_record
+from ptdv.candidacies.derived import dossier_changed
 from ptdv.candidacies.models import Candidacy, SourceChannel, Stage
 from ptdv.core.policies import REQUIRED_ROLE, Action, subtree_q
 from ptdv.core.refusals import unprocessable
@@ -20,11 +21,9 @@ from ptdv.members.models import ACTIVE_STATUSES, FORMER_MEMBER_STATUSES, PartyMe
 from ptdv.members.policies import membership_policy
 from ptdv.organisations.models import CELL_KINDS, Locality, Organisation
 from ptdv.organisations.policies import organisation_policy
-from ptdv.organisations.services import organisation_counters_adjust
 from ptdv.people.models import Person
 from ptdv.people.policies import person_policy
 from ptdv.people.services import PersonData, person_create, person_find
-from ptdv.targets.aggregates import aggregates_candidacy_changed
 
 
 class OpenCandidacyExists(ValidationError):
@@ -169,11 +168,7 @@ def candidacy_register(
     if person.organisation_id != organisation.pk:
         Person.objects.filter(pk=person.pk).update(organisation=organisation)
         person.organisation = organisation
-    organisation_counters_adjust(organisation=organisation, candidates=1)
-    from ptdv.candidacies.workflow import candidacy_refresh_next
-
-    candidacy_refresh_next(candidacy, timezone.localdate())
-    aggregates_candidacy_changed(candidacy=candidacy)
+    dossier_changed(candidacy, before=None)
     audit_record(
         actor=actor,
         action="create",

@@ -9,9 +9,9 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext as _
 
-from ptdv.candidacies.forms import DOSSIER_LABELS, FIELD_LABELS
+from ptdv.candidacies.actions import COMMON_LABELS, spec_for
+from ptdv.candidacies.forms import DOSSIER_LABELS
 from ptdv.candidacies.models import CandidacyEvent, ConsentKind, IntroducerKind, Stage
-from ptdv.candidacies.transitions import TRANSITIONS
 
 register = template.Library()
 
@@ -71,9 +71,9 @@ def _value(name: str, value: Any) -> str:
 
 @register.filter
 def action_label(action: str) -> str:
-    transition = TRANSITIONS.get(action)
-    if transition is not None:
-        return str(transition.label)
+    spec = spec_for(action)
+    if spec is not None:
+        return spec.label
     if action == "register":
         return _("Đưa vào nguồn")
     return action
@@ -98,7 +98,7 @@ def event_details(event: CandidacyEvent) -> dict[str, Any]:
     facts = event.facts or {}
     # An unset option (no replacement, not waived, no months) says nothing worth a line.
     rows = [
-        (str(FIELD_LABELS.get(name) or _EXTRA_FACT_LABELS.get(name, name)), _value(name, value))
+        (str(COMMON_LABELS.get(name) or _EXTRA_FACT_LABELS.get(name, name)), _value(name, value))
         for name, value in facts.items()
         if name not in _HIDDEN_FACTS and value is not None and value is not False and value != ""
     ]
