@@ -94,6 +94,8 @@ def introduction_effect(state: EffectInput) -> Effect:
                 candidacy=candidacy,
                 kind=facts["kind"],
                 membership=membership,
+                # A replayed step names the member by id (the live path resolves it first).
+                membership_id=membership.pk if membership is not None else facts.get("membership"),
                 months_together=facts.get("months_together"),
                 replacement=facts.get("replacement", False),
                 date=facts["introduced_on"],

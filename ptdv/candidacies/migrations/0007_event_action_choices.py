@@ -4,15 +4,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('candidacies', '0006_candidacy_search_words'),
+        ("candidacies", "0006_candidacy_search_words"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='candidacyevent',
-            name='action',
-            field=models.CharField(choices=[('record_certificate', 'Ghi nhận giấy chứng nhận lớp bồi dưỡng nhận thức về Đảng'), ('record_application', 'Ghi nhận đơn xin vào Đảng và lý lịch'), ('record_verification', 'Ghi nhận kết quả thẩm tra lý lịch'), ('record_introduction', 'Ghi nhận người giới thiệu'), ('record_opinions', 'Ghi nhận ý kiến của đoàn thể và chi ủy nơi cư trú'), ('branch_vote', 'Chi bộ biểu quyết đề nghị kết nạp'), ('committee_vote', 'Đảng ủy cơ sở biểu quyết đề nghị kết nạp'), ('record_consent', 'Ghi nhận văn bản đồng ý của cấp ủy cấp trên'), ('request_extension', 'Gia hạn thời hạn xem xét quyết định kết nạp'), ('admission_decision', 'Quyết định kết nạp đảng viên'), ('ceremony', 'Tổ chức lễ kết nạp'), ('record_member_file', 'Hoàn thành hồ sơ đảng viên'), ('record_newmember_course', 'Ghi nhận chứng nhận lớp bồi dưỡng đảng viên mới'), ('recognition_vote', 'Chi bộ biểu quyết đề nghị công nhận đảng viên chính thức'), ('recognition_decision', 'Quyết định công nhận đảng viên chính thức'), ('withdraw', 'Rút hồ sơ'), ('reject', 'Không kết nạp (cấp có thẩm quyền từ chối)'), ('lapse', 'Hồ sơ hết hiệu lực'), ('remove', 'Xóa tên khỏi danh sách đảng viên dự bị'), ('transfer', 'Chuyển hồ sơ sang tổ chức đảng khác'), ('amend', 'Đính chính thông tin đã ghi')], max_length=40, verbose_name='thao tác'),
+            model_name="candidacyevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    (
+                        "record_certificate",
+                        "Ghi nhận giấy chứng nhận lớp bồi dưỡng nhận thức về Đảng",
+                    ),
+                    ("record_application", "Ghi nhận đơn xin vào Đảng và lý lịch"),
+                    ("record_verification", "Ghi nhận kết quả thẩm tra lý lịch"),
+                    ("record_introduction", "Ghi nhận người giới thiệu"),
+                    ("record_opinions", "Ghi nhận ý kiến của đoàn thể và chi ủy nơi cư trú"),
+                    ("branch_vote", "Chi bộ biểu quyết đề nghị kết nạp"),
+                    ("committee_vote", "Đảng ủy cơ sở biểu quyết đề nghị kết nạp"),
+                    ("record_consent", "Ghi nhận văn bản đồng ý của cấp ủy cấp trên"),
+                    ("request_extension", "Gia hạn thời hạn xem xét quyết định kết nạp"),
+                    ("admission_decision", "Quyết định kết nạp đảng viên"),
+                    ("ceremony", "Tổ chức lễ kết nạp"),
+                    ("record_member_file", "Hoàn thành hồ sơ đảng viên"),
+                    ("record_newmember_course", "Ghi nhận chứng nhận lớp bồi dưỡng đảng viên mới"),
+                    (
+                        "recognition_vote",
+                        "Chi bộ biểu quyết đề nghị công nhận đảng viên chính thức",
+                    ),
+                    ("recognition_decision", "Quyết định công nhận đảng viên chính thức"),
+                    ("withdraw", "Rút hồ sơ"),
+                    ("reject", "Không kết nạp (cấp có thẩm quyền từ chối)"),
+                    ("lapse", "Hồ sơ hết hiệu lực"),
+                    ("remove", "Xóa tên khỏi danh sách đảng viên dự bị"),
+                    ("transfer", "Chuyển hồ sơ sang tổ chức đảng khác"),
+                    ("amend", "Đính chính thông tin đã ghi"),
+                ],
+                max_length=40,
+                verbose_name="thao tác",
+            ),
         ),
     ]
