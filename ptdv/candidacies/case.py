@@ -10,7 +10,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from ptdv.candidacies.models import Candidacy, Consent, Introducer, IntroducerKind, Stage
+from ptdv.candidacies.models import (
+    Candidacy,
+    Consent,
+    DossierAction,
+    Introducer,
+    IntroducerKind,
+    Stage,
+)
 from ptdv.core.refusals import unprocessable
 from ptdv.members.models import FORMER_MEMBER_STATUSES, MembershipStatus, PartyMembership
 from ptdv.organisations.models import Kind, Locality, Organisation
@@ -199,14 +206,14 @@ def build_case(
     vote_facts = facts.get("vote") or {}
     vote = engine.Vote(agree=vote_facts.get("agree"), body_size=vote_facts.get("body_size"))
     decider = None
-    if action in ("admission_decision", "recognition_decision"):
+    if action in (DossierAction.ADMISSION_DECISION, DossierAction.RECOGNITION_DECISION):
         default = (
             "authorised_grassroots_committee"
             if grassroots_authorised(ancestors)
             else "standing_committee_above"
         )
         decider = engine.Decider(facts.get("decider") or default)
-    in_recognition = action in ("recognition_vote", "recognition_decision")
+    in_recognition = action in (DossierAction.RECOGNITION_VOTE, DossierAction.RECOGNITION_DECISION)
     previous = engine.Previous(
         branch_resolution_date=candidacy.branch_resolution_date,
         committee_resolution_date=candidacy.committee_resolution_date,
@@ -282,37 +289,37 @@ def candidacy_next(
     if not candidacy.is_open or stage in (Stage.OFFICIAL, Stage.CLOSED):
         return NextAction("", None, None, [], [], None)
     if stage == Stage.SOURCE:
-        return NextAction("record_certificate", None, None, ["certificate"], [], None)
+        return NextAction(DossierAction.RECORD_CERTIFICATE, None, None, ["certificate"], [], None)
     if stage == Stage.TRAINED:
         missing = ["application"]
-        return NextAction("record_application", None, None, missing, [], None)
+        return NextAction(DossierAction.RECORD_APPLICATION, None, None, missing, [], None)
     ctx = context if context is not None else dossier_context(candidacy)
     ancestors = ctx.ancestors
     calendar = calendar or rules_calendar()
     facts: dict[str, Any]
     if stage == Stage.APPLIED:
-        action = "branch_vote"
+        action = DossierAction.BRANCH_VOTE
         # Ask the engine about a vote held today with every official member agreeing: what
         # still fails is what the dossier lacks.
         facts = {"vote": {"agree": ctx.official_members}}
     elif stage == Stage.BRANCH_RESOLVED and committee_step_needed(
         candidacy.organisation, ancestors
     ):
-        action = "committee_vote"
+        action = DossierAction.COMMITTEE_VOTE
         facts = {"vote": {"agree": 1, "body_size": 1}}
     elif stage in (Stage.BRANCH_RESOLVED, Stage.COMMITTEE_RESOLVED):
-        action = "admission_decision"
+        action = DossierAction.ADMISSION_DECISION
         facts = {"vote": {"agree": 1, "body_size": 1}}
     elif stage == Stage.DECIDED:
-        action = "ceremony"
+        action = DossierAction.CEREMONY
         facts = {
             "decision_received_date": candidacy.decision_received_date or candidacy.decision_date
         }
     elif candidacy.recognition_resolution_date is None:
-        action = "recognition_vote"
+        action = DossierAction.RECOGNITION_VOTE
         facts = {"vote": {"agree": ctx.official_members}}
     else:
-        action = "recognition_decision"
+        action = DossierAction.RECOGNITION_DECISION
         facts = {"vote": {"agree": 1, "body_size": 1}}
     case = build_case(candidacy, action, today, facts, ctx)
     try:
@@ -330,7 +337,7 @@ def candidacy_next(
         # step (the engine gives it as the next step of the previous action).
         due = _deadline(candidacy, action, calendar, verdict)
         missing = []
-    if action == "recognition_vote" and candidacy.ceremony_date:
+    if action == DossierAction.RECOGNITION_VOTE and candidacy.ceremony_date:
         params = (engine.ruleset_for(today) or engine.RULE_SETS[-1]).parameters
         end = engine.add_months(candidacy.ceremony_date, params.probation_months)
         earliest = end if end > today else None
@@ -338,7 +345,7 @@ def candidacy_next(
         missing = [m for m in missing if m != "probation.complete"]
     boundaries = [d for d in (earliest, due) if d is not None and d > today]
     boundaries += [dt.date.fromisoformat(e["valid_until"]) + dt.timedelta(days=1) for e in expiring]
-    if action == "branch_vote" and candidacy.person.birth_date:
+    if action == DossierAction.BRANCH_VOTE and candidacy.person.birth_date:
         eighteen = engine.add_months(candidacy.person.birth_date.replace(day=1), 216)
         if eighteen > today:
             boundaries.append(eighteen)
@@ -351,16 +358,19 @@ def _deadline(
 ) -> dt.date | None:
     rule_set = engine.ruleset_for(verdict.date) or engine.RULE_SETS[-1]
     params = rule_set.parameters
-    if action in ("committee_vote", "admission_decision") and candidacy.branch_resolution_date:
+    if (
+        action in (DossierAction.COMMITTEE_VOTE, DossierAction.ADMISSION_DECISION)
+        and candidacy.branch_resolution_date
+    ):
         return calendar.add_working_days(
             candidacy.branch_resolution_date,
             params.decision_deadline_working_days + candidacy.extension_working_days,
         )
-    if action == "ceremony":
+    if action == DossierAction.CEREMONY:
         received = candidacy.decision_received_date or candidacy.decision_date
         if received:
             return calendar.add_working_days(received, params.ceremony_deadline_working_days)
-    if action == "recognition_decision" and candidacy.recognition_resolution_date:
+    if action == DossierAction.RECOGNITION_DECISION and candidacy.recognition_resolution_date:
         return calendar.add_working_days(
             candidacy.recognition_resolution_date,
             params.recognition_decision_deadline_working_days,

@@ -103,10 +103,10 @@ def candidacy_list(*, actor: Any, filters: dict[str, Any] | None = None) -> Quer
 # Who must act for each next action, as a number of levels above the cell: the cell itself,
 # the grassroots committee (its parent), or the body that decides (the committee above the
 # grassroots organisation).
-_ACTING_LEVEL = {
-    "committee_vote": 1,
-    "admission_decision": 2,
-    "recognition_decision": 2,
+_ACTING_LEVEL: dict[str, int] = {
+    DossierAction.COMMITTEE_VOTE: 1,
+    DossierAction.ADMISSION_DECISION: 2,
+    DossierAction.RECOGNITION_DECISION: 2,
 }
 
 

@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -167,7 +168,7 @@ def _flatten_errors(errors: Any, prefix: str = "") -> dict[str, list[ValidationE
 
 def candidacy_act(
     *,
-    actor: User,
+    actor: User | AnonymousUser,
     candidacy_id: int,
     action: str,
     data: dict[str, Any],
@@ -226,7 +227,7 @@ def candidacy_act(
 
 
 def _transfer_target(
-    actor: User,
+    actor: User | AnonymousUser,
     candidacy: Candidacy,
     spec: ActionSpec,
     named: Any,
@@ -265,7 +266,7 @@ def _transfer_target(
     return target
 
 
-def _introducer_membership(actor: User, named: Any) -> PartyMembership | None:
+def _introducer_membership(actor: User | AnonymousUser, named: Any) -> PartyMembership | None:
     """The introducing member named in the body, resolved through the actor's scope
     (outside = absent)."""
     if not named:
@@ -303,7 +304,7 @@ def _judge(
 
 
 def _apply(
-    actor: User,
+    actor: User | AnonymousUser,
     candidacy: Candidacy,
     spec: ActionSpec,
     facts: dict[str, Any],
@@ -351,7 +352,7 @@ def _apply(
         candidacy=candidacy,
         action=spec.action,
         on=on,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=actor if isinstance(actor, User) and actor.is_authenticated else None,
         stage_before=stage_before,
         stage_after=candidacy.stage,
         outcome=outcome,
@@ -406,12 +407,12 @@ def _persist(candidacy: Candidacy, effect: Effect, on: dt.date) -> None:
 # --- The dossier checklist -------------------------------------------------------------------
 
 _NEXT_ENGINE_ACTION = {
-    Stage.TRAINED: "branch_vote",
-    Stage.APPLIED: "branch_vote",
-    Stage.BRANCH_RESOLVED: "admission_decision",
-    Stage.COMMITTEE_RESOLVED: "admission_decision",
-    Stage.DECIDED: "ceremony",
-    Stage.PROBATIONARY: "recognition_vote",
+    Stage.TRAINED: DossierAction.BRANCH_VOTE,
+    Stage.APPLIED: DossierAction.BRANCH_VOTE,
+    Stage.BRANCH_RESOLVED: DossierAction.ADMISSION_DECISION,
+    Stage.COMMITTEE_RESOLVED: DossierAction.ADMISSION_DECISION,
+    Stage.DECIDED: DossierAction.CEREMONY,
+    Stage.PROBATIONARY: DossierAction.RECOGNITION_VOTE,
 }
 
 
@@ -431,14 +432,18 @@ def candidacy_checklist(candidacy: Candidacy, today: dt.date) -> list[dict[str, 
     spec = SPECS[DossierAction(action)]
     context = dossier_context(candidacy)
     facts: dict[str, Any] = {"vote": {"agree": context.official_members}}
-    if action in ("committee_vote", "admission_decision", "recognition_decision"):
+    if action in (
+        DossierAction.COMMITTEE_VOTE,
+        DossierAction.ADMISSION_DECISION,
+        DossierAction.RECOGNITION_DECISION,
+    ):
         facts = {"vote": {"agree": 1, "body_size": 1}}
-    if action == "ceremony":
+    if action == DossierAction.CEREMONY:
         facts = {
             "decision_received_date": candidacy.decision_received_date or candidacy.decision_date
         }
-    if action == "recognition_decision" or (
-        action == "recognition_vote" and candidacy.recognition_resolution_date
+    if action == DossierAction.RECOGNITION_DECISION or (
+        action == DossierAction.RECOGNITION_VOTE and candidacy.recognition_resolution_date
     ):
         action = DossierAction.RECOGNITION_DECISION
         spec = SPECS[action]

@@ -9,29 +9,29 @@ import datetime as dt
 from collections.abc import Sequence
 
 from ptdv.members.models import ExitReason, MembershipStatus, PartyMembership
+from ptdv.organisations.models import Organisation
+from ptdv.people.models import Person
 
 
 def membership_build(
     *,
-    person_id: int | None,
-    organisation_id: int | None,
-    candidacy_id: int | None,
+    person: Person,
+    organisation: Organisation,
     decision_date: dt.date | None,
     ceremony_date: dt.date | None,
     readmitted: bool = False,
     official_date: dt.date | None = None,
 ) -> PartyMembership:
     """The (unsaved) membership a ceremony starts: probationary, or official when the
-    recognition's date is given."""
+    recognition's date is given. The caller links it to its dossier."""
     return PartyMembership(
-        person_id=person_id,
-        organisation_id=organisation_id,
+        person=person,
+        organisation=organisation,
         status=MembershipStatus.OFFICIAL if official_date else MembershipStatus.PROBATIONARY,
         admission_decision_date=decision_date,
         ceremony_date=ceremony_date,
         official_date=official_date,
         readmitted=readmitted,
-        candidacy_id=candidacy_id,
     )
 
 
@@ -45,16 +45,15 @@ def membership_admit(
     readmitted: bool,
 ) -> PartyMembership:
     """The ceremony: the person becomes a probationary member."""
-    membership = membership_build(
+    return PartyMembership.objects.create(
         person_id=person_id,
         organisation_id=organisation_id,
-        candidacy_id=candidacy_id,
-        decision_date=decision_date,
+        status=MembershipStatus.PROBATIONARY,
+        admission_decision_date=decision_date,
         ceremony_date=ceremony_date,
         readmitted=readmitted,
+        candidacy_id=candidacy_id,
     )
-    membership.save(force_insert=True)
-    return membership
 
 
 def membership_recognise(*, candidacy_id: int, official_date: dt.date) -> int:

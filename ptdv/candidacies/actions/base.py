@@ -13,18 +13,32 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
-
-from django.utils.functional import Promise
+from typing import TYPE_CHECKING, Any
 
 from ptdv.candidacies.facts import ActionFacts
 from ptdv.candidacies.models import Candidacy, Consent, DossierAction, Introducer, Stage
+
+__all__ = [
+    "ActionSpec",
+    "DossierAction",
+    "Effect",
+    "EffectFn",
+    "EffectInput",
+    "Label",
+    "MembershipChange",
+    "MembershipOp",
+    "finding",
+    "no_effect",
+]
 from ptdv.core.policies import Action
 from ptdv.members.models import PartyMembership
 from ptdv.organisations.models import Organisation
 from ptdv.rules import engine
 
-Label = str | Promise
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise as Label
+else:
+    Label = str  # a label is a str or a lazy translation; only the type checker tells them apart
 
 
 class MembershipChange(StrEnum):

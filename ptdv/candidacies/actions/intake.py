@@ -22,8 +22,9 @@ from ptdv.candidacies.facts import (
     OpinionsFacts,
     VerificationFacts,
 )
-from ptdv.candidacies.models import Consent, Introducer, IntroducerKind, Stage
+from ptdv.candidacies.models import Consent, Introducer, Stage
 from ptdv.core.policies import Action
+from ptdv.rules import engine
 
 PRE_VOTE = (Stage.SOURCE, Stage.TRAINED, Stage.APPLIED)
 AFTER_BRANCH = (Stage.BRANCH_RESOLVED, Stage.COMMITTEE_RESOLVED)
@@ -76,7 +77,9 @@ def introduction_effect(state: EffectInput) -> Effect:
                 Introducer(
                     candidacy=candidacy,
                     kind=str(i.kind),
-                    declared_official=i.official if i.kind == IntroducerKind.MEMBER else None,
+                    declared_official=i.official
+                    if i.kind == engine.IntroducerKind.MEMBER
+                    else None,
                     months_together=i.months_together,
                     replacement=i.replacement,
                     date=i.date,

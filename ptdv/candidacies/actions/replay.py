@@ -143,15 +143,12 @@ def _membership_apply(
         values = op.values
         if op.change == MembershipChange.ADMIT:
             membership = membership_build(
-                person_id=None,
-                organisation_id=None,
-                candidacy_id=None,
+                person=candidacy.person,
+                organisation=candidacy.organisation,
                 decision_date=candidacy.decision_date,
                 ceremony_date=values["ceremony_date"],
                 readmitted=candidacy.is_readmission,
             )
-            membership.person = candidacy.person
-            membership.organisation = candidacy.organisation
             membership.candidacy = candidacy
         elif membership is None:
             continue

@@ -11,7 +11,13 @@ from django.utils.translation import gettext as _
 
 from ptdv.candidacies.actions import COMMON_LABELS, spec_for
 from ptdv.candidacies.forms import DOSSIER_LABELS
-from ptdv.candidacies.models import CandidacyEvent, ConsentKind, IntroducerKind, Stage
+from ptdv.candidacies.models import (
+    CandidacyEvent,
+    ConsentKind,
+    DossierAction,
+    IntroducerKind,
+    Stage,
+)
 
 register = template.Library()
 
@@ -118,7 +124,7 @@ def event_details(event: CandidacyEvent) -> dict[str, Any]:
         if vote.get(key) is not None
     ]
     amend = None
-    if event.action == "amend" and "field" in facts:
+    if event.action == DossierAction.AMEND and "field" in facts:
         amend = {
             "field": str(DOSSIER_LABELS.get(facts["field"], facts["field"])),
             "before": vn_date(facts.get("before")) or "—",
@@ -135,7 +141,7 @@ def event_details(event: CandidacyEvent) -> dict[str, Any]:
     return {
         "facts": rows,
         "vote": figures,
-        "amend": amend,
+        DossierAction.AMEND: amend,
         "document": document,
         "stage_changed": event.stage_before != event.stage_after,
     }
