@@ -9,19 +9,23 @@ from __future__ import annotations
 from enum import StrEnum
 
 __all__ = [
-    "Action",
     "AreaFlag",
     "ConsentKind",
     "Decider",
     "Education",
+    "EngineAction",
     "IntroducerKind",
     "LeavingReason",
     "Role",
 ]
 
 
-class Action(StrEnum):
-    """The six actions a case can ask about, in the order of the dossier."""
+class EngineAction(StrEnum):
+    """The six actions a case can ask about, in the order of the dossier.
+
+    Not to be confused with ``ptdv.core.policies.Action`` (what a user may do to an object):
+    these are the steps of a dossier the rule engine judges.
+    """
 
     BRANCH_VOTE = "branch_vote"
     COMMITTEE_VOTE = "committee_vote"
