@@ -41,6 +41,7 @@ from .case import (
 )
 from .check import check_files
 from .codes import (
+    Action,
     AreaFlag,
     ConsentKind,
     Decider,
@@ -80,6 +81,7 @@ __all__ = [
     "RULE_IDS",
     "RULE_LABELS",
     "RULE_SETS",
+    "Action",  # deprecated alias of EngineAction, see codes.py
     "Applicant",
     "AreaFlag",
     "CalendarRangeError",

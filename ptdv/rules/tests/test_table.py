@@ -214,3 +214,16 @@ print(sorted(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_deprecated_action_alias_is_engine_action_and_unused_in_rules() -> None:
+    assert ptdv.rules.engine.Action is EngineAction
+    rules = Path(ptdv.rules.engine.__file__).parent.parent
+    needles = ("engine.Action", "import Action", " Action.", " Action(")
+    users = [
+        path.name
+        for path in rules.rglob("*.py")
+        if path.name not in {"codes.py", "__init__.py", Path(__file__).name}
+        and any(needle in path.read_text(encoding="utf-8") for needle in needles)
+    ]
+    assert users == []
