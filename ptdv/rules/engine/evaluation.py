@@ -48,7 +48,7 @@ def evaluate(
     earliest: list[dt.date] = []
     outcome_rule: str | None = None
     for rule in rules_of(case.action):
-        if not rule.applies(ctx):
+        if rule.applies is not None and not rule.applies(ctx):
             continue
         if rule.kind is RuleKind.OUTCOME and outcome_rule is None:
             outcome_rule = rule.id

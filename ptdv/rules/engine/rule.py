@@ -13,7 +13,6 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cached_property
 from typing import Literal
 
 from .calendar import CalendarRangeError, WorkingCalendar
@@ -29,7 +28,6 @@ __all__ = [
     "Failure",
     "Rule",
     "RuleKind",
-    "always",
     "fail_all",
 ]
 
@@ -80,6 +78,13 @@ class Context:
         self.rule_set = rule_set
         self.p: Parameters = rule_set.parameters
         self.calendar = calendar
+        # The shared values, computed on first use (plain attributes: cheaper than a
+        # ``cached_property``, which takes a lock on Python 3.11).
+        self._when: str | None = None
+        self._age: int | None = None
+        self._education_path: EducationPath | None = None
+        self._education_known = False
+        self._probation_end: dt.date | None = None
 
     # -- the parts of the case an action needs (``validate_case`` guarantees them)
 
@@ -116,26 +121,36 @@ class Context:
     @property
     def when(self) -> str:
         """The date of a cell's meeting, as the branch-vote messages say it."""
-        return f"ngày chi bộ xét {dmy(self.case.date)}"
+        if self._when is None:
+            self._when = f"ngày chi bộ xét {dmy(self.case.date)}"
+        return self._when
 
     # -- shared values
 
-    @cached_property
+    @property
     def age(self) -> int:
         """The applicant's age in months on the case's date."""
-        return age_in_months(self.case.applicant.birth_date, self.case.date)
+        if self._age is None:
+            self._age = age_in_months(self.case.applicant.birth_date, self.case.date)
+        return self._age
 
-    @cached_property
+    @property
     def youth(self) -> bool:
         """Whether the applicant is of youth-union age (Điều lệ Điều 4 khoản 2)."""
         return self.p.youth_min_months <= self.age <= self.p.youth_max_months
 
-    @cached_property
+    @property
     def education_path(self) -> EducationPath | None:
         """How the applicant meets the education rule (regulations.md R1.4), if at all:
         ``standard`` (lower-secondary or higher), ``special`` (primary in a listed area or as a
         sea-going fisherman), ``elder`` (literacy, for a village elder, head or prestigious
         person in a listed area: needs ``education.elder_consent``)."""
+        if not self._education_known:
+            self._education_path = self._find_education_path()
+            self._education_known = True
+        return self._education_path
+
+    def _find_education_path(self) -> EducationPath | None:
         applicant = self.case.applicant
         rank = applicant.education.rank
         in_area = bool(applicant.area_flags & EXCEPTION_AREAS)
@@ -152,12 +167,14 @@ class Context:
             return "elder"
         return None
 
-    @cached_property
+    @property
     def probation_end(self) -> dt.date:
         """The end of probation: 12 months after the ceremony (Điều lệ Điều 5 khoản 1)."""
-        ceremony = self.case.previous.ceremony_date
-        assert ceremony is not None
-        return add_months(ceremony, self.p.probation_months)
+        if self._probation_end is None:
+            ceremony = self.case.previous.ceremony_date
+            assert ceremony is not None
+            self._probation_end = add_months(ceremony, self.p.probation_months)
+        return self._probation_end
 
     # -- helpers
 
@@ -202,22 +219,17 @@ Check = Callable[[Context], Failure | None]
 Applies = Callable[[Context], bool]
 
 
-def always(ctx: Context) -> bool:
-    """The default ``applies``: the rule judges every case of its actions."""
-    return True
-
-
 @dataclass(frozen=True)
 class Rule:
     """One rule of workflow.md §2 as the engine applies it.
 
-    ``actions`` are the engine actions it judges; ``applies`` narrows that to the cases it
-    concerns (a re-admission, a decider); ``check`` judges one case. Of the ``OUTCOME`` rules
-    of an action, the first that applies decides the vote's result.
+    ``actions`` are the engine actions it judges; ``applies`` (when given) narrows that to the
+    cases it concerns (a re-admission, a decider); ``check`` judges one case. Of the
+    ``OUTCOME`` rules of an action, the first that applies decides the vote's result.
     """
 
     id: str
     actions: frozenset[EngineAction]
     check: Check
     kind: RuleKind = RuleKind.GATE
-    applies: Applies = always
+    applies: Applies | None = None

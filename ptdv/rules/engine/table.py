@@ -69,17 +69,22 @@ RULES: Mapping[str, Rule] = MappingProxyType(
     }
 )
 
-_BY_ACTION: Mapping[EngineAction, tuple[Rule, ...]] = MappingProxyType(
+# Keyed by the action's code: ``str()`` of an ``EngineAction`` is its code.
+_BY_ACTION: Mapping[str, tuple[Rule, ...]] = MappingProxyType(
     {
-        action: tuple(rule for rule in RULES.values() if action in rule.actions)
+        action.value: tuple(rule for rule in RULES.values() if action in rule.actions)
         for action in EngineAction
     }
 )
 
 
 def rules_of(engine_action: EngineAction | str) -> tuple[Rule, ...]:
-    """The rules judging ``engine_action``, in evaluation order."""
-    return _BY_ACTION[EngineAction(engine_action)]
+    """The rules judging ``engine_action``, in evaluation order (``ValueError`` for an
+    unknown action)."""
+    try:
+        return _BY_ACTION[str(engine_action)]
+    except KeyError:
+        raise ValueError(f"{engine_action!r} is not an EngineAction") from None
 
 
 def rules_for(engine_action: EngineAction | str) -> tuple[str, ...]:
@@ -94,7 +99,7 @@ def rules_for(engine_action: EngineAction | str) -> tuple[str, ...]:
 OUTCOME_RULES: Mapping[EngineAction, str] = MappingProxyType(
     {
         action: outcomes[0]
-        for action, rules in _BY_ACTION.items()
-        if (outcomes := [rule.id for rule in rules if rule.kind is RuleKind.OUTCOME])
+        for action in EngineAction
+        if (outcomes := [r.id for r in _BY_ACTION[action.value] if r.kind is RuleKind.OUTCOME])
     }
 )

@@ -95,15 +95,14 @@ def validate_case(case: Case, *, rule_sets: Sequence[RuleSet] = RULE_SETS) -> No
     valid case.
     """
     rule_set = ruleset_for(case.date, rule_sets)
-    errors = [
-        *_dates(case, rule_set, rule_sets),
-        *_needs(case),
-        *_introducers(case),
-        *_counts(case),
-        *_extension(case, rule_set),
-        *_previous_steps(case),
-        *_vote_counts(case),
-    ]
+    errors: list[FieldError] = []
+    _dates(errors, case, rule_set, rule_sets)
+    _needs(errors, case)
+    _introducers(errors, case)
+    _counts(errors, case)
+    _extension(errors, case, rule_set)
+    _previous_steps(errors, case)
+    _vote_counts(errors, case)
     if errors:
         raise ImpossibleCase(errors)
 
@@ -113,56 +112,63 @@ def _missing(case: Case, path: str) -> FieldError:
 
 
 def _dates(
-    case: Case, rule_set: RuleSet | None, rule_sets: Sequence[RuleSet]
-) -> Iterator[FieldError]:
+    errors: list[FieldError],
+    case: Case,
+    rule_set: RuleSet | None,
+    rule_sets: Sequence[RuleSet],
+) -> None:
     """The birth date is there, every date lies within the supported years, and a rule set is
     in force on the case's date."""
     if case.applicant.birth_date is None:
-        yield _missing(case, "applicant.birth_date")
+        errors.append(_missing(case, "applicant.birth_date"))
     for path, day in _case_dates(case):
         if not EARLIEST_DATE <= day <= LATEST_DATE:
-            yield FieldError(
-                path,
-                f"Trường {path} có ngày {_fmt(day)} nằm ngoài phạm vi hỗ trợ "
-                f"({_fmt(EARLIEST_DATE)}–{_fmt(LATEST_DATE)}).",
+            errors.append(
+                FieldError(
+                    path,
+                    f"Trường {path} có ngày {_fmt(day)} nằm ngoài phạm vi hỗ trợ "
+                    f"({_fmt(EARLIEST_DATE)}–{_fmt(LATEST_DATE)}).",
+                )
             )
     if rule_set is None:
         oldest = min((rs.valid_from for rs in rule_sets), default=None)
         since = f" (bộ quy định cũ nhất có hiệu lực từ {_fmt(oldest)})" if oldest else ""
-        yield FieldError(
-            "date",
-            f"Trường date: ngày {_fmt(case.date)} không có bộ quy định nào áp dụng{since}.",
+        errors.append(
+            FieldError(
+                "date",
+                f"Trường date: ngày {_fmt(case.date)} không có bộ quy định nào áp dụng{since}.",
+            )
         )
 
 
-def _needs(case: Case) -> Iterator[FieldError]:
+def _needs(errors: list[FieldError], case: Case) -> None:
     """The fields the action needs (rule-cases.md "What each action needs")."""
     action = case.action
     organisation = case.organisation
     if action in _NEEDS_ORGANISATION:
         if organisation is None:
-            yield _missing(case, "organisation")
+            errors.append(_missing(case, "organisation"))
         elif organisation.official_members is None:
-            yield _missing(case, "organisation.official_members")
+            errors.append(_missing(case, "organisation.official_members"))
     if action in _NEEDS_DOSSIER and case.dossier is None:
-        yield _missing(case, "dossier")
+        errors.append(_missing(case, "dossier"))
     if action in _NEEDS_DECIDER and case.decider is None:
-        yield _missing(case, "decider")
+        errors.append(_missing(case, "decider"))
     vote = case.vote
     if action in _NEEDS_VOTE:
         if vote is None:
-            yield _missing(case, "vote")
+            errors.append(_missing(case, "vote"))
         else:
             if vote.agree is None:
-                yield _missing(case, "vote.agree")
+                errors.append(_missing(case, "vote.agree"))
             if action in _NEEDS_BODY_SIZE and vote.body_size is None:
-                yield _missing(case, "vote.body_size")
+                errors.append(_missing(case, "vote.body_size"))
     for key in _NEEDS_PREVIOUS[action]:
         if getattr(case.previous, key) is None:
-            yield _missing(case, f"previous.{key}")
+            errors.append(_missing(case, f"previous.{key}"))
 
 
-def _introducers(case: Case) -> Iterator[FieldError]:
+def _introducers(errors: list[FieldError], case: Case) -> None:
     """A member introducer says whether they are official and how long they knew the
     applicant."""
     if case.dossier is None:
@@ -172,49 +178,58 @@ def _introducers(case: Case) -> Iterator[FieldError]:
             continue
         path = f"dossier.introducers[{i}]"
         if introducer.official is None:
-            yield FieldError(
-                f"{path}.official",
-                f"Thiếu trường {path}.official (người giới thiệu là đảng viên).",
+            errors.append(
+                FieldError(
+                    f"{path}.official",
+                    f"Thiếu trường {path}.official (người giới thiệu là đảng viên).",
+                )
             )
         if introducer.months_together is None:
-            yield FieldError(
-                f"{path}.months_together",
-                f"Thiếu trường {path}.months_together (người giới thiệu là đảng viên).",
+            errors.append(
+                FieldError(
+                    f"{path}.months_together",
+                    f"Thiếu trường {path}.months_together (người giới thiệu là đảng viên).",
+                )
             )
         elif introducer.months_together < 0:
-            yield FieldError(
-                f"{path}.months_together", f"Trường {path}.months_together không được âm."
+            errors.append(
+                FieldError(
+                    f"{path}.months_together", f"Trường {path}.months_together không được âm."
+                )
             )
 
 
-def _non_negative(path: str, value: int | None) -> Iterator[FieldError]:
+def _non_negative(errors: list[FieldError], path: str, value: int | None) -> None:
     if value is not None and value < 0:
-        yield FieldError(path, f"Trường {path} không được âm ({value}).")
+        errors.append(FieldError(path, f"Trường {path} không được âm ({value})."))
 
 
-def _counts(case: Case) -> Iterator[FieldError]:
+def _counts(errors: list[FieldError], case: Case) -> None:
     """No negative count, a voting body of at least one member."""
     organisation = case.organisation
     if organisation is not None:
-        yield from _non_negative("organisation.official_members", organisation.official_members)
-        yield from _non_negative(
+        _non_negative(errors, "organisation.official_members", organisation.official_members)
+        _non_negative(
+            errors,
             "organisation.temporarily_attached_elsewhere",
             organisation.temporarily_attached_elsewhere,
         )
-        yield from _non_negative("organisation.exempted_absent", organisation.exempted_absent)
+        _non_negative(errors, "organisation.exempted_absent", organisation.exempted_absent)
     vote = case.vote
     if vote is not None:
-        yield from _non_negative("vote.agree", vote.agree)
+        _non_negative(errors, "vote.agree", vote.agree)
         if vote.body_size is not None and vote.body_size < 1:
-            yield FieldError(
-                "vote.body_size", f"Trường vote.body_size phải từ 1 trở lên ({vote.body_size})."
+            errors.append(
+                FieldError(
+                    "vote.body_size", f"Trường vote.body_size phải từ 1 trở lên ({vote.body_size})."
+                )
             )
-    yield from _non_negative(
-        "previous.failed_recognition_votes", case.previous.failed_recognition_votes
+    _non_negative(
+        errors, "previous.failed_recognition_votes", case.previous.failed_recognition_votes
     )
 
 
-def _extension(case: Case, rule_set: RuleSet | None) -> Iterator[FieldError]:
+def _extension(errors: list[FieldError], case: Case, rule_set: RuleSet | None) -> None:
     """The extension is within the rule set's maximum."""
     extension = case.previous.extension_working_days
     if rule_set is not None:
@@ -227,26 +242,30 @@ def _extension(case: Case, rule_set: RuleSet | None) -> Iterator[FieldError]:
     else:
         maximum = 30
     if extension < 0 or extension > maximum:
-        yield FieldError(
-            "previous.extension_working_days",
-            f"Trường previous.extension_working_days: gia hạn {extension} ngày làm việc không "
-            f"hợp lệ (từ 0 đến {maximum} ngày làm việc).",
+        errors.append(
+            FieldError(
+                "previous.extension_working_days",
+                f"Trường previous.extension_working_days: gia hạn {extension} ngày làm việc không "
+                f"hợp lệ (từ 0 đến {maximum} ngày làm việc).",
+            )
         )
 
 
-def _previous_steps(case: Case) -> Iterator[FieldError]:
+def _previous_steps(errors: list[FieldError], case: Case) -> None:
     """No earlier step dated after the action."""
     for key in PREVIOUS_STEP_DATES:
         value: dt.date | None = getattr(case.previous, key)
         if value is not None and value > case.date:
-            yield FieldError(
-                f"previous.{key}",
-                f"Trường previous.{key}: ngày {_fmt(value)} sau ngày của hành động "
-                f"({_fmt(case.date)}); bước trước không thể diễn ra sau hành động đang xét.",
+            errors.append(
+                FieldError(
+                    f"previous.{key}",
+                    f"Trường previous.{key}: ngày {_fmt(value)} sau ngày của hành động "
+                    f"({_fmt(case.date)}); bước trước không thể diễn ra sau hành động đang xét.",
+                )
             )
 
 
-def _vote_counts(case: Case) -> Iterator[FieldError]:
+def _vote_counts(errors: list[FieldError], case: Case) -> None:
     """Impossible vote counts: no rule can answer them, so they are not guessed."""
     organisation, vote, action = case.organisation, case.vote, case.action
     if (
@@ -256,11 +275,13 @@ def _vote_counts(case: Case) -> Iterator[FieldError]:
     ):
         excluded = organisation.temporarily_attached_elsewhere + organisation.exempted_absent
         if excluded > organisation.official_members:
-            yield FieldError(
-                "organisation.exempted_absent",
-                "Trường organisation.temporarily_attached_elsewhere và "
-                f"organisation.exempted_absent: tổng {excluded} đảng viên được trừ lớn hơn số "
-                f"đảng viên chính thức ({organisation.official_members}).",
+            errors.append(
+                FieldError(
+                    "organisation.exempted_absent",
+                    "Trường organisation.temporarily_attached_elsewhere và "
+                    f"organisation.exempted_absent: tổng {excluded} đảng viên được trừ lớn hơn số "
+                    f"đảng viên chính thức ({organisation.official_members}).",
+                )
             )
         elif (
             action in _NEEDS_ORGANISATION
@@ -268,10 +289,12 @@ def _vote_counts(case: Case) -> Iterator[FieldError]:
             and vote.agree is not None
             and vote.agree > organisation.official_members - excluded
         ):
-            yield FieldError(
-                "vote.agree",
-                f"Trường vote.agree: {vote.agree} đảng viên đồng ý nhiều hơn số đảng viên chính "
-                f"thức được tính ({organisation.official_members - excluded}).",
+            errors.append(
+                FieldError(
+                    "vote.agree",
+                    f"Trường vote.agree: {vote.agree} đảng viên đồng ý nhiều hơn số đảng viên "
+                    f"chính thức được tính ({organisation.official_members - excluded}).",
+                )
             )
     if (
         action in _NEEDS_BODY_SIZE
@@ -281,8 +304,10 @@ def _vote_counts(case: Case) -> Iterator[FieldError]:
         and vote.body_size >= 1
         and vote.agree > vote.body_size
     ):
-        yield FieldError(
-            "vote.agree",
-            f"Trường vote.agree: {vote.agree} người đồng ý nhiều hơn số thành viên của cơ quan "
-            f"biểu quyết (vote.body_size = {vote.body_size}).",
+        errors.append(
+            FieldError(
+                "vote.agree",
+                f"Trường vote.agree: {vote.agree} người đồng ý nhiều hơn số thành viên của cơ quan "
+                f"biểu quyết (vote.body_size = {vote.body_size}).",
+            )
         )
