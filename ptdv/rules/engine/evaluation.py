@@ -13,17 +13,27 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from functools import cache
 
 from .calendar import WorkingCalendar
 from .case import Case, CaseError, FieldError
 from .next_step import next_step
-from .rule import Context, RuleKind
+from .rule import Applies, Check, Context, RuleKind
 from .rulesets import RULE_SETS, RuleSet, ruleset_for
 from .table import rules_of
 from .validation import validate_case
 from .verdict import Finding, Verdict
 
 __all__ = ["evaluate"]
+
+_OUTCOME, _WARNING = RuleKind.OUTCOME, RuleKind.WARNING
+_Step = tuple[str, Check, Applies | None, RuleKind]
+
+
+@cache
+def _plan(action: str) -> tuple[_Step, ...]:
+    """The rules of ``action`` unpacked for the evaluation loop (read once per action)."""
+    return tuple((rule.id, rule.check, rule.applies, rule.kind) for rule in rules_of(action))
 
 
 def evaluate(
@@ -47,16 +57,16 @@ def evaluate(
     warnings: list[Finding] = []
     earliest: list[dt.date] = []
     outcome_rule: str | None = None
-    for rule in rules_of(case.action):
-        if rule.applies is not None and not rule.applies(ctx):
+    for rule_id, check, applies, kind in _plan(case.action):
+        if applies is not None and not applies(ctx):
             continue
-        if rule.kind is RuleKind.OUTCOME and outcome_rule is None:
-            outcome_rule = rule.id
-        failure = rule.check(ctx)
+        if kind is _OUTCOME and outcome_rule is None:
+            outcome_rule = rule_id
+        failure = check(ctx)
         if failure is None:
             continue
-        finding = Finding(rule.id, failure.message, rule_set.rule_source(rule.id))
-        if rule.kind is RuleKind.WARNING:
+        finding = Finding(rule_id, failure.message, rule_set.rule_source(rule_id))
+        if kind is _WARNING:
             warnings.append(finding)
             continue
         violations.append(finding)

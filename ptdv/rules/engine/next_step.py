@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from types import MappingProxyType
+from typing import NamedTuple
 
 from .codes import EngineAction
 from .periods import add_months
@@ -18,8 +18,7 @@ from .wording import CERTIFICATE, dmy
 __all__ = ["next_step"]
 
 
-@dataclass(frozen=True)
-class _Judged:
+class _Judged(NamedTuple):
     """What the rules found: the failed rule ids and the first date waiting cures them."""
 
     ctx: Context

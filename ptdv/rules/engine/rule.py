@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from .calendar import CalendarRangeError, WorkingCalendar
 from .case import Case, Consent, Dossier, Organisation, Vote
@@ -55,8 +55,7 @@ class RuleKind(StrEnum):
     WARNING = "warning"  # reported, never blocking (a committee's delay, not the applicant's)
 
 
-@dataclass(frozen=True)
-class Failure:
+class Failure(NamedTuple):
     """A failed rule: its message and, when waiting cures it, the first date it holds."""
 
     message: str
