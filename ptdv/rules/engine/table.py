@@ -9,6 +9,13 @@ conformance suite take their lists from it.
 
 Two rule ids of workflow.md §2 are not the engine's: ``person.unique_active`` (a system
 rule the dossier service checks) and ``deadline.member_file`` (a deadline no action judges).
+
+Adding a rule: write its check in its family's module (``def check(ctx: Context) ->
+Failure | None``) and declare its ``Rule(id, actions, check, kind=..., applies=...)`` there;
+list it in ``RULES`` below at its place in the evaluation order; give its id a label and a
+source in ``rulesets.py`` (``RULE_IDS``, ``RULE_LABELS``, ``_RULE_SOURCE_TEMPLATES``: a rule
+set without them refuses to load); pin it in ``tests/test_table.py`` and add conformance
+cases that make it fail and pass.
 """
 
 from __future__ import annotations
