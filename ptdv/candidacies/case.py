@@ -227,7 +227,7 @@ def build_case(
         extension_working_days=0 if in_recognition else candidacy.extension_working_days,
     )
     return engine.Case(
-        action=engine.Action(action),
+        action=engine.EngineAction(action),
         date=on,
         applicant=applicant,
         decider=decider,

@@ -6,14 +6,13 @@ from __future__ import annotations
 from django.db import DatabaseError
 
 from ptdv.rules.engine import WorkingCalendar, default_calendar
+from ptdv.rules.models import CalendarAdjustment
 
 _cache: dict[str, WorkingCalendar] = {}
 
 
 def rules_calendar() -> WorkingCalendar:
     """The working calendar with the stored adjustments (cached until they change)."""
-    from ptdv.rules.models import CalendarAdjustment
-
     try:
         rows = tuple(
             CalendarAdjustment.objects.order_by("date").values_list("date", "is_working_day")

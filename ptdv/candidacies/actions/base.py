@@ -114,7 +114,7 @@ class ActionSpec:
     permission: Action
     facts: type[ActionFacts]
     effect: EffectFn = no_effect
-    engine_action: engine.Action | None = None
+    engine_action: engine.EngineAction | None = None
     own_rules: tuple[str, ...] = ()  # the rule ids the spec itself checks (not the engine)
     labels: Mapping[str, Label] = field(default_factory=dict)
     help: Mapping[str, Label] = field(default_factory=dict)

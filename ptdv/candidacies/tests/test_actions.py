@@ -78,7 +78,7 @@ def test_rule_lists_come_from_the_engine_plus_the_specs_own():
     assert SPECS[DossierAction.RECORD_MEMBER_FILE].rules == ("deadline.member_file",)
     assert SPECS[DossierAction.COMMITTEE_VOTE].rules == ("vote.committee_two_thirds",)
     engine_actions = {s.engine_action for s in SPECS.values() if s.engine_action}
-    assert engine_actions == set(engine.Action)
+    assert engine_actions == set(engine.EngineAction)
     votes = {str(a) for a, s in SPECS.items() if s.is_vote}
     assert votes == {
         "branch_vote", "committee_vote", "admission_decision", "recognition_vote",

@@ -1,4 +1,4 @@
-"""PTĐV's admission rule engine: pure Python, no Django.
+"""PTĐV's admission rule engine: pure Python, no Django, no other ptdv app.
 
 The public API (every name below is imported explicitly, no star re-export):
 
@@ -7,13 +7,22 @@ The public API (every name below is imported explicitly, no star re-export):
   directly from the database instead and calls ``evaluate``.
 - ``evaluate(case, calendar) -> Verdict``; ``Verdict.to_dict()`` is the result object of
   rule-cases.md without ``"case"``.
+- ``rules_for(engine_action) -> tuple[str, ...]``: the ids of the rules judging an action, in
+  the order a verdict reports them (THE list per action); ``RULES`` is the rule table
+  (id → ``Rule``: actions, ``RuleKind``, check), ``OUTCOME_RULES`` each vote's outcome rule.
 - ``check_files(paths, out, err, calendar) -> int`` is ``ptdv rules check``.
 - ``WorkingCalendar(adjustments)`` / ``default_calendar()``: Vietnam's working days.
 - ``RULE_SETS``, ``ruleset_for(date)``, ``list_parameters(rule_set)``, ``list_rules(rule_set)``:
   the versioned rule sets as data, with their sources.
+
+Layout: ``codes`` (the coded values; ``EngineAction``), ``case`` (the case model and its
+errors), ``parsing`` / ``schema`` / ``validation`` (reading, describing and checking a case),
+``rulesets`` (parameters and citations), ``rule`` (``Rule``, ``Context``, ``Failure``),
+``families/`` (one module per family of rules), ``table`` (``RULES``, ``rules_for``),
+``evaluation`` (``evaluate``), ``next_step``, ``verdict`` (the result types), ``wording``
+(how findings are worded), ``calendar`` and ``periods`` (dates), ``check`` (the CLI).
 """
 
-from .action_rules import rules_for
 from .calendar import CalendarRangeError, WorkingCalendar, default_calendar
 from .case import (
     Applicant,
@@ -29,10 +38,6 @@ from .case import (
     PreviousMembership,
     Verification,
     Vote,
-    case_json_schema,
-    load_case_json,
-    parse_case,
-    validate_case,
 )
 from .check import check_files
 from .codes import (
@@ -41,12 +46,15 @@ from .codes import (
     ConsentKind,
     Decider,
     Education,
+    EngineAction,
     IntroducerKind,
     LeavingReason,
     Role,
 )
-from .engine import OUTCOME_RULES, ExpiringItem, Finding, NextStep, Verdict, evaluate
+from .evaluation import evaluate
+from .parsing import load_case_json, parse_case
 from .periods import add_months, age_in_months
+from .rule import Rule, RuleKind
 from .rulesets import (
     RULE_IDS,
     RULE_LABELS,
@@ -62,13 +70,18 @@ from .rulesets import (
     ruleset_by_id,
     ruleset_for,
 )
+from .schema import case_json_schema
+from .table import OUTCOME_RULES, RULES, rules_for
+from .validation import validate_case
+from .verdict import ExpiringItem, Finding, NextStep, Verdict
 
 __all__ = [
     "OUTCOME_RULES",
+    "RULES",
     "RULE_IDS",
     "RULE_LABELS",
     "RULE_SETS",
-    "Action",
+    "Action",  # deprecated alias of EngineAction, see codes.py
     "Applicant",
     "AreaFlag",
     "CalendarRangeError",
@@ -79,6 +92,7 @@ __all__ = [
     "Decider",
     "Dossier",
     "Education",
+    "EngineAction",
     "ExpiringItem",
     "FieldError",
     "Finding",
@@ -94,6 +108,8 @@ __all__ = [
     "Previous",
     "PreviousMembership",
     "Role",
+    "Rule",
+    "RuleKind",
     "RuleRow",
     "RuleSet",
     "Verdict",

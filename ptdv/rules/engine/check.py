@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import TextIO
 
 from .calendar import WorkingCalendar
-from .case import CaseError, load_case_json, parse_case
-from .engine import evaluate
+from .case import CaseError
+from .evaluation import evaluate
+from .parsing import load_case_json, parse_case
 from .rulesets import RULE_SETS, RuleSet
 
 __all__ = ["EXIT_ALLOWED", "EXIT_MALFORMED", "EXIT_NOT_ALLOWED", "check_files"]

@@ -14,14 +14,19 @@ __all__ = [
     "ConsentKind",
     "Decider",
     "Education",
+    "EngineAction",
     "IntroducerKind",
     "LeavingReason",
     "Role",
 ]
 
 
-class Action(StrEnum):
-    """The six actions a case can ask about, in the order of the dossier."""
+class EngineAction(StrEnum):
+    """The six actions a case can ask about, in the order of the dossier.
+
+    Not to be confused with ``ptdv.core.policies.Action`` (what a user may do to an object):
+    these are the steps of a dossier the rule engine judges.
+    """
 
     BRANCH_VOTE = "branch_vote"
     COMMITTEE_VOTE = "committee_vote"
@@ -29,6 +34,12 @@ class Action(StrEnum):
     CEREMONY = "ceremony"
     RECOGNITION_VOTE = "recognition_vote"
     RECOGNITION_DECISION = "recognition_decision"
+
+
+# Deprecated alias (issue 11): the engine's actions were called ``Action`` until they were
+# renamed to stop colliding with ``ptdv.core.policies.Action``. Kept only while callers
+# outside ``ptdv.rules`` move to ``EngineAction``; new code must not use it.
+Action = EngineAction
 
 
 class Decider(StrEnum):

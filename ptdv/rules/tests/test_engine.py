@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ptdv.rules.engine import (
+    OUTCOME_RULES,
     RULE_IDS,
     RULE_SETS,
-    Action,
     Applicant,
     Case,
     CaseError,
@@ -21,6 +21,7 @@ from ptdv.rules.engine import (
     ConsentKind,
     Decider,
     Dossier,
+    EngineAction,
     Introducer,
     IntroducerKind,
     Organisation,
@@ -39,7 +40,6 @@ from ptdv.rules.engine import (
     ruleset_for,
     validate_case,
 )
-from ptdv.rules.engine.engine import OUTCOME_RULES
 
 D = dt.date
 CAL = WorkingCalendar()
@@ -426,7 +426,7 @@ def test_a_vote_with_another_failing_gate_cannot_be_held() -> None:
 
 def test_next_after_branch_vote_is_committee_vote_due_in_60_working_days() -> None:
     verdict = run(base())
-    assert verdict.next.action is Action.COMMITTEE_VOTE
+    assert verdict.next.action is EngineAction.COMMITTEE_VOTE
     assert verdict.next.due == CAL.add_working_days(D(2026, 3, 2), 60)
     assert verdict.next.earliest is None and verdict.next.missing == ()
 
@@ -437,7 +437,7 @@ def test_next_after_branch_vote_skips_the_committee(flag: str) -> None:
     data["organisation"][flag] = True
     data["previous"] = {"extension_working_days": 10}
     verdict = run(data)
-    assert verdict.next.action is Action.ADMISSION_DECISION
+    assert verdict.next.action is EngineAction.ADMISSION_DECISION
     assert verdict.next.due == CAL.add_working_days(D(2026, 3, 2), 70)
 
 
@@ -451,7 +451,7 @@ def test_next_after_committee_vote_is_the_decision_due_from_the_branch_vote() ->
             "previous": {"branch_resolution_date": "2025-12-15"},
         }
     )
-    assert verdict.next.action is Action.ADMISSION_DECISION
+    assert verdict.next.action is EngineAction.ADMISSION_DECISION
     assert verdict.next.due == D(2026, 3, 17)
 
 
@@ -460,7 +460,7 @@ def test_next_after_a_failed_decision_is_the_decision_again() -> None:
     data["previous"]["branch_resolution_date"] = "2025-12-15"
     data["date"] = "2026-02-02"
     verdict = run(data)
-    assert verdict.next.action is Action.ADMISSION_DECISION
+    assert verdict.next.action is EngineAction.ADMISSION_DECISION
     assert verdict.next.due == D(2026, 3, 17)
     assert verdict.next.missing == ("vote.standing_majority",)
 
@@ -468,7 +468,7 @@ def test_next_after_a_failed_decision_is_the_decision_again() -> None:
 def test_next_after_decision_is_the_ceremony() -> None:
     data = decision(applicant={"birth_date": "2000-03-05"})
     verdict = run(data)
-    assert verdict.next.action is Action.CEREMONY
+    assert verdict.next.action is EngineAction.CEREMONY
     assert verdict.next.due == CAL.add_working_days(D(2026, 6, 15), 30)
 
 
@@ -481,7 +481,7 @@ def test_next_after_ceremony_is_recognition_vote_after_12_months() -> None:
             "previous": {"decision_received_date": "2026-02-02"},
         }
     )
-    assert verdict.next.action is Action.RECOGNITION_VOTE
+    assert verdict.next.action is EngineAction.RECOGNITION_VOTE
     assert verdict.next.earliest == D(2027, 3, 20)
     assert verdict.next.due == CAL.add_working_days(D(2027, 3, 20), 30)
 
@@ -495,7 +495,7 @@ def test_next_after_late_ceremony_without_consent_is_the_ceremony_overdue() -> N
             "previous": {"decision_received_date": "2026-02-02"},
         }
     )
-    assert verdict.next.action is Action.CEREMONY
+    assert verdict.next.action is EngineAction.CEREMONY
     assert verdict.next.due == D(2026, 3, 23)
     assert verdict.next.missing == ("deadline.ceremony",)
 
@@ -516,14 +516,14 @@ def recognition_vote(**previous: Any) -> dict[str, Any]:
 def test_next_after_recognition_vote_is_the_recognition_decision() -> None:
     verdict = run(recognition_vote())
     assert verdict.allowed
-    assert verdict.next.action is Action.RECOGNITION_DECISION
+    assert verdict.next.action is EngineAction.RECOGNITION_DECISION
     assert verdict.next.due == CAL.add_working_days(D(2026, 3, 3), 30)
 
 
 def test_early_recognition_vote_shows_when_probation_ends() -> None:
     verdict = run(recognition_vote(ceremony_date="2025-03-20"))
     assert verdict.violation_ids == ("probation.complete",)
-    assert verdict.next.action is Action.RECOGNITION_VOTE
+    assert verdict.next.action is EngineAction.RECOGNITION_VOTE
     assert verdict.next.earliest == D(2026, 3, 20)
     assert verdict.next.due == CAL.add_working_days(D(2026, 3, 20), 30)
 
@@ -572,7 +572,7 @@ def test_documents_expiring_before_the_applicant_can_be_admitted() -> None:
 
 def direct_case() -> Case:
     return Case(
-        action=Action.BRANCH_VOTE,
+        action=EngineAction.BRANCH_VOTE,
         date=D(2026, 3, 2),
         applicant=Applicant(birth_date=D(2000, 3, 5), youth_union_member=True),
         organisation=Organisation(
@@ -605,7 +605,7 @@ def test_a_case_built_directly_gets_the_same_verdict_as_its_json() -> None:
 
 def test_validate_case_refuses_a_directly_built_case_missing_a_field() -> None:
     case = Case(
-        action=Action.ADMISSION_DECISION,
+        action=EngineAction.ADMISSION_DECISION,
         date=D(2026, 6, 15),
         applicant=Applicant(birth_date=D(2000, 1, 1)),
         vote=Vote(agree=5),
@@ -619,7 +619,7 @@ def test_validate_case_refuses_a_directly_built_case_missing_a_field() -> None:
 
 def test_a_directly_built_case_without_birth_date_is_refused_not_a_crash() -> None:
     case = Case(
-        action=Action.CEREMONY,
+        action=EngineAction.CEREMONY,
         date=D(2026, 3, 20),
         applicant=Applicant(birth_date=None),  # type: ignore[arg-type]
         previous=Previous(decision_received_date=D(2026, 2, 2)),
@@ -632,7 +632,7 @@ def test_a_directly_built_case_without_birth_date_is_refused_not_a_crash() -> No
 def test_consents_built_directly_count_on_or_before_the_decision() -> None:
     consent = Consent(ConsentKind.PROVINCIAL_OVER_60, D(2026, 6, 15), "12-CV/TU")
     case = Case(
-        action=Action.ADMISSION_DECISION,
+        action=EngineAction.ADMISSION_DECISION,
         date=D(2026, 6, 15),
         decider=Decider.STANDING_COMMITTEE_ABOVE,
         applicant=Applicant(birth_date=D(1965, 6, 1)),
@@ -769,12 +769,12 @@ def test_age_minimum_flips_exactly_at_216_months(birth: dt.date) -> None:
 
 @PROPERTY
 @given(
-    st.sampled_from(list(Action)),
+    st.sampled_from(list(EngineAction)),
     st.dates(min_value=D(2021, 7, 30), max_value=D(2030, 12, 31)),
     st.integers(min_value=0, max_value=30),
 )
 def test_every_verdict_uses_known_ids_once_and_is_deterministic(
-    action: Action, day: dt.date, extension: int
+    action: EngineAction, day: dt.date, extension: int
 ) -> None:
     case = base(action=action.value, date=day.isoformat(), decider="standing_committee_above")
     case["dossier"]["consents"] = []

@@ -83,7 +83,7 @@ def test_the_published_schema_is_the_parsers_shape():
     `validate_case` may still refuse it, as ImpossibleCase)."""
     assert SCHEMA["additionalProperties"] is False
     assert set(SCHEMA["required"]) == {"action", "date", "applicant"}
-    assert SCHEMA["properties"]["action"]["enum"] == [a.value for a in engine.Action]
+    assert SCHEMA["properties"]["action"]["enum"] == [a.value for a in engine.EngineAction]
     for name, expected in sorted(EXPECTED.items()):
         body = (CONFORMANCE / name).read_bytes()
         matches = _matches_published_schema(body)
