@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 
 from ptdv.candidacies.models import Candidacy
 from ptdv.candidacies.transitions import TRANSITIONS
 from ptdv.documents.dossier import dossier_load
-from ptdv.documents.models import Attachment, Relative
+from ptdv.documents.models import RELATION_ORDER, Attachment, Relative
 from ptdv.documents.official_forms import FORMS
 from ptdv.documents.policies import attachment_policy, can_attach, relative_policy
+from ptdv.people.models import Person
 
 
 def attachment_list(*, actor: Any, candidacy: Candidacy) -> QuerySet[Attachment]:
@@ -31,6 +32,18 @@ def attachment_get_visible(*, actor: Any, pk: Any) -> Attachment:
 def relative_get_visible(*, actor: Any, pk: Any) -> Relative:
     return relative_policy.get_visible(
         actor, pk, Relative.objects.select_related("person__organisation")
+    )
+
+
+def person_relatives(*, actor: Any, person: Person) -> QuerySet[Relative]:
+    """The person's relatives in the order form 2-KNĐ lists them (parents first)."""
+    order = Case(
+        *(When(relation=code, then=Value(index)) for code, index in RELATION_ORDER.items()),
+        default=Value(len(RELATION_ORDER)),
+        output_field=IntegerField(),
+    )
+    return relative_policy.visible_to(actor, Relative.objects.filter(person=person)).order_by(
+        order, "id"
     )
 
 
