@@ -22,8 +22,9 @@ from ptdv.candidacies.models import Candidacy, CandidacyEvent
 from ptdv.candidacies.policies import candidacy_policy
 from ptdv.core.policies import Action
 from ptdv.core.text import nfc
+from ptdv.documents.docx_writer import render_docx
 from ptdv.documents.dossier import Dossier, dossier_load
-from ptdv.documents.layout import render_docx, render_pdf
+from ptdv.documents.layout import render_pdf
 from ptdv.documents.models import (
     Attachment,
     AttachmentType,

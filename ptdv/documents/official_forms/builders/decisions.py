@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from ptdv.documents.dossier import Dossier, committee_name, issuer_name, short_date
 from ptdv.documents.layout import Block, OfficialDocument, Para, Run, p
 from ptdv.documents.numbering import in_text
@@ -16,6 +18,7 @@ def _committee_ground(d: Dossier, recognition: bool) -> str:
     the cell and the decider and the dossier knows its resolution; else ""."""
     if not d.committee_step:
         return ""
+    day: dt.date | None
     if recognition:
         number, day = d.number("15-knd"), recognition_committee_date(d)
         if not number:
