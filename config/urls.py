@@ -3,6 +3,8 @@ from django.http import HttpResponse
 from django.urls import include, path
 
 from ptdv.core.admin import scoped_view_on_site
+from ptdv.documents.urls import person_urlpatterns as relatives_urlpatterns
+from ptdv.people.urls import urlpatterns as people_urlpatterns
 
 
 def healthz(request):  # type: ignore[no-untyped-def]
@@ -13,7 +15,8 @@ urlpatterns = [
     path("", include("ptdv.core.urls")),
     path("accounts/", include("ptdv.accounts.urls")),
     path("organisations/", include("ptdv.organisations.urls")),
-    path("people/", include("ptdv.people.urls")),
+    # The person's pages, and the relatives kept by the documents app under the same names.
+    path("people/", include((people_urlpatterns + relatives_urlpatterns, "people"))),
     path("candidacies/", include("ptdv.candidacies.urls")),
     path("rules/", include("ptdv.rules.urls")),
     path("targets/", include("ptdv.targets.urls")),

@@ -9,14 +9,18 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from ptdv.core.admin import PolicyAdmin
-from ptdv.core.policies import Policy
 from ptdv.documents.models import Attachment, DocumentNumber, Relative, Signer
-from ptdv.documents.selectors import attachment_policy, relative_policy
+from ptdv.documents.policies import (
+    attachment_policy,
+    document_number_policy,
+    relative_policy,
+    signer_policy,
+)
 
 
 @admin.register(Signer)
 class SignerAdmin(PolicyAdmin):
-    policy = Policy(Signer, "organisation__path")
+    policy = signer_policy
     list_display = ("name", "title", "capacity", "organisation", "is_default", "active")
     list_filter = ("capacity", "is_default", "active")
     list_select_related = ("organisation",)
@@ -37,7 +41,7 @@ class ReadOnlyPolicyAdmin(PolicyAdmin):
 
 @admin.register(DocumentNumber)
 class DocumentNumberAdmin(ReadOnlyPolicyAdmin):
-    policy = Policy(DocumentNumber, "organisation__path")
+    policy = document_number_policy
     list_display = ("symbol", "organisation", "year", "number", "kind", "issued_on", "slug")
     list_filter = ("year", "kind")
     list_select_related = ("organisation",)

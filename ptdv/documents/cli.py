@@ -7,9 +7,10 @@ assignments reach, and its audit entries name that user.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
+
+from ptdv.accounts.models import User
 
 
 def add_actor_argument(parser: CommandParser) -> None:
@@ -22,9 +23,7 @@ def add_actor_argument(parser: CommandParser) -> None:
     )
 
 
-def command_actor(username: str) -> Any:
-    from ptdv.accounts.models import User
-
+def command_actor(username: str) -> User:
     user = User.objects.filter(username=username, is_active=True).first()
     if user is None:
         raise CommandError(f"--as: không có người dùng đang hoạt động tên “{username}”.")

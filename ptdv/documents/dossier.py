@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 
 from ptdv.candidacies.models import Candidacy, CandidacyEvent, Introducer, IntroducerKind, Outcome
 from ptdv.documents.models import RELATION_ORDER, Relative, Signer, SignerCapacity
+from ptdv.documents.numbering import number_line
 from ptdv.organisations.models import Kind, Organisation
+from ptdv.people.models import Person
 
 COMMITTEE_KINDS = (
     Kind.PROVINCE,
@@ -78,7 +80,7 @@ class Dossier:
     today: dt.date = field(default_factory=dt.date.today)
 
     @property
-    def person(self):  # type: ignore[no-untyped-def]
+    def person(self) -> Person:
         return self.candidacy.person
 
     @property
@@ -151,12 +153,8 @@ class Dossier:
 
     def number(self, slug: str, event: CandidacyEvent | None = None) -> str:
         """ "Số 12-QĐ/ĐU" from the event's recorded document, else from the register."""
-        value = (event.document_number if event is not None else "") or self.numbers.get(slug, "")
-        value = value.strip()
-        for prefix in ("Số:", "Số", "số:", "số"):
-            if value.startswith(prefix):
-                value = value[len(prefix) :].strip()
-        return f"Số {value}" if value else ""
+        recorded = event.document_number if event is not None else ""
+        return number_line(recorded or self.numbers.get(slug, ""))
 
     def signer(
         self,

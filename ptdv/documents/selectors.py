@@ -1,17 +1,19 @@
-"""Reads of the documents app, scoped by the candidacy and person policies."""
+"""Reads of the documents app, scoped by the documents policies."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.utils import timezone
 
 from ptdv.candidacies.models import Candidacy
-from ptdv.core.policies import Policy
-from ptdv.documents.models import Attachment, Relative
-
-attachment_policy = Policy(Attachment, "candidacy__organisation__path")
-relative_policy = Policy(Relative, "person__organisation__path")
+from ptdv.candidacies.transitions import TRANSITIONS
+from ptdv.documents.dossier import dossier_load
+from ptdv.documents.models import RELATION_ORDER, Attachment, Relative
+from ptdv.documents.official_forms import FORMS
+from ptdv.documents.policies import attachment_policy, can_attach, relative_policy
+from ptdv.people.models import Person
 
 
 def attachment_list(*, actor: Any, candidacy: Candidacy) -> QuerySet[Attachment]:
@@ -33,17 +35,21 @@ def relative_get_visible(*, actor: Any, pk: Any) -> Relative:
     )
 
 
+def person_relatives(*, actor: Any, person: Person) -> QuerySet[Relative]:
+    """The person's relatives in the order form 2-KNĐ lists them (parents first)."""
+    order = Case(
+        *(When(relation=code, then=Value(index)) for code, index in RELATION_ORDER.items()),
+        default=Value(len(RELATION_ORDER)),
+        output_field=IntegerField(),
+    )
+    return relative_policy.visible_to(actor, Relative.objects.filter(person=person)).order_by(
+        order, "id"
+    )
+
+
 def documents_for_candidacy(*, actor: Any, candidacy: Candidacy) -> dict[str, Any]:
     """What the dossier page lists: the forms available at the dossier's current step (issued
     documents and drafts) and the attachments, with whether the user may upload."""
-    from django.utils import timezone
-
-    from ptdv.candidacies.policies import candidacy_policy
-    from ptdv.candidacies.transitions import TRANSITIONS
-    from ptdv.core.policies import Action
-    from ptdv.documents.dossier import dossier_load
-    from ptdv.documents.official_forms import FORMS
-
     dossier = dossier_load(candidacy, timezone.localdate())
     forms = [
         {"slug": spec.slug, "code": spec.code, "name": spec.name, "draft": spec.personal}
@@ -64,5 +70,5 @@ def documents_for_candidacy(*, actor: Any, candidacy: Candidacy) -> dict[str, An
             }
             for event in dossier.events
         ],
-        "can_upload": candidacy_policy.can(actor, Action.CHANGE, candidacy),
+        "can_upload": can_attach(actor, candidacy),
     }

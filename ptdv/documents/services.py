@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,9 @@ from ptdv.candidacies.models import Candidacy, CandidacyEvent
 from ptdv.candidacies.policies import candidacy_policy
 from ptdv.core.policies import Action
 from ptdv.core.text import nfc
+from ptdv.documents.docx_writer import render_docx
+from ptdv.documents.dossier import Dossier, dossier_load
+from ptdv.documents.layout import render_pdf
 from ptdv.documents.models import (
     Attachment,
     AttachmentType,
@@ -32,8 +36,11 @@ from ptdv.documents.models import (
     Signer,
     SignerCapacity,
 )
+from ptdv.documents.numbering import document_symbol
+from ptdv.documents.official_forms import FORMS, FormSpec
+from ptdv.documents.policies import can_take_number
 from ptdv.documents.storage import private_storage
-from ptdv.organisations.models import Kind, Organisation
+from ptdv.organisations.models import Organisation
 from ptdv.organisations.policies import organisation_policy
 from ptdv.people.models import Person
 from ptdv.people.policies import person_policy
@@ -182,31 +189,6 @@ def signer_create(
 
 
 # --- The register of document numbers --------------------------------------------------------
-
-# Abbreviations of issuing bodies when an organisation has none of its own (HD 36-HD/VPTW).
-_DEFAULT_ABBREVIATION = {
-    Kind.PROVINCE: "TU",
-    Kind.COMMUNE: "ĐU",
-    Kind.BLOC: "ĐU",
-    Kind.GRASSROOTS_COMMITTEE: "ĐU",
-    Kind.PARTIAL_COMMITTEE: "ĐU",
-    Kind.GRASSROOTS_CELL: "CB",
-    Kind.CELL: "CB",
-    Kind.NATIONAL: "TW",
-}
-
-
-def organisation_abbreviation(organisation: Organisation) -> str:
-    return organisation.abbreviation or _DEFAULT_ABBREVIATION.get(
-        Kind(organisation.kind) if organisation.kind in Kind.values else Kind.CELL, "CB"
-    )
-
-
-def document_symbol(*, number: int | None, kind: str, organisation: Organisation) -> str:
-    """ "12-QĐ/ĐU": the number, the kind of document and the issuing body's abbreviation.
-    Without a number the space is left for it ("   -QĐ/ĐU")."""
-    shown = str(number) if number else "\u2003\u2003"
-    return f"{shown}-{kind}/{organisation_abbreviation(organisation)}"
 
 
 def _counter_next(organisation: Organisation, year: int) -> int:
@@ -423,6 +405,28 @@ class FormNotAvailable(Exception):
         super().__init__(self.message)
 
 
+def _form_number_take(actor: Any, spec: FormSpec, dossier: Dossier) -> None:
+    """A numbered form whose step recorded no number takes the next one of the issuing body's
+    register, once, when the actor may change things there (`can_take_number`)."""
+    if not spec.kind or spec.slug in dossier.numbers:
+        return
+    event = spec.event(dossier)
+    if event is not None and event.document_number:
+        return
+    issuer = spec.issuer(dossier)
+    if issuer is None or not can_take_number(actor, issuer):
+        return
+    entry = document_number_issue(
+        actor=actor,
+        organisation=issuer,
+        kind=spec.kind,
+        on=spec.date(dossier) or dossier.today,
+        candidacy=dossier.candidacy,
+        slug=spec.slug,
+    )
+    dossier.numbers[spec.slug] = entry.symbol
+
+
 @dataclass
 class RenderedDocument:
     content: bytes
@@ -446,14 +450,6 @@ def document_render(
     Raises Http404 (unknown form or format, dossier outside the actor's subtree) and
     FormNotAvailable.
     """
-    from django.http import Http404
-
-    from ptdv.accounts.models import ROLE_RANK
-    from ptdv.core.policies import REQUIRED_ROLE, role_rank_at
-    from ptdv.documents.dossier import dossier_load
-    from ptdv.documents.layout import render_docx, render_pdf
-    from ptdv.documents.official_forms import FORMS
-
     spec = FORMS.get(slug)
     if spec is None or fmt not in FORMATS:
         raise Http404
@@ -468,23 +464,7 @@ def document_render(
     dossier = dossier_load(candidacy, day)
     if not spec.available(dossier):
         raise FormNotAvailable(spec.name)
-    if spec.kind and slug not in dossier.numbers:
-        event = spec.event(dossier)
-        issuer = spec.issuer(dossier)
-        may_issue = (
-            issuer is not None
-            and role_rank_at(actor, issuer.path) >= ROLE_RANK[REQUIRED_ROLE[Action.CHANGE]]
-        )
-        if (event is None or not event.document_number) and may_issue and issuer is not None:
-            entry = document_number_issue(
-                actor=actor,
-                organisation=issuer,
-                kind=spec.kind,
-                on=spec.date(dossier) or day,
-                candidacy=candidacy,
-                slug=slug,
-            )
-            dossier.numbers[slug] = entry.symbol
+    _form_number_take(actor, spec, dossier)
     document = spec.build(dossier, spec)
     content = render_pdf(document) if fmt == "pdf" else render_docx(document)
     audit_record(

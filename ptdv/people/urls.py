@@ -1,13 +1,9 @@
 from django.urls import URLPattern, path
 
-from ptdv.people import relatives_views, views
+from ptdv.people import views
 
+# The relatives' routes join this namespace in config.urls (ptdv.documents.urls).
 app_name = "people"
 urlpatterns: list[URLPattern] = [
     path("<int:pk>/", views.person_detail, name="detail"),
-    path("<int:pk>/relatives/new/", relatives_views.relative_create_view, name="relative_create"),
-    path("relatives/<int:pk>/edit/", relatives_views.relative_update_view, name="relative_update"),
-    path(
-        "relatives/<int:pk>/delete/", relatives_views.relative_delete_view, name="relative_delete"
-    ),
 ]

@@ -12,7 +12,6 @@ from ptdv.core.views import render_page
 from ptdv.people.choices import TargetGroup
 from ptdv.people.crypto import national_id_decrypt, national_id_mask
 from ptdv.people.policies import person_policy
-from ptdv.people.relatives_views import person_relatives
 from ptdv.people.selectors import person_candidacies, person_detail_queryset, person_memberships
 
 
@@ -34,7 +33,6 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "target_groups": [str(labels.get(code, code)) for code in person.target_groups or []],
         "candidacies": list(person_candidacies(actor=request.user, person=person)),
         "memberships": list(person_memberships(actor=request.user, person=person)),
-        "relatives": list(person_relatives(actor=request.user, person=person)),
         "can_change": person_policy.can(request.user, Action.CHANGE, person),
         "can_audit": person_policy.can(request.user, Action.ADMINISTER, person),
         "section": "candidacies",

@@ -1,4 +1,5 @@
-"""`{% candidacy_documents candidacy user as docs %}` for the dossier page's include."""
+"""`{% candidacy_documents candidacy user as docs %}` for the dossier page's include and
+`{% person_relatives person user as relatives %}` for the person page's."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any
 
 from django import template
 
-from ptdv.documents.selectors import documents_for_candidacy
+from ptdv.documents.selectors import documents_for_candidacy, person_relatives
 
 register = template.Library()
 
@@ -14,3 +15,8 @@ register = template.Library()
 @register.simple_tag
 def candidacy_documents(candidacy: Any, user: Any) -> dict[str, Any]:
     return documents_for_candidacy(actor=user, candidacy=candidacy)
+
+
+@register.simple_tag(name="person_relatives")
+def person_relatives_tag(person: Any, user: Any) -> list[Any]:
+    return list(person_relatives(actor=user, person=person))

@@ -11,7 +11,8 @@ from django.db import connection, connections
 
 from ptdv.accounts.models import Role
 from ptdv.documents.models import DocumentCounter, DocumentNumber
-from ptdv.documents.services import document_number_issue, document_symbol
+from ptdv.documents.numbering import document_symbol
+from ptdv.documents.services import document_number_issue
 from ptdv.factories import make_tree, user_with_role
 from ptdv.organisations.models import Organisation
 

@@ -11,6 +11,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from ptdv.documents.cli import add_actor_argument, command_actor, parse_day
+from ptdv.documents.models import Attachment
+from ptdv.documents.official_forms import FORMS
+from ptdv.documents.services import FormNotAvailable, document_number_reserve, document_render
+from ptdv.documents.storage import private_storage
+from ptdv.organisations.policies import organisation_policy
 
 
 class Command(BaseCommand):
@@ -35,8 +40,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         name = options["subcommand"]
         if name == "forms":
-            from ptdv.documents.official_forms import FORMS
-
             for spec in FORMS.values():
                 self.stdout.write(f"{spec.slug}\t{spec.code or '-'}\t{spec.name}")
             return
@@ -57,8 +60,6 @@ class Command(BaseCommand):
             raise CommandError("; ".join(exc.messages)) from None
 
     def _render(self, actor: Any, options: dict[str, Any]) -> None:
-        from ptdv.documents.services import FormNotAvailable, document_render
-
         try:
             rendered = document_render(
                 actor=actor,
@@ -72,9 +73,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Đã ghi {options['output']} ({len(rendered.content)} byte).")
 
     def _number(self, actor: Any, options: dict[str, Any]) -> None:
-        from ptdv.documents.services import document_number_reserve
-        from ptdv.organisations.policies import organisation_policy
-
         organisation = (
             organisation_policy.visible_to(actor).filter(code=options["organisation"]).first()
         )
@@ -88,9 +86,6 @@ class Command(BaseCommand):
 
 
 def prune_orphans() -> int:
-    from ptdv.documents.models import Attachment
-    from ptdv.documents.storage import private_storage
-
     storage = private_storage()
     root = Path(storage.location) / "attachments"
     if not root.exists():

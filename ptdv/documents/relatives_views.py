@@ -1,6 +1,8 @@
 """The applicant's relatives on the person page (form 2-KNĐ, background verification): add,
 edit and delete, through the documents services, which check the person policy and write
-the audit trail.
+the audit trail. The routes sit under the person's URLs (`people:relative_*`, composed in
+`config.urls` from `ptdv.documents.urls.person_urlpatterns`); the list on the person page is
+the `documents/_person_relatives.html` include.
 
 A person or relative outside the user's subtree is a 404; a role that may not change the
 person (a viewer) is a 403.
@@ -13,7 +15,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -27,8 +28,8 @@ from ptdv.core.forms import StyledFormMixin, add_service_errors
 from ptdv.core.policies import Action
 from ptdv.core.text import validate_person_name
 from ptdv.core.views import render_page
-from ptdv.documents.models import RELATION_ORDER, Relation, Relative
-from ptdv.documents.selectors import relative_get_visible, relative_policy
+from ptdv.documents.models import Relation, Relative
+from ptdv.documents.selectors import relative_get_visible
 from ptdv.documents.services import (
     RelativeData,
     relative_create,
@@ -49,18 +50,6 @@ RELATIVE_FIELDS = (
     "political_history",
     "party_member",
 )
-
-
-def person_relatives(*, actor: Any, person: Person) -> QuerySet[Relative]:
-    """The person's relatives in the order form 2-KNĐ lists them (parents first)."""
-    order = Case(
-        *(When(relation=code, then=Value(index)) for code, index in RELATION_ORDER.items()),
-        default=Value(len(RELATION_ORDER)),
-        output_field=IntegerField(),
-    )
-    return relative_policy.visible_to(actor, Relative.objects.filter(person=person)).order_by(
-        order, "id"
-    )
 
 
 class RelativeForm(StyledFormMixin, forms.Form):
