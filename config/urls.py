@@ -13,7 +13,7 @@ urlpatterns = [
     path("", include("ptdv.core.urls")),
     path("accounts/", include("ptdv.accounts.urls")),
     path("organisations/", include("ptdv.organisations.urls")),
-    path("people/", include("ptdv.people.urls")),
+    path("people/", include("ptdv.documents.person_urls")),
     path("candidacies/", include("ptdv.candidacies.urls")),
     path("rules/", include("ptdv.rules.urls")),
     path("targets/", include("ptdv.targets.urls")),

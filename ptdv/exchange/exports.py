@@ -17,13 +17,14 @@ from openpyxl.styles import Font
 
 from ptdv.audit.services import audit_filters, audit_record
 from ptdv.candidacies.models import Stage
-from ptdv.candidacies.selectors import candidacy_list, person_search_filter
+from ptdv.candidacies.selectors import candidacy_list
 from ptdv.exchange.columns import KINDS
 from ptdv.members.models import MembershipStatus, PartyMembership
 from ptdv.members.policies import membership_policy
 from ptdv.organisations.models import Organisation
 from ptdv.organisations.selectors import organisation_list
 from ptdv.people.choices import ETHNICITIES, Education, Gender, Occupation, TargetGroup
+from ptdv.people.selectors import person_search_filter
 
 CHUNK = 2000
 DATE_FORMAT = "dd/mm/yyyy"

@@ -1,4 +1,9 @@
-"""Reads about a person, each scoped by the access policy of what is read."""
+"""Reads of people: the person page's row and the accent-insensitive name filter.
+
+What a person page shows from the upper layers (dossiers, memberships, relatives) is read by
+those layers' selectors (ptdv.candidacies.selectors.person_candidacies,
+ptdv.members.selectors.person_memberships); the page itself lives in ptdv.documents.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from ptdv.candidacies.models import Candidacy
-from ptdv.candidacies.policies import candidacy_policy
-from ptdv.members.models import PartyMembership
-from ptdv.members.policies import membership_policy
+from ptdv.core.text import tokens
 from ptdv.people.models import Person
+
+# Query tokens taken into account (the rest of a long query is ignored).
+MAX_TOKENS = 8
 
 
 def person_detail_queryset() -> QuerySet[Person]:
@@ -19,16 +24,14 @@ def person_detail_queryset() -> QuerySet[Person]:
     return Person.objects.select_related("organisation", "residence_locality")
 
 
-def person_candidacies(*, actor: Any, person: Person) -> QuerySet[Candidacy]:
-    """The person's candidacies the user may see, newest first."""
-    return candidacy_policy.visible_to(
-        actor,
-        Candidacy.objects.filter(person=person).select_related("organisation", "helper__person"),
-    ).order_by("-opened_on", "-id")
+def word_start_filter(queryset: QuerySet[Any], words: list[str], field: str) -> QuerySet[Any]:
+    """Keep the rows whose folded name `field` (" w1 w2 …", ptdv.core.text.search_text) has
+    a word starting with each of `words`: `LIKE '% word%'` per word."""
+    for word in words:
+        queryset = queryset.filter(**{f"{field}__contains": " " + word})
+    return queryset
 
 
-def person_memberships(*, actor: Any, person: Person) -> QuerySet[PartyMembership]:
-    """The person's membership records the user may see, newest first."""
-    return membership_policy.visible_to(
-        actor, PartyMembership.objects.filter(person=person).select_related("organisation")
-    ).order_by("-ceremony_date", "-id")
+def person_search_filter(queryset: QuerySet[Any], query: str, prefix: str = "") -> QuerySet[Any]:
+    """Every folded query token must match the start of a word of the folded name."""
+    return word_start_filter(queryset, tokens(query)[:MAX_TOKENS], f"{prefix}search_text")

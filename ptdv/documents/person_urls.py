@@ -1,10 +1,12 @@
+"""The person pages, under /people/ (URL namespace "people")."""
+
 from django.urls import URLPattern, path
 
-from ptdv.people import relatives_views, views
+from ptdv.documents import person_views, relatives_views
 
 app_name = "people"
 urlpatterns: list[URLPattern] = [
-    path("<int:pk>/", views.person_detail, name="detail"),
+    path("<int:pk>/", person_views.person_detail, name="detail"),
     path("<int:pk>/relatives/new/", relatives_views.relative_create_view, name="relative_create"),
     path("relatives/<int:pk>/edit/", relatives_views.relative_update_view, name="relative_update"),
     path(
