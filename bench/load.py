@@ -340,7 +340,7 @@ def pg_copy_derived(source: str, options: DemoOptions, *, say: Say) -> dict[str,
     entry."""
     from ptdv.audit.models import AuditAction
     from ptdv.audit.services import audit_record
-    from ptdv.targets.models import AdmissionTally, PipelineTally
+    from ptdv.candidacies.models import AdmissionTally, PipelineTally
 
     started = time.perf_counter()
     _pg_session()

@@ -19,11 +19,11 @@ from bench.load import Say, refresh
 from bench.stats import summary, timed_loop
 from ptdv.accounts.models import Assignment, Role, User
 from ptdv.candidacies.models import Candidacy
+from ptdv.candidacies.tallies import PIPELINE_FIELDS
 from ptdv.demo.generator import DemoOptions
 from ptdv.members.models import ACTIVE_STATUSES, MembershipStatus, PartyMembership
 from ptdv.organisations.models import PATH_STEP, Locality, Organisation
 from ptdv.people.models import Person
-from ptdv.targets.aggregates import PIPELINE_FIELDS
 
 BENCH_USER = "bench-admin"
 # Thành Sen ward of Hà Tĩnh: the commune measured at both scales.
@@ -319,8 +319,8 @@ def in_process(
 
 def verify(*, say: Say) -> dict[str, Any]:
     """`ptdv aggregates verify`: stored counters and tallies against a recount."""
+    from ptdv.candidacies.tallies import aggregates_mismatches
     from ptdv.organisations.selectors import organisation_counter_mismatches
-    from ptdv.targets.aggregates import aggregates_mismatches
 
     started = time.perf_counter()
     counters = organisation_counter_mismatches()

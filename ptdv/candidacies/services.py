@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ptdv.accounts.models import ROLE_RANK
 from ptdv.audit.services import audit_record
 from ptdv.candidacies.models import Candidacy, SourceChannel, Stage
+from ptdv.candidacies.tallies import tallies_candidacy_changed
 from ptdv.core.policies import REQUIRED_ROLE, Action, subtree_q
 from ptdv.core.refusals import unprocessable
 from ptdv.members.models import ACTIVE_STATUSES, FORMER_MEMBER_STATUSES, PartyMembership
@@ -24,7 +25,6 @@ from ptdv.organisations.services import organisation_counters_adjust
 from ptdv.people.models import Person
 from ptdv.people.policies import person_policy
 from ptdv.people.services import PersonData, person_create, person_find
-from ptdv.targets.aggregates import aggregates_candidacy_changed
 
 
 class OpenCandidacyExists(ValidationError):
@@ -173,7 +173,7 @@ def candidacy_register(
     from ptdv.candidacies.workflow import candidacy_refresh_next
 
     candidacy_refresh_next(candidacy, timezone.localdate())
-    aggregates_candidacy_changed(candidacy=candidacy)
+    tallies_candidacy_changed(candidacy=candidacy)
     audit_record(
         actor=actor,
         action="create",

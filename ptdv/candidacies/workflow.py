@@ -32,6 +32,7 @@ from ptdv.candidacies.models import (
     Stage,
 )
 from ptdv.candidacies.policies import candidacy_policy
+from ptdv.candidacies.tallies import tallies_candidacy_changed
 from ptdv.candidacies.transitions import TRANSITIONS, Transition
 from ptdv.core.refusals import unprocessable
 from ptdv.members.models import (
@@ -54,7 +55,6 @@ from ptdv.organisations.services import organisation_counters_adjust
 from ptdv.people.models import Person
 from ptdv.rules import engine
 from ptdv.rules.services import rules_calendar
-from ptdv.targets.aggregates import aggregates_candidacy_changed
 
 
 class StaleVersion(Exception):
@@ -466,7 +466,7 @@ def candidacy_act(
             raise StaleVersion(candidacy.version)
         candidacy.version += 1
         candidacy_refresh_next(candidacy, timezone.localdate())
-        aggregates_candidacy_changed(candidacy=candidacy, event=result.event)
+        tallies_candidacy_changed(candidacy=candidacy, event=result.event)
         audit_record(
             actor=actor,
             action="action",

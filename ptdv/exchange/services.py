@@ -57,8 +57,8 @@ def tallies_add_for_people(person_ids: list[int], batch: int = 5000) -> None:
     import's transaction: the new people's candidacies and their memberships that have no
     candidacy (older admissions). Batched to stay under the databases' parameter limits."""
     from ptdv.candidacies.models import Candidacy
+    from ptdv.candidacies.tallies import aggregates_rows_added
     from ptdv.members.models import PartyMembership
-    from ptdv.targets.aggregates import aggregates_rows_added
 
     for start in range(0, len(person_ids), batch):
         chunk = person_ids[start : start + batch]

@@ -261,8 +261,8 @@ def test_command_imports_as_a_user(tree, clerk, tmp_path):
 def test_imported_dossier_continues_in_the_workflow_and_tallies_stay_exact(tree, clerk, tmp_path):
     """An `applied` dossier brought in from Excel keeps its introducers, so the cell's vote
     can be taken in PTĐV; the progress tallies count what the import wrote."""
+    from ptdv.candidacies.tallies import aggregates_mismatches, aggregates_rebuild
     from ptdv.candidacies.workflow import candidacy_act
-    from ptdv.targets.aggregates import aggregates_mismatches, aggregates_rebuild
 
     for _ in range(9):
         MembershipFactory(organisation=tree["cell_a1"])
