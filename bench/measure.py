@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from functools import partial
 from typing import Any
 
 from django.db import connection
 
+from bench.imports import exchange_bench_import
 from bench.load import Say, refresh
 from bench.stats import summary, timed_loop
 from ptdv.accounts.models import Assignment, Role, User
@@ -242,7 +244,7 @@ def baselines(
         org = Organisation.objects.get(pk=org_id)
         sql, params = progress_baseline_sql(org.path, year, today)
         _query(sql, params)  # warm-up, as for the endpoint
-        samples, rows = timed_loop(lambda s=sql, p=params: _query(s, p), count=count, budget=budget)
+        samples, rows = timed_loop(partial(_query, sql, params), count=count, budget=budget)
         answer = dict(zip(PROGRESS_KEYS, (int(v or 0) for v in rows[0]), strict=True))
         results[f"progress:{label}"] = {**summary(samples), "answer": answer}
         say(f"  baseline progress {label}: p95 {summary(samples)['p95_ms']:.1f} ms")
@@ -301,8 +303,6 @@ def in_process(
         say=say,
     )
     if params.get("import_rows"):
-        from ptdv.exchange.services import exchange_bench_import
-
         say(f"import of {params['import_rows']:,} candidates (issue 5)…")
         timings = exchange_bench_import(params["import_rows"])
         result["import"] = timings
