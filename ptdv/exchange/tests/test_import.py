@@ -24,12 +24,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def clerk(tree):  # type: ignore[no-untyped-def]
+def clerk(tree):
     return user_with_role(tree["commune_a"], Role.CLERK)
 
 
 @pytest.fixture
-def admin(tree):  # type: ignore[no-untyped-def]
+def admin(tree):
     return user_with_role(tree["commune_a"], Role.ADMINISTRATOR)
 
 

@@ -19,7 +19,7 @@ from ptdv.factories import (
 from ptdv.people.services import PersonSnapshot, person_update
 
 
-def test_a_move_recounts_both_villages(tree) -> None:  # type: ignore[no-untyped-def]
+def test_a_move_recounts_both_villages(tree) -> None:
     cell = tree["cell_a1"]
     old, new = (LocalityFactory(organisation=tree["commune_a"]) for _ in range(2))
     member = MembershipFactory(
@@ -38,7 +38,7 @@ def test_a_move_recounts_both_villages(tree) -> None:  # type: ignore[no-untyped
     assert entry.data == {"fields": ["residence_locality"]}
 
 
-def test_a_new_name_is_rekeyed_and_reaches_the_search_entries(tree) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_name_is_rekeyed_and_reaches_the_search_entries(tree) -> None:
     candidacy = CandidacyFactory(organisation=tree["cell_a1"])
     candidacy_search_refresh(candidacy_ids=[candidacy.pk])
     person = candidacy.person
@@ -54,7 +54,7 @@ def test_a_new_name_is_rekeyed_and_reaches_the_search_entries(tree) -> None:  # 
     assert (entry.search_text, entry.sort_key) == (person.search_text, person.sort_key)
 
 
-def test_derived_and_identity_fields_are_not_written_here(tree) -> None:  # type: ignore[no-untyped-def]
+def test_derived_and_identity_fields_are_not_written_here(tree) -> None:
     person = PersonFactory(organisation=tree["cell_a1"])
     actor = user_with_role(tree["commune_a"], Role.ADMINISTRATOR)
     for name in ("search_text", "national_id_hash", "no_such_field"):
