@@ -105,7 +105,7 @@ _ACTING_LEVEL = {
 
 def escalation_path(candidacy: Candidacy) -> str:
     """The path of the organisation an overdue dossier escalates to: one level above the
-    body that had to act (workflow.md: "overdue items escalate one level up the tree")."""
+    body that had to act (docs/workflow.md: "overdue items escalate one level up the tree")."""
     from ptdv.organisations.models import PATH_STEP, Kind
 
     path = candidacy.organisation.path
