@@ -21,10 +21,12 @@ from bench.load import Say, refresh
 from bench.stats import summary, timed_loop
 from ptdv.accounts.models import Assignment, Role, User
 from ptdv.candidacies.models import Candidacy
-from ptdv.candidacies.tallies import PIPELINE_FIELDS
+from ptdv.candidacies.tallies import PIPELINE_FIELDS, aggregates_mismatches
+from ptdv.core.text import tokens
 from ptdv.demo.generator import DemoOptions
 from ptdv.members.models import ACTIVE_STATUSES, MembershipStatus, PartyMembership
 from ptdv.organisations.models import PATH_STEP, Locality, Organisation
+from ptdv.organisations.selectors import organisation_counter_mismatches
 from ptdv.people.models import Person
 
 BENCH_USER = "bench-admin"
@@ -202,8 +204,6 @@ SELECT k.id, COALESCE(mem.n, 0), COALESCE(adm.n, 0), COALESCE(adm.women, 0),
 
 
 def search_patterns(query: str) -> list[str]:
-    from ptdv.core.text import tokens
-
     return [f"% {token}%" for token in tokens(query)[:8]]
 
 
@@ -319,9 +319,6 @@ def in_process(
 
 def verify(*, say: Say) -> dict[str, Any]:
     """`ptdv aggregates verify`: stored counters and tallies against a recount."""
-    from ptdv.candidacies.tallies import aggregates_mismatches
-    from ptdv.organisations.selectors import organisation_counter_mismatches
-
     started = time.perf_counter()
     counters = organisation_counter_mismatches()
     tallies = aggregates_mismatches()

@@ -22,12 +22,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ptdv.audit.models import AuditAction, AuditChannel, AuditEntry
+from ptdv.core.policies import user_scopes
+from ptdv.organisations.models import PATH_STEP, Organisation
 
 _channel: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "ptdv_audit_channel", default=None
 )
-
-PATH_STEP = 4  # ptdv.organisations.models.PATH_STEP (not imported: organisations import us)
 
 
 @contextmanager
@@ -60,14 +60,10 @@ def common_path(paths: Iterable[str]) -> str:
 
 def actor_path(actor: Any) -> str:
     """The subtree a user acts on: their one organisation, or the common ancestor of theirs."""
-    from ptdv.core.policies import user_scopes
-
     return common_path(path for path, _rank in user_scopes(actor))
 
 
 def _path_of(value: Any) -> str:
-    from ptdv.organisations.models import Organisation
-
     if value is None:
         return ""
     if isinstance(value, str):
@@ -78,8 +74,6 @@ def _path_of(value: Any) -> str:
 
 
 def _person_path(person: Any) -> str:
-    from ptdv.organisations.models import Organisation
-
     cached = person._state.fields_cache.get("organisation")
     if cached is not None:
         return str(cached.path)

@@ -42,7 +42,7 @@ from ptdv.targets.models import (
     Target,
     Term,
 )
-from ptdv.targets.policies import plan_policy, term_policy
+from ptdv.targets.policies import plan_policy, target_policy, term_policy
 
 FIRST_YEAR = 1930  # the Party's founding: no admission is dated before it
 LAST_YEAR = 2100
@@ -632,8 +632,6 @@ def plan_list(*, actor: Any, organisation: Organisation, year: int) -> QuerySet[
 def target_list(*, actor: Any, organisation: Organisation, year: int) -> list[Target]:
     """The targets of the organisation and of its children for a year, with their
     sub-targets (two queries)."""
-    from ptdv.targets.policies import target_policy
-
     return list(
         target_policy.visible_to(actor)
         .filter(
