@@ -319,7 +319,7 @@ def in_process(
 
 def verify(*, say: Say) -> dict[str, Any]:
     """`ptdv aggregates verify`: stored counters and tallies against a recount."""
-    from ptdv.organisations.selectors import organisation_counter_mismatches
+    from ptdv.candidacies.counters import organisation_counter_mismatches
     from ptdv.targets.aggregates import aggregates_mismatches
 
     started = time.perf_counter()

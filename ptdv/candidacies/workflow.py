@@ -34,6 +34,7 @@ from ptdv.candidacies.models import (
 from ptdv.candidacies.policies import candidacy_policy
 from ptdv.candidacies.transitions import TRANSITIONS, Transition
 from ptdv.core.refusals import unprocessable
+from ptdv.members.localities import locality_residents_recount
 from ptdv.members.models import (
     FORMER_MEMBER_STATUSES,
     ExitReason,
@@ -41,7 +42,6 @@ from ptdv.members.models import (
     PartyMembership,
 )
 from ptdv.members.policies import membership_policy
-from ptdv.organisations.localities import locality_residents_recount
 from ptdv.organisations.models import (
     CELL_KINDS,
     Kind,

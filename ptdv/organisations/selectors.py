@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
-from ptdv.accounts.models import ROLE_RANK, Role
-from ptdv.candidacies.models import POOL_STAGES, Candidacy
 from ptdv.core.policies import subtree_q
-from ptdv.members.models import ACTIVE_STATUSES, PartyMembership
+from ptdv.core.roles import ROLE_RANK, Role
 from ptdv.organisations.models import CELL_KINDS, Locality, Organisation
 from ptdv.organisations.policies import locality_policy, organisation_policy
 
@@ -44,57 +42,6 @@ def organisation_list(
             Q(name__icontains=term) | Q(code__iexact=term) | Q(name__icontains=fold(term))
         )
     return qs.order_by("path")
-
-
-def organisation_recount(*, organisation: Organisation) -> dict[str, int]:
-    """Subtree counts straight from the raw rows (what the stored counters must equal)."""
-    members = PartyMembership.objects.filter(
-        organisation__path__startswith=organisation.path, status__in=ACTIVE_STATUSES
-    ).count()
-    candidates = Candidacy.objects.filter(
-        organisation__path__startswith=organisation.path, is_open=True, stage__in=POOL_STAGES
-    ).count()
-    return {"member_count": members, "candidate_count": candidates}
-
-
-def organisation_counter_mismatches() -> list[dict[str, Any]]:
-    """Every organisation whose stored counters differ from a recount.
-
-    Two grouped queries for the raw own-counts, then the subtree sums are rolled up in memory
-    by path prefix: no query per organisation.
-    """
-    own_members = dict(
-        PartyMembership.objects.filter(status__in=ACTIVE_STATUSES)
-        .values_list("organisation__path")
-        .annotate(n=Count("id"))
-        .values_list("organisation__path", "n")
-    )
-    own_candidates = dict(
-        Candidacy.objects.filter(is_open=True, stage__in=POOL_STAGES)
-        .values_list("organisation__path")
-        .annotate(n=Count("id"))
-        .values_list("organisation__path", "n")
-    )
-    totals: dict[str, list[int]] = {}
-    for source, index in ((own_members, 0), (own_candidates, 1)):
-        for path, n in source.items():
-            for end in range(4, len(path) + 1, 4):
-                totals.setdefault(path[:end], [0, 0])[index] += n
-    mismatches = []
-    for org_id, path, code, members, candidates in Organisation.objects.values_list(
-        "id", "path", "code", "member_count", "candidate_count"
-    ).iterator(chunk_size=5000):
-        expected = totals.get(path, [0, 0])
-        if expected != [members, candidates]:
-            mismatches.append(
-                {
-                    "id": org_id,
-                    "code": code,
-                    "stored": {"member_count": members, "candidate_count": candidates},
-                    "recount": {"member_count": expected[0], "candidate_count": expected[1]},
-                }
-            )
-    return mismatches
 
 
 def organisation_ancestors(*, actor: Any, organisation: Organisation) -> QuerySet[Organisation]:

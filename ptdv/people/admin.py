@@ -6,8 +6,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from ptdv.audit.policy_admin import PolicyAdmin
 from ptdv.candidacies.selectors import person_search_filter
-from ptdv.core.admin import PolicyAdmin
 from ptdv.people.crypto import national_id_decrypt, national_id_mask
 from ptdv.people.models import Person
 from ptdv.people.policies import person_policy
@@ -63,7 +63,7 @@ class PersonAdmin(PolicyAdmin):
     ) -> None:
         super().save_model(request, obj, form, change)
         if change and "residence_locality" in form.changed_data:
-            from ptdv.organisations.localities import locality_residents_recount
+            from ptdv.members.localities import locality_residents_recount
 
             # A member who moves may leave a village without members, or end one.
             locality_residents_recount(

@@ -11,7 +11,7 @@ from ptdv.candidacies.models import Candidacy
 from ptdv.candidacies.services import candidacy_register
 from ptdv.candidacies.workflow import candidacy_act
 from ptdv.factories import LocalityFactory, MembershipFactory, PersonFactory, user_with_role
-from ptdv.organisations.localities import locality_residents_recount
+from ptdv.members.localities import locality_residents_recount
 from ptdv.targets.aggregates import aggregates_rebuild
 from ptdv.targets.services import snapshot_take
 
