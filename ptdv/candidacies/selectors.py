@@ -19,23 +19,16 @@ from ptdv.candidacies.models import (
 )
 from ptdv.candidacies.policies import candidacy_policy
 from ptdv.candidacies.search import (
-    MAX_TOKENS,
     SORT_MATCHES_UP_TO,
     candidacy_name_filter,
     name_order_of_matches,
-    word_start_filter,
 )
 from ptdv.candidacies.transitions import TRANSITIONS, Transition
 from ptdv.core.policies import REQUIRED_ROLE, subtree_q
-from ptdv.core.text import tokens
+from ptdv.core.search import person_search_filter as person_search_filter
 from ptdv.members.models import ACTIVE_STATUSES, MembershipStatus, PartyMembership
 from ptdv.members.policies import membership_policy
 from ptdv.organisations.models import CELL_KINDS, Organisation, commune_level_unit
-
-
-def person_search_filter(queryset: QuerySet[Any], query: str, prefix: str = "") -> QuerySet[Any]:
-    """Every folded query token must match the start of a word of the folded name."""
-    return word_start_filter(queryset, tokens(query)[:MAX_TOKENS], f"{prefix}search_text")
 
 
 def candidacy_list(*, actor: Any, filters: dict[str, Any] | None = None) -> QuerySet[Candidacy]:

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from ptdv.audit.policy_admin import PolicyAdmin
-from ptdv.candidacies.selectors import person_search_filter
+from ptdv.core.search import person_search_filter
 from ptdv.people.crypto import national_id_decrypt, national_id_mask
 from ptdv.people.models import Person
 from ptdv.people.policies import person_policy
