@@ -6,13 +6,13 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from ptdv.core.policies import subtree_q
+from ptdv.core.policies import Actor, subtree_q
 from ptdv.core.roles import ROLE_RANK, Role
 from ptdv.organisations.models import CELL_KINDS, Locality, Organisation
 from ptdv.organisations.policies import locality_policy, organisation_policy
 
 
-def organisation_roots(*, actor: Any) -> QuerySet[Organisation]:
+def organisation_roots(*, actor: Actor) -> QuerySet[Organisation]:
     """The top nodes the user may see: the organisations they are assigned to (outermost)."""
     from ptdv.core.policies import user_scopes
 
@@ -21,12 +21,12 @@ def organisation_roots(*, actor: Any) -> QuerySet[Organisation]:
     return Organisation.objects.filter(path__in=outer).order_by("path")
 
 
-def organisation_children(*, actor: Any, organisation: Organisation) -> QuerySet[Organisation]:
+def organisation_children(*, actor: Actor, organisation: Organisation) -> QuerySet[Organisation]:
     return organisation_policy.visible_to(actor, organisation.children.all()).order_by("name")
 
 
 def organisation_list(
-    *, actor: Any, filters: dict[str, Any] | None = None
+    *, actor: Actor, filters: dict[str, Any] | None = None
 ) -> QuerySet[Organisation]:
     from ptdv.core.text import fold
 
@@ -44,7 +44,7 @@ def organisation_list(
     return qs.order_by("path")
 
 
-def organisation_ancestors(*, actor: Any, organisation: Organisation) -> QuerySet[Organisation]:
+def organisation_ancestors(*, actor: Actor, organisation: Organisation) -> QuerySet[Organisation]:
     """The ancestors of `organisation` the user may see, root first (one query).
 
     Ancestors above the user's own assignments are left out: a breadcrumb never names an
@@ -54,14 +54,14 @@ def organisation_ancestors(*, actor: Any, organisation: Organisation) -> QuerySe
     return organisation_policy.visible_to(actor, Organisation.objects.filter(path__in=paths))
 
 
-def organisation_localities(*, actor: Any, organisation: Organisation) -> QuerySet[Locality]:
+def organisation_localities(*, actor: Actor, organisation: Organisation) -> QuerySet[Locality]:
     """The localities (thôn, tổ dân phố) of `organisation` with their cell, by name."""
     return locality_policy.visible_to(
         actor, Locality.objects.filter(organisation=organisation).select_related("cell")
     ).order_by("name", "id")
 
 
-def organisation_cells_for_registration(*, actor: Any) -> QuerySet[Organisation]:
+def organisation_cells_for_registration(*, actor: Actor) -> QuerySet[Organisation]:
     """Active cells (chi bộ, chi bộ cơ sở) where the user has at least the clerk role."""
     return (
         Organisation.objects.filter(
@@ -88,7 +88,7 @@ def organisation_localities_for_cell(*, cell: Organisation) -> QuerySet[Locality
     )
 
 
-def organisation_administrable(*, actor: Any) -> QuerySet[Organisation]:
+def organisation_administrable(*, actor: Actor) -> QuerySet[Organisation]:
     """Active organisations where the user holds the administrator role (whole subtrees)."""
     return Organisation.objects.filter(
         subtree_q(actor, "path", min_rank=ROLE_RANK[Role.ADMINISTRATOR]),

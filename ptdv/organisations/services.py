@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.db.models import F
 
 from ptdv.audit.services import audit_record
+from ptdv.core.policies import Actor
 from ptdv.organisations.localities import locality_counters_move, locality_state
 from ptdv.organisations.models import (
     PATH_ALPHABET,
@@ -44,7 +44,7 @@ def organisation_create(
     abbreviation: str = "",
     authorised_to_admit: bool = False,
     valid_from: dt.date | None = None,
-    actor: Any = None,
+    actor: Actor | None = None,
 ) -> Organisation:
     if parent is not None:
         # Lock the parent so two concurrent creations never get the same path.
