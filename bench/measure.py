@@ -20,13 +20,13 @@ from bench.imports import exchange_bench_import
 from bench.load import Say, refresh
 from bench.stats import summary, timed_loop
 from ptdv.accounts.models import Assignment, Role, User
+from ptdv.candidacies.counters import organisation_counter_mismatches
 from ptdv.candidacies.models import Candidacy
 from ptdv.candidacies.tallies import PIPELINE_FIELDS, aggregates_mismatches
 from ptdv.core.text import tokens
 from ptdv.demo.generator import DemoOptions
 from ptdv.members.models import ACTIVE_STATUSES, MembershipStatus, PartyMembership
 from ptdv.organisations.models import PATH_STEP, Locality, Organisation
-from ptdv.organisations.selectors import organisation_counter_mismatches
 from ptdv.people.models import Person
 
 BENCH_USER = "bench-admin"

@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.http import HttpResponse
 from django.urls import include, path
 
+from ptdv.accounts.views import login_view, logout_view
 from ptdv.core.admin import scoped_view_on_site
+from ptdv.organisations.views import home
 
 
 def healthz(request):  # type: ignore[no-untyped-def]
@@ -10,7 +12,11 @@ def healthz(request):  # type: ignore[no-untyped-def]
 
 
 urlpatterns = [
-    path("", include("ptdv.core.urls")),
+    # Without a namespace: the settings name them (LOGIN_URL, LOGIN_REDIRECT_URL,
+    # LOGOUT_REDIRECT_URL).
+    path("", home, name="home"),
+    path("accounts/login/", login_view, name="login"),
+    path("accounts/logout/", logout_view, name="logout"),
     path("accounts/", include("ptdv.accounts.urls")),
     path("organisations/", include("ptdv.organisations.urls")),
     path("people/", include("ptdv.documents.person_urls")),

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Protocol
 
 from ptdv.candidacies.search import candidacy_search_refresh
-from ptdv.organisations.localities import locality_residents_recount
+from ptdv.members.localities import locality_residents_recount
 from ptdv.people.models import Person
 
 

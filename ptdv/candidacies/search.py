@@ -28,10 +28,10 @@ from django.db.models import F, Func, QuerySet, Value
 from django.db.models.functions import Concat
 
 from ptdv.candidacies.models import Candidacy, CandidacySearch
+from ptdv.core.search import MAX_TOKENS, word_start_filter
 from ptdv.core.text import tokens
 from ptdv.organisations.models import Organisation
 from ptdv.people.models import Person
-from ptdv.people.selectors import MAX_TOKENS, word_start_filter
 
 _ENTRY = CandidacySearch._meta.db_table
 _CANDIDACY = Candidacy._meta.db_table

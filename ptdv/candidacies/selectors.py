@@ -25,6 +25,7 @@ from ptdv.candidacies.search import (
 )
 from ptdv.candidacies.transitions import TRANSITIONS, Transition
 from ptdv.core.policies import REQUIRED_ROLE, subtree_q
+from ptdv.core.search import person_search_filter as person_search_filter
 from ptdv.members.models import ACTIVE_STATUSES, MembershipStatus, PartyMembership
 from ptdv.members.policies import membership_policy
 from ptdv.organisations.models import CELL_KINDS, Organisation, commune_level_unit

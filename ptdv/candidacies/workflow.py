@@ -35,6 +35,7 @@ from ptdv.candidacies.policies import candidacy_policy
 from ptdv.candidacies.tallies import tallies_candidacy_changed
 from ptdv.candidacies.transitions import TRANSITIONS, Transition
 from ptdv.core.refusals import unprocessable
+from ptdv.members.localities import locality_residents_recount
 from ptdv.members.models import (
     FORMER_MEMBER_STATUSES,
     ExitReason,
@@ -42,7 +43,6 @@ from ptdv.members.models import (
     PartyMembership,
 )
 from ptdv.members.policies import membership_policy
-from ptdv.organisations.localities import locality_residents_recount
 from ptdv.organisations.models import (
     CELL_KINDS,
     Kind,

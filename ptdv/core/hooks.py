@@ -1,5 +1,6 @@
 """Signals between layers without upward imports: a lower layer fires, an upper layer listens."""
 from __future__ import annotations
+
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any

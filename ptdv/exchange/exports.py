@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from ptdv.audit.services import audit_filters, audit_record
 from ptdv.candidacies.models import Stage
 from ptdv.candidacies.selectors import candidacy_list
+from ptdv.core.search import person_search_filter
 from ptdv.core.spreadsheets import Export
 from ptdv.core.spreadsheets import workbook_write as _write
 from ptdv.exchange.columns import KINDS
@@ -20,7 +21,6 @@ from ptdv.members.policies import membership_policy
 from ptdv.organisations.models import Organisation
 from ptdv.organisations.selectors import organisation_list
 from ptdv.people.choices import ETHNICITIES, Education, Gender, Occupation, TargetGroup
-from ptdv.people.selectors import person_search_filter
 
 CHUNK = 2000
 _GENDER = dict(Gender.choices)

@@ -24,13 +24,12 @@ from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 
-from ptdv.accounts.models import ROLE_RANK, Role
 from ptdv.audit.services import audit_record
-from ptdv.core.policies import user_scopes
 from ptdv.documents.storage import private_storage
 from ptdv.exchange.columns import KINDS
 from ptdv.exchange.importers import IMPORTERS, ImportContext, Issue
 from ptdv.exchange.models import ImportJob, ImportKind, ImportStatus
+from ptdv.exchange.policies import import_allowed
 from ptdv.exchange.workbook import SheetData, WorkbookError, errors_workbook, sheet_read
 
 logger = logging.getLogger(__name__)
@@ -38,17 +37,6 @@ logger = logging.getLogger(__name__)
 BACKGROUND_THRESHOLD = 1000
 MAX_IMPORT_BYTES = 100 * 1024 * 1024
 MAX_LISTED_ISSUES = 500
-
-# The role an import kind needs somewhere (each row is then checked against its own
-# organisation): structure and accounts are administrators' work, people are clerks'.
-REQUIRED_RANK = {
-    ImportKind.ORGANISATIONS: ROLE_RANK[Role.ADMINISTRATOR],
-    ImportKind.LOCALITIES: ROLE_RANK[Role.ADMINISTRATOR],
-    ImportKind.USERS: ROLE_RANK[Role.ADMINISTRATOR],
-    ImportKind.MEMBERS: ROLE_RANK[Role.CLERK],
-    ImportKind.CANDIDATES: ROLE_RANK[Role.CLERK],
-    ImportKind.DOSSIERS: ROLE_RANK[Role.CLERK],
-}
 
 
 def tallies_add_for_people(person_ids: list[int], batch: int = 5000) -> None:
@@ -69,11 +57,6 @@ def tallies_add_for_people(person_ids: list[int], batch: int = 5000) -> None:
                 person_id__in=chunk, candidacy__isnull=True
             ).values_list("id", flat=True),
         )
-
-
-def import_allowed(actor: Any, kind: str) -> bool:
-    needed = REQUIRED_RANK[ImportKind(kind)]
-    return any(rank >= needed for _path, rank in user_scopes(actor))
 
 
 class _DryRun(Exception):

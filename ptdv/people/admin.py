@@ -6,11 +6,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from ptdv.core.admin import PolicyAdmin, audit_label
+from ptdv.audit.policy_admin import PolicyAdmin, audit_label
+from ptdv.core.search import person_search_filter
 from ptdv.people.crypto import national_id_decrypt, national_id_mask
 from ptdv.people.models import Person
 from ptdv.people.policies import person_policy
-from ptdv.people.selectors import person_search_filter
 from ptdv.people.services import PersonSnapshot, person_update
 
 

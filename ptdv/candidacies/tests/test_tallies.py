@@ -23,8 +23,8 @@ from ptdv.factories import (
     PersonFactory,
     user_with_role,
 )
+from ptdv.members.localities import locality_counter_mismatches
 from ptdv.members.models import MembershipStatus
-from ptdv.organisations.localities import locality_counter_mismatches
 from ptdv.organisations.models import Organisation
 
 STEPS = [

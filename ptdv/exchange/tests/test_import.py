@@ -10,13 +10,13 @@ from django.core.management.base import CommandError
 
 from ptdv.accounts.models import Assignment, Role, User
 from ptdv.audit.models import AuditEntry
+from ptdv.candidacies.counters import organisation_counter_mismatches
 from ptdv.candidacies.models import Candidacy, CandidacyEvent
 from ptdv.exchange.services import import_workbook
 from ptdv.exchange.tests.conftest import candidate, filled_template
 from ptdv.factories import LocalityFactory, MembershipFactory, user_with_role
 from ptdv.members.models import PartyMembership
 from ptdv.organisations.models import Locality, Organisation
-from ptdv.organisations.selectors import organisation_counter_mismatches
 from ptdv.people.crypto import national_id_decrypt
 from ptdv.people.models import Person
 

@@ -12,7 +12,7 @@ from ptdv.candidacies.services import candidacy_register
 from ptdv.candidacies.tallies import aggregates_rebuild
 from ptdv.candidacies.workflow import candidacy_act
 from ptdv.factories import LocalityFactory, MembershipFactory, PersonFactory, user_with_role
-from ptdv.organisations.localities import locality_residents_recount
+from ptdv.members.localities import locality_residents_recount
 from ptdv.targets.services import snapshot_take
 
 TODAY = dt.date(2026, 11, 29)
