@@ -89,7 +89,7 @@ def test_no_module_cycle() -> None:
     assert not gone, f"cycles broken since: remove them from CYCLES_LEFT: {gone}"
 
 
-def test_cycles_are_found_through_imports_inside_functions(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_cycles_are_found_through_imports_inside_functions(tmp_path: Path, monkeypatch) -> None:
     """The check sees an import hidden in a function body: grimp reads it."""
     package = tmp_path / "hidden_cycle"
     package.mkdir()
