@@ -197,7 +197,7 @@ class Locality(models.Model):
     cell_is_shared = models.BooleanField(_("chi bộ ghép"), default=False)
     area_flags = models.JSONField(_("đặc điểm địa bàn"), default=list, blank=True)
     # Party members (probationary or official) whose residence is here: a locality with none
-    # is "white". Kept by ptdv/organisations/localities.py, never by a form.
+    # is "white". Kept by ptdv/members/localities.py, never by a form.
     active_members = models.PositiveIntegerField(
         _("số đảng viên cư trú"), default=0, editable=False
     )

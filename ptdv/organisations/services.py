@@ -93,7 +93,7 @@ def organisation_counters_adjust(
 
 
 @transaction.atomic
-def locality_save(locality: Locality, *, update_fields: list[str] | None = None) -> None:
+def locality_save(locality: Locality, *, update_fields: list[str] | None = None) -> Locality:
     """Save a locality and move the subtree counters of the organisations above (a new
     locality, a change of commune or of cell). The resident count is never written from
     memory: it is kept by ptdv/members/localities.py."""
@@ -116,6 +116,7 @@ def locality_save(locality: Locality, *, update_fields: list[str] | None = None)
                 ]
     locality.save(update_fields=update_fields)
     locality_counters_move(before, locality_state(locality))
+    return locality
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from ptdv.factories import (
     user_with_role,
 )
 from ptdv.organisations.models import Locality, Organisation
+from ptdv.organisations.services import locality_save
 from ptdv.people.models import Person
 from ptdv.people.services import PersonData, person_create
 
@@ -62,11 +63,13 @@ def world(tree, admin_a):
         objects[f"membership_{key}"] = MembershipFactory(
             organisation=cell, person__organisation=cell
         )
-        objects[f"locality_{key}"] = Locality.objects.create(
-            code=f"L{key}",
-            name=f"Thôn {key.upper()}",
-            kind="village",
-            organisation=tree[f"commune_{key}"],
+        objects[f"locality_{key}"] = locality_save(
+            Locality(
+                code=f"L{key}",
+                name=f"Thôn {key.upper()}",
+                kind="village",
+                organisation=tree[f"commune_{key}"],
+            )
         )
         objects[f"organisation_{key}"] = cell
         objects[f"user_{key}"] = user_with_role(
