@@ -46,7 +46,7 @@ lint: setup
 	$(BIN)/ruff format --check .
 
 typecheck: setup
-	$(BIN)/mypy ptdv config
+	$(BIN)/mypy ptdv config bench
 
 test: setup lint typecheck
 	PTDV_TEST_DATABASE_URL= DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/ptdv makemigrations --check --dry-run -v 1

@@ -130,6 +130,11 @@ def _columns(model: type[models.Model]) -> list[models.Field[Any, Any]]:
     return [f for f in model._meta.concrete_fields if f.column]
 
 
+def _column(field: models.Field[Any, Any]) -> str:
+    """The column of a field `_columns` gave (it keeps only fields with one)."""
+    return str(field.column)
+
+
 def merge(stage: str, *, say: Say) -> dict[str, Any]:
     """Append the rows of the SQLite file `stage` (a later run of provinces, ids from 1, with
     its own copy of the national root) to this database, shifting ids past the rows here."""
@@ -161,7 +166,7 @@ def merge(stage: str, *, say: Say) -> dict[str, Any]:
                 names, values = [], []
                 for field in _columns(model):
                     target = model if field.primary_key else field.related_model
-                    column = quote(field.column)
+                    column = quote(_column(field))
                     if isinstance(target, type) and target in moves:
                         low, shift = moves[target]
                         values.append(
@@ -252,7 +257,7 @@ def _schema_objects(tables: list[str]) -> tuple[list[tuple[str, str, str]], list
             [tables],
         )
         indexes = [tuple(row) for row in cursor.fetchall()]
-    return constraints, indexes  # type: ignore[return-value]
+    return constraints, indexes
 
 
 def _pg_session() -> None:
@@ -340,7 +345,7 @@ def pg_copy_derived(source: str, options: DemoOptions, *, say: Say) -> dict[str,
     entry."""
     from ptdv.audit.models import AuditAction
     from ptdv.audit.services import audit_record
-    from ptdv.targets.models import AdmissionTally, PipelineTally
+    from ptdv.candidacies.models import AdmissionTally, PipelineTally
 
     started = time.perf_counter()
     _pg_session()
@@ -376,7 +381,7 @@ def pg_copy_derived(source: str, options: DemoOptions, *, say: Say) -> dict[str,
                 f"UPDATE {target} o SET {assignments} FROM {table} c WHERE o.id = c.id"  # noqa: S608
             )
             say(f"  counters of {cursor.rowcount:,} rows of {target}")
-    rows = _pg_copy_tables(source, (AdmissionTally, PipelineTally), say=say)
+    copied = _pg_copy_tables(source, (AdmissionTally, PipelineTally), say=say)
     tick = time.perf_counter()
     entries = candidacy_search_refresh()
     say(f"  search entries of {entries:,} candidacies in {time.perf_counter() - tick:.1f} s")
@@ -393,9 +398,9 @@ def pg_copy_derived(source: str, options: DemoOptions, *, say: Say) -> dict[str,
         action=AuditAction.IMPORT,
         object_type="demo",
         summary=f"Nạp dữ liệu trình diễn (hạt giống {options.seed}), chép từ SQLite",
-        data={"scale": options.scale, "provinces": provinces, "copied": rows},
+        data={"scale": options.scale, "provinces": provinces, "copied": copied},
     )
-    return {"seconds": time.perf_counter() - started, "rows": rows}
+    return {"seconds": time.perf_counter() - started, "rows": copied}
 
 
 def _copy_table(source_db: sqlite3.Connection, model: type[models.Model]) -> int:
@@ -403,8 +408,8 @@ def _copy_table(source_db: sqlite3.Connection, model: type[models.Model]) -> int
     reads them while this one sends them (sqlite3 and psycopg both release the GIL)."""
     quote = connection.ops.quote_name
     fields = _columns(model)
-    line = " || ',' || ".join(f"quote({quote(f.column)})" for f in fields)
-    names = ", ".join(quote(f.column) for f in fields)
+    line = " || ',' || ".join(f"quote({quote(_column(f))})" for f in fields)
+    names = ", ".join(quote(_column(f)) for f in fields)
     table = quote(model._meta.db_table)
     batches: queue.Queue[tuple[str, int] | BaseException | None] = queue.Queue(maxsize=8)
 

@@ -11,19 +11,23 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from functools import partial
 from typing import Any
 
 from django.db import connection
 
+from bench.imports import exchange_bench_import
 from bench.load import Say, refresh
 from bench.stats import summary, timed_loop
 from ptdv.accounts.models import Assignment, Role, User
+from ptdv.candidacies.counters import organisation_counter_mismatches
 from ptdv.candidacies.models import Candidacy
+from ptdv.candidacies.tallies import PIPELINE_FIELDS, aggregates_mismatches
+from ptdv.core.text import tokens
 from ptdv.demo.generator import DemoOptions
 from ptdv.members.models import ACTIVE_STATUSES, MembershipStatus, PartyMembership
 from ptdv.organisations.models import PATH_STEP, Locality, Organisation
 from ptdv.people.models import Person
-from ptdv.targets.aggregates import PIPELINE_FIELDS
 
 BENCH_USER = "bench-admin"
 # Thành Sen ward of Hà Tĩnh: the commune measured at both scales.
@@ -200,8 +204,6 @@ SELECT k.id, COALESCE(mem.n, 0), COALESCE(adm.n, 0), COALESCE(adm.women, 0),
 
 
 def search_patterns(query: str) -> list[str]:
-    from ptdv.core.text import tokens
-
     return [f"% {token}%" for token in tokens(query)[:8]]
 
 
@@ -242,7 +244,7 @@ def baselines(
         org = Organisation.objects.get(pk=org_id)
         sql, params = progress_baseline_sql(org.path, year, today)
         _query(sql, params)  # warm-up, as for the endpoint
-        samples, rows = timed_loop(lambda s=sql, p=params: _query(s, p), count=count, budget=budget)
+        samples, rows = timed_loop(partial(_query, sql, params), count=count, budget=budget)
         answer = dict(zip(PROGRESS_KEYS, (int(v or 0) for v in rows[0]), strict=True))
         results[f"progress:{label}"] = {**summary(samples), "answer": answer}
         say(f"  baseline progress {label}: p95 {summary(samples)['p95_ms']:.1f} ms")
@@ -301,8 +303,6 @@ def in_process(
         say=say,
     )
     if params.get("import_rows"):
-        from ptdv.exchange.services import exchange_bench_import
-
         say(f"import of {params['import_rows']:,} candidates (issue 5)…")
         timings = exchange_bench_import(params["import_rows"])
         result["import"] = timings
@@ -319,9 +319,6 @@ def in_process(
 
 def verify(*, say: Say) -> dict[str, Any]:
     """`ptdv aggregates verify`: stored counters and tallies against a recount."""
-    from ptdv.organisations.selectors import organisation_counter_mismatches
-    from ptdv.targets.aggregates import aggregates_mismatches
-
     started = time.perf_counter()
     counters = organisation_counter_mismatches()
     tallies = aggregates_mismatches()

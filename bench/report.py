@@ -75,6 +75,92 @@ def _ms(value: float | None) -> str:
     return f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
 
 
+def _measure_row(
+    key: str, label: str, databases: dict[str, Any], names: list[str], checks: list[str]
+) -> list[str]:
+    """One measure's cells for every database; differing answers are added to `checks`."""
+    row = [label]
+    for db in names:
+        endpoint = databases[db]["endpoints"].get(key)
+        baseline = databases[db].get("baselines", {}).get(key)
+        if endpoint is None:
+            row += ["—"] * 4
+            continue
+        ratio = endpoint["p95_ms"] / baseline["p95_ms"] if baseline else None
+        row += [
+            _ms(endpoint["p50_ms"]),
+            _ms(endpoint["p95_ms"]),
+            _ms(baseline["p95_ms"]) if baseline else "—",
+            f"{ratio:.3f}" if ratio is not None else "—",
+        ]
+        if baseline:
+            differences = answer_check(key, endpoint["answer"], baseline["answer"])
+            endpoint["same_answer"] = not differences
+            if differences:
+                checks.append(f"  {DB_NAMES[db]} {label}: " + "; ".join(differences[:5]))
+    return row
+
+
+def _aligned(out: list[list[str]]) -> list[str]:
+    widths = [max(len(r[i]) for r in out) for i in range(len(out[0]))]
+    lines = []
+    for index, row in enumerate(out):
+        cells = [row[0].ljust(widths[0])] + [
+            c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
+        ]
+        lines.append("  " + "  ".join(cells))
+        if index == 0:
+            lines.append("  " + "  ".join("-" * w for w in widths))
+    return lines
+
+
+def _database_lines(db: str, data: dict[str, Any]) -> list[str]:
+    """The pipeline refresh, the import and the verification of one database."""
+    lines = []
+    parts = []
+    for key, label in (("refresh_full", "full"), ("refresh_incremental", "nightly")):
+        if key in data:
+            r = data[key]
+            parts.append(
+                f"{label} {r['examined']:,} dossiers in {r['seconds']:.1f} s ({r['rate']:,.0f}/s)"
+            )
+    if parts:
+        lines.append(f"  {DB_NAMES[db]} pipeline refresh: " + "; ".join(parts))
+    if "import" in data:
+        imp = data["import"]
+        seconds = imp.get("import", 0.0)
+        rate = imp.get("written", 0) / seconds if seconds else 0
+        lines.append(
+            f"  {DB_NAMES[db]} import: {imp.get('written', 0):,} of {imp['rows']:,} rows in "
+            f"{seconds:.1f} s ({rate:,.0f} rows/s; status {imp.get('status')}, "
+            f"{imp.get('errors', 0)} errors)"
+        )
+    if "verify" in data:
+        v = data["verify"]
+        lines.append(
+            f"  {DB_NAMES[db]} aggregates verify: {v['counter_mismatches']} counter and "
+            f"{v['tally_mismatches']} tally mismatches"
+        )
+    return lines
+
+
+def _target_lines(postgresql: dict[str, Any]) -> list[str]:
+    lines = ["  targets (PostgreSQL):"]
+    for key, (limit, share) in TARGETS.items():
+        endpoint = postgresql["endpoints"].get(key)
+        baseline = postgresql.get("baselines", {}).get(key)
+        if endpoint is None:
+            continue
+        ok = endpoint["p95_ms"] <= limit
+        text = f"    {LABELS[key]}: p95 {_ms(endpoint['p95_ms'])} ms ≤ {limit:.0f} ms"
+        if share is not None and baseline:
+            ratio = endpoint["p95_ms"] / baseline["p95_ms"]
+            ok = ok and ratio <= share
+            text += f" and ratio {ratio:.3f} ≤ {share}"
+        lines.append(text + (": met" if ok else ": MISSED"))
+    return lines
+
+
 def table(results: dict[str, Any]) -> str:
     databases = results.get("databases", {})
     names = list(databases)
@@ -96,83 +182,19 @@ def table(results: dict[str, Any]) -> str:
     out = [header]
     checks: list[str] = []
     for key, label in LABELS.items():
-        if not any(key in databases[db]["endpoints"] for db in names):
-            continue
-        row = [label]
-        for db in names:
-            endpoint = databases[db]["endpoints"].get(key)
-            baseline = databases[db].get("baselines", {}).get(key)
-            if endpoint is None:
-                row += ["—"] * 4
-                continue
-            ratio = endpoint["p95_ms"] / baseline["p95_ms"] if baseline else None
-            row += [
-                _ms(endpoint["p50_ms"]),
-                _ms(endpoint["p95_ms"]),
-                _ms(baseline["p95_ms"]) if baseline else "—",
-                f"{ratio:.3f}" if ratio is not None else "—",
-            ]
-            if baseline:
-                differences = answer_check(key, endpoint["answer"], baseline["answer"])
-                endpoint["same_answer"] = not differences
-                if differences:
-                    checks.append(f"  {DB_NAMES[db]} {label}: " + "; ".join(differences[:5]))
-        out.append(row)
-    widths = [max(len(r[i]) for r in out) for i in range(len(header))]
-    for index, row in enumerate(out):
-        cells = [row[0].ljust(widths[0])] + [
-            c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
-        ]
-        lines.append("  " + "  ".join(cells))
-        if index == 0:
-            lines.append("  " + "  ".join("-" * w for w in widths))
+        if any(key in databases[db]["endpoints"] for db in names):
+            out.append(_measure_row(key, label, databases, names, checks))
+    lines += _aligned(out)
     lines.append("  (p50/p95 of sequential HTTP requests after 3 warm-ups; SQL: the same answer "
                  "from the raw tables in one query; ratio = endpoint p95 / SQL p95)")  # fmt: skip
     lines.append("")
     for db in names:
-        data = databases[db]
-        parts = []
-        for key, label in (("refresh_full", "full"), ("refresh_incremental", "nightly")):
-            if key in data:
-                r = data[key]
-                parts.append(
-                    f"{label} {r['examined']:,} dossiers in {r['seconds']:.1f} s "
-                    f"({r['rate']:,.0f}/s)"
-                )
-        if parts:
-            lines.append(f"  {DB_NAMES[db]} pipeline refresh: " + "; ".join(parts))
-        if "import" in data:
-            imp = data["import"]
-            seconds = imp.get("import", 0.0)
-            rate = imp.get("written", 0) / seconds if seconds else 0
-            lines.append(
-                f"  {DB_NAMES[db]} import: {imp.get('written', 0):,} of {imp['rows']:,} rows in "
-                f"{seconds:.1f} s ({rate:,.0f} rows/s; status {imp.get('status')}, "
-                f"{imp.get('errors', 0)} errors)"
-            )
-        if "verify" in data:
-            v = data["verify"]
-            lines.append(
-                f"  {DB_NAMES[db]} aggregates verify: {v['counter_mismatches']} counter and "
-                f"{v['tally_mismatches']} tally mismatches"
-            )
+        lines += _database_lines(db, databases[db])
     lines.append("")
     lines.append("  answers: " + ("endpoint = SQL baseline everywhere" if not checks else "DIFFER"))
     lines += checks
     if "postgresql" in databases:
-        lines.append("  targets (PostgreSQL):")
-        for key, (limit, share) in TARGETS.items():
-            endpoint = databases["postgresql"]["endpoints"].get(key)
-            baseline = databases["postgresql"].get("baselines", {}).get(key)
-            if endpoint is None:
-                continue
-            ok = endpoint["p95_ms"] <= limit
-            text = f"    {LABELS[key]}: p95 {_ms(endpoint['p95_ms'])} ms ≤ {limit:.0f} ms"
-            if share is not None and baseline:
-                ratio = endpoint["p95_ms"] / baseline["p95_ms"]
-                ok = ok and ratio <= share
-                text += f" and ratio {ratio:.3f} ≤ {share}"
-            lines.append(text + (": met" if ok else ": MISSED"))
+        lines += _target_lines(databases["postgresql"])
     build = results.get("build", {})
     disk = results.get("disk_bytes", {})
     lines.append(

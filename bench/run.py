@@ -292,12 +292,13 @@ def ensure_datasets(
 
 
 def http_loop(client: Client, path: str, count: int, budget: float) -> tuple[list[float], Any]:
+    body: Any = None
     for _ in range(WARM_UP):
         status, body, _s = client.get(path)
         if status != 200:
             raise SystemExit(f"bench: GET {path} answered {status}: {str(body)[:300]}")
     samples: list[float] = []
-    body: Any = None
+    body = None
     started = time.perf_counter()
     for _ in range(count):
         status, body, seconds = client.get(path)

@@ -12,7 +12,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -89,4 +88,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -5,10 +5,10 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from config.api_docs import ApiDocsView
 from ptdv.accounts.api import TokenDetailView, TokenListView, TokenObtainView
 from ptdv.audit.api import AuditEntryViewSet
 from ptdv.candidacies.api import CandidacyViewSet
-from ptdv.core.api_views import ApiDocsView
 from ptdv.organisations.api import OrganisationViewSet
 from ptdv.people.api import PersonViewSet
 

@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.http import HttpResponse
 from django.urls import include, path
 
+from ptdv.accounts.views import login_view, logout_view
 from ptdv.core.admin import scoped_view_on_site
-from ptdv.documents.urls import person_urlpatterns as relatives_urlpatterns
-from ptdv.people.urls import urlpatterns as people_urlpatterns
+from ptdv.organisations.views import home
 
 
 def healthz(request):  # type: ignore[no-untyped-def]
@@ -12,11 +12,14 @@ def healthz(request):  # type: ignore[no-untyped-def]
 
 
 urlpatterns = [
-    path("", include("ptdv.core.urls")),
+    # Without a namespace: the settings name them (LOGIN_URL, LOGIN_REDIRECT_URL,
+    # LOGOUT_REDIRECT_URL).
+    path("", home, name="home"),
+    path("accounts/login/", login_view, name="login"),
+    path("accounts/logout/", logout_view, name="logout"),
     path("accounts/", include("ptdv.accounts.urls")),
     path("organisations/", include("ptdv.organisations.urls")),
-    # The person's pages, and the relatives kept by the documents app under the same names.
-    path("people/", include((people_urlpatterns + relatives_urlpatterns, "people"))),
+    path("people/", include("ptdv.documents.person_urls")),
     path("candidacies/", include("ptdv.candidacies.urls")),
     path("rules/", include("ptdv.rules.urls")),
     path("targets/", include("ptdv.targets.urls")),

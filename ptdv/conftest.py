@@ -6,6 +6,6 @@ from ptdv.factories import make_tree
 
 
 @pytest.fixture
-def tree(db):  # type: ignore[no-untyped-def]
+def tree(db):
     """A province with communes A and B, each with a grassroots committee and two cells."""
     return make_tree()

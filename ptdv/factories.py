@@ -15,10 +15,14 @@ from factory.django import DjangoModelFactory
 from ptdv.accounts.models import Assignment, Role, User
 from ptdv.candidacies.models import Candidacy, Stage
 from ptdv.candidacies.search import candidacy_search_refresh
+from ptdv.members.localities import locality_residents_recount
 from ptdv.members.models import MembershipStatus, PartyMembership
-from ptdv.organisations.localities import locality_residents_recount
 from ptdv.organisations.models import Kind, Locality, LocalityKind, Organisation, Sector
-from ptdv.organisations.services import organisation_counters_adjust, organisation_create
+from ptdv.organisations.services import (
+    locality_save,
+    organisation_counters_adjust,
+    organisation_create,
+)
 from ptdv.people.models import Person
 from ptdv.people.services import person_name_keys
 
@@ -69,6 +73,12 @@ class LocalityFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Thôn {n}")
     kind = LocalityKind.VILLAGE
     organisation = factory.SubFactory(OrganisationFactory, kind=Kind.COMMUNE)
+
+    @classmethod
+    def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> Any:
+        locality = model_class(*args, **kwargs)
+        locality_save(locality)  # as the admin does: the counters of the tree above move
+        return locality
 
 
 class PersonFactory(DjangoModelFactory):

@@ -17,34 +17,34 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from ptdv.accounts.models import ROLE_RANK, Assignment, Role, User
-from ptdv.core.policies import Policy, subtree_q, user_scopes
+from ptdv.core.policies import Actor, Policy, subtree_q, user_scopes
 
 ADMINISTRATOR_RANK = ROLE_RANK[Role.ADMINISTRATOR]
 
 assignment_policy = Policy(Assignment, "organisation__path")
 
 
-def administered_q(actor: Any, path_field: str = "organisation__path") -> Q:
+def administered_q(actor: Actor, path_field: str = "organisation__path") -> Q:
     """A filter on `path_field` matching the subtrees where `actor` is an administrator."""
     return subtree_q(actor, path_field, min_rank=ADMINISTRATOR_RANK)
 
 
-def is_administrator(actor: Any) -> bool:
+def is_administrator(actor: Actor) -> bool:
     return any(rank >= ADMINISTRATOR_RANK for _path, rank in user_scopes(actor))
 
 
-def require_administrator(actor: Any) -> None:
+def require_administrator(actor: Actor) -> None:
     if not is_administrator(actor):
         raise PermissionDenied
 
 
-def users_visible_to(actor: Any, queryset: QuerySet[User] | None = None) -> QuerySet[User]:
+def users_visible_to(actor: Actor, queryset: QuerySet[User] | None = None) -> QuerySet[User]:
     qs = User.objects.all() if queryset is None else queryset
     inside = Assignment.objects.filter(administered_q(actor)).values("user_id")
     return qs.filter(pk__in=inside)
 
 
-def user_get_visible(actor: Any, pk: Any) -> User:
+def user_get_visible(actor: Actor, pk: Any) -> User:
     """Fetch and check in one place: absent and out-of-scope answer the same 404."""
     try:
         return users_visible_to(actor).get(pk=pk)
@@ -52,7 +52,7 @@ def user_get_visible(actor: Any, pk: Any) -> User:
         raise Http404 from exc
 
 
-def user_can_change_account(actor: Any, user: User) -> bool:
+def user_can_change_account(actor: Actor, user: User) -> bool:
     if user.pk == getattr(actor, "pk", None):
         return False
     if (user.is_staff or user.is_superuser) and not getattr(actor, "is_superuser", False):
@@ -61,7 +61,7 @@ def user_can_change_account(actor: Any, user: User) -> bool:
     return is_administrator(actor) and not outside.exists()
 
 
-def user_authorize_account_change(actor: Any, user: User) -> None:
+def user_authorize_account_change(actor: Actor, user: User) -> None:
     require_administrator(actor)
     if not users_visible_to(actor).filter(pk=user.pk).exists():
         raise Http404

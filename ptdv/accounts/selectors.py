@@ -8,9 +8,10 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from ptdv.accounts.models import Assignment, User
 from ptdv.accounts.policies import administered_q, users_visible_to
+from ptdv.core.policies import Actor
 
 
-def assignments_administered(*, actor: Any) -> QuerySet[Assignment]:
+def assignments_administered(*, actor: Actor) -> QuerySet[Assignment]:
     """Assignments on the administrator's subtrees, with their organisation."""
     return (
         Assignment.objects.filter(administered_q(actor))
@@ -19,7 +20,7 @@ def assignments_administered(*, actor: Any) -> QuerySet[Assignment]:
     )
 
 
-def user_list(*, actor: Any, filters: dict[str, Any] | None = None) -> QuerySet[User]:
+def user_list(*, actor: Actor, filters: dict[str, Any] | None = None) -> QuerySet[User]:
     """Users with an assignment in the administrator's subtrees, each with those assignments
     prefetched (two queries whatever the number of users).
 
@@ -45,7 +46,7 @@ def user_list(*, actor: Any, filters: dict[str, Any] | None = None) -> QuerySet[
     ).order_by("username")
 
 
-def user_assignments(*, actor: Any, user: User) -> tuple[list[Assignment], int]:
+def user_assignments(*, actor: Actor, user: User) -> tuple[list[Assignment], int]:
     """The user's assignments the administrator manages, and how many others the user has."""
     inside = list(assignments_administered(actor=actor).filter(user=user))
     outside = Assignment.objects.filter(user=user).exclude(administered_q(actor)).count()

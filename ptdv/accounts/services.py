@@ -5,7 +5,6 @@ a log or an exception message."""
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 from ptdv.accounts.models import Assignment, Role, User
 from ptdv.accounts.policies import user_authorize_account_change, user_get_visible
 from ptdv.audit.services import audit_record
-from ptdv.core.policies import Action
+from ptdv.core.policies import Action, Actor
 from ptdv.core.text import nfc
 from ptdv.organisations.models import Organisation
 from ptdv.organisations.policies import organisation_policy
@@ -42,7 +41,7 @@ def _validate_password(password: str, user: User) -> None:
         raise ValidationError({"password": exc.messages}) from None
 
 
-def _named_organisation(actor: Any, organisation: Organisation) -> Organisation:
+def _named_organisation(actor: Actor, organisation: Organisation) -> Organisation:
     """The organisation a request names for an assignment: resolved through the actor's
     scope (outside = absent, a field error), then the administrator role there (403)."""
     organisation = organisation_policy.resolve_named(
@@ -55,7 +54,7 @@ def _named_organisation(actor: Any, organisation: Organisation) -> Organisation:
 @transaction.atomic
 def user_create(
     *,
-    actor: Any,
+    actor: Actor,
     username: str,
     password: str,
     organisation: Organisation,
@@ -85,7 +84,7 @@ def user_create(
 
 
 @transaction.atomic
-def user_set_active(*, actor: Any, user: User, is_active: bool) -> User:
+def user_set_active(*, actor: Actor, user: User, is_active: bool) -> User:
     """Lock (`is_active=False`) or unlock an account; a locked user's sessions and API tokens
     stop working at their next request."""
     user_authorize_account_change(actor, user)
@@ -104,7 +103,7 @@ def user_set_active(*, actor: Any, user: User, is_active: bool) -> User:
 
 
 @transaction.atomic
-def user_set_password(*, actor: Any, user: User, password: str) -> None:
+def user_set_password(*, actor: Actor, user: User, password: str) -> None:
     """Set a new password chosen by the administrator (or generated); the user's open
     sessions end."""
     user_authorize_account_change(actor, user)
@@ -132,7 +131,7 @@ def user_change_own_password(*, user: User, password: str) -> None:
 
 @transaction.atomic
 def assignment_create(
-    *, actor: Any, user: User, organisation: Organisation, role: Role | str
+    *, actor: Actor, user: User, organisation: Organisation, role: Role | str
 ) -> Assignment:
     """Give `user` a role on `organisation`, which the actor must administer."""
     user_get_visible(actor, user.pk)
@@ -155,7 +154,7 @@ def assignment_create(
 
 
 @transaction.atomic
-def assignment_delete(*, actor: Any, assignment: Assignment) -> None:
+def assignment_delete(*, actor: Actor, assignment: Assignment) -> None:
     """Remove an assignment on an organisation the actor administers.
 
     The last assignment of a user is kept (lock the account instead), so no account drops

@@ -4,7 +4,7 @@ from ptdv.accounts import security_views, views
 
 app_name = "accounts"
 # Sign-in and sign-out are named `login` and `logout` without a namespace (settings.LOGIN_URL);
-# they are routed in ptdv/core/urls.py under the same "accounts/" prefix.
+# they are routed in config/urls.py under the same "accounts/" prefix.
 urlpatterns = [
     path("password/", views.password_change_view, name="password_change"),
     path("users/", views.user_list_view, name="user_list"),

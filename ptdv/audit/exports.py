@@ -1,5 +1,5 @@
 """The Excel export of the audit trail as filtered on its page, written row by row (openpyxl
-write-only, like ptdv/exchange/exports.py) into a temporary file. The export is itself an
+write-only, ptdv.core.spreadsheets) into a temporary file. The export is itself an
 entry of the trail: it shows who read whom."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from django.utils import timezone
 from ptdv.audit.models import AuditAction, AuditChannel, AuditEntry
 from ptdv.audit.selectors import AuditFilters, audit_list, audit_organisations
 from ptdv.audit.services import audit_record
-from ptdv.exchange.exports import Export, _write
+from ptdv.core.spreadsheets import Export, workbook_write
 
 HEADERS = [
     "Thời điểm",
@@ -66,7 +66,7 @@ def _rows(entries: Any) -> Iterator[list[Any]]:
 def audit_export(*, actor: Any, filters: AuditFilters) -> Export:
     """The entries `actor` may read under `filters`, as a workbook; the export is audited."""
     entries = audit_list(actor=actor, filters=filters)
-    handle, count = _write("Nhat ky", HEADERS, _rows(entries))
+    handle, count = workbook_write("Nhat ky", HEADERS, _rows(entries))
     audit_record(
         actor=actor,
         action=AuditAction.EXPORT,

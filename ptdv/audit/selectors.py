@@ -13,46 +13,23 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from ptdv.accounts.models import ROLE_RANK, Role, User
+from ptdv.accounts.models import User
 from ptdv.accounts.policies import users_visible_to
 from ptdv.audit.models import AuditEntry
-from ptdv.core.policies import subtree_q, user_scopes
-from ptdv.organisations.models import PATH_STEP, Organisation
+from ptdv.audit.policies import ADMINISTRATOR_RANK as ADMINISTRATOR_RANK
+from ptdv.audit.policies import audit_reader as audit_reader
+from ptdv.audit.policies import audit_require_reader as audit_require_reader
+from ptdv.audit.policies import audit_scope_q as audit_scope_q
+from ptdv.audit.policies import audit_visible_to as audit_visible_to
+from ptdv.organisations.models import Organisation
 from ptdv.organisations.policies import organisation_policy
 from ptdv.people.models import Person
 from ptdv.people.policies import person_policy
-
-ADMINISTRATOR_RANK = ROLE_RANK[Role.ADMINISTRATOR]
-
-
-def audit_reader(actor: Any) -> bool:
-    return any(rank >= ADMINISTRATOR_RANK for _path, rank in user_scopes(actor))
-
-
-def audit_require_reader(actor: Any) -> None:
-    if not audit_reader(actor):
-        raise PermissionDenied
-
-
-def audit_scope_q(actor: Any) -> Q:
-    """The entries concerning the subtrees `actor` administers (none for anyone else)."""
-    condition = subtree_q(actor, "org_path", min_rank=ADMINISTRATOR_RANK)
-    if any(
-        rank >= ADMINISTRATOR_RANK and len(path) == PATH_STEP for path, rank in user_scopes(actor)
-    ):
-        condition |= Q(org_path="")
-    return condition
-
-
-def audit_visible_to(actor: Any) -> QuerySet[AuditEntry]:
-    return AuditEntry.objects.filter(audit_scope_q(actor))
-
 
 # --- The objects a filter names, looked up in the reader's scope ---------------------------
 

@@ -17,17 +17,22 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from ptdv.audit.models import AuditAction, AuditChannel, AuditEntry
+from ptdv.core.policies import user_scopes
+
+# The audit writer sits below the organisations (every layer writes entries): it names their
+# model and its path step instead of importing them.
+_ORGANISATION = "organisations.Organisation"
+PATH_STEP = 4  # ptdv.organisations.models.PATH_STEP
 
 _channel: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "ptdv_audit_channel", default=None
 )
-
-PATH_STEP = 4  # ptdv.organisations.models.PATH_STEP (not imported: organisations import us)
 
 
 @contextmanager
@@ -60,31 +65,27 @@ def common_path(paths: Iterable[str]) -> str:
 
 def actor_path(actor: Any) -> str:
     """The subtree a user acts on: their one organisation, or the common ancestor of theirs."""
-    from ptdv.core.policies import user_scopes
-
     return common_path(path for path, _rank in user_scopes(actor))
 
 
 def _path_of(value: Any) -> str:
-    from ptdv.organisations.models import Organisation
-
     if value is None:
         return ""
     if isinstance(value, str):
         return value
-    if isinstance(value, Organisation):
-        return value.path
+    meta = getattr(value, "_meta", None)
+    if meta is not None and meta.label == _ORGANISATION:
+        return str(value.path)
     return ""
 
 
 def _person_path(person: Any) -> str:
-    from ptdv.organisations.models import Organisation
-
     cached = person._state.fields_cache.get("organisation")
     if cached is not None:
         return str(cached.path)
     path = (
-        Organisation.objects.filter(pk=person.organisation_id)
+        apps.get_model(_ORGANISATION)
+        ._default_manager.filter(pk=person.organisation_id)
         .values_list("path", flat=True)
         .first()
     )

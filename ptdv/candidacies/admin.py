@@ -5,10 +5,10 @@ from django.contrib import admin
 from django.db.models import F, QuerySet
 from django.http import HttpRequest
 
+from ptdv.audit.policy_admin import PolicyAdmin
 from ptdv.candidacies.models import Candidacy
 from ptdv.candidacies.policies import candidacy_policy
 from ptdv.candidacies.search import candidacy_name_filter
-from ptdv.core.admin import PolicyAdmin
 
 
 @admin.register(Candidacy)

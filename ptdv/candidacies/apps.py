@@ -5,3 +5,9 @@ class CandidaciesConfig(AppConfig):
     name = "ptdv.candidacies"
     label = "candidacies"
     verbose_name = "Hồ sơ phát triển đảng viên"
+
+    def ready(self) -> None:
+        from ptdv.candidacies.derived import person_changed
+        from ptdv.core import hooks
+
+        hooks.register("person_changed", person_changed)

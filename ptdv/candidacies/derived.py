@@ -19,11 +19,11 @@ from django.utils import timezone
 from ptdv.candidacies.case import candidacy_refresh_next
 from ptdv.candidacies.models import POOL_STAGES, Candidacy, CandidacyEvent, Stage
 from ptdv.candidacies.search import candidacy_search_refresh
-from ptdv.organisations.localities import locality_residents_recount
+from ptdv.members.localities import locality_residents_recount
 from ptdv.organisations.models import Organisation
 from ptdv.organisations.services import organisation_counters_adjust
 from ptdv.people.models import Person
-from ptdv.targets.aggregates import aggregates_candidacy_changed, aggregates_rows_added
+from ptdv.candidacies.tallies import aggregates_rows_added, tallies_candidacy_changed
 
 MEMBER_STAGES = (Stage.PROBATIONARY, Stage.OFFICIAL)
 
@@ -99,7 +99,7 @@ def dossier_changed(
             next_stale=True
         )
     candidacy_refresh_next(candidacy, today or timezone.localdate())
-    aggregates_candidacy_changed(candidacy=candidacy, event=event)
+    tallies_candidacy_changed(candidacy=candidacy, event=event)
 
 
 def dossiers_changed(candidacy_ids: Iterable[int], *, tallies: bool = True) -> None:

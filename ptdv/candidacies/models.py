@@ -378,3 +378,86 @@ class CandidacyEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.on:%d/%m/%Y}"
+
+
+# --- Tallies --------------------------------------------------------------------------------
+# Subtree totals the dashboards and reports read (ptdv.targets, ptdv.reports): the row of an
+# organisation already counts everything below it, so the progress of any node (the national
+# root included) is read from one row. Written by ptdv.candidacies.tallies only, checked
+# against a recount by `ptdv aggregates verify`.
+
+# Open candidacies in these stages are the pipeline the dashboards show (stage → count).
+PIPELINE_STAGES: tuple[Stage, ...] = (
+    Stage.SOURCE,
+    Stage.TRAINED,
+    Stage.APPLIED,
+    Stage.BRANCH_RESOLVED,
+    Stage.COMMITTEE_RESOLVED,
+    Stage.DECIDED,
+    Stage.PROBATIONARY,
+)
+
+
+class AdmissionTally(models.Model):
+    """Admissions decided in `year` in the subtree of `organisation`, with the breakdown of
+    README §5 (columns named as in `measures.ADMISSION_FIELDS`). Kept current inside the
+    write transaction of every candidacy action; signed, so a stray write shows up in
+    `aggregates verify` rather than failing someone else's transaction."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField()
+    admitted = models.IntegerField(default=0)
+    age_18_30 = models.IntegerField(default=0)
+    age_sum = models.IntegerField(default=0)
+    women = models.IntegerField(default=0)
+    ethnic_minority = models.IntegerField(default=0)
+    religious = models.IntegerField(default=0)
+    youth_union = models.IntegerField(default=0)
+    upper_secondary_plus = models.IntegerField(default=0)
+    college_plus = models.IntegerField(default=0)
+    occ_civil_servant = models.IntegerField(default=0)
+    occ_public_service = models.IntegerField(default=0)
+    occ_enterprise_manager = models.IntegerField(default=0)
+    occ_farmer = models.IntegerField(default=0)
+    occ_worker = models.IntegerField(default=0)
+    occ_armed_forces = models.IntegerField(default=0)
+    occ_pupil_student = models.IntegerField(default=0)
+    occ_other = models.IntegerField(default=0)
+    ent_private = models.IntegerField(default=0)
+    ent_foreign = models.IntegerField(default=0)
+
+    class Meta:
+        db_table = "targets_admissiontally"  # created by the targets app, moved here
+        verbose_name = _("số kết nạp theo năm (cộng dồn cây)")
+        verbose_name_plural = _("số kết nạp theo năm (cộng dồn cây)")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year"], name="admission_org_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}/{self.year}: {self.admitted}"
+
+
+class PipelineTally(models.Model):
+    """Open candidacies per stage in the subtree of `organisation` (now)."""
+
+    organisation = models.OneToOneField(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    source = models.IntegerField(default=0)
+    trained = models.IntegerField(default=0)
+    applied = models.IntegerField(default=0)
+    branch_resolved = models.IntegerField(default=0)
+    committee_resolved = models.IntegerField(default=0)
+    decided = models.IntegerField(default=0)
+    probationary = models.IntegerField(default=0)
+
+    class Meta:
+        db_table = "targets_pipelinetally"  # created by the targets app, moved here
+        verbose_name = _("số hồ sơ đang mở theo giai đoạn (cộng dồn cây)")
+        verbose_name_plural = _("số hồ sơ đang mở theo giai đoạn (cộng dồn cây)")
+
+    def __str__(self) -> str:
+        return str(self.organisation_id)

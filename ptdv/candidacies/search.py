@@ -28,6 +28,7 @@ from django.db.models import F, Func, QuerySet, Value
 from django.db.models.functions import Concat
 
 from ptdv.candidacies.models import Candidacy, CandidacySearch
+from ptdv.core.search import MAX_TOKENS, word_start_filter
 from ptdv.core.text import tokens
 from ptdv.organisations.models import Organisation
 from ptdv.people.models import Person
@@ -45,8 +46,6 @@ _IDS_PER_STATEMENT = 5000
 # Up to this many matches a page is sorted from the matches, beyond it read along the
 # name-order index (see the module's docstring).
 SORT_MATCHES_UP_TO = 50_000
-# Query tokens taken into account (the rest of a long query is ignored).
-MAX_TOKENS = 8
 
 
 def candidacy_search_refresh(
@@ -124,14 +123,6 @@ def candidacy_name_filter(queryset: QuerySet[Any], query: str, prefix: str = "")
             )
         )
     return word_start_filter(queryset, words, f"{prefix}search_text")
-
-
-def word_start_filter(queryset: QuerySet[Any], words: list[str], field: str) -> QuerySet[Any]:
-    """Keep the rows whose folded name `field` (" w1 w2 …", ptdv.core.text.search_text) has
-    a word starting with each of `words`: `LIKE '% word%'` per word."""
-    for word in words:
-        queryset = queryset.filter(**{f"{field}__contains": " " + word})
-    return queryset
 
 
 def name_order_of_matches(sort_key: str) -> Any:

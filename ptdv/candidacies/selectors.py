@@ -20,22 +20,16 @@ from ptdv.candidacies.models import (
 )
 from ptdv.candidacies.policies import candidacy_policy
 from ptdv.candidacies.search import (
-    MAX_TOKENS,
     SORT_MATCHES_UP_TO,
     candidacy_name_filter,
     name_order_of_matches,
-    word_start_filter,
 )
 from ptdv.core.policies import REQUIRED_ROLE, subtree_q
-from ptdv.core.text import tokens
+from ptdv.core.search import person_search_filter as person_search_filter
 from ptdv.members.models import ACTIVE_STATUSES, MembershipStatus, PartyMembership
 from ptdv.members.policies import membership_policy
 from ptdv.organisations.models import CELL_KINDS, PATH_STEP, Kind, Organisation, commune_level_unit
-
-
-def person_search_filter(queryset: QuerySet[Any], query: str, prefix: str = "") -> QuerySet[Any]:
-    """Every folded query token must match the start of a word of the folded name."""
-    return word_start_filter(queryset, tokens(query)[:MAX_TOKENS], f"{prefix}search_text")
+from ptdv.people.models import Person
 
 
 def candidacy_list(*, actor: Any, filters: dict[str, Any] | None = None) -> QuerySet[Candidacy]:
@@ -112,7 +106,7 @@ _ACTING_LEVEL: dict[str, int] = {
 
 def escalation_path(candidacy: Candidacy) -> str:
     """The path of the organisation an overdue dossier escalates to: one level above the
-    body that had to act (workflow.md: "overdue items escalate one level up the tree")."""
+    body that had to act (docs/workflow.md: "overdue items escalate one level up the tree")."""
     path = candidacy.organisation.path
     levels = _ACTING_LEVEL.get(candidacy.next_action, 0)
     if candidacy.organisation.kind == Kind.GRASSROOTS_CELL and levels:
@@ -216,3 +210,11 @@ def candidacy_transfer_choices(*, actor: Any, candidacy: Candidacy) -> QuerySet[
     if unit is not None:
         queryset = queryset.filter(path__startswith=unit.path)
     return queryset.exclude(pk=candidacy.organisation_id).select_related("parent").order_by("path")
+
+
+def person_candidacies(*, actor: Any, person: Person) -> QuerySet[Candidacy]:
+    """The person's candidacies the user may see, newest first."""
+    return candidacy_policy.visible_to(
+        actor,
+        Candidacy.objects.filter(person=person).select_related("organisation", "helper__person"),
+    ).order_by("-opened_on", "-id")

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from ptdv.accounts.models import ROLE_RANK, Role
 from ptdv.audit.services import audit_list_read, audit_record
 from ptdv.candidacies.actions import DossierAction, spec_for
 from ptdv.candidacies.case import NextAction, candidacy_next, official_member_count
@@ -27,7 +26,7 @@ from ptdv.candidacies.forms import (
     CandidacyRegisterForm,
 )
 from ptdv.candidacies.models import Candidacy, Outcome
-from ptdv.candidacies.policies import candidacy_policy
+from ptdv.candidacies.policies import candidacy_policy, require_clerk_somewhere
 from ptdv.candidacies.selectors import (
     candidacy_attach_escalations,
     candidacy_available_actions,
@@ -46,7 +45,7 @@ from ptdv.candidacies.workflow import (
 )
 from ptdv.core.api import SourceCountPaginator
 from ptdv.core.forms import add_service_errors
-from ptdv.core.policies import Action, user_scopes
+from ptdv.core.policies import Action
 from ptdv.core.views import render_page
 from ptdv.organisations.models import Organisation
 from ptdv.organisations.policies import organisation_policy
@@ -67,12 +66,6 @@ def is_htmx(request: HttpRequest) -> bool:
         request.headers.get("HX-Request") == "true"
         and request.headers.get("HX-History-Restore-Request") != "true"
     )
-
-
-def require_clerk_somewhere(user: object) -> None:
-    """Registration needs the clerk role on at least one subtree (403 otherwise)."""
-    if not any(rank >= ROLE_RANK[Role.CLERK] for _path, rank in user_scopes(user)):
-        raise PermissionDenied
 
 
 def _organisation_options(

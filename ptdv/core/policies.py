@@ -10,16 +10,31 @@ export starts from a policy.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from ptdv.accounts.models import ROLE_RANK, Role
+from ptdv.core.roles import ROLE_RANK, Role
 
 M = TypeVar("M", bound=models.Model)
+
+
+class Actor(Protocol):
+    """Whoever acts: a signed-in user (accounts.User) or an anonymous visitor. Services and
+    selectors take `actor: Actor` (or `Actor | None` where the system itself acts: an import
+    run by a command, the demo). Core names no app, so this is the shape it relies on."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def is_active(self) -> bool: ...
+
+    @property
+    def is_authenticated(self) -> bool: ...
 
 
 class Action(StrEnum):
@@ -40,23 +55,24 @@ REQUIRED_ROLE = {
 }
 
 
-def user_scopes(user: Any) -> list[tuple[str, int]]:
+def user_scopes(user: Actor | None) -> list[tuple[str, int]]:
     """(organisation path, role rank) for each assignment of an active user, cached on it."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
-    cached = getattr(user, "_ptdv_scopes", None)
+    cached: list[tuple[str, int]] | None = getattr(user, "_ptdv_scopes", None)
     if cached is None:
-        from ptdv.accounts.models import Assignment
-
-        rows = Assignment.objects.filter(
-            user=user, organisation__valid_to__isnull=True
-        ).values_list("organisation__path", "role")
+        # The user's assignments (accounts.Assignment), through the reverse relation: core
+        # does not import the accounts app.
+        assignments: Any = user.assignments  # type: ignore[attr-defined]
+        rows = assignments.filter(organisation__valid_to__isnull=True).values_list(
+            "organisation__path", "role"
+        )
         cached = [(path, ROLE_RANK[Role(role)]) for path, role in rows]
-        user._ptdv_scopes = cached
+        user._ptdv_scopes = cached  # type: ignore[attr-defined]
     return cached
 
 
-def subtree_q(user: Any, path_field: str, min_rank: int = 1) -> Q:
+def subtree_q(user: Actor | None, path_field: str, min_rank: int = 1) -> Q:
     """A filter on `path_field` matching every subtree where `user` has at least `min_rank`."""
     paths = sorted({path for path, rank in user_scopes(user) if rank >= min_rank})
     # Drop paths inside another one: the outer prefix already covers them.
@@ -72,7 +88,7 @@ def subtree_q(user: Any, path_field: str, min_rank: int = 1) -> Q:
     return condition
 
 
-def role_rank_at(user: Any, path: str) -> int:
+def role_rank_at(user: Actor | None, path: str) -> int:
     """The highest role rank `user` holds over the node at `path` (0 = none)."""
     return max((rank for scope, rank in user_scopes(user) if path.startswith(scope)), default=0)
 
@@ -90,7 +106,7 @@ class Policy(Generic[M]):
     def queryset(self) -> QuerySet[M]:
         return self.model._default_manager.all()
 
-    def visible_to(self, user: Any, queryset: QuerySet[M] | None = None) -> QuerySet[M]:
+    def visible_to(self, user: Actor | None, queryset: QuerySet[M] | None = None) -> QuerySet[M]:
         qs = self.queryset() if queryset is None else queryset
         return qs.filter(subtree_q(user, self.path_field))
 
@@ -100,11 +116,11 @@ class Policy(Generic[M]):
             value = getattr(value, part)
         return str(value)
 
-    def can(self, user: Any, action: Action | str, obj: M) -> bool:
+    def can(self, user: Actor | None, action: Action | str, obj: M) -> bool:
         required = ROLE_RANK[REQUIRED_ROLE[Action(action)]]
         return role_rank_at(user, self.object_path(obj)) >= required
 
-    def get_visible(self, user: Any, pk: Any, queryset: QuerySet[M] | None = None) -> M:
+    def get_visible(self, user: Actor | None, pk: Any, queryset: QuerySet[M] | None = None) -> M:
         """Fetch and check in one place: absent and out-of-scope answer the same 404."""
         try:
             return self.visible_to(user, queryset).get(pk=pk)
@@ -113,7 +129,7 @@ class Policy(Generic[M]):
 
     def resolve_named(
         self,
-        user: Any,
+        user: Actor | None,
         named: Any,
         *,
         field: str,
@@ -134,8 +150,24 @@ class Policy(Generic[M]):
         except (ObjectDoesNotExist, ValueError, TypeError):
             raise ValidationError({field: [message]}) from None
 
-    def authorize(self, user: Any, action: Action | str, obj: M) -> None:
+    def authorize(self, user: Actor | None, action: Action | str, obj: M) -> None:
         if role_rank_at(user, self.object_path(obj)) == 0:
             raise Http404
         if not self.can(user, action, obj):
             raise PermissionDenied
+
+
+# Models whose objects a foreign-key field of an admin page offers only within the subtrees the
+# user administers (the admin pages are in the apps above; the policies register here).
+_CHOICES: dict[type[models.Model], Policy[Any]] = {}
+
+
+def limits_choices(policy: Policy[M]) -> Policy[M]:
+    """Declare that a foreign key to `policy.model` offers only what the user administers."""
+    _CHOICES[policy.model] = policy
+    return policy
+
+
+def choices_policy(model: Any) -> Policy[Any] | None:
+    """The policy limiting the choices of a foreign key to `model`, if one was declared."""
+    return _CHOICES.get(model)

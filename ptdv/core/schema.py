@@ -182,12 +182,7 @@ def _body_required_when_fields_are(operation: dict[str, Any], schemas: dict[str,
             return
 
 
-def add_error_responses(
-    result: dict[str, Any], generator: Any, request: Any, public: bool
-) -> dict[str, Any]:
-    """drf-spectacular postprocessing hook (see the module docstring)."""
-    _split_by_path_parameter(result)
-    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+def _add_components(schemas: dict[str, Any]) -> None:
     for name, component in COMPONENTS.items():
         schemas[name] = copy.deepcopy(component)
     for name, component in schemas.items():
@@ -201,39 +196,57 @@ def add_error_responses(
     for name, choices in EXACTLY_ONE_OF.items():
         if name in schemas:
             schemas[name]["oneOf"] = [{"required": [field]} for field in choices]
+
+
+def _error_codes(operation: dict[str, Any], parameters: list[dict[str, Any]]) -> set[str]:
+    """The error statuses an operation may answer, from its parameters, body and security."""
+    where = {parameter.get("in") for parameter in parameters}
+    names = {parameter.get("name") for parameter in parameters}
+    has_body = "requestBody" in operation
+    codes = set()
+    if has_body or "query" in where:
+        codes.add("400")
+    if _is_secured(operation):
+        codes.update({"401", "403"})
+    if "path" in where or "page" in names:
+        codes.add("404")
+    if has_body:
+        codes.add("415")
+    return codes
+
+
+def _add_operation_errors(operation: dict[str, Any], schemas: dict[str, Any]) -> None:
+    parameters = operation.get("parameters", [])
+    for parameter in parameters:
+        if parameter.get("in") == "query":
+            _empty_is_absent(parameter.get("schema", {}))
+            _no_nul(parameter.get("schema", {}))
+    _body_required_when_fields_are(operation, schemas)
+    codes = _error_codes(operation, parameters)
+    responses = operation.setdefault("responses", {})
+    for code in sorted(codes):
+        responses.setdefault(code, {"description": DEFAULT_DESCRIPTIONS[code]})
+    for code, response in responses.items():
+        if not str(code).startswith(("4", "5")):
+            continue
+        if not response.get("description"):
+            response["description"] = DEFAULT_DESCRIPTIONS.get(str(code), "Lỗi.")
+        content = response.setdefault("content", {})
+        if not content:
+            content["application/json"] = {"schema": {"$ref": ERROR_REF}}
+    operation["responses"] = dict(sorted(responses.items()))
+
+
+def add_error_responses(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook (see the module docstring)."""
+    _split_by_path_parameter(result)
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    _add_components(schemas)
     for item in result.get("paths", {}).values():
         for method in _METHODS:
             operation = item.get(method)
-            if operation is None:
-                continue
-            parameters = operation.get("parameters", [])
-            for parameter in parameters:
-                if parameter.get("in") == "query":
-                    _empty_is_absent(parameter.get("schema", {}))
-                    _no_nul(parameter.get("schema", {}))
-            _body_required_when_fields_are(operation, schemas)
-            where = {parameter.get("in") for parameter in parameters}
-            names = {parameter.get("name") for parameter in parameters}
-            has_body = "requestBody" in operation
-            codes = set()
-            if has_body or "query" in where:
-                codes.add("400")
-            if _is_secured(operation):
-                codes.update({"401", "403"})
-            if "path" in where or "page" in names:
-                codes.add("404")
-            if has_body:
-                codes.add("415")
-            responses = operation.setdefault("responses", {})
-            for code in sorted(codes):
-                responses.setdefault(code, {"description": DEFAULT_DESCRIPTIONS[code]})
-            for code, response in responses.items():
-                if not str(code).startswith(("4", "5")):
-                    continue
-                if not response.get("description"):
-                    response["description"] = DEFAULT_DESCRIPTIONS.get(str(code), "Lỗi.")
-                content = response.setdefault("content", {})
-                if not content:
-                    content["application/json"] = {"schema": {"$ref": ERROR_REF}}
-            operation["responses"] = dict(sorted(responses.items()))
+            if operation is not None:
+                _add_operation_errors(operation, schemas)
     return result

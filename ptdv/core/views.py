@@ -1,4 +1,5 @@
-"""The home page and what every server-rendered page shares (the navigation)."""
+"""What every server-rendered page shares (the navigation). The home page, a list of the
+user's organisations, is the organisations app's (ptdv.organisations.views.home)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,9 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_safe
 
-from ptdv.accounts.models import ROLE_RANK, Role
 from ptdv.core.policies import user_scopes
-from ptdv.organisations.selectors import organisation_roots
+from ptdv.core.roles import ROLE_RANK, Role
 
 
 def nav_context(request: HttpRequest) -> dict[str, Any]:
@@ -33,9 +32,3 @@ def render_page(
     status: int = 200,
 ) -> HttpResponse:
     return render(request, template, {**nav_context(request), **(context or {})}, status=status)
-
-
-@require_safe
-def home(request: HttpRequest) -> HttpResponse:
-    roots = list(organisation_roots(actor=request.user))
-    return render_page(request, "core/home.html", {"roots": roots, "section": "home"})

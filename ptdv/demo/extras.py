@@ -29,7 +29,7 @@ def tallies_rebuild() -> bool:
     """Rebuild the monitoring tallies; False when the targets app is not installed."""
     if not apps.is_installed("ptdv.targets"):
         return False
-    from ptdv.targets.aggregates import aggregates_rebuild
+    from ptdv.candidacies.tallies import aggregates_rebuild
 
     aggregates_rebuild()
     return True

@@ -28,6 +28,7 @@ from django.db.models import Count, Q
 
 from ptdv.audit.models import AuditAction, AuditEntry
 from ptdv.audit.services import audit_record
+from ptdv.candidacies.counters import organisation_counters_rebuild
 from ptdv.candidacies.models import POOL_STAGES, Candidacy
 from ptdv.candidacies.search import candidacy_search_refresh
 from ptdv.demo import catalog
@@ -39,7 +40,6 @@ from ptdv.demo.plan import ProvincePlan, Tree
 from ptdv.members.models import ACTIVE_STATUSES, PartyMembership
 from ptdv.organisations.admin_units import Province, communes_of, province, provinces
 from ptdv.organisations.models import Kind, Locality, Organisation
-from ptdv.organisations.services import organisation_counters_rebuild
 from ptdv.people.models import Person
 
 Scale = Literal["province", "national"]

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from ptdv.core.admin import PolicyAdmin
+from ptdv.audit.policy_admin import PolicyAdmin
 from ptdv.documents.models import Attachment, DocumentNumber, Relative, Signer
 from ptdv.documents.policies import (
     attachment_policy,

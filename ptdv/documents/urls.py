@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from ptdv.documents import relatives_views, views
+from ptdv.documents import views
 
 app_name = "documents"
 urlpatterns: list[URLPattern] = [
@@ -13,12 +13,3 @@ urlpatterns: list[URLPattern] = [
     path("attachments/<int:pk>/", views.attachment_download_view, name="attachment"),
 ]
 
-# A person's relatives, under the person's URLs and names (`people:relative_create`, …):
-# `config.urls` adds them to the "people" namespace, since people does not import documents.
-person_urlpatterns: list[URLPattern] = [
-    path("<int:pk>/relatives/new/", relatives_views.relative_create_view, name="relative_create"),
-    path("relatives/<int:pk>/edit/", relatives_views.relative_update_view, name="relative_update"),
-    path(
-        "relatives/<int:pk>/delete/", relatives_views.relative_delete_view, name="relative_delete"
-    ),
-]

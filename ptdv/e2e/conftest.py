@@ -57,9 +57,9 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
     context.set_default_timeout(15_000)
     page = context.new_page()
-    page.base_url = live_server.url  # type: ignore[attr-defined]
+    page.base_url = live_server.url
     problems: list[str] = []
-    page.csp_problems = problems  # type: ignore[attr-defined]
+    page.csp_problems = problems
     page.on(
         "console",
         lambda message: (

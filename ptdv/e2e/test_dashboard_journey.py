@@ -22,6 +22,7 @@ from playwright.sync_api import expect
 
 from ptdv.accounts.models import Role
 from ptdv.candidacies.models import Stage
+from ptdv.candidacies.tallies import aggregates_rebuild
 from ptdv.e2e.conftest import login
 from ptdv.factories import (
     CandidacyFactory,
@@ -30,7 +31,6 @@ from ptdv.factories import (
     make_tree,
     user_with_role,
 )
-from ptdv.targets.aggregates import aggregates_rebuild
 from ptdv.targets.services import snapshot_take, target_approve, target_set, term_create
 
 pytestmark = pytest.mark.django_db(transaction=True)

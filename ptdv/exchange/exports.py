@@ -4,20 +4,17 @@ uses constant memory. Every export is audited with its filters and row count."""
 
 from __future__ import annotations
 
-import datetime as dt
-import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import IO, Any
+from typing import Any
 
 from django.db.models import QuerySet
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from ptdv.audit.services import audit_filters, audit_record
 from ptdv.candidacies.models import Stage
-from ptdv.candidacies.selectors import candidacy_list, person_search_filter
+from ptdv.candidacies.selectors import candidacy_list
+from ptdv.core.search import person_search_filter
+from ptdv.core.spreadsheets import Export
+from ptdv.core.spreadsheets import workbook_write as _write
 from ptdv.exchange.columns import KINDS
 from ptdv.members.models import MembershipStatus, PartyMembership
 from ptdv.members.policies import membership_policy
@@ -26,19 +23,11 @@ from ptdv.organisations.selectors import organisation_list
 from ptdv.people.choices import ETHNICITIES, Education, Gender, Occupation, TargetGroup
 
 CHUNK = 2000
-DATE_FORMAT = "dd/mm/yyyy"
 _GENDER = dict(Gender.choices)
 _ETHNICITY = dict(ETHNICITIES)
 _EDUCATION = dict(Education.choices)
 _OCCUPATION = dict(Occupation.choices)
 _TARGET = dict(TargetGroup.choices)
-
-
-@dataclass
-class Export:
-    file: IO[bytes]
-    filename: str
-    rows: int
 
 
 def _chunked(queryset: QuerySet[Any]) -> Iterator[Any]:
@@ -65,36 +54,6 @@ def _related_names(related: Any, prefix: str = "") -> list[str]:
         names.append(prefix + key)
         names += _related_names(sub, prefix + key + "__")
     return names
-
-
-def _write(
-    sheet_title: str, headers: list[str], rows: Iterator[list[Any]]
-) -> tuple[IO[bytes], int]:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(sheet_title)
-    bold = Font(bold=True)
-    header_cells = []
-    for title in headers:
-        cell = WriteOnlyCell(ws, value=title)
-        cell.font = bold
-        header_cells.append(cell)
-    ws.append(header_cells)
-    count = 0
-    for values in rows:
-        out = []
-        for value in values:
-            if isinstance(value, dt.date):
-                cell = WriteOnlyCell(ws, value=value)
-                cell.number_format = DATE_FORMAT
-                out.append(cell)
-            else:
-                out.append(value)
-        ws.append(out)
-        count += 1
-    handle = tempfile.TemporaryFile()
-    wb.save(handle)
-    handle.seek(0)
-    return handle, count
 
 
 def _label(choices: dict[Any, Any], value: Any) -> str:

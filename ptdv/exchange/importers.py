@@ -42,8 +42,9 @@ from ptdv.exchange.workbook import (
     cell_text,
     is_example_row,
 )
+from ptdv.members.localities import locality_residents_recount
 from ptdv.members.models import ACTIVE_STATUSES, MembershipStatus, PartyMembership
-from ptdv.organisations.localities import locality_counters_created, locality_residents_recount
+from ptdv.organisations.localities import locality_counters_created
 from ptdv.organisations.models import (
     CELL_KINDS,
     PATH_STEP,

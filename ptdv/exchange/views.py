@@ -21,9 +21,9 @@ from ptdv.documents.storage import private_storage
 from ptdv.exchange.columns import KINDS
 from ptdv.exchange.exports import EXPORT_FILTERS, EXPORTS
 from ptdv.exchange.models import ImportJob, ImportKind
+from ptdv.exchange.policies import import_allowed
 from ptdv.exchange.services import (
     MAX_IMPORT_BYTES,
-    import_allowed,
     import_job_create,
     import_job_start,
 )

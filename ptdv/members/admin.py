@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from ptdv.candidacies.selectors import person_search_filter
-from ptdv.core.admin import PolicyAdmin
+from ptdv.audit.policy_admin import PolicyAdmin
+from ptdv.core.search import person_search_filter
 from ptdv.members.models import PartyMembership
 from ptdv.members.policies import membership_policy
 

@@ -22,7 +22,7 @@ FORMER_MEMBER_STATUSES = (MembershipStatus.REMOVED, MembershipStatus.EXPELLED)
 
 
 class ExitReason(models.TextChoices):
-    """Why a membership ended; the re-admission rules read it (rule-cases.md)."""
+    """Why a membership ended; the re-admission rules read it (docs/rule-cases.md)."""
 
     REMOVED = "removed", _("Xóa tên")
     ABANDONED_ACTIVITIES = "abandoned_activities", _("Tự bỏ sinh hoạt đảng")

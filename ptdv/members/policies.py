@@ -1,4 +1,4 @@
-from ptdv.core.policies import Policy
+from ptdv.core.policies import Policy, limits_choices
 from ptdv.members.models import PartyMembership
 
-membership_policy = Policy(PartyMembership, "organisation__path")
+membership_policy = limits_choices(Policy(PartyMembership, "organisation__path"))

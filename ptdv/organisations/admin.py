@@ -8,11 +8,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from ptdv.core.admin import PolicyAdmin
+from ptdv.audit.policy_admin import PolicyAdmin
 from ptdv.core.policies import Action
 from ptdv.organisations.models import Locality, Organisation
 from ptdv.organisations.policies import locality_policy, organisation_policy
-from ptdv.organisations.services import organisation_create
+from ptdv.organisations.services import locality_delete, locality_save, organisation_create
 
 # The tree's shape (parent, path, depth) and the subtree counters belong to the services.
 _TREE_FIELDS = ("path", "depth", "child_seq", "member_count", "candidate_count")
@@ -113,3 +113,18 @@ class LocalityAdmin(PolicyAdmin):
     list_filter = ("kind", "cell_is_shared")
     search_fields = ("name", "code")
     list_select_related = ("organisation", "cell")
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """Through the service, which moves the locality counters of the tree above."""
+        self.authorize_save(request, obj)
+        if change:
+            names = self.fields_to_save(obj, form)
+            if names:
+                locality_save(obj, update_fields=names)
+        else:
+            locality_save(obj)
+        self.audit_save(request, obj, form, change)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        self._audit_delete(request, obj)
+        locality_delete(obj)

@@ -8,8 +8,6 @@ path. `member_count` and `candidate_count` are subtree totals kept current by th
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -199,7 +197,7 @@ class Locality(models.Model):
     cell_is_shared = models.BooleanField(_("chi bộ ghép"), default=False)
     area_flags = models.JSONField(_("đặc điểm địa bàn"), default=list, blank=True)
     # Party members (probationary or official) whose residence is here: a locality with none
-    # is "white". Kept by ptdv/organisations/localities.py, never by a form.
+    # is "white". Kept by ptdv/members/localities.py, never by a form.
     active_members = models.PositiveIntegerField(
         _("số đảng viên cư trú"), default=0, editable=False
     )
@@ -211,42 +209,3 @@ class Locality(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        """Save, and move the subtree counters of the organisations above (a new locality,
-        a change of commune or of cell). The resident count is never written from memory."""
-        from django.db import transaction
-
-        from ptdv.organisations.localities import locality_counters_move, locality_state
-
-        with transaction.atomic():
-            before = None
-            if not self._state.adding:
-                stored = (
-                    Locality.objects.select_for_update()
-                    .select_related("organisation")
-                    .filter(pk=self.pk)
-                    .first()
-                )
-                if stored is not None:
-                    before = locality_state(stored)
-                    self.active_members = stored.active_members
-                    if kwargs.get("update_fields") is None:
-                        kwargs["update_fields"] = [
-                            f.name
-                            for f in self._meta.concrete_fields
-                            if not f.primary_key and f.name != "active_members"
-                        ]
-            super().save(*args, **kwargs)
-            locality_counters_move(before, locality_state(self))
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        from django.db import transaction
-
-        from ptdv.organisations.localities import locality_counters_move, locality_state
-
-        with transaction.atomic():
-            before = locality_state(self)
-            result = super().delete(*args, **kwargs)
-            locality_counters_move(before, None)
-            return result

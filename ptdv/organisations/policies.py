@@ -1,5 +1,5 @@
-from ptdv.core.policies import Policy
+from ptdv.core.policies import Policy, limits_choices
 from ptdv.organisations.models import Locality, Organisation
 
-organisation_policy = Policy(Organisation, "path")
-locality_policy = Policy(Locality, "organisation__path")
+organisation_policy = limits_choices(Policy(Organisation, "path"))
+locality_policy = limits_choices(Policy(Locality, "organisation__path"))

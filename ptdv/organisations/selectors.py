@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
-from ptdv.accounts.models import ROLE_RANK, Role
-from ptdv.candidacies.models import POOL_STAGES, Candidacy
-from ptdv.core.policies import subtree_q
-from ptdv.members.models import ACTIVE_STATUSES, PartyMembership
+from ptdv.core.policies import Actor, subtree_q
+from ptdv.core.roles import ROLE_RANK, Role
 from ptdv.organisations.models import CELL_KINDS, Locality, Organisation
 from ptdv.organisations.policies import locality_policy, organisation_policy
 
 
-def organisation_roots(*, actor: Any) -> QuerySet[Organisation]:
+def organisation_roots(*, actor: Actor) -> QuerySet[Organisation]:
     """The top nodes the user may see: the organisations they are assigned to (outermost)."""
     from ptdv.core.policies import user_scopes
 
@@ -23,12 +21,12 @@ def organisation_roots(*, actor: Any) -> QuerySet[Organisation]:
     return Organisation.objects.filter(path__in=outer).order_by("path")
 
 
-def organisation_children(*, actor: Any, organisation: Organisation) -> QuerySet[Organisation]:
+def organisation_children(*, actor: Actor, organisation: Organisation) -> QuerySet[Organisation]:
     return organisation_policy.visible_to(actor, organisation.children.all()).order_by("name")
 
 
 def organisation_list(
-    *, actor: Any, filters: dict[str, Any] | None = None
+    *, actor: Actor, filters: dict[str, Any] | None = None
 ) -> QuerySet[Organisation]:
     from ptdv.core.text import fold
 
@@ -46,58 +44,7 @@ def organisation_list(
     return qs.order_by("path")
 
 
-def organisation_recount(*, organisation: Organisation) -> dict[str, int]:
-    """Subtree counts straight from the raw rows (what the stored counters must equal)."""
-    members = PartyMembership.objects.filter(
-        organisation__path__startswith=organisation.path, status__in=ACTIVE_STATUSES
-    ).count()
-    candidates = Candidacy.objects.filter(
-        organisation__path__startswith=organisation.path, is_open=True, stage__in=POOL_STAGES
-    ).count()
-    return {"member_count": members, "candidate_count": candidates}
-
-
-def organisation_counter_mismatches() -> list[dict[str, Any]]:
-    """Every organisation whose stored counters differ from a recount.
-
-    Two grouped queries for the raw own-counts, then the subtree sums are rolled up in memory
-    by path prefix: no query per organisation.
-    """
-    own_members = dict(
-        PartyMembership.objects.filter(status__in=ACTIVE_STATUSES)
-        .values_list("organisation__path")
-        .annotate(n=Count("id"))
-        .values_list("organisation__path", "n")
-    )
-    own_candidates = dict(
-        Candidacy.objects.filter(is_open=True, stage__in=POOL_STAGES)
-        .values_list("organisation__path")
-        .annotate(n=Count("id"))
-        .values_list("organisation__path", "n")
-    )
-    totals: dict[str, list[int]] = {}
-    for source, index in ((own_members, 0), (own_candidates, 1)):
-        for path, n in source.items():
-            for end in range(4, len(path) + 1, 4):
-                totals.setdefault(path[:end], [0, 0])[index] += n
-    mismatches = []
-    for org_id, path, code, members, candidates in Organisation.objects.values_list(
-        "id", "path", "code", "member_count", "candidate_count"
-    ).iterator(chunk_size=5000):
-        expected = totals.get(path, [0, 0])
-        if expected != [members, candidates]:
-            mismatches.append(
-                {
-                    "id": org_id,
-                    "code": code,
-                    "stored": {"member_count": members, "candidate_count": candidates},
-                    "recount": {"member_count": expected[0], "candidate_count": expected[1]},
-                }
-            )
-    return mismatches
-
-
-def organisation_ancestors(*, actor: Any, organisation: Organisation) -> QuerySet[Organisation]:
+def organisation_ancestors(*, actor: Actor, organisation: Organisation) -> QuerySet[Organisation]:
     """The ancestors of `organisation` the user may see, root first (one query).
 
     Ancestors above the user's own assignments are left out: a breadcrumb never names an
@@ -107,14 +54,14 @@ def organisation_ancestors(*, actor: Any, organisation: Organisation) -> QuerySe
     return organisation_policy.visible_to(actor, Organisation.objects.filter(path__in=paths))
 
 
-def organisation_localities(*, actor: Any, organisation: Organisation) -> QuerySet[Locality]:
+def organisation_localities(*, actor: Actor, organisation: Organisation) -> QuerySet[Locality]:
     """The localities (thôn, tổ dân phố) of `organisation` with their cell, by name."""
     return locality_policy.visible_to(
         actor, Locality.objects.filter(organisation=organisation).select_related("cell")
     ).order_by("name", "id")
 
 
-def organisation_cells_for_registration(*, actor: Any) -> QuerySet[Organisation]:
+def organisation_cells_for_registration(*, actor: Actor) -> QuerySet[Organisation]:
     """Active cells (chi bộ, chi bộ cơ sở) where the user has at least the clerk role."""
     return (
         Organisation.objects.filter(
@@ -141,7 +88,7 @@ def organisation_localities_for_cell(*, cell: Organisation) -> QuerySet[Locality
     )
 
 
-def organisation_administrable(*, actor: Any) -> QuerySet[Organisation]:
+def organisation_administrable(*, actor: Actor) -> QuerySet[Organisation]:
     """Active organisations where the user holds the administrator role (whole subtrees)."""
     return Organisation.objects.filter(
         subtree_q(actor, "path", min_rank=ROLE_RANK[Role.ADMINISTRATOR]),

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.db.models import F
 
 from ptdv.audit.services import audit_record
-from ptdv.organisations.models import PATH_ALPHABET, PATH_STEP, Kind, Organisation, Sector
+from ptdv.core.policies import Actor
+from ptdv.organisations.localities import locality_counters_move, locality_state
+from ptdv.organisations.models import (
+    PATH_ALPHABET,
+    PATH_STEP,
+    Kind,
+    Locality,
+    Organisation,
+    Sector,
+)
 
 
 def path_step(number: int) -> str:
@@ -36,7 +44,7 @@ def organisation_create(
     abbreviation: str = "",
     authorised_to_admit: bool = False,
     valid_from: dt.date | None = None,
-    actor: Any = None,
+    actor: Actor | None = None,
 ) -> Organisation:
     if parent is not None:
         # Lock the parent so two concurrent creations never get the same path.
@@ -85,53 +93,35 @@ def organisation_counters_adjust(
 
 
 @transaction.atomic
-def organisation_counters_rebuild() -> int:
-    """Recompute every subtree counter from the raw rows (the locality counters too: see
-    ptdv/organisations/localities.py); return how many rows changed.
+def locality_save(locality: Locality, *, update_fields: list[str] | None = None) -> Locality:
+    """Save a locality and move the subtree counters of the organisations above (a new
+    locality, a change of commune or of cell). The resident count is never written from
+    memory: it is kept by ptdv/members/localities.py."""
+    before = None
+    if not locality._state.adding:
+        stored = (
+            Locality.objects.select_for_update()
+            .select_related("organisation")
+            .filter(pk=locality.pk)
+            .first()
+        )
+        if stored is not None:
+            before = locality_state(stored)
+            locality.active_members = stored.active_members
+            if update_fields is None:
+                update_fields = [
+                    f.name
+                    for f in Locality._meta.concrete_fields
+                    if not f.primary_key and f.name != "active_members"
+                ]
+    locality.save(update_fields=update_fields)
+    locality_counters_move(before, locality_state(locality))
+    return locality
 
-    Two grouped queries give each organisation's own counts; the subtree sums are rolled up
-    in memory by path prefix and only the rows that differ are written, in batches. The
-    organisations are locked first (PostgreSQL): a concurrent write that already adjusted a
-    counter has committed before we count, and one that comes later waits for us, so no
-    adjustment is lost or counted twice.
-    """
-    from django.db.models import Count
 
-    from ptdv.candidacies.models import POOL_STAGES, Candidacy
-    from ptdv.members.models import ACTIVE_STATUSES, PartyMembership
-
-    stored = list(
-        Organisation.objects.select_for_update()
-        .order_by()
-        .values_list("id", "path", "member_count", "candidate_count")
-    )
-    path_of = {org_id: path for org_id, path, _m, _c in stored}
-    totals: dict[str, list[int]] = {}
-    own_members = (
-        PartyMembership.objects.filter(status__in=ACTIVE_STATUSES)
-        .order_by()
-        .values_list("organisation_id")
-        .annotate(n=Count("id"))
-    )
-    own_candidates = (
-        Candidacy.objects.filter(is_open=True, stage__in=POOL_STAGES)
-        .order_by()
-        .values_list("organisation_id")
-        .annotate(n=Count("id"))
-    )
-    for rows, index in ((own_members, 0), (own_candidates, 1)):
-        for org_id, n in rows:
-            path = path_of[org_id]
-            for end in range(PATH_STEP, len(path) + 1, PATH_STEP):
-                totals.setdefault(path[:end], [0, 0])[index] += n
-    changed = []
-    for org_id, path, members, candidates in stored:
-        expected = totals.get(path, [0, 0])
-        if expected != [members, candidates]:
-            changed.append(
-                Organisation(id=org_id, member_count=expected[0], candidate_count=expected[1])
-            )
-    Organisation.objects.bulk_update(changed, ["member_count", "candidate_count"], batch_size=500)
-    from ptdv.organisations.localities import locality_counters_rebuild
-
-    return len(changed) + locality_counters_rebuild()
+@transaction.atomic
+def locality_delete(locality: Locality) -> None:
+    """Delete a locality and take it out of the counters of the organisations above."""
+    before = locality_state(locality)
+    locality.delete()
+    locality_counters_move(before, None)

@@ -6,12 +6,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from ptdv.candidacies.selectors import person_search_filter
-from ptdv.core.admin import PolicyAdmin
+from ptdv.audit.policy_admin import PolicyAdmin, audit_label
+from ptdv.core.search import person_search_filter
 from ptdv.people.crypto import national_id_decrypt, national_id_mask
 from ptdv.people.models import Person
 from ptdv.people.policies import person_policy
-from ptdv.people.services import person_name_keys
+from ptdv.people.services import PersonSnapshot, person_update
 
 
 @admin.register(Person)
@@ -48,29 +48,29 @@ class PersonAdmin(PolicyAdmin):
         # The audit trail and the candidacy history refer to the person.
         return False
 
-    def fields_to_save(self, obj: Person, form: forms.ModelForm[Person]) -> list[str]:
-        names = super().fields_to_save(obj, form)
-        if {"family_name", "middle_name", "given_name"} & set(names):
-            # Stored NFC, with the search and sort keys derived from the three parts.
-            keys = person_name_keys(obj.family_name, obj.middle_name, obj.given_name)
-            for key, value in keys.items():
-                setattr(obj, key, value)
-            names += ["search_text", "sort_key"]
-        return names
-
     def save_model(
         self, request: HttpRequest, obj: Person, form: forms.ModelForm[Person], change: bool
     ) -> None:
-        super().save_model(request, obj, form, change)
-        if change and "residence_locality" in form.changed_data:
-            from ptdv.organisations.localities import locality_residents_recount
-
-            # A member who moves may leave a village without members, or end one.
-            locality_residents_recount(
-                [form.initial.get("residence_locality"), obj.residence_locality_id]
-            )
-        if change and {"family_name", "middle_name", "given_name"} & set(form.changed_data):
-            from ptdv.candidacies.search import candidacy_search_refresh
-
-            # The candidate search reads the name from the candidacies' search entries.
-            candidacy_search_refresh(person_ids=[obj.pk])
+        """A change goes through `person_update` (names re-keyed, audit entry, and the
+        "person_changed" hook that refreshes what is derived from the person)."""
+        if not change:  # never offered (has_add_permission), kept for completeness
+            super().save_model(request, obj, form, change)
+            return
+        self.authorize_save(request, obj)
+        initial = form.initial
+        before = PersonSnapshot(
+            family_name=initial.get("family_name", obj.family_name),
+            middle_name=initial.get("middle_name", obj.middle_name),
+            given_name=initial.get("given_name", obj.given_name),
+            residence_locality_id=initial.get("residence_locality", obj.residence_locality_id),
+            organisation_id=obj.organisation_id,
+        )
+        concrete = {f.name for f in Person._meta.concrete_fields}
+        person_update(
+            person=obj,
+            changes={n: getattr(obj, n) for n in form.changed_data if n in concrete},
+            actor=request.user,
+            before=before,
+            summary="Sửa qua trang quản trị: " + audit_label(obj),
+            audit_data={"fields": sorted(form.changed_data)},
+        )

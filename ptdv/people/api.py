@@ -12,8 +12,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from ptdv.audit.services import audit_list_read, audit_record
-from ptdv.candidacies.selectors import person_search_filter
 from ptdv.core.policies import Action
+from ptdv.core.search import person_search_filter
 from ptdv.people.models import Person
 from ptdv.people.policies import person_policy
 from ptdv.people.serializers import PersonDetailSerializer, PersonFilterSerializer, PersonSerializer

@@ -38,7 +38,7 @@ class Religion(models.TextChoices):
 
 
 class Education(models.TextChoices):
-    """The values of rule-cases.md, in ascending order."""
+    """The values of docs/rule-cases.md, in ascending order."""
 
     NONE = "none", _("Chưa biết chữ")
     LITERATE = "literate", _("Biết đọc, biết viết chữ quốc ngữ")
@@ -89,7 +89,7 @@ class TargetGroup(models.TextChoices):
 
 
 class PersonRole(models.TextChoices):
-    """Roles the rule engine reads (rule-cases.md `applicant.roles`)."""
+    """Roles the rule engine reads (docs/rule-cases.md `applicant.roles`)."""
 
     VILLAGE_ELDER = "village_elder", _("Già làng")
     VILLAGE_HEAD = "village_head", _("Trưởng bản, trưởng thôn")

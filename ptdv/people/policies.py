@@ -1,4 +1,4 @@
-from ptdv.core.policies import Policy
+from ptdv.core.policies import Policy, limits_choices
 from ptdv.people.models import Person
 
-person_policy = Policy(Person, "organisation__path")
+person_policy = limits_choices(Policy(Person, "organisation__path"))

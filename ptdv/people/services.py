@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ptdv.audit.services import audit_record
+from ptdv.core import hooks
 from ptdv.core.text import fold, nfc, search_text, sort_key
 from ptdv.organisations.models import Locality, Organisation
 from ptdv.people.crypto import national_id_encrypt, national_id_hash
@@ -110,4 +112,87 @@ def person_create(*, data: PersonData, organisation: Organisation, actor: Any) -
     person.full_clean()
     person.save()
     audit_record(actor=actor, action="create", obj=person, person=person, summary="Tạo công dân")
+    return person
+
+
+NAME_FIELDS = frozenset({"family_name", "middle_name", "given_name"})
+# Written only through their own services (registration, the national-ID door) or derived.
+_NOT_UPDATABLE = frozenset(
+    {"id", "national_id_encrypted", "national_id_hash", "search_text", "sort_key", "created_at"}
+)
+
+
+@dataclass(frozen=True)
+class PersonSnapshot:
+    """What the derived data of a person depends on, as it was before a change (the
+    listeners of the "person_changed" hook compare it with the row as it is now)."""
+
+    family_name: str
+    middle_name: str
+    given_name: str
+    residence_locality_id: int | None
+    organisation_id: int | None
+
+    @classmethod
+    def of(cls, person: Person) -> PersonSnapshot:
+        return cls(
+            family_name=person.family_name,
+            middle_name=person.middle_name,
+            given_name=person.given_name,
+            residence_locality_id=person.residence_locality_id,
+            organisation_id=person.organisation_id,
+        )
+
+
+@transaction.atomic
+def person_update(
+    *,
+    person: Person,
+    changes: Mapping[str, Any],
+    actor: Any,
+    before: PersonSnapshot | None = None,
+    summary: str = "Sửa thông tin công dân",
+    audit_data: dict[str, Any] | None = None,
+) -> Person:
+    """Change `person`'s fields (field name → new value) and write only those columns:
+    names are stored NFC with their search and sort keys re-derived. Then the audit entry,
+    then the "person_changed" hook (ptdv.core.hooks), whose listeners in the upper layers
+    refresh what is derived from the person (candidacies' search entries, locality counters).
+
+    `before` is the person as it was; pass it when `person` already carries the new values
+    (a model form has set them); by default it is taken from `person` before the change.
+    Field values are checked by the model fields' validators (`clean_fields`)."""
+    unknown = set(changes) - {f.name for f in Person._meta.concrete_fields}
+    if unknown or set(changes) & _NOT_UPDATABLE:
+        raise ValueError(f"person_update cannot write {sorted(unknown or set(changes))}")
+    before = before or PersonSnapshot.of(person)
+    for name, value in changes.items():
+        setattr(person, name, value)
+    names = list(changes)
+    if NAME_FIELDS & set(names):
+        for key, value in person_name_keys(
+            person.family_name, person.middle_name, person.given_name
+        ).items():
+            setattr(person, key, value)
+        names += [n for n in ("search_text", "sort_key") if n not in names]
+    if names:
+        checked = set(names)
+        person.clean_fields(
+            exclude=[f.name for f in Person._meta.concrete_fields if f.name not in checked]
+        )
+        names += [
+            f.name
+            for f in Person._meta.concrete_fields
+            if getattr(f, "auto_now", False) and f.name not in checked
+        ]
+        person.save(update_fields=names)
+    audit_record(
+        actor=actor,
+        action="change",
+        obj=person,
+        person=person,
+        summary=summary,
+        data=audit_data if audit_data is not None else {"fields": sorted(changes)},
+    )
+    hooks.fire("person_changed", person_ids=[person.pk], before={person.pk: before})
     return person

@@ -12,12 +12,12 @@ from typing import Any
 
 from django.db.models import Sum
 
-from ptdv.candidacies.models import Stage
+from ptdv.candidacies.measures import LABELS
+from ptdv.candidacies.models import PIPELINE_STAGES, AdmissionTally, Stage
 from ptdv.organisations.models import CELL_KINDS, Organisation
 from ptdv.organisations.selectors import organisation_children
 from ptdv.targets.formatting import vn_date_line
-from ptdv.targets.measures import LABELS
-from ptdv.targets.models import PIPELINE_STAGES, AdmissionTally, Term
+from ptdv.targets.models import Term
 from ptdv.targets.selectors import (
     RETENTION_YEARS,
     Cohort,

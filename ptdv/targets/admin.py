@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from ptdv.core.admin import PolicyAdmin
+from ptdv.audit.policy_admin import PolicyAdmin
 from ptdv.targets.models import MemberSnapshot, PlanAssignment, Target, TargetAmendment, Term
 from ptdv.targets.policies import plan_policy, snapshot_policy, target_policy, term_policy
 

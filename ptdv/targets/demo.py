@@ -17,18 +17,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from ptdv.audit.services import audit_record
-from ptdv.candidacies.models import Candidacy, Stage
+from ptdv.candidacies.models import AdmissionTally, Candidacy, Stage
+from ptdv.candidacies.tallies import aggregates_rebuild
 from ptdv.organisations.models import Organisation
-from ptdv.targets.aggregates import aggregates_rebuild, conversion_rates_rebuild
 from ptdv.targets.measures import PriorityGroup
 from ptdv.targets.models import (
-    AdmissionTally,
     PlanAssignment,
     ProgrammeTarget,
     Target,
     TargetState,
     Term,
 )
+from ptdv.targets.rates import conversion_rates_rebuild
 from ptdv.targets.selectors import (
     floor_rate,
     members_at_start_many,

@@ -9,13 +9,11 @@ its administrators record them. Plans are entered by whoever may change data the
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from ptdv.accounts.models import ROLE_RANK, Role
-from ptdv.core.policies import Action, Policy, role_rank_at, user_scopes
+from ptdv.core.policies import Action, Actor, Policy, role_rank_at, user_scopes
 from ptdv.organisations.models import PATH_STEP, Organisation
 from ptdv.targets.models import MemberSnapshot, PlanAssignment, Target, Term
 
@@ -33,11 +31,11 @@ def setter_path(organisation: Organisation) -> str:
     return path[:-PATH_STEP] if len(path) > PATH_STEP else path
 
 
-def can_set_target(user: Any, organisation: Organisation) -> bool:
+def can_set_target(user: Actor | None, organisation: Organisation) -> bool:
     return role_rank_at(user, setter_path(organisation)) >= ADMINISTRATOR_RANK
 
 
-def authorize_target(user: Any, organisation: Organisation) -> None:
+def authorize_target(user: Actor | None, organisation: Organisation) -> None:
     """404 outside the user's subtrees, 403 inside them without the administrator role on the
     parent."""
     if role_rank_at(user, organisation.path) == 0:
@@ -46,7 +44,7 @@ def authorize_target(user: Any, organisation: Organisation) -> None:
         raise PermissionDenied
 
 
-def administers_root(user: Any) -> bool:
+def administers_root(user: Actor | None) -> bool:
     """Whether `user` administers a root of the deployment (what spans every organisation,
     such as the yearly member snapshot, is theirs)."""
     return any(
@@ -54,18 +52,18 @@ def administers_root(user: Any) -> bool:
     )
 
 
-def can_manage_terms(user: Any, organisation: Organisation) -> bool:
+def can_manage_terms(user: Actor | None, organisation: Organisation) -> bool:
     return role_rank_at(user, organisation.path) >= ADMINISTRATOR_RANK
 
 
-def authorize_terms(user: Any, organisation: Organisation) -> None:
+def authorize_terms(user: Actor | None, organisation: Organisation) -> None:
     if role_rank_at(user, organisation.path) == 0:
         raise Http404
     if not can_manage_terms(user, organisation):
         raise PermissionDenied
 
 
-def can_plan(user: Any, organisation: Organisation) -> bool:
+def can_plan(user: Actor | None, organisation: Organisation) -> bool:
     from ptdv.core.policies import REQUIRED_ROLE
 
     return role_rank_at(user, organisation.path) >= ROLE_RANK[REQUIRED_ROLE[Action.CHANGE]]

@@ -19,8 +19,10 @@ from django.conf import settings
 from django.db.models import Case, Count, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import ExtractYear, Substr
 
-from ptdv.candidacies.models import Candidacy
+from ptdv.candidacies.measures import ADMISSION_FIELDS, age_expression, breakdown_from
+from ptdv.candidacies.models import AdmissionTally, Candidacy, PipelineTally
 from ptdv.candidacies.policies import candidacy_policy
+from ptdv.candidacies.tallies import PIPELINE_FIELDS
 from ptdv.members.models import (
     FORMER_MEMBER_STATUSES,
     MembershipStatus,
@@ -29,25 +31,18 @@ from ptdv.members.models import (
 from ptdv.organisations.localities import COUNTERS as LOCALITY_COUNTERS
 from ptdv.organisations.models import Organisation, ancestor_paths
 from ptdv.organisations.selectors import organisation_children
-from ptdv.targets.aggregates import PIPELINE_FIELDS
 from ptdv.targets.forecast import Forecast, forecast
-from ptdv.targets.measures import (
-    ADMISSION_FIELDS,
-    age_expression,
-    breakdown_from,
-)
+from ptdv.targets.measures import PriorityGroup, group_admitted
 from ptdv.targets.models import (
     FORECAST_STAGES,
-    AdmissionTally,
     ConversionRate,
     MemberSnapshot,
-    PipelineTally,
     PlanAssignment,
     SnapshotRun,
     Target,
     Term,
 )
-from ptdv.targets.policies import plan_policy, term_policy
+from ptdv.targets.policies import plan_policy, target_policy, term_policy
 
 FIRST_YEAR = 1930  # the Party's founding: no admission is dated before it
 LAST_YEAR = 2100
@@ -169,8 +164,6 @@ class Progress:
 
     def group_progress(self) -> list[dict[str, Any]]:
         """Each priority-group sub-target with the admissions of that group."""
-        from ptdv.targets.measures import PriorityGroup, group_admitted
-
         return [
             {
                 "group": group,
@@ -639,8 +632,6 @@ def plan_list(*, actor: Any, organisation: Organisation, year: int) -> QuerySet[
 def target_list(*, actor: Any, organisation: Organisation, year: int) -> list[Target]:
     """The targets of the organisation and of its children for a year, with their
     sub-targets (two queries)."""
-    from ptdv.targets.policies import target_policy
-
     return list(
         target_policy.visible_to(actor)
         .filter(

@@ -20,12 +20,12 @@ from django.utils.translation import gettext as _
 
 from ptdv.audit.services import audit_record
 from ptdv.candidacies.models import Candidacy
+from ptdv.candidacies.tallies import roll_up_lists
 from ptdv.core.policies import role_rank_at
 from ptdv.members.models import ACTIVE_STATUSES, MembershipStatus, PartyMembership
 from ptdv.organisations.models import PATH_STEP, Organisation
 from ptdv.people.models import Person
 from ptdv.people.policies import person_policy
-from ptdv.targets.aggregates import roll_up_lists
 from ptdv.targets.measures import PriorityGroup
 from ptdv.targets.models import (
     MemberSnapshot,

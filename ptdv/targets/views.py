@@ -21,7 +21,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from ptdv.accounts.models import ROLE_RANK, Role
 from ptdv.audit.services import audit_list_read
-from ptdv.candidacies.models import Candidacy, Stage
+from ptdv.candidacies.measures import LABELS
+from ptdv.candidacies.models import PIPELINE_STAGES, Candidacy, Stage
 from ptdv.candidacies.policies import candidacy_policy
 from ptdv.core.forms import add_service_errors
 from ptdv.core.policies import role_rank_at
@@ -37,8 +38,8 @@ from ptdv.organisations.selectors import (
 )
 from ptdv.people.models import Person
 from ptdv.targets.forms import AmendForm, ChildrenTargetsForm, GroupTargetForm, PlanForm, TermForm
-from ptdv.targets.measures import LABELS, PriorityGroup
-from ptdv.targets.models import PIPELINE_STAGES, Target, TargetState
+from ptdv.targets.measures import PriorityGroup
+from ptdv.targets.models import Target, TargetState
 from ptdv.targets.policies import (
     can_manage_terms,
     can_plan,

@@ -18,7 +18,7 @@ PASSWORD = "mat-khau-thu-nghiem"
 
 
 @pytest.fixture(autouse=True)
-def _no_throttle_history():  # type: ignore[no-untyped-def]
+def _no_throttle_history():
     cache.clear()
     yield
     cache.clear()
@@ -30,7 +30,7 @@ def bearer(token: str) -> APIClient:
     return client
 
 
-def assert_error(response, status: int, code: str) -> dict:  # type: ignore[no-untyped-def]
+def assert_error(response, status: int, code: str) -> dict:
     assert response.status_code == status, response.content
     body = response.json()
     assert set(body) == {"error"}
@@ -39,7 +39,7 @@ def assert_error(response, status: int, code: str) -> dict:  # type: ignore[no-u
     return body["error"]
 
 
-def test_token_issued_and_accepted_as_bearer(tree) -> None:  # type: ignore[no-untyped-def]
+def test_token_issued_and_accepted_as_bearer(tree) -> None:
     user = user_with_role(tree["commune_a"], Role.CLERK, username="can-bo-a")
 
     response = APIClient().post(
@@ -59,7 +59,7 @@ def test_token_issued_and_accepted_as_bearer(tree) -> None:  # type: ignore[no-u
     assert AuditEntry.objects.filter(actor=user, action="login").count() == 2
 
 
-def test_wrong_password_is_401_in_vietnamese(tree) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_password_is_401_in_vietnamese(tree) -> None:
     user_with_role(tree["commune_a"], Role.CLERK, username="can-bo-a")
 
     response = APIClient().post(
@@ -75,7 +75,7 @@ def test_wrong_password_is_401_in_vietnamese(tree) -> None:  # type: ignore[no-u
     assert not ApiToken.objects.exists()
 
 
-def test_inactive_user_refused(tree) -> None:  # type: ignore[no-untyped-def]
+def test_inactive_user_refused(tree) -> None:
     user_with_role(tree["commune_a"], Role.CLERK, username="da-khoa", is_active=False)
 
     response = APIClient().post(
@@ -86,7 +86,7 @@ def test_inactive_user_refused(tree) -> None:  # type: ignore[no-untyped-def]
     assert not ApiToken.objects.exists()
 
 
-def test_token_of_a_user_locked_later_is_refused(tree) -> None:  # type: ignore[no-untyped-def]
+def test_token_of_a_user_locked_later_is_refused(tree) -> None:
     user = user_with_role(tree["commune_a"], Role.CLERK)
     token = bearer_key(user)
     user.is_active = False
@@ -95,7 +95,7 @@ def test_token_of_a_user_locked_later_is_refused(tree) -> None:  # type: ignore[
     assert_error(bearer(token).get("/api/v1/people/"), 401, "authentication_failed")
 
 
-def test_missing_fields_named_in_vietnamese(db) -> None:  # type: ignore[no-untyped-def]
+def test_missing_fields_named_in_vietnamese(db) -> None:
     error = assert_error(APIClient().post(TOKEN_URL, {}, format="json"), 400, "invalid")
 
     assert error["fields"] == {
@@ -116,7 +116,7 @@ PROTECTED = [
 
 
 @pytest.mark.parametrize(("method", "url"), PROTECTED)
-def test_anonymous_gets_401_with_error_shape(tree, method: str, url: str) -> None:  # type: ignore[no-untyped-def]
+def test_anonymous_gets_401_with_error_shape(tree, method: str, url: str) -> None:
     response = getattr(APIClient(), method)(url, {}, format="json")
 
     error = assert_error(response, 401, "not_authenticated")
@@ -125,13 +125,13 @@ def test_anonymous_gets_401_with_error_shape(tree, method: str, url: str) -> Non
 
 
 @pytest.mark.parametrize(("method", "url"), PROTECTED)
-def test_unknown_token_gets_401(tree, method: str, url: str) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_token_gets_401(tree, method: str, url: str) -> None:
     response = getattr(bearer("0" * 40), method)(url, {}, format="json")
 
     assert_error(response, 401, "authentication_failed")
 
 
-def test_schema_is_public(db) -> None:  # type: ignore[no-untyped-def]
+def test_schema_is_public(db) -> None:
     response = APIClient().get("/api/v1/schema/", {"format": "json"})
 
     assert response.status_code == 200
@@ -149,7 +149,7 @@ def test_schema_is_public(db) -> None:  # type: ignore[no-untyped-def]
     assert schema["components"]["securitySchemes"]["tokenAuth"]["scheme"] == "bearer"
 
 
-def test_docs_are_public_and_load_nothing_from_outside(db) -> None:  # type: ignore[no-untyped-def]
+def test_docs_are_public_and_load_nothing_from_outside(db) -> None:
     response = APIClient().get("/api/v1/docs/")
 
     assert response.status_code == 200
@@ -162,7 +162,7 @@ def test_docs_are_public_and_load_nothing_from_outside(db) -> None:  # type: ign
     assert "http://" not in html and "https://" not in html
 
 
-def test_schema_generates_without_warnings(db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_schema_generates_without_warnings(db, tmp_path) -> None:
     from django.core.management import call_command
 
     call_command("spectacular", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))

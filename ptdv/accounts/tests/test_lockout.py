@@ -29,7 +29,7 @@ TOKEN = "/api/v1/auth/token/"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttle_cache():  # type: ignore[no-untyped-def]
+def _fresh_throttle_cache():
     cache.clear()
     yield
     cache.clear()
@@ -39,14 +39,14 @@ def address(n: int) -> str:
     return f"10.0.{n // 250}.{n % 250 + 1}"
 
 
-def web_attempt(username: str, password: str, n: int = 0, path: str = LOGIN):  # type: ignore[no-untyped-def]
+def web_attempt(username: str, password: str, n: int = 0, path: str = LOGIN):
     # A new client each time and a new address each time: the lock follows the account.
     return Client(REMOTE_ADDR=address(n)).post(
         path, {"username": username, "password": password, "next": "/admin/"}
     )
 
 
-def api_attempt(username: str, password: str, n: int = 0):  # type: ignore[no-untyped-def]
+def api_attempt(username: str, password: str, n: int = 0):
     return APIClient(REMOTE_ADDR=address(n)).post(
         TOKEN, {"username": username, "password": password}, format="json"
     )
@@ -58,7 +58,7 @@ def no_password_in_audit() -> None:
         assert PASSWORD not in text and WRONG not in text
 
 
-def test_web_form_locks_the_account_after_ten_failures_from_any_address(tree) -> None:  # type: ignore[no-untyped-def]
+def test_web_form_locks_the_account_after_ten_failures_from_any_address(tree) -> None:
     user = user_with_role(tree["cell_a1"], Role.CLERK, username="thu-a1")
 
     for n in range(LIMIT - 1):
@@ -82,7 +82,7 @@ def test_web_form_locks_the_account_after_ten_failures_from_any_address(tree) ->
     no_password_in_audit()
 
 
-def test_lockout_ends_after_the_period(tree, settings) -> None:  # type: ignore[no-untyped-def]
+def test_lockout_ends_after_the_period(tree, settings) -> None:
     user_with_role(tree["cell_a1"], Role.CLERK, username="thu-a1")
     for n in range(LIMIT):
         web_attempt("thu-a1", WRONG, n)
@@ -95,7 +95,7 @@ def test_lockout_ends_after_the_period(tree, settings) -> None:  # type: ignore[
     assert web_attempt("thu-a1", PASSWORD).status_code == 302
 
 
-def test_only_consecutive_failures_count(tree) -> None:  # type: ignore[no-untyped-def]
+def test_only_consecutive_failures_count(tree) -> None:
     user_with_role(tree["cell_a1"], Role.CLERK, username="thu-a1")
     for n in range(LIMIT - 1):
         web_attempt("thu-a1", WRONG, n)
@@ -105,7 +105,7 @@ def test_only_consecutive_failures_count(tree) -> None:  # type: ignore[no-untyp
     assert web_attempt("thu-a1", PASSWORD).status_code == 302
 
 
-def test_other_accounts_are_not_locked(tree) -> None:  # type: ignore[no-untyped-def]
+def test_other_accounts_are_not_locked(tree) -> None:
     user_with_role(tree["cell_a1"], Role.CLERK, username="thu-a1")
     user_with_role(tree["cell_a1"], Role.CLERK, username="thu-a2")
     for n in range(LIMIT):
@@ -115,7 +115,7 @@ def test_other_accounts_are_not_locked(tree) -> None:  # type: ignore[no-untyped
     assert web_attempt("thu-a2", PASSWORD, LIMIT - 1).status_code == 302
 
 
-def test_unknown_user_names_are_audited_without_the_typed_name(db) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_user_names_are_audited_without_the_typed_name(db) -> None:
     web_attempt("mat-khau-go-nham-o-ten", WRONG)
 
     entry = AuditEntry.objects.get(summary="Đăng nhập không thành công")
@@ -123,7 +123,7 @@ def test_unknown_user_names_are_audited_without_the_typed_name(db) -> None:  # t
     assert "mat-khau-go-nham-o-ten" not in entry.summary + str(entry.data)
 
 
-def test_django_admin_login_is_a_door_too(tree) -> None:  # type: ignore[no-untyped-def]
+def test_django_admin_login_is_a_door_too(tree) -> None:
     user_with_role(tree["province"], Role.ADMINISTRATOR, username="qtv", is_staff=True)
 
     for n in range(LIMIT - 1):
@@ -140,7 +140,7 @@ def test_django_admin_login_is_a_door_too(tree) -> None:  # type: ignore[no-unty
     ) == {"admin", "web"}
 
 
-def test_api_token_endpoint_locks_with_the_json_envelope(tree) -> None:  # type: ignore[no-untyped-def]
+def test_api_token_endpoint_locks_with_the_json_envelope(tree) -> None:
     user_with_role(tree["cell_a1"], Role.CLERK, username="thu-a1")
 
     for n in range(LIMIT - 1):
@@ -168,7 +168,7 @@ def test_api_token_endpoint_locks_with_the_json_envelope(tree) -> None:  # type:
     no_password_in_audit()
 
 
-def test_api_success_clears_the_count(tree) -> None:  # type: ignore[no-untyped-def]
+def test_api_success_clears_the_count(tree) -> None:
     user_with_role(tree["cell_a1"], Role.CLERK, username="thu-a1")
     for n in range(LIMIT - 1):
         api_attempt("thu-a1", WRONG, n)
@@ -176,7 +176,7 @@ def test_api_success_clears_the_count(tree) -> None:  # type: ignore[no-untyped-
     assert not AccessAttempt.objects.exists()
 
 
-def test_the_per_address_rate_limit_of_the_token_endpoint_stays(tree) -> None:  # type: ignore[no-untyped-def]
+def test_the_per_address_rate_limit_of_the_token_endpoint_stays(tree) -> None:
     user_with_role(tree["cell_a1"], Role.CLERK, username="thu-a1")
     # Many accounts guessed from one address: the address is slowed whatever the account.
     codes = [api_attempt(f"khong-co-{n}", WRONG, 0).status_code for n in range(31)]
@@ -193,7 +193,7 @@ def lock(username: str) -> None:
         web_attempt(username, WRONG, n)
 
 
-def test_administrator_unlocks_a_user_of_the_subtree(client, tree) -> None:  # type: ignore[no-untyped-def]
+def test_administrator_unlocks_a_user_of_the_subtree(client, tree) -> None:
     admin = user_with_role(tree["commune_a"], Role.ADMINISTRATOR)
     user = user_with_role(tree["cell_a1"], Role.CLERK, username="thu-a1")
     lock("thu-a1")
@@ -211,7 +211,7 @@ def test_administrator_unlocks_a_user_of_the_subtree(client, tree) -> None:  # t
     assert entry.data == {"was_locked": True}
 
 
-def test_unlock_is_scoped_like_the_other_account_actions(client, tree) -> None:  # type: ignore[no-untyped-def]
+def test_unlock_is_scoped_like_the_other_account_actions(client, tree) -> None:
     user = user_with_role(tree["cell_a1"], Role.CLERK, username="thu-a1")
     lock("thu-a1")
     url = reverse("accounts:user_unlock_login", args=[user.pk])

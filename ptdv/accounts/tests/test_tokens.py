@@ -24,7 +24,7 @@ LIST_URL = "/api/v1/auth/tokens/"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttle_cache():  # type: ignore[no-untyped-def]
+def _fresh_throttle_cache():
     cache.clear()
     yield
     cache.clear()
@@ -46,11 +46,11 @@ def bearer(key: str) -> APIClient:
 
 
 @pytest.fixture
-def clerk(tree):  # type: ignore[no-untyped-def]
+def clerk(tree):
     return user_with_role(tree["cell_a1"], Role.CLERK, username="thu-a1")
 
 
-def test_a_token_expires_after_the_configured_days(tree, clerk, settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_token_expires_after_the_configured_days(tree, clerk, settings) -> None:
     settings.PTDV_TOKEN_TTL_DAYS = 7
     before = timezone.now()
     key, token = issue("thu-a1")
@@ -73,7 +73,7 @@ def test_a_token_expires_after_the_configured_days(tree, clerk, settings) -> Non
     }
 
 
-def test_use_is_recorded(tree, clerk) -> None:  # type: ignore[no-untyped-def]
+def test_use_is_recorded(tree, clerk) -> None:
     key, token = issue("thu-a1")
     assert token.last_used_at is None
 
@@ -84,7 +84,7 @@ def test_use_is_recorded(tree, clerk) -> None:  # type: ignore[no-untyped-def]
     assert timezone.now() - token.last_used_at < dt.timedelta(minutes=1)
 
 
-def test_the_owner_lists_own_tokens_only_and_never_a_key(tree, clerk) -> None:  # type: ignore[no-untyped-def]
+def test_the_owner_lists_own_tokens_only_and_never_a_key(tree, clerk) -> None:
     key, token = issue("thu-a1")
     issue("thu-a1")
     other = user_with_role(tree["cell_a1"], Role.CLERK, username="thu-a2")
@@ -110,7 +110,7 @@ def test_the_owner_lists_own_tokens_only_and_never_a_key(tree, clerk) -> None:  
     assert token.key_digest not in response.content.decode()
 
 
-def test_the_owner_revokes_a_token_through_the_api(tree, clerk) -> None:  # type: ignore[no-untyped-def]
+def test_the_owner_revokes_a_token_through_the_api(tree, clerk) -> None:
     key, token = issue("thu-a1")
     spare, _ = issue("thu-a1")
 
@@ -127,7 +127,7 @@ def test_the_owner_revokes_a_token_through_the_api(tree, clerk) -> None:  # type
     assert bearer(spare).get("/api/v1/organisations/").status_code == 200
 
 
-def test_another_users_token_is_404_through_the_api(tree, clerk) -> None:  # type: ignore[no-untyped-def]
+def test_another_users_token_is_404_through_the_api(tree, clerk) -> None:
     key, _ = issue("thu-a1")
     # Even an administrator: the API revokes the caller's own tokens (others: on the web).
     admin = user_with_role(tree["province"], Role.ADMINISTRATOR, username="qtv")
@@ -139,7 +139,7 @@ def test_another_users_token_is_404_through_the_api(tree, clerk) -> None:  # typ
     assert bearer(key).get("/api/v1/organisations/").status_code == 200
 
 
-def test_the_owner_lists_and_revokes_on_the_security_page(client, tree, clerk) -> None:  # type: ignore[no-untyped-def]
+def test_the_owner_lists_and_revokes_on_the_security_page(client, tree, clerk) -> None:
     key, token = issue("thu-a1")
     bearer(key).get("/api/v1/organisations/")
     client.force_login(clerk)
@@ -162,7 +162,7 @@ def test_the_owner_lists_and_revokes_on_the_security_page(client, tree, clerk) -
     assert theirs.revoked_at is None
 
 
-def test_an_administrator_of_the_subtree_revokes_a_users_token(client, tree, clerk) -> None:  # type: ignore[no-untyped-def]
+def test_an_administrator_of_the_subtree_revokes_a_users_token(client, tree, clerk) -> None:
     key, token = issue("thu-a1")
     admin = user_with_role(tree["commune_a"], Role.ADMINISTRATOR)
     client.force_login(admin)
@@ -177,7 +177,7 @@ def test_an_administrator_of_the_subtree_revokes_a_users_token(client, tree, cle
     assert entry.actor == admin and entry.data["user"] == clerk.pk
 
 
-def test_token_revocation_by_administrators_is_scoped(client, tree, clerk) -> None:  # type: ignore[no-untyped-def]
+def test_token_revocation_by_administrators_is_scoped(client, tree, clerk) -> None:
     key, token = issue("thu-a1")
     url = reverse("accounts:user_token_revoke", args=[clerk.pk, token.pk])
 
@@ -203,7 +203,7 @@ def test_token_revocation_by_administrators_is_scoped(client, tree, clerk) -> No
     assert bearer(key).get("/api/v1/organisations/").status_code == 200
 
 
-def test_issuing_is_audited_with_the_expiry_and_without_the_key(tree, clerk) -> None:  # type: ignore[no-untyped-def]
+def test_issuing_is_audited_with_the_expiry_and_without_the_key(tree, clerk) -> None:
     key, token = issue("thu-a1")
 
     entry = AuditEntry.objects.get(summary="Cấp mã truy cập API")

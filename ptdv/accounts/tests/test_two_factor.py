@@ -28,7 +28,7 @@ TOKEN_URL = "/api/v1/auth/token/"
 
 
 @pytest.fixture(autouse=True)
-def _no_guessing_delay(settings):  # type: ignore[no-untyped-def]
+def _no_guessing_delay(settings):
     # django-otp doubles a wait after each wrong code; the tests send a right one at once.
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
     settings.OTP_STATIC_THROTTLE_FACTOR = 0
@@ -38,7 +38,7 @@ def _no_guessing_delay(settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def required(settings):  # type: ignore[no-untyped-def]
+def required(settings):
     settings.PTDV_2FA_REQUIRED = True
 
 
@@ -49,11 +49,11 @@ def code_for(device: TOTPDevice, steps_ahead: int = 0) -> str:
     return f"{totp.token():0{device.digits}d}"
 
 
-def enrolled(user) -> TOTPDevice:  # type: ignore[no-untyped-def]
+def enrolled(user) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="Điện thoại", confirmed=True)
 
 
-def recovery(user, *codes: str) -> None:  # type: ignore[no-untyped-def]
+def recovery(user, *codes: str) -> None:
     device = StaticDevice.objects.create(user=user, name="Mã khôi phục", confirmed=True)
     for code in codes:
         StaticToken.objects.create(device=device, token=code)
@@ -69,7 +69,7 @@ def sign_in(username: str) -> Client:
 # Enrolment -----------------------------------------------------------------------------------
 
 
-def test_an_administrator_without_a_device_can_do_nothing_but_enrol(required, tree) -> None:  # type: ignore[no-untyped-def]
+def test_an_administrator_without_a_device_can_do_nothing_but_enrol(required, tree) -> None:
     admin = user_with_role(tree["commune_a"], Role.ADMINISTRATOR, username="qtv-a")
     client = sign_in("qtv-a")
 
@@ -113,27 +113,27 @@ def test_an_administrator_without_a_device_can_do_nothing_but_enrol(required, tr
 
 
 @pytest.mark.parametrize("role", [Role.APPROVER, Role.ADMINISTRATOR])
-def test_approvers_and_administrators_must_enrol(required, tree, role) -> None:  # type: ignore[no-untyped-def]
+def test_approvers_and_administrators_must_enrol(required, tree, role) -> None:
     user_with_role(tree["cell_a1"], role, username="phai-bat")
     assert sign_in("phai-bat").get("/")["Location"].startswith(SETUP)
 
 
 @pytest.mark.parametrize("role", [Role.VIEWER, Role.CLERK])
-def test_viewers_and_clerks_may_enrol_but_need_not(required, tree, role) -> None:  # type: ignore[no-untyped-def]
+def test_viewers_and_clerks_may_enrol_but_need_not(required, tree, role) -> None:
     user_with_role(tree["province"], role, username="tuy-chon")
     client = sign_in("tuy-chon")
     assert client.get("/").status_code == 200
     assert client.get(SETUP).status_code == 200
 
 
-def test_staff_must_enrol_for_the_django_admin(required, tree) -> None:  # type: ignore[no-untyped-def]
+def test_staff_must_enrol_for_the_django_admin(required, tree) -> None:
     user_with_role(tree["province"], Role.VIEWER, username="ht", is_staff=True)
     client = Client()
     assert client.post("/admin/login/", {"username": "ht", "password": PASSWORD}).status_code == 302
     assert client.get("/admin/")["Location"].startswith(SETUP)
 
 
-def test_optional_when_not_required_as_in_the_demo(settings, tree) -> None:  # type: ignore[no-untyped-def]
+def test_optional_when_not_required_as_in_the_demo(settings, tree) -> None:
     settings.PTDV_2FA_REQUIRED = False
     user_with_role(tree["province"], Role.ADMINISTRATOR, username="qtv", is_staff=True)
     client = sign_in("qtv")
@@ -166,7 +166,7 @@ def test_the_demo_default_is_optional_and_elsewhere_required() -> None:
 # The second step at sign-in ------------------------------------------------------------------
 
 
-def test_a_user_with_a_device_gives_a_code_after_the_password(tree) -> None:  # type: ignore[no-untyped-def]
+def test_a_user_with_a_device_gives_a_code_after_the_password(tree) -> None:
     # Not even required (a clerk who chose it): a device always means two steps.
     user = user_with_role(tree["cell_a1"], Role.CLERK, username="thu-a1")
     device = enrolled(user)
@@ -189,7 +189,7 @@ def test_a_user_with_a_device_gives_a_code_after_the_password(tree) -> None:  # 
     assert AuditEntry.objects.filter(actor=user, summary="Xác thực hai bước").count() == 1
 
 
-def test_a_code_is_good_once(tree) -> None:  # type: ignore[no-untyped-def]
+def test_a_code_is_good_once(tree) -> None:
     user = user_with_role(tree["cell_a1"], Role.CLERK, username="thu-a1")
     device = enrolled(user)
     code = code_for(device)
@@ -199,7 +199,7 @@ def test_a_code_is_good_once(tree) -> None:  # type: ignore[no-untyped-def]
     assert replay.status_code == 200  # refused: a code seen once is spent
 
 
-def test_the_verify_page_sends_elsewhere_only_to_this_site(tree) -> None:  # type: ignore[no-untyped-def]
+def test_the_verify_page_sends_elsewhere_only_to_this_site(tree) -> None:
     user = user_with_role(tree["cell_a1"], Role.CLERK, username="thu-a1")
     device = enrolled(user)
     response = sign_in("thu-a1").post(
@@ -208,7 +208,7 @@ def test_the_verify_page_sends_elsewhere_only_to_this_site(tree) -> None:  # typ
     assert response["Location"] == "/"
 
 
-def test_a_recovery_code_signs_in_once(tree) -> None:  # type: ignore[no-untyped-def]
+def test_a_recovery_code_signs_in_once(tree) -> None:
     user = user_with_role(tree["cell_a1"], Role.APPROVER, username="duyet")
     enrolled(user)
     recovery(user, "abcd2345", "efgh6789")
@@ -223,7 +223,7 @@ def test_a_recovery_code_signs_in_once(tree) -> None:  # type: ignore[no-untyped
     assert StaticToken.objects.filter(device__user=user).count() == 1
 
 
-def test_wrong_codes_lock_the_account_like_wrong_passwords(tree) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_codes_lock_the_account_like_wrong_passwords(tree) -> None:
     user = user_with_role(tree["cell_a1"], Role.CLERK, username="thu-a1")
     device = enrolled(user)
     client = sign_in("thu-a1")
@@ -240,7 +240,7 @@ def test_wrong_codes_lock_the_account_like_wrong_passwords(tree) -> None:  # typ
     assert again.status_code == 429
 
 
-def test_a_password_success_does_not_clear_failed_codes(tree) -> None:  # type: ignore[no-untyped-def]
+def test_a_password_success_does_not_clear_failed_codes(tree) -> None:
     user = user_with_role(tree["cell_a1"], Role.CLERK, username="thu-a1")
     device = enrolled(user)
     wrong = "000000" if code_for(device) != "000000" else "111111"
@@ -255,7 +255,7 @@ def test_a_password_success_does_not_clear_failed_codes(tree) -> None:  # type: 
 # The Django admin ----------------------------------------------------------------------------
 
 
-def test_the_django_admin_needs_the_second_step(tree) -> None:  # type: ignore[no-untyped-def]
+def test_the_django_admin_needs_the_second_step(tree) -> None:
     user = user_with_role(tree["province"], Role.ADMINISTRATOR, username="qtv", is_staff=True)
     device = enrolled(user)
     client = Client()
@@ -270,7 +270,7 @@ def test_the_django_admin_needs_the_second_step(tree) -> None:  # type: ignore[n
     assert client.get("/admin/accounts/user/").status_code == 200
 
 
-def test_the_django_admin_does_not_show_devices(tree, required) -> None:  # type: ignore[no-untyped-def]
+def test_the_django_admin_does_not_show_devices(tree, required) -> None:
     from django.contrib import admin
 
     assert not admin.site.is_registered(TOTPDevice)
@@ -280,13 +280,13 @@ def test_the_django_admin_does_not_show_devices(tree, required) -> None:  # type
 # The API token endpoint ----------------------------------------------------------------------
 
 
-def token_request(username: str, **extra: str):  # type: ignore[no-untyped-def]
+def token_request(username: str, **extra: str):
     return APIClient().post(
         TOKEN_URL, {"username": username, "password": PASSWORD, **extra}, format="json"
     )
 
 
-def test_the_token_endpoint_asks_a_code_of_an_enrolled_user(tree) -> None:  # type: ignore[no-untyped-def]
+def test_the_token_endpoint_asks_a_code_of_an_enrolled_user(tree) -> None:
     user = user_with_role(tree["cell_a1"], Role.APPROVER, username="duyet")
     device = enrolled(user)
     recovery(user, "khoiphuc2")
@@ -311,7 +311,7 @@ def test_the_token_endpoint_asks_a_code_of_an_enrolled_user(tree) -> None:  # ty
     assert token_request("duyet", otp="khoiphuc2").status_code == 400
 
 
-def test_the_token_endpoint_refuses_who_must_enrol_first(required, tree) -> None:  # type: ignore[no-untyped-def]
+def test_the_token_endpoint_refuses_who_must_enrol_first(required, tree) -> None:
     user_with_role(tree["cell_a1"], Role.APPROVER, username="duyet")
 
     response = token_request("duyet")
@@ -325,7 +325,7 @@ def test_the_token_endpoint_refuses_who_must_enrol_first(required, tree) -> None
 # Managing it ---------------------------------------------------------------------------------
 
 
-def test_an_administrator_resets_two_factor_within_the_subtree(required, client, tree) -> None:  # type: ignore[no-untyped-def]
+def test_an_administrator_resets_two_factor_within_the_subtree(required, client, tree) -> None:
     user = user_with_role(tree["cell_a1"], Role.APPROVER, username="duyet")
     enrolled(user)
     recovery(user, "abcd2345")
@@ -361,7 +361,7 @@ def test_an_administrator_resets_two_factor_within_the_subtree(required, client,
 
 def test_a_user_turns_optional_two_factor_off_but_not_a_required_one(
     client, tree, settings
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     clerk = user_with_role(tree["cell_a1"], Role.CLERK, username="thu-a1")
     device = enrolled(clerk)
     client.force_login(clerk)
@@ -380,7 +380,7 @@ def test_a_user_turns_optional_two_factor_off_but_not_a_required_one(
     assert TOTPDevice.objects.filter(user=approver).exists()
 
 
-def test_new_recovery_codes_replace_the_old_ones(client, tree) -> None:  # type: ignore[no-untyped-def]
+def test_new_recovery_codes_replace_the_old_ones(client, tree) -> None:
     user = user_with_role(tree["cell_a1"], Role.CLERK, username="thu-a1")
     device = enrolled(user)
     recovery(user, "cu000001")
@@ -398,7 +398,7 @@ def test_new_recovery_codes_replace_the_old_ones(client, tree) -> None:  # type:
     assert token_request("thu-a1", otp="cu000001").status_code == 400
 
 
-def test_after_a_wrong_code_the_next_one_waits(tree, settings) -> None:  # type: ignore[no-untyped-def]
+def test_after_a_wrong_code_the_next_one_waits(tree, settings) -> None:
     settings.OTP_TOTP_THROTTLE_FACTOR = 60
     user = user_with_role(tree["cell_a1"], Role.CLERK, username="thu-a1")
     device = enrolled(user)

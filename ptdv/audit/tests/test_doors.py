@@ -29,7 +29,7 @@ FAMILY, GIVEN = "Trịnh", "Quyết"
 
 
 @pytest.fixture
-def world(tree, settings, tmp_path):  # type: ignore[no-untyped-def]
+def world(tree, settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     cell = tree["cell_a1"]
     # An administrator (also Django staff) of commune A does everything a clerk does there.
@@ -178,7 +178,7 @@ DOORS = {
 
 
 @pytest.mark.parametrize("name", DOORS)
-def test_each_read_of_personal_data_writes_exactly_one_entry(world, name) -> None:  # type: ignore[no-untyped-def]
+def test_each_read_of_personal_data_writes_exactly_one_entry(world, name) -> None:
     door = DOORS[name]
     before = door(world)
     entries = list(AuditEntry.objects.order_by("id")[before:])

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def trail(tree):  # type: ignore[no-untyped-def]
+def trail(tree):
     """A view of a person of each commune, by each commune's clerk, and one by a provincial
     viewer of the person of commune A."""
     clerk_a = user_with_role(tree["commune_a"], Role.CLERK)
@@ -45,25 +45,25 @@ def trail(tree):  # type: ignore[no-untyped-def]
     }
 
 
-def others(body, reader) -> list[dict]:  # type: ignore[no-untyped-def,type-arg]
+def others(body, reader) -> list[dict]:
     """The rows of an API answer, but the reader's own (their earlier reads of the trail
     name the people they showed, as they should)."""
     return [row for row in body["results"] if row["actor"] != reader.pk]
 
 
-def web(user) -> Client:  # type: ignore[no-untyped-def]
+def web(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
 
 
-def api(user) -> APIClient:  # type: ignore[no-untyped-def]
+def api(user) -> APIClient:
     client = APIClient()
     client.force_authenticate(user)
     return client
 
 
-def page_summaries(response) -> list[str]:  # type: ignore[no-untyped-def]
+def page_summaries(response) -> list[str]:
     """The entries shown, but the reader's own (their sign-in, their earlier reads)."""
     assert response.status_code == 200
     reader = response.wsgi_request.user
@@ -71,7 +71,7 @@ def page_summaries(response) -> list[str]:  # type: ignore[no-untyped-def]
     return sorted(entry.summary for entry, _org in rows if entry.actor != reader)
 
 
-def test_a_commune_administrator_sees_only_the_commune(trail) -> None:  # type: ignore[no-untyped-def]
+def test_a_commune_administrator_sees_only_the_commune(trail) -> None:
     client = web(trail["admin_a"])
     response = client.get("/audit/")
     # Who saw whom inside commune A, including the provincial viewer; nothing of commune B.
@@ -100,7 +100,7 @@ def test_a_commune_administrator_sees_only_the_commune(trail) -> None:  # type: 
     assert all(row["person"] != trail["person_b"].pk for row in body["results"])
 
 
-def test_a_provincial_administrator_sees_both_communes(trail) -> None:  # type: ignore[no-untyped-def]
+def test_a_provincial_administrator_sees_both_communes(trail) -> None:
     summaries = page_summaries(web(trail["admin_p"]).get("/audit/", {"action": "view"}))
     assert summaries == ["A", "B", "P"]
     summaries = page_summaries(web(trail["admin_p"]).get("/audit/", {"action": "change"}))
@@ -113,7 +113,7 @@ def test_a_provincial_administrator_sees_both_communes(trail) -> None:  # type: 
 
 
 @pytest.mark.parametrize("role", [Role.VIEWER, Role.CLERK, Role.APPROVER])
-def test_non_administrators_are_refused(trail, role) -> None:  # type: ignore[no-untyped-def]
+def test_non_administrators_are_refused(trail, role) -> None:
     user = user_with_role(trail["tree"]["province"], role)
     assert web(user).get("/audit/").status_code == 403
     assert web(user).get("/audit/export.xlsx").status_code == 403
@@ -122,7 +122,7 @@ def test_non_administrators_are_refused(trail, role) -> None:  # type: ignore[no
     assert response.json()["error"]["code"] == "permission_denied"
 
 
-def test_filters_outside_the_scope(trail) -> None:  # type: ignore[no-untyped-def]
+def test_filters_outside_the_scope(trail) -> None:
     client, rest = web(trail["admin_a"]), api(trail["admin_a"])
     outside = {
         "person": trail["person_b"].pk,
@@ -147,7 +147,7 @@ def test_filters_outside_the_scope(trail) -> None:  # type: ignore[no-untyped-de
     assert page_summaries(response) == ["A", "A2", "P"]
 
 
-def test_filters_by_person_action_and_period(trail) -> None:  # type: ignore[no-untyped-def]
+def test_filters_by_person_action_and_period(trail) -> None:
     client = web(trail["admin_a"])
     today = timezone.localdate()
     assert page_summaries(
@@ -172,7 +172,7 @@ def test_filters_by_person_action_and_period(trail) -> None:  # type: ignore[no-
     assert wrong_way.status_code == 400 and "until" in wrong_way.json()["error"]["fields"]
 
 
-def test_page_and_api_are_paginated(trail) -> None:  # type: ignore[no-untyped-def]
+def test_page_and_api_are_paginated(trail) -> None:
     person = trail["person_a"]
     for _ in range(60):
         audit_record(actor=trail["clerk_a"], action="view", obj=person, person=person)
@@ -184,12 +184,12 @@ def test_page_and_api_are_paginated(trail) -> None:  # type: ignore[no-untyped-d
     assert beyond.status_code == 404 and beyond.json()["error"]["code"] == "not_found"
 
 
-def test_navigation_offers_the_page_to_administrators_only(trail) -> None:  # type: ignore[no-untyped-def]
+def test_navigation_offers_the_page_to_administrators_only(trail) -> None:
     assert 'href="/audit/"' in web(trail["admin_a"]).get("/").content.decode()
     assert 'href="/audit/"' not in web(trail["clerk_a"]).get("/").content.decode()
 
 
-def test_api_schema_documents_the_endpoint(client) -> None:  # type: ignore[no-untyped-def]
+def test_api_schema_documents_the_endpoint(client) -> None:
     schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()
     operation = schema["paths"]["/api/v1/audit/"]["get"]
     names = {parameter["name"] for parameter in operation["parameters"]}
@@ -197,7 +197,7 @@ def test_api_schema_documents_the_endpoint(client) -> None:  # type: ignore[no-u
     assert {"200", "400", "401", "403", "404"} <= set(operation["responses"])
 
 
-def test_the_django_admin_trail_is_scoped_like_the_page(trail) -> None:  # type: ignore[no-untyped-def]
+def test_the_django_admin_trail_is_scoped_like_the_page(trail) -> None:
     admin_a = trail["admin_a"]
     admin_a.is_staff = True
     admin_a.save(update_fields=["is_staff"])
@@ -207,7 +207,7 @@ def test_the_django_admin_trail_is_scoped_like_the_page(trail) -> None:  # type:
     assert {"A", "A2", "P"} <= shown and "B" not in shown
 
 
-def test_the_person_page_links_its_trail_for_administrators(trail) -> None:  # type: ignore[no-untyped-def]
+def test_the_person_page_links_its_trail_for_administrators(trail) -> None:
     url = f"/people/{trail['person_a'].pk}/"
     assert (
         f"/audit/?person={trail['person_a'].pk}" in web(trail["admin_a"]).get(url).content.decode()
@@ -215,7 +215,7 @@ def test_the_person_page_links_its_trail_for_administrators(trail) -> None:  # t
     assert "/audit/?person=" not in web(trail["clerk_a"]).get(url).content.decode()
 
 
-def test_the_person_filter_finds_the_lists_that_showed_the_person(trail) -> None:  # type: ignore[no-untyped-def]
+def test_the_person_filter_finds_the_lists_that_showed_the_person(trail) -> None:
     from ptdv.factories import CandidacyFactory
 
     CandidacyFactory(organisation=trail["tree"]["cell_a1"], person=trail["person_a"])
@@ -237,7 +237,7 @@ def test_the_person_filter_finds_the_lists_that_showed_the_person(trail) -> None
     assert sorted(row["summary"] for row in others(body, trail["admin_a"])) == expected
 
 
-def test_the_page_says_more_than_the_cap_instead_of_a_number(trail, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_page_says_more_than_the_cap_instead_of_a_number(trail, monkeypatch) -> None:
     """Beyond the counted cap the page says "more than" (it counted cap + 1 rows, not all)."""
     import ptdv.audit.views
     import ptdv.core.api

@@ -28,7 +28,7 @@ def entry_at(moment: dt.datetime, monkeypatch: pytest.MonkeyPatch, **kwargs: obj
         return audit_record(actor=None, action="view", object_type="x", **kwargs)  # type: ignore[arg-type]
 
 
-def test_an_entry_cannot_be_changed_or_deleted_from_python(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_an_entry_cannot_be_changed_or_deleted_from_python(monkeypatch) -> None:
     entry = audit_record(actor=None, action="view", object_type="x", summary="gốc")
     entry.summary = "sửa"
     with pytest.raises(AppendOnly):
@@ -45,7 +45,7 @@ def test_an_entry_cannot_be_changed_or_deleted_from_python(monkeypatch) -> None:
 
 
 @on_postgresql
-def test_the_database_refuses_update_and_delete(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_database_refuses_update_and_delete(monkeypatch) -> None:
     entry = audit_record(actor=None, action="view", object_type="x", summary="gốc")
     old = entry_at(timezone.now() - dt.timedelta(days=4000), monkeypatch)
     table = AuditEntry._meta.db_table
@@ -71,7 +71,7 @@ def test_the_database_refuses_update_and_delete(monkeypatch) -> None:  # type: i
 
 def test_purge_removes_only_entries_past_the_retention_and_records_itself(
     settings, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     settings.PTDV_AUDIT_RETENTION_DAYS = 365
     now = timezone.now()
     old = [entry_at(now - dt.timedelta(days=400 + i), monkeypatch) for i in range(3)]
@@ -95,7 +95,7 @@ def test_purge_removes_only_entries_past_the_retention_and_records_itself(
     assert record.channel == "console"
 
 
-def test_purge_command(settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_purge_command(settings, monkeypatch) -> None:
     settings.PTDV_AUDIT_RETENTION_DAYS = 30
     entry_at(timezone.now() - dt.timedelta(days=31), monkeypatch)
     out = io.StringIO()
@@ -130,7 +130,7 @@ def test_the_demo_wipe_sets_the_trigger_aside_for_itself_only() -> None:
             cursor.execute(f"DELETE FROM {AuditEntry._meta.db_table} WHERE id = %s", [entry.pk])  # noqa: S608
 
 
-def test_a_retention_that_is_not_a_positive_number_of_days_is_refused(settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_retention_that_is_not_a_positive_number_of_days_is_refused(settings) -> None:
     from django.core.management.base import CommandError
 
     settings.PTDV_AUDIT_RETENTION_DAYS = 0

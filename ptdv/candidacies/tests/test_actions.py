@@ -17,7 +17,7 @@ from ptdv.factories import PersonFactory
 from ptdv.organisations.localities import locality_counter_mismatches
 from ptdv.organisations.selectors import organisation_counter_mismatches
 from ptdv.rules import engine
-from ptdv.targets.aggregates import aggregates_mismatches
+from ptdv.candidacies.tallies import aggregates_mismatches
 
 S = Stage
 PRE_VOTE = (S.SOURCE, S.TRAINED, S.APPLIED)

@@ -27,23 +27,23 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/candidacies/"
 
 
-def client_for(user) -> APIClient:  # type: ignore[no-untyped-def]
+def client_for(user) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {bearer_key(user)}")
     return client
 
 
 @pytest.fixture
-def clerk(tree):  # type: ignore[no-untyped-def]
+def clerk(tree):
     return user_with_role(tree["commune_a"], Role.CLERK)
 
 
 @pytest.fixture
-def api(clerk):  # type: ignore[no-untyped-def]
+def api(clerk):
     return client_for(clerk)
 
 
-def new_person(**overrides):  # type: ignore[no-untyped-def]
+def new_person(**overrides):
     person = {
         "family_name": "Nguyễn",
         "middle_name": "Thị",
@@ -59,7 +59,7 @@ def new_person(**overrides):  # type: ignore[no-untyped-def]
     return person
 
 
-def fields_of(response, status: int = 400) -> dict:  # type: ignore[no-untyped-def]
+def fields_of(response, status: int = 400) -> dict:
     assert response.status_code == status, response.content
     error = response.json()["error"]
     assert error["code"] == {400: "invalid", 409: "conflict", 422: "unprocessable"}[status]
@@ -69,7 +69,7 @@ def fields_of(response, status: int = 400) -> dict:  # type: ignore[no-untyped-d
 # --- registration -------------------------------------------------------------------------
 
 
-def test_register_existing_person_by_id(tree, api, clerk) -> None:  # type: ignore[no-untyped-def]
+def test_register_existing_person_by_id(tree, api, clerk) -> None:
     person = PersonFactory(organisation=tree["cell_a1"])
 
     response = api.post(
@@ -106,7 +106,7 @@ def test_register_existing_person_by_id(tree, api, clerk) -> None:  # type: igno
     assert AuditEntry.objects.filter(actor=clerk, action="create", person=person).exists()
 
 
-def test_register_inline_person_creates_them(tree, api) -> None:  # type: ignore[no-untyped-def]
+def test_register_inline_person_creates_them(tree, api) -> None:
     village = Locality.objects.create(
         code="T1", name="Thôn 1", kind="village", organisation=tree["commune_a"]
     )
@@ -132,7 +132,7 @@ def test_register_inline_person_creates_them(tree, api) -> None:  # type: ignore
     assert "001301012345" not in response.content.decode()
 
 
-def test_inline_person_found_by_national_id_is_reused(tree, api) -> None:  # type: ignore[no-untyped-def]
+def test_inline_person_found_by_national_id_is_reused(tree, api) -> None:
     existing = person_create(
         data=PersonData(
             family_name="Nguyễn", given_name="Lan", birth_date=dt.date(2001, 4, 30),
@@ -153,7 +153,7 @@ def test_inline_person_found_by_national_id_is_reused(tree, api) -> None:  # typ
     assert Person.objects.count() == 1
 
 
-def test_readmission_is_flagged(tree, api) -> None:  # type: ignore[no-untyped-def]
+def test_readmission_is_flagged(tree, api) -> None:
     membership = MembershipFactory(organisation=tree["cell_a1"], status="removed")
     membership.person.organisation = tree["cell_a1"]
     membership.person.save()
@@ -166,7 +166,7 @@ def test_readmission_is_flagged(tree, api) -> None:  # type: ignore[no-untyped-d
     assert response.json()["is_readmission"] is True
 
 
-def test_second_open_candidacy_is_refused_on_the_person_field(tree, api) -> None:  # type: ignore[no-untyped-def]
+def test_second_open_candidacy_is_refused_on_the_person_field(tree, api) -> None:
     person = PersonFactory(organisation=tree["cell_a1"])
     CandidacyFactory(person=person, organisation=tree["cell_a1"])
 
@@ -180,7 +180,7 @@ def test_second_open_candidacy_is_refused_on_the_person_field(tree, api) -> None
     assert Candidacy.objects.count() == 1
 
 
-def test_second_open_candidacy_via_inline_person(tree, api) -> None:  # type: ignore[no-untyped-def]
+def test_second_open_candidacy_via_inline_person(tree, api) -> None:
     assert (
         api.post(
             URL, {"organisation": tree["cell_a1"].pk, "person": new_person()}, format="json"
@@ -197,7 +197,7 @@ def test_second_open_candidacy_via_inline_person(tree, api) -> None:  # type: ig
     }
 
 
-def test_national_id_format_error_has_a_dotted_path(tree, api) -> None:  # type: ignore[no-untyped-def]
+def test_national_id_format_error_has_a_dotted_path(tree, api) -> None:
     response = api.post(
         URL,
         {"organisation": tree["cell_a1"].pk, "person": new_person(national_id="12345")},
@@ -214,7 +214,7 @@ def test_national_id_format_error_has_a_dotted_path(tree, api) -> None:  # type:
     assert not Person.objects.exists()
 
 
-def test_field_errors_are_in_vietnamese(tree, api) -> None:  # type: ignore[no-untyped-def]
+def test_field_errors_are_in_vietnamese(tree, api) -> None:
     response = api.post(
         URL,
         {
@@ -244,7 +244,7 @@ def test_field_errors_are_in_vietnamese(tree, api) -> None:  # type: ignore[no-u
     }
 
 
-def test_person_is_required_one_way(tree, api) -> None:  # type: ignore[no-untyped-def]
+def test_person_is_required_one_way(tree, api) -> None:
     person = PersonFactory(organisation=tree["cell_a1"])
 
     assert fields_of(api.post(URL, {"organisation": tree["cell_a1"].pk}, format="json")) == {
@@ -259,7 +259,7 @@ def test_person_is_required_one_way(tree, api) -> None:  # type: ignore[no-untyp
     }
 
 
-def test_organisation_must_be_a_cell(tree, api) -> None:  # type: ignore[no-untyped-def]
+def test_organisation_must_be_a_cell(tree, api) -> None:
     response = api.post(
         URL, {"organisation": tree["grassroots_a"].pk, "person": new_person()}, format="json"
     )
@@ -271,7 +271,7 @@ def test_organisation_must_be_a_cell(tree, api) -> None:  # type: ignore[no-unty
     assert not Person.objects.exists()
 
 
-def test_viewer_posting_gets_403(tree) -> None:  # type: ignore[no-untyped-def]
+def test_viewer_posting_gets_403(tree) -> None:
     client = client_for(user_with_role(tree["commune_a"], Role.VIEWER))
 
     response = client.post(
@@ -289,7 +289,7 @@ def test_viewer_posting_gets_403(tree) -> None:  # type: ignore[no-untyped-def]
     assert not Person.objects.exists()
 
 
-def test_viewer_here_clerk_elsewhere_gets_403_here(tree) -> None:  # type: ignore[no-untyped-def]
+def test_viewer_here_clerk_elsewhere_gets_403_here(tree) -> None:
     user = user_with_role(tree["commune_a"], Role.VIEWER)
     Assignment.objects.create(user=user, organisation=tree["commune_b"], role=Role.CLERK)
 
@@ -304,7 +304,7 @@ def test_viewer_here_clerk_elsewhere_gets_403_here(tree) -> None:  # type: ignor
 # --- commune A's clerk and commune B --------------------------------------------------------
 
 
-def test_cannot_register_into_another_commune(tree, api) -> None:  # type: ignore[no-untyped-def]
+def test_cannot_register_into_another_commune(tree, api) -> None:
     response = api.post(
         URL, {"organisation": tree["cell_b1"].pk, "person": new_person()}, format="json"
     )
@@ -314,7 +314,7 @@ def test_cannot_register_into_another_commune(tree, api) -> None:  # type: ignor
     assert not Candidacy.objects.exists()
 
 
-def test_cannot_register_a_person_of_another_commune(tree, api) -> None:  # type: ignore[no-untyped-def]
+def test_cannot_register_a_person_of_another_commune(tree, api) -> None:
     outsider = PersonFactory(organisation=tree["cell_b1"])
 
     response = api.post(
@@ -328,7 +328,7 @@ def test_cannot_register_a_person_of_another_commune(tree, api) -> None:  # type
 
 def test_inline_national_id_of_another_communes_person_neither_moves_nor_names_them(
     tree, api
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     outsider = person_create(
         data=PersonData(
             family_name="Võ", given_name="Bảo", birth_date=dt.date(1999, 1, 1),
@@ -350,7 +350,7 @@ def test_inline_national_id_of_another_communes_person_neither_moves_nor_names_t
     assert not Candidacy.objects.exists()
 
 
-def test_same_name_and_birth_date_in_another_commune_asks_for_the_id(tree, api) -> None:  # type: ignore[no-untyped-def]
+def test_same_name_and_birth_date_in_another_commune_asks_for_the_id(tree, api) -> None:
     PersonFactory(
         family_name="Nguyễn", middle_name="Thị", given_name="Lan",
         birth_date=dt.date(2001, 4, 30), organisation=tree["cell_b1"],
@@ -365,7 +365,7 @@ def test_same_name_and_birth_date_in_another_commune_asks_for_the_id(tree, api) 
     assert list(fields_of(response, 422)) == ["person.national_id"]
 
 
-def test_helper_leader_and_locality_of_another_commune_are_not_found(tree, api) -> None:  # type: ignore[no-untyped-def]
+def test_helper_leader_and_locality_of_another_commune_are_not_found(tree, api) -> None:
     helper_b = MembershipFactory(organisation=tree["cell_b1"])
     village_b = Locality.objects.create(
         code="TB", name="Thôn B", kind="village", organisation=tree["commune_b"]
@@ -396,7 +396,7 @@ def test_helper_leader_and_locality_of_another_commune_are_not_found(tree, api) 
     }
 
 
-def test_helper_rule_from_the_service_names_the_field(tree, api) -> None:  # type: ignore[no-untyped-def]
+def test_helper_rule_from_the_service_names_the_field(tree, api) -> None:
     helper = MembershipFactory(organisation=tree["cell_a2"])
 
     response = api.post(
@@ -410,7 +410,7 @@ def test_helper_rule_from_the_service_names_the_field(tree, api) -> None:  # typ
     }
 
 
-def test_list_and_detail_exclude_another_commune(tree, api) -> None:  # type: ignore[no-untyped-def]
+def test_list_and_detail_exclude_another_commune(tree, api) -> None:
     mine = CandidacyFactory(organisation=tree["cell_a1"], person__organisation=tree["cell_a1"])
     theirs = CandidacyFactory(organisation=tree["cell_b1"], person__organisation=tree["cell_b1"])
 
@@ -425,7 +425,7 @@ def test_list_and_detail_exclude_another_commune(tree, api) -> None:  # type: ig
     }
 
 
-def test_detail_fields(tree, api) -> None:  # type: ignore[no-untyped-def]
+def test_detail_fields(tree, api) -> None:
     helper = MembershipFactory(organisation=tree["cell_a1"])
     candidacy = CandidacyFactory(
         organisation=tree["cell_a1"], person__organisation=tree["cell_a1"], helper=helper
@@ -446,7 +446,7 @@ def test_detail_fields(tree, api) -> None:  # type: ignore[no-untyped-def]
 # --- list filters, pagination and query count ------------------------------------------------
 
 
-def test_list_filters(tree, api) -> None:  # type: ignore[no-untyped-def]
+def test_list_filters(tree, api) -> None:
     a1 = tree["cell_a1"]
     a2 = tree["cell_a2"]
     lan = CandidacyFactory(
@@ -472,7 +472,7 @@ def test_list_filters(tree, api) -> None:  # type: ignore[no-untyped-def]
         ),
     )
 
-    def ids(**params):  # type: ignore[no-untyped-def]
+    def ids(**params):
         response = api.get(URL, params)
         assert response.status_code == 200, response.content
         return [row["id"] for row in response.json()["results"]]
@@ -493,7 +493,7 @@ def test_list_filters(tree, api) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def many(tree):  # type: ignore[no-untyped-def]
+def many(tree):
     """200 candidacies spread over both cells of commune A and a second grassroots cell."""
     extra = OrganisationFactory(parent=tree["commune_a"], kind="grassroots_cell", code="CSa")
     cells = [tree["cell_a1"], tree["cell_a2"], extra]
@@ -503,7 +503,7 @@ def many(tree):  # type: ignore[no-untyped-def]
     return cells
 
 
-def test_pagination_shape_and_page_size(tree, api, many) -> None:  # type: ignore[no-untyped-def]
+def test_pagination_shape_and_page_size(tree, api, many) -> None:
     body = api.get(URL).json()
     assert set(body) == {"count", "next", "previous", "results"}
     assert body["count"] == 200
@@ -520,7 +520,7 @@ def test_pagination_shape_and_page_size(tree, api, many) -> None:  # type: ignor
     assert body["previous"] is not None
 
 
-def test_page_size_is_capped_at_500(tree, api) -> None:  # type: ignore[no-untyped-def]
+def test_page_size_is_capped_at_500(tree, api) -> None:
     from ptdv.core.api import Pagination
 
     assert Pagination.max_page_size == 500
@@ -529,7 +529,7 @@ def test_page_size_is_capped_at_500(tree, api) -> None:  # type: ignore[no-untyp
 
 def test_list_query_count_does_not_grow_with_rows_or_scope(
     tree, api, many, django_assert_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     # Token and user, the user's assignments, the count, the page's ids in name order (on the
     # search table), the page's rows, the audit entry: 20 rows or 200 alike.
     few = Candidacy.objects.order_by("id")[20:].values_list("id", flat=True)
@@ -549,7 +549,7 @@ def test_list_query_count_does_not_grow_with_rows_or_scope(
         assert len(api.get(URL, {"page_size": 200}).json()["results"]) == 20
 
 
-def test_a_birth_date_after_today_is_422_and_a_malformed_one_400(tree, api) -> None:  # type: ignore[no-untyped-def]
+def test_a_birth_date_after_today_is_422_and_a_malformed_one_400(tree, api) -> None:
     tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
     response = api.post(
         URL,
@@ -566,7 +566,7 @@ def test_a_birth_date_after_today_is_422_and_a_malformed_one_400(tree, api) -> N
     assert not Person.objects.exists() and not Candidacy.objects.exists()
 
 
-def test_a_name_is_judged_as_sent(tree, api) -> None:  # type: ignore[no-untyped-def]
+def test_a_name_is_judged_as_sent(tree, api) -> None:
     """No silent trimming: a tab is refused (the published pattern refuses it too)."""
     response = api.post(
         URL,

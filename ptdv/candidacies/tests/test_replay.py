@@ -20,7 +20,7 @@ from ptdv.organisations.localities import locality_counter_mismatches
 from ptdv.organisations.selectors import organisation_counter_mismatches
 from ptdv.rules import engine
 from ptdv.rules.services import rules_calendar
-from ptdv.targets.aggregates import aggregates_mismatches, aggregates_rebuild
+from ptdv.candidacies.tallies import aggregates_mismatches, aggregates_rebuild
 
 pytestmark = pytest.mark.django_db
 

@@ -28,7 +28,7 @@ def rename(person: Person, family: str, middle: str, given: str) -> None:
     Person.objects.filter(pk=person.pk).update(**person_name_keys(family, middle, given))
 
 
-def make(cell, family, middle, given):  # type: ignore[no-untyped-def]
+def make(cell, family, middle, given):
     person = PersonFactory(
         family_name=family, middle_name=middle, given_name=given, organisation=cell
     )

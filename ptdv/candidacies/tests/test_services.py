@@ -6,10 +6,10 @@ from django.core.exceptions import ValidationError
 
 from ptdv.accounts.models import Role
 from ptdv.audit.models import AuditEntry
+from ptdv.candidacies.counters import organisation_counter_mismatches
 from ptdv.candidacies.models import Candidacy, Stage
 from ptdv.candidacies.services import candidacy_register
 from ptdv.factories import MembershipFactory, PersonFactory, user_with_role
-from ptdv.organisations.selectors import organisation_counter_mismatches
 from ptdv.people.crypto import national_id_decrypt
 from ptdv.people.models import Person
 from ptdv.people.services import PersonData

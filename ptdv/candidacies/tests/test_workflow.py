@@ -6,6 +6,7 @@ from django.http import Http404
 
 from ptdv.accounts.models import Role
 from ptdv.audit.models import AuditEntry
+from ptdv.candidacies.counters import organisation_counter_mismatches
 from ptdv.candidacies.models import Candidacy, CandidacyEvent, Stage
 from ptdv.candidacies.workflow import (
     RuleViolation,
@@ -16,7 +17,6 @@ from ptdv.candidacies.workflow import (
 from ptdv.factories import CandidacyFactory, MembershipFactory, PersonFactory, user_with_role
 from ptdv.members.models import PartyMembership
 from ptdv.organisations.models import Organisation
-from ptdv.organisations.selectors import organisation_counter_mismatches
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ptdv.accounts.models import Role
+from ptdv.candidacies.counters import organisation_counter_mismatches
 from ptdv.candidacies.models import Candidacy, CandidacyEvent, Stage
 from ptdv.candidacies.workflow import RuleViolation, candidacy_act
 from ptdv.factories import CandidacyFactory, MembershipFactory, PersonFactory, user_with_role
 from ptdv.members.models import PartyMembership
-from ptdv.organisations.selectors import organisation_counter_mismatches
 
 STEPS = [
     ("record_certificate", {"date": "2025-06-01", "certificate_date": "2025-05-20"}),

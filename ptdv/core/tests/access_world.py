@@ -57,6 +57,7 @@ from ptdv.factories import (
 )
 from ptdv.members.models import PartyMembership
 from ptdv.organisations.models import Kind, Locality, Organisation
+from ptdv.organisations.services import locality_save
 from ptdv.people.models import Person
 from ptdv.targets.models import MemberSnapshot, PlanAssignment, Target, Term
 from ptdv.targets.services import plan_assign, snapshot_take, target_set, term_create
@@ -187,11 +188,13 @@ def build_world() -> World:
             person__middle_name="Đình",
             person__given_name=HELPER_GIVEN[site],
         )
-        locality = Locality.objects.create(
-            code=f"L{site}",
-            name=f"Xóm Ven {GIVEN[site]}",
-            kind="village",
-            organisation=organisation,
+        locality = locality_save(
+            Locality(
+                code=f"L{site}",
+                name=f"Xóm Ven {GIVEN[site]}",
+                kind="village",
+                organisation=organisation,
+            )
         )
         person = PersonFactory(
             organisation=cell,

@@ -19,13 +19,13 @@ from ptdv.targets.models import SnapshotRun
 pytestmark = pytest.mark.django_db
 
 
-def api(user):  # type: ignore[no-untyped-def]
+def api(user):
     client = APIClient()
     client.force_authenticate(user)
     return client
 
 
-def test_a_viewer_gets_403_on_an_action_whatever_the_body(tree) -> None:  # type: ignore[no-untyped-def]
+def test_a_viewer_gets_403_on_an_action_whatever_the_body(tree) -> None:
     """The role is judged before the facts: an empty body does not turn a 403 into a 400."""
     candidacy = CandidacyFactory(organisation=tree["cell_a1"])
     viewer = api(user_with_role(tree["commune_a"], Role.VIEWER))
@@ -38,7 +38,7 @@ def test_a_viewer_gets_403_on_an_action_whatever_the_body(tree) -> None:  # type
     assert not CandidacyEvent.objects.filter(candidacy=candidacy).exists()
 
 
-def test_the_json_suffix_of_an_action_is_answered(tree) -> None:  # type: ignore[no-untyped-def]
+def test_the_json_suffix_of_an_action_is_answered(tree) -> None:
     candidacy = CandidacyFactory(organisation=tree["cell_a1"])
     clerk = api(user_with_role(tree["commune_a"], Role.CLERK))
     response = clerk.post(
@@ -51,7 +51,7 @@ def test_the_json_suffix_of_an_action_is_answered(tree) -> None:  # type: ignore
     assert candidacy.stage == "closed"
 
 
-def test_view_on_site_is_404_outside_the_subtree(tree) -> None:  # type: ignore[no-untyped-def]
+def test_view_on_site_is_404_outside_the_subtree(tree) -> None:
     """Django's own link redirected to any object's page, telling that the id exists."""
     inside = PersonFactory(organisation=tree["cell_a1"])
     outside = PersonFactory(organisation=tree["cell_b1"])
@@ -66,7 +66,7 @@ def test_view_on_site_is_404_outside_the_subtree(tree) -> None:  # type: ignore[
     )
 
 
-def test_snapshot_named_as_needs_the_root_administrator(tree) -> None:  # type: ignore[no-untyped-def]
+def test_snapshot_named_as_needs_the_root_administrator(tree) -> None:
     """The snapshot counts every organisation: a commune's administrator may not retake it."""
     user_with_role(tree["commune_a"], Role.ADMINISTRATOR, username="qt-xa")
     user_with_role(tree["province"], Role.ADMINISTRATOR, username="qt-tinh")

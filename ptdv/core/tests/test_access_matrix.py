@@ -159,7 +159,7 @@ def test_every_as_command_has_a_row() -> None:
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[World]:  # type: ignore[no-untyped-def]
+def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[World]:
     root = tmp_path_factory.mktemp("matrix-private")
     with override_settings(PRIVATE_MEDIA_ROOT=root), django_db_blocker.unblock():
         with transaction.atomic():

@@ -21,6 +21,7 @@ from ptdv.factories import (
     user_with_role,
 )
 from ptdv.organisations.models import Locality, Organisation
+from ptdv.organisations.services import locality_save
 from ptdv.people.models import Person
 from ptdv.people.services import PersonData, person_create
 
@@ -28,19 +29,19 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_a(tree):  # type: ignore[no-untyped-def]
+def admin_a(tree):
     return user_with_role(tree["commune_a"], Role.ADMINISTRATOR, is_staff=True)
 
 
 @pytest.fixture
-def browser(admin_a) -> Client:  # type: ignore[no-untyped-def]
+def browser(admin_a) -> Client:
     client = Client()
     client.force_login(admin_a)
     return client
 
 
 @pytest.fixture
-def world(tree, admin_a):  # type: ignore[no-untyped-def]
+def world(tree, admin_a):
     """One object of each model in each commune."""
     objects = {}
     for key in ("a", "b"):
@@ -62,11 +63,13 @@ def world(tree, admin_a):  # type: ignore[no-untyped-def]
         objects[f"membership_{key}"] = MembershipFactory(
             organisation=cell, person__organisation=cell
         )
-        objects[f"locality_{key}"] = Locality.objects.create(
-            code=f"L{key}",
-            name=f"Thôn {key.upper()}",
-            kind="village",
-            organisation=tree[f"commune_{key}"],
+        objects[f"locality_{key}"] = locality_save(
+            Locality(
+                code=f"L{key}",
+                name=f"Thôn {key.upper()}",
+                kind="village",
+                organisation=tree[f"commune_{key}"],
+            )
         )
         objects[f"organisation_{key}"] = cell
         objects[f"user_{key}"] = user_with_role(
@@ -106,7 +109,7 @@ def changelist_ids(client: Client, app: str, model: str) -> set[int]:
 
 
 @pytest.mark.parametrize(("app", "model"), MODELS)
-def test_changelist_shows_commune_a_and_not_commune_b(browser, world, app, model) -> None:  # type: ignore[no-untyped-def]
+def test_changelist_shows_commune_a_and_not_commune_b(browser, world, app, model) -> None:
     ids = changelist_ids(browser, app, model)
 
     key = KEYS[model]
@@ -115,7 +118,7 @@ def test_changelist_shows_commune_a_and_not_commune_b(browser, world, app, model
 
 
 @pytest.mark.parametrize(("app", "model"), MODELS)
-def test_change_page_of_commune_b_is_not_found(browser, world, app, model) -> None:  # type: ignore[no-untyped-def]
+def test_change_page_of_commune_b_is_not_found(browser, world, app, model) -> None:
     obj_b = world[f"{KEYS[model]}_b"]
     url = reverse(f"admin:{app}_{model}_change", args=[obj_b.pk])
 
@@ -132,7 +135,7 @@ def test_change_page_of_commune_b_is_not_found(browser, world, app, model) -> No
 
 
 @pytest.mark.parametrize(("app", "model"), MODELS)
-def test_change_page_of_commune_a_opens(browser, world, app, model) -> None:  # type: ignore[no-untyped-def]
+def test_change_page_of_commune_a_opens(browser, world, app, model) -> None:
     obj_a = world[f"{KEYS[model]}_a"]
 
     response = browser.get(reverse(f"admin:{app}_{model}_change", args=[obj_a.pk]))
@@ -140,11 +143,11 @@ def test_change_page_of_commune_a_opens(browser, world, app, model) -> None:  # 
     assert response.status_code == 200
 
 
-def test_own_audit_entries_are_listed(browser, world) -> None:  # type: ignore[no-untyped-def]
+def test_own_audit_entries_are_listed(browser, world) -> None:
     assert world["audit_own"].pk in changelist_ids(browser, "audit", "auditentry")
 
 
-def test_audit_log_is_read_only(browser, world) -> None:  # type: ignore[no-untyped-def]
+def test_audit_log_is_read_only(browser, world) -> None:
     entry = world["audit_a"]
     assert browser.get(reverse("admin:audit_auditentry_add")).status_code == 403
     assert (
@@ -158,7 +161,7 @@ def test_audit_log_is_read_only(browser, world) -> None:  # type: ignore[no-unty
     assert entry.summary == "Xem a"
 
 
-def test_person_page_masks_the_national_id_and_is_audited(browser, admin_a, world) -> None:  # type: ignore[no-untyped-def]
+def test_person_page_masks_the_national_id_and_is_audited(browser, admin_a, world) -> None:
     person = world["person_a"]
 
     response = browser.get(reverse("admin:people_person_change", args=[person.pk]))
@@ -172,7 +175,7 @@ def test_person_page_masks_the_national_id_and_is_audited(browser, admin_a, worl
     assert "001099000121" not in listing
 
 
-def test_person_change_keeps_name_keys_and_is_audited(browser, admin_a, world) -> None:  # type: ignore[no-untyped-def]
+def test_person_change_keeps_name_keys_and_is_audited(browser, admin_a, world) -> None:
     person = world["person_a"]
     url = reverse("admin:people_person_change", args=[person.pk])
     form = browser.get(url).context["adminform"].form
@@ -197,7 +200,7 @@ def test_person_change_keeps_name_keys_and_is_audited(browser, admin_a, world) -
         assert field not in form.fields
 
 
-def test_service_owned_fields_are_not_editable(browser, world) -> None:  # type: ignore[no-untyped-def]
+def test_service_owned_fields_are_not_editable(browser, world) -> None:
     pages = {
         ("candidacies", "candidacy"): {"stage", "is_open", "version", "person", "organisation"},
         ("organisations", "organisation"): {
@@ -219,7 +222,7 @@ def test_service_owned_fields_are_not_editable(browser, world) -> None:  # type:
         assert not owned & set(form.fields), model
 
 
-def test_candidacy_stage_cannot_be_posted(browser, world) -> None:  # type: ignore[no-untyped-def]
+def test_candidacy_stage_cannot_be_posted(browser, world) -> None:
     candidacy = world["candidacy_a"]
     url = reverse("admin:candidacies_candidacy_change", args=[candidacy.pk])
 
@@ -232,7 +235,7 @@ def test_candidacy_stage_cannot_be_posted(browser, world) -> None:  # type: igno
     assert candidacy.version == 2
 
 
-def test_no_additions_or_deletions_around_the_services(browser, world) -> None:  # type: ignore[no-untyped-def]
+def test_no_additions_or_deletions_around_the_services(browser, world) -> None:
     for app, model in (
         ("people", "person"),
         ("candidacies", "candidacy"),
@@ -246,7 +249,7 @@ def test_no_additions_or_deletions_around_the_services(browser, world) -> None: 
     assert Candidacy.objects.count() == 2
 
 
-def test_organisation_added_through_the_service_under_own_subtree(browser, tree) -> None:  # type: ignore[no-untyped-def]
+def test_organisation_added_through_the_service_under_own_subtree(browser, tree) -> None:
     url = reverse("admin:organisations_organisation_add")
     data = {
         "code": "Ca3",
@@ -268,7 +271,7 @@ def test_organisation_added_through_the_service_under_own_subtree(browser, tree)
     assert not Organisation.objects.filter(code="Cb3").exists()
 
 
-def test_viewer_above_sees_but_cannot_change_the_other_commune(tree, world) -> None:  # type: ignore[no-untyped-def]
+def test_viewer_above_sees_but_cannot_change_the_other_commune(tree, world) -> None:
     user = user_with_role(tree["commune_a"], Role.ADMINISTRATOR, is_staff=True)
     Assignment.objects.create(user=user, organisation=tree["province"], role=Role.VIEWER)
     client = Client()
@@ -284,7 +287,7 @@ def test_viewer_above_sees_but_cannot_change_the_other_commune(tree, world) -> N
     assert locality_b.name == "Thôn B"
 
 
-def test_superuser_without_assignment_sees_nothing(tree, world) -> None:  # type: ignore[no-untyped-def]
+def test_superuser_without_assignment_sees_nothing(tree, world) -> None:
     client = Client()
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
 
@@ -301,7 +304,7 @@ def test_superuser_without_assignment_sees_nothing(tree, world) -> None:  # type
     )
 
 
-def test_non_staff_user_is_sent_to_the_admin_login(tree, world) -> None:  # type: ignore[no-untyped-def]
+def test_non_staff_user_is_sent_to_the_admin_login(tree, world) -> None:
     client = Client()
     client.force_login(user_with_role(tree["commune_a"], Role.ADMINISTRATOR))
 
@@ -311,7 +314,7 @@ def test_non_staff_user_is_sent_to_the_admin_login(tree, world) -> None:  # type
     assert reverse("admin:login") in response["Location"]
 
 
-def test_user_added_with_an_assignment_in_own_subtree(browser, tree) -> None:  # type: ignore[no-untyped-def]
+def test_user_added_with_an_assignment_in_own_subtree(browser, tree) -> None:
     url = reverse("admin:accounts_user_add")
     data = {
         "username": "moi",
@@ -338,7 +341,7 @@ def test_user_added_with_an_assignment_in_own_subtree(browser, tree) -> None:  #
     assert not user.is_staff
 
 
-def test_admin_cannot_grant_superuser(browser, world) -> None:  # type: ignore[no-untyped-def]
+def test_admin_cannot_grant_superuser(browser, world) -> None:
     form = (
         browser.get(reverse("admin:accounts_user_change", args=[world["user_a"].pk]))
         .context["adminform"]
@@ -347,7 +350,7 @@ def test_admin_cannot_grant_superuser(browser, world) -> None:  # type: ignore[n
     assert not {"is_superuser", "is_staff", "user_permissions", "groups"} & set(form.fields)
 
 
-def test_people_admin_search_ignores_accents(browser, tree) -> None:  # type: ignore[no-untyped-def]
+def test_people_admin_search_ignores_accents(browser, tree) -> None:
     PersonFactory(
         family_name="Đặng", middle_name="Thị", given_name="Hoa", organisation=tree["cell_a1"]
     )
@@ -361,7 +364,7 @@ def test_people_admin_search_ignores_accents(browser, tree) -> None:  # type: ig
     assert Person.objects.count() == 2
 
 
-def test_index_lists_the_models_in_vietnamese(browser, world) -> None:  # type: ignore[no-untyped-def]
+def test_index_lists_the_models_in_vietnamese(browser, world) -> None:
     html = browser.get(reverse("admin:index")).content.decode()
 
     for label in ("Tổ chức đảng", "Công dân", "Hồ sơ phát triển đảng viên", "Nhật ký"):

@@ -37,7 +37,7 @@ def test_beyond_the_cap_the_count_says_so_and_pages_stop_after_it() -> None:
         assert CappedCountPaginator(list(range(1000)), 50).count == 101
 
 
-def test_page_without_a_number_is_404_and_page_size_must_be_a_number(db):  # type: ignore[no-untyped-def]
+def test_page_without_a_number_is_404_and_page_size_must_be_a_number(db):
     from rest_framework.test import APIClient
 
     from ptdv.accounts.models import Role

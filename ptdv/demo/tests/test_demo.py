@@ -13,13 +13,13 @@ from django.db.models import Count, F
 
 from ptdv.accounts.models import Assignment, Role, User
 from ptdv.audit.models import AuditEntry
+from ptdv.candidacies.counters import organisation_counter_mismatches, organisation_recount
 from ptdv.candidacies.models import POOL_STAGES, Candidacy, Stage
 from ptdv.demo.randomness import add_months
 from ptdv.demo.wipe import domain_models
 from ptdv.members.models import ACTIVE_STATUSES, MembershipStatus, PartyMembership
 from ptdv.organisations.admin_units import communes_of
 from ptdv.organisations.models import Kind, Locality, Organisation
-from ptdv.organisations.selectors import organisation_counter_mismatches, organisation_recount
 from ptdv.organisations.services import organisation_create, path_step
 from ptdv.people.crypto import national_id_decrypt
 from ptdv.people.models import Person

@@ -15,23 +15,23 @@ from ptdv.members.models import PartyMembership
 from ptdv.organisations.models import Organisation
 
 
-def act(user, candidacy, action, **data):  # type: ignore[no-untyped-def]
+def act(user, candidacy, action, **data):
     return candidacy_act(actor=user, candidacy_id=candidacy.pk, action=action, data=data)
 
 
 @pytest.fixture
-def private_root(settings, tmp_path):  # type: ignore[no-untyped-def]
+def private_root(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     return settings.PRIVATE_MEDIA_ROOT
 
 
 @pytest.fixture
-def approver(tree):  # type: ignore[no-untyped-def]
+def approver(tree):
     return user_with_role(tree["commune_a"], Role.APPROVER)
 
 
 @pytest.fixture
-def dossier_cell(tree):  # type: ignore[no-untyped-def]
+def dossier_cell(tree):
     cell = tree["cell_a1"]
     Organisation.objects.filter(pk=tree["province"].pk).update(
         place_name="Hà Tĩnh", name="Đảng bộ tỉnh Hà Tĩnh"
@@ -54,7 +54,7 @@ def dossier_cell(tree):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def official_candidacy(tree, dossier_cell, approver):  # type: ignore[no-untyped-def]
+def official_candidacy(tree, dossier_cell, approver):
     """Nguyễn Thị Hoa: certificate 20/05/2024 … official member decided on 05/05/2026."""
     cell = dossier_cell
     person = PersonFactory(

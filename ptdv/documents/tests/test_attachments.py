@@ -24,22 +24,22 @@ JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
 
 
 @pytest.fixture
-def candidacy(tree):  # type: ignore[no-untyped-def]
+def candidacy(tree):
     return CandidacyFactory(organisation=tree["cell_a1"])
 
 
 @pytest.fixture
-def clerk(tree):  # type: ignore[no-untyped-def]
+def clerk(tree):
     return user_with_role(tree["commune_a"], Role.CLERK)
 
 
-def api(user):  # type: ignore[no-untyped-def]
+def api(user):
     client = APIClient()
     client.force_authenticate(user)
     return client
 
 
-def upload(client, candidacy, name, content, **extra):  # type: ignore[no-untyped-def]
+def upload(client, candidacy, name, content, **extra):
     return client.post(
         f"/api/v1/candidacies/{candidacy.pk}/attachments/",
         {"file": SimpleUploadedFile(name, content), **extra},

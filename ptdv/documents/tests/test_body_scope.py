@@ -28,7 +28,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 NOT_THIS_DOSSIER = "Bước này không thuộc hồ sơ."
 
 
-def event_of(candidacy):  # type: ignore[no-untyped-def]
+def event_of(candidacy):
     return CandidacyEvent.objects.create(
         candidacy=candidacy, action="record_certificate", on="2025-06-01",
         stage_before="source", stage_after="trained", organisation=candidacy.organisation,
@@ -36,7 +36,7 @@ def event_of(candidacy):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def world(tree, private_root):  # type: ignore[no-untyped-def]
+def world(tree, private_root):
     mine = CandidacyFactory(organisation=tree["cell_a1"])
     theirs = CandidacyFactory(organisation=tree["cell_b1"])
     return {
@@ -52,7 +52,7 @@ def test_an_upload_naming_another_dossiers_step_stores_nothing_by_the_api(world)
     client.force_authenticate(world["clerk"])
     url = f"/api/v1/candidacies/{world['mine'].pk}/attachments/"
 
-    def post(event):  # type: ignore[no-untyped-def]
+    def post(event):
         return client.post(
             url, {"file": SimpleUploadedFile("a.pdf", PDF), "event": event}, format="multipart"
         )

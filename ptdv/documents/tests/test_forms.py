@@ -212,7 +212,7 @@ def test_a_viewer_gets_the_form_without_taking_a_number(tree, official_candidacy
     assert not DocumentNumber.objects.exists()
 
 
-def api_for(user):  # type: ignore[no-untyped-def]
+def api_for(user):
     client = APIClient()
     client.force_authenticate(user)
     return client

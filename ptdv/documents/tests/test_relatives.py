@@ -13,7 +13,7 @@ from ptdv.factories import PersonFactory, user_with_role
 pytestmark = pytest.mark.django_db
 
 
-def api(user):  # type: ignore[no-untyped-def]
+def api(user):
     client = APIClient()
     client.force_authenticate(user)
     return client

@@ -12,7 +12,7 @@ from ptdv.exchange.workbook import template_build
 
 
 @pytest.fixture(autouse=True)
-def private_root(settings, tmp_path):  # type: ignore[no-untyped-def]
+def private_root(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     return settings.PRIVATE_MEDIA_ROOT
 

@@ -21,11 +21,11 @@ pytestmark = pytest.mark.django_db
 DATA_TABLES = tuple(t for t in WRITE_TABLES if t not in ("audit.AuditEntry", "exchange.ImportJob"))
 
 
-def messages_of(outcome):  # type: ignore[no-untyped-def]
+def messages_of(outcome):
     return {(e.row, e.column): e.message for e in outcome.errors}
 
 
-def run(actor, tmp_path, kind, rows):  # type: ignore[no-untyped-def]
+def run(actor, tmp_path, kind, rows):
     before = db_state(*DATA_TABLES)
     outcome = import_workbook(actor=actor, path=filled_template(tmp_path, kind, rows), kind=kind)
     assert outcome.status == "rejected"

@@ -24,11 +24,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def clerk(tree):  # type: ignore[no-untyped-def]
+def clerk(tree):
     return user_with_role(tree["commune_a"], Role.CLERK)
 
 
-def rejected(clerk, path: Path, kind: str = "candidates") -> str:  # type: ignore[no-untyped-def]
+def rejected(clerk, path: Path, kind: str = "candidates") -> str:
     outcome = import_workbook(actor=clerk, path=path, kind=kind)
     assert outcome.status == "rejected"
     assert not Person.objects.exists() and not Candidacy.objects.exists()

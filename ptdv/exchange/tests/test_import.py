@@ -10,13 +10,13 @@ from django.core.management.base import CommandError
 
 from ptdv.accounts.models import Assignment, Role, User
 from ptdv.audit.models import AuditEntry
+from ptdv.candidacies.counters import organisation_counter_mismatches
 from ptdv.candidacies.models import Candidacy, CandidacyEvent
 from ptdv.exchange.services import import_workbook
 from ptdv.exchange.tests.conftest import candidate, filled_template
 from ptdv.factories import LocalityFactory, MembershipFactory, user_with_role
 from ptdv.members.models import PartyMembership
 from ptdv.organisations.models import Locality, Organisation
-from ptdv.organisations.selectors import organisation_counter_mismatches
 from ptdv.people.crypto import national_id_decrypt
 from ptdv.people.models import Person
 
@@ -24,12 +24,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def clerk(tree):  # type: ignore[no-untyped-def]
+def clerk(tree):
     return user_with_role(tree["commune_a"], Role.CLERK)
 
 
 @pytest.fixture
-def admin(tree):  # type: ignore[no-untyped-def]
+def admin(tree):
     return user_with_role(tree["commune_a"], Role.ADMINISTRATOR)
 
 
@@ -261,8 +261,8 @@ def test_command_imports_as_a_user(tree, clerk, tmp_path):
 def test_imported_dossier_continues_in_the_workflow_and_tallies_stay_exact(tree, clerk, tmp_path):
     """An `applied` dossier brought in from Excel keeps its introducers, so the cell's vote
     can be taken in PTĐV; the progress tallies count what the import wrote."""
+    from ptdv.candidacies.tallies import aggregates_mismatches, aggregates_rebuild
     from ptdv.candidacies.workflow import candidacy_act
-    from ptdv.targets.aggregates import aggregates_mismatches, aggregates_rebuild
 
     for _ in range(9):
         MembershipFactory(organisation=tree["cell_a1"])

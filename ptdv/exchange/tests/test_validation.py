@@ -22,11 +22,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def clerk(tree):  # type: ignore[no-untyped-def]
+def clerk(tree):
     return user_with_role(tree["commune_a"], Role.CLERK)
 
 
-def errors_of(clerk, tmp_path, rows):  # type: ignore[no-untyped-def]
+def errors_of(clerk, tmp_path, rows):
     outcome = import_workbook(
         actor=clerk, path=filled_template(tmp_path, "candidates", rows), kind="candidates"
     )

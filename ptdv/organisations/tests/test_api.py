@@ -13,27 +13,27 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/organisations/"
 
 
-def client_for(user) -> APIClient:  # type: ignore[no-untyped-def]
+def client_for(user) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {bearer_key(user)}")
     return client
 
 
 @pytest.fixture
-def clerk_a(tree):  # type: ignore[no-untyped-def]
+def clerk_a(tree):
     return client_for(user_with_role(tree["commune_a"], Role.CLERK))
 
 
-def codes(response) -> list[str]:  # type: ignore[no-untyped-def]
+def codes(response) -> list[str]:
     assert response.status_code == 200, response.content
     return [row["code"] for row in response.json()["results"]]
 
 
-def test_list_is_the_users_subtree_in_tree_order(tree, clerk_a) -> None:  # type: ignore[no-untyped-def]
+def test_list_is_the_users_subtree_in_tree_order(tree, clerk_a) -> None:
     assert codes(clerk_a.get(URL)) == ["Xa", "Ga", "Ca1", "Ca2"]
 
 
-def test_fields_and_counters(tree, clerk_a) -> None:  # type: ignore[no-untyped-def]
+def test_fields_and_counters(tree, clerk_a) -> None:
     MembershipFactory(organisation=tree["cell_a1"])
     MembershipFactory(organisation=tree["cell_a2"], status="probationary")
     MembershipFactory(organisation=tree["cell_a2"], status="removed")
@@ -59,7 +59,7 @@ def test_fields_and_counters(tree, clerk_a) -> None:  # type: ignore[no-untyped-
     assert (cell["member_count"], cell["candidate_count"]) == (1, 0)
 
 
-def test_filters(tree, clerk_a) -> None:  # type: ignore[no-untyped-def]
+def test_filters(tree, clerk_a) -> None:
     assert codes(clerk_a.get(URL, {"parent": tree["grassroots_a"].pk})) == ["Ca1", "Ca2"]
     assert codes(clerk_a.get(URL, {"kind": "grassroots_committee"})) == ["Ga"]
     assert codes(clerk_a.get(URL, {"search": "thôn A2"})) == ["Ca2"]
@@ -69,7 +69,7 @@ def test_filters(tree, clerk_a) -> None:  # type: ignore[no-untyped-def]
     assert codes(clerk_a.get(URL, {"search": "xã B"})) == []
 
 
-def test_bad_filter_is_a_vietnamese_field_error(tree, clerk_a) -> None:  # type: ignore[no-untyped-def]
+def test_bad_filter_is_a_vietnamese_field_error(tree, clerk_a) -> None:
     response = clerk_a.get(URL, {"kind": "galaxy", "parent": "x"})
 
     assert response.status_code == 400
@@ -80,7 +80,7 @@ def test_bad_filter_is_a_vietnamese_field_error(tree, clerk_a) -> None:  # type:
     }
 
 
-def test_other_commune_is_404(tree, clerk_a) -> None:  # type: ignore[no-untyped-def]
+def test_other_commune_is_404(tree, clerk_a) -> None:
     for key in ("commune_b", "cell_b1", "province"):
         response = clerk_a.get(f"{URL}{tree[key].pk}/")
         assert response.status_code == 404
@@ -88,7 +88,7 @@ def test_other_commune_is_404(tree, clerk_a) -> None:  # type: ignore[no-untyped
     assert clerk_a.get(f"{URL}999999/").json() == clerk_a.get(f"{URL}{tree['cell_b1'].pk}/").json()
 
 
-def test_province_user_sees_everything_and_pagination_shape(tree) -> None:  # type: ignore[no-untyped-def]
+def test_province_user_sees_everything_and_pagination_shape(tree) -> None:
     client = client_for(user_with_role(tree["province"], Role.VIEWER))
 
     body = client.get(URL, {"page_size": 3}).json()
@@ -99,7 +99,7 @@ def test_province_user_sees_everything_and_pagination_shape(tree) -> None:  # ty
     assert "page=2" in body["next"] and "page_size=3" in body["next"]
 
 
-def test_user_without_assignment_sees_nothing(tree) -> None:  # type: ignore[no-untyped-def]
+def test_user_without_assignment_sees_nothing(tree) -> None:
     from ptdv.factories import UserFactory
 
     client = client_for(UserFactory(is_superuser=True, is_staff=True))
@@ -108,7 +108,7 @@ def test_user_without_assignment_sees_nothing(tree) -> None:  # type: ignore[no-
     assert client.get(f"{URL}{tree['province'].pk}/").status_code == 404
 
 
-def test_list_query_count_is_fixed(tree, clerk_a, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_list_query_count_is_fixed(tree, clerk_a, django_assert_num_queries) -> None:
     # Token and user, the user's assignments, the count, the page.
     with django_assert_num_queries(4):
         assert clerk_a.get(URL).status_code == 200

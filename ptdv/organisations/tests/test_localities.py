@@ -6,12 +6,13 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from ptdv.factories import LocalityFactory, MembershipFactory
-from ptdv.organisations.localities import (
+from ptdv.members.localities import (
     locality_counter_mismatches,
     locality_counters_rebuild,
     locality_residents_recount,
 )
 from ptdv.organisations.models import Locality, Organisation
+from ptdv.organisations.services import locality_delete, locality_save
 
 pytestmark = pytest.mark.django_db
 
@@ -25,17 +26,17 @@ def test_creation_a_cell_and_a_move_between_communes(tree):
     village = LocalityFactory(organisation=tree["commune_a"])
     assert counters(tree["province"]) == counters(tree["commune_a"]) == (1, 1, 1)
     village.cell = tree["cell_a1"]
-    village.save()
+    locality_save(village)
     assert counters(tree["commune_a"]) == (1, 0, 1)
     village.cell_is_shared = True
-    village.save(update_fields=["cell_is_shared"])
+    locality_save(village, update_fields=["cell_is_shared"])
     assert counters(tree["commune_a"]) == (1, 1, 1)
     village.organisation = tree["commune_b"]
     village.cell = None
-    village.save()
+    locality_save(village)
     assert counters(tree["commune_a"]) == (0, 0, 0)
     assert counters(tree["commune_b"]) == counters(tree["province"]) == (1, 1, 1)
-    village.delete()
+    locality_delete(village)
     assert counters(tree["province"]) == (0, 0, 0)
     assert locality_counter_mismatches() == []
 
@@ -48,7 +49,7 @@ def test_residents_recount_moves_the_white_count_and_verify_sees_a_drift(tree):
     # A stale in-memory save never writes the resident count back.
     village.name = "Thôn Mới"
     village.active_members = 0
-    village.save()
+    locality_save(village)
     assert Locality.objects.get(pk=village.pk).active_members == 1
     # The member moves out of the province's villages.
     member.person.residence_locality = None

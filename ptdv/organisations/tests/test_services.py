@@ -1,8 +1,8 @@
 import pytest
 
+from ptdv.candidacies.counters import organisation_counter_mismatches, organisation_recount
 from ptdv.factories import CandidacyFactory, MembershipFactory, OrganisationFactory
 from ptdv.organisations.models import Kind, Organisation
-from ptdv.organisations.selectors import organisation_counter_mismatches, organisation_recount
 from ptdv.organisations.services import organisation_counters_adjust, path_step
 
 pytestmark = pytest.mark.django_db

@@ -17,20 +17,20 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/people/"
 
 
-def client_for(user) -> APIClient:  # type: ignore[no-untyped-def]
+def client_for(user) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {bearer_key(user)}")
     return client
 
 
-def person(family: str, middle: str, given: str, organisation):  # type: ignore[no-untyped-def]
+def person(family: str, middle: str, given: str, organisation):
     return PersonFactory(
         family_name=family, middle_name=middle, given_name=given, organisation=organisation
     )
 
 
 @pytest.fixture
-def people(tree):  # type: ignore[no-untyped-def]
+def people(tree):
     cell = tree["cell_a1"]
     return {
         "binh": person("Nguyễn", "Văn", "Bình", cell),
@@ -43,7 +43,7 @@ def people(tree):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def with_id(tree, db):  # type: ignore[no-untyped-def]
+def with_id(tree, db):
     data = PersonData(
         family_name="Phạm",
         middle_name="Thu",
@@ -55,12 +55,12 @@ def with_id(tree, db):  # type: ignore[no-untyped-def]
     return person_create(data=data, organisation=tree["cell_a1"], actor=None)
 
 
-def names(response) -> list[str]:  # type: ignore[no-untyped-def]
+def names(response) -> list[str]:
     assert response.status_code == 200, response.content
     return [row["full_name"] for row in response.json()["results"]]
 
 
-def test_list_in_vietnamese_name_order_within_the_subtree(tree, people) -> None:  # type: ignore[no-untyped-def]
+def test_list_in_vietnamese_name_order_within_the_subtree(tree, people) -> None:
     client = client_for(user_with_role(tree["commune_a"], Role.VIEWER))
 
     assert names(client.get(URL)) == [
@@ -72,13 +72,13 @@ def test_list_in_vietnamese_name_order_within_the_subtree(tree, people) -> None:
     ]
 
 
-def test_cell_user_sees_only_their_cell(tree, people) -> None:  # type: ignore[no-untyped-def]
+def test_cell_user_sees_only_their_cell(tree, people) -> None:
     client = client_for(user_with_role(tree["cell_a2"], Role.CLERK))
 
     assert names(client.get(URL)) == ["Lê Dũng"]
 
 
-def test_search_is_accent_insensitive(tree, people) -> None:  # type: ignore[no-untyped-def]
+def test_search_is_accent_insensitive(tree, people) -> None:
     client = client_for(user_with_role(tree["commune_a"], Role.VIEWER))
 
     assert names(client.get(URL, {"search": "nguyen van"})) == ["Nguyễn Văn An", "Nguyễn Văn Bình"]
@@ -87,7 +87,7 @@ def test_search_is_accent_insensitive(tree, people) -> None:  # type: ignore[no-
     assert names(client.get(URL, {"search": "be"})) == []  # commune B's person stays hidden
 
 
-def test_list_fields_mask_the_national_id(tree, with_id) -> None:  # type: ignore[no-untyped-def]
+def test_list_fields_mask_the_national_id(tree, with_id) -> None:
     client = client_for(user_with_role(tree["commune_a"], Role.ADMINISTRATOR))
 
     row = client.get(URL).json()["results"][0]
@@ -115,7 +115,7 @@ def test_list_fields_mask_the_national_id(tree, with_id) -> None:  # type: ignor
     assert "001200012345" not in client.get(URL).content.decode()
 
 
-def test_detail_shows_the_clear_id_to_a_clerk_and_is_audited(tree, with_id) -> None:  # type: ignore[no-untyped-def]
+def test_detail_shows_the_clear_id_to_a_clerk_and_is_audited(tree, with_id) -> None:
     user = user_with_role(tree["commune_a"], Role.CLERK)
     client = client_for(user)
 
@@ -133,7 +133,7 @@ def test_detail_shows_the_clear_id_to_a_clerk_and_is_audited(tree, with_id) -> N
     assert AuditEntry.objects.filter(actor=user, action="view").count() == 2
 
 
-def test_detail_hides_the_id_from_a_viewer(tree, with_id) -> None:  # type: ignore[no-untyped-def]
+def test_detail_hides_the_id_from_a_viewer(tree, with_id) -> None:
     user = user_with_role(tree["commune_a"], Role.VIEWER)
 
     response = client_for(user).get(f"{URL}{with_id.pk}/")
@@ -143,7 +143,7 @@ def test_detail_hides_the_id_from_a_viewer(tree, with_id) -> None:  # type: igno
     assert AuditEntry.objects.filter(actor=user, action="view", person=with_id).exists()
 
 
-def test_clerk_elsewhere_does_not_see_the_clear_id(tree, with_id) -> None:  # type: ignore[no-untyped-def]
+def test_clerk_elsewhere_does_not_see_the_clear_id(tree, with_id) -> None:
     # Viewer over the whole province, clerk only in commune B.
     user = user_with_role(tree["province"], Role.VIEWER)
     from ptdv.accounts.models import Assignment
@@ -153,7 +153,7 @@ def test_clerk_elsewhere_does_not_see_the_clear_id(tree, with_id) -> None:  # ty
     assert client_for(user).get(f"{URL}{with_id.pk}/").json()["national_id"] is None
 
 
-def test_person_of_another_commune_is_404_and_not_audited(tree, people) -> None:  # type: ignore[no-untyped-def]
+def test_person_of_another_commune_is_404_and_not_audited(tree, people) -> None:
     user = user_with_role(tree["commune_a"], Role.ADMINISTRATOR)
 
     response = client_for(user).get(f"{URL}{people['other'].pk}/")
@@ -163,7 +163,7 @@ def test_person_of_another_commune_is_404_and_not_audited(tree, people) -> None:
     assert not AuditEntry.objects.filter(action="view").exists()
 
 
-def test_list_query_count_is_fixed(tree, people, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_list_query_count_is_fixed(tree, people, django_assert_num_queries) -> None:
     client = client_for(user_with_role(tree["commune_a"], Role.VIEWER))
 
     # ... and the one audit entry of the page read.

@@ -9,10 +9,10 @@ from typing import Any
 from ptdv.accounts.models import Role
 from ptdv.candidacies.models import Candidacy
 from ptdv.candidacies.services import candidacy_register
+from ptdv.candidacies.tallies import aggregates_rebuild
 from ptdv.candidacies.workflow import candidacy_act
 from ptdv.factories import LocalityFactory, MembershipFactory, PersonFactory, user_with_role
-from ptdv.organisations.localities import locality_residents_recount
-from ptdv.targets.aggregates import aggregates_rebuild
+from ptdv.members.localities import locality_residents_recount
 from ptdv.targets.services import snapshot_take
 
 TODAY = dt.date(2026, 11, 29)

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
+from ptdv.candidacies.tallies import aggregates_mismatches
 from ptdv.factories import MembershipFactory
-from ptdv.targets.aggregates import aggregates_mismatches
 from ptdv.targets.demo import targets_demo_load
 from ptdv.targets.models import MemberSnapshot, PlanAssignment, Target, TargetState, Term
 from ptdv.targets.selectors import indicators_for

@@ -11,7 +11,6 @@ from ptdv.audit.models import AuditEntry
 from ptdv.candidacies.models import CandidacyEvent
 from ptdv.factories import CandidacyFactory, MembershipFactory, PersonFactory, user_with_role
 from ptdv.members.models import MembershipStatus
-from ptdv.targets.aggregates import RATE_MIN_SAMPLE, conversion_rates_rebuild
 from ptdv.targets.models import (
     ConversionRate,
     MemberSnapshot,
@@ -20,6 +19,7 @@ from ptdv.targets.models import (
     TargetAmendment,
     TargetState,
 )
+from ptdv.targets.rates import RATE_MIN_SAMPLE, conversion_rates_rebuild
 from ptdv.targets.selectors import progress_for
 from ptdv.targets.services import (
     plan_assign,

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from ptdv.accounts.models import User
-from ptdv.targets.aggregates import conversion_rates_rebuild
+from ptdv.targets.rates import conversion_rates_rebuild
 from ptdv.targets.services import snapshot_take
 
 

@@ -1,4 +1,5 @@
-"""The subtree tallies the dashboards read, kept current by the candidacy write path.
+"""The subtree tallies the dashboards read (ptdv.targets, ptdv.reports only read them), kept
+current by the candidacy write path.
 
 Design. A candidacy contributes to two tallies:
 
@@ -18,7 +19,7 @@ The breakdown uses the person's attributes as they are: a later correction of a 
 gender, ethnicity, birth date… (made outside the candidacy path, e.g. in the admin) shows up
 in `ptdv aggregates verify` and is absorbed by `ptdv aggregates rebuild` (nightly).
 
-`aggregates_candidacy_changed` is called once at the end of `candidacy_act`'s transaction
+`tallies_candidacy_changed` is called once at the end of `candidacy_act`'s transaction
 (and of `candidacy_register`). It reconstructs the candidacy's contribution before the action
 from the event (the stage before, the cell before a transfer, the decision date before a
 decision or an amendment), computes the contribution now, and adds the difference to the
@@ -41,25 +42,25 @@ from itertools import groupby
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q
-from django.db.models.functions import ExtractYear, Substr
+from django.db.models import Count, F
+from django.db.models.functions import ExtractYear
 
-from ptdv.candidacies.models import Candidacy, CandidacyEvent, Outcome
-from ptdv.members.models import MembershipStatus, PartyMembership
-from ptdv.organisations.models import PATH_STEP, Organisation, ancestor_paths
-from ptdv.targets.measures import (
+from ptdv.candidacies.measures import (
     ADMISSION_FIELDS,
     admission_aggregates,
     admission_values,
     age_expression,
 )
-from ptdv.targets.models import (
-    FORECAST_STAGES,
+from ptdv.candidacies.models import (
     PIPELINE_STAGES,
     AdmissionTally,
-    ConversionRate,
+    Candidacy,
+    CandidacyEvent,
+    Outcome,
     PipelineTally,
 )
+from ptdv.members.models import MembershipStatus, PartyMembership
+from ptdv.organisations.models import Organisation, ancestor_paths
 
 PIPELINE_FIELDS: tuple[str, ...] = tuple(str(s) for s in PIPELINE_STAGES)
 
@@ -109,9 +110,7 @@ def _contribution_before(candidacy: Candidacy, event: CandidacyEvent) -> _Contri
     return _contribution(path, stage, stage != "closed", _decision_before(candidacy, event))
 
 
-def aggregates_candidacy_changed(
-    *, candidacy: Candidacy, event: CandidacyEvent | None = None
-) -> None:
+def tallies_candidacy_changed(*, candidacy: Candidacy, event: CandidacyEvent | None = None) -> None:
     """Bring the tallies up to date after one write to `candidacy` (`event` is the action's
     event; None for a newly registered candidacy). Call it inside the write transaction."""
     after = _contribution(
@@ -472,77 +471,3 @@ def aggregates_rebuild() -> int:
 def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-# --- Historical conversion rates ------------------------------------------------------------
-
-# Years of history the rates look back on (complete years before the current one).
-RATE_YEARS = 5
-# A subtree needs at least this many entries into a stage in a month to have its own rate.
-RATE_MIN_SAMPLE = 20
-# Rates are kept for the top levels only (the root, its children, their children: a province,
-# its communes and their grassroots organisations; or the country, its provinces, their
-# communes): below that the history is thin and a node reads its ancestor's rate. This also
-# keeps the computation to a few thousand groups at national scale.
-RATE_MAX_DEPTH = 3
-
-
-def _entries(first: dt.date, last: dt.date) -> Iterable[tuple[str, str, int, int, int]]:
-    """(cell path, stage, month, entered, converted) of candidacies entering a forecast stage
-    between `first` and `last`: registrations enter `source` on the day they open, actions
-    enter the stage after them. Converted: decided later in the same calendar year."""
-    same_year = Q(candidacy__decision_date__year=ExtractYear("on")) & Q(
-        candidacy__decision_date__gte=F("on")
-    )
-    events = (
-        CandidacyEvent.objects.filter(
-            on__gte=first, on__lte=last, stage_after__in=FORECAST_STAGES[1:]
-        )
-        .exclude(stage_before=F("stage_after"))
-        .order_by()
-        .annotate(top=Substr("organisation__path", 1, RATE_MAX_DEPTH * PATH_STEP))
-        .values_list("top", "stage_after", "on__month")
-        .annotate(entered=Count("id"), converted=Count("id", filter=same_year))
-    )
-    yield from events
-    opened_same_year = Q(decision_date__year=ExtractYear("opened_on")) & Q(
-        decision_date__gte=F("opened_on")
-    )
-    registrations = (
-        Candidacy.objects.filter(opened_on__gte=first, opened_on__lte=last)
-        .order_by()
-        .annotate(top=Substr("organisation__path", 1, RATE_MAX_DEPTH * PATH_STEP))
-        .values_list("top", "opened_on__month")
-        .annotate(entered=Count("id"), converted=Count("id", filter=opened_same_year))
-    )
-    for path, month, entered, converted in registrations:
-        yield path, "source", month, entered, converted
-
-
-@transaction.atomic
-def conversion_rates_rebuild(*, today: dt.date) -> int:
-    """Recompute the stored conversion rates from the last RATE_YEARS complete years; return
-    how many rows are stored. Subtrees with fewer than RATE_MIN_SAMPLE entries for a stage and
-    month get no row (they read their nearest ancestor's)."""
-    first = dt.date(today.year - RATE_YEARS, 1, 1)
-    last = dt.date(today.year - 1, 12, 31)
-    totals = roll_up(
-        (path, (stage, month), {"entered": entered, "converted": converted})
-        for path, stage, month, entered, converted in _entries(first, last)
-    )
-    ids = dict(Organisation.objects.values_list("path", "id"))
-    rows = [
-        ConversionRate(
-            organisation_id=ids[path],
-            stage=stage,
-            month=month,
-            entered=values["entered"],
-            converted=values["converted"],
-            computed_on=today,
-        )
-        for (path, (stage, month)), values in totals.items()
-        if values["entered"] >= RATE_MIN_SAMPLE and path in ids
-    ]
-    ConversionRate.objects.all().delete()
-    ConversionRate.objects.bulk_create(rows, batch_size=1000)
-    return len(rows)

@@ -1,4 +1,6 @@
-"""The person page. Every view of it is written to the audit trail (Decree 13/2023/NĐ-CP)."""
+"""The person page: the person, their dossiers, memberships and relatives (it lives here, in
+the highest of the layers it reads). Every view of it is written to the audit trail (Decree
+13/2023/NĐ-CP)."""
 
 from __future__ import annotations
 
@@ -7,12 +9,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from ptdv.audit.services import audit_record
+from ptdv.candidacies.selectors import person_candidacies
 from ptdv.core.policies import Action
 from ptdv.core.views import render_page
+from ptdv.members.selectors import person_memberships
 from ptdv.people.choices import TargetGroup
 from ptdv.people.crypto import national_id_decrypt, national_id_mask
 from ptdv.people.policies import person_policy
-from ptdv.people.selectors import person_candidacies, person_detail_queryset, person_memberships
+from ptdv.people.selectors import person_detail_queryset
 
 
 @never_cache

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("candidacies", "0006_candidacy_search_words"),
+        ("candidacies", "0007_tallies_from_targets"),
     ]
 
     operations = [

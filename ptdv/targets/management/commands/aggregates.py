@@ -15,16 +15,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from ptdv.candidacies.counters import organisation_counter_mismatches, organisation_counters_rebuild
 from ptdv.candidacies.search import candidacy_search_mismatches, candidacy_search_refresh
-from ptdv.organisations.localities import locality_counter_mismatches
+from ptdv.candidacies.tallies import aggregates_mismatches, aggregates_rebuild
+from ptdv.members.localities import locality_counter_mismatches
 from ptdv.organisations.models import Organisation
-from ptdv.organisations.selectors import organisation_counter_mismatches
-from ptdv.organisations.services import organisation_counters_rebuild
-from ptdv.targets.aggregates import (
-    aggregates_mismatches,
-    aggregates_rebuild,
-    conversion_rates_rebuild,
-)
+from ptdv.targets.rates import conversion_rates_rebuild
 
 
 def vn(value: float, decimals: int = 0) -> str:

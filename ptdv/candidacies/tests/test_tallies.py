@@ -9,8 +9,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ptdv.accounts.models import Role
-from ptdv.candidacies.models import Candidacy
+from ptdv.candidacies.models import AdmissionTally, Candidacy, PipelineTally
 from ptdv.candidacies.services import candidacy_register
+from ptdv.candidacies.tallies import (
+    aggregates_mismatches,
+    aggregates_rebuild,
+)
 from ptdv.candidacies.workflow import RuleViolation, candidacy_act
 from ptdv.factories import (
     LocalityFactory,
@@ -19,14 +23,9 @@ from ptdv.factories import (
     PersonFactory,
     user_with_role,
 )
+from ptdv.members.localities import locality_counter_mismatches
 from ptdv.members.models import MembershipStatus
-from ptdv.organisations.localities import locality_counter_mismatches
 from ptdv.organisations.models import Organisation
-from ptdv.targets.aggregates import (
-    aggregates_mismatches,
-    aggregates_rebuild,
-)
-from ptdv.targets.models import AdmissionTally, PipelineTally
 
 STEPS = [
     ("record_certificate", {"date": "2025-06-01", "certificate_date": "2025-05-20"}),
@@ -266,8 +265,8 @@ def test_rebuild_repairs_drift_and_verify_names_it(world):
 
 @pytest.mark.django_db
 def test_rows_written_in_bulk_are_added_by_the_import_hook(world):
+    from ptdv.candidacies.tallies import aggregates_rows_added
     from ptdv.factories import CandidacyFactory
-    from ptdv.targets.aggregates import aggregates_rows_added
 
     tree = world["tree"]
     aggregates_rebuild()
@@ -310,7 +309,7 @@ def test_aggregates_command_verifies_and_rebuilds_the_tallies(world):
 
 @pytest.mark.django_db
 def test_admissions_before_the_first_tallied_year_are_left_out(world):
-    from ptdv.targets.aggregates import TALLY_FIRST_YEAR
+    from ptdv.candidacies.tallies import TALLY_FIRST_YEAR
 
     tree = world["tree"]
     old = dt.date(TALLY_FIRST_YEAR - 5, 3, 1)
