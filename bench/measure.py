@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import connection
 
+from bench.exchange_import import exchange_bench_import
 from bench.load import Say, refresh
 from bench.stats import summary, timed_loop
 from ptdv.accounts.models import Assignment, Role, User
@@ -301,8 +302,6 @@ def in_process(
         say=say,
     )
     if params.get("import_rows"):
-        from ptdv.exchange.services import exchange_bench_import
-
         say(f"import of {params['import_rows']:,} candidates (issue 5)…")
         timings = exchange_bench_import(params["import_rows"])
         result["import"] = timings

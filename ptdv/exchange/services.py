@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import shutil
 import tempfile
 import time
 import uuid
+import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,12 +27,22 @@ from django.utils import timezone
 
 from ptdv.accounts.models import ROLE_RANK, Role
 from ptdv.audit.services import audit_record
+from ptdv.candidacies.models import Candidacy
+from ptdv.candidacies.pipeline import pipeline_refresh
 from ptdv.core.policies import user_scopes
 from ptdv.documents.storage import private_storage
 from ptdv.exchange.columns import KINDS
 from ptdv.exchange.importers import IMPORTERS, ImportContext, Issue
 from ptdv.exchange.models import ImportJob, ImportKind, ImportStatus
-from ptdv.exchange.workbook import SheetData, WorkbookError, errors_workbook, sheet_read
+from ptdv.exchange.workbook import (
+    SheetData,
+    WorkbookError,
+    WorkbookInfo,
+    errors_workbook,
+    sheet_read,
+)
+from ptdv.members.models import PartyMembership
+from ptdv.targets.aggregates import aggregates_rows_added
 
 logger = logging.getLogger(__name__)
 
@@ -56,10 +66,6 @@ def tallies_add_for_people(person_ids: list[int], batch: int = 5000) -> None:
     """Count what an import wrote into the progress tallies (ptdv.targets), inside the
     import's transaction: the new people's candidacies and their memberships that have no
     candidacy (older admissions). Batched to stay under the databases' parameter limits."""
-    from ptdv.candidacies.models import Candidacy
-    from ptdv.members.models import PartyMembership
-    from ptdv.targets.aggregates import aggregates_rows_added
-
     for start in range(0, len(person_ids), batch):
         chunk = person_ids[start : start + batch]
         aggregates_rows_added(
@@ -241,10 +247,6 @@ def import_job_create(
 def import_job_rows(job: ImportJob) -> int:
     """A quick row count (rows in the data sheet's XML, less the header) to choose between
     running now and the background queue."""
-    import zipfile
-
-    from ptdv.exchange.workbook import WorkbookInfo
-
     path = Path(private_storage().path(job.storage_name))
     try:
         wb = WorkbookInfo(path)
@@ -320,131 +322,6 @@ def import_job_run(job_id: int) -> ImportJob:
     # sender to download.
     storage.delete(job.storage_name)
     if outcome.status == ImportStatus.IMPORTED and job.kind == ImportKind.DOSSIERS:
-        from ptdv.candidacies.pipeline import pipeline_refresh
-
         pipeline_refresh(today=timezone.localdate(), full=False, jobs=1)
     job.refresh_from_db()
     return job
-
-
-def import_job_start(job: ImportJob) -> ImportJob:
-    """Run a small job now; queue a large one for the worker (`ptdv db_worker`)."""
-    rows = import_job_rows(job)
-    ImportJob.objects.filter(pk=job.pk).update(rows_total=rows)
-    if rows <= BACKGROUND_THRESHOLD:
-        return import_job_run(job.pk)
-    from ptdv.exchange.tasks import import_job_task
-
-    transaction.on_commit(lambda: import_job_task.enqueue(job.pk))
-    job.refresh_from_db()
-    return job
-
-
-# --- The benchmark ---------------------------------------------------------------------------
-
-
-def exchange_bench_import(rows: int) -> dict[str, Any]:
-    """Generate a workbook of `rows` candidates into a temporary file and import it, as an
-    administrator of a scratch province; return the timings in seconds.
-
-    Everything it creates is deleted afterwards (a dry run would measure the same work but
-    `make bench` wants the real write). Meant for a benchmark database, not production.
-    """
-    from openpyxl import Workbook
-
-    from ptdv.accounts.models import Assignment, User
-    from ptdv.candidacies.models import Candidacy
-    from ptdv.organisations.models import Kind, Organisation
-    from ptdv.organisations.services import organisation_create
-    from ptdv.people.models import Person
-
-    stamp = uuid.uuid4().hex[:8]
-    province = organisation_create(
-        parent=None, code=f"BENCH-{stamp}", name=f"Đảng bộ tỉnh Thử {stamp}", kind=Kind.PROVINCE
-    )
-    commune = organisation_create(
-        parent=province, code=f"BENCH-{stamp}-X", name="Đảng bộ xã Thử", kind=Kind.COMMUNE
-    )
-    cells = [
-        organisation_create(
-            parent=commune, code=f"BENCH-{stamp}-C{i}", name=f"Chi bộ thôn {i}", kind=Kind.CELL
-        )
-        for i in range(20)
-    ]
-    user = User.objects.create(username=f"bench-{stamp}")
-    Assignment.objects.create(user=user, organisation=province, role=Role.ADMINISTRATOR)
-    spec = KINDS[ImportKind.CANDIDATES]
-    folder = Path(tempfile.mkdtemp(prefix="ptdv-bench-"))
-    path = folder / "candidates.xlsx"
-    timings: dict[str, Any] = {"rows": rows}
-    try:
-        mark = time.perf_counter()
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet(spec.sheet)
-        ws.append([c.header for c in spec.columns])
-        given = ["An", "Bình", "Cường", "Dũng", "Hà", "Lan", "Minh", "Nga", "Phúc", "Quân"]
-        for i in range(rows):
-            ws.append(
-                [
-                    "Nguyễn",
-                    "Văn",
-                    # A distinct name per row, in letters only (names refuse digits).
-                    given[i % 10] + " " + "".join("abcdefghij"[int(d)] for d in str(i)).title(),
-                    f"{1 + i % 28:02d}/{1 + i % 12:02d}/{1980 + i % 25}",
-                    "Nam" if i % 2 else "Nữ",
-                    f"{stamp[:4]}{i:08d}".replace("a", "1")
-                    .replace("b", "2")
-                    .replace("c", "3")
-                    .replace("d", "4")
-                    .replace("e", "5")
-                    .replace("f", "6"),
-                    "Kinh",
-                    "Không",
-                    "Trung học phổ thông",
-                    "Công nhân, người lao động",
-                    "Công ty Thử",
-                    "",
-                    "Công nhân",
-                    "Có",
-                    "Không",
-                    cells[i % 20].code,
-                    "Công đoàn giới thiệu",
-                    "15/01/2026",
-                ]
-            )
-        wb.save(path)
-        timings["generate"] = time.perf_counter() - mark
-        mark = time.perf_counter()
-        outcome = import_workbook(actor=user, path=path, kind=ImportKind.CANDIDATES)
-        timings["import"] = time.perf_counter() - mark
-        timings.update({f"import_{k}": v for k, v in outcome.seconds.items()})
-        timings["status"] = outcome.status
-        timings["written"] = outcome.written
-        timings["errors"] = len(outcome.errors)
-        if outcome.errors:
-            timings["first_error"] = outcome.errors[0].message
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-        with transaction.atomic():
-            ids = [c.pk for c in cells]
-            people = list(
-                Candidacy.objects.filter(organisation_id__in=ids).values_list(
-                    "person_id", flat=True
-                )
-            )
-            Candidacy.objects.filter(organisation_id__in=ids).delete()
-            for chunk in range(0, len(people), 5000):
-                Person.objects.filter(pk__in=people[chunk : chunk + 5000]).delete()
-            from ptdv.audit.models import AuditEntry
-
-            if AuditEntry.objects.filter(actor=user).exists():
-                # The audit trail is append-only: keep the bench user and its entry.
-                Assignment.objects.filter(user=user).delete()
-                user.is_active = False
-                user.save(update_fields=["is_active"])
-            else:
-                user.delete()
-            # Children first: the parent link is PROTECT.
-            for depth in (3, 2, 1):
-                Organisation.objects.filter(path__startswith=province.path, depth=depth).delete()
-    return timings

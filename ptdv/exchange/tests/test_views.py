@@ -10,12 +10,12 @@ from django.test import override_settings
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from bench.exchange_import import exchange_bench_import
 from ptdv.accounts.models import Role
 from ptdv.audit.models import AuditEntry
 from ptdv.candidacies.models import Candidacy
 from ptdv.exchange.columns import KINDS
 from ptdv.exchange.models import ImportJob
-from ptdv.exchange.services import exchange_bench_import
 from ptdv.exchange.tasks import import_job_task
 from ptdv.exchange.tests.conftest import candidate, filled_template
 from ptdv.factories import CandidacyFactory, MembershipFactory, PersonFactory, user_with_role
