@@ -27,7 +27,6 @@ from django.utils import timezone
 
 from ptdv.accounts.models import ROLE_RANK, Role
 from ptdv.audit.services import audit_record
-from ptdv.candidacies.models import Candidacy
 from ptdv.candidacies.pipeline import pipeline_refresh
 from ptdv.core.policies import user_scopes
 from ptdv.documents.storage import private_storage
@@ -64,14 +63,13 @@ REQUIRED_RANK = {
 
 def tallies_add_for_people(person_ids: list[int], batch: int = 5000) -> None:
     """Count what an import wrote into the progress tallies (ptdv.targets), inside the
-    import's transaction: the new people's candidacies and their memberships that have no
-    candidacy (older admissions). Batched to stay under the databases' parameter limits."""
+    import's transaction: the new people's memberships that have no candidacy (older
+    admissions; the candidacies an import writes are counted by the dossiers' hook,
+    `ptdv.candidacies.derived.dossiers_changed`). Batched to stay under the databases'
+    parameter limits."""
     for start in range(0, len(person_ids), batch):
         chunk = person_ids[start : start + batch]
         aggregates_rows_added(
-            candidacy_ids=Candidacy.objects.filter(person_id__in=chunk).values_list(
-                "id", flat=True
-            ),
             membership_ids=PartyMembership.objects.filter(
                 person_id__in=chunk, candidacy__isnull=True
             ).values_list("id", flat=True),
@@ -159,7 +157,7 @@ def import_workbook(
     try:
         with transaction.atomic():
             written = importer.write()
-            tallies_add_for_people(getattr(importer, "person_ids", []))
+            tallies_add_for_people(importer.person_ids)
             audit_record(
                 actor=actor,
                 action="import",

@@ -15,7 +15,8 @@ class Importer:
     def __init__(self, ctx: ImportContext) -> None:
         self.ctx = ctx
         self.items: list[Any] = []
-        # The people the import created, for the progress tallies (see services).
+        # The people whose memberships without a dossier the service adds to the progress
+        # tallies (`tallies_add_for_people`); dossiers are counted by their own hook.
         self.person_ids: list[int] = []
 
     def check(self) -> None:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 
 from django.db.models import BooleanField, Case, When
 
+from ptdv.candidacies.case import NextAction, next_fields
+from ptdv.candidacies.derived import dossiers_changed
 from ptdv.candidacies.models import Candidacy, Stage
-from ptdv.candidacies.search import candidacy_search_refresh
-from ptdv.candidacies.workflow import NextAction, next_fields
 from ptdv.core.policies import subtree_q
 from ptdv.exchange.bulk import RowWriter, reserve_ids
 from ptdv.exchange.importers.base import Importer
@@ -17,7 +16,6 @@ from ptdv.exchange.importers.context import chunks
 from ptdv.exchange.importers.parsing import parse_rows
 from ptdv.exchange.importers.people import (
     PersonRow,
-    counters_adjust,
     people_duplicates,
     person_check,
     person_values,
@@ -108,9 +106,10 @@ class CandidateImporter(Importer):
         already have an open candidacy; nothing to check against the database."""
 
     def write(self) -> int:
+        """The people and their candidacies in the pool; the candidacies' derived data
+        (search, counters, tallies) through the dossiers' hook, once."""
         ctx = self.ctx
         ids = reserve_ids(Person, len(self.items))
-        self.person_ids = ids
         people = RowWriter(Person)
         for pk, item in zip(ids, self.items, strict=True):
             people.add(
@@ -128,13 +127,14 @@ class CandidateImporter(Importer):
         fields = next_fields(
             NextAction("record_certificate", None, None, ["certificate"], [], None), ctx.today
         )
-        candidacies = RowWriter(Candidacy, with_pk=False)
-        pool: Counter[int] = Counter()
-        for pk, item in zip(ids, self.items, strict=True):
+        candidacy_ids = reserve_ids(Candidacy, len(self.items))
+        candidacies = RowWriter(Candidacy)
+        for pk, person_id, item in zip(candidacy_ids, ids, self.items, strict=True):
             opened = item.extra["opened_on"]
             candidacies.add(
                 {
-                    "person_id": pk,
+                    "id": pk,
+                    "person_id": person_id,
                     "organisation_id": item.organisation.id,
                     "stage": Stage.SOURCE,
                     "source_channel": item.data.get("source_channel") or "other",
@@ -143,10 +143,8 @@ class CandidateImporter(Importer):
                     **fields,
                 }
             )
-            pool[item.organisation.id] += 1
         candidacies.flush()
-        candidacy_search_refresh(person_ids=ids)
-        counters_adjust(Counter(), pool)
+        dossiers_changed(candidacy_ids)
         return candidacies.written
 
 

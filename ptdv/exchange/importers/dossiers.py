@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from typing import Any
 
 from django.db.models import Count
 
-from ptdv.candidacies.models import Candidacy, CandidacyEvent, Introducer, Stage
-from ptdv.candidacies.search import candidacy_search_refresh
+from ptdv.candidacies.actions.replay import Replayed, replay, replayed_write
+from ptdv.candidacies.case import DossierContext
+from ptdv.candidacies.models import Candidacy, Stage
 from ptdv.exchange.importers.candidates import CandidateImporter
 from ptdv.exchange.importers.context import BATCH
-from ptdv.exchange.importers.dossier_steps import LegacySteps, Step, introducer_rows
-from ptdv.exchange.importers.people import PersonRow, counters_adjust
+from ptdv.exchange.importers.dossier_steps import past_steps
+from ptdv.exchange.importers.people import PersonRow, person_build
 from ptdv.members.models import MembershipStatus, PartyMembership
-from ptdv.organisations.localities import locality_residents_recount
 from ptdv.organisations.models import PATH_STEP, Organisation
 from ptdv.people.models import Person
-from ptdv.rules.engine import add_months
+from ptdv.rules.engine import WorkingCalendar
 from ptdv.rules.services import rules_calendar
 
 _STAGE_ORDER = [s.value for s in Stage]
@@ -51,7 +49,6 @@ _SEQUENCE = [
     "recognition_date",
     "recognition_decision_date",
 ]
-_MEMBER_STAGES = (Stage.PROBATIONARY, Stage.OFFICIAL)
 
 
 class DossierImporter(CandidateImporter):
@@ -72,15 +69,13 @@ class DossierImporter(CandidateImporter):
             if not self._consistent(item):
                 continue
             ancestors = chains[item.organisation.id]
-            legacy = LegacySteps(
-                item, ancestors, official_counts.get(ancestors[0].pk, 0), calendar, ctx.today
-            )
-            item.extra["steps"] = legacy.build()
-            item.extra["candidacy"] = legacy.candidacy
-            item.extra["introducer_rows"] = introducer_rows(item.data)
+            official = item.data.get("branch_official")
+            if official is None:
+                official = official_counts.get(ancestors[0].pk, 0)
+            item.extra["replayed"] = self._replayed(item, ancestors, official, calendar)
             kept.append(item)
         self.items = kept
-        flagged = sum(1 for item in kept if any(s.flagged for s in item.extra["steps"]))
+        flagged = sum(1 for item in kept if item.extra["replayed"].flagged)
         if flagged:
             ctx.warn(
                 0,
@@ -88,6 +83,44 @@ class DossierImporter(CandidateImporter):
                 f"{flagged} hồ sơ có bước không đúng quy định tại thời điểm đó (hoặc trước "
                 "30/07/2021): vẫn nhập và đánh dấu để rà soát.",
             )
+
+    def _replayed(
+        self,
+        item: PersonRow,
+        ancestors: list[Organisation],
+        official_members: int,
+        calendar: WorkingCalendar,
+    ) -> Replayed:
+        """The row's past steps replayed through the action specs, each judged by the rule
+        set of its date (in memory: written by `write`)."""
+        ctx, data = self.ctx, item.data
+        cell = ancestors[0]
+        candidacy = Candidacy(
+            person=person_build(data, cell.pk, item.extra.get("locality")),
+            organisation=cell,
+            stage=Stage.SOURCE,
+            opened_on=item.extra["opened_on"],
+            source_channel=data.get("source_channel") or "other",
+        )
+        context = DossierContext(
+            ancestors=ancestors,
+            official_members=official_members,
+            introducers=[],
+            consents=[],
+            previous_membership=None,
+        )
+        done = replay(
+            candidacy,
+            past_steps(data, ancestors, ctx.today),
+            context,
+            calendar=calendar,
+            actor=ctx.actor if ctx.actor.is_authenticated else None,
+            imported=True,
+        )
+        # The file's stage is the dossier's (a trained person's application on file does
+        # not make the dossier "applied" unless the file says so).
+        candidacy.stage = data["stage"]
+        return done
 
     def _organisations(self) -> dict[int, list[Organisation]]:
         """Each cell's chain of organisations, the cell first (one query)."""
@@ -164,112 +197,9 @@ class DossierImporter(CandidateImporter):
         return ok
 
     def write(self) -> int:
-        people = [item.extra["candidacy"].person for item in self.items]
-        Person.objects.bulk_create(people, batch_size=BATCH)
-        self.person_ids = [person.pk for person in people]
-        candidacies = []
-        pool: Counter[int] = Counter()
-        members: Counter[int] = Counter()
-        for item, person in zip(self.items, people, strict=True):
-            candidacy = _finished(item, person)
-            candidacies.append(candidacy)
-            if candidacy.stage in _MEMBER_STAGES:
-                members[item.organisation.id] += 1
-            else:
-                pool[item.organisation.id] += 1
-        Candidacy.objects.bulk_create(candidacies, batch_size=BATCH)
-        candidacy_search_refresh(candidacy_ids=[c.pk for c in candidacies])
-        actor = self.ctx.actor if getattr(self.ctx.actor, "is_authenticated", False) else None
-        events = []
-        memberships = []
-        for item, candidacy in zip(self.items, candidacies, strict=True):
-            events += [
-                _event(step, candidacy, item.organisation.id, actor) for step in item.extra["steps"]
-            ]
-            if candidacy.stage in _MEMBER_STAGES:
-                memberships.append(_membership(candidacy, item.organisation.id))
-        CandidacyEvent.objects.bulk_create(events, batch_size=BATCH)
-        PartyMembership.objects.bulk_create(memberships, batch_size=BATCH)
-        Introducer.objects.bulk_create(
-            [
-                Introducer(candidacy=candidacy, **values)
-                for item, candidacy in zip(self.items, candidacies, strict=True)
-                for values in item.extra.get("introducer_rows", [])
-            ],
-            batch_size=BATCH,
-        )
-        counters_adjust(members, pool)
-        locality_residents_recount(
-            c.person.residence_locality_id for c in candidacies if c.stage in _MEMBER_STAGES
-        )
-        return len(candidacies)
-
-
-def _finished(item: PersonRow, person: Person) -> Candidacy:
-    """The row's candidacy at its current stage, with the dates its steps set."""
-    candidacy: Candidacy = item.extra["candidacy"]
-    steps: list[Step] = item.extra["steps"]
-    candidacy.person = person
-    candidacy.stage = item.data["stage"]
-    candidacy.opened_on = item.extra["opened_on"]
-    if steps:
-        candidacy.opened_on = min(candidacy.opened_on, steps[0].on)
-    candidacy.stage_changed_on = max(
-        (s.on for s in steps if s.stage_after != s.stage_before),
-        default=candidacy.opened_on,
-    )
-    candidacy.source_channel = item.data.get("source_channel") or "other"
-    candidacy.next_stale = True
-    if candidacy.stage == Stage.OFFICIAL:
-        # A recognised dossier is complete (as the workflow leaves it).
-        candidacy.is_open = False
-        candidacy.closed_on = candidacy.recognition_decision_date or candidacy.stage_changed_on
-    return candidacy
-
-
-def _event(step: Step, candidacy: Candidacy, organisation_id: int, actor: Any) -> CandidacyEvent:
-    return CandidacyEvent(
-        candidacy=candidacy,
-        action=step.action,
-        on=step.on,
-        actor=actor,
-        stage_before=step.stage_before,
-        stage_after=step.stage_after,
-        outcome=step.outcome,
-        organisation_id=organisation_id,
-        facts=_jsonable({**step.facts, "imported": True}),
-        vote=_jsonable(step.vote),
-        rule_set_id=step.rule_set_id,
-        warnings=step.findings,
-        reason="Nhập từ dữ liệu cũ"
-        + (": không đúng quy định tại thời điểm đó." if step.flagged else "."),
-        document_number=step.document.get("number", ""),
-        document_date=step.document.get("date"),
-        signer=step.document.get("signer", ""),
-        flagged=step.flagged,
-    )
-
-
-def _membership(candidacy: Candidacy, organisation_id: int) -> PartyMembership:
-    official = candidacy.stage == Stage.OFFICIAL
-    return PartyMembership(
-        person_id=candidacy.person_id,
-        organisation_id=organisation_id,
-        status=MembershipStatus.OFFICIAL if official else MembershipStatus.PROBATIONARY,
-        admission_decision_date=candidacy.decision_date,
-        ceremony_date=candidacy.ceremony_date,
-        official_date=add_months(candidacy.ceremony_date, 12)
-        if official and candidacy.ceremony_date
-        else None,
-        candidacy=candidacy,
-    )
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    return value
+        """The people, then the replayed dossiers in bulk; their derived data (search,
+        counters, locality counters, tallies) through the dossiers' hook, once."""
+        items: list[Replayed] = [item.extra["replayed"] for item in self.items]
+        Person.objects.bulk_create([done.candidacy.person for done in items], batch_size=BATCH)
+        replayed_write(items, batch_size=BATCH)
+        return len(items)

@@ -7,6 +7,7 @@ from typing import Any
 
 from ptdv.exchange.bulk import RowWriter, reserve_ids
 from ptdv.exchange.importers.base import Importer
+from ptdv.exchange.importers.context import BATCH
 from ptdv.exchange.importers.parsing import parse_rows
 from ptdv.exchange.importers.people import (
     PersonRow,
@@ -16,6 +17,7 @@ from ptdv.exchange.importers.people import (
     person_values,
 )
 from ptdv.members.models import ACTIVE_STATUSES, MembershipStatus, PartyMembership
+from ptdv.members.services import memberships_create
 from ptdv.organisations.localities import locality_residents_recount
 from ptdv.organisations.models import CELL_KINDS
 from ptdv.people.models import Person
@@ -92,31 +94,33 @@ class MemberImporter(Importer):
         for pk, values in zip(ids, people, strict=True):
             writer.add({"id": pk, **values})
         writer.flush()
-        memberships = RowWriter(PartyMembership, with_pk=False)
+        memberships = []
         members: Counter[int] = Counter()
         for item, placeholder in zip(self.items, person_of_row, strict=True):
             data = item.data
-            memberships.add(
-                {
-                    "person_id": ids[-placeholder - 1],
-                    "organisation_id": item.organisation.id,
-                    "status": data["status"],
-                    "admission_decision_date": data.get("admission_decision_date"),
-                    "ceremony_date": data.get("ceremony_date"),
-                    "official_date": data.get("official_date"),
-                    "exit_date": data.get("exit_date"),
-                    "exit_reason": data.get("exit_reason") or "",
-                    "expunged_on": None,
-                    "readmitted": bool(data.get("readmitted")),
-                    "candidacy_id": None,
-                }
+            memberships.append(
+                PartyMembership(
+                    person_id=ids[-placeholder - 1],
+                    organisation_id=item.organisation.id,
+                    status=data["status"],
+                    admission_decision_date=data.get("admission_decision_date"),
+                    ceremony_date=data.get("ceremony_date"),
+                    official_date=data.get("official_date"),
+                    exit_date=data.get("exit_date"),
+                    exit_reason=data.get("exit_reason") or "",
+                    expunged_on=None,
+                    readmitted=bool(data.get("readmitted")),
+                    candidacy=None,
+                )
             )
             if data["status"] in ACTIVE_STATUSES:
                 members[item.organisation.id] += 1
-        memberships.flush()
+        memberships_create(memberships, batch_size=BATCH)
+        # Memberships without a dossier have no derived-data hook yet: their counters and
+        # localities here, their tallies in the service (`tallies_add_for_people`).
         counters_adjust(members, Counter())
         locality_residents_recount(v["residence_locality_id"] for v in people)
-        return memberships.written
+        return len(memberships)
 
     def _people(self) -> tuple[list[dict[str, Any]], list[int]]:
         """One new person per national ID (rows without one are each a person), and each
