@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import connection
 
-from bench.exchange_import import exchange_bench_import
+from bench.imports import exchange_bench_import
 from bench.load import Say, refresh
 from bench.stats import summary, timed_loop
 from ptdv.accounts.models import Assignment, Role, User

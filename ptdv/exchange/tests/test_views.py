@@ -10,7 +10,7 @@ from django.test import override_settings
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from bench.exchange_import import exchange_bench_import
+from bench.imports import exchange_bench_import
 from ptdv.accounts.models import Role
 from ptdv.audit.models import AuditEntry
 from ptdv.candidacies.models import Candidacy

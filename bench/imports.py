@@ -1,6 +1,6 @@
-"""The import measured by `make bench` (issue 5): a generated workbook of candidates imported
-through the same service as the web page, then deleted. Meant for a benchmark database, not
-production."""
+"""The import benchmark (issue 5): a generated workbook of candidates imported for real
+into a scratch province, then removed. Benchmark-only code: it lives here, not in the
+exchange services."""
 
 from __future__ import annotations
 
