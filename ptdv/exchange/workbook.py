@@ -13,16 +13,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from lxml import etree
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ptdv.core.text import fold
-from ptdv.exchange.columns import Column, KindSpec
+from ptdv.exchange.columns import KINDS, Column, KindSpec
 
 CODE_SHEET = "Danh mục"
 ERROR_HEADER = "Lỗi"
@@ -187,9 +190,6 @@ class WorkbookInfo:
     """
 
     def __init__(self, path: Path) -> None:
-        from openpyxl.reader.excel import ExcelReader
-        from openpyxl.styles.stylesheet import apply_stylesheet
-
         reader = ExcelReader(str(path), read_only=True, keep_links=False)
         try:
             reader.read_manifest()
@@ -223,8 +223,6 @@ def _pick_sheet(wb: Any, spec: KindSpec) -> Any:
     names = list(wb.sheetnames)
     if spec.sheet in names:
         return wb[spec.sheet]
-    from ptdv.exchange.columns import KINDS
-
     other = next((s for s in KINDS.values() if s.sheet in names and s.kind != spec.kind), None)
     if other is not None:
         raise WorkbookError(
@@ -489,8 +487,6 @@ class _CellValue:
 def _rows_lxml(
     xml: bytes, ws: Any, positions: list[int] | None
 ) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    from lxml import etree
-
     root = etree.fromstring(xml, parser=etree.XMLParser(huge_tree=True))
     shared = ws._shared_strings
     date_styles = ws.parent._date_formats
