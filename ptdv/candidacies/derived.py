@@ -19,11 +19,11 @@ from django.utils import timezone
 from ptdv.candidacies.case import candidacy_refresh_next
 from ptdv.candidacies.models import POOL_STAGES, Candidacy, CandidacyEvent, Stage
 from ptdv.candidacies.search import candidacy_search_refresh
+from ptdv.candidacies.tallies import aggregates_rows_added, tallies_candidacy_changed
 from ptdv.members.localities import locality_residents_recount
 from ptdv.organisations.models import Organisation
 from ptdv.organisations.services import organisation_counters_adjust
 from ptdv.people.models import Person
-from ptdv.candidacies.tallies import aggregates_rows_added, tallies_candidacy_changed
 
 MEMBER_STAGES = (Stage.PROBATIONARY, Stage.OFFICIAL)
 

@@ -12,4 +12,3 @@ urlpatterns: list[URLPattern] = [
     ),
     path("attachments/<int:pk>/", views.attachment_download_view, name="attachment"),
 ]
-

@@ -18,7 +18,8 @@ from ptdv.core.spreadsheets import workbook_write as _write
 from ptdv.exchange.columns import KINDS
 from ptdv.members.models import MembershipStatus, PartyMembership
 from ptdv.members.policies import membership_policy
-from ptdv.organisations.models import Organisation
+from ptdv.organisations.models import Kind, Organisation
+from ptdv.organisations.policies import organisation_policy
 from ptdv.organisations.selectors import organisation_list
 from ptdv.people.choices import ETHNICITIES, Education, Gender, Occupation, TargetGroup
 
@@ -226,8 +227,6 @@ def candidacy_export_filters(actor: Any, params: Any) -> dict[str, Any]:
     `target_group`, `status` (open/closed/all; default open) or `open` (true/false), `q` or
     `search`, `due` (overdue/30d). An invalid value is ignored, as on the list page; an
     organisation outside the user's subtrees is a 404."""
-    from ptdv.organisations.policies import organisation_policy
-
     filters: dict[str, Any] = {"open": True}
     raw = params.get("organisation")
     if raw:
@@ -251,8 +250,6 @@ def candidacy_export_filters(actor: Any, params: Any) -> dict[str, Any]:
 
 
 def member_export_filters(actor: Any, params: Any) -> dict[str, Any]:
-    from ptdv.organisations.policies import organisation_policy
-
     filters: dict[str, Any] = {}
     if params.get("organisation"):
         filters["organisation"] = organisation_policy.get_visible(actor, params["organisation"])
@@ -266,9 +263,6 @@ def member_export_filters(actor: Any, params: Any) -> dict[str, Any]:
 
 
 def organisation_export_filters(actor: Any, params: Any) -> dict[str, Any]:
-    from ptdv.organisations.models import Kind
-    from ptdv.organisations.policies import organisation_policy
-
     filters: dict[str, Any] = {}
     if params.get("organisation"):
         filters["organisation"] = organisation_policy.get_visible(actor, params["organisation"])

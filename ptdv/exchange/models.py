@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -74,8 +75,6 @@ class ImportJob(models.Model):
         return f"{self.get_kind_display()} — {self.original_name}"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("exchange:job", args=[self.pk])
 
     @property

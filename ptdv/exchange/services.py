@@ -14,6 +14,7 @@ import logging
 import tempfile
 import time
 import uuid
+import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,12 +26,21 @@ from django.db import transaction
 from django.utils import timezone
 
 from ptdv.audit.services import audit_record
+from ptdv.candidacies.pipeline import pipeline_refresh
+from ptdv.candidacies.tallies import aggregates_rows_added
 from ptdv.documents.storage import private_storage
 from ptdv.exchange.columns import KINDS
 from ptdv.exchange.importers import IMPORTERS, ImportContext, Issue
 from ptdv.exchange.models import ImportJob, ImportKind, ImportStatus
 from ptdv.exchange.policies import import_allowed
-from ptdv.exchange.workbook import SheetData, WorkbookError, errors_workbook, sheet_read
+from ptdv.exchange.workbook import (
+    SheetData,
+    WorkbookError,
+    WorkbookInfo,
+    errors_workbook,
+    sheet_read,
+)
+from ptdv.members.models import PartyMembership
 
 logger = logging.getLogger(__name__)
 
@@ -41,18 +51,13 @@ MAX_LISTED_ISSUES = 500
 
 def tallies_add_for_people(person_ids: list[int], batch: int = 5000) -> None:
     """Count what an import wrote into the progress tallies (ptdv.targets), inside the
-    import's transaction: the new people's candidacies and their memberships that have no
-    candidacy (older admissions). Batched to stay under the databases' parameter limits."""
-    from ptdv.candidacies.models import Candidacy
-    from ptdv.candidacies.tallies import aggregates_rows_added
-    from ptdv.members.models import PartyMembership
-
+    import's transaction: the new people's memberships that have no candidacy (older
+    admissions; the candidacies an import writes are counted by the dossiers' hook,
+    `ptdv.candidacies.derived.dossiers_changed`). Batched to stay under the databases'
+    parameter limits."""
     for start in range(0, len(person_ids), batch):
         chunk = person_ids[start : start + batch]
         aggregates_rows_added(
-            candidacy_ids=Candidacy.objects.filter(person_id__in=chunk).values_list(
-                "id", flat=True
-            ),
             membership_ids=PartyMembership.objects.filter(
                 person_id__in=chunk, candidacy__isnull=True
             ).values_list("id", flat=True),
@@ -135,7 +140,7 @@ def import_workbook(
     try:
         with transaction.atomic():
             written = importer.write()
-            tallies_add_for_people(getattr(importer, "person_ids", []))
+            tallies_add_for_people(importer.person_ids)
             audit_record(
                 actor=actor,
                 action="import",
@@ -223,10 +228,6 @@ def import_job_create(
 def import_job_rows(job: ImportJob) -> int:
     """A quick row count (rows in the data sheet's XML, less the header) to choose between
     running now and the background queue."""
-    import zipfile
-
-    from ptdv.exchange.workbook import WorkbookInfo
-
     path = Path(private_storage().path(job.storage_name))
     try:
         wb = WorkbookInfo(path)
@@ -302,21 +303,6 @@ def import_job_run(job_id: int) -> ImportJob:
     # sender to download.
     storage.delete(job.storage_name)
     if outcome.status == ImportStatus.IMPORTED and job.kind == ImportKind.DOSSIERS:
-        from ptdv.candidacies.pipeline import pipeline_refresh
-
         pipeline_refresh(today=timezone.localdate(), full=False, jobs=1)
-    job.refresh_from_db()
-    return job
-
-
-def import_job_start(job: ImportJob) -> ImportJob:
-    """Run a small job now; queue a large one for the worker (`ptdv db_worker`)."""
-    rows = import_job_rows(job)
-    ImportJob.objects.filter(pk=job.pk).update(rows_total=rows)
-    if rows <= BACKGROUND_THRESHOLD:
-        return import_job_run(job.pk)
-    from ptdv.exchange.tasks import import_job_task
-
-    transaction.on_commit(lambda: import_job_task.enqueue(job.pk))
     job.refresh_from_db()
     return job

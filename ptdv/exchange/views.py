@@ -22,11 +22,8 @@ from ptdv.exchange.columns import KINDS
 from ptdv.exchange.exports import EXPORT_FILTERS, EXPORTS
 from ptdv.exchange.models import ImportJob, ImportKind
 from ptdv.exchange.policies import import_allowed
-from ptdv.exchange.services import (
-    MAX_IMPORT_BYTES,
-    import_job_create,
-    import_job_start,
-)
+from ptdv.exchange.services import MAX_IMPORT_BYTES, import_job_create
+from ptdv.exchange.tasks import import_job_start
 from ptdv.exchange.workbook import template_build
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -13,16 +13,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from lxml import etree
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ptdv.core.text import fold
-from ptdv.exchange.columns import Column, KindSpec
+from ptdv.exchange.columns import KINDS, Column, KindSpec
 
 CODE_SHEET = "Danh mục"
 ERROR_HEADER = "Lỗi"
@@ -187,9 +190,6 @@ class WorkbookInfo:
     """
 
     def __init__(self, path: Path) -> None:
-        from openpyxl.reader.excel import ExcelReader
-        from openpyxl.styles.stylesheet import apply_stylesheet
-
         reader = ExcelReader(str(path), read_only=True, keep_links=False)
         try:
             reader.read_manifest()
@@ -223,8 +223,6 @@ def _pick_sheet(wb: Any, spec: KindSpec) -> Any:
     names = list(wb.sheetnames)
     if spec.sheet in names:
         return wb[spec.sheet]
-    from ptdv.exchange.columns import KINDS
-
     other = next((s for s in KINDS.values() if s.sheet in names and s.kind != spec.kind), None)
     if other is not None:
         raise WorkbookError(
@@ -254,6 +252,34 @@ def _read_sheet(wb: Any, path: Path, spec: KindSpec) -> SheetData:
         raise WorkbookError(
             f"Trang “{ws.title}” trống: dòng đầu tiên phải là tiêu đề cột của tệp mẫu."
         )
+    columns, positions, ignored = _header_columns(header, spec)
+    _refuse_merges_and_formulas(path, ws)
+    data: list[tuple[int, tuple[Any, ...]]] = []
+    try:
+        for number, values in fast_rows(path, ws, positions):
+            if number < 2:
+                continue
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                continue  # an empty row
+            data.append((number, values))
+    except Exception as exc:
+        raise WorkbookError("Tệp Excel bị hỏng giữa chừng, không đọc hết được.") from exc
+    return SheetData(
+        sheet=ws.title,
+        columns=columns,
+        positions=positions,
+        header_width=len(header),
+        epoch=wb.epoch,
+        rows=data,
+        ignored_headers=ignored,
+    )
+
+
+def _header_columns(
+    header: tuple[Any, ...], spec: KindSpec
+) -> tuple[list[Column], list[int], list[str]]:
+    """The template's columns found in the header row, their positions in the file, and the
+    headers that are not the template's (ignored); a required column missing is an error."""
     wanted = {_header_key(c.header): c for c in spec.columns}
     columns: list[Column] = []
     positions: list[int] = []
@@ -278,6 +304,10 @@ def _read_sheet(wb: Any, path: Path, spec: KindSpec) -> SheetData:
         raise WorkbookError(
             "Thiếu cột bắt buộc: " + ", ".join(f"“{m}”" for m in missing) + ". Hãy dùng tệp mẫu."
         )
+    return columns, positions, ignored
+
+
+def _refuse_merges_and_formulas(path: Path, ws: Any) -> None:
     merges, formulas = _scan_sheet_xml(path, getattr(ws, "_worksheet_path", ""))
     if merges:
         raise WorkbookError(
@@ -293,25 +323,6 @@ def _read_sheet(wb: Any, path: Path, spec: KindSpec) -> SheetData:
             + (", …" if len(formulas) > 5 else "")
             + "). Hãy sao chép và dán dạng giá trị (Paste Values) rồi gửi lại."
         )
-    data: list[tuple[int, tuple[Any, ...]]] = []
-    try:
-        for number, values in fast_rows(path, ws, positions):
-            if number < 2:
-                continue
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-                continue  # an empty row
-            data.append((number, values))
-    except Exception as exc:
-        raise WorkbookError("Tệp Excel bị hỏng giữa chừng, không đọc hết được.") from exc
-    return SheetData(
-        sheet=ws.title,
-        columns=columns,
-        positions=positions,
-        header_width=len(header),
-        epoch=wb.epoch,
-        rows=data,
-        ignored_headers=ignored,
-    )
 
 
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -369,19 +380,11 @@ def fast_rows(
     workbook's 1900 or 1904 system). A sheet written with namespace prefixes (`<x:c>`) is
     read with lxml instead.
     """
-    with zipfile.ZipFile(path) as archive:
-        xml = archive.read(ws._worksheet_path.lstrip("/"))
-    # Regular expressions would read what is there of a cut-off sheet: check it is whole.
-    if not xml.rstrip().endswith(b"worksheet>") or (
-        b"sheetData>" not in xml and b"<sheetData/>" not in xml
-    ):
-        raise ValueError("the sheet's XML is incomplete")
+    xml = _sheet_xml(path, ws)
     if b"<row" not in xml and b":row" in xml:
         yield from _rows_lxml(xml, ws, positions)
         return
-    shared = ws._shared_strings
-    date_styles = {str(style).encode() for style in ws.parent._date_formats}
-    epoch = ws.parent.epoch
+    convert = _CellValue(ws)
     wanted = {p: i for i, p in enumerate(positions)} if positions is not None else None
     width = len(positions) if positions is not None else 0
     letters_index: dict[bytes, int] = {}
@@ -391,64 +394,99 @@ def fast_rows(
         row_number = int(number.group(1)) if number else row_number + 1
         values: list[Any] = [None] * width
         body = row.group(2)
-        column = -1
         if body:
-            for cell in _CELL_RE.finditer(body):
-                attrs, inner = cell.group(1), cell.group(2)
-                ref = _CELL_REF.search(attrs)
-                if ref:
-                    letters = ref.group(1)
-                    column = letters_index.get(letters, -1)
-                    if column < 0:
-                        column = letters_index[letters] = _column_index(letters.decode())
-                else:
-                    column += 1
-                if not inner:
-                    continue
-                if wanted is None:
-                    if len(values) <= column:
-                        values.extend([None] * (column + 1 - len(values)))
-                    slot = column
-                else:
-                    found = wanted.get(column)
-                    if found is None:
-                        continue
-                    slot = found
-                kind_match = _CELL_TYPE.search(attrs)
-                kind = kind_match.group(1) if kind_match else b"n"
-                if kind == b"inlineStr":
-                    values[slot] = "".join(_text(t) for t in _T_RE.findall(inner))
-                    continue
-                v = _V_RE.search(inner)
-                if v is None or not v.group(1):
-                    continue
-                raw = v.group(1)
-                if kind == b"s":
-                    values[slot] = shared[int(raw)]
-                elif kind == b"n":
-                    number_value: float | int = (
-                        float(raw) if (b"." in raw or b"E" in raw or b"e" in raw) else int(raw)
-                    )
-                    style = _CELL_STYLE.search(attrs)
-                    if style and style.group(1) in date_styles:
-                        try:
-                            values[slot] = from_excel(number_value, epoch)
-                        except (OverflowError, ValueError):
-                            values[slot] = number_value
-                    else:
-                        values[slot] = number_value
-                elif kind == b"b":
-                    values[slot] = raw == b"1"
-                else:  # "str" (a formula's cached text), "e" (an error), "d" (ISO date)
-                    values[slot] = _text(raw)
+            _row_values(body, values, wanted, letters_index, convert)
         yield row_number, tuple(values)
+
+
+def _sheet_xml(path: Path, ws: Any) -> bytes:
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read(ws._worksheet_path.lstrip("/"))
+    # Regular expressions would read what is there of a cut-off sheet: check it is whole.
+    if not xml.rstrip().endswith(b"worksheet>") or (
+        b"sheetData>" not in xml and b"<sheetData/>" not in xml
+    ):
+        raise ValueError("the sheet's XML is incomplete")
+    return xml
+
+
+def _row_values(
+    body: bytes,
+    values: list[Any],
+    wanted: dict[int, int] | None,
+    letters_index: dict[bytes, int],
+    convert: _CellValue,
+) -> None:
+    """Fill `values` with the wanted cells of one row's XML (every cell when `wanted` is
+    None, growing the list as needed)."""
+    column = -1
+    for cell in _CELL_RE.finditer(body):
+        attrs, inner = cell.group(1), cell.group(2)
+        ref = _CELL_REF.search(attrs)
+        if ref:
+            letters = ref.group(1)
+            column = letters_index.get(letters, -1)
+            if column < 0:
+                column = letters_index[letters] = _column_index(letters.decode())
+        else:
+            column += 1
+        if not inner:
+            continue
+        if wanted is None:
+            if len(values) <= column:
+                values.extend([None] * (column + 1 - len(values)))
+            slot = column
+        else:
+            found = wanted.get(column)
+            if found is None:
+                continue
+            slot = found
+        value = convert(attrs, inner)
+        if value is not None:
+            values[slot] = value
+
+
+class _CellValue:
+    """A cell's value from its attributes and content, as openpyxl converts it."""
+
+    __slots__ = ("date_styles", "epoch", "shared")
+
+    def __init__(self, ws: Any) -> None:
+        self.shared = ws._shared_strings
+        self.date_styles = {str(style).encode() for style in ws.parent._date_formats}
+        self.epoch = ws.parent.epoch
+
+    def __call__(self, attrs: bytes, inner: bytes) -> Any:
+        kind_match = _CELL_TYPE.search(attrs)
+        kind = kind_match.group(1) if kind_match else b"n"
+        if kind == b"inlineStr":
+            return "".join(_text(t) for t in _T_RE.findall(inner))
+        v = _V_RE.search(inner)
+        if v is None or not v.group(1):
+            return None
+        raw = v.group(1)
+        if kind == b"s":
+            return self.shared[int(raw)]
+        if kind == b"n":
+            return self.number(attrs, raw)
+        if kind == b"b":
+            return raw == b"1"
+        return _text(raw)  # "str" (a formula's cached text), "e" (an error), "d" (ISO date)
+
+    def number(self, attrs: bytes, raw: bytes) -> Any:
+        value: float | int = float(raw) if (b"." in raw or b"E" in raw or b"e" in raw) else int(raw)
+        style = _CELL_STYLE.search(attrs)
+        if style and style.group(1) in self.date_styles:
+            try:
+                return from_excel(value, self.epoch)
+            except (OverflowError, ValueError):
+                return value
+        return value
 
 
 def _rows_lxml(
     xml: bytes, ws: Any, positions: list[int] | None
 ) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    from lxml import etree
-
     root = etree.fromstring(xml, parser=etree.XMLParser(huge_tree=True))
     shared = ws._shared_strings
     date_styles = ws.parent._date_formats

@@ -10,6 +10,7 @@ from ptdv.candidacies.actions import SPECS, DossierAction, field_help, field_lab
 from ptdv.candidacies.derived import DossierSnapshot, dossier_changed, dossiers_changed
 from ptdv.candidacies.models import POOL_STAGES, Candidacy, CandidacyEvent, Stage
 from ptdv.candidacies.search import candidacy_search_mismatches
+from ptdv.candidacies.tallies import aggregates_mismatches
 from ptdv.candidacies.transitions import FACTS, TRANSITIONS
 from ptdv.core.policies import Action
 from ptdv.documents.official_forms import FORMS
@@ -17,7 +18,6 @@ from ptdv.factories import PersonFactory
 from ptdv.organisations.localities import locality_counter_mismatches
 from ptdv.organisations.selectors import organisation_counter_mismatches
 from ptdv.rules import engine
-from ptdv.candidacies.tallies import aggregates_mismatches
 
 S = Stage
 PRE_VOTE = (S.SOURCE, S.TRAINED, S.APPLIED)

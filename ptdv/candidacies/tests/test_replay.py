@@ -13,6 +13,7 @@ from ptdv.candidacies.case import DossierContext, ancestors_of
 from ptdv.candidacies.derived import dossier_changed
 from ptdv.candidacies.models import Candidacy, CandidacyEvent, Stage
 from ptdv.candidacies.search import candidacy_search_mismatches
+from ptdv.candidacies.tallies import aggregates_mismatches, aggregates_rebuild
 from ptdv.candidacies.workflow import candidacy_act
 from ptdv.factories import MembershipFactory, PersonFactory, user_with_role
 from ptdv.members.models import PartyMembership
@@ -20,7 +21,6 @@ from ptdv.organisations.localities import locality_counter_mismatches
 from ptdv.organisations.selectors import organisation_counter_mismatches
 from ptdv.rules import engine
 from ptdv.rules.services import rules_calendar
-from ptdv.candidacies.tallies import aggregates_mismatches, aggregates_rebuild
 
 pytestmark = pytest.mark.django_db
 

@@ -11,6 +11,10 @@ from django.http import Http404
 
 from ptdv.documents.cli import add_actor_argument, command_actor
 from ptdv.exchange.columns import KINDS
+from ptdv.exchange.exports import EXPORT_FILTERS, EXPORTS
+from ptdv.exchange.services import vn_number
+from ptdv.exchange.workbook import template_build
+from ptdv.organisations.models import Organisation
 
 
 class Command(BaseCommand):
@@ -42,11 +46,6 @@ class Command(BaseCommand):
         template.add_argument("--output", required=True)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from ptdv.exchange.exports import EXPORT_FILTERS, EXPORTS
-        from ptdv.exchange.services import vn_number
-        from ptdv.exchange.workbook import template_build
-        from ptdv.organisations.models import Organisation
-
         what = options["what"]
         if what == "template":
             template_build(KINDS[options["kind"]], options["output"])

@@ -10,6 +10,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ptdv.documents.cli import add_actor_argument, command_actor
 from ptdv.exchange.models import ImportKind
+from ptdv.exchange.services import errors_by_cell, import_workbook
+from ptdv.exchange.workbook import errors_workbook
 
 
 class Command(BaseCommand):
@@ -30,9 +32,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from ptdv.exchange.services import errors_by_cell, import_workbook
-        from ptdv.exchange.workbook import errors_workbook
-
         actor = command_actor(options["actor"])
         path = Path(options["file"])
         if not path.is_file():
