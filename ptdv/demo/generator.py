@@ -28,7 +28,7 @@ from django.db.models import Count, Q
 
 from ptdv.audit.models import AuditAction, AuditEntry
 from ptdv.audit.services import audit_record
-from ptdv.candidacies.models import POOL_STAGES, Candidacy
+from ptdv.candidacies.models import POOL_STAGES, Candidacy, CandidacyEvent, Consent, Introducer
 from ptdv.candidacies.search import candidacy_search_refresh
 from ptdv.demo import catalog
 from ptdv.demo.activity import demo_activity_load
@@ -36,6 +36,7 @@ from ptdv.demo.bulk import reset_sequences
 from ptdv.demo.extras import tallies_rebuild
 from ptdv.demo.people import PeopleGenerator, Tables
 from ptdv.demo.plan import ProvincePlan, Tree
+from ptdv.documents.models import DocumentNumber
 from ptdv.members.models import ACTIVE_STATUSES, PartyMembership
 from ptdv.organisations.admin_units import Province, communes_of, province, provinces
 from ptdv.organisations.models import Kind, Locality, Organisation
@@ -186,7 +187,9 @@ def demo_load_finish(
     if national is not None:
         # Provinces were numbered under the root in memory: store the root's counter.
         Organisation.objects.filter(pk=national.pk).update(child_seq=national.child_seq)
-    reset_sequences([Person, PartyMembership, Candidacy])
+    reset_sequences(
+        [Person, PartyMembership, Candidacy, CandidacyEvent, Introducer, Consent, DocumentNumber]
+    )
     candidacy_search_refresh()
     organisation_counters_rebuild()
     tallies_rebuild()
@@ -226,6 +229,11 @@ def demo_load(
         report.rows["person"] = tables.persons.written
         report.rows["membership"] = tables.memberships.written
         report.rows["candidacy"] = tables.candidacies.written
+        histories = tables.histories
+        report.rows["event"] = histories.events.written
+        report.rows["introducer"] = histories.introducers.written
+        report.rows["consent"] = histories.consents.written
+        report.rows["document_number"] = histories.numbers.written
         demo_load_finish(options, national=national, report=report)
     report.seconds = time.perf_counter() - started
     return report

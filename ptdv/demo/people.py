@@ -16,8 +16,10 @@ from typing import Any
 from ptdv.candidacies.models import Candidacy, ClosedReason, Stage
 from ptdv.demo import catalog
 from ptdv.demo.bulk import BulkTable
+from ptdv.demo.histories import HistoryWriter, Pending, issuers_of
 from ptdv.demo.names import Weighted, pick_name
 from ptdv.demo.plan import CellPlan, ProvincePlan
+from ptdv.demo.story import Applicant, CellStory, Planner
 from ptdv.demo.randomness import (
     add_months,
     birth_for,
@@ -30,6 +32,8 @@ from ptdv.organisations.models import Locality
 from ptdv.people.crypto import national_id_encrypt, national_id_hash
 from ptdv.people.models import Person
 from ptdv.people.services import person_name_keys
+from ptdv.rules.engine import WorkingCalendar
+from ptdv.rules.services import rules_calendar
 
 # Dossiers whose ceremony is on or after this date were run in the system and so have a
 # candidacy; earlier members have only their membership record.
@@ -99,6 +103,8 @@ LEAVERS = (
     (MembershipStatus.EXPELLED, 0.001, 0.001),
 )
 FLUSH_PERSONS = 10_000
+# Below lower-secondary schooling the cell could not have voted (rule education.minimum).
+SCHOOLING_BELOW_MINIMUM = ("none", "literate", "primary")
 
 
 @lru_cache(maxsize=200_000)
@@ -123,15 +129,17 @@ class Member:
 
 
 class Tables:
-    """The three high-volume tables, flushed together in dependency order."""
+    """The high-volume tables, flushed together in dependency order: people, memberships,
+    candidacies, and the dossiers' histories (events, introducers, consents, numbers)."""
 
     def __init__(self) -> None:
         self.persons = BulkTable(Person)
         self.memberships = BulkTable(PartyMembership)
         self.candidacies = BulkTable(Candidacy)
+        self.histories = HistoryWriter(organisations={})
 
-    def all(self) -> tuple[BulkTable, BulkTable, BulkTable]:
-        return self.persons, self.candidacies, self.memberships
+    def all(self) -> tuple[BulkTable, ...]:
+        return self.persons, self.candidacies, self.memberships, *self.histories.tables()
 
     def flush(self) -> None:
         for table in self.all():
@@ -146,12 +154,22 @@ class PeopleGenerator:
     """Draws the people of each cell of a planned province."""
 
     def __init__(
-        self, *, rng: random.Random, plan: ProvincePlan, today: dt.date, tables: Tables
+        self,
+        *,
+        rng: random.Random,
+        plan: ProvincePlan,
+        today: dt.date,
+        tables: Tables,
+        calendar: WorkingCalendar | None = None,
     ) -> None:
         self.rng = rng
         self.plan = plan
         self.today = today
         self.tables = tables
+        self.planner = Planner(rng=rng, calendar=calendar or rules_calendar(), today=today)
+        self.histories = tables.histories
+        self.histories.organisations = {o.pk: o for o in plan.tree.orgs}
+        self.story_cell: CellStory | None = None
         self.id_prefix = f"0{plan.province.code}"
         self.used_ids: set[str] = set()
         years = [y for y in ADMISSION_RATES if y <= today.year]
@@ -162,9 +180,11 @@ class PeopleGenerator:
         for group in self.plan.groups:
             for cell in group.cells:
                 self._cell(cell)
+            self.histories.unit_done()
             if self.tables.pending_persons >= FLUSH_PERSONS:
                 self.tables.flush()
         self.tables.flush()
+        self.histories.counters_write()
 
     # -- one person ----------------------------------------------------------------------
 
@@ -303,8 +323,8 @@ class PeopleGenerator:
             end = min(dt.date(year, 12, 31), today - dt.timedelta(days=45))
             decided = day_between(rng, dt.date(year, 1, 1), end)
             years_since = (today - decided).days // 365
-            high = max(18, min(high, profile.max_age - years_since))
-            low = max(18, min(low, high))
+            high = max(19, min(high, profile.max_age - years_since))
+            low = max(19, min(low, high))
             age = round(rng.triangular(low, high, min(max(mode, low), high)))
             return decided, birth_for(rng, decided, age)
         for _attempt in range(10):
@@ -403,6 +423,15 @@ class PeopleGenerator:
         for member in officials:
             self._write_member(cell, member)
         secretary = officials[0].person_id if officials else None
+        self.story_cell = CellStory(
+            issuers=issuers_of(cell.org, 0),
+            committee_step=cell.committee_step,
+            officials=[(m.id, m.official or m.ceremony) for m in officials],
+            official_dates=sorted(
+                m.official for m in members if m.official and m.status == MembershipStatus.OFFICIAL
+            ),
+            ceremonies=sorted(m.ceremony for m in members),
+        )
         for member in newer:
             candidacy_id = None
             if member.ceremony >= SYSTEM_START:
@@ -523,6 +552,11 @@ class PeopleGenerator:
                     helper = candidate.id
                     break
         leader = secretary if secretary != person_id and rng.random() < 0.7 else None
+        facts = self._story(
+            person_id, birth, facts, stage=stage, closed_reason=closed_reason,
+            changed=changed, helper=helper, is_readmission=is_readmission, member=member,
+            candidacy_id=self.tables.candidacies.next_id, cell=cell,
+        )  # fmt: skip
         return self.tables.candidacies.add(
             {
                 "person_id": person_id,
@@ -541,6 +575,55 @@ class PeopleGenerator:
                 **facts,
             }
         )
+
+    def _story(
+        self,
+        person_id: int,
+        birth: dt.date,
+        facts: dict[str, Any],
+        *,
+        stage: str,
+        closed_reason: str,
+        changed: dt.date,
+        helper: int | None,
+        is_readmission: bool,
+        member: Member | None,
+        candidacy_id: int,
+        cell: CellPlan,
+    ) -> dict[str, Any]:
+        """Plan the dossier's past steps (story.py), correct the person's record where the
+        cell could not have voted otherwise, and keep the story for the unit's end. Returns
+        the dossier's facts as the story leaves them."""
+        assert self.story_cell is not None
+        persons = self.tables.persons
+        story = self.planner.plan(
+            stage=stage,
+            closed_reason=closed_reason,
+            facts=facts,
+            applicant=Applicant(
+                birth=birth,
+                youth_union=bool(persons.value(person_id, "youth_union_member")),
+                readmission=is_readmission,
+            ),
+            cell=self.story_cell,
+            helper=helper,
+            closed_on=changed if closed_reason else None,
+        )
+        if story.facts.get("branch_resolution_date") is not None:
+            # Those the cell voted for met the schooling rule (a special case aside).
+            if persons.value(person_id, "education") in SCHOOLING_BELOW_MINIMUM:
+                story.person["education"] = "lower_secondary"
+        if story.person:
+            persons.patch(person_id, story.person)
+        self.histories.add(
+            Pending(
+                candidacy_id=candidacy_id,
+                organisation_id=cell.org.pk,
+                story=story,
+                membership=(lambda: member.id or None) if member is not None else (lambda: None),
+            )
+        )
+        return story.facts
 
     def _dossier(
         self,
@@ -686,13 +769,15 @@ class PeopleGenerator:
         return changed - dt.timedelta(days=rng.randint(200, 900)), changed
 
     def _new_candidate(
-        self, cell: CellPlan, *, residence: Locality | None = None
+        self, cell: CellPlan, *, residence: Locality | None = None, min_age: int = 18
     ) -> tuple[int, dt.date]:
+        """A candidate at least `min_age` today (older when the cell has already voted: a
+        full 18 years on the day of the vote)."""
         rng, profile = self.rng, cell.profile
         age = triangular(rng, profile.candidate_age)
         if rng.random() < 0.06:
             age = rng.randint(36, 55)  # a few late vocations: managers, village heads
-        age = max(18, min(age, profile.max_age - 1))
+        age = max(min_age, min(age, profile.max_age - 1))
         birth = birth_for(rng, self.today, age)
         person_id = self._person(
             cell,
@@ -717,20 +802,27 @@ class PeopleGenerator:
                 stage = Stage.DECIDED
             # Someone from a neighbouring white locality: the first member it could have.
             white = whites.pop() if whites and index == 0 and rng.random() < 0.5 else None
-            person_id, birth = self._new_candidate(cell, residence=white)
+            voted = STAGE_RANK[stage] >= STAGE_RANK[Stage.BRANCH_RESOLVED]
+            person_id, birth = self._new_candidate(
+                cell, residence=white, min_age=19 if voted else 18
+            )
             opened, changed = self._pool_dates(stage)
             self._candidacy(
                 cell, person_id, birth, officials, secretary,
                 opened=opened, stage=stage, changed=changed, is_open=True,
             )  # fmt: skip
         for _ in range(stochastic_round(rng, cell.candidates * 0.1)):
-            person_id, birth = self._new_candidate(cell)
             closed = today - dt.timedelta(days=rng.randint(0, 1000))
+            reason = str(CLOSED_REASONS.pick(rng))
+            # Rejected after the cell's vote: a full 18 years on the day of that vote.
+            years_ago = (today - closed).days // 365 + 1
+            person_id, birth = self._new_candidate(
+                cell, min_age=19 + years_ago if reason == ClosedReason.REJECTED else 18
+            )
             self._candidacy(
                 cell, person_id, birth, officials, secretary,
                 opened=closed - dt.timedelta(days=rng.randint(60, 800)),
-                stage=Stage.CLOSED, changed=closed, is_open=False,
-                closed_reason=CLOSED_REASONS.pick(rng),
+                stage=Stage.CLOSED, changed=closed, is_open=False, closed_reason=reason,
             )  # fmt: skip
 
     def _readmission(self, cell: CellPlan, officials: list[Member], secretary: int | None) -> None:

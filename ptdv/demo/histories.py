@@ -1,0 +1,255 @@
+"""Writing the demo dossiers' stories: events, introducers, consents and the number register.
+
+The stories (`story.py`) of a commune's or bloc's dossiers are kept until the unit is done,
+then their numbered documents get their numbers from each issuing body's register in date
+order (so a body's numbers grow with the dates, as in its real register), and every step
+becomes its event row — with the stage before and after, the rule set in force on its date,
+the vote's figures and the document — plus the introducer and consent rows it recorded and
+the register's entries. Rows go through the demo's `BulkTable`s; the register's counters
+(one row per issuing body and year) are written at the end of each province.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ptdv.candidacies.models import CandidacyEvent, Consent, Introducer, Stage
+from ptdv.demo.bulk import BulkTable
+from ptdv.demo.names import pick_name
+from ptdv.demo.story import Issuers, Step, Story, stage_after
+from ptdv.documents.dossier import committee_name
+from ptdv.documents.models import DocumentCounter, DocumentNumber
+from ptdv.documents.services import document_symbol
+from ptdv.organisations.models import Kind, Organisation
+from ptdv.rules import engine
+
+ZONE = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+FLAG_REASON = "Dữ liệu trình diễn: bước không đúng quy định tại thời điểm đó, giữ lại để rà soát."
+
+
+def issuers_of(cell: Organisation, seed: int) -> Issuers:
+    """The cell, its grassroots organisation, the deciding body and the province, as
+    `ptdv.documents.dossier.Dossier` finds them, each with a signer's name."""
+    chain = [cell]
+    while chain[-1].parent is not None:
+        chain.append(chain[-1].parent)
+    grassroots = next(
+        (o for o in chain if o.kind in (Kind.GRASSROOTS_CELL, Kind.GRASSROOTS_COMMITTEE)),
+        chain[1] if len(chain) > 1 else chain[0],
+    )
+    decider = grassroots
+    if not (grassroots.kind == Kind.GRASSROOTS_COMMITTEE and grassroots.authorised_to_admit):
+        index = chain.index(grassroots)
+        decider = chain[index + 1] if index + 1 < len(chain) else grassroots
+    province = next((o for o in chain if o.kind == Kind.PROVINCE), chain[-1])
+    return Issuers(
+        cell=cell.pk,
+        grassroots=grassroots.pk,
+        decider=decider.pk,
+        province=province.pk,
+        decider_is_grassroots=decider.pk == grassroots.pk,
+        cell_signer=signer_name(cell, seed),
+        grassroots_signer=signer_name(grassroots, seed),
+        decider_signer=signer_name(decider, seed),
+        province_signer=signer_name(province, seed),
+    )
+
+
+def signer_name(organisation: Organisation, seed: int) -> str:
+    """The secretary who signs for an organisation: drawn from its own generator, so the
+    rest of the demo does not depend on it."""
+    rng = random.Random(f"ptdv-demo/{seed}/signer/{organisation.code}")
+    family, middle, given = pick_name(
+        rng, female=rng.random() < 0.3, birth_year=rng.randint(1965, 1985)
+    )
+    return f"{family} {middle} {given}"
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+@dataclass
+class Pending:
+    """A dossier whose story waits for its unit's end to be written."""
+
+    candidacy_id: int
+    organisation_id: int
+    story: Story
+    membership: Callable[[], int | None]  # its membership's id, once written
+
+
+class HistoryWriter:
+    """The stories' rows, buffered per unit and written through `BulkTable`s."""
+
+    def __init__(self, *, organisations: dict[int, Organisation]) -> None:
+        self.events = BulkTable(CandidacyEvent)
+        self.introducers = BulkTable(Introducer)
+        self.consents = BulkTable(Consent)
+        self.numbers = BulkTable(DocumentNumber)
+        self.organisations = organisations
+        self.pending: list[Pending] = []
+        self.counters: dict[tuple[int, int], int] = {}
+        self._at: dict[dt.date, dt.datetime] = {}
+        self._rule_set: dict[dt.date, str] = {}
+        self.flagged = 0
+
+    def tables(self) -> tuple[BulkTable, ...]:
+        return self.events, self.introducers, self.consents, self.numbers
+
+    def add(self, pending: Pending) -> None:
+        self.pending.append(pending)
+
+    # -- at the end of a unit --------------------------------------------------------------
+
+    def unit_done(self) -> None:
+        symbols = self._number()
+        for item in self.pending:
+            self._write(item, symbols)
+        self.pending = []
+
+    def _number(self) -> dict[int, tuple[str, int]]:
+        """(symbol, issuer) of each numbered step (by id()), numbered per body and year in
+        date order."""
+        numbered = [
+            (step.register[0], step.on.year, step.on, index, step, item)
+            for index, item in enumerate(self.pending)
+            for step in item.story.steps
+            if step.register is not None
+        ]
+        numbered.sort(key=lambda row: row[:4])
+        symbols: dict[int, tuple[str, int]] = {}
+        for issuer, year, on, _index, step, item in numbered:
+            assert step.register is not None
+            _issuer, kind, slug = step.register
+            number = self.counters.get((issuer, year), 0) + 1
+            self.counters[(issuer, year)] = number
+            symbol = document_symbol(
+                number=number, kind=kind, organisation=self.organisations[issuer]
+            )
+            symbols[id(step)] = (symbol, issuer)
+            self.numbers.add(
+                {
+                    "organisation_id": issuer,
+                    "year": year,
+                    "number": number,
+                    "kind": kind,
+                    "symbol": symbol,
+                    "issued_on": on,
+                    "candidacy_id": item.candidacy_id,
+                    "slug": slug,
+                    "issued_by_id": None,
+                }
+            )
+        return symbols
+
+    def _write(self, item: Pending, symbols: dict[int, tuple[str, int]]) -> None:
+        stage = Stage.SOURCE.value
+        for step in item.story.steps:
+            after = stage_after(step.action, stage, step.outcome)
+            facts = dict(step.facts)
+            symbol = symbols.get(id(step), ("", 0))[0]
+            if step.action == "record_introduction":
+                facts["introducer"] = self.introducers.add(
+                    {
+                        "candidacy_id": item.candidacy_id,
+                        "kind": facts["kind"],
+                        "membership_id": facts["membership"],
+                        "months_together": facts["months_together"],
+                        "replacement": False,
+                        "declared_official": None,
+                        "date": facts["introduced_on"],
+                        "withdrawn": False,
+                    }
+                )
+            elif step.action == "record_consent":
+                facts["ref"] = symbol
+                facts["consent"] = self.consents.add(
+                    {
+                        "candidacy_id": item.candidacy_id,
+                        "kind": facts["kind"],
+                        "date": facts["consent_date"],
+                        "ref": symbol,
+                    }
+                )
+            elif step.action == "ceremony":
+                facts["membership"] = item.membership()
+            self._event(item, step, stage, after, facts, symbol)
+            stage = after
+
+    def _event(
+        self,
+        item: Pending,
+        step: Step,
+        before: str,
+        after: str,
+        facts: dict[str, Any],
+        symbol: str,
+    ) -> None:
+        document = step.document
+        issuer = document.get("issuer")
+        warnings: list[dict[str, str]] = []
+        reason = step.reason
+        if step.flag:
+            self.flagged += 1
+            warnings = [{"rule": step.flag, "message": FLAG_REASON, "source": ""}]
+            reason = reason or FLAG_REASON
+        self.events.add(
+            {
+                "candidacy_id": item.candidacy_id,
+                "action": step.action,
+                "on": step.on,
+                "at": self._time(step.on),
+                "actor_id": None,
+                "stage_before": before,
+                "stage_after": after,
+                "outcome": step.outcome or ("passed" if step.vote else ""),
+                "organisation_id": item.organisation_id,
+                "facts": _jsonable(facts),
+                "vote": _jsonable(step.vote),
+                "rule_set_id": self._rule_set_id(step.on),
+                "warnings": warnings,
+                "reason": reason,
+                "document_number": symbol,
+                "document_date": document.get("date"),
+                "issuing_body": committee_name(self.organisations[issuer]) if issuer else "",
+                "signer": document.get("signer", ""),
+                "flagged": bool(step.flag),
+            }
+        )
+
+    def _time(self, day: dt.date) -> dt.datetime:
+        at = self._at.get(day)
+        if at is None:
+            at = self._at[day] = dt.datetime.combine(day, dt.time(9, 0), tzinfo=ZONE)
+        return at
+
+    def _rule_set_id(self, day: dt.date) -> str:
+        found = self._rule_set.get(day)
+        if found is None:
+            rule_set = engine.ruleset_for(day)
+            found = self._rule_set[day] = rule_set.id if rule_set else ""
+        return found
+
+    # -- at the end of a province ----------------------------------------------------------
+
+    def counters_write(self) -> None:
+        DocumentCounter.objects.bulk_create(
+            [
+                DocumentCounter(organisation_id=issuer, year=year, last_number=last)
+                for (issuer, year), last in sorted(self.counters.items())
+            ],
+            batch_size=2000,
+        )
+        self.counters = {}
