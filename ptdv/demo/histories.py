@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
+
 from ptdv.candidacies.models import CandidacyEvent, Consent, Introducer, Stage
 from ptdv.demo.bulk import BulkTable
 from ptdv.demo.names import pick_name
@@ -100,7 +102,9 @@ class HistoryWriter:
         self.numbers = BulkTable(DocumentNumber)
         self.organisations = organisations
         self.pending: list[Pending] = []
-        self.counters: dict[tuple[int, int], int] = {}
+        # Numbered documents of the province: (issuer, date, event, kind, slug, dossier,
+        # consent), numbered at its end in date order per body and year.
+        self.registered: list[tuple[int, dt.date, int, str, str, int, int | None]] = []
         self._at: dict[dt.date, dt.datetime] = {}
         self._rule_set: dict[dt.date, str] = {}
         self.flagged = 0
@@ -114,52 +118,16 @@ class HistoryWriter:
     # -- at the end of a unit --------------------------------------------------------------
 
     def unit_done(self) -> None:
-        symbols = self._number()
         for item in self.pending:
-            self._write(item, symbols)
+            self._write(item)
         self.pending = []
 
-    def _number(self) -> dict[int, tuple[str, int]]:
-        """(symbol, issuer) of each numbered step (by id()), numbered per body and year in
-        date order."""
-        numbered = [
-            (step.register[0], step.on.year, step.on, index, step, item)
-            for index, item in enumerate(self.pending)
-            for step in item.story.steps
-            if step.register is not None
-        ]
-        numbered.sort(key=lambda row: row[:4])
-        symbols: dict[int, tuple[str, int]] = {}
-        for issuer, year, on, _index, step, item in numbered:
-            assert step.register is not None
-            _issuer, kind, slug = step.register
-            number = self.counters.get((issuer, year), 0) + 1
-            self.counters[(issuer, year)] = number
-            symbol = document_symbol(
-                number=number, kind=kind, organisation=self.organisations[issuer]
-            )
-            symbols[id(step)] = (symbol, issuer)
-            self.numbers.add(
-                {
-                    "organisation_id": issuer,
-                    "year": year,
-                    "number": number,
-                    "kind": kind,
-                    "symbol": symbol,
-                    "issued_on": on,
-                    "candidacy_id": item.candidacy_id,
-                    "slug": slug,
-                    "issued_by_id": None,
-                }
-            )
-        return symbols
-
-    def _write(self, item: Pending, symbols: dict[int, tuple[str, int]]) -> None:
+    def _write(self, item: Pending) -> None:
         stage = Stage.SOURCE.value
         for step in item.story.steps:
             after = stage_after(step.action, stage, step.outcome)
             facts = dict(step.facts)
-            symbol = symbols.get(id(step), ("", 0))[0]
+            consent: int | None = None
             if step.action == "record_introduction":
                 facts["introducer"] = self.introducers.add(
                     {
@@ -174,18 +142,22 @@ class HistoryWriter:
                     }
                 )
             elif step.action == "record_consent":
-                facts["ref"] = symbol
-                facts["consent"] = self.consents.add(
+                facts["consent"] = consent = self.consents.add(
                     {
                         "candidacy_id": item.candidacy_id,
                         "kind": facts["kind"],
                         "date": facts["consent_date"],
-                        "ref": symbol,
+                        "ref": "",  # its number, from the register at the province's end
                     }
                 )
             elif step.action == "ceremony":
                 facts["membership"] = item.membership()
-            self._event(item, step, stage, after, facts, symbol)
+            event = self._event(item, step, stage, after, facts)
+            if step.register is not None:
+                issuer, kind, slug = step.register
+                self.registered.append(
+                    (issuer, step.on, event, kind, slug, item.candidacy_id, consent)
+                )
             stage = after
 
     def _event(
@@ -195,8 +167,7 @@ class HistoryWriter:
         before: str,
         after: str,
         facts: dict[str, Any],
-        symbol: str,
-    ) -> None:
+    ) -> int:
         document = step.document
         issuer = document.get("issuer")
         warnings: list[dict[str, str]] = []
@@ -205,7 +176,7 @@ class HistoryWriter:
             self.flagged += 1
             warnings = [{"rule": step.flag, "message": FLAG_REASON, "source": ""}]
             reason = reason or FLAG_REASON
-        self.events.add(
+        return self.events.add(
             {
                 "candidacy_id": item.candidacy_id,
                 "action": step.action,
@@ -221,7 +192,7 @@ class HistoryWriter:
                 "rule_set_id": self._rule_set_id(step.on),
                 "warnings": warnings,
                 "reason": reason,
-                "document_number": symbol,
+                "document_number": "",  # numbered at the province's end
                 "document_date": document.get("date"),
                 "issuing_body": committee_name(self.organisations[issuer]) if issuer else "",
                 "signer": document.get("signer", ""),
@@ -244,12 +215,51 @@ class HistoryWriter:
 
     # -- at the end of a province ----------------------------------------------------------
 
-    def counters_write(self) -> None:
+    def registers_write(self) -> None:
+        """Number the province's documents, body by body and year by year in date order (as
+        each body's register has them), into the register, the events and the consents.
+
+        The events are already written: their numbers go in with one UPDATE per batch."""
+        self.registered.sort(key=lambda row: (row[0], row[1], row[2]))
+        counters: dict[tuple[int, int], int] = {}
+        events: list[tuple[str, int]] = []
+        consents: list[tuple[str, int]] = []
+        for issuer, on, event, kind, slug, candidacy, consent in self.registered:
+            number = counters[(issuer, on.year)] = counters.get((issuer, on.year), 0) + 1
+            symbol = document_symbol(
+                number=number, kind=kind, organisation=self.organisations[issuer]
+            )
+            events.append((symbol, event))
+            if consent is not None:
+                consents.append((symbol, consent))
+            self.numbers.add(
+                {
+                    "organisation_id": issuer,
+                    "year": on.year,
+                    "number": number,
+                    "kind": kind,
+                    "symbol": symbol,
+                    "issued_on": on,
+                    "candidacy_id": candidacy,
+                    "slug": slug,
+                    "issued_by_id": None,
+                }
+            )
+        self.registered = []
+        self.numbers.flush()
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            for model, column, rows in (
+                (CandidacyEvent, "document_number", events),
+                (Consent, "ref", consents),
+            ):
+                table = quote(model._meta.db_table)
+                sql = f"UPDATE {table} SET {quote(column)} = %s WHERE id = %s"  # noqa: S608
+                cursor.executemany(sql, rows)
         DocumentCounter.objects.bulk_create(
             [
                 DocumentCounter(organisation_id=issuer, year=year, last_number=last)
-                for (issuer, year), last in sorted(self.counters.items())
+                for (issuer, year), last in sorted(counters.items())
             ],
             batch_size=2000,
         )
-        self.counters = {}

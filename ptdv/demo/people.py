@@ -19,7 +19,6 @@ from ptdv.demo.bulk import BulkTable
 from ptdv.demo.histories import HistoryWriter, Pending, issuers_of
 from ptdv.demo.names import Weighted, pick_name
 from ptdv.demo.plan import CellPlan, ProvincePlan
-from ptdv.demo.story import Applicant, CellStory, Planner
 from ptdv.demo.randomness import (
     add_months,
     birth_for,
@@ -27,6 +26,7 @@ from ptdv.demo.randomness import (
     stochastic_round,
     triangular,
 )
+from ptdv.demo.story import Applicant, CellStory, Planner
 from ptdv.members.models import ExitReason, MembershipStatus, PartyMembership
 from ptdv.organisations.models import Locality
 from ptdv.people.crypto import national_id_encrypt, national_id_hash
@@ -184,7 +184,7 @@ class PeopleGenerator:
             if self.tables.pending_persons >= FLUSH_PERSONS:
                 self.tables.flush()
         self.tables.flush()
-        self.histories.counters_write()
+        self.histories.registers_write()
 
     # -- one person ----------------------------------------------------------------------
 

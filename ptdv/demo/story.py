@@ -170,6 +170,9 @@ class Planner:
         story = Story([], facts)
         self.horizon = closed_on if closed_reason and closed_on is not None else self.today
         self.open = not closed_reason
+        for name, value in facts.items():
+            if isinstance(value, dt.date) and value > self.horizon:
+                facts[name] = None  # nothing is recorded on a closed dossier
         self._preparation(story, applicant, cell, helper)
         branch = facts.get("branch_resolution_date")
         if branch is not None:
@@ -227,7 +230,7 @@ class Planner:
         branch = facts.get("branch_resolution_date")
         # The introductions: before the vote and at most 12 months before it; an applied
         # dossier waiting for its vote has them more often than not.
-        latest = branch or self.today
+        latest = branch or self.horizon
         if branch is not None or rng.random() < 0.6:
             introduced = day_between(rng, history, latest)
             if branch is not None:
@@ -326,9 +329,7 @@ class Planner:
             "denominator": official,
         }
 
-    def _branch(
-        self, story: Story, applicant: Applicant, cell: CellStory, branch: dt.date
-    ) -> None:
+    def _branch(self, story: Story, applicant: Applicant, cell: CellStory, branch: dt.date) -> None:
         facts, rng = story.facts, self.rng
         issuers = cell.issuers
         ready = _max(
@@ -340,8 +341,12 @@ class Planner:
             first_day_of_age(applicant.birth, 216),
         )
         eighteen = first_day_of_age(applicant.birth, 216)
-        if branch < eighteen <= _min(
-            facts.get("committee_resolution_date"), facts.get("decision_date"), self.horizon
+        if (
+            branch
+            < eighteen
+            <= _min(
+                facts.get("committee_resolution_date"), facts.get("decision_date"), self.horizon
+            )
         ):
             branch = facts["branch_resolution_date"] = eighteen
         enough = cell.official_on(branch) >= MIN_OFFICIAL
@@ -409,11 +414,10 @@ class Planner:
                 Step(
                     "committee_vote",
                     committee,
-                    vote={"summoned": body, "present": max(agree, body - rng.randint(0, 2)),
-                          "agree": agree, "body_size": body, "denominator": body},
+                    vote=self._body_vote(body, agree),
                     document=self._doc(committee, issuers.grassroots, issuers.grassroots_signer),
                     register=(issuers.grassroots, "NQ", "8-knd"),
-                )  # fmt: skip
+                )
             )
         due = self.wd(branch, DECISION_WD)
         waiting = (
@@ -453,11 +457,10 @@ class Planner:
                 "admission_decision",
                 decision,
                 facts={"decider": decider},
-                vote={"summoned": body, "present": max(agree, body - rng.randint(0, 2)),
-                      "agree": agree, "body_size": body, "denominator": body},
+                vote=self._body_vote(body, agree),
                 document=self._doc(decision, issuers.decider, issuers.decider_signer),
                 register=(issuers.decider, "QĐ", "9-knd"),
-            )  # fmt: skip
+            )
         )
 
     # -- the ceremony and the probation ----------------------------------------------------
@@ -467,6 +470,8 @@ class Planner:
         issuers = cell.issuers
         ceremony = facts.get("ceremony_date")
         if ceremony is None:
+            # The receipt of the decision is recorded with the ceremony, not before it.
+            facts["decision_received_date"] = None
             return
         received = facts.get("decision_received_date") or facts["decision_date"]
         if ceremony > self.wd(received, CEREMONY_WD):
@@ -485,9 +490,7 @@ class Planner:
                     register=(issuers.grassroots, "CV", ""),
                 )
             )
-        story.steps.append(
-            Step("ceremony", ceremony, facts={"decision_received_date": received})
-        )
+        story.steps.append(Step("ceremony", ceremony, facts={"decision_received_date": received}))
         if facts.get("member_file_date") is not None:
             story.steps.append(Step("record_member_file", facts["member_file_date"]))
         resolution = facts.get("recognition_resolution_date")
@@ -548,12 +551,22 @@ class Planner:
                 "recognition_decision",
                 decided,
                 facts={"decider": decider, "official_date": probation_end},
-                vote={"summoned": body, "present": max(agree, body - rng.randint(0, 2)),
-                      "agree": agree, "body_size": body, "denominator": body},
+                vote=self._body_vote(body, agree),
                 document=self._doc(decided, issuers.decider, issuers.decider_signer),
                 register=(issuers.decider, "QĐ", "recognition-decision"),
-            )  # fmt: skip
+            )
         )
+
+    def _body_vote(self, body: int, agree: int) -> dict[str, Any]:
+        """A committee's vote: its members summoned, a few absent, the denominator its size."""
+        present = max(agree, body - self.rng.randint(0, 2))
+        return {
+            "summoned": body,
+            "present": present,
+            "agree": agree,
+            "body_size": body,
+            "denominator": body,
+        }
 
     @staticmethod
     def _doc(on: dt.date, issuer: int, signer: str) -> dict[str, Any]:
