@@ -210,18 +210,11 @@ class PeopleGenerator:
             return rng.choice(cell.residences)
         return None
 
-    def _person(
-        self,
-        cell: CellPlan,
-        *,
-        birth: dt.date,
-        female: bool,
-        candidate: bool,
-        residence: Locality | None,
-        occupation: str | None = None,
-        with_id: float = 0.96,
-    ) -> int:
-        rng, profile, area = self.rng, cell.profile, cell.area
+    def _origin(
+        self, cell: CellPlan, residence: Locality | None, *, candidate: bool
+    ) -> tuple[str, str]:
+        """(ethnicity, religion), from where the person lives."""
+        rng, area = self.rng, cell.area
         place_flags = residence.area_flags if residence is not None else ()
         local_minority = area.minority or "ethnic_minority_area" in place_flags
         local_parish = area.religious or "religious_area" in place_flags
@@ -237,20 +230,48 @@ class PeopleGenerator:
             religion = "catholicism"
         elif draw < catholic + (0.02 if candidate else 0.008):
             religion = "buddhism"
-        age = (self.today - birth).days // 365
+        return ethnicity, religion
+
+    def _occupation(
+        self,
+        cell: CellPlan,
+        birth: dt.date,
+        age: int,
+        ethnicity: str,
+        *,
+        candidate: bool,
+        occupation: str | None,
+    ) -> tuple[str, str]:
+        """(occupation, education)."""
+        rng, profile = self.rng, cell.profile
         if occupation is None:
             table = profile.candidate_occupation if candidate else profile.occupation
-            occupation = table.pick(rng)
+            occupation = str(table.pick(rng))
             if not candidate and profile.key in ("village", "urban"):
                 if age >= 62 and rng.random() < 0.8:
                     occupation = "retired"
                 elif occupation == "retired" and age < 55:
                     occupation = "farmer" if profile.key == "village" else "freelance"
-        education = profile.education.pick(rng)
+        education = str(profile.education.pick(rng))
         if occupation == "pupil_student":
             education = "lower_secondary" if age < 19 else "upper_secondary"
         elif (birth.year < 1960 or ethnicity != "01") and rng.random() < 0.5:
             education = rng.choice(("primary", "lower_secondary"))
+        return occupation, education
+
+    def _groups(
+        self,
+        cell: CellPlan,
+        age: int,
+        ethnicity: str,
+        religion: str,
+        *,
+        female: bool,
+        candidate: bool,
+        occupation: str,
+    ) -> tuple[list[str], list[str]]:
+        """(target groups, roles) of a person."""
+        rng, profile, area = self.rng, cell.profile, cell.area
         groups: list[str] = []
         roles: list[str] = []
         if candidate:
@@ -277,6 +298,29 @@ class PeopleGenerator:
                 roles.append("prestigious_person")
         if religion != "none" and candidate:
             groups.append("religious")
+        return groups, roles
+
+    def _person(
+        self,
+        cell: CellPlan,
+        *,
+        birth: dt.date,
+        female: bool,
+        candidate: bool,
+        residence: Locality | None,
+        occupation: str | None = None,
+        with_id: float = 0.96,
+    ) -> int:
+        rng, profile = self.rng, cell.profile
+        ethnicity, religion = self._origin(cell, residence, candidate=candidate)
+        age = (self.today - birth).days // 365
+        occupation, education = self._occupation(
+            cell, birth, age, ethnicity, candidate=candidate, occupation=occupation
+        )
+        groups, roles = self._groups(
+            cell, age, ethnicity, religion, female=female, candidate=candidate,
+            occupation=occupation,
+        )  # fmt: skip
         family, middle, given = pick_name(
             rng, female=female, birth_year=birth.year, minority=ethnicity != "01"
         )
@@ -642,6 +686,29 @@ class PeopleGenerator:
         or lapsed early, rejected after the cell's vote, removed during probation.
         """
         rng, today = self.rng, self.today
+        reached, end = self._reached(cell, stage, opened, changed, closed_reason)
+        rank = STAGE_RANK[reached]
+        facts: dict[str, Any] = {}
+        if rank == STAGE_RANK[Stage.TRAINED]:
+            facts["certificate_date"] = end
+        elif rank == STAGE_RANK[Stage.APPLIED]:
+            facts["history_date"] = end
+            facts["application_date"] = self._back(opened, end, 0, 20)
+            facts["certificate_date"] = day_between(rng, opened, facts["application_date"])
+            if rng.random() < 0.4:
+                facts["verification_concluded_on"] = day_between(rng, end, today)
+            if rng.random() < 0.3:
+                facts["opinions_date"] = day_between(rng, end, today)
+        elif rank >= STAGE_RANK[Stage.BRANCH_RESOLVED]:
+            facts = self._voted(cell, reached, opened, end, member)
+        return facts
+
+    def _reached(
+        self, cell: CellPlan, stage: str, opened: dt.date, changed: dt.date, closed_reason: str
+    ) -> tuple[str, dt.date]:
+        """(the furthest stage reached, the day it was reached): a closed dossier stopped at
+        an earlier stage than `closed`."""
+        rng = self.rng
         reached, end = stage, changed
         if stage == Stage.CLOSED:
             if closed_reason == ClosedReason.REMOVED:
@@ -654,52 +721,45 @@ class PeopleGenerator:
             else:
                 reached = rng.choice((Stage.SOURCE, Stage.TRAINED, Stage.APPLIED))
                 end = day_between(rng, opened, changed)
-        end = max(end, opened)
-        rank = STAGE_RANK[reached]
-        facts: dict[str, Any] = {}
+        return reached, max(end, opened)
 
-        def on(day: dt.date) -> dt.date:
-            return min(max(day, opened), today)
+    def _back(self, opened: dt.date, day: dt.date, low: int, high: int) -> dt.date:
+        """A day `low` to `high` days before `day`, within the dossier's life."""
+        day = day - dt.timedelta(days=self.rng.randint(low, high))
+        return min(max(day, opened), self.today)
 
-        def back(day: dt.date, low: int, high: int) -> dt.date:
-            return on(day - dt.timedelta(days=rng.randint(low, high)))
-
-        if rank == STAGE_RANK[Stage.TRAINED]:
-            facts["certificate_date"] = end
-        elif rank == STAGE_RANK[Stage.APPLIED]:
-            facts["history_date"] = end
-            facts["application_date"] = back(end, 0, 20)
-            facts["certificate_date"] = day_between(rng, opened, facts["application_date"])
-            if rng.random() < 0.4:
-                facts["verification_concluded_on"] = day_between(rng, end, today)
-            if rng.random() < 0.3:
-                facts["opinions_date"] = day_between(rng, end, today)
-        elif rank >= STAGE_RANK[Stage.BRANCH_RESOLVED]:
-            decision: dt.date | None = None
-            committee: dt.date | None = None
-            if rank >= STAGE_RANK[Stage.DECIDED]:
-                decision = member.decided if member is not None else end
-                if cell.committee_step:
-                    committee = back(decision, 7, 40)
-                branch = back(committee or decision, 7, 45)
-            elif reached == Stage.COMMITTEE_RESOLVED:
-                committee = end
-                branch = back(committee, 7, 40)
-            else:
-                branch = end
-            facts["branch_resolution_date"] = branch
-            facts["committee_resolution_date"] = committee
-            facts["decision_date"] = decision
-            facts["history_date"] = back(branch, 20, 150)
-            facts["application_date"] = back(facts["history_date"], 0, 20)
-            facts["certificate_date"] = day_between(rng, opened, facts["application_date"])
-            if rng.random() < 0.1:
-                facts["verification_waived"] = True  # a parent or sibling is a member
-            else:
-                facts["verification_concluded_on"] = day_between(rng, facts["history_date"], branch)
-            facts["opinions_date"] = max(back(branch, 3, 25), facts["history_date"])
-            if decision is not None:
-                facts.update(self._after_decision(decision, member, reached, end))
+    def _voted(
+        self, cell: CellPlan, reached: str, opened: dt.date, end: dt.date, member: Member | None
+    ) -> dict[str, Any]:
+        """The facts of a dossier the cell has voted on."""
+        rng, rank = self.rng, STAGE_RANK[reached]
+        decision: dt.date | None = None
+        committee: dt.date | None = None
+        if rank >= STAGE_RANK[Stage.DECIDED]:
+            decision = member.decided if member is not None else end
+            if cell.committee_step:
+                committee = self._back(opened, decision, 7, 40)
+            branch = self._back(opened, committee or decision, 7, 45)
+        elif reached == Stage.COMMITTEE_RESOLVED:
+            committee = end
+            branch = self._back(opened, committee, 7, 40)
+        else:
+            branch = end
+        facts: dict[str, Any] = {
+            "branch_resolution_date": branch,
+            "committee_resolution_date": committee,
+            "decision_date": decision,
+        }
+        facts["history_date"] = self._back(opened, branch, 20, 150)
+        facts["application_date"] = self._back(opened, facts["history_date"], 0, 20)
+        facts["certificate_date"] = day_between(rng, opened, facts["application_date"])
+        if rng.random() < 0.1:
+            facts["verification_waived"] = True  # a parent or sibling is a member
+        else:
+            facts["verification_concluded_on"] = day_between(rng, facts["history_date"], branch)
+        facts["opinions_date"] = max(self._back(opened, branch, 3, 25), facts["history_date"])
+        if decision is not None:
+            facts.update(self._after_decision(decision, member, reached, end))
         return facts
 
     def _after_decision(
