@@ -23,6 +23,8 @@ from django.db import connection, models
 from django.db.models import Max
 from django.utils import timezone
 
+_EMPTY_DICT = object()  # the cache key of {} (the key of [] is ())
+
 
 class BulkTable:
     """Rows of one model, buffered as tuples and written with one `executemany`."""
@@ -66,10 +68,16 @@ class BulkTable:
             cache: dict[Any, Any] = {}
 
             def adapt(value: Any) -> Any:
-                if isinstance(value, dict) or (value and isinstance(value[0], dict)):
-                    # A dossier step's facts or vote: each one its own (no cache).
-                    return model_field.get_db_prep_save(value, connection)
-                key = tuple(value) if isinstance(value, list) else value
+                if isinstance(value, dict):
+                    if value:  # a dossier step's facts or vote: each one its own (no cache)
+                        return model_field.get_db_prep_save(value, connection)
+                    key: Any = _EMPTY_DICT
+                elif isinstance(value, list):
+                    if value and isinstance(value[0], dict):
+                        return model_field.get_db_prep_save(value, connection)
+                    key = tuple(value)
+                else:
+                    key = value
                 try:
                     return cache[key]
                 except KeyError:

@@ -16,6 +16,7 @@ import random
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.db import connection
@@ -62,24 +63,24 @@ def issuers_of(cell: Organisation, seed: int) -> Issuers:
     )
 
 
-def signer_name(organisation: Organisation, seed: int) -> str:
-    """The secretary who signs for an organisation: drawn from its own generator, so the
-    rest of the demo does not depend on it."""
-    rng = random.Random(f"ptdv-demo/{seed}/signer/{organisation.code}")
+@lru_cache(maxsize=4096)
+def _signer(code: str, seed: int) -> str:
+    rng = random.Random(f"ptdv-demo/{seed}/signer/{code}")
     family, middle, given = pick_name(
         rng, female=rng.random() < 0.3, birth_year=rng.randint(1965, 1985)
     )
     return f"{family} {middle} {given}"
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    return value
+def signer_name(organisation: Organisation, seed: int) -> str:
+    """The secretary who signs for an organisation: drawn from its own generator, so the
+    rest of the demo does not depend on it."""
+    return _signer(organisation.code, seed)
+
+
+def _jsonable(facts: dict[str, Any]) -> dict[str, Any]:
+    """A step's facts as JSON values: one level, dates in ISO (millions of them)."""
+    return {k: v.isoformat() if type(v) is dt.date else v for k, v in facts.items()}
 
 
 @dataclass
@@ -188,7 +189,7 @@ class HistoryWriter:
                 "outcome": step.outcome or ("passed" if step.vote else ""),
                 "organisation_id": item.organisation_id,
                 "facts": _jsonable(facts),
-                "vote": _jsonable(step.vote),
+                "vote": step.vote,
                 "rule_set_id": self._rule_set_id(step.on),
                 "warnings": warnings,
                 "reason": reason,

@@ -149,9 +149,15 @@ class Planner:
         self.rng = rng
         self.calendar = calendar
         self.today = today
+        self._wd: dict[tuple[dt.date, int], dt.date] = {}
 
     def wd(self, start: dt.date, n: int) -> dt.date:
-        return self.calendar.add_working_days(start, n)
+        """`n` working days after `start` (cached: the same deadlines recur a lot)."""
+        key = (start, n)
+        found = self._wd.get(key)
+        if found is None:
+            found = self._wd[key] = self.calendar.add_working_days(start, n)
+        return found
 
     # -- the whole story -------------------------------------------------------------------
 
@@ -332,14 +338,6 @@ class Planner:
     def _branch(self, story: Story, applicant: Applicant, cell: CellStory, branch: dt.date) -> None:
         facts, rng = story.facts, self.rng
         issuers = cell.issuers
-        ready = _max(
-            facts.get("certificate_date"),
-            facts.get("history_date"),
-            facts.get("verification_concluded_on"),
-            facts.get("opinions_date"),
-            *(s.on for s in story.steps if s.action == "record_introduction"),
-            first_day_of_age(applicant.birth, 216),
-        )
         eighteen = first_day_of_age(applicant.birth, 216)
         if (
             branch
@@ -349,9 +347,13 @@ class Planner:
             )
         ):
             branch = facts["branch_resolution_date"] = eighteen
+        ready = _max(facts["history_date"], eighteen)
         enough = cell.official_on(branch) >= MIN_OFFICIAL
-        if enough and rng.random() < FAILED_BRANCH_VOTE and (branch - ready).days > 30:
-            failed = day_between(rng, ready, branch - dt.timedelta(days=21))
+        if enough and rng.random() < FAILED_BRANCH_VOTE and (branch - ready).days > 40:
+            # A first vote short of two thirds; the cell votes again a few weeks later.
+            gap = rng.randint(14, min(90, (branch - ready).days - 14))
+            failed = branch - dt.timedelta(days=gap)
+            self._ready_by(story, ready, failed)
             story.steps.append(
                 Step(
                     "branch_vote",
@@ -374,6 +376,25 @@ class Planner:
         if branch < eighteen:
             step.flag = "age.minimum"
         story.steps.append(step)
+
+    def _ready_by(self, story: Story, start: dt.date, day: dt.date) -> None:
+        """Move the verification, opinions and introductions recorded after `day` to a day
+        from `start` to `day` (a vote needs them beforehand)."""
+        moved = day_between(self.rng, start, day)
+        renames = {
+            "record_verification": ("concluded_on", "verification_concluded_on"),
+            "record_opinions": ("opinions_date", "opinions_date"),
+            "record_introduction": ("introduced_on", ""),
+        }
+        for step in story.steps:
+            if step.action not in renames or step.on <= day:
+                continue
+            key, fact = renames[step.action]
+            if step.facts.get(key) is None:
+                continue  # a waived verification
+            step.on = step.facts[key] = moved
+            if fact:
+                story.facts[fact] = moved
 
     # -- from the branch's resolution to the decision --------------------------------------
 
