@@ -14,6 +14,7 @@ from factory.django import DjangoModelFactory
 
 from ptdv.accounts.models import Assignment, Role, User
 from ptdv.candidacies.models import Candidacy, Stage
+from ptdv.candidacies.search import candidacy_search_refresh
 from ptdv.members.models import MembershipStatus, PartyMembership
 from ptdv.organisations.localities import locality_residents_recount
 from ptdv.organisations.models import Kind, Locality, LocalityKind, Organisation, Sector
@@ -124,6 +125,7 @@ class CandidacyFactory(DjangoModelFactory):
         candidacy = super()._create(model_class, *args, **kwargs)
         if candidacy.is_open and candidacy.stage not in ("probationary", "official"):
             organisation_counters_adjust(organisation=candidacy.organisation, candidates=1)
+        candidacy_search_refresh(candidacy_ids=[candidacy.pk])
         return candidacy
 
 

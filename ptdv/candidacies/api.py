@@ -28,7 +28,8 @@ from rest_framework.views import APIView
 
 from ptdv.accounts.models import ROLE_RANK
 from ptdv.audit.services import audit_list_read, audit_record
-from ptdv.candidacies.facts import FACTS, ActionFacts, DocumentSerializer
+from ptdv.candidacies.actions import SPECS
+from ptdv.candidacies.facts import ActionFacts, DocumentSerializer
 from ptdv.candidacies.models import Candidacy
 from ptdv.candidacies.policies import candidacy_policy
 from ptdv.candidacies.selectors import candidacy_attach_escalations, candidacy_list
@@ -67,7 +68,7 @@ def _action_body(action: str, facts: type[ActionFacts]) -> type[serializers.Seri
 
 
 # One body per action; the schema gives each action its own path (ptdv.core.schema).
-ACTION_BODIES = {action: _action_body(action, facts) for action, facts in FACTS.items()}
+ACTION_BODIES = {str(a): _action_body(str(a), spec.facts) for a, spec in SPECS.items()}
 
 
 class MayCreateSomewhere(BasePermission):
@@ -207,7 +208,7 @@ class CandidacyViewSet(
         summary="Thực hiện một thao tác trên hồ sơ",
         description=(
             "Thao tác (`action`): "
-            + ", ".join(f"`{name}`" for name in FACTS)
+            + ", ".join(f"`{name}`" for name in SPECS)
             + ". Thân yêu cầu gồm các dữ kiện của thao tác, `document` (`number`, `date`, "
             "`issuing_body`, `signer`) và `version` mà người dùng đã thấy. 200: trạng thái mới "
             "(biểu quyết có `outcome` passed/failed); 422: quy định chặn (`violations`, "
@@ -258,7 +259,7 @@ class CandidacyViewSet(
         action_name: str = "",
         format: str | None = None,  # the router's `.json` suffix passes it
     ) -> Response:
-        if action_name not in FACTS:
+        if action_name not in ACTION_BODIES:
             return Response(
                 error_body(
                     "unknown_action", _("Thao tác không tồn tại: %(a)s.") % {"a": action_name}

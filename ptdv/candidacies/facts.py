@@ -230,28 +230,3 @@ class AmendFacts(ReasonFacts):
         error_messages={"invalid_choice": _("Không thể đính chính trường {input}.")},
     )
     value = date_field(allow_null=True)
-
-
-FACTS: dict[str, type[ActionFacts]] = {
-    "record_certificate": CertificateFacts,
-    "record_application": ApplicationFacts,
-    "record_verification": VerificationFacts,
-    "record_introduction": IntroductionFacts,
-    "record_opinions": OpinionsFacts,
-    "branch_vote": CellVoteFacts,
-    "committee_vote": BodyVoteFacts,
-    "record_consent": ConsentFacts,
-    "request_extension": ExtensionFacts,
-    "admission_decision": DecisionFacts,
-    "ceremony": CeremonyFacts,
-    "record_member_file": DateOnlyFacts,
-    "record_newmember_course": DateOnlyFacts,
-    "recognition_vote": CellVoteFacts,
-    "recognition_decision": DecisionFacts,
-    "withdraw": ReasonFacts,
-    "reject": ReasonFacts,
-    "lapse": ReasonFacts,
-    "remove": ReasonFacts,
-    "transfer": TransferFacts,
-    "amend": AmendFacts,
-}

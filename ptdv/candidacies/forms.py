@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from ptdv.candidacies.facts import FACTS, BodyVoteFacts, CellVoteFacts, DocumentSerializer
+from ptdv.candidacies.actions import COMMON_LABELS, field_help, field_label, spec_for
+from ptdv.candidacies.facts import BodyVoteFacts, CellVoteFacts, DocumentSerializer
 from ptdv.candidacies.models import Candidacy, SourceChannel, Stage
 from ptdv.candidacies.selectors import (
     candidacy_helper_choices,
@@ -329,73 +330,8 @@ DOSSIER_LABELS: dict[str, Any] = {
     "recognition_decision_date": _("Ngày quyết định công nhận đảng viên chính thức"),
 }
 
-# Every field an action form may show; a field of the facts serializers missing here shows its
-# code, which a test catches.
-FIELD_LABELS: dict[str, Any] = {
-    "date": _("Ngày thực hiện"),
-    "certificate_date": _("Ngày cấp giấy chứng nhận"),
-    "application_date": _("Ngày viết đơn"),
-    "history_date": _("Ngày khai lý lịch"),
-    "concluded_on": _("Ngày kết luận thẩm tra"),
-    "waived": _("Miễn thẩm tra (cha, mẹ, anh chị em ruột hoặc con là đảng viên)"),
-    "opinions_date": _("Ngày tổng hợp ý kiến nhận xét"),
-    "kind": _("Loại người giới thiệu"),
-    "membership": _("Đảng viên giới thiệu"),
-    "months_together": _("Số tháng cùng công tác, học tập, cư trú"),
-    "replacement": _("Là người giới thiệu thay thế"),
-    "introduced_on": _("Ngày giới thiệu"),
-    "vote.summoned": _("Số đảng viên được triệu tập"),
-    "vote.present": _("Số có mặt"),
-    "vote.agree": _("Số tán thành"),
-    "vote.body_size": _("Tổng số thành viên cấp ủy"),
-    "temporarily_attached_elsewhere": _("Số đảng viên đang sinh hoạt tạm thời nơi khác"),
-    "exempted_absent": _("Số đảng viên được miễn sinh hoạt vắng mặt"),
-    "decider": _("Cấp quyết định"),
-    "decision_received_date": _("Ngày nhận quyết định kết nạp"),
-    "consent_date": _("Ngày văn bản đồng ý"),
-    "ref": _("Số, ký hiệu văn bản đồng ý"),
-    "working_days": _("Số ngày làm việc gia hạn"),
-    "reason": _("Lý do"),
-    "organisation": _("Chi bộ chuyển đến"),
-    "field": _("Thông tin cần đính chính"),
-    "value": _("Ngày đúng"),
-    "document.number": _("Số, ký hiệu văn bản"),
-    "document.date": _("Ngày ban hành văn bản"),
-    "document.issuing_body": _("Cơ quan ban hành"),
-    "document.signer": _("Người ký"),
-}
-
-# Where one field means something else for one action.
-ACTION_FIELD_LABELS: dict[tuple[str, str], Any] = {
-    ("record_consent", "kind"): _("Loại văn bản đồng ý"),
-    ("committee_vote", "vote.summoned"): _("Số cấp ủy viên được triệu tập"),
-    ("admission_decision", "vote.summoned"): _("Số thành viên được triệu tập"),
-    ("recognition_decision", "vote.summoned"): _("Số thành viên được triệu tập"),
-    ("admission_decision", "vote.body_size"): _("Tổng số thành viên cơ quan quyết định"),
-    ("recognition_decision", "vote.body_size"): _("Tổng số thành viên cơ quan quyết định"),
-    ("record_newmember_course", "date"): _("Ngày cấp giấy chứng nhận"),
-    ("record_member_file", "date"): _("Ngày hoàn thành hồ sơ đảng viên"),
-}
-
-# What the action's own date is, for each action (the date recorded as the step's date).
-DATE_HELP: dict[str, Any] = {
-    "branch_vote": _("Ngày chi bộ họp xét, biểu quyết đề nghị kết nạp."),
-    "committee_vote": _("Ngày đảng ủy cơ sở họp xét, biểu quyết."),
-    "admission_decision": _("Ngày ký quyết định kết nạp."),
-    "ceremony": _("Ngày tổ chức lễ kết nạp."),
-    "recognition_vote": _("Ngày chi bộ họp xét công nhận đảng viên chính thức."),
-    "recognition_decision": _("Ngày ký quyết định công nhận đảng viên chính thức."),
-}
-
-FIELD_HELP: dict[str, Any] = {
-    "months_together": _("Bắt buộc khi người giới thiệu là đảng viên (trừ người thay thế)."),
-    "membership": _("Chọn khi người giới thiệu là đảng viên chính thức."),
-    "temporarily_attached_elsewhere": _("Được trừ khỏi mẫu số khi tính hai phần ba."),
-    "exempted_absent": _("Được trừ khỏi mẫu số khi tính hai phần ba."),
-    "decider": _("Để trống: theo cây tổ chức (ban thường vụ cấp trên hoặc đảng ủy được ủy quyền)."),
-    "working_days": _("Chỉ được gia hạn một lần, tối đa 30 ngày làm việc."),
-    "value": _("Để trống để xóa ngày đã ghi nhầm."),
-}
+# The labels shared by every action's form (each spec adds its own: ActionSpec.labels).
+FIELD_LABELS = COMMON_LABELS
 
 # Cell votes count the cell's official members; a committee's size does not apply to them.
 _CELL_VOTE_SKIPS = {"vote.body_size"}
@@ -413,10 +349,6 @@ class MembershipChoiceField(_PartyMembershipChoice):
         return f"{obj.person.full_name} ({obj.get_status_display().lower()})"
 
 
-def field_label(action: str, name: str) -> Any:
-    return ACTION_FIELD_LABELS.get((action, name)) or FIELD_LABELS.get(name, name)
-
-
 def _form_field(
     action: str, name: str, field: serializers.Field[Any, Any, Any, Any]
 ) -> forms.Field:
@@ -428,9 +360,7 @@ def _form_field(
     nullable = bool(getattr(field, "allow_null", False))
     required = bool(field.required) and not nullable
     label = field_label(action, name)
-    help_text = FIELD_HELP.get(name, "")
-    if name == "date":
-        help_text = DATE_HELP.get(action, _("Ngày ghi vào hồ sơ; mặc định là hôm nay."))
+    help_text = field_help(action, name)
     if isinstance(field, serializers.DateField):
         return VietnameseDateField(
             label=label, required=required, help_text=help_text, error_messages=_DATE_ERRORS
@@ -469,7 +399,7 @@ def _form_field(
 
 
 class CandidacyActionForm(StyledFormMixin, forms.Form):
-    """The form of one dossier action, generated from its facts serializer (`FACTS[action]`).
+    """The form of one dossier action, generated from its facts serializer (its spec's `facts`).
 
     Nested serializers are flattened (`vote.agree`, `document.number`); `payload()` nests them
     again for `candidacy_act`, which validates everything once more and runs the rules.
@@ -484,7 +414,10 @@ class CandidacyActionForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.action = action
         self.candidacy = candidacy
-        facts = FACTS[action]
+        spec = spec_for(action)
+        if spec is None:
+            raise ValueError(action)
+        facts = spec.facts
         self.nullable: set[str] = set()
         serializer_fields = dict(facts().fields)
         # The reason closes the form, after the facts it explains.
@@ -509,7 +442,7 @@ class CandidacyActionForm(StyledFormMixin, forms.Form):
                 label=field_label(action, "membership"),
                 required=False,
                 empty_label=_("— Không chọn (ban chấp hành đoàn thể giới thiệu) —"),
-                help_text=FIELD_HELP["membership"],
+                help_text=field_help(action, "membership"),
             )
         if "organisation" in self.fields:
             self.fields["organisation"] = CellChoiceField(

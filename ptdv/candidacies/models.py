@@ -5,8 +5,6 @@ The stage is never written directly: only the action services in `services.py` c
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +31,51 @@ POOL_STAGES = (
     Stage.COMMITTEE_RESOLVED,
     Stage.DECIDED,
 )
+
+
+class DossierAction(models.TextChoices):
+    """The dossier's actions; each is declared once in ptdv/candidacies/actions/ (its spec),
+    which re-exports this enum."""
+
+    RECORD_CERTIFICATE = (
+        "record_certificate",
+        _("Ghi nhận giấy chứng nhận lớp bồi dưỡng nhận thức về Đảng"),
+    )
+    RECORD_APPLICATION = "record_application", _("Ghi nhận đơn xin vào Đảng và lý lịch")
+    RECORD_VERIFICATION = "record_verification", _("Ghi nhận kết quả thẩm tra lý lịch")
+    RECORD_INTRODUCTION = "record_introduction", _("Ghi nhận người giới thiệu")
+    RECORD_OPINIONS = (
+        "record_opinions",
+        _("Ghi nhận ý kiến của đoàn thể và chi ủy nơi cư trú"),
+    )
+    BRANCH_VOTE = "branch_vote", _("Chi bộ biểu quyết đề nghị kết nạp")
+    COMMITTEE_VOTE = "committee_vote", _("Đảng ủy cơ sở biểu quyết đề nghị kết nạp")
+    RECORD_CONSENT = "record_consent", _("Ghi nhận văn bản đồng ý của cấp ủy cấp trên")
+    REQUEST_EXTENSION = (
+        "request_extension",
+        _("Gia hạn thời hạn xem xét quyết định kết nạp"),
+    )
+    ADMISSION_DECISION = "admission_decision", _("Quyết định kết nạp đảng viên")
+    CEREMONY = "ceremony", _("Tổ chức lễ kết nạp")
+    RECORD_MEMBER_FILE = "record_member_file", _("Hoàn thành hồ sơ đảng viên")
+    RECORD_NEWMEMBER_COURSE = (
+        "record_newmember_course",
+        _("Ghi nhận chứng nhận lớp bồi dưỡng đảng viên mới"),
+    )
+    RECOGNITION_VOTE = (
+        "recognition_vote",
+        _("Chi bộ biểu quyết đề nghị công nhận đảng viên chính thức"),
+    )
+    RECOGNITION_DECISION = (
+        "recognition_decision",
+        _("Quyết định công nhận đảng viên chính thức"),
+    )
+    WITHDRAW = "withdraw", _("Rút hồ sơ")
+    REJECT = "reject", _("Không kết nạp (cấp có thẩm quyền từ chối)")
+    LAPSE = "lapse", _("Hồ sơ hết hiệu lực")
+    REMOVE = "remove", _("Xóa tên khỏi danh sách đảng viên dự bị")
+    TRANSFER = "transfer", _("Chuyển hồ sơ sang tổ chức đảng khác")
+    AMEND = "amend", _("Đính chính thông tin đã ghi")
 
 
 class ClosedReason(models.TextChoices):
@@ -181,14 +224,6 @@ class Candidacy(models.Model):
     def __str__(self) -> str:
         return f"{self.person} — {self.get_stage_display()}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        adding = self._state.adding
-        super().save(*args, **kwargs)
-        if adding:
-            from ptdv.candidacies.search import candidacy_search_refresh
-
-            candidacy_search_refresh(candidacy_ids=[self.pk])
-
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
@@ -310,7 +345,7 @@ class CandidacyEvent(models.Model):
     """One row per action taken on a dossier, written in the action's transaction."""
 
     candidacy = models.ForeignKey(Candidacy, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("thao tác"), max_length=40)
+    action = models.CharField(_("thao tác"), max_length=40, choices=DossierAction.choices)
     on = models.DateField(_("ngày"))
     at = models.DateTimeField(_("thời điểm ghi"), auto_now_add=True)
     actor = models.ForeignKey(

@@ -20,15 +20,15 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Count, Q
 
-from ptdv.candidacies.models import Candidacy, Consent, Introducer
-from ptdv.candidacies.workflow import (
+from ptdv.candidacies.case import (
     DossierContext,
-    _engine_consent,
-    _engine_introducer,
     candidacy_next,
+    engine_consent,
+    engine_introducer,
     next_fields,
     previous_membership_from,
 )
+from ptdv.candidacies.models import Candidacy, Consent, Introducer
 from ptdv.members.models import FORMER_MEMBER_STATUSES, MembershipStatus, PartyMembership
 from ptdv.organisations.models import PATH_STEP, Organisation
 from ptdv.rules.services import rules_calendar
@@ -236,10 +236,10 @@ def _refresh_range(
         for introducer in Introducer.objects.filter(
             candidacy_id__in=ids, withdrawn=False
         ).select_related("membership"):
-            introducers[introducer.candidacy_id].append(_engine_introducer(introducer))
+            introducers[introducer.candidacy_id].append(engine_introducer(introducer))
         consents: dict[int, list[Any]] = defaultdict(list)
         for consent in Consent.objects.filter(candidacy_id__in=ids):
-            consents[consent.candidacy_id].append(_engine_consent(consent))
+            consents[consent.candidacy_id].append(engine_consent(consent))
         readmitted = [c.person_id for c in rows if c.is_readmission]
         former: dict[int, list[PartyMembership]] = defaultdict(list)
         if readmitted:

@@ -9,13 +9,14 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from ptdv.accounts.models import ROLE_RANK
+from ptdv.candidacies.actions import SPECS, ActionSpec, DossierAction
+from ptdv.candidacies.actions.record import stage_refusals
 from ptdv.candidacies.models import (
     Candidacy,
     CandidacyEvent,
     CandidacySearch,
     Consent,
     Introducer,
-    Stage,
 )
 from ptdv.candidacies.policies import candidacy_policy
 from ptdv.candidacies.search import (
@@ -25,7 +26,6 @@ from ptdv.candidacies.search import (
     name_order_of_matches,
     word_start_filter,
 )
-from ptdv.candidacies.transitions import TRANSITIONS, Transition
 from ptdv.core.policies import REQUIRED_ROLE, subtree_q
 from ptdv.core.text import tokens
 from ptdv.members.models import ACTIVE_STATUSES, MembershipStatus, PartyMembership
@@ -103,10 +103,10 @@ def candidacy_list(*, actor: Any, filters: dict[str, Any] | None = None) -> Quer
 # Who must act for each next action, as a number of levels above the cell: the cell itself,
 # the grassroots committee (its parent), or the body that decides (the committee above the
 # grassroots organisation).
-_ACTING_LEVEL = {
-    "committee_vote": 1,
-    "admission_decision": 2,
-    "recognition_decision": 2,
+_ACTING_LEVEL: dict[str, int] = {
+    DossierAction.COMMITTEE_VOTE: 1,
+    DossierAction.ADMISSION_DECISION: 2,
+    DossierAction.RECOGNITION_DECISION: 2,
 }
 
 
@@ -166,7 +166,7 @@ def candidacy_consents(*, candidacy: Candidacy) -> QuerySet[Consent]:
     return candidacy.consents.order_by("date", "id")
 
 
-def candidacy_available_actions(*, actor: Any, candidacy: Candidacy) -> list[Transition]:
+def candidacy_available_actions(*, actor: Any, candidacy: Candidacy) -> list[ActionSpec]:
     """The actions `actor` may take on the dossier now, in the order of the transition table.
 
     An action is offered when the stage is one of its sources and the user's role allows it;
@@ -174,35 +174,18 @@ def candidacy_available_actions(*, actor: Any, candidacy: Candidacy) -> list[Tra
     from `branch_resolved` only where it need not), the recognition decision only after the
     cell's recognition resolution — the same conditions `candidacy_act` enforces.
     """
-    from ptdv.candidacies.workflow import committee_step_needed
-
-    stage = Stage(candidacy.stage)
     organisation = candidacy.organisation
     ancestors = sorted(
         Organisation.objects.filter(path__in=organisation.ancestor_paths),
         key=lambda o: -len(o.path),
     )
-    needs_committee = committee_step_needed(organisation, ancestors)
     offered = []
-    for transition in TRANSITIONS.values():
-        if stage not in transition.sources:
+    for spec in SPECS.values():
+        if stage_refusals(spec, candidacy, ancestors):
             continue
-        if transition.action == "committee_vote" and not needs_committee:
+        if not candidacy_policy.can(actor, spec.permission, candidacy):
             continue
-        if (
-            transition.action == "admission_decision"
-            and stage == Stage.BRANCH_RESOLVED
-            and needs_committee
-        ):
-            continue
-        if (
-            transition.action == "recognition_decision"
-            and candidacy.recognition_resolution_date is None
-        ):
-            continue
-        if not candidacy_policy.can(actor, transition.permission, candidacy):
-            continue
-        offered.append(transition)
+        offered.append(spec)
     return offered
 
 
@@ -228,7 +211,7 @@ def candidacy_transfer_choices(*, actor: Any, candidacy: Candidacy) -> QuerySet[
     other than the dossier's own."""
     lineage = list(Organisation.objects.filter(path__in=candidacy.organisation.ancestor_paths))
     unit = commune_level_unit(lineage)
-    rank = ROLE_RANK[REQUIRED_ROLE[TRANSITIONS["transfer"].permission]]
+    rank = ROLE_RANK[REQUIRED_ROLE[SPECS[DossierAction.TRANSFER].permission]]
     queryset = Organisation.objects.filter(
         subtree_q(actor, "path", min_rank=rank), kind__in=CELL_KINDS, valid_to__isnull=True
     )

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from ptdv.candidacies.case import candidacy_next
 from ptdv.candidacies.models import Candidacy, ClosedReason, SourceChannel, Stage
 from ptdv.core.api_views import ApiModelSerializer, ApiSerializer, VisibleRelatedField
 from ptdv.core.refusals import Unprocessable
@@ -309,8 +310,6 @@ class CandidacyDetailSerializer(CandidacySerializer):
         }
 
     def get_next_action(self, candidacy: Candidacy) -> dict[str, Any]:
-        from ptdv.candidacies.workflow import candidacy_next
-
         today = timezone.localdate()
         if candidacy.next_stale or candidacy.next_checked_on != today:
             nxt = candidacy_next(candidacy, today).to_dict()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from ptdv.accounts.models import ROLE_RANK
 from ptdv.audit.services import audit_record
+from ptdv.candidacies.derived import dossier_changed
 from ptdv.candidacies.models import Candidacy, SourceChannel, Stage
 from ptdv.core.policies import REQUIRED_ROLE, Action, subtree_q
 from ptdv.core.refusals import unprocessable
@@ -20,11 +21,9 @@ from ptdv.members.models import ACTIVE_STATUSES, FORMER_MEMBER_STATUSES, PartyMe
 from ptdv.members.policies import membership_policy
 from ptdv.organisations.models import CELL_KINDS, Locality, Organisation
 from ptdv.organisations.policies import organisation_policy
-from ptdv.organisations.services import organisation_counters_adjust
 from ptdv.people.models import Person
 from ptdv.people.policies import person_policy
 from ptdv.people.services import PersonData, person_create, person_find
-from ptdv.targets.aggregates import aggregates_candidacy_changed
 
 
 class OpenCandidacyExists(ValidationError):
@@ -38,6 +37,59 @@ def _may_move(actor: Any, person: Person) -> bool:
     return Person.objects.filter(
         subtree_q(actor, "organisation__path", min_rank=rank), pk=person.pk
     ).exists()
+
+
+def _check_residence(person_data: PersonData | None, organisation: Organisation) -> None:
+    """A residence is a village of a commune above the cell (a cell-level clerk chooses among
+    the commune's villages, outside their own subtree: names, no personal data)."""
+    if person_data is not None and person_data.residence_locality is not None:
+        locality = Locality.objects.filter(
+            pk=person_data.residence_locality.pk,
+            organisation__path__in=organisation.ancestor_paths,
+        ).first()
+        if locality is None:
+            raise ValidationError({"residence_locality": [_("Không tìm thấy thôn, tổ dân phố.")]})
+        person_data.residence_locality = locality
+
+
+def _registered_person(
+    actor: Any, organisation: Organisation, person: Person | None, person_data: PersonData | None
+) -> Person:
+    """The person to register: the one named, else found by national ID or name and birth
+    date, else created; one managed outside the actor's reach is not revealed nor moved."""
+    if person is None:
+        if person_data is None:
+            raise ValidationError({"person": [_("Cần chọn hoặc nhập thông tin công dân.")]})
+        person = person_find(
+            national_id=person_data.national_id,
+            family_name=person_data.family_name,
+            middle_name=person_data.middle_name,
+            given_name=person_data.given_name,
+            birth_date=person_data.birth_date,
+        )
+        if person is None:
+            person = person_create(data=person_data, organisation=organisation, actor=actor)
+        elif not _may_move(actor, person):
+            # The person is managed by an organisation outside the user's subtrees (or where
+            # they may only read): do not reveal or move them; transfer the dossier first.
+            raise unprocessable(
+                {
+                    "national_id": [
+                        _(
+                            "Số định danh này thuộc hồ sơ do tổ chức khác quản lý; "
+                            "cần chuyển hồ sơ trước khi lập hồ sơ mới."
+                        )
+                        if person_data.national_id
+                        else _(
+                            "Đã có người cùng họ tên và ngày sinh do tổ chức khác quản lý; "
+                            "hãy nhập số định danh cá nhân để phân biệt."
+                        )
+                    ]
+                }
+            )
+    elif not _may_move(actor, person):
+        raise ValidationError({"person": [_("Không tìm thấy công dân.")]})
+    return person
 
 
 @transaction.atomic
@@ -75,16 +127,7 @@ def candidacy_register(
             field="responsible_leader",
             message=_("Không tìm thấy người chịu trách nhiệm bồi dưỡng."),
         )
-    if person_data is not None and person_data.residence_locality is not None:
-        # A residence is a village of a commune above the cell (a cell-level clerk chooses
-        # among the commune's villages, outside their own subtree: names, no personal data).
-        locality = Locality.objects.filter(
-            pk=person_data.residence_locality.pk,
-            organisation__path__in=organisation.ancestor_paths,
-        ).first()
-        if locality is None:
-            raise ValidationError({"residence_locality": [_("Không tìm thấy thôn, tổ dân phố.")]})
-        person_data.residence_locality = locality
+    _check_residence(person_data, organisation)
     # From here on the request is well formed and names only what the user may name: a refusal
     # is by a rule (422, ptdv.core.refusals).
     if organisation.kind not in CELL_KINDS:
@@ -93,38 +136,7 @@ def candidacy_register(
         )
     if not organisation.is_active:
         raise unprocessable({"organisation": [_("Chi bộ này đã giải thể hoặc sáp nhập.")]})
-    if person is None:
-        if person_data is None:
-            raise ValidationError({"person": [_("Cần chọn hoặc nhập thông tin công dân.")]})
-        person = person_find(
-            national_id=person_data.national_id,
-            family_name=person_data.family_name,
-            middle_name=person_data.middle_name,
-            given_name=person_data.given_name,
-            birth_date=person_data.birth_date,
-        )
-        if person is None:
-            person = person_create(data=person_data, organisation=organisation, actor=actor)
-        elif not _may_move(actor, person):
-            # The person is managed by an organisation outside the user's subtrees (or where
-            # they may only read): do not reveal or move them; transfer the dossier first.
-            raise unprocessable(
-                {
-                    "national_id": [
-                        _(
-                            "Số định danh này thuộc hồ sơ do tổ chức khác quản lý; "
-                            "cần chuyển hồ sơ trước khi lập hồ sơ mới."
-                        )
-                        if person_data.national_id
-                        else _(
-                            "Đã có người cùng họ tên và ngày sinh do tổ chức khác quản lý; "
-                            "hãy nhập số định danh cá nhân để phân biệt."
-                        )
-                    ]
-                }
-            )
-    elif not _may_move(actor, person):
-        raise ValidationError({"person": [_("Không tìm thấy công dân.")]})
+    person = _registered_person(actor, organisation, person, person_data)
     person = Person.objects.select_for_update().get(pk=person.pk)
     if Candidacy.objects.filter(person=person, is_open=True).exists():
         raise OpenCandidacyExists(
@@ -169,11 +181,7 @@ def candidacy_register(
     if person.organisation_id != organisation.pk:
         Person.objects.filter(pk=person.pk).update(organisation=organisation)
         person.organisation = organisation
-    organisation_counters_adjust(organisation=organisation, candidates=1)
-    from ptdv.candidacies.workflow import candidacy_refresh_next
-
-    candidacy_refresh_next(candidacy, timezone.localdate())
-    aggregates_candidacy_changed(candidacy=candidacy)
+    dossier_changed(candidacy, before=None)
     audit_record(
         actor=actor,
         action="create",

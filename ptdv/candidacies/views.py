@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from ptdv.accounts.models import ROLE_RANK, Role
 from ptdv.audit.services import audit_list_read, audit_record
-from ptdv.candidacies.facts import FACTS
+from ptdv.candidacies.actions import DossierAction, spec_for
 from ptdv.candidacies.forms import (
     DOSSIER_LABELS,
     CandidacyActionForm,
@@ -37,7 +37,6 @@ from ptdv.candidacies.selectors import (
     candidacy_list,
 )
 from ptdv.candidacies.services import candidacy_register
-from ptdv.candidacies.transitions import TRANSITIONS
 from ptdv.candidacies.workflow import (
     NextAction,
     RuleViolation,
@@ -154,7 +153,7 @@ MISSING_LABELS = {
 def _next_action_context(nxt: NextAction, today: dt.date) -> dict[str, Any] | None:
     if not nxt.action:
         return None
-    transition = TRANSITIONS.get(nxt.action)
+    transition = spec_for(nxt.action)
     return {
         "action": nxt.action,
         "label": transition.label if transition else nxt.action,
@@ -214,8 +213,8 @@ def candidacy_action_view(request: HttpRequest, pk: int, action: str) -> HttpRes
     action. A refusal re-renders the form: field errors next to their fields, the rules that
     block it (422), or a conflict with someone else's change (409). Nothing is saved then.
     """
-    transition = TRANSITIONS.get(action)
-    if transition is None or action not in FACTS:
+    transition = spec_for(action)
+    if transition is None:
         raise Http404
     candidacy = candidacy_policy.get_visible(request.user, pk, candidacy_detail_queryset())
     candidacy_policy.authorize(request.user, transition.permission, candidacy)
@@ -280,7 +279,7 @@ def candidacy_action_view(request: HttpRequest, pk: int, action: str) -> HttpRes
         "stale": stale,
         "section": "candidacies",
         "official_members": official_member_count(candidacy.organisation)
-        if transition.action in ("branch_vote", "recognition_vote")
+        if transition.action in (DossierAction.BRANCH_VOTE, DossierAction.RECOGNITION_VOTE)
         else None,
     }
     return render_page(request, "candidacies/action.html", context, status=status)

@@ -9,9 +9,15 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext as _
 
-from ptdv.candidacies.forms import DOSSIER_LABELS, FIELD_LABELS
-from ptdv.candidacies.models import CandidacyEvent, ConsentKind, IntroducerKind, Stage
-from ptdv.candidacies.transitions import TRANSITIONS
+from ptdv.candidacies.actions import COMMON_LABELS, spec_for
+from ptdv.candidacies.forms import DOSSIER_LABELS
+from ptdv.candidacies.models import (
+    CandidacyEvent,
+    ConsentKind,
+    DossierAction,
+    IntroducerKind,
+    Stage,
+)
 
 register = template.Library()
 
@@ -71,9 +77,9 @@ def _value(name: str, value: Any) -> str:
 
 @register.filter
 def action_label(action: str) -> str:
-    transition = TRANSITIONS.get(action)
-    if transition is not None:
-        return str(transition.label)
+    spec = spec_for(action)
+    if spec is not None:
+        return spec.label
     if action == "register":
         return _("Đưa vào nguồn")
     return action
@@ -98,7 +104,7 @@ def event_details(event: CandidacyEvent) -> dict[str, Any]:
     facts = event.facts or {}
     # An unset option (no replacement, not waived, no months) says nothing worth a line.
     rows = [
-        (str(FIELD_LABELS.get(name) or _EXTRA_FACT_LABELS.get(name, name)), _value(name, value))
+        (str(COMMON_LABELS.get(name) or _EXTRA_FACT_LABELS.get(name, name)), _value(name, value))
         for name, value in facts.items()
         if name not in _HIDDEN_FACTS and value is not None and value is not False and value != ""
     ]
@@ -118,7 +124,7 @@ def event_details(event: CandidacyEvent) -> dict[str, Any]:
         if vote.get(key) is not None
     ]
     amend = None
-    if event.action == "amend" and "field" in facts:
+    if event.action == DossierAction.AMEND and "field" in facts:
         amend = {
             "field": str(DOSSIER_LABELS.get(facts["field"], facts["field"])),
             "before": vn_date(facts.get("before")) or "—",
@@ -135,7 +141,7 @@ def event_details(event: CandidacyEvent) -> dict[str, Any]:
     return {
         "facts": rows,
         "vote": figures,
-        "amend": amend,
+        DossierAction.AMEND: amend,
         "document": document,
         "stage_changed": event.stage_before != event.stage_after,
     }

@@ -6,9 +6,9 @@ from django.utils import timezone
 
 from ptdv.accounts.models import Assignment, Role
 from ptdv.audit.models import AuditEntry
-from ptdv.candidacies.facts import FACTS
 from ptdv.candidacies.forms import CandidacyActionForm
 from ptdv.candidacies.models import Candidacy, CandidacyEvent, Stage
+from ptdv.candidacies.transitions import FACTS
 from ptdv.candidacies.workflow import candidacy_act
 from ptdv.factories import (
     CandidacyFactory,

@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from ptdv.candidacies.facts import FACTS
+from ptdv.candidacies.transitions import FACTS
 from ptdv.documents.services import FORMATS as DOCUMENT_FORMATS
 from ptdv.reports.services import FORMATS as REPORT_FORMATS
 

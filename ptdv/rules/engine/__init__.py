@@ -13,6 +13,7 @@ The public API (every name below is imported explicitly, no star re-export):
   the versioned rule sets as data, with their sources.
 """
 
+from .action_rules import rules_for
 from .calendar import CalendarRangeError, WorkingCalendar, default_calendar
 from .case import (
     Applicant,
@@ -110,6 +111,7 @@ __all__ = [
     "load_case_json",
     "parameter_details",
     "parse_case",
+    "rules_for",
     "ruleset_by_id",
     "ruleset_for",
     "validate_case",

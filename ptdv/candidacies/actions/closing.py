@@ -1,0 +1,58 @@
+"""Closing a dossier: withdrawn, rejected, lapsed, or the probationary member removed."""
+
+from __future__ import annotations
+
+from ptdv.candidacies.actions.base import (
+    ActionSpec,
+    DossierAction,
+    Effect,
+    EffectFn,
+    EffectInput,
+    MembershipChange,
+    MembershipOp,
+)
+from ptdv.candidacies.actions.intake import AFTER_BRANCH
+from ptdv.candidacies.facts import ReasonFacts
+from ptdv.candidacies.models import POOL_STAGES, ClosedReason, Stage
+from ptdv.core.policies import Action
+from ptdv.members.models import ExitReason
+
+
+def closing(reason: ClosedReason) -> EffectFn:
+    def effect(state: EffectInput) -> Effect:
+        result = Effect(
+            changes={"closed_reason": str(reason), "closed_on": state.on, "is_open": False}
+        )
+        if reason == ClosedReason.REMOVED:
+            result.membership.append(
+                MembershipOp(
+                    MembershipChange.REMOVE,
+                    {"exit_date": state.on, "exit_reason": ExitReason.REMOVED},
+                )
+            )
+        return result
+
+    effect.__name__ = f"close_{reason}"
+    return effect
+
+
+def _spec(
+    action: DossierAction, sources: tuple[Stage, ...], permission: Action, reason: ClosedReason
+) -> ActionSpec:
+    return ActionSpec(
+        action,
+        sources=sources,
+        target=Stage.CLOSED,
+        permission=permission,
+        facts=ReasonFacts,
+        effect=closing(reason),
+        closes=str(reason),
+    )
+
+
+SPECS = (
+    _spec(DossierAction.WITHDRAW, POOL_STAGES, Action.CHANGE, ClosedReason.WITHDRAWN),
+    _spec(DossierAction.REJECT, AFTER_BRANCH, Action.APPROVE, ClosedReason.REJECTED),
+    _spec(DossierAction.LAPSE, POOL_STAGES, Action.CHANGE, ClosedReason.LAPSED),
+    _spec(DossierAction.REMOVE, (Stage.PROBATIONARY,), Action.APPROVE, ClosedReason.REMOVED),
+)

@@ -1,0 +1,140 @@
+"""The derived data of dossiers, kept by one hook.
+
+Every service that changes a dossier calls `dossier_changed` once, inside its transaction,
+after the rows are written (`dossiers_changed` for rows written in bulk): the search entry,
+the next lawful action, the organisation counters (members, candidates), the locality
+counters and the tallies follow. Nothing else writes them (no model `save()`, no admin).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from ptdv.candidacies.case import candidacy_refresh_next
+from ptdv.candidacies.models import POOL_STAGES, Candidacy, CandidacyEvent, Stage
+from ptdv.candidacies.search import candidacy_search_refresh
+from ptdv.organisations.localities import locality_residents_recount
+from ptdv.organisations.models import Organisation
+from ptdv.organisations.services import organisation_counters_adjust
+from ptdv.targets.aggregates import aggregates_candidacy_changed, aggregates_rows_added
+
+MEMBER_STAGES = (Stage.PROBATIONARY, Stage.OFFICIAL)
+
+
+@dataclass(frozen=True)
+class DossierSnapshot:
+    """What the derived data depend on, as it stood before a change."""
+
+    organisation: Organisation
+    stage: str
+    is_open: bool
+    residence_locality_id: int | None
+
+    @classmethod
+    def of(cls, candidacy: Candidacy) -> DossierSnapshot:
+        return cls(
+            organisation=candidacy.organisation,
+            stage=candidacy.stage,
+            is_open=candidacy.is_open,
+            residence_locality_id=candidacy.person.residence_locality_id,
+        )
+
+    @property
+    def candidate(self) -> bool:
+        """Counted in the candidate pool."""
+        return self.is_open and self.stage in POOL_STAGES
+
+    @property
+    def member(self) -> bool:
+        """The dossier's person is a member (probationary or official)."""
+        return self.stage in MEMBER_STAGES
+
+
+def _counter_deltas(
+    before: DossierSnapshot | None, after: DossierSnapshot
+) -> dict[int, tuple[Organisation, int, int]]:
+    """(organisation, members, candidates) to add, by organisation id."""
+    deltas: dict[int, tuple[Organisation, int, int]] = {}
+    for snapshot, sign in ((before, -1), (after, 1)):
+        if snapshot is None:
+            continue
+        organisation = snapshot.organisation
+        _, members, candidates = deltas.get(organisation.pk, (organisation, 0, 0))
+        deltas[organisation.pk] = (
+            organisation,
+            members + sign * snapshot.member,
+            candidates + sign * snapshot.candidate,
+        )
+    return deltas
+
+
+def dossier_changed(
+    candidacy: Candidacy,
+    *,
+    before: DossierSnapshot | None,
+    event: CandidacyEvent | None = None,
+    today: dt.date | None = None,
+) -> None:
+    """Bring every derived store up to date after one change of `candidacy` (`before`: its
+    snapshot before the change, None for a new dossier; `event`: the action's event)."""
+    after = DossierSnapshot.of(candidacy)
+    if before is None or before.organisation.pk != after.organisation.pk:
+        candidacy_search_refresh(candidacy_ids=[candidacy.pk])  # the new subtree finds it
+    for organisation, members, candidates in _counter_deltas(before, after).values():
+        organisation_counters_adjust(
+            organisation=organisation, members=members, candidates=candidates
+        )
+    if (before is not None and before.member) != after.member:
+        locality_residents_recount([after.residence_locality_id])
+    if before is not None and before.stage == Stage.PROBATIONARY and after.stage == Stage.OFFICIAL:
+        # One more official member changes what the cell's other dossiers can do.
+        Candidacy.objects.filter(organisation=candidacy.organisation, is_open=True).update(
+            next_stale=True
+        )
+    candidacy_refresh_next(candidacy, today or timezone.localdate())
+    aggregates_candidacy_changed(candidacy=candidacy, event=event)
+
+
+def dossiers_changed(candidacy_ids: Iterable[int], *, tallies: bool = True) -> None:
+    """The same for dossiers just written in bulk (an import, the demo): their search
+    entries, the counters they add, the localities of their members and their tallies. Their
+    next lawful action is left stale (`next_stale`) for the pipeline refresh to compute."""
+    ids = sorted(set(candidacy_ids))
+    if not ids:
+        return
+    candidacy_search_refresh(candidacy_ids=ids)
+    members: Counter[int] = Counter()
+    candidates: Counter[int] = Counter()
+    localities: set[int] = set()
+    for start in range(0, len(ids), 5000):
+        rows = Candidacy.objects.filter(pk__in=ids[start : start + 5000]).values_list(
+            "organisation_id", "stage", "is_open", "person__residence_locality_id"
+        )
+        for organisation_id, stage, is_open, locality_id in rows:
+            if stage in MEMBER_STAGES:
+                members[organisation_id] += 1
+                if locality_id:
+                    localities.add(locality_id)
+            elif is_open and stage in POOL_STAGES:
+                candidates[organisation_id] += 1
+    _counters_add(members, candidates)
+    locality_residents_recount(localities)
+    if tallies:
+        for start in range(0, len(ids), 5000):
+            aggregates_rows_added(candidacy_ids=ids[start : start + 5000])
+
+
+def _counters_add(members: Counter[int], candidates: Counter[int]) -> None:
+    """One counter update per organisation, with the totals of the batch."""
+    touched: Sequence[int] = sorted(set(members) | set(candidates))
+    for organisation in Organisation.objects.filter(pk__in=touched).only("id", "path"):
+        organisation_counters_adjust(
+            organisation=organisation,
+            members=members.get(organisation.pk, 0),
+            candidates=candidates.get(organisation.pk, 0),
+        )
