@@ -14,17 +14,19 @@ from __future__ import annotations
 import datetime as dt
 import random
 import zoneinfo
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from django.db import connection
 
-from ptdv.candidacies.models import CandidacyEvent, Consent, Introducer, Stage
+from ptdv.candidacies.actions import DossierAction
+from ptdv.candidacies.actions.replay import PastStep, Replayed, replay
+from ptdv.candidacies.case import DossierContext
+from ptdv.candidacies.models import Candidacy, CandidacyEvent, Consent, Introducer, IntroducerKind
 from ptdv.demo.bulk import BulkTable
 from ptdv.demo.names import pick_name
-from ptdv.demo.story import Issuers, Step, Story, stage_after
+from ptdv.demo.story import Issuers, Step
 from ptdv.documents.dossier import committee_name
 from ptdv.documents.models import DocumentCounter, DocumentNumber
 from ptdv.documents.services import document_symbol
@@ -78,19 +80,101 @@ def signer_name(organisation: Organisation, seed: int) -> str:
     return _signer(organisation.code, seed)
 
 
-def _jsonable(facts: dict[str, Any]) -> dict[str, Any]:
-    """A step's facts as JSON values: one level, dates in ISO (millions of them)."""
-    return {k: v.isoformat() if type(v) is dt.date else v for k, v in facts.items()}
+def _row(instance: Any) -> dict[str, Any]:
+    """An unsaved model instance's column values (for a `BulkTable`)."""
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
 
 
 @dataclass
 class Pending:
-    """A dossier whose story waits for its unit's end to be written."""
+    """A dossier whose replayed story waits for its unit's end to be written."""
 
-    candidacy_id: int
-    organisation_id: int
-    story: Story
-    membership: Callable[[], int | None]  # its membership's id, once written
+    steps: list[Step]
+    replayed: Replayed
+
+
+def ancestors_of(organisation: Organisation) -> list[Organisation]:
+    """The organisation and its ancestors, nearest first (from the tree in memory)."""
+    chain = [organisation]
+    while chain[-1].parent is not None:
+        chain.append(chain[-1].parent)
+    return chain
+
+
+def previous_membership(former: Any) -> engine.PreviousMembership | None:
+    """The rule engine's view of a re-admitted candidate's former membership (a generator's
+    `people.Member`), or None."""
+    if former is None or former.exit_date is None:
+        return None
+    return engine.PreviousMembership(
+        left_on=former.exit_date,
+        reason=engine.LeavingReason(former.exit_reason),
+        expunged_on=None,
+        readmitted_before=False,
+    )
+
+
+class Replayer:
+    """Replays planned steps through the action specs (`candidacies.actions.replay`)."""
+
+    def __init__(self, *, calendar: engine.WorkingCalendar, judge: bool = True) -> None:
+        self.calendar = calendar
+        self.judge = judge
+
+    def replay(
+        self,
+        candidacy: Candidacy,
+        steps: list[Step],
+        *,
+        ancestors: list[Organisation],
+        previous: engine.PreviousMembership | None,
+        membership: int | None,
+    ) -> Replayed:
+        context = DossierContext(
+            ancestors=ancestors,
+            official_members=0,
+            introducers=[],
+            consents=[],
+            previous_membership=previous,
+        )
+        return replay(
+            candidacy,
+            [self._past(step, membership) for step in steps],
+            context,
+            calendar=self.calendar,
+            judge=self.judge,
+        )
+
+    @staticmethod
+    def _past(step: Step, membership: int | None) -> PastStep:
+        facts = step.facts
+        introducers = None
+        if step.action == "record_introduction":
+            member = facts["kind"] == IntroducerKind.MEMBER
+            # The member introducing is official (the planner chose one) and has known the
+            # applicant that long: the engine's view, without reading the membership back.
+            introducers = [
+                engine.Introducer(
+                    kind=engine.IntroducerKind(facts["kind"]),
+                    date=facts["introduced_on"],
+                    official=True if member else None,
+                    months_together=facts["months_together"],
+                )
+            ]
+        elif step.action == "ceremony":
+            facts = {**facts, "membership": membership}
+        document = step.document
+        return PastStep(
+            action=DossierAction(step.action),
+            on=step.on,
+            facts=facts,
+            vote=step.vote,
+            document={"date": document.get("date"), "signer": document.get("signer", "")},
+            reason=step.reason,
+            # A step the planner knows breaks a rule is recorded as it happened (flagged).
+            outcome="passed" if step.flag and step.vote else None,
+            introducers=introducers,
+        )
 
 
 class HistoryWriter:
@@ -107,7 +191,6 @@ class HistoryWriter:
         # consent), numbered at its end in date order per body and year.
         self.registered: list[tuple[int, dt.date, int, str, str, int, int | None]] = []
         self._at: dict[dt.date, dt.datetime] = {}
-        self._rule_set: dict[dt.date, str] = {}
         self.flagged = 0
 
     def tables(self) -> tuple[BulkTable, ...]:
@@ -124,95 +207,34 @@ class HistoryWriter:
         self.pending = []
 
     def _write(self, item: Pending) -> None:
-        stage = Stage.SOURCE.value
-        for step in item.story.steps:
-            after = stage_after(step.action, stage, step.outcome)
-            facts = dict(step.facts)
+        replayed = item.replayed
+        introducers = iter(replayed.introducers)
+        consents = iter(replayed.consents)
+        for step, event in zip(item.steps, replayed.events, strict=True):
             consent: int | None = None
-            if step.action == "record_introduction":
-                facts["introducer"] = self.introducers.add(
-                    {
-                        "candidacy_id": item.candidacy_id,
-                        "kind": facts["kind"],
-                        "membership_id": facts["membership"],
-                        "months_together": facts["months_together"],
-                        "replacement": False,
-                        "declared_official": None,
-                        "date": facts["introduced_on"],
-                        "withdrawn": False,
-                    }
-                )
-            elif step.action == "record_consent":
-                facts["consent"] = consent = self.consents.add(
-                    {
-                        "candidacy_id": item.candidacy_id,
-                        "kind": facts["kind"],
-                        "date": facts["consent_date"],
-                        "ref": "",  # its number, from the register at the province's end
-                    }
-                )
-            elif step.action == "ceremony":
-                facts["membership"] = item.membership()
-            event = self._event(item, step, stage, after, facts)
+            if event.action == "record_introduction":
+                event.facts["introducer"] = self.introducers.add(_row(next(introducers)))
+            elif event.action == "record_consent":
+                event.facts["consent"] = consent = self.consents.add(_row(next(consents)))
+            if event.flagged:
+                self.flagged += 1
+            issuer = step.document.get("issuer")
+            values = _row(event)
+            values["at"] = self._time(event.on)
+            values["issuing_body"] = committee_name(self.organisations[issuer]) if issuer else ""
+            values["document_number"] = ""  # numbered at the province's end
+            event_id = self.events.add(values)
             if step.register is not None:
                 issuer, kind, slug = step.register
                 self.registered.append(
-                    (issuer, step.on, event, kind, slug, item.candidacy_id, consent)
+                    (issuer, step.on, event_id, kind, slug, event.candidacy_id, consent)
                 )
-            stage = after
-
-    def _event(
-        self,
-        item: Pending,
-        step: Step,
-        before: str,
-        after: str,
-        facts: dict[str, Any],
-    ) -> int:
-        document = step.document
-        issuer = document.get("issuer")
-        warnings: list[dict[str, str]] = []
-        reason = step.reason
-        if step.flag:
-            self.flagged += 1
-            warnings = [{"rule": step.flag, "message": FLAG_REASON, "source": ""}]
-            reason = reason or FLAG_REASON
-        return self.events.add(
-            {
-                "candidacy_id": item.candidacy_id,
-                "action": step.action,
-                "on": step.on,
-                "at": self._time(step.on),
-                "actor_id": None,
-                "stage_before": before,
-                "stage_after": after,
-                "outcome": step.outcome or ("passed" if step.vote else ""),
-                "organisation_id": item.organisation_id,
-                "facts": _jsonable(facts),
-                "vote": step.vote,
-                "rule_set_id": self._rule_set_id(step.on),
-                "warnings": warnings,
-                "reason": reason,
-                "document_number": "",  # numbered at the province's end
-                "document_date": document.get("date"),
-                "issuing_body": committee_name(self.organisations[issuer]) if issuer else "",
-                "signer": document.get("signer", ""),
-                "flagged": bool(step.flag),
-            }
-        )
 
     def _time(self, day: dt.date) -> dt.datetime:
         at = self._at.get(day)
         if at is None:
             at = self._at[day] = dt.datetime.combine(day, dt.time(9, 0), tzinfo=ZONE)
         return at
-
-    def _rule_set_id(self, day: dt.date) -> str:
-        found = self._rule_set.get(day)
-        if found is None:
-            rule_set = engine.ruleset_for(day)
-            found = self._rule_set[day] = rule_set.id if rule_set else ""
-        return found
 
     # -- at the end of a province ----------------------------------------------------------
 

@@ -16,7 +16,14 @@ from typing import Any
 from ptdv.candidacies.models import Candidacy, ClosedReason, Stage
 from ptdv.demo import catalog
 from ptdv.demo.bulk import BulkTable
-from ptdv.demo.histories import HistoryWriter, Pending, issuers_of
+from ptdv.demo.histories import (
+    HistoryWriter,
+    Pending,
+    Replayer,
+    ancestors_of,
+    issuers_of,
+    previous_membership,
+)
 from ptdv.demo.names import Weighted, pick_name
 from ptdv.demo.plan import CellPlan, ProvincePlan
 from ptdv.demo.randomness import (
@@ -103,6 +110,21 @@ LEAVERS = (
     (MembershipStatus.EXPELLED, 0.001, 0.001),
 )
 FLUSH_PERSONS = 10_000
+# What the rule engine reads of a person (ptdv.candidacies.case.build_case).
+ENGINE_PERSON_FIELDS = (
+    "birth_date", "education", "roles", "youth_union_member", "trade_union_member",
+    "organisation_id",
+)  # fmt: skip
+# The dossier fields the replay of its steps sets (with the stage and its dates).
+DOSSIER_FIELDS = (
+    "opened_on", "stage", "closed_reason", "is_open", "closed_on", "stage_changed_on",
+    "certificate_date", "application_date", "history_date", "verification_concluded_on",
+    "verification_waived",
+    "opinions_date", "branch_resolution_date", "committee_resolution_date", "decision_date",
+    "decision_received_date", "extension_working_days", "ceremony_date", "member_file_date",
+    "newmember_course_date", "recognition_resolution_date", "failed_recognition_votes",
+    "recognition_decision_date",
+)  # fmt: skip
 # Below lower-secondary schooling the cell could not have voted (rule education.minimum).
 SCHOOLING_BELOW_MINIMUM = ("none", "literate", "primary")
 
@@ -166,7 +188,10 @@ class PeopleGenerator:
         self.plan = plan
         self.today = today
         self.tables = tables
-        self.planner = Planner(rng=rng, calendar=calendar or rules_calendar(), today=today)
+        calendar = calendar or rules_calendar()
+        self.planner = Planner(rng=rng, calendar=calendar, today=today)
+        self.replayer = Replayer(calendar=calendar)
+        self.localities = {locality.pk: locality for locality in plan.localities}
         self.histories = tables.histories
         self.histories.organisations = {o.pk: o for o in plan.tree.orgs}
         self.story_cell: CellStory | None = None
@@ -475,6 +500,7 @@ class PeopleGenerator:
                 m.official for m in members if m.official and m.status == MembershipStatus.OFFICIAL
             ),
             ceremonies=sorted(m.ceremony for m in members),
+            ancestors=ancestors_of(cell.org),
         )
         for member in newer:
             candidacy_id = None
@@ -578,6 +604,7 @@ class PeopleGenerator:
         closed_reason: str = "",
         is_readmission: bool = False,
         member: Member | None = None,
+        former: Member | None = None,
     ) -> int:
         rng = self.rng
         # Nobody is put in the pool before 16 (youth age starts there).
@@ -596,10 +623,17 @@ class PeopleGenerator:
                     helper = candidate.id
                     break
         leader = secretary if secretary != person_id and rng.random() < 0.7 else None
+        candidacy = Candidacy(
+            id=self.tables.candidacies.next_id,
+            organisation=cell.org,
+            stage=Stage.SOURCE,
+            is_readmission=is_readmission,
+            opened_on=opened,
+            stage_changed_on=opened,
+        )
         facts = self._story(
-            person_id, birth, facts, stage=stage, closed_reason=closed_reason,
-            changed=changed, helper=helper, is_readmission=is_readmission, member=member,
-            candidacy_id=self.tables.candidacies.next_id, cell=cell,
+            candidacy, person_id, birth, facts, stage=stage, closed_reason=closed_reason,
+            changed=changed, helper=helper, member=member, former=former, cell=cell,
         )  # fmt: skip
         return self.tables.candidacies.add(
             {
@@ -613,8 +647,6 @@ class PeopleGenerator:
                 "responsible_leader_id": leader,
                 "source_channel": cell.profile.source_channels.pick(rng),
                 "opened_on": opened,
-                "closed_on": changed if stage in (Stage.CLOSED, Stage.OFFICIAL) else None,
-                "stage_changed_on": changed,
                 "version": 1,
                 **facts,
             }
@@ -622,6 +654,7 @@ class PeopleGenerator:
 
     def _story(
         self,
+        candidacy: Candidacy,
         person_id: int,
         birth: dt.date,
         facts: dict[str, Any],
@@ -630,14 +663,14 @@ class PeopleGenerator:
         closed_reason: str,
         changed: dt.date,
         helper: int | None,
-        is_readmission: bool,
         member: Member | None,
-        candidacy_id: int,
+        former: Member | None,
         cell: CellPlan,
     ) -> dict[str, Any]:
         """Plan the dossier's past steps (story.py), correct the person's record where the
-        cell could not have voted otherwise, and keep the story for the unit's end. Returns
-        the dossier's facts as the story leaves them."""
+        cell could not have voted otherwise, replay the steps through the action specs (each
+        judged by the rule set of its date) and keep them for the unit's end. Returns the
+        dossier's fields as the replay leaves them."""
         assert self.story_cell is not None
         persons = self.tables.persons
         story = self.planner.plan(
@@ -645,9 +678,7 @@ class PeopleGenerator:
             closed_reason=closed_reason,
             facts=facts,
             applicant=Applicant(
-                birth=birth,
-                youth_union=bool(persons.value(person_id, "youth_union_member")),
-                readmission=is_readmission,
+                birth=birth, youth_union=bool(persons.value(person_id, "youth_union_member"))
             ),
             cell=self.story_cell,
             helper=helper,
@@ -659,15 +690,29 @@ class PeopleGenerator:
                 story.person["education"] = "lower_secondary"
         if story.person:
             persons.patch(person_id, story.person)
-        self.histories.add(
-            Pending(
-                candidacy_id=candidacy_id,
-                organisation_id=cell.org.pk,
-                story=story,
-                membership=(lambda: member.id or None) if member is not None else (lambda: None),
-            )
+        candidacy.person = self._person_instance(person_id)
+        # The membership a ceremony creates is written right after this dossier.
+        membership = self.tables.memberships.next_id if member is not None else None
+        replayed = self.replayer.replay(
+            candidacy,
+            story.steps,
+            ancestors=self.story_cell.ancestors,
+            previous=previous_membership(former),
+            membership=membership,
         )
-        return story.facts
+        self.histories.add(Pending(story.steps, replayed))
+        return {name: getattr(replayed.candidacy, name) for name in DOSSIER_FIELDS}
+
+    def _person_instance(self, person_id: int) -> Person:
+        """The unsaved person of a buffered row, as the rule engine's case reads it."""
+        persons = self.tables.persons
+        person = Person(
+            id=person_id,
+            **{name: persons.value(person_id, name) for name in ENGINE_PERSON_FIELDS},
+        )
+        locality = persons.value(person_id, "residence_locality_id")
+        person.residence_locality = self.localities.get(locality) if locality else None
+        return person
 
     def _dossier(
         self,
@@ -911,5 +956,5 @@ class PeopleGenerator:
         self._candidacy(
             cell, person_id, birth, officials, secretary,
             opened=max(opened, add_months(exit_date, 36)), stage=stage, changed=changed,
-            is_open=True, is_readmission=True,
+            is_open=True, is_readmission=True, former=member,
         )  # fmt: skip

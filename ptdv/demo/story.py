@@ -25,8 +25,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from ptdv.candidacies.models import ClosedReason, ConsentKind, IntroducerKind, Stage
-from ptdv.candidacies.transitions import TRANSITIONS
+from ptdv.candidacies.models import ClosedReason, ConsentKind, IntroducerKind
 from ptdv.demo.randomness import add_months, day_between
 from ptdv.rules.engine import WorkingCalendar, age_in_months
 from ptdv.rules.engine.periods import first_day_of_age
@@ -94,6 +93,8 @@ class CellStory:
     official_dates: list[dt.date] = field(default_factory=list)
     # Every member's ceremony, sorted (the probationary are summoned too, without a vote).
     ceremonies: list[dt.date] = field(default_factory=list)
+    # The cell and its ancestors, nearest first (what the rule engine's case reads).
+    ancestors: list[Any] = field(default_factory=list)
 
     def official_on(self, day: dt.date) -> int:
         return bisect.bisect_right(self.official_dates, day)
@@ -308,8 +309,6 @@ class Planner:
                     },
                 )
             )
-        if branch is not None and len(members) < wanted:
-            story.steps[-1].flag = "introducers.valid"
 
     # -- the branch vote -------------------------------------------------------------------
 
@@ -371,9 +370,13 @@ class Planner:
             document=self._doc(branch, issuers.cell, issuers.cell_signer),
             register=(issuers.cell, "NQ", "6-knd"),
         )
+        introductions = [s.facts for s in story.steps if s.action == "record_introduction"]
+        members = sum(1 for f in introductions if f["kind"] == IntroducerKind.MEMBER)
         if vote["official_members"] < MIN_OFFICIAL:
             step.flag = "branch.min_official_members"
-        if branch < eighteen:
+        elif members < (1 if len(introductions) > members else 2):
+            step.flag = "introducers.valid"  # too few official members to introduce
+        elif branch < eighteen:
             step.flag = "age.minimum"
         story.steps.append(step)
 
@@ -592,14 +595,3 @@ class Planner:
     @staticmethod
     def _doc(on: dt.date, issuer: int, signer: str) -> dict[str, Any]:
         return {"date": on, "issuer": issuer, "signer": signer}
-
-
-def stage_after(action: str, before: str, outcome: str | None) -> str:
-    """The stage a step leaves the dossier at (the transition table; a failed vote, a
-    certificate recorded again, or an application amended leave it where it was)."""
-    target = TRANSITIONS[action].target
-    if outcome == "failed" or target is None:
-        return before
-    if action == "record_certificate" and before != Stage.SOURCE:
-        return before
-    return str(target)

@@ -33,7 +33,7 @@ from ptdv.candidacies.models import (
     Stage,
 )
 from ptdv.candidacies.transitions import TRANSITIONS
-from ptdv.candidacies.workflow import DossierContext, build_case, dossier_context
+from ptdv.candidacies.case import DossierContext, build_case, dossier_context
 from ptdv.documents.models import DocumentNumber
 from ptdv.documents.services import document_render
 from ptdv.factories import user_with_role
