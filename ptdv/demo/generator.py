@@ -67,6 +67,10 @@ class DemoOptions:
     members: int | None = None
     candidates: int | None = None
     today: dt.date = DEFAULT_TODAY
+    # Judge every replayed step by the rule engine (None: at the province scale only; the
+    # national scale's ~6 million steps are replayed through the specs without the engine,
+    # their dates planned to the same rules — see story.py).
+    judge: bool | None = None
 
 
 @dataclass
@@ -169,7 +173,8 @@ def demo_provinces_load(
             parent=national,
         )  # fmt: skip
         _insert_tree(plan, report)
-        PeopleGenerator(rng=rng, plan=plan, today=options.today, tables=tables).run()
+        judge = options.scale == "province" if options.judge is None else options.judge
+        PeopleGenerator(rng=rng, plan=plan, today=options.today, tables=tables, judge=judge).run()
         report.provinces.append(prov.full_name)
         if progress is not None:
             rows = report.total_rows + sum(t.written for t in tables.all()) - before

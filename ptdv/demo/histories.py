@@ -139,14 +139,14 @@ class Replayer:
         )
         return replay(
             candidacy,
-            [self._past(step, membership) for step in steps],
+            [self._past(step, membership, self.judge) for step in steps],
             context,
             calendar=self.calendar,
             judge=self.judge,
         )
 
     @staticmethod
-    def _past(step: Step, membership: int | None) -> PastStep:
+    def _past(step: Step, membership: int | None, judge: bool) -> PastStep:
         facts = step.facts
         introducers = None
         if step.action == "record_introduction":
@@ -164,6 +164,11 @@ class Replayer:
         elif step.action == "ceremony":
             facts = {**facts, "membership": membership}
         document = step.document
+        # Judged, a vote's outcome is the engine's; a step the planner knows breaks a rule is
+        # recorded as it happened (passed, flagged). Unjudged, the planner's outcome stands.
+        outcome = step.outcome if not judge else None
+        if step.flag and step.vote:
+            outcome = "passed"
         return PastStep(
             action=DossierAction(step.action),
             on=step.on,
@@ -171,8 +176,7 @@ class Replayer:
             vote=step.vote,
             document={"date": document.get("date"), "signer": document.get("signer", "")},
             reason=step.reason,
-            # A step the planner knows breaks a rule is recorded as it happened (flagged).
-            outcome="passed" if step.flag and step.vote else None,
+            outcome=outcome,
             introducers=introducers,
         )
 

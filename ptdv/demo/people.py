@@ -183,6 +183,7 @@ class PeopleGenerator:
         today: dt.date,
         tables: Tables,
         calendar: WorkingCalendar | None = None,
+        judge: bool = True,
     ) -> None:
         self.rng = rng
         self.plan = plan
@@ -190,7 +191,7 @@ class PeopleGenerator:
         self.tables = tables
         calendar = calendar or rules_calendar()
         self.planner = Planner(rng=rng, calendar=calendar, today=today)
-        self.replayer = Replayer(calendar=calendar)
+        self.replayer = Replayer(calendar=calendar, judge=judge)
         self.localities = {locality.pk: locality for locality in plan.localities}
         self.histories = tables.histories
         self.histories.organisations = {o.pk: o for o in plan.tree.orgs}

@@ -135,6 +135,10 @@ class Story:
     person: dict[str, Any] = field(default_factory=dict)  # the applicant's record, corrected
 
 
+def _youth(applicant: Applicant, day: dt.date) -> bool:
+    return YOUTH_MONTHS[0] <= age_in_months(applicant.birth, day) <= YOUTH_MONTHS[1]
+
+
 def _min(*days: dt.date | None) -> dt.date:
     return min(d for d in days if d is not None)
 
@@ -272,8 +276,7 @@ class Planner:
         a year before and having known the applicant at least 12 months."""
         rng = self.rng
         vote_day = branch or on
-        age = age_in_months(applicant.birth, vote_day)
-        youth = YOUTH_MONTHS[0] <= age <= YOUTH_MONTHS[1]
+        youth = _youth(applicant, vote_day)
         eligible = [mid for mid, since in cell.officials if since <= on and mid != helper]
         chosen = [helper] if helper is not None else []
         rng.shuffle(eligible)
@@ -348,10 +351,13 @@ class Planner:
             branch = facts["branch_resolution_date"] = eighteen
         ready = _max(facts["history_date"], eighteen)
         enough = cell.official_on(branch) >= MIN_OFFICIAL
+        failed: dt.date | None = None
         if enough and rng.random() < FAILED_BRANCH_VOTE and (branch - ready).days > 40:
             # A first vote short of two thirds; the cell votes again a few weeks later.
             gap = rng.randint(14, min(90, (branch - ready).days - 14))
             failed = branch - dt.timedelta(days=gap)
+        if failed is not None and _youth(applicant, failed) == _youth(applicant, branch):
+            # (The same introductions count for both votes: the same youth-union status.)
             self._ready_by(story, ready, failed)
             story.steps.append(
                 Step(

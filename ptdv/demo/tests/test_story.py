@@ -23,6 +23,7 @@ from django.test import Client
 from django.urls import reverse
 
 from ptdv.accounts.models import Role
+from ptdv.candidacies.case import DossierContext, build_case, dossier_context
 from ptdv.candidacies.models import (
     Candidacy,
     CandidacyEvent,
@@ -33,7 +34,6 @@ from ptdv.candidacies.models import (
     Stage,
 )
 from ptdv.candidacies.transitions import TRANSITIONS
-from ptdv.candidacies.case import DossierContext, build_case, dossier_context
 from ptdv.documents.models import DocumentNumber
 from ptdv.documents.services import document_render
 from ptdv.factories import user_with_role
@@ -52,6 +52,12 @@ FIELDS = (
     "newmember_course_date", "recognition_resolution_date", "failed_recognition_votes",
     "recognition_decision_date",
 )  # fmt: skip
+DELIBERATE = {
+    "branch.min_official_members",
+    "vote.branch_two_thirds",
+    "introducers.valid",
+    "outcome passed",  # recorded as it happened, against the engine's verdict
+}
 # What each recorded step sets on the dossier (the workflow's effects, read back).
 SETS: dict[str, dict[str, str]] = {
     "record_certificate": {"certificate_date": "certificate_date"},
@@ -139,6 +145,12 @@ class Replay:
                 broken.append(f"outcome {event.outcome}")
         if broken and not event.flagged:
             self.violations.append((event.action, ", ".join(broken)))
+        if event.flagged:
+            # Deliberately: a cell too small to vote, or with too few official members to
+            # introduce the applicant (the vote kept as it happened, flagged).
+            assert set(broken) <= DELIBERATE, broken
+            members = [i for i in self.context.introducers if i.official]
+            assert event.vote["official_members"] < 3 or len(members) < 2, event.vote
 
     def apply(self, event: CandidacyEvent) -> None:
         copy, facts = self.copy, event.facts
