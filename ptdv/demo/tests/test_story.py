@@ -23,6 +23,7 @@ from django.test import Client
 from django.urls import reverse
 
 from ptdv.accounts.models import Role
+from ptdv.audit.models import AuditEntry
 from ptdv.candidacies.case import DossierContext, build_case, dossier_context
 from ptdv.candidacies.models import (
     Candidacy,
@@ -271,6 +272,13 @@ def test_a_dossier_at_branch_resolved_shows_its_steps_and_introducers(demo: Any)
     for introducer in candidacy.introducers.select_related("membership__person"):
         if introducer.membership is not None:
             assert introducer.membership.person.full_name in html
+    # The staff's trail names the event each step wrote.
+    entries = AuditEntry.objects.filter(action="action", object_id=str(candidacy.pk))
+    events = {e.pk: e for e in candidacy.events.all()}
+    assert entries.exists()
+    for entry in entries:
+        event = events[entry.data["event"]]
+        assert event.action == entry.data["action"]
 
 
 @pytest.mark.django_db
