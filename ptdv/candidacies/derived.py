@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from django.utils import timezone
 
@@ -21,6 +22,7 @@ from ptdv.candidacies.search import candidacy_search_refresh
 from ptdv.organisations.localities import locality_residents_recount
 from ptdv.organisations.models import Organisation
 from ptdv.organisations.services import organisation_counters_adjust
+from ptdv.people.models import Person
 from ptdv.targets.aggregates import aggregates_candidacy_changed, aggregates_rows_added
 
 MEMBER_STAGES = (Stage.PROBATIONARY, Stage.OFFICIAL)
@@ -138,3 +140,38 @@ def _counters_add(members: Counter[int], candidates: Counter[int]) -> None:
             members=members.get(organisation.pk, 0),
             candidates=candidates.get(organisation.pk, 0),
         )
+
+
+class PersonBefore(Protocol):
+    """ptdv.people.services.PersonSnapshot, as far as the dossiers' derived data read it."""
+
+    family_name: str
+    middle_name: str
+    given_name: str
+    residence_locality_id: int | None
+
+
+def person_changed(*, person_ids: Iterable[int], before: Mapping[int, PersonBefore]) -> None:
+    """The listener of the "person_changed" hook (fired by ptdv.people.services.person_update):
+    the candidacies' search entries when the name changed, the locality counters when the
+    residence changed (what the admin refreshed by hand before). The next action follows at
+    its daily check; tallies read the person's attributes: `ptdv aggregates rebuild` absorbs
+    a correction of those."""
+    rows = Person.objects.filter(pk__in=list(person_ids)).values_list(
+        "pk", "family_name", "middle_name", "given_name", "residence_locality_id"
+    )
+    renamed: list[int] = []
+    localities: list[int | None] = []
+    for pk, family, middle, given, locality in rows:
+        was = before.get(pk)
+        if was is None:
+            continue
+        if (was.family_name, was.middle_name, was.given_name) != (family, middle, given):
+            renamed.append(pk)  # the candidate search reads the name from the entries
+        if was.residence_locality_id != locality:
+            # A member who moves may leave a village without members, or end one.
+            localities += [was.residence_locality_id, locality]
+    if localities:
+        locality_residents_recount(localities)
+    if renamed:
+        candidacy_search_refresh(person_ids=renamed)

@@ -30,7 +30,7 @@ from ptdv.core.policies import REQUIRED_ROLE, subtree_q
 from ptdv.core.text import tokens
 from ptdv.members.models import ACTIVE_STATUSES, MembershipStatus, PartyMembership
 from ptdv.members.policies import membership_policy
-from ptdv.organisations.models import CELL_KINDS, Organisation, commune_level_unit
+from ptdv.organisations.models import CELL_KINDS, PATH_STEP, Kind, Organisation, commune_level_unit
 
 
 def person_search_filter(queryset: QuerySet[Any], query: str, prefix: str = "") -> QuerySet[Any]:
@@ -113,8 +113,6 @@ _ACTING_LEVEL: dict[str, int] = {
 def escalation_path(candidacy: Candidacy) -> str:
     """The path of the organisation an overdue dossier escalates to: one level above the
     body that had to act (workflow.md: "overdue items escalate one level up the tree")."""
-    from ptdv.organisations.models import PATH_STEP, Kind
-
     path = candidacy.organisation.path
     levels = _ACTING_LEVEL.get(candidacy.next_action, 0)
     if candidacy.organisation.kind == Kind.GRASSROOTS_CELL and levels:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from ptdv.accounts.models import ROLE_RANK, Role
 from ptdv.audit.services import audit_list_read, audit_record
 from ptdv.candidacies.actions import DossierAction, spec_for
+from ptdv.candidacies.case import NextAction, candidacy_next, official_member_count
 from ptdv.candidacies.forms import (
     DOSSIER_LABELS,
     CandidacyActionForm,
@@ -38,13 +39,10 @@ from ptdv.candidacies.selectors import (
 )
 from ptdv.candidacies.services import candidacy_register
 from ptdv.candidacies.workflow import (
-    NextAction,
     RuleViolation,
     StaleVersion,
     candidacy_act,
     candidacy_checklist,
-    candidacy_next,
-    official_member_count,
 )
 from ptdv.core.api import SourceCountPaginator
 from ptdv.core.forms import add_service_errors

@@ -30,6 +30,8 @@ from ptdv.candidacies.derived import dossiers_changed
 from ptdv.candidacies.models import Candidacy, CandidacyEvent, Consent, Introducer, Outcome, Stage
 from ptdv.members.models import ExitReason, MembershipStatus, PartyMembership
 from ptdv.members.services import membership_build, memberships_create
+from ptdv.organisations.models import Organisation
+from ptdv.people.models import Person
 from ptdv.rules import engine
 
 IMPORTED_REASON = "Nhập từ dữ liệu cũ"
@@ -167,6 +169,16 @@ def _membership_apply(
     return membership
 
 
+def _transfer_target(spec: ActionSpec, step: PastStep) -> Organisation | None:
+    """A replayed transfer names its target cell (an instance, or its id: one query)."""
+    if spec.action != DossierAction.TRANSFER:
+        return None
+    named = step.facts.get("organisation")
+    if named is None or isinstance(named, Organisation):
+        return named
+    return Organisation.objects.filter(pk=named).first()
+
+
 def _reason(step: PastStep, flagged: bool, imported: bool) -> str:
     if step.reason or not imported:
         return step.reason
@@ -213,6 +225,7 @@ def replay(
                 introducers=tuple(step.introducers)
                 if step.introducers is not None and "membership" not in step.facts
                 else None,
+                target=_transfer_target(spec, step),
             )
         )
         _effect_findings(effect, judged)
@@ -259,7 +272,8 @@ def _event(
     actor: User | None,
     imported: bool,
 ) -> CandidacyEvent:
-    facts = recorded_facts(step.facts, effect.extra)
+    given = {k: v.pk if isinstance(v, Organisation) else v for k, v in step.facts.items()}
+    facts = recorded_facts(given, effect.extra)
     if imported:
         facts["imported"] = True
     vote = {k: v for k, v in step.vote.items() if k not in _NOT_VOTE}
@@ -307,5 +321,12 @@ def replayed_write(
         [item.membership for item in items if item.membership is not None],
         batch_size=batch_size,
     )
+    # A transfer moves the person too (their rows exist already).
+    moved = [
+        item.candidacy.person
+        for item in items
+        if any(event.action == DossierAction.TRANSFER for event in item.events)
+    ]
+    Person.objects.bulk_update(moved, ["organisation"], batch_size=batch_size)
     if derived:
         dossiers_changed([candidacy.pk for candidacy in candidacies])

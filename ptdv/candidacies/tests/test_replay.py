@@ -229,3 +229,29 @@ def test_replay_writes_what_the_live_path_writes(tree, cell):
         i.kind for i in live.introducers.order_by("id")
     ]
     _clean()
+
+
+def test_closing_and_transfer_replay_through_their_specs(tree, cell):
+    moved = Candidacy(person=_person(cell, "Chuyển"), organisation=cell, opened_on=D(2025, 1, 10))
+    steps = [
+        PastStep(A.RECORD_CERTIFICATE, D(2025, 6, 1), {"certificate_date": D(2025, 5, 20)}),
+        PastStep(
+            A.TRANSFER,
+            D(2025, 7, 1),
+            {"organisation": tree["cell_a2"], "reason": "Nơi ở"},
+            reason="Nơi ở",
+        ),
+        PastStep(A.WITHDRAW, D(2025, 8, 1), {"reason": "Xin rút"}, reason="Xin rút"),
+    ]
+    done = replay(moved, steps, _context(cell), calendar=rules_calendar())
+    assert not done.flagged
+    assert moved.organisation == tree["cell_a2"] and moved.person.organisation == tree["cell_a2"]
+    assert (moved.stage, moved.closed_reason, moved.is_open) == (Stage.CLOSED, "withdrawn", False)
+    replayed_write([done])
+    transfer = moved.events.get(action=A.TRANSFER)
+    assert transfer.facts == {"organisation": tree["cell_a2"].pk, "from": cell.code,
+                              "to": tree["cell_a2"].code}  # fmt: skip
+    assert transfer.reason == "Nơi ở"
+    moved.person.refresh_from_db()
+    assert moved.person.organisation == tree["cell_a2"]
+    _clean()
