@@ -36,7 +36,14 @@ from django.db.models import Q
 
 from ptdv.accounts.models import Assignment, Role, User
 from ptdv.audit.models import AuditAction, AuditChannel, AuditEntry
-from ptdv.candidacies.models import POOL_STAGES, Candidacy, ClosedReason, Outcome, Stage
+from ptdv.candidacies.models import (
+    POOL_STAGES,
+    Candidacy,
+    CandidacyEvent,
+    ClosedReason,
+    Outcome,
+    Stage,
+)
 from ptdv.candidacies.transitions import TRANSITIONS
 from ptdv.core.policies import Action
 from ptdv.demo.bulk import BulkTable
@@ -196,6 +203,25 @@ class ActivityWriter:
         self.table = _audit_table()
         # (user id, day) → the earliest time that user did anything that day.
         self.first_seen: dict[tuple[int, dt.date], tuple[dt.datetime, str]] = {}
+        # (dossier, action) → the events that step wrote, (day, id) in order (the generator
+        # replays each dossier's story, ptdv/demo/story.py); failed votes have no entry here.
+        self.events: dict[tuple[int, str], list[tuple[dt.date, int]]] = defaultdict(list)
+        for pk, candidacy, action, on in (
+            CandidacyEvent.objects.filter(candidacy__organisation__path__startswith=root.path)
+            .exclude(outcome=Outcome.FAILED)
+            .order_by("candidacy_id", "on", "id")
+            .values_list("id", "candidacy_id", "action", "on")
+            .iterator(chunk_size=10_000)
+        ):
+            self.events[(candidacy, action)].append((on, pk))
+
+    def event(self, candidacy: int, action: str, day: dt.date) -> int | None:
+        """The event of a step: the one on that day, else the dossier's last of that action
+        (an application is recorded on the day of the history it comes with)."""
+        found = self.events.get((candidacy, action))
+        if not found:
+            return None
+        return next((pk for on, pk in found if on == day), found[-1][1])
 
     def add(
         self,
@@ -328,8 +354,7 @@ class ActivityWriter:
                     "stage_before": str(before),
                     "stage_after": str(after),
                     "outcome": Outcome.PASSED if transition.is_vote else "",
-                    # The generator writes no event rows: the step's date stands for them.
-                    "event": None,
+                    "event": self.event(row["id"], action, day),
                     "document": {},
                 },
             )  # fmt: skip

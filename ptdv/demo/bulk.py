@@ -23,6 +23,8 @@ from django.db import connection, models
 from django.db.models import Max
 from django.utils import timezone
 
+_EMPTY_DICT = object()  # the cache key of {} (the key of [] is ())
+
 
 class BulkTable:
     """Rows of one model, buffered as tuples and written with one `executemany`."""
@@ -66,7 +68,16 @@ class BulkTable:
             cache: dict[Any, Any] = {}
 
             def adapt(value: Any) -> Any:
-                key = tuple(value) if isinstance(value, list) else value
+                if isinstance(value, dict):
+                    if value:  # a dossier step's facts or vote: each one its own (no cache)
+                        return model_field.get_db_prep_save(value, connection)
+                    key: Any = _EMPTY_DICT
+                elif isinstance(value, list):
+                    if value and isinstance(value[0], dict):
+                        return model_field.get_db_prep_save(value, connection)
+                    key = tuple(value)
+                else:
+                    key = value
                 try:
                     return cache[key]
                 except KeyError:
@@ -82,6 +93,25 @@ class BulkTable:
         self.next_id += 1
         self.rows.append((row_id, *map(values.get, self.columns, self.default_values)))
         return row_id
+
+    def _index(self, row_id: int) -> int:
+        """The position of a row still buffered (ids are consecutive within the buffer)."""
+        index = row_id - self.rows[0][0] if self.rows else -1
+        if not 0 <= index < len(self.rows):
+            raise KeyError(row_id)
+        return index
+
+    def value(self, row_id: int, column: str) -> Any:
+        """A value of a row not written yet."""
+        return self.rows[self._index(row_id)][self.columns.index(column) + 1]
+
+    def patch(self, row_id: int, values: Mapping[str, Any]) -> None:
+        """Change values of a row not written yet."""
+        index = self._index(row_id)
+        row = list(self.rows[index])
+        for column, value in values.items():
+            row[self.columns.index(column) + 1] = value
+        self.rows[index] = tuple(row)
 
     def flush(self) -> None:
         if not self.rows:

@@ -29,7 +29,7 @@ from django.db.models import Count, Q
 from ptdv.audit.models import AuditAction, AuditEntry
 from ptdv.audit.services import audit_record
 from ptdv.candidacies.counters import organisation_counters_rebuild
-from ptdv.candidacies.models import POOL_STAGES, Candidacy
+from ptdv.candidacies.models import POOL_STAGES, Candidacy, CandidacyEvent, Consent, Introducer
 from ptdv.candidacies.search import candidacy_search_refresh
 from ptdv.demo import catalog
 from ptdv.demo.activity import demo_activity_load
@@ -37,6 +37,7 @@ from ptdv.demo.bulk import reset_sequences
 from ptdv.demo.extras import tallies_rebuild
 from ptdv.demo.people import PeopleGenerator, Tables
 from ptdv.demo.plan import ProvincePlan, Tree
+from ptdv.documents.models import DocumentNumber
 from ptdv.members.models import ACTIVE_STATUSES, PartyMembership
 from ptdv.organisations.admin_units import Province, communes_of, province, provinces
 from ptdv.organisations.models import Kind, Locality, Organisation
@@ -66,6 +67,10 @@ class DemoOptions:
     members: int | None = None
     candidates: int | None = None
     today: dt.date = DEFAULT_TODAY
+    # Judge every replayed step by the rule engine (None: at the province scale only; the
+    # national scale's ~6 million steps are replayed through the specs without the engine,
+    # their dates planned to the same rules — see story.py).
+    judge: bool | None = None
 
 
 @dataclass
@@ -168,7 +173,8 @@ def demo_provinces_load(
             parent=national,
         )  # fmt: skip
         _insert_tree(plan, report)
-        PeopleGenerator(rng=rng, plan=plan, today=options.today, tables=tables).run()
+        judge = options.scale == "province" if options.judge is None else options.judge
+        PeopleGenerator(rng=rng, plan=plan, today=options.today, tables=tables, judge=judge).run()
         report.provinces.append(prov.full_name)
         if progress is not None:
             rows = report.total_rows + sum(t.written for t in tables.all()) - before
@@ -186,7 +192,9 @@ def demo_load_finish(
     if national is not None:
         # Provinces were numbered under the root in memory: store the root's counter.
         Organisation.objects.filter(pk=national.pk).update(child_seq=national.child_seq)
-    reset_sequences([Person, PartyMembership, Candidacy])
+    reset_sequences(
+        [Person, PartyMembership, Candidacy, CandidacyEvent, Introducer, Consent, DocumentNumber]
+    )
     candidacy_search_refresh()
     organisation_counters_rebuild()
     tallies_rebuild()
@@ -226,6 +234,11 @@ def demo_load(
         report.rows["person"] = tables.persons.written
         report.rows["membership"] = tables.memberships.written
         report.rows["candidacy"] = tables.candidacies.written
+        histories = tables.histories
+        report.rows["event"] = histories.events.written
+        report.rows["introducer"] = histories.introducers.written
+        report.rows["consent"] = histories.consents.written
+        report.rows["document_number"] = histories.numbers.written
         demo_load_finish(options, national=national, report=report)
     report.seconds = time.perf_counter() - started
     return report

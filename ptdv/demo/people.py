@@ -16,6 +16,14 @@ from typing import Any
 from ptdv.candidacies.models import Candidacy, ClosedReason, Stage
 from ptdv.demo import catalog
 from ptdv.demo.bulk import BulkTable
+from ptdv.demo.histories import (
+    HistoryWriter,
+    Pending,
+    Replayer,
+    ancestors_of,
+    issuers_of,
+    previous_membership,
+)
 from ptdv.demo.names import Weighted, pick_name
 from ptdv.demo.plan import CellPlan, ProvincePlan
 from ptdv.demo.randomness import (
@@ -25,11 +33,14 @@ from ptdv.demo.randomness import (
     stochastic_round,
     triangular,
 )
+from ptdv.demo.story import Applicant, CellStory, Planner
 from ptdv.members.models import ExitReason, MembershipStatus, PartyMembership
 from ptdv.organisations.models import Locality
 from ptdv.people.crypto import national_id_encrypt, national_id_hash
 from ptdv.people.models import Person
 from ptdv.people.services import person_name_keys
+from ptdv.rules.engine import WorkingCalendar
+from ptdv.rules.services import rules_calendar
 
 # Dossiers whose ceremony is on or after this date were run in the system and so have a
 # candidacy; earlier members have only their membership record.
@@ -99,6 +110,23 @@ LEAVERS = (
     (MembershipStatus.EXPELLED, 0.001, 0.001),
 )
 FLUSH_PERSONS = 10_000
+# What the rule engine reads of a person (ptdv.candidacies.case.build_case).
+ENGINE_PERSON_FIELDS = (
+    "birth_date", "education", "roles", "youth_union_member", "trade_union_member",
+    "organisation_id",
+)  # fmt: skip
+# The dossier fields the replay of its steps sets (with the stage and its dates).
+DOSSIER_FIELDS = (
+    "opened_on", "stage", "closed_reason", "is_open", "closed_on", "stage_changed_on",
+    "certificate_date", "application_date", "history_date", "verification_concluded_on",
+    "verification_waived",
+    "opinions_date", "branch_resolution_date", "committee_resolution_date", "decision_date",
+    "decision_received_date", "extension_working_days", "ceremony_date", "member_file_date",
+    "newmember_course_date", "recognition_resolution_date", "failed_recognition_votes",
+    "recognition_decision_date",
+)  # fmt: skip
+# Below lower-secondary schooling the cell could not have voted (rule education.minimum).
+SCHOOLING_BELOW_MINIMUM = ("none", "literate", "primary")
 
 
 @lru_cache(maxsize=200_000)
@@ -123,15 +151,17 @@ class Member:
 
 
 class Tables:
-    """The three high-volume tables, flushed together in dependency order."""
+    """The high-volume tables, flushed together in dependency order: people, memberships,
+    candidacies, and the dossiers' histories (events, introducers, consents, numbers)."""
 
     def __init__(self) -> None:
         self.persons = BulkTable(Person)
         self.memberships = BulkTable(PartyMembership)
         self.candidacies = BulkTable(Candidacy)
+        self.histories = HistoryWriter(organisations={})
 
-    def all(self) -> tuple[BulkTable, BulkTable, BulkTable]:
-        return self.persons, self.candidacies, self.memberships
+    def all(self) -> tuple[BulkTable, ...]:
+        return self.persons, self.candidacies, self.memberships, *self.histories.tables()
 
     def flush(self) -> None:
         for table in self.all():
@@ -146,12 +176,26 @@ class PeopleGenerator:
     """Draws the people of each cell of a planned province."""
 
     def __init__(
-        self, *, rng: random.Random, plan: ProvincePlan, today: dt.date, tables: Tables
+        self,
+        *,
+        rng: random.Random,
+        plan: ProvincePlan,
+        today: dt.date,
+        tables: Tables,
+        calendar: WorkingCalendar | None = None,
+        judge: bool = True,
     ) -> None:
         self.rng = rng
         self.plan = plan
         self.today = today
         self.tables = tables
+        calendar = calendar or rules_calendar()
+        self.planner = Planner(rng=rng, calendar=calendar, today=today)
+        self.replayer = Replayer(calendar=calendar, judge=judge)
+        self.localities = {locality.pk: locality for locality in plan.localities}
+        self.histories = tables.histories
+        self.histories.organisations = {o.pk: o for o in plan.tree.orgs}
+        self.story_cell: CellStory | None = None
         self.id_prefix = f"0{plan.province.code}"
         self.used_ids: set[str] = set()
         years = [y for y in ADMISSION_RATES if y <= today.year]
@@ -162,9 +206,11 @@ class PeopleGenerator:
         for group in self.plan.groups:
             for cell in group.cells:
                 self._cell(cell)
+            self.histories.unit_done()
             if self.tables.pending_persons >= FLUSH_PERSONS:
                 self.tables.flush()
         self.tables.flush()
+        self.histories.registers_write()
 
     # -- one person ----------------------------------------------------------------------
 
@@ -190,18 +236,11 @@ class PeopleGenerator:
             return rng.choice(cell.residences)
         return None
 
-    def _person(
-        self,
-        cell: CellPlan,
-        *,
-        birth: dt.date,
-        female: bool,
-        candidate: bool,
-        residence: Locality | None,
-        occupation: str | None = None,
-        with_id: float = 0.96,
-    ) -> int:
-        rng, profile, area = self.rng, cell.profile, cell.area
+    def _origin(
+        self, cell: CellPlan, residence: Locality | None, *, candidate: bool
+    ) -> tuple[str, str]:
+        """(ethnicity, religion), from where the person lives."""
+        rng, area = self.rng, cell.area
         place_flags = residence.area_flags if residence is not None else ()
         local_minority = area.minority or "ethnic_minority_area" in place_flags
         local_parish = area.religious or "religious_area" in place_flags
@@ -217,20 +256,48 @@ class PeopleGenerator:
             religion = "catholicism"
         elif draw < catholic + (0.02 if candidate else 0.008):
             religion = "buddhism"
-        age = (self.today - birth).days // 365
+        return ethnicity, religion
+
+    def _occupation(
+        self,
+        cell: CellPlan,
+        birth: dt.date,
+        age: int,
+        ethnicity: str,
+        *,
+        candidate: bool,
+        occupation: str | None,
+    ) -> tuple[str, str]:
+        """(occupation, education)."""
+        rng, profile = self.rng, cell.profile
         if occupation is None:
             table = profile.candidate_occupation if candidate else profile.occupation
-            occupation = table.pick(rng)
+            occupation = str(table.pick(rng))
             if not candidate and profile.key in ("village", "urban"):
                 if age >= 62 and rng.random() < 0.8:
                     occupation = "retired"
                 elif occupation == "retired" and age < 55:
                     occupation = "farmer" if profile.key == "village" else "freelance"
-        education = profile.education.pick(rng)
+        education = str(profile.education.pick(rng))
         if occupation == "pupil_student":
             education = "lower_secondary" if age < 19 else "upper_secondary"
         elif (birth.year < 1960 or ethnicity != "01") and rng.random() < 0.5:
             education = rng.choice(("primary", "lower_secondary"))
+        return occupation, education
+
+    def _groups(
+        self,
+        cell: CellPlan,
+        age: int,
+        ethnicity: str,
+        religion: str,
+        *,
+        female: bool,
+        candidate: bool,
+        occupation: str,
+    ) -> tuple[list[str], list[str]]:
+        """(target groups, roles) of a person."""
+        rng, profile, area = self.rng, cell.profile, cell.area
         groups: list[str] = []
         roles: list[str] = []
         if candidate:
@@ -257,6 +324,29 @@ class PeopleGenerator:
                 roles.append("prestigious_person")
         if religion != "none" and candidate:
             groups.append("religious")
+        return groups, roles
+
+    def _person(
+        self,
+        cell: CellPlan,
+        *,
+        birth: dt.date,
+        female: bool,
+        candidate: bool,
+        residence: Locality | None,
+        occupation: str | None = None,
+        with_id: float = 0.96,
+    ) -> int:
+        rng, profile = self.rng, cell.profile
+        ethnicity, religion = self._origin(cell, residence, candidate=candidate)
+        age = (self.today - birth).days // 365
+        occupation, education = self._occupation(
+            cell, birth, age, ethnicity, candidate=candidate, occupation=occupation
+        )
+        groups, roles = self._groups(
+            cell, age, ethnicity, religion, female=female, candidate=candidate,
+            occupation=occupation,
+        )  # fmt: skip
         family, middle, given = pick_name(
             rng, female=female, birth_year=birth.year, minority=ethnicity != "01"
         )
@@ -303,8 +393,8 @@ class PeopleGenerator:
             end = min(dt.date(year, 12, 31), today - dt.timedelta(days=45))
             decided = day_between(rng, dt.date(year, 1, 1), end)
             years_since = (today - decided).days // 365
-            high = max(18, min(high, profile.max_age - years_since))
-            low = max(18, min(low, high))
+            high = max(19, min(high, profile.max_age - years_since))
+            low = max(19, min(low, high))
             age = round(rng.triangular(low, high, min(max(mode, low), high)))
             return decided, birth_for(rng, decided, age)
         for _attempt in range(10):
@@ -403,6 +493,16 @@ class PeopleGenerator:
         for member in officials:
             self._write_member(cell, member)
         secretary = officials[0].person_id if officials else None
+        self.story_cell = CellStory(
+            issuers=issuers_of(cell.org, 0),
+            committee_step=cell.committee_step,
+            officials=[(m.id, m.official or m.ceremony) for m in officials],
+            official_dates=sorted(
+                m.official for m in members if m.official and m.status == MembershipStatus.OFFICIAL
+            ),
+            ceremonies=sorted(m.ceremony for m in members),
+            ancestors=ancestors_of(cell.org),
+        )
         for member in newer:
             candidacy_id = None
             if member.ceremony >= SYSTEM_START:
@@ -505,6 +605,7 @@ class PeopleGenerator:
         closed_reason: str = "",
         is_readmission: bool = False,
         member: Member | None = None,
+        former: Member | None = None,
     ) -> int:
         rng = self.rng
         # Nobody is put in the pool before 16 (youth age starts there).
@@ -523,6 +624,18 @@ class PeopleGenerator:
                     helper = candidate.id
                     break
         leader = secretary if secretary != person_id and rng.random() < 0.7 else None
+        candidacy = Candidacy(
+            id=self.tables.candidacies.next_id,
+            organisation=cell.org,
+            stage=Stage.SOURCE,
+            is_readmission=is_readmission,
+            opened_on=opened,
+            stage_changed_on=opened,
+        )
+        facts = self._story(
+            candidacy, person_id, birth, facts, stage=stage, closed_reason=closed_reason,
+            changed=changed, helper=helper, member=member, former=former, cell=cell,
+        )  # fmt: skip
         return self.tables.candidacies.add(
             {
                 "person_id": person_id,
@@ -535,12 +648,72 @@ class PeopleGenerator:
                 "responsible_leader_id": leader,
                 "source_channel": cell.profile.source_channels.pick(rng),
                 "opened_on": opened,
-                "closed_on": changed if stage in (Stage.CLOSED, Stage.OFFICIAL) else None,
-                "stage_changed_on": changed,
                 "version": 1,
                 **facts,
             }
         )
+
+    def _story(
+        self,
+        candidacy: Candidacy,
+        person_id: int,
+        birth: dt.date,
+        facts: dict[str, Any],
+        *,
+        stage: str,
+        closed_reason: str,
+        changed: dt.date,
+        helper: int | None,
+        member: Member | None,
+        former: Member | None,
+        cell: CellPlan,
+    ) -> dict[str, Any]:
+        """Plan the dossier's past steps (story.py), correct the person's record where the
+        cell could not have voted otherwise, replay the steps through the action specs (each
+        judged by the rule set of its date) and keep them for the unit's end. Returns the
+        dossier's fields as the replay leaves them."""
+        assert self.story_cell is not None
+        persons = self.tables.persons
+        story = self.planner.plan(
+            stage=stage,
+            closed_reason=closed_reason,
+            facts=facts,
+            applicant=Applicant(
+                birth=birth, youth_union=bool(persons.value(person_id, "youth_union_member"))
+            ),
+            cell=self.story_cell,
+            helper=helper,
+            closed_on=changed if closed_reason else None,
+        )
+        if story.facts.get("branch_resolution_date") is not None:
+            # Those the cell voted for met the schooling rule (a special case aside).
+            if persons.value(person_id, "education") in SCHOOLING_BELOW_MINIMUM:
+                story.person["education"] = "lower_secondary"
+        if story.person:
+            persons.patch(person_id, story.person)
+        candidacy.person = self._person_instance(person_id)
+        # The membership a ceremony creates is written right after this dossier.
+        membership = self.tables.memberships.next_id if member is not None else None
+        replayed = self.replayer.replay(
+            candidacy,
+            story.steps,
+            ancestors=self.story_cell.ancestors,
+            previous=previous_membership(former),
+            membership=membership,
+        )
+        self.histories.add(Pending(story.steps, replayed))
+        return {name: getattr(replayed.candidacy, name) for name in DOSSIER_FIELDS}
+
+    def _person_instance(self, person_id: int) -> Person:
+        """The unsaved person of a buffered row, as the rule engine's case reads it."""
+        persons = self.tables.persons
+        person = Person(
+            id=person_id,
+            **{name: persons.value(person_id, name) for name in ENGINE_PERSON_FIELDS},
+        )
+        locality = persons.value(person_id, "residence_locality_id")
+        person.residence_locality = self.localities.get(locality) if locality else None
+        return person
 
     def _dossier(
         self,
@@ -559,6 +732,29 @@ class PeopleGenerator:
         or lapsed early, rejected after the cell's vote, removed during probation.
         """
         rng, today = self.rng, self.today
+        reached, end = self._reached(cell, stage, opened, changed, closed_reason)
+        rank = STAGE_RANK[reached]
+        facts: dict[str, Any] = {}
+        if rank == STAGE_RANK[Stage.TRAINED]:
+            facts["certificate_date"] = end
+        elif rank == STAGE_RANK[Stage.APPLIED]:
+            facts["history_date"] = end
+            facts["application_date"] = self._back(opened, end, 0, 20)
+            facts["certificate_date"] = day_between(rng, opened, facts["application_date"])
+            if rng.random() < 0.4:
+                facts["verification_concluded_on"] = day_between(rng, end, today)
+            if rng.random() < 0.3:
+                facts["opinions_date"] = day_between(rng, end, today)
+        elif rank >= STAGE_RANK[Stage.BRANCH_RESOLVED]:
+            facts = self._voted(cell, reached, opened, end, member)
+        return facts
+
+    def _reached(
+        self, cell: CellPlan, stage: str, opened: dt.date, changed: dt.date, closed_reason: str
+    ) -> tuple[str, dt.date]:
+        """(the furthest stage reached, the day it was reached): a closed dossier stopped at
+        an earlier stage than `closed`."""
+        rng = self.rng
         reached, end = stage, changed
         if stage == Stage.CLOSED:
             if closed_reason == ClosedReason.REMOVED:
@@ -571,52 +767,45 @@ class PeopleGenerator:
             else:
                 reached = rng.choice((Stage.SOURCE, Stage.TRAINED, Stage.APPLIED))
                 end = day_between(rng, opened, changed)
-        end = max(end, opened)
-        rank = STAGE_RANK[reached]
-        facts: dict[str, Any] = {}
+        return reached, max(end, opened)
 
-        def on(day: dt.date) -> dt.date:
-            return min(max(day, opened), today)
+    def _back(self, opened: dt.date, day: dt.date, low: int, high: int) -> dt.date:
+        """A day `low` to `high` days before `day`, within the dossier's life."""
+        day = day - dt.timedelta(days=self.rng.randint(low, high))
+        return min(max(day, opened), self.today)
 
-        def back(day: dt.date, low: int, high: int) -> dt.date:
-            return on(day - dt.timedelta(days=rng.randint(low, high)))
-
-        if rank == STAGE_RANK[Stage.TRAINED]:
-            facts["certificate_date"] = end
-        elif rank == STAGE_RANK[Stage.APPLIED]:
-            facts["history_date"] = end
-            facts["application_date"] = back(end, 0, 20)
-            facts["certificate_date"] = day_between(rng, opened, facts["application_date"])
-            if rng.random() < 0.4:
-                facts["verification_concluded_on"] = day_between(rng, end, today)
-            if rng.random() < 0.3:
-                facts["opinions_date"] = day_between(rng, end, today)
-        elif rank >= STAGE_RANK[Stage.BRANCH_RESOLVED]:
-            decision: dt.date | None = None
-            committee: dt.date | None = None
-            if rank >= STAGE_RANK[Stage.DECIDED]:
-                decision = member.decided if member is not None else end
-                if cell.committee_step:
-                    committee = back(decision, 7, 40)
-                branch = back(committee or decision, 7, 45)
-            elif reached == Stage.COMMITTEE_RESOLVED:
-                committee = end
-                branch = back(committee, 7, 40)
-            else:
-                branch = end
-            facts["branch_resolution_date"] = branch
-            facts["committee_resolution_date"] = committee
-            facts["decision_date"] = decision
-            facts["history_date"] = back(branch, 20, 150)
-            facts["application_date"] = back(facts["history_date"], 0, 20)
-            facts["certificate_date"] = day_between(rng, opened, facts["application_date"])
-            if rng.random() < 0.1:
-                facts["verification_waived"] = True  # a parent or sibling is a member
-            else:
-                facts["verification_concluded_on"] = day_between(rng, facts["history_date"], branch)
-            facts["opinions_date"] = max(back(branch, 3, 25), facts["history_date"])
-            if decision is not None:
-                facts.update(self._after_decision(decision, member, reached, end))
+    def _voted(
+        self, cell: CellPlan, reached: str, opened: dt.date, end: dt.date, member: Member | None
+    ) -> dict[str, Any]:
+        """The facts of a dossier the cell has voted on."""
+        rng, rank = self.rng, STAGE_RANK[reached]
+        decision: dt.date | None = None
+        committee: dt.date | None = None
+        if rank >= STAGE_RANK[Stage.DECIDED]:
+            decision = member.decided if member is not None else end
+            if cell.committee_step:
+                committee = self._back(opened, decision, 7, 40)
+            branch = self._back(opened, committee or decision, 7, 45)
+        elif reached == Stage.COMMITTEE_RESOLVED:
+            committee = end
+            branch = self._back(opened, committee, 7, 40)
+        else:
+            branch = end
+        facts: dict[str, Any] = {
+            "branch_resolution_date": branch,
+            "committee_resolution_date": committee,
+            "decision_date": decision,
+        }
+        facts["history_date"] = self._back(opened, branch, 20, 150)
+        facts["application_date"] = self._back(opened, facts["history_date"], 0, 20)
+        facts["certificate_date"] = day_between(rng, opened, facts["application_date"])
+        if rng.random() < 0.1:
+            facts["verification_waived"] = True  # a parent or sibling is a member
+        else:
+            facts["verification_concluded_on"] = day_between(rng, facts["history_date"], branch)
+        facts["opinions_date"] = max(self._back(opened, branch, 3, 25), facts["history_date"])
+        if decision is not None:
+            facts.update(self._after_decision(decision, member, reached, end))
         return facts
 
     def _after_decision(
@@ -686,13 +875,15 @@ class PeopleGenerator:
         return changed - dt.timedelta(days=rng.randint(200, 900)), changed
 
     def _new_candidate(
-        self, cell: CellPlan, *, residence: Locality | None = None
+        self, cell: CellPlan, *, residence: Locality | None = None, min_age: int = 18
     ) -> tuple[int, dt.date]:
+        """A candidate at least `min_age` today (older when the cell has already voted: a
+        full 18 years on the day of the vote)."""
         rng, profile = self.rng, cell.profile
         age = triangular(rng, profile.candidate_age)
         if rng.random() < 0.06:
             age = rng.randint(36, 55)  # a few late vocations: managers, village heads
-        age = max(18, min(age, profile.max_age - 1))
+        age = max(min_age, min(age, profile.max_age - 1))
         birth = birth_for(rng, self.today, age)
         person_id = self._person(
             cell,
@@ -717,20 +908,27 @@ class PeopleGenerator:
                 stage = Stage.DECIDED
             # Someone from a neighbouring white locality: the first member it could have.
             white = whites.pop() if whites and index == 0 and rng.random() < 0.5 else None
-            person_id, birth = self._new_candidate(cell, residence=white)
+            voted = STAGE_RANK[stage] >= STAGE_RANK[Stage.BRANCH_RESOLVED]
+            person_id, birth = self._new_candidate(
+                cell, residence=white, min_age=19 if voted else 18
+            )
             opened, changed = self._pool_dates(stage)
             self._candidacy(
                 cell, person_id, birth, officials, secretary,
                 opened=opened, stage=stage, changed=changed, is_open=True,
             )  # fmt: skip
         for _ in range(stochastic_round(rng, cell.candidates * 0.1)):
-            person_id, birth = self._new_candidate(cell)
             closed = today - dt.timedelta(days=rng.randint(0, 1000))
+            reason = str(CLOSED_REASONS.pick(rng))
+            # Rejected after the cell's vote: a full 18 years on the day of that vote.
+            years_ago = (today - closed).days // 365 + 1
+            person_id, birth = self._new_candidate(
+                cell, min_age=19 + years_ago if reason == ClosedReason.REJECTED else 18
+            )
             self._candidacy(
                 cell, person_id, birth, officials, secretary,
                 opened=closed - dt.timedelta(days=rng.randint(60, 800)),
-                stage=Stage.CLOSED, changed=closed, is_open=False,
-                closed_reason=CLOSED_REASONS.pick(rng),
+                stage=Stage.CLOSED, changed=closed, is_open=False, closed_reason=reason,
             )  # fmt: skip
 
     def _readmission(self, cell: CellPlan, officials: list[Member], secretary: int | None) -> None:
@@ -759,5 +957,5 @@ class PeopleGenerator:
         self._candidacy(
             cell, person_id, birth, officials, secretary,
             opened=max(opened, add_months(exit_date, 36)), stage=stage, changed=changed,
-            is_open=True, is_readmission=True,
+            is_open=True, is_readmission=True, former=member,
         )  # fmt: skip

@@ -35,6 +35,8 @@ from ptdv.people.models import Person
 from ptdv.rules import engine
 
 IMPORTED_REASON = "Nhập từ dữ liệu cũ"
+# What a past step's vote may carry besides the vote itself: the cell's counts that day.
+_NOT_VOTE = (*CELL_COUNTS, "official_members", "denominator")
 IMPORTED_FLAGGED = ": không đúng quy định tại thời điểm đó."
 
 
@@ -76,7 +78,7 @@ def _engine_facts(step: PastStep) -> dict[str, Any]:
     """The facts as the live action's serializer would give them to the case."""
     facts = dict(step.facts)
     if step.vote:
-        facts["vote"] = {k: v for k, v in step.vote.items() if k not in CELL_COUNTS}
+        facts["vote"] = {k: v for k, v in step.vote.items() if k not in _NOT_VOTE}
         for name in CELL_COUNTS:
             if name in step.vote:
                 facts[name] = step.vote[name]
@@ -204,6 +206,9 @@ def replay(
     for step in steps:
         spec = SPECS[DossierAction(step.action)]
         stage_before = Stage(candidacy.stage)
+        if "official_members" in step.vote:
+            # The cell as it was on the day of this vote (a history spans years).
+            context.official_members = int(step.vote["official_members"])
         judged = _judged(spec, step, candidacy, context, calendar, judge)
         rule_set = engine.ruleset_by_id(judged.rule_set_id) if judged.rule_set_id else None
         passed = judged.outcome != Outcome.FAILED
@@ -215,7 +220,11 @@ def replay(
                 passed=passed,
                 parameters=rule_set.parameters if rule_set else engine.Parameters(),
                 calendar=calendar,
-                introducers=tuple(step.introducers) if step.introducers is not None else None,
+                # A step naming its member in the facts links the introducer to that
+                # membership; its `introducers` then only give the engine's view of them.
+                introducers=tuple(step.introducers)
+                if step.introducers is not None and "membership" not in step.facts
+                else None,
                 target=_transfer_target(spec, step),
             )
         )
@@ -267,7 +276,7 @@ def _event(
     facts = recorded_facts(given, effect.extra)
     if imported:
         facts["imported"] = True
-    vote = {k: v for k, v in step.vote.items() if k not in CELL_COUNTS}
+    vote = {k: v for k, v in step.vote.items() if k not in _NOT_VOTE}
     document = step.document
     return CandidacyEvent(
         candidacy=candidacy,

@@ -1,0 +1,292 @@
+"""Writing the demo dossiers' stories: events, introducers, consents and the number register.
+
+The stories (`story.py`) of a commune's or bloc's dossiers are kept until the unit is done,
+then their numbered documents get their numbers from each issuing body's register in date
+order (so a body's numbers grow with the dates, as in its real register), and every step
+becomes its event row — with the stage before and after, the rule set in force on its date,
+the vote's figures and the document — plus the introducer and consent rows it recorded and
+the register's entries. Rows go through the demo's `BulkTable`s; the register's counters
+(one row per issuing body and year) are written at the end of each province.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import zoneinfo
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from django.db import connection
+
+from ptdv.candidacies.actions import DossierAction
+from ptdv.candidacies.actions.replay import PastStep, Replayed, replay
+from ptdv.candidacies.case import DossierContext
+from ptdv.candidacies.models import Candidacy, CandidacyEvent, Consent, Introducer, IntroducerKind
+from ptdv.demo.bulk import BulkTable
+from ptdv.demo.names import pick_name
+from ptdv.demo.story import Issuers, Step
+from ptdv.documents.dossier import committee_name
+from ptdv.documents.models import DocumentCounter, DocumentNumber
+from ptdv.documents.services import document_symbol
+from ptdv.organisations.models import Kind, Organisation
+from ptdv.rules import engine
+
+ZONE = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+FLAG_REASON = "Dữ liệu trình diễn: bước không đúng quy định tại thời điểm đó, giữ lại để rà soát."
+
+
+def issuers_of(cell: Organisation, seed: int) -> Issuers:
+    """The cell, its grassroots organisation, the deciding body and the province, as
+    `ptdv.documents.dossier.Dossier` finds them, each with a signer's name."""
+    chain = [cell]
+    while chain[-1].parent is not None:
+        chain.append(chain[-1].parent)
+    grassroots = next(
+        (o for o in chain if o.kind in (Kind.GRASSROOTS_CELL, Kind.GRASSROOTS_COMMITTEE)),
+        chain[1] if len(chain) > 1 else chain[0],
+    )
+    decider = grassroots
+    if not (grassroots.kind == Kind.GRASSROOTS_COMMITTEE and grassroots.authorised_to_admit):
+        index = chain.index(grassroots)
+        decider = chain[index + 1] if index + 1 < len(chain) else grassroots
+    province = next((o for o in chain if o.kind == Kind.PROVINCE), chain[-1])
+    return Issuers(
+        cell=cell.pk,
+        grassroots=grassroots.pk,
+        decider=decider.pk,
+        province=province.pk,
+        decider_is_grassroots=decider.pk == grassroots.pk,
+        cell_signer=signer_name(cell, seed),
+        grassroots_signer=signer_name(grassroots, seed),
+        decider_signer=signer_name(decider, seed),
+        province_signer=signer_name(province, seed),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _signer(code: str, seed: int) -> str:
+    rng = random.Random(f"ptdv-demo/{seed}/signer/{code}")
+    family, middle, given = pick_name(
+        rng, female=rng.random() < 0.3, birth_year=rng.randint(1965, 1985)
+    )
+    return f"{family} {middle} {given}"
+
+
+def signer_name(organisation: Organisation, seed: int) -> str:
+    """The secretary who signs for an organisation: drawn from its own generator, so the
+    rest of the demo does not depend on it."""
+    return _signer(organisation.code, seed)
+
+
+def _row(instance: Any) -> dict[str, Any]:
+    """An unsaved model instance's column values (for a `BulkTable`)."""
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
+
+@dataclass
+class Pending:
+    """A dossier whose replayed story waits for its unit's end to be written."""
+
+    steps: list[Step]
+    replayed: Replayed
+
+
+def ancestors_of(organisation: Organisation) -> list[Organisation]:
+    """The organisation and its ancestors, nearest first (from the tree in memory)."""
+    chain = [organisation]
+    while chain[-1].parent is not None:
+        chain.append(chain[-1].parent)
+    return chain
+
+
+def previous_membership(former: Any) -> engine.PreviousMembership | None:
+    """The rule engine's view of a re-admitted candidate's former membership (a generator's
+    `people.Member`), or None."""
+    if former is None or former.exit_date is None:
+        return None
+    return engine.PreviousMembership(
+        left_on=former.exit_date,
+        reason=engine.LeavingReason(former.exit_reason),
+        expunged_on=None,
+        readmitted_before=False,
+    )
+
+
+class Replayer:
+    """Replays planned steps through the action specs (`candidacies.actions.replay`)."""
+
+    def __init__(self, *, calendar: engine.WorkingCalendar, judge: bool = True) -> None:
+        self.calendar = calendar
+        self.judge = judge
+
+    def replay(
+        self,
+        candidacy: Candidacy,
+        steps: list[Step],
+        *,
+        ancestors: list[Organisation],
+        previous: engine.PreviousMembership | None,
+        membership: int | None,
+    ) -> Replayed:
+        context = DossierContext(
+            ancestors=ancestors,
+            official_members=0,
+            introducers=[],
+            consents=[],
+            previous_membership=previous,
+        )
+        return replay(
+            candidacy,
+            [self._past(step, membership, self.judge) for step in steps],
+            context,
+            calendar=self.calendar,
+            judge=self.judge,
+        )
+
+    @staticmethod
+    def _past(step: Step, membership: int | None, judge: bool) -> PastStep:
+        facts = step.facts
+        introducers = None
+        if step.action == "record_introduction":
+            member = facts["kind"] == IntroducerKind.MEMBER
+            # The member introducing is official (the planner chose one) and has known the
+            # applicant that long: the engine's view, without reading the membership back.
+            introducers = [
+                engine.Introducer(
+                    kind=engine.IntroducerKind(facts["kind"]),
+                    date=facts["introduced_on"],
+                    official=True if member else None,
+                    months_together=facts["months_together"],
+                )
+            ]
+        elif step.action == "ceremony":
+            facts = {**facts, "membership": membership}
+        document = step.document
+        # Judged, a vote's outcome is the engine's; a step the planner knows breaks a rule is
+        # recorded as it happened (passed, flagged). Unjudged, the planner's outcome stands.
+        outcome = step.outcome if not judge else None
+        if step.flag and step.vote:
+            outcome = "passed"
+        return PastStep(
+            action=DossierAction(step.action),
+            on=step.on,
+            facts=facts,
+            vote=step.vote,
+            document={"date": document.get("date"), "signer": document.get("signer", "")},
+            reason=step.reason,
+            outcome=outcome,
+            introducers=introducers,
+        )
+
+
+class HistoryWriter:
+    """The stories' rows, buffered per unit and written through `BulkTable`s."""
+
+    def __init__(self, *, organisations: dict[int, Organisation]) -> None:
+        self.events = BulkTable(CandidacyEvent)
+        self.introducers = BulkTable(Introducer)
+        self.consents = BulkTable(Consent)
+        self.numbers = BulkTable(DocumentNumber)
+        self.organisations = organisations
+        self.pending: list[Pending] = []
+        # Numbered documents of the province: (issuer, date, event, kind, slug, dossier,
+        # consent), numbered at its end in date order per body and year.
+        self.registered: list[tuple[int, dt.date, int, str, str, int, int | None]] = []
+        self._at: dict[dt.date, dt.datetime] = {}
+        self.flagged = 0
+
+    def tables(self) -> tuple[BulkTable, ...]:
+        return self.events, self.introducers, self.consents, self.numbers
+
+    def add(self, pending: Pending) -> None:
+        self.pending.append(pending)
+
+    # -- at the end of a unit --------------------------------------------------------------
+
+    def unit_done(self) -> None:
+        for item in self.pending:
+            self._write(item)
+        self.pending = []
+
+    def _write(self, item: Pending) -> None:
+        replayed = item.replayed
+        introducers = iter(replayed.introducers)
+        consents = iter(replayed.consents)
+        for step, event in zip(item.steps, replayed.events, strict=True):
+            consent: int | None = None
+            if event.action == "record_introduction":
+                event.facts["introducer"] = self.introducers.add(_row(next(introducers)))
+            elif event.action == "record_consent":
+                event.facts["consent"] = consent = self.consents.add(_row(next(consents)))
+            if event.flagged:
+                self.flagged += 1
+            issuer = step.document.get("issuer")
+            values = _row(event)
+            values["at"] = self._time(event.on)
+            values["issuing_body"] = committee_name(self.organisations[issuer]) if issuer else ""
+            values["document_number"] = ""  # numbered at the province's end
+            event_id = self.events.add(values)
+            if step.register is not None:
+                issuer, kind, slug = step.register
+                self.registered.append(
+                    (issuer, step.on, event_id, kind, slug, event.candidacy_id, consent)
+                )
+
+    def _time(self, day: dt.date) -> dt.datetime:
+        at = self._at.get(day)
+        if at is None:
+            at = self._at[day] = dt.datetime.combine(day, dt.time(9, 0), tzinfo=ZONE)
+        return at
+
+    # -- at the end of a province ----------------------------------------------------------
+
+    def registers_write(self) -> None:
+        """Number the province's documents, body by body and year by year in date order (as
+        each body's register has them), into the register, the events and the consents.
+
+        The events are already written: their numbers go in with one UPDATE per batch."""
+        self.registered.sort(key=lambda row: (row[0], row[1], row[2]))
+        counters: dict[tuple[int, int], int] = {}
+        events: list[tuple[str, int]] = []
+        consents: list[tuple[str, int]] = []
+        for issuer, on, event, kind, slug, candidacy, consent in self.registered:
+            number = counters[(issuer, on.year)] = counters.get((issuer, on.year), 0) + 1
+            symbol = document_symbol(
+                number=number, kind=kind, organisation=self.organisations[issuer]
+            )
+            events.append((symbol, event))
+            if consent is not None:
+                consents.append((symbol, consent))
+            self.numbers.add(
+                {
+                    "organisation_id": issuer,
+                    "year": on.year,
+                    "number": number,
+                    "kind": kind,
+                    "symbol": symbol,
+                    "issued_on": on,
+                    "candidacy_id": candidacy,
+                    "slug": slug,
+                    "issued_by_id": None,
+                }
+            )
+        self.registered = []
+        self.numbers.flush()
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            for model, column, rows in (
+                (CandidacyEvent, "document_number", events),
+                (Consent, "ref", consents),
+            ):
+                table = quote(model._meta.db_table)
+                sql = f"UPDATE {table} SET {quote(column)} = %s WHERE id = %s"  # noqa: S608
+                cursor.executemany(sql, rows)
+        DocumentCounter.objects.bulk_create(
+            [
+                DocumentCounter(organisation_id=issuer, year=year, last_number=last)
+                for (issuer, year), last in sorted(counters.items())
+            ],
+            batch_size=2000,
+        )
