@@ -284,7 +284,7 @@ def candidacy_next(
     calendar: engine.WorkingCalendar | None = None,
 ) -> NextAction:
     """What must happen next on an open dossier, from when, by when, what is missing and
-    what will expire first (workflow.md §2 "The next lawful action")."""
+    what will expire first (docs/workflow.md §2 "The next lawful action")."""
     stage = Stage(candidacy.stage)
     if not candidacy.is_open or stage in (Stage.OFFICIAL, Stage.CLOSED):
         return NextAction("", None, None, [], [], None)

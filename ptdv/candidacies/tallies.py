@@ -56,6 +56,7 @@ from ptdv.candidacies.models import (
     AdmissionTally,
     Candidacy,
     CandidacyEvent,
+    DossierAction,
     Outcome,
     PipelineTally,
 )
@@ -89,7 +90,7 @@ def _decision_before(candidacy: Candidacy, event: CandidacyEvent) -> Any:
     """The decision date the candidacy had before `event`."""
     if event.action == "amend" and event.facts.get("field") == "decision_date":
         return event.facts.get("before")
-    if event.action == "admission_decision" and event.outcome != Outcome.FAILED:
+    if event.action == DossierAction.ADMISSION_DECISION and event.outcome != Outcome.FAILED:
         # Only an earlier amendment can have set a decision date before the decision.
         amendments = CandidacyEvent.objects.filter(
             candidacy_id=candidacy.pk, action="amend", pk__lt=event.pk

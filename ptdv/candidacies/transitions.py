@@ -1,4 +1,4 @@
-"""The transition table of a candidacy (workflow.md §1), derived from the action specs.
+"""The transition table of a candidacy (docs/workflow.md §1), derived from the action specs.
 
 Every action is declared once, in ptdv/candidacies/actions/; these are read-only views of
 `SPECS` for the callers that read a table: the transitions by action name and the facts

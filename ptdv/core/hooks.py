@@ -1,4 +1,5 @@
 """Signals between layers without upward imports: a lower layer fires, an upper layer listens."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -7,9 +8,11 @@ from typing import Any
 
 _LISTENERS: dict[str, list[Callable[..., None]]] = defaultdict(list)
 
+
 def register(name: str, listener: Callable[..., None]) -> None:
     if listener not in _LISTENERS[name]:
         _LISTENERS[name].append(listener)
+
 
 def fire(name: str, **kwargs: Any) -> None:
     for listener in _LISTENERS[name]:

@@ -41,6 +41,7 @@ from ptdv.candidacies.models import (
     Candidacy,
     CandidacyEvent,
     ClosedReason,
+    DossierAction,
     Outcome,
     Stage,
 )
@@ -57,18 +58,18 @@ ZONE = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 DOORS = ((AuditChannel.WEB, 0.88), (AuditChannel.API, 0.08), (AuditChannel.CONSOLE, 0.04))
 # The dated steps of a dossier, in the order it goes through them: (date column, action).
 STEPS = (
-    ("certificate_date", "record_certificate"),
-    ("application_date", "record_application"),
-    ("verification_concluded_on", "record_verification"),
-    ("opinions_date", "record_opinions"),
-    ("branch_resolution_date", "branch_vote"),
-    ("committee_resolution_date", "committee_vote"),
-    ("decision_date", "admission_decision"),
+    ("certificate_date", DossierAction.RECORD_CERTIFICATE),
+    ("application_date", DossierAction.RECORD_APPLICATION),
+    ("verification_concluded_on", DossierAction.RECORD_VERIFICATION),
+    ("opinions_date", DossierAction.RECORD_OPINIONS),
+    ("branch_resolution_date", DossierAction.BRANCH_VOTE),
+    ("committee_resolution_date", DossierAction.COMMITTEE_VOTE),
+    ("decision_date", DossierAction.ADMISSION_DECISION),
     ("ceremony_date", "ceremony"),
-    ("member_file_date", "record_member_file"),
-    ("newmember_course_date", "record_newmember_course"),
-    ("recognition_resolution_date", "recognition_vote"),
-    ("recognition_decision_date", "recognition_decision"),
+    ("member_file_date", DossierAction.RECORD_MEMBER_FILE),
+    ("newmember_course_date", DossierAction.RECORD_NEWMEMBER_COURSE),
+    ("recognition_resolution_date", DossierAction.RECOGNITION_VOTE),
+    ("recognition_decision_date", DossierAction.RECOGNITION_DECISION),
 )
 CLOSING = {
     ClosedReason.WITHDRAWN: "withdraw",

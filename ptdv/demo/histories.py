@@ -29,7 +29,7 @@ from ptdv.demo.names import pick_name
 from ptdv.demo.story import Issuers, Step
 from ptdv.documents.dossier import committee_name
 from ptdv.documents.models import DocumentCounter, DocumentNumber
-from ptdv.documents.services import document_symbol
+from ptdv.documents.numbering import document_symbol
 from ptdv.organisations.models import Kind, Organisation
 from ptdv.rules import engine
 

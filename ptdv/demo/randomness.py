@@ -27,7 +27,7 @@ def day_between(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later, clamped to the month's end (workflow.md, periods)."""
+    """The same day `months` later, clamped to the month's end (docs/workflow.md, periods)."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

@@ -25,7 +25,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from ptdv.candidacies.models import ClosedReason, ConsentKind, IntroducerKind
+from ptdv.candidacies.models import ClosedReason, ConsentKind, DossierAction, IntroducerKind
 from ptdv.demo.randomness import add_months, day_between
 from ptdv.rules.engine import WorkingCalendar, age_in_months
 from ptdv.rules.engine.periods import first_day_of_age
@@ -220,7 +220,7 @@ class Planner:
             return
         steps.append(
             Step(
-                "record_certificate",
+                DossierAction.RECORD_CERTIFICATE,
                 certificate,
                 facts={"certificate_date": certificate},
                 document=self._doc(certificate, issuers.decider, issuers.decider_signer),
@@ -233,7 +233,7 @@ class Planner:
         application = facts["application_date"]
         steps.append(
             Step(
-                "record_application",
+                DossierAction.RECORD_APPLICATION,
                 history,
                 facts={"application_date": application, "history_date": history},
             )
@@ -252,7 +252,7 @@ class Planner:
             on = concluded or history
             steps.append(
                 Step(
-                    "record_verification",
+                    DossierAction.RECORD_VERIFICATION,
                     on,
                     facts={"concluded_on": concluded, "waived": bool(waived)},
                     document=self._doc(on, issuers.grassroots, issuers.grassroots_signer),
@@ -260,7 +260,9 @@ class Planner:
             )
         opinions = facts.get("opinions_date")
         if opinions is not None:
-            steps.append(Step("record_opinions", opinions, facts={"opinions_date": opinions}))
+            steps.append(
+                Step(DossierAction.RECORD_OPINIONS, opinions, facts={"opinions_date": opinions})
+            )
 
     def _introductions(
         self,
@@ -287,7 +289,7 @@ class Planner:
             story.person["youth_union_member"] = True
             story.steps.append(
                 Step(
-                    "record_introduction",
+                    DossierAction.RECORD_INTRODUCTION,
                     on,
                     facts={
                         "kind": IntroducerKind.YOUTH_UNION_COMMITTEE.value,
@@ -301,7 +303,7 @@ class Planner:
         for membership in members:
             story.steps.append(
                 Step(
-                    "record_introduction",
+                    DossierAction.RECORD_INTRODUCTION,
                     on,
                     facts={
                         "kind": IntroducerKind.MEMBER.value,
@@ -361,7 +363,7 @@ class Planner:
             self._ready_by(story, ready, failed)
             story.steps.append(
                 Step(
-                    "branch_vote",
+                    DossierAction.BRANCH_VOTE,
                     failed,
                     vote=self._cell_vote(cell, failed, passed=False),
                     outcome="failed",
@@ -370,13 +372,15 @@ class Planner:
             )
         vote = self._cell_vote(cell, branch, passed=True)
         step = Step(
-            "branch_vote",
+            DossierAction.BRANCH_VOTE,
             branch,
             vote=vote,
             document=self._doc(branch, issuers.cell, issuers.cell_signer),
             register=(issuers.cell, "NQ", "6-knd"),
         )
-        introductions = [s.facts for s in story.steps if s.action == "record_introduction"]
+        introductions = [
+            s.facts for s in story.steps if s.action == DossierAction.RECORD_INTRODUCTION
+        ]
         members = sum(1 for f in introductions if f["kind"] == IntroducerKind.MEMBER)
         if vote["official_members"] < MIN_OFFICIAL:
             step.flag = "branch.min_official_members"
@@ -390,10 +394,10 @@ class Planner:
         """Move the verification, opinions and introductions recorded after `day` to a day
         from `start` to `day` (a vote needs them beforehand)."""
         moved = day_between(self.rng, start, day)
-        renames = {
-            "record_verification": ("concluded_on", "verification_concluded_on"),
-            "record_opinions": ("opinions_date", "opinions_date"),
-            "record_introduction": ("introduced_on", ""),
+        renames: dict[str, tuple[str, str]] = {
+            DossierAction.RECORD_VERIFICATION: ("concluded_on", "verification_concluded_on"),
+            DossierAction.RECORD_OPINIONS: ("opinions_date", "opinions_date"),
+            DossierAction.RECORD_INTRODUCTION: ("introduced_on", ""),
         }
         for step in story.steps:
             if step.action not in renames or step.on <= day:
@@ -422,7 +426,7 @@ class Planner:
             on = day_between(rng, branch, decision or self.horizon)
             story.steps.append(
                 Step(
-                    "record_consent",
+                    DossierAction.RECORD_CONSENT,
                     on,
                     facts={"kind": kind.value, "consent_date": on, "ref": ""},
                     document=self._doc(on, cell.issuers.province, cell.issuers.province_signer),
@@ -442,7 +446,7 @@ class Planner:
             agree = rng.randint(-(-body * 2 // 3), body)
             story.steps.append(
                 Step(
-                    "committee_vote",
+                    DossierAction.COMMITTEE_VOTE,
                     committee,
                     vote=self._body_vote(body, agree),
                     document=self._doc(committee, issuers.grassroots, issuers.grassroots_signer),
@@ -464,7 +468,7 @@ class Planner:
             on = day_between(rng, _max(committee, due - dt.timedelta(days=20)), due)
             story.steps.append(
                 Step(
-                    "request_extension",
+                    DossierAction.REQUEST_EXTENSION,
                     on,
                     facts={"working_days": days},
                     reason="Cấp ủy cấp trên cần thêm thời gian thẩm định hồ sơ.",
@@ -484,7 +488,7 @@ class Planner:
         agree = rng.randint(least, body)
         story.steps.append(
             Step(
-                "admission_decision",
+                DossierAction.ADMISSION_DECISION,
                 decision,
                 facts={"decider": decider},
                 vote=self._body_vote(body, agree),
@@ -509,7 +513,7 @@ class Planner:
             on = day_between(rng, received, ceremony)
             story.steps.append(
                 Step(
-                    "record_consent",
+                    DossierAction.RECORD_CONSENT,
                     on,
                     facts={
                         "kind": ConsentKind.HIGHER_COMMITTEE_LATE_CEREMONY.value,
@@ -522,7 +526,7 @@ class Planner:
             )
         story.steps.append(Step("ceremony", ceremony, facts={"decision_received_date": received}))
         if facts.get("member_file_date") is not None:
-            story.steps.append(Step("record_member_file", facts["member_file_date"]))
+            story.steps.append(Step(DossierAction.RECORD_MEMBER_FILE, facts["member_file_date"]))
         resolution = facts.get("recognition_resolution_date")
         course = facts.get("newmember_course_date")
         if course is not None and resolution is not None and course > resolution:
@@ -532,7 +536,7 @@ class Planner:
         if course is not None:
             story.steps.append(
                 Step(
-                    "record_newmember_course",
+                    DossierAction.RECORD_NEWMEMBER_COURSE,
                     course,
                     document=self._doc(course, issuers.decider, issuers.decider_signer),
                 )
@@ -546,7 +550,7 @@ class Planner:
             failed = day_between(rng, start, resolution - dt.timedelta(days=14))
             story.steps.append(
                 Step(
-                    "recognition_vote",
+                    DossierAction.RECOGNITION_VOTE,
                     failed,
                     vote=self._cell_vote(cell, failed, passed=False),
                     outcome="failed",
@@ -556,7 +560,7 @@ class Planner:
             facts["failed_recognition_votes"] = 1
         vote = self._cell_vote(cell, resolution, passed=True)
         step = Step(
-            "recognition_vote",
+            DossierAction.RECOGNITION_VOTE,
             resolution,
             vote=vote,
             document=self._doc(resolution, issuers.cell, issuers.cell_signer),
@@ -578,7 +582,7 @@ class Planner:
         agree = rng.randint(least, body)
         story.steps.append(
             Step(
-                "recognition_decision",
+                DossierAction.RECOGNITION_DECISION,
                 decided,
                 facts={"decider": decider, "official_date": probation_end},
                 vote=self._body_vote(body, agree),

@@ -31,7 +31,7 @@ ZONE = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 TODAY = dt.date(2026, 11, 29)  # the generator's reference date
 # A small province (the 69 real communes and the blocs), a few dossiers per unit.
 SMALL = ("--members", "1500")
-# Which step each dated column of a dossier records (workflow.md §1), written out here
+# Which step each dated column of a dossier records (docs/workflow.md §1), written out here
 # rather than read from the generator so the test states the expectation on its own.
 STEP_OF = {
     "certificate_date": "record_certificate",

@@ -1,9 +1,9 @@
-"""The catalogue of the official forms of the admission dossier (workflow.md §3).
+"""The catalogue of the official forms of the admission dossier (docs/workflow.md §3).
 
 Each form is a `FormSpec`: its slug and code, when it becomes available, which body issues
 it and under which number kind, the step whose event feeds it (`steps.FORM_STEPS`) and its
 builder (`builders`), which returns the complete `OfficialDocument`. Numbering follows
-HD 09-HD/BTCTW (2017) as carried into HD 12-HD/BTCTW (2022), Appendix 2 (regulations.md
+HD 09-HD/BTCTW (2017) as carried into HD 12-HD/BTCTW (2022), Appendix 2 (docs/regulations.md
 §3.2). The forms a person writes (1-KNĐ, 2-KNĐ, 3-KNĐ, 10-KNĐ, 11-KNĐ) come as pre-filled
 drafts for them to complete and sign.
 """

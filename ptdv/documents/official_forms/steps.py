@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from ptdv.candidacies.models import Candidacy, CandidacyEvent, IntroducerKind
+from ptdv.candidacies.models import Candidacy, CandidacyEvent, DossierAction, IntroducerKind
 from ptdv.documents.dossier import Dossier
 
 
@@ -27,24 +27,30 @@ class FormStep:
 
 # The action strings below become `DossierAction` members (ptdv.candidacies.actions).
 FORM_STEPS: dict[str, FormStep] = {
-    "cn-ntvd": FormStep("record_certificate"),
-    "1-knd": FormStep("record_application"),
-    "2-knd": FormStep("record_application"),
-    "3-knd": FormStep("record_introduction"),
-    "3a-knd": FormStep("record_introduction"),
-    "4-knd": FormStep("record_introduction", introducer=IntroducerKind.YOUTH_UNION_COMMITTEE),
-    "4a-knd": FormStep("record_introduction", introducer=IntroducerKind.TRADE_UNION_COMMITTEE),
-    "5-knd": FormStep("record_opinions"),
-    "6-knd": FormStep("branch_vote", "branch_resolution_date"),
+    "cn-ntvd": FormStep(DossierAction.RECORD_CERTIFICATE),
+    "1-knd": FormStep(DossierAction.RECORD_APPLICATION),
+    "2-knd": FormStep(DossierAction.RECORD_APPLICATION),
+    "3-knd": FormStep(DossierAction.RECORD_INTRODUCTION),
+    "3a-knd": FormStep(DossierAction.RECORD_INTRODUCTION),
+    "4-knd": FormStep(
+        DossierAction.RECORD_INTRODUCTION, introducer=IntroducerKind.YOUTH_UNION_COMMITTEE
+    ),
+    "4a-knd": FormStep(
+        DossierAction.RECORD_INTRODUCTION, introducer=IntroducerKind.TRADE_UNION_COMMITTEE
+    ),
+    "5-knd": FormStep(DossierAction.RECORD_OPINIONS),
+    "6-knd": FormStep(DossierAction.BRANCH_VOTE, "branch_resolution_date"),
     "7-knd": FormStep(None),
-    "8-knd": FormStep("committee_vote", "committee_resolution_date"),
-    "9-knd": FormStep("admission_decision", "decision_date"),
+    "8-knd": FormStep(DossierAction.COMMITTEE_VOTE, "committee_resolution_date"),
+    "9-knd": FormStep(DossierAction.ADMISSION_DECISION, "decision_date"),
     "10-knd": FormStep(None),
     "11-knd": FormStep(None),
     "12-knd": FormStep(None),
-    "13-knd": FormStep("recognition_vote", "recognition_resolution_date"),
+    "13-knd": FormStep(DossierAction.RECOGNITION_VOTE, "recognition_resolution_date"),
     "15-knd": FormStep(None),
-    "recognition-decision": FormStep("recognition_decision", "recognition_decision_date"),
+    "recognition-decision": FormStep(
+        DossierAction.RECOGNITION_DECISION, "recognition_decision_date"
+    ),
 }
 
 

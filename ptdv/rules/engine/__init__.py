@@ -6,7 +6,7 @@ The public API (every name below is imported explicitly, no star re-export):
   malformed); ``load_case_json(text)`` decodes JSON text for it. A service builds ``Case``
   directly from the database instead and calls ``evaluate``.
 - ``evaluate(case, calendar) -> Verdict``; ``Verdict.to_dict()`` is the result object of
-  rule-cases.md without ``"case"``.
+  docs/rule-cases.md without ``"case"``.
 - ``rules_for(engine_action) -> tuple[str, ...]``: the ids of the rules judging an action, in
   the order a verdict reports them (THE list per action); ``RULES`` is the rule table
   (id → ``Rule``: actions, ``RuleKind``, check), ``OUTCOME_RULES`` each vote's outcome rule.

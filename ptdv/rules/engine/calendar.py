@@ -1,7 +1,7 @@
 """Working-day calendar of Vietnam for the admission deadlines.
 
 Working days exclude Saturdays, Sundays, Vietnam's public holidays and compensatory days off,
-and include the make-up working Saturdays the government declares (workflow.md §2,
+and include the make-up working Saturdays the government declares (docs/workflow.md §2,
 "Calendars and periods"). Both come from the ``holidays`` package: its Vietnam calendar lists
 the public holidays, the observed (compensatory) days and the substituted days off, and its
 ``weekend_workdays`` set holds the Saturdays worked in exchange (e.g. 26/04/2025 for

@@ -1,6 +1,6 @@
 """``ptdv rules check CASE.json [CASE.json ...]`` without the command-line wrapper.
 
-Contract (rule-cases.md "Entry points"): one JSON result per line on ``out`` (JSON Lines, in
+Contract (docs/rule-cases.md "Entry points"): one JSON result per line on ``out`` (JSON Lines, in
 the order given, each with ``"case"`` = the path as given, non-ASCII kept as is). A file that
 cannot be read, is not JSON, or holds a malformed case gets no result line: a message naming
 the file and the field goes to ``err``, and the other files are still answered. The exit

@@ -1,4 +1,4 @@
-"""The coded values of a rule-check case (rule-cases.md, "A case").
+"""The coded values of a rule-check case (docs/rule-cases.md, "A case").
 
 Every enumeration is a ``StrEnum`` whose values are exactly the codes of the public case
 format, so ``Education("primary")`` parses a code and ``str(member)`` gives it back.
@@ -43,7 +43,7 @@ Action = EngineAction
 
 
 class Decider(StrEnum):
-    """Who takes an admission or recognition decision (regulations.md §3.1 step 11)."""
+    """Who takes an admission or recognition decision (docs/regulations.md §3.1 step 11)."""
 
     AUTHORISED_GRASSROOTS_COMMITTEE = "authorised_grassroots_committee"
     STANDING_COMMITTEE_ABOVE = "standing_committee_above"
@@ -94,7 +94,7 @@ class Role(StrEnum):
 
 
 class LeavingReason(StrEnum):
-    """Why a former member left the party (regulations.md R1.12)."""
+    """Why a former member left the party (docs/regulations.md R1.12)."""
 
     REMOVED = "removed"
     ABANDONED_ACTIVITIES = "abandoned_activities"
@@ -108,7 +108,7 @@ class LeavingReason(StrEnum):
 
 
 class IntroducerKind(StrEnum):
-    """Who introduces the applicant (regulations.md R2.1)."""
+    """Who introduces the applicant (docs/regulations.md R2.1)."""
 
     MEMBER = "member"
     YOUTH_UNION_COMMITTEE = "youth_union_committee"

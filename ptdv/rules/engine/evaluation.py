@@ -4,9 +4,9 @@
 date and the working-day calendar, and returns a ``Verdict``. It never stops at the first
 failure: every rule of the action (``rules_for``) that applies is checked, each failing rule
 is one finding; gate and outcome rules are violations, the three deadline rules that would
-punish the applicant for a committee's delay are warnings (rule-cases.md "The result").
+punish the applicant for a committee's delay are warnings (docs/rule-cases.md "The result").
 
-The rules per action are those of workflow.md §1 (table of stages); their ids, in §2.
+The rules per action are those of docs/workflow.md §1 (table of stages); their ids, in §2.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Reading a case from its public JSON format (rule-cases.md "A case"), strictly.
+"""Reading a case from its public JSON format (docs/rule-cases.md "A case"), strictly.
 
 ``load_case_json(text)`` decodes JSON text remembering duplicated keys; ``parse_case(data)``
 reads the decoded value into a ``Case``, collecting every shape, type, key, code and

@@ -1,10 +1,10 @@
-"""Month arithmetic for ages and periods (workflow.md §2 "Calendars and periods").
+"""Month arithmetic for ages and periods (docs/workflow.md §2 "Calendars and periods").
 
 - An N-month period from day D ends on the same day N months later, clamped to the last day
   of that month: "within N months" of D holds up to and including that day, "at least N
   months" since D holds from that day on.
 - Age is counted in whole months from the month of birth to the month of the event; the day
-  of the month is ignored (rule-cases.md "Conventions"): born 20/03/2008, a vote on
+  of the month is ignored (docs/rule-cases.md "Conventions"): born 20/03/2008, a vote on
   05/03/2026 gives 216 months.
 """
 

@@ -31,7 +31,7 @@ __all__ = [
     "fail_all",
 ]
 
-# The education exception (regulations.md R1.4; HD 01-2021 §1.2) covers every area flag
+# The education exception (docs/regulations.md R1.4; HD 01-2021 §1.2) covers every area flag
 # except coastal and religious areas.
 EXCEPTION_AREAS = frozenset(
     {
@@ -140,7 +140,7 @@ class Context:
 
     @property
     def education_path(self) -> EducationPath | None:
-        """How the applicant meets the education rule (regulations.md R1.4), if at all:
+        """How the applicant meets the education rule (docs/regulations.md R1.4), if at all:
         ``standard`` (lower-secondary or higher), ``special`` (primary in a listed area or as a
         sea-going fisherman), ``elder`` (literacy, for a village elder, head or prestigious
         person in a listed area: needs ``education.elder_consent``)."""
@@ -220,7 +220,7 @@ Applies = Callable[[Context], bool]
 
 @dataclass(frozen=True)
 class Rule:
-    """One rule of workflow.md §2 as the engine applies it.
+    """One rule of docs/workflow.md §2 as the engine applies it.
 
     ``actions`` are the engine actions it judges; ``applies`` (when given) narrows that to the
     cases it concerns (a re-admission, a decider); ``check`` judges one case. Of the

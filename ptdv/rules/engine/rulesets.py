@@ -1,7 +1,7 @@
 """The versioned rule sets: every numeric parameter and every rule, with its source.
 
 Rules change (QĐ 24 → QĐ 232 → QĐ 294 within four years), so a rule set is data with an
-effective date, never constants scattered in code (regulations.md §0). A dossier step is
+effective date, never constants scattered in code (docs/regulations.md §0). A dossier step is
 judged under the set in force on the date of that step. The built-in sets are:
 
 ========================  ==========  =====================================================
@@ -14,7 +14,7 @@ id                        in force    documents
 
 QĐ 232 and QĐ 294 changed none of the numbers the engine uses, so the three sets share the
 same values and differ in their citations. Values whose source could not be confirmed
-(regulations.md tags them UNCONFIRMED) carry a note saying so; they stay parameters so that
+(docs/regulations.md tags them UNCONFIRMED) carry a note saying so; they stay parameters so that
 an administrator can correct them without touching code.
 """
 
@@ -156,7 +156,7 @@ PARAMETER_LABELS: Mapping[str, str] = MappingProxyType(
     }
 )
 
-# Every rule id of workflow.md §2, in that order.
+# Every rule id of docs/workflow.md §2, in that order.
 RULE_IDS: tuple[str, ...] = (
     "person.unique_active",
     "age.minimum",
@@ -324,7 +324,7 @@ def parameter_details(rule_set: RuleSet) -> list[Parameter]:
 
 
 def list_rules(rule_set: RuleSet) -> list[RuleRow]:
-    """(rule id, label, source) for every rule of workflow.md §2, in that order."""
+    """(rule id, label, source) for every rule of docs/workflow.md §2, in that order."""
     return [
         RuleRow(rule_id, RULE_LABELS[rule_id], rule_set.rule_sources[rule_id])
         for rule_id in RULE_IDS
@@ -333,8 +333,8 @@ def list_rules(rule_set: RuleSet) -> list[RuleRow]:
 
 # --- Citations ------------------------------------------------------------------------------
 # Templates: {qd} is the Central Committee regulation implementing the Charter, {hd} the
-# Secretariat guidance in force with it. Section numbers follow regulations.md; QĐ 232 and
-# QĐ 294 keep the section numbering of QĐ 24 where regulations.md quotes them.
+# Secretariat guidance in force with it. Section numbers follow docs/regulations.md; QĐ 232 and
+# QĐ 294 keep the section numbering of QĐ 24 where docs/regulations.md quotes them.
 
 _PARAMETER_SOURCE_TEMPLATES: Mapping[str, str] = {
     "min_age_months": "{qd} §1.1.1",
@@ -516,7 +516,7 @@ QD232 = _build(
     ),
     qd=_QD232,
     hd=_HD01,
-    # regulations.md R1.2 quotes QĐ 232 Điều 1 §1.1 for the age.
+    # docs/regulations.md R1.2 quotes QĐ 232 Điều 1 §1.1 for the age.
     parameter_overrides={"min_age_months": "QĐ 232-QĐ/TW §1.1"},
     rule_overrides={"age.minimum": "QĐ 232-QĐ/TW §1.1"},
     notes={

@@ -7,7 +7,7 @@ the deadlines. ``rules_for(action)`` is THE list of the rule ids an action is ju
 in that order; the dossier's action specs, the transition table shown to users and the
 conformance suite take their lists from it.
 
-Two rule ids of workflow.md §2 are not the engine's: ``person.unique_active`` (a system
+Two rule ids of docs/workflow.md §2 are not the engine's: ``person.unique_active`` (a system
 rule the dossier service checks) and ``deadline.member_file`` (a deadline no action judges).
 
 Adding a rule: write its check in its family's module (``def check(ctx: Context) ->

@@ -57,7 +57,7 @@ def _case_dates(case: Case) -> Iterator[tuple[str, dt.date]]:
             yield f"previous.{key}", value
 
 
-# What each action needs beyond ``date`` and ``applicant.birth_date`` (rule-cases.md).
+# What each action needs beyond ``date`` and ``applicant.birth_date`` (docs/rule-cases.md).
 _NEEDS_ORGANISATION = frozenset({EngineAction.BRANCH_VOTE, EngineAction.RECOGNITION_VOTE})
 _NEEDS_DOSSIER = frozenset({EngineAction.BRANCH_VOTE})
 _NEEDS_VOTE = frozenset(
@@ -142,7 +142,7 @@ def _dates(
 
 
 def _needs(errors: list[FieldError], case: Case) -> None:
-    """The fields the action needs (rule-cases.md "What each action needs")."""
+    """The fields the action needs (docs/rule-cases.md "What each action needs")."""
     action = case.action
     organisation = case.organisation
     if action in _NEEDS_ORGANISATION:

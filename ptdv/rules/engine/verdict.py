@@ -12,7 +12,7 @@ __all__ = ["ExpiringItem", "Finding", "NextStep", "Verdict"]
 
 @dataclass(frozen=True)
 class Finding:
-    """A failed rule: its id (workflow.md §2), a Vietnamese message naming the failed fact,
+    """A failed rule: its id (docs/workflow.md §2), a Vietnamese message naming the failed fact,
     and the source the rule set cites for it."""
 
     rule: str
@@ -20,7 +20,7 @@ class Finding:
     source: str
 
     def to_dict(self) -> dict[str, str]:
-        """``{"rule", "message", "source"}`` as in rule-cases.md."""
+        """``{"rule", "message", "source"}`` as in docs/rule-cases.md."""
         return {"rule": self.rule, "message": self.message, "source": self.source}
 
 
@@ -123,7 +123,7 @@ class Verdict:
         return all(f.rule == self.outcome_rule for f in self.violations)
 
     def to_dict(self) -> dict[str, object]:
-        """The result object of rule-cases.md, without ``"case"``."""
+        """The result object of docs/rule-cases.md, without ``"case"``."""
         return {
             "action": self.action.value,
             "date": self.date.isoformat(),

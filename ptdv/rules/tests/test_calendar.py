@@ -22,7 +22,7 @@ def test_tet_2026_is_off(day: dt.date) -> None:
 
 
 def test_thirtieth_working_day_after_2_february_2026_is_23_march() -> None:
-    # rule-cases.md worked example 3.
+    # docs/rule-cases.md worked example 3.
     assert CAL.add_working_days(D(2026, 2, 2), 30) == D(2026, 3, 23)
 
 

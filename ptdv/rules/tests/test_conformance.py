@@ -1,7 +1,7 @@
 """The conformance suite: every case file through ``evaluate`` and through ``check_files``.
 
 ``expected.json`` maps a file name to ``{"allowed", "violations", "warnings"}`` (compared as
-``allowed`` plus the sets of rule ids, as rule-cases.md says conformance does) or to
+``allowed`` plus the sets of rule ids, as docs/rule-cases.md says conformance does) or to
 ``{"malformed": true}`` (a ``CaseError`` or unreadable JSON, exit status 2).
 """
 

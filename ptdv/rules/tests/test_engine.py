@@ -45,7 +45,7 @@ D = dt.date
 CAL = WorkingCalendar()
 PROPERTY = settings(database=None, deadline=None, max_examples=200)
 
-# The case of rule-cases.md "A case" (allowed as it stands).
+# The case of docs/rule-cases.md "A case" (allowed as it stands).
 BASE: dict[str, Any] = {
     "action": "branch_vote",
     "date": "2026-03-02",

@@ -1,4 +1,4 @@
-"""Months arithmetic and ages by month (workflow.md §2, rule-cases.md conventions)."""
+"""Months arithmetic and ages by month (docs/workflow.md §2, docs/rule-cases.md conventions)."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def test_add_months(start: dt.date, months: int, end: dt.date) -> None:
 
 
 def test_age_ignores_the_day_of_the_month() -> None:
-    # rule-cases.md: born 20/03/2008, a vote on 05/03/2026 gives 216 months.
+    # docs/rule-cases.md: born 20/03/2008, a vote on 05/03/2026 gives 216 months.
     assert age_in_months(D(2008, 3, 20), D(2026, 3, 5)) == 216
     assert age_in_months(D(2008, 3, 31), D(2026, 3, 1)) == 216
     assert age_in_months(D(2008, 4, 1), D(2026, 3, 31)) == 215

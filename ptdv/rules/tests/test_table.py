@@ -33,7 +33,7 @@ HERE = Path(__file__).resolve().parent
 FOLDER = HERE.parent / "conformance"
 CAL = WorkingCalendar()
 
-# The rule ids per action, in the order of workflow.md §1 and of the findings of a verdict
+# The rule ids per action, in the order of docs/workflow.md §1 and of the findings of a verdict
 # (the lists the dossier's transition table held before it took them from ``rules_for``).
 EXPECTED_RULES = {
     EngineAction.BRANCH_VOTE: (
@@ -93,7 +93,7 @@ def test_rules_for_every_action() -> None:
 def test_table_ids_are_the_engines_rule_ids() -> None:
     assert all(rule_id == rule.id for rule_id, rule in RULES.items())
     assert set(RULES) <= set(RULE_IDS)
-    # The two rule ids of workflow.md §2 no engine action judges.
+    # The two rule ids of docs/workflow.md §2 no engine action judges.
     assert set(RULE_IDS) - set(RULES) == {"person.unique_active", "deadline.member_file"}
     assert set(RULES) == {rule for action in EngineAction for rule in rules_for(action)}
 
