@@ -7,6 +7,7 @@ import pytest
 from rest_framework import serializers
 
 from ptdv.candidacies.actions import SPECS, DossierAction, field_help, field_label, spec_for
+from ptdv.candidacies.counters import organisation_counter_mismatches
 from ptdv.candidacies.derived import DossierSnapshot, dossier_changed, dossiers_changed
 from ptdv.candidacies.models import POOL_STAGES, Candidacy, CandidacyEvent, Stage
 from ptdv.candidacies.search import candidacy_search_mismatches
@@ -15,8 +16,7 @@ from ptdv.candidacies.transitions import FACTS, TRANSITIONS
 from ptdv.core.policies import Action
 from ptdv.documents.official_forms import FORMS
 from ptdv.factories import PersonFactory
-from ptdv.organisations.localities import locality_counter_mismatches
-from ptdv.organisations.selectors import organisation_counter_mismatches
+from ptdv.members.localities import locality_counter_mismatches
 from ptdv.rules import engine
 
 S = Stage

@@ -10,15 +10,15 @@ from ptdv.candidacies.actions import DossierAction
 from ptdv.candidacies.actions.record import CELL_COUNTS
 from ptdv.candidacies.actions.replay import PastStep, replay, replayed_write
 from ptdv.candidacies.case import DossierContext, ancestors_of
+from ptdv.candidacies.counters import organisation_counter_mismatches
 from ptdv.candidacies.derived import dossier_changed
 from ptdv.candidacies.models import Candidacy, CandidacyEvent, Stage
 from ptdv.candidacies.search import candidacy_search_mismatches
 from ptdv.candidacies.tallies import aggregates_mismatches, aggregates_rebuild
 from ptdv.candidacies.workflow import candidacy_act
 from ptdv.factories import MembershipFactory, PersonFactory, user_with_role
+from ptdv.members.localities import locality_counter_mismatches
 from ptdv.members.models import PartyMembership
-from ptdv.organisations.localities import locality_counter_mismatches
-from ptdv.organisations.selectors import organisation_counter_mismatches
 from ptdv.rules import engine
 from ptdv.rules.services import rules_calendar
 
