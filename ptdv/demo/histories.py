@@ -93,8 +93,9 @@ class Pending:
     replayed: Replayed
 
 
-def ancestors_of(organisation: Organisation) -> list[Organisation]:
-    """The organisation and its ancestors, nearest first (from the tree in memory)."""
+def ancestors_in_memory(organisation: Organisation) -> list[Organisation]:
+    """The organisation and its ancestors, nearest first, from the tree already in memory
+    (`ptdv.candidacies.case.ancestors_of` asks the database; the bulk replay must not)."""
     chain = [organisation]
     while chain[-1].parent is not None:
         chain.append(chain[-1].parent)

@@ -20,7 +20,7 @@ from ptdv.demo.histories import (
     HistoryWriter,
     Pending,
     Replayer,
-    ancestors_of,
+    ancestors_in_memory,
     issuers_of,
     previous_membership,
 )
@@ -501,7 +501,7 @@ class PeopleGenerator:
                 m.official for m in members if m.official and m.status == MembershipStatus.OFFICIAL
             ),
             ceremonies=sorted(m.ceremony for m in members),
-            ancestors=ancestors_of(cell.org),
+            ancestors=ancestors_in_memory(cell.org),
         )
         for member in newer:
             candidacy_id = None
