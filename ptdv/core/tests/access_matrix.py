@@ -1145,3 +1145,21 @@ COMMANDS: dict[str, Command] = {
         must_succeed=False,
     ),
 }
+
+
+def _rows_from_modules() -> None:
+    """Add the rows declared in `ptdv/core/tests/access_rows/*.py` (one module per
+    capability) to the tables above."""
+    import importlib
+    import pkgutil
+
+    from ptdv.core.tests import access_rows
+
+    for info in sorted(pkgutil.iter_modules(access_rows.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"{access_rows.__name__}.{info.name}")
+        DOORS.extend(getattr(module, "DOORS", []))
+        ADMIN_MODELS.update(getattr(module, "ADMIN_MODELS", {}))
+        COMMANDS.update(getattr(module, "COMMANDS", {}))
+
+
+_rows_from_modules()
