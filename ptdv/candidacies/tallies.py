@@ -145,6 +145,34 @@ def tallies_candidacy_changed(*, candidacy: Candidacy, event: CandidacyEvent | N
     _apply(AdmissionTally, admission_deltas, ids)
 
 
+def tallies_person_changed(*, person: Any, before: Any) -> None:
+    """A correction of a person's attributes (`before`: the person as it was, with the same
+    attributes as `person`): each admission of theirs that is tallied — a dossier with a
+    decision, or an older membership without a dossier — moves from the breakdown columns of
+    the old values to those of the new, in its cell and every ancestor, for its year."""
+    since = dt.date(TALLY_FIRST_YEAR, 1, 1)
+    admissions = [
+        *Candidacy.objects.filter(person_id=person.pk, decision_date__gte=since).values_list(
+            "organisation__path", "decision_date"
+        ),
+        *PartyMembership.objects.filter(
+            person_id=person.pk, candidacy__isnull=True, admission_decision_date__gte=since
+        )
+        .exclude(status=MembershipStatus.TRANSFERRED_OUT)
+        .values_list("organisation__path", "admission_decision_date"),
+    ]
+    deltas: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for path, decided_on in admissions:
+        if decided_on is None:  # filtered out above; for the type checker
+            continue
+        was, now = admission_values(before, decided_on), admission_values(person, decided_on)
+        for ancestor in ancestor_paths(path):
+            row = deltas[(ancestor, decided_on.year)]
+            for name, value in now.items():
+                row[name] += value - was[name]
+    _apply(AdmissionTally, deltas)
+
+
 def _nonzero(deltas: dict[Any, dict[str, int]]) -> dict[Any, dict[str, int]]:
     kept = {
         key: {name: value for name, value in columns.items() if value}
