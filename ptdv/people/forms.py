@@ -7,9 +7,11 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ptdv.core.forms import StyledFormMixin, VietnameseDateField
+from ptdv.core.policies import Actor, subtree_q
 from ptdv.core.text import validate_person_name
 from ptdv.organisations.models import Locality
 from ptdv.organisations.selectors import organisation_localities_for_cell
@@ -93,7 +95,7 @@ class PersonEditForm(StyledFormMixin, forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
-    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, person: Person, actor: Actor, **kwargs: Any) -> None:
         kwargs.setdefault(
             "initial",
             {
@@ -107,8 +109,15 @@ class PersonEditForm(StyledFormMixin, forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
+        # The villages of the communes above the person's organisation that the actor's
+        # subtrees hold or whose cell is in them (a cell's clerk: the villages the cell
+        # covers), and the present residence; the service accepts any of the communes'.
         self.fields["residence_locality"].queryset = organisation_localities_for_cell(  # type: ignore[attr-defined]
             cell=person.organisation
+        ).filter(
+            subtree_q(actor, "organisation__path")
+            | subtree_q(actor, "cell__path")
+            | Q(pk=person.residence_locality_id)
         )
         self.style_fields()
 

@@ -24,7 +24,9 @@ def person_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Outside the user's subtree 404, a viewer 403; the form shows the person's details, so
     showing it is audited like the person page."""
     person = person_for_change(actor=request.user, pk=pk)
-    form = PersonEditForm(request.POST if request.method == "POST" else None, person=person)
+    form = PersonEditForm(
+        request.POST if request.method == "POST" else None, person=person, actor=request.user
+    )
     if request.method == "POST" and form.is_valid():
         try:
             person_update(
