@@ -11,6 +11,8 @@ from ptdv.people.choices import ETHNICITIES, Education, Gender, Occupation, Reli
 from ptdv.people.crypto import national_id_decrypt, national_id_mask
 from ptdv.people.models import Person, national_id_validator
 
+MAX_ID = 2**63 - 1  # BigAutoField
+
 PERSON_FIELDS = [
     "id",
     "full_name",
@@ -123,6 +125,7 @@ class PersonPatchSerializer(ApiSerializer):
         required=False,
         allow_null=True,
         min_value=1,
+        max_value=MAX_ID,
         help_text=_("Mã (id) thôn, tổ dân phố của xã, phường quản lý công dân; null để bỏ trống."),
     )
     target_groups = serializers.ListField(
@@ -139,5 +142,6 @@ class PersonPatchSerializer(ApiSerializer):
     version = serializers.IntegerField(
         required=False,
         min_value=1,
+        max_value=2_147_483_647,
         help_text=_("Phiên bản thông tin công dân người dùng đã thấy (chống ghi đè)."),
     )
