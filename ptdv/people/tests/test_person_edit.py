@@ -166,3 +166,24 @@ def test_the_page_is_404_outside_and_403_for_a_viewer(client, tree, person) -> N
     assert client.post(edit, form_data(person, education="college")).status_code == 403
     assert edit not in client.get(person.get_absolute_url()).content.decode()
     assert Person.objects.get(pk=person.pk).education == "upper_secondary"
+
+
+def test_query_counts_are_pinned(
+    client, tree, person, django_assert_max_num_queries, django_assert_num_queries
+) -> None:
+    """The edit page and a correction cost a fixed number of queries (no per-row loops)."""
+    clerk = user_with_role(tree["cell_a1"], Role.CLERK)
+    client.force_login(clerk)
+    api = client_for(clerk)
+    edit = reverse("people:edit", args=[person.pk])
+    client.get(edit)  # warm the session
+
+    with django_assert_max_num_queries(QUERIES_EDIT_PAGE):
+        assert client.get(edit).status_code == 200
+    with django_assert_max_num_queries(QUERIES_PATCH):
+        response = api.patch(url(person), {"education": "college"}, format="json")
+    assert response.status_code == 200
+
+
+QUERIES_EDIT_PAGE = 6
+QUERIES_PATCH = 15
