@@ -15,9 +15,11 @@ written by the candidacy path: an import calls `aggregates_rows_added` for the r
 (or `ptdv aggregates rebuild` runs afterwards). Admissions before TALLY_FIRST_YEAR are not
 tallied at all.
 
-The breakdown uses the person's attributes as they are: a later correction of a person's
-gender, ethnicity, birth date… (made outside the candidacy path, e.g. in the admin) shows up
-in `ptdv aggregates verify` and is absorbed by `ptdv aggregates rebuild` (nightly).
+The breakdown uses the person's attributes as they are: a correction of a person's gender,
+ethnicity, birth date… through `ptdv.people.services.person_update` moves their tallied
+admissions between the columns at once (`tallies_person_changed`, called by the
+"person_changed" listener in `ptdv.candidacies.derived`); a write that bypassed it would
+show up in `ptdv aggregates verify` and be absorbed by `ptdv aggregates rebuild`.
 
 `tallies_candidacy_changed` is called once at the end of `candidacy_act`'s transaction
 (and of `candidacy_register`). It reconstructs the candidacy's contribution before the action
