@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from ptdv.accounts.models import Role
+from ptdv.accounts.models import Assignment, Role
 from ptdv.audit.models import AuditEntry
 from ptdv.candidacies.models import CandidacySearch
 from ptdv.exchange.models import ImportJob, ImportStatus
@@ -224,3 +224,18 @@ def test_the_web_upload_in_update_mode(client, tree, clerk, people, tmp_path):
     assert download.status_code == 200
     assert ImportJob.objects.count() == 2
     assert "chế độ" in wrong_mode.content.decode()
+
+
+def test_a_viewer_s_subtree_reads_as_not_found(tree, people, tmp_path):
+    """A clerk of commune A who only views commune B finds nobody of B to correct."""
+    user = user_with_role(tree["commune_a"], Role.CLERK)
+    Assignment.objects.create(user=user, organisation=tree["commune_b"], role=Role.VIEWER)
+    path = filled_template(
+        tmp_path, "people", [{"national_id": "042301000009", "occupation": "Nông dân"}]
+    )
+
+    outcome = run(user, path)
+
+    assert outcome.status == ImportStatus.REJECTED
+    assert [(e.row, e.column) for e in outcome.errors] == [(3, "national_id")]
+    assert Person.objects.get(pk=people["other"].pk).occupation == "other"
