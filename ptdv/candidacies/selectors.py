@@ -28,6 +28,7 @@ from ptdv.core.policies import REQUIRED_ROLE, subtree_q
 from ptdv.core.search import person_search_filter as person_search_filter
 from ptdv.members.models import ACTIVE_STATUSES, MembershipStatus, PartyMembership
 from ptdv.members.policies import membership_policy
+from ptdv.organisations.competence import competence_rows
 from ptdv.organisations.models import CELL_KINDS, PATH_STEP, Kind, Organisation, commune_level_unit
 from ptdv.people.models import Person
 
@@ -171,9 +172,10 @@ def candidacy_available_actions(*, actor: Any, candidacy: Candidacy) -> list[Act
         Organisation.objects.filter(path__in=organisation.ancestor_paths),
         key=lambda o: -len(o.path),
     )
+    competences = competence_rows(ancestors)
     offered = []
     for spec in SPECS.values():
-        if stage_refusals(spec, candidacy, ancestors):
+        if stage_refusals(spec, candidacy, ancestors, None, competences):
             continue
         if not candidacy_policy.can(actor, spec.permission, candidacy):
             continue

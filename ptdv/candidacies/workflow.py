@@ -118,8 +118,13 @@ class WrongStage(ValidationError):
     """The dossier's present stage (or its organisation's tree) does not allow the action."""
 
 
-def _check_source(spec: ActionSpec, candidacy: Candidacy, ancestors: list[Organisation]) -> None:
-    refusals = stage_refusals(spec, candidacy, ancestors)
+def _check_source(
+    spec: ActionSpec,
+    candidacy: Candidacy,
+    ancestors: list[Organisation],
+    on: dt.date | None = None,
+) -> None:
+    refusals = stage_refusals(spec, candidacy, ancestors, on)
     if refusals:
         raise WrongStage({"action": refusals}, code="invalid_stage")
 
@@ -198,7 +203,7 @@ def candidacy_act(
         if version is not None and version != candidacy.version:
             raise StaleVersion(candidacy.version)
         ancestors = ancestors_of(candidacy.organisation)
-        _check_source(spec, candidacy, ancestors)
+        _check_source(spec, candidacy, ancestors, facts.get("date"))
         before = DossierSnapshot.of(candidacy)
         result = _apply(actor, candidacy, spec, facts, document, ancestors)
         updated = Candidacy.objects.filter(pk=candidacy.pk, version=candidacy.version).update(
