@@ -212,6 +212,15 @@ class Locality(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def full_name(self) -> str:
+        """The kind and the name ("Thôn Hạ Hương", "Tổ dân phố 2"); a name that already
+        starts with its kind ("Thôn 9") is not given it twice."""
+        kind = str(self.get_kind_display())
+        if self.name.casefold().startswith(kind.casefold() + " ") or not kind:
+            return self.name
+        return f"{kind} {self.name}"
+
 
 class CompetenceBasis(models.TextChoices):
     """Why a body decides admission and recognition for an organisation (QĐ §4.3.2)."""

@@ -18,7 +18,8 @@ from ptdv.documents.models import DocumentNumber
 from ptdv.documents.selectors import documents_for_candidacy
 from ptdv.documents.services import document_render
 from ptdv.factories import user_with_role
-from ptdv.organisations.models import Organisation
+from ptdv.organisations.models import Locality, LocalityKind, Organisation
+from ptdv.people.models import Person
 
 # The dossiers' tree and helpers of the dossier's own tests (fixtures re-exported).
 commune_tree = case.commune_tree
@@ -69,8 +70,14 @@ def test_a_decision_after_the_reform_is_the_communes(
     candidacy = branch_resolved(approver, commune_tree["village"], dt.date(2025, 9, 1), "Bình")
     act(approver, candidacy, "admission_decision", date="2025-09-15",
         vote={"agree": 5, "body_size": 9})  # fmt: skip
+    # Lives in "Thôn 9" (its name carries its kind): printed once, not "Thôn Thôn 9".
+    nine = Locality.objects.create(
+        code="L9", name="Thôn 9", kind=LocalityKind.VILLAGE, organisation=commune_tree["commune"]
+    )
+    Person.objects.filter(pk=candidacy.person_id).update(residence_locality=nine)
     candidacy.refresh_from_db()
     text = render(province_admin, candidacy, "9-knd")
+    assert "nơi cư trú: Thôn 9, xã Thiên Cầm" in text and "Thôn Thôn" not in text
     assert "BAN THƯỜNG VỤ ĐẢNG ỦY XÃ THIÊN CẦM QUYẾT ĐỊNH" in text
     assert "ĐẢNG BỘ TỈNH HÀ TĨNH ĐẢNG ỦY XÃ THIÊN CẦM" in text  # superior, issuer
     assert "Số 1-QĐ/ĐU" in text and "QĐ/TU" not in text

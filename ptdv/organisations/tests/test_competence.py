@@ -21,7 +21,14 @@ from ptdv.organisations.competence import (
     competence_record,
     competent_on,
 )
-from ptdv.organisations.models import Competence, CompetenceBasis, Kind, Organisation
+from ptdv.organisations.models import (
+    Competence,
+    CompetenceBasis,
+    Kind,
+    Locality,
+    LocalityKind,
+    Organisation,
+)
 
 BEFORE = dt.date(2025, 6, 30)
 
@@ -266,3 +273,18 @@ def test_the_admin_page_records_an_authorisation_through_the_service(
     assert "Chỉ đảng ủy cơ sở mới được ủy quyền" in response.content.decode()
     assert Competence.objects.count() == 1
     assert client.get(reverse("admin:organisations_competence_changelist")).status_code == 200
+
+
+def test_a_locality_is_named_with_its_kind_once(db: Any) -> None:
+    commune = OrganisationFactory(name="Đảng bộ xã Thiên Cầm", code="X9", kind=Kind.COMMUNE)
+    assert Locality(name="Thôn 9", kind=LocalityKind.VILLAGE, organisation=commune).full_name == (
+        "Thôn 9"
+    )
+    assert (
+        Locality(name="Hạ Hương", kind=LocalityKind.VILLAGE, organisation=commune).full_name
+        == "Thôn Hạ Hương"
+    )
+    assert (
+        Locality(name="tổ dân phố 2", kind=LocalityKind.RESIDENTIAL_GROUP).full_name
+        == "tổ dân phố 2"
+    )
