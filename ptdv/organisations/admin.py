@@ -52,7 +52,11 @@ class OrganisationAdmin(PolicyAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Organisation | None = None) -> Any:
         # Moving a node would rewrite the paths of its whole subtree: not through the admin.
-        return (*_TREE_FIELDS, "parent") if obj is not None else _TREE_FIELDS
+        # An authorisation given later is dated: it is recorded as a competence (below), so
+        # the dossiers decided before it keep their decider.
+        if obj is not None:
+            return (*_TREE_FIELDS, "parent", "authorised_to_admit")
+        return _TREE_FIELDS
 
     def get_fields(self, request: HttpRequest, obj: Organisation | None = None) -> Any:
         if obj is None:

@@ -93,7 +93,11 @@ class Organisation(models.Model):
     authorised_to_admit = models.BooleanField(
         _("được ủy quyền kết nạp"),
         default=False,
-        help_text=_("Đảng ủy cơ sở được cấp ủy cấp trên ủy quyền quyết định kết nạp đảng viên."),
+        help_text=_(
+            "Đảng ủy cơ sở được cấp ủy cấp trên ủy quyền quyết định kết nạp đảng viên từ khi "
+            "thành lập. Ủy quyền từ một ngày nhất định: ghi nhận tại mục “Thẩm quyền quyết "
+            "định kết nạp”."
+        ),
     )
     has_youth_union = models.BooleanField(
         _("có tổ chức Đoàn"),

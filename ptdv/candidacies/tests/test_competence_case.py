@@ -14,7 +14,7 @@ from ptdv.accounts.models import Role
 from ptdv.candidacies.case import build_case, candidacy_next, candidacy_verdict
 from ptdv.candidacies.models import Candidacy, Stage
 from ptdv.candidacies.selectors import candidacy_attach_escalations
-from ptdv.candidacies.workflow import WrongStage, candidacy_act
+from ptdv.candidacies.workflow import WrongStage, candidacy_act, candidacy_checklist
 from ptdv.factories import (
     CandidacyFactory,
     MembershipFactory,
@@ -203,3 +203,21 @@ def test_an_overdue_decision_escalates_above_the_competent_body(
     candidacy.next_action = "ceremony"
     candidacy_attach_escalations([candidacy])
     assert candidacy.escalated_to == commune_tree["commune"]  # type: ignore[attr-defined]
+
+
+def test_the_checklist_names_the_body_competent_on_the_day(
+    commune_tree: dict[str, Organisation], approver: Any
+) -> None:
+    candidacy = branch_resolved(approver, commune_tree["village"], dt.date(2025, 6, 16), "Nga")
+
+    def decider_row(today: dt.date) -> dict[str, Any]:
+        rows = candidacy_checklist(candidacy, today)
+        return next(r for r in rows if r["rule"] == "decider.competent")
+
+    after = decider_row(dt.date(2025, 7, 2))
+    assert after["ok"] and after["message"].endswith(": Ban Thường vụ Đảng ủy xã Thiên Cầm")
+    # Before the reform the next step is the commune committee's vote: no decider row yet.
+    assert all(
+        r["rule"] != "decider.competent"
+        for r in candidacy_checklist(candidacy, dt.date(2025, 6, 20))
+    )
