@@ -330,7 +330,7 @@ def competence_record(
 @transaction.atomic
 def competence_move(
     from_org: Organisation,
-    to_org: Organisation,
+    to_org: Organisation | Sequence[Organisation],
     date: dt.date,
     decision: DecisionRef | Mapping[str, Any] | None = None,
     *,
@@ -339,57 +339,86 @@ def competence_move(
     """A tree change (merger, split, move) hands `from_org`'s competence to `to_org` from
     `date`: every row in force that day (or starting later) naming `from_org` as its subject
     or its decider ends the day before and continues with `to_org` in its place, by
-    `decision`. An authorisation to admit does not pass on (the new committee is authorised
-    by a decision of its own), and `to_org` keeps its own row where it already has one.
+    `decision`. For a split, pass every new organisation at once: a row on `from_org` goes to
+    each, a row `from_org` decided goes to the one whose subtree now holds its subject (else
+    the first). An authorisation to admit does not pass on (the new committee is authorised
+    by a decision of its own), and a target keeps its own row where it already has one.
     Called by the tree's services inside their transaction; returns the rows created."""
+    targets = [to_org] if isinstance(to_org, Organisation) else list(to_org)
+    if not targets:
+        return []
     ref = DecisionRef.of(decision)
     touched = list(
         Competence.objects.select_for_update()
         .filter(Q(subject=from_org) | Q(decider=from_org))
+        .select_related("subject")
         .order_by("pk")
     )
+    own = {
+        r.subject_id
+        for r in Competence.objects.filter(subject__in=targets)
+        if r.valid_to is None or r.valid_to >= date
+    }
     created: list[Competence] = []
-    own = any(
-        r.valid_to is None or r.valid_to >= date for r in Competence.objects.filter(subject=to_org)
-    )
     for row in touched:
         if row.valid_to is not None and row.valid_to < date:
             continue  # history: kept as it was
-        subject_id = to_org.pk if row.subject_id == from_org.pk else row.subject_id
-        decider_id = to_org.pk if row.decider_id == from_org.pk else row.decider_id
-        passes = row.basis != CompetenceBasis.AUTHORISED and not (subject_id == to_org.pk and own)
+        moved = _moved_rows(row, from_org, targets, own)
         if row.valid_from is not None and row.valid_from >= date:
-            # Not in force yet: it names `to_org` instead, or lapses.
-            if passes:
-                row.subject_id, row.decider_id = subject_id, decider_id
-                row.save(update_fields=["subject", "decider"])
-            else:
-                row.delete()
+            # Not in force yet: it names the new organisations instead, or lapses.
+            for subject_id, decider_id in moved:
+                created.append(_copy(row, subject_id, decider_id, row.valid_from, row.valid_to))
+            row.delete()
             continue
         row.valid_to = date - dt.timedelta(days=1)
         row.save(update_fields=["valid_to"])
-        if not passes:
-            continue
-        created.append(
-            Competence.objects.create(
-                subject_id=subject_id,
-                decider_id=decider_id,
-                basis=row.basis,
-                valid_from=date,
-                decision_number=ref.number or row.decision_number,
-                decision_date=ref.date or row.decision_date,
-                issuing_body=ref.issuing_body or row.issuing_body,
-                note=row.note,
-            )
-        )
+        for subject_id, decider_id in moved:
+            created.append(_copy(row, subject_id, decider_id, date, None, ref))
     if actor is not None and (touched or created):
         audit_record(
             actor=actor,
             action="change",
             object_type=Competence._meta.label_lower,
             object_id=str(from_org.pk),
-            organisation=to_org,
-            summary=f"Chuyển thẩm quyền quyết định kết nạp từ {from_org} sang {to_org}",
-            data={"from": from_org.pk, "to": to_org.pk, "date": date.isoformat()},
+            organisation=targets[0],
+            summary="Chuyển thẩm quyền quyết định kết nạp từ "
+            f"{from_org} sang {', '.join(str(t) for t in targets)}",
+            data={"from": from_org.pk, "to": [t.pk for t in targets], "date": date.isoformat()},
         )
     return created
+
+
+def _moved_rows(
+    row: Competence, from_org: Organisation, targets: list[Organisation], own: set[int]
+) -> list[tuple[int, int]]:
+    """(subject, decider) of each row that continues `row` after `from_org` is replaced."""
+    if row.basis == CompetenceBasis.AUTHORISED:
+        return []
+    if row.subject_id == from_org.pk:
+        pairs = [(t.pk, t.pk if row.decider_id == from_org.pk else row.decider_id) for t in targets]
+        return [(s, d) for s, d in pairs if s not in own]
+    # `from_org` decided for an organisation under it: the target now above that one.
+    above = next((t for t in targets if row.subject.path.startswith(t.path)), targets[0])
+    return [(row.subject_id, above.pk)]
+
+
+def _copy(
+    row: Competence,
+    subject_id: int,
+    decider_id: int,
+    valid_from: dt.date | None,
+    valid_to: dt.date | None,
+    ref: DecisionRef | None = None,
+) -> Competence:
+    ref = ref or DecisionRef()
+    return Competence.objects.create(
+        subject_id=subject_id,
+        decider_id=decider_id,
+        basis=row.basis,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        decision_number=ref.number or row.decision_number,
+        decision_date=ref.date or row.decision_date,
+        issuing_body=ref.issuing_body or row.issuing_body,
+        note=row.note,
+    )

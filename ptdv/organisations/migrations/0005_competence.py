@@ -5,37 +5,91 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0004_locality_counters'),
+        ("organisations", "0004_locality_counters"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='organisation',
-            name='authorised_to_admit',
-            field=models.BooleanField(default=False, help_text='Đảng ủy cơ sở được cấp ủy cấp trên ủy quyền quyết định kết nạp đảng viên từ khi thành lập. Ủy quyền từ một ngày nhất định: ghi nhận tại mục “Thẩm quyền quyết định kết nạp”.', verbose_name='được ủy quyền kết nạp'),
+            model_name="organisation",
+            name="authorised_to_admit",
+            field=models.BooleanField(
+                default=False,
+                help_text="Đảng ủy cơ sở được cấp ủy cấp trên ủy quyền quyết định kết nạp đảng viên từ khi thành lập. Ủy quyền từ một ngày nhất định: ghi nhận tại mục “Thẩm quyền quyết định kết nạp”.",
+                verbose_name="được ủy quyền kết nạp",
+            ),
         ),
         migrations.CreateModel(
-            name='Competence',
+            name="Competence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('basis', models.CharField(choices=[('above', 'Ban thường vụ cấp ủy cấp trên trực tiếp của tổ chức cơ sở đảng'), ('authorised', 'Đảng ủy cơ sở được ủy quyền kết nạp')], default='above', max_length=20, verbose_name='căn cứ thẩm quyền')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='từ ngày')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='đến ngày')),
-                ('decision_number', models.CharField(blank=True, max_length=60, verbose_name='số, ký hiệu quyết định')),
-                ('decision_date', models.DateField(blank=True, null=True, verbose_name='ngày quyết định')),
-                ('issuing_body', models.CharField(blank=True, max_length=255, verbose_name='cơ quan ban hành')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='ghi chú')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='ngày ghi nhận')),
-                ('decider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='competences_held', to='organisations.organisation', verbose_name='cấp quyết định')),
-                ('subject', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='competences', to='organisations.organisation', verbose_name='tổ chức (và các tổ chức trực thuộc)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "basis",
+                    models.CharField(
+                        choices=[
+                            (
+                                "above",
+                                "Ban thường vụ cấp ủy cấp trên trực tiếp của tổ chức cơ sở đảng",
+                            ),
+                            ("authorised", "Đảng ủy cơ sở được ủy quyền kết nạp"),
+                        ],
+                        default="above",
+                        max_length=20,
+                        verbose_name="căn cứ thẩm quyền",
+                    ),
+                ),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="từ ngày")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="đến ngày")),
+                (
+                    "decision_number",
+                    models.CharField(
+                        blank=True, max_length=60, verbose_name="số, ký hiệu quyết định"
+                    ),
+                ),
+                (
+                    "decision_date",
+                    models.DateField(blank=True, null=True, verbose_name="ngày quyết định"),
+                ),
+                (
+                    "issuing_body",
+                    models.CharField(blank=True, max_length=255, verbose_name="cơ quan ban hành"),
+                ),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="ghi chú")),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="ngày ghi nhận"),
+                ),
+                (
+                    "decider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="competences_held",
+                        to="organisations.organisation",
+                        verbose_name="cấp quyết định",
+                    ),
+                ),
+                (
+                    "subject",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="competences",
+                        to="organisations.organisation",
+                        verbose_name="tổ chức (và các tổ chức trực thuộc)",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'thẩm quyền quyết định kết nạp',
-                'verbose_name_plural': 'thẩm quyền quyết định kết nạp',
-                'ordering': ['subject_id', 'valid_from'],
-                'indexes': [models.Index(fields=['subject', 'valid_from'], name='competence_subject')],
+                "verbose_name": "thẩm quyền quyết định kết nạp",
+                "verbose_name_plural": "thẩm quyền quyết định kết nạp",
+                "ordering": ["subject_id", "valid_from"],
+                "indexes": [
+                    models.Index(fields=["subject", "valid_from"], name="competence_subject")
+                ],
             },
         ),
     ]

@@ -288,3 +288,24 @@ def test_a_locality_is_named_with_its_kind_once(db: Any) -> None:
         Locality(name="tổ dân phố 2", kind=LocalityKind.RESIDENTIAL_GROUP).full_name
         == "tổ dân phố 2"
     )
+
+
+def test_a_split_hands_the_competence_to_each_new_organisation(
+    province_tree: dict[str, Organisation],
+) -> None:
+    t = province_tree
+    reform(t)
+    # The province decides for the school's committee (a row the commune names as decider).
+    competence_record(
+        actor=None, subject=t["school"], decider=t["commune"], valid_from=dt.date(2026, 1, 1)
+    )
+    north = OrganisationFactory(parent=t["province"], code="XN", kind=Kind.COMMUNE)
+    south = OrganisationFactory(parent=t["province"], code="XS", kind=Kind.COMMUNE)
+    Organisation.objects.filter(pk=t["school"].pk).update(path=south.path + "0001")
+    school = Organisation.objects.get(pk=t["school"].pk)
+    day = dt.date(2026, 9, 1)
+    created = competence_move(t["commune"], [north, south], day, {"number": "90-QĐ/TU"})
+    pairs = sorted((c.subject_id, c.decider_id) for c in created)
+    assert pairs == sorted([(north.pk, north.pk), (south.pk, south.pk), (school.pk, south.pk)])
+    assert all(c.valid_from == day and c.decision_number == "90-QĐ/TU" for c in created)
+    assert Competence.objects.filter(valid_to=day - dt.timedelta(days=1)).count() == 2
