@@ -133,9 +133,7 @@ def _later_issuers(cell: CellPlan) -> tuple[tuple[dt.date, Issuers], ...]:
     """Who issues a cell's documents from each day the competence recorded for its tree
     changes (the 2025 reform: the commune's standing committee decides for its grassroots
     cells); before the first such day, today's rule."""
-    chain = cell.chain()
-    ids = {o.pk for o in chain}
-    days = sorted({r.valid_from for r in cell.competences if r.subject_id in ids and r.valid_from})
+    days = sorted({r.valid_from for r in cell.chain_competences() if r.valid_from})
     return tuple((day, issuers_of(cell.org, 0, cell.competent_on(day))) for day in days)
 
 
@@ -711,7 +709,7 @@ class PeopleGenerator:
             ancestors=self.story_cell.ancestors,
             previous=previous_membership(former),
             membership=membership,
-            competences=list(cell.competences),
+            competences=cell.chain_competences(),
         )
         self.histories.add(Pending(story.steps, replayed))
         return {name: getattr(replayed.candidacy, name) for name in DOSSIER_FIELDS}

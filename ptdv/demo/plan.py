@@ -80,8 +80,17 @@ class CellPlan:
             chain.append(chain[-1].parent)
         return chain
 
+    def chain_competences(self) -> list[Competence]:
+        """The rows of `competences` on the cell's chain (read once the tree is written)."""
+        cached: list[Competence] | None = getattr(self, "_chain_competences", None)
+        if cached is None:
+            ids = {o.pk for o in self.chain()}
+            cached = [r for r in self.competences if r.subject_id in ids]
+            self._chain_competences = cached
+        return cached
+
     def competent_on(self, day: dt.date) -> Competent:
-        return competent_for(self.chain(), day, self.competences)
+        return competent_for(self.chain(), day, self.chain_competences())
 
     def committee_step_on(self, day: dt.date | None) -> bool:
         """Whether a grassroots committee votes (8-KNĐ) for this cell's dossiers on `day`:
