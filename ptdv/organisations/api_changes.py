@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -30,6 +31,7 @@ from ptdv.organisations.changes import (
     NewOrganisation,
     OrganisationEnded,
     StaleOrganisation,
+    may_change,
     organisation_dissolve,
     organisation_merge,
     organisation_move,
@@ -231,6 +233,8 @@ class OrganisationActionView(APIView):
                 status=status.HTTP_404_NOT_FOUND,
             )
         organisation = organisation_policy.get_visible(request.user, pk)
+        if organisation.valid_to is None and not may_change(request.user, organisation):
+            raise PermissionDenied(_("Chỉ quản trị viên của tổ chức cấp trên mới được thay đổi."))
         body = OrganisationActionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)

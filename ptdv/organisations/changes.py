@@ -139,6 +139,13 @@ def _require_admin(actor: Actor, *organisations: Organisation | None) -> None:
             )
 
 
+def may_change(actor: Actor | None, organisation: Organisation) -> bool:
+    """Whether `actor` administers the parent of `organisation` (the organisation itself for
+    a root) and the organisation is still active: who may change it."""
+    path = organisation.path[:-PATH_STEP] or organisation.path
+    return organisation.valid_to is None and role_rank_at(actor, path) >= ADMIN_RANK
+
+
 def _parent_of(organisation: Organisation) -> Organisation | None:
     if organisation.parent_id is None:
         return None

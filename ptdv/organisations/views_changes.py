@@ -15,12 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from ptdv.core.forms import add_service_errors
-from ptdv.core.policies import role_rank_at
 from ptdv.core.views import render_page
 from ptdv.organisations.changes import (
-    ADMIN_RANK,
     OrganisationEnded,
     StaleOrganisation,
+    may_change,
     organisation_dissolve,
     organisation_merge,
     organisation_move,
@@ -39,12 +38,6 @@ TITLES = {
     "split": _("Chia tách"),
     "dissolve": _("Giải thể"),
 }
-
-
-def may_change(user: Any, organisation: Organisation) -> bool:
-    """Administrators of the parent (of the organisation itself for a root)."""
-    path = organisation.path[: -4] or organisation.path
-    return organisation.is_active and role_rank_at(user, path) >= ADMIN_RANK
 
 
 @require_safe
