@@ -18,8 +18,10 @@ from ptdv.candidacies.models import AdmissionTally, Candidacy, CandidacySearch, 
 from ptdv.candidacies.tallies import PIPELINE_FIELDS, _apply
 
 
-def tallies_move(*, organisation_id: int, old: Sequence[str], new: Sequence[str]) -> None:
-    """Take the tallies of `organisation_id` (its subtree totals, every year) out of the
+def tallies_move(
+    *, organisation_ids: Sequence[int], old: Sequence[str], new: Sequence[str]
+) -> None:
+    """Take the tallies of `organisation_ids` (their subtree totals summed, every year) out of the
     organisations at the `old` paths and add them to those at the `new` paths (ancestors in
     both are left alone). For a node moving whole, `old`/`new` are its ancestors; for the
     own rows of an organisation that ends, `old` includes the organisation itself."""
@@ -27,30 +29,32 @@ def tallies_move(*, organisation_id: int, old: Sequence[str], new: Sequence[str]
     gone, come = sorted(set(old) - common), sorted(set(new) - common)
     if not gone and not come:
         return
-    admission_rows = list(
-        AdmissionTally.objects.filter(organisation_id=organisation_id).values_list(
-            "year", *ADMISSION_FIELDS
-        )
-    )
-    pipeline_rows = list(
-        PipelineTally.objects.filter(organisation_id=organisation_id).values_list(
-            *PIPELINE_FIELDS
-        )
-    )
+    ids = list(organisation_ids)
+    by_year: dict[int, list[int]] = {}
+    for year, *values in AdmissionTally.objects.filter(organisation_id__in=ids).values_list(
+        "year", *ADMISSION_FIELDS
+    ):
+        total = by_year.setdefault(year, [0] * len(ADMISSION_FIELDS))
+        for index, value in enumerate(values):
+            total[index] += int(value)
+    open_total = [0] * len(PIPELINE_FIELDS)
+    for values in PipelineTally.objects.filter(organisation_id__in=ids).values_list(
+        *PIPELINE_FIELDS
+    ):
+        for index, value in enumerate(values):
+            open_total[index] += int(value)
     admissions: dict[Any, dict[str, int]] = {}
     pipeline: dict[Any, dict[str, int]] = {}
     for paths, sign in ((gone, -1), (come, 1)):
         for path in paths:
-            for year, *values in admission_rows:
+            for year, values in by_year.items():
                 admissions[(path, year)] = {
-                    name: sign * int(value)
+                    name: sign * value
                     for name, value in zip(ADMISSION_FIELDS, values, strict=True)
                 }
-            for values in pipeline_rows:
-                pipeline[(path,)] = {
-                    name: sign * int(value)
-                    for name, value in zip(PIPELINE_FIELDS, values, strict=True)
-                }
+            pipeline[(path,)] = {
+                name: sign * value for name, value in zip(PIPELINE_FIELDS, open_total, strict=True)
+            }
     _apply(AdmissionTally, admissions)
     _apply(PipelineTally, pipeline)
 

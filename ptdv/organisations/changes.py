@@ -258,47 +258,67 @@ def _counters_shift(values: dict[str, int], old: list[str], new: list[str]) -> N
 def _subtree_move(
     node: Organisation, parent: Organisation, change: OrganisationChange
 ) -> OrganisationMove:
-    """Move `node` and its subtree under `parent`: new path, every path below re-keyed, the
-    counters moved, the hook fired for the tallies and search entries, the move recorded.
-    Both are locked by the caller."""
-    node.refresh_from_db()
+    """Move `node` and its subtree under `parent` (see `_subtrees_move`)."""
+    return _subtrees_move([node], parent, change)[0]
+
+
+def _subtrees_move(
+    nodes: Sequence[Organisation], parent: Organisation, change: OrganisationChange
+) -> list[OrganisationMove]:
+    """Move `nodes` (siblings: the same present parent) with their subtrees under `parent`:
+    new paths, every path below re-keyed, the counters moved once for all, the hook fired
+    once for the tallies and search entries, each move recorded. The caller holds the locks
+    of the parents concerned."""
+    if not nodes:
+        return []
+    fresh = list(Organisation.objects.filter(pk__in=[n.pk for n in nodes]).order_by("path"))
     parent.refresh_from_db()
-    if parent.path.startswith(node.path):
+    if len({n.parent_id for n in fresh}) != 1:
+        raise ValueError("nodes must be siblings")
+    if any(parent.path.startswith(n.path) for n in fresh):
         raise unprocessable(
             {"parent": _("Tổ chức cấp trên mới: không được là chính nó hay tổ chức cấp dưới.")}
         )
-    old_path, old_parent_id = node.path, node.parent_id
-    old_ancestors = ancestor_paths(old_path)[:-1]
-    Organisation.objects.filter(pk=parent.pk).update(child_seq=F("child_seq") + 1)
-    parent.child_seq += 1
-    new_path = parent.path + path_step(parent.child_seq)
-    depth_shift = (len(new_path) - len(old_path)) // PATH_STEP
-    Organisation.objects.filter(path__startswith=old_path).update(
-        path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
-        depth=F("depth") + depth_shift,
-    )
-    Organisation.objects.filter(pk=node.pk).update(parent=parent)
+    old_parent_id = fresh[0].parent_id
+    old_ancestors = ancestor_paths(fresh[0].path)[:-1]
     new_ancestors = ancestor_paths(parent.path)
-    _counters_shift(
-        {name: getattr(node, name) for name in SUBTREE_COUNTERS}, old_ancestors, new_ancestors
-    )
+    first_seq = parent.child_seq + 1
+    Organisation.objects.filter(pk=parent.pk).update(child_seq=F("child_seq") + len(fresh))
+    parent.child_seq += len(fresh)
+    renames: list[tuple[int, str, str]] = []
+    totals = dict.fromkeys(SUBTREE_COUNTERS, 0)
+    for offset, node in enumerate(fresh):
+        old_path = node.path
+        new_path = parent.path + path_step(first_seq + offset)
+        depth_shift = (len(new_path) - len(old_path)) // PATH_STEP
+        Organisation.objects.filter(path__startswith=old_path).update(
+            path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
+            depth=F("depth") + depth_shift,
+        )
+        renames.append((node.pk, old_path, new_path))
+        for name in SUBTREE_COUNTERS:
+            totals[name] += getattr(node, name)
+    Organisation.objects.filter(pk__in=[n.pk for n in fresh]).update(parent=parent)
+    _counters_shift(totals, old_ancestors, new_ancestors)
     hooks.fire(
         "organisation_subtree_moved",
-        organisation_id=node.pk,
-        old_path=old_path,
-        new_path=new_path,
+        moves=renames,
         old_ancestors=old_ancestors,
         new_ancestors=new_ancestors,
     )
-    node.refresh_from_db()
-    return OrganisationMove.objects.create(
-        change=change,
-        organisation=node,
-        from_parent_id=old_parent_id,
-        to_parent=parent,
-        from_path=old_path,
-        to_path=new_path,
-        date=change.date,
+    return OrganisationMove.objects.bulk_create(
+        [
+            OrganisationMove(
+                change=change,
+                organisation_id=pk,
+                from_parent_id=old_parent_id,
+                to_parent=parent,
+                from_path=old_path,
+                to_path=new_path,
+                date=change.date,
+            )
+            for pk, old_path, new_path in renames
+        ]
     )
 
 
@@ -581,9 +601,9 @@ def _absorb(olds: Sequence[Organisation], keep: Organisation, change: Organisati
         moved["members"] += old.member_count
         moved["candidates"] += old.candidate_count
         moved["localities"] += old.locality_count
-        for child in _live_children(old):
-            _subtree_move(child, keep, change)
-            moved["children"] += 1
+        children = _live_children(old)
+        _subtrees_move(children, keep, change)
+        moved["children"] += len(children)
         _rows_move(old, keep, change)
         _end(old, change.date)
         _bump(old)
@@ -652,13 +672,10 @@ def organisation_split(
         successors=[*news, *([source] if keep_source else [])],
     )
     for part, created in zip(parts, news, strict=True):
-        for pk in part.children:
-            _subtree_move(children[pk], created, change)
+        _subtrees_move([children[pk] for pk in part.children], created, change)
         _localities_to(part.localities, source, created)
     if not keep_source:
-        rest = _live_children(source)
-        for child in rest:
-            _subtree_move(child, news[0], change)
+        _subtrees_move(_live_children(source), news[0], change)
         _rows_move(source, news[0], change)
         _end(source, decision.effective)
     _bump(source)

@@ -30,15 +30,17 @@ from ptdv.targets.models import PlanAssignment, Target
 
 def subtree_moved(
     *,
-    organisation_id: int,
-    old_path: str,
-    new_path: str,
+    moves: list[tuple[int, str, str]],
     old_ancestors: list[str],
     new_ancestors: list[str],
     **_: Any,
 ) -> None:
-    tallies_move(organisation_id=organisation_id, old=old_ancestors, new=new_ancestors)
-    search_paths_rekey(old_path=old_path, new_path=new_path)
+    """Siblings moved whole (id, old path, new path) from one parent to another."""
+    tallies_move(
+        organisation_ids=[pk for pk, _old, _new in moves], old=old_ancestors, new=new_ancestors
+    )
+    for _pk, old_path, new_path in moves:
+        search_paths_rekey(old_path=old_path, new_path=new_path)
 
 
 def rows_moved(
@@ -52,7 +54,7 @@ def rows_moved(
 ) -> None:
     # The tallies first: they are the source's own rows, read before anything moves.
     tallies_move(
-        organisation_id=source_id, old=ancestor_paths(source_path), new=ancestor_paths(target_path)
+        organisation_ids=[source_id], old=ancestor_paths(source_path), new=ancestor_paths(target_path)
     )
     Person.objects.filter(organisation_id=source_id).update(organisation_id=target_id)
     PartyMembership.objects.filter(organisation_id=source_id).update(organisation_id=target_id)
