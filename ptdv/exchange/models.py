@@ -20,6 +20,7 @@ class ImportKind(models.TextChoices):
     MEMBERS = "members", _("Đảng viên")
     CANDIDATES = "candidates", _("Quần chúng (nguồn)")
     DOSSIERS = "dossiers", _("Hồ sơ đang thực hiện")
+    ORGANISATION_CHANGES = "organisation_changes", _("Thay đổi tổ chức (hợp nhất, đổi tên…)")
 
 
 class ImportStatus(models.TextChoices):

@@ -8,7 +8,7 @@ are adjusted once per organisation with the totals.
 - `context`: the import's context (actor, sheet, organisations in scope) and its issues;
 - `parsing`: typed values from the sheet's cells;
 - `people`: checks and columns of the new people;
-- one module per kind: `organisations`, `localities`, `users`, `members`, `candidates`,
+- one module per kind: `organisations`, `organisation_changes`, `localities`, `users`, `members`, `candidates`,
   `dossiers` (with `dossier_steps`, the legacy file's row as the past steps it attests).
 """
 
@@ -20,6 +20,7 @@ from ptdv.exchange.importers.context import ImportContext, Issue, OrgInfo
 from ptdv.exchange.importers.dossiers import DossierImporter
 from ptdv.exchange.importers.localities import LocalityImporter
 from ptdv.exchange.importers.members import MemberImporter
+from ptdv.exchange.importers.organisation_changes import OrganisationChangeImporter
 from ptdv.exchange.importers.organisations import OrganisationImporter
 from ptdv.exchange.importers.parsing import parse_rows
 from ptdv.exchange.importers.users import UserImporter
@@ -34,6 +35,7 @@ __all__ = [
     "LocalityImporter",
     "MemberImporter",
     "OrgInfo",
+    "OrganisationChangeImporter",
     "OrganisationImporter",
     "UserImporter",
     "parse_rows",
@@ -48,5 +50,6 @@ IMPORTERS: dict[str, type[Importer]] = {
         MemberImporter,
         CandidateImporter,
         DossierImporter,
+        OrganisationChangeImporter,
     )
 }
