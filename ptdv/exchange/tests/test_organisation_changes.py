@@ -140,3 +140,15 @@ def test_console_import_with_dry_run(province, tmp_path):
     call_command("import", str(path), "--kind", "organisation_changes", "--as", admin.username,
                  stdout=out)
     assert OrganisationChange.objects.count() == 3
+
+
+def test_the_bench_merger_verifies_and_leaves_nothing(db):
+    from bench.merger import merger_bench
+
+    before = Organisation.objects.count()
+    timings = merger_bench(12, 4, today=dt.date(2025, 7, 1))
+    assert timings["status"] == "imported", timings
+    assert timings["written"] == 12 and timings["communes_after"] == 4
+    clean = {"counters": 0, "tallies": 0, "localities": 0, "search": 0}
+    assert timings["mismatches_before"] == timings["mismatches"] == clean
+    assert Organisation.objects.count() == before
