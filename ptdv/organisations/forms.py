@@ -191,3 +191,115 @@ FORMS: dict[str, type[ChangeForm]] = {
     "split": SplitForm,
     "dissolve": DissolveForm,
 }
+
+
+# --- Localities -----------------------------------------------------------------------------
+
+
+class LocalityChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.code})"
+
+
+class LocalityMultipleChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.code})"
+
+
+class LocalityChangeForm(ChangeForm):
+    """The decision of a locality change; choices: the communes the user administers and
+    the other localities of the same commune."""
+
+    def __init__(
+        self,
+        *args: Any,
+        locality: Locality,
+        communes: QuerySet[Organisation],
+        **kwargs: Any,
+    ) -> None:
+        self.locality = locality
+        super().__init__(*args, organisation=locality.organisation, choices=communes, **kwargs)
+        self.limit_localities(
+            Locality.objects.filter(organisation=locality.organisation).exclude(pk=locality.pk)
+        )
+
+    def limit(self, choices: QuerySet[Organisation]) -> None:
+        """Communes (not the present one) for a move."""
+
+    def limit_localities(self, choices: QuerySet[Locality]) -> None:
+        """The other localities of the commune, for a merger."""
+
+
+class LocalityRenameForm(LocalityChangeForm):
+    name = forms.CharField(label=_("Tên mới"), max_length=255)
+
+
+class LocalityMoveForm(LocalityChangeForm):
+    commune = OrganisationChoice(
+        label=_("Chuyển sang xã, phường"), queryset=Organisation.objects.none()
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # ChangeForm left out the present commune's subtree; a move is to another commune.
+        self.fields["commune"].queryset = kwargs["communes"].exclude(  # type: ignore[attr-defined]
+            pk=self.locality.organisation_id
+        ).exclude(kind__in=("cell", "grassroots_cell"))
+
+
+class LocalityMergeForm(LocalityChangeForm):
+    others = LocalityMultipleChoice(
+        label=_("Sáp nhập cùng với"), queryset=Locality.objects.none(), required=False
+    )
+    into = LocalityChoice(
+        label=_("Thôn, tổ dân phố tiếp nhận"), queryset=Locality.objects.none(), required=False
+    )
+    new_code = forms.CharField(label=_("Mã thôn, tổ dân phố mới"), max_length=40, required=False)
+    new_name = forms.CharField(label=_("Tên thôn, tổ dân phố mới"), max_length=255, required=False)
+
+    def limit_localities(self, choices: QuerySet[Locality]) -> None:
+        self.fields["others"].queryset = choices  # type: ignore[attr-defined]
+        self.fields["into"].queryset = choices  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        has_new = bool(data.get("new_code") or data.get("new_name"))
+        if bool(data.get("into")) == has_new:
+            self.add_error("into", _("Chọn nơi tiếp nhận hoặc khai báo nơi mới (một trong hai)."))
+        elif has_new and not (data.get("new_code") and data.get("new_name")):
+            self.add_error("new_name", _("Nơi mới cần cả mã và tên."))
+        return data
+
+
+class LocalitySplitForm(LocalityChangeForm):
+    parts = forms.CharField(
+        label=_("Các thôn, tổ dân phố mới"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Mỗi dòng một nơi: mã | tên. Người cư trú chuyển sang nơi mới được cập nhật ở "
+            "trang thông tin từng người (hoặc qua API)."
+        ),
+    )
+
+    def clean_parts(self) -> list[Any]:
+        from ptdv.organisations.locality_changes import NewLocality
+
+        parts = []
+        for number, line in enumerate(str(self.cleaned_data["parts"]).splitlines(), start=1):
+            if not line.strip():
+                continue
+            cells = [cell.strip() for cell in line.split("|")] + [""]
+            if not cells[0] or not cells[1]:
+                raise forms.ValidationError(_("Dòng %(n)s: cần mã và tên.") % {"n": number})
+            parts.append(NewLocality(code=cells[0], name=cells[1]))
+        if not parts:
+            raise forms.ValidationError(_("Cần ít nhất một nơi mới."))
+        return parts
+
+
+LOCALITY_FORMS: dict[str, type[LocalityChangeForm]] = {
+    "rename": LocalityRenameForm,
+    "move": LocalityMoveForm,
+    "merge": LocalityMergeForm,
+    "split": LocalitySplitForm,
+}

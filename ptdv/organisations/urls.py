@@ -10,4 +10,9 @@ urlpatterns: list[URLPattern] = [
     path(
         "<int:pk>/changes/<str:action>/", views_changes.organisation_change, name="change"
     ),
+    path(
+        "localities/<int:pk>/changes/<str:action>/",
+        views_changes.locality_change,
+        name="locality_change",
+    ),
 ]

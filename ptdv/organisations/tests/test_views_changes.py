@@ -71,3 +71,27 @@ def test_validation_messages_and_rights(tree, admin, client):
     client.force_login(user_with_role(tree["commune_b"], Role.CLERK))
     assert client.get(change_url(tree["grassroots_b"], "rename")).status_code == 403
     assert client.get(reverse("organisations:changes", args=[tree["commune_b"].pk])).status_code == 200
+
+
+def test_locality_pages(tree, admin, client):
+    east = LocalityFactory(organisation=tree["commune_a"], name="Thôn Đông")
+    west = LocalityFactory(organisation=tree["commune_a"], name="Thôn Tây")
+    MembershipFactory(organisation=tree["cell_a1"], person__residence_locality=west)
+    page = admin.get(reverse("organisations:changes", args=[tree["commune_a"].pk]))
+    assert "Thôn Đông" in page.content.decode()
+    url = reverse("organisations:locality_change", args=[east.pk, "merge"])
+    answer = admin.post(url, {**DECISION, "into": west.pk})
+    assert answer.status_code == 302
+    assert not Locality.objects.filter(pk=east.pk).exists()
+    assert Locality.objects.get(pk=west.pk).active_members == 1
+    answer = admin.post(reverse("organisations:locality_change", args=[west.pk, "move"]),
+                        {**DECISION, "commune": tree["commune_b"].pk})
+    assert answer.status_code == 302
+    assert Locality.objects.get(pk=west.pk).organisation_id == tree["commune_b"].pk
+    history = admin.get(reverse("organisations:changes", args=[tree["commune_b"].pk]))
+    assert "Chuyển sang xã, phường khác" in history.content.decode()
+    client.force_login(user_with_role(tree["commune_b"], Role.CLERK))
+    url = reverse("organisations:locality_change", args=[west.pk, "rename"])
+    assert client.get(url).status_code == 403
+    client.force_login(user_with_role(tree["commune_a"], Role.ADMINISTRATOR))
+    assert client.get(url).status_code == 404

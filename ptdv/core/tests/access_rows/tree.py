@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ptdv.accounts.models import Role
 from ptdv.core.tests.access_matrix import Door, Rule, admin_of_parent, rev
 from ptdv.core.tests.access_world import World
 
@@ -61,7 +62,39 @@ def _json(world: World, site: str, user: Any, action: str = "") -> dict[str, Any
     return body
 
 
+def _locality_variants(world: World) -> list[tuple[str, dict[str, Any], Rule | None]]:
+    # A move needs another commune the user administers: none for the cell's administrator.
+    return [
+        (name, {"action": name}, admin_of_parent if name == "move" else None)
+        for name in ("rename", "move", "merge", "split")
+    ]
+
+
+def _locality_form(world: World, site: str, user: Any, action: str = "") -> dict[str, Any]:
+    body: dict[str, Any] = dict(DECISION_FORM)
+    if action == "rename":
+        body["name"] = "Thôn Đổi Tên"
+    elif action == "move":
+        body["commune"] = world.orgs["XA"].pk
+    elif action == "merge":
+        body.update(new_code="TH-HOP-NHAT", new_name="Thôn Hợp Nhất")
+    elif action == "split":
+        body["parts"] = "TH-TACH | Thôn Tách"
+    return body
+
+
 DOORS = [
+    Door(
+        "organisations/localities/<int:pk>/changes/<str:action>/",
+        rev("organisations:locality_change"),
+        obj="locality",
+        read=Role.ADMINISTRATOR,
+        writes=("POST",),
+        write=Role.ADMINISTRATOR,
+        data=_locality_form,
+        variants=_locality_variants,
+        effective=True,
+    ),
     Door("organisations/<int:pk>/changes/", rev("organisations:changes"), obj="organisation"),
     Door(
         "organisations/<int:pk>/changes/<str:action>/",
