@@ -17,8 +17,8 @@ from typing import Any
 from django.db import connection
 
 from bench.imports import exchange_bench_import
-from bench.merger import merger_bench
 from bench.load import Say, refresh
+from bench.merger import merger_bench
 from bench.stats import summary, timed_loop
 from ptdv.accounts.models import Assignment, Role, User
 from ptdv.candidacies.counters import organisation_counter_mismatches

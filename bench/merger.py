@@ -78,11 +78,12 @@ def _scratch_province(stamp: str, communes: int, year: int) -> tuple[Organisatio
         ]
     Locality.objects.bulk_create(localities, batch_size=2000)
     locality_counters_created(localities)
-    villages = {loc.organisation_id: [] for loc in localities}
+    villages: dict[int, list[int]] = {loc.organisation_id: [] for loc in localities}
     for loc in Locality.objects.filter(organisation__path__startswith=province.path):
         villages[loc.organisation_id].append(loc.pk)
     people: list[Person] = []
     for index, cell in enumerate(cells):
+        assert cell.parent_id is not None
         own = villages[cell.parent_id]
         for m in range(MEMBERS + DOSSIERS):
             people.append(

@@ -49,8 +49,7 @@ def tallies_move(
         for path in paths:
             for year, values in by_year.items():
                 admissions[(path, year)] = {
-                    name: sign * value
-                    for name, value in zip(ADMISSION_FIELDS, values, strict=True)
+                    name: sign * value for name, value in zip(ADMISSION_FIELDS, values, strict=True)
                 }
             pipeline[(path,)] = {
                 name: sign * value for name, value in zip(PIPELINE_FIELDS, open_total, strict=True)

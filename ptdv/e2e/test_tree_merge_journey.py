@@ -49,9 +49,7 @@ def test_merge_two_communes_and_see_the_progress_of_the_new_one(page: Any) -> No
     page.goto(page.base_url + tree["commune_a"].get_absolute_url())
     page.get_by_role("link", name="Thay đổi tổ chức").click()
     page.get_by_role("link", name="Hợp nhất, sáp nhập").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Hợp nhất, sáp nhập: Đảng bộ xã A"
-    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hợp nhất, sáp nhập: Đảng bộ xã A")
     page.get_by_label("Số quyết định").fill("125-QĐ/TU")
     page.get_by_label("Ngày quyết định").fill(f"{TODAY:%d/%m/%Y}")
     page.get_by_label("Cơ quan ban hành").fill("Ban Thường vụ Tỉnh ủy")
@@ -60,7 +58,9 @@ def test_merge_two_communes_and_see_the_progress_of_the_new_one(page: Any) -> No
     page.get_by_label("Tên tổ chức mới").fill("Đảng bộ xã Hòa Bình")
     page.get_by_role("button", name="Ghi nhận thay đổi").click()
 
-    expect(page.get_by_text("Đã ghi nhận: Hợp nhất, sáp nhập theo quyết định 125-QĐ/TU.")).to_be_visible()
+    expect(
+        page.get_by_text("Đã ghi nhận: Hợp nhất, sáp nhập theo quyết định 125-QĐ/TU.")
+    ).to_be_visible()
     changes = page.locator("#changes")
     expect(changes).to_contain_text("Đảng bộ xã A")
     expect(changes).to_contain_text("Đảng bộ xã B")

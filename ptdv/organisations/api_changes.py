@@ -79,7 +79,10 @@ class OrganisationActionSerializer(ApiSerializer):
     note = serializers.CharField(max_length=255, required=False, allow_blank=True)
     name = serializers.CharField(max_length=255, required=False, help_text="rename")
     abbreviation = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    parent = serializers.IntegerField(min_value=1, required=False, help_text="move; merge (new)")
+    # The field shares its name with `Field.parent`, which DRF sets when binding.
+    parent = serializers.IntegerField(  # type: ignore[assignment]
+        min_value=1, required=False, help_text="move; merge (new)"
+    )
     others = serializers.ListField(
         child=serializers.IntegerField(min_value=1),
         required=False,
@@ -132,7 +135,9 @@ def _named(request: Request, pk: int | None, field: str) -> Organisation | None:
     return organisation_policy.resolve_named(request.user, pk, field=field, message=NOT_FOUND)
 
 
-def run_action(request: Request, organisation: Organisation, action: str, data: dict[str, Any]) -> OrganisationChange:
+def run_action(
+    request: Request, organisation: Organisation, action: str, data: dict[str, Any]
+) -> OrganisationChange:
     """Resolve what the body names and call the service (shared with the web forms)."""
     document = data["document"]
     decision = DecisionRef(
@@ -157,7 +162,10 @@ def run_action(request: Request, organisation: Organisation, action: str, data: 
         parent = _named(request, data["parent"], "parent")
         assert parent is not None
         return organisation_move(
-            actor=user, organisation=organisation, parent=parent, decision=decision,
+            actor=user,
+            organisation=organisation,
+            parent=parent,
+            decision=decision,
             version=version,
         )
     if action == "merge":
@@ -244,7 +252,9 @@ class OrganisationActionView(APIView):
             if name not in data
         }
         if action == "merge" and not data.get("into") and not data.get("new"):
-            missing["into"] = [_("Cần chọn tổ chức tiếp nhận (into) hoặc khai báo tổ chức mới (new).")]
+            missing["into"] = [
+                _("Cần chọn tổ chức tiếp nhận (into) hoặc khai báo tổ chức mới (new).")
+            ]
         if missing:
             raise serializers.ValidationError(missing)
         try:

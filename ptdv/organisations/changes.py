@@ -84,6 +84,11 @@ class DecisionRef:
     note: str = ""
 
     @property
+    def decided(self) -> dt.date:
+        assert self.decision_date is not None  # checked by decision_errors
+        return self.decision_date
+
+    @property
     def effective(self) -> dt.date:
         value = self.date or self.decision_date
         assert value is not None  # checked by decision_errors
@@ -111,8 +116,9 @@ def decision_errors(decision: DecisionRef, *, today: dt.date | None = None) -> d
     return errors
 
 
-def _today() -> dt.date:
-    return timezone.localdate()
+def signed_in(actor: Actor | None) -> Any:
+    """The user to record as the author of a change (None when the system acts)."""
+    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 # --- Scope, role, locks ---------------------------------------------------------------------
@@ -120,7 +126,7 @@ def _today() -> dt.date:
 
 def resolve_organisation(actor: Actor, organisation: Organisation | int) -> Organisation:
     """The organisation named, through the actor's scope: outside it, 404 as if absent."""
-    pk = getattr(organisation, "pk", organisation)
+    pk: Any = getattr(organisation, "pk", organisation)
     found = Organisation.objects.filter(subtree_q(actor, "path"), pk=pk).first()
     if found is None:
         raise Http404
@@ -204,12 +210,12 @@ def _record(
     change = OrganisationChange.objects.create(
         kind=kind,
         decision_number=decision.number.strip(),
-        decision_date=decision.decision_date,
+        decision_date=decision.decided,
         issuing_body=decision.issuing_body.strip(),
         date=decision.effective,
         note=decision.note,
         data=data or {},
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=signed_in(actor),
     )
     if predecessors:
         change.predecessors.set([o.pk for o in predecessors])
@@ -437,9 +443,7 @@ def organisation_found(
         kind=spec.kind or Kind.CELL,
         valid_from=decision.effective,
     )
-    change = _record(
-        kind=ChangeKind.CREATE, decision=decision, actor=actor, successors=[created]
-    )
+    change = _record(kind=ChangeKind.CREATE, decision=decision, actor=actor, successors=[created])
     _audit(actor, change, created)
     return change
 
@@ -458,14 +462,18 @@ def organisation_rename(
     decision: DecisionRef,
     version: int | None = None,
 ) -> OrganisationChange:
-    target = resolve_organisation(actor, organisation) if actor is not None else _as_org(organisation)
+    target = (
+        resolve_organisation(actor, organisation) if actor is not None else _as_org(organisation)
+    )
     if actor is not None:
         _require_admin(actor, _parent_of(target) or target)
     target = _lock([target.pk])[target.pk]
     _check_live(target, "organisation", version)
     if not name.strip():
         raise unprocessable({"name": _("Tên mới: bắt buộc.")})
-    if name.strip() == target.name and (abbreviation is None or abbreviation == target.abbreviation):
+    if name.strip() == target.name and (
+        abbreviation is None or abbreviation == target.abbreviation
+    ):
         raise unprocessable({"name": _("Tên mới: trùng với tên hiện tại.")})
     _check_decision(decision, [target])
     before = {"name": target.name, "abbreviation": target.abbreviation}
@@ -480,7 +488,10 @@ def organisation_rename(
         actor=actor,
         predecessors=[target],
         successors=[target],
-        data={"before": before, "after": {"name": target.name, "abbreviation": target.abbreviation}},
+        data={
+            "before": before,
+            "after": {"name": target.name, "abbreviation": target.abbreviation},
+        },
     )
     hooks.fire("organisation_renamed", organisation_id=target.pk)
     _audit(actor, change, target)
@@ -553,9 +564,13 @@ def organisation_merge(
     olds = [resolve(s) for s in sources]
     keep = resolve(into) if into is not None else None
     if len({o.pk for o in olds}) != len(olds) or (keep and keep.pk in {o.pk for o in olds}):
-        raise unprocessable({"sources": _("Tổ chức được hợp nhất: bị trùng hoặc trùng tổ chức tiếp nhận.")})
-    home = keep.parent if keep is not None else (
-        resolve(parent) if parent is not None else _parent_of(olds[0])
+        raise unprocessable(
+            {"sources": _("Tổ chức được hợp nhất: bị trùng hoặc trùng tổ chức tiếp nhận.")}
+        )
+    home = (
+        keep.parent
+        if keep is not None
+        else (resolve(parent) if parent is not None else _parent_of(olds[0]))
     )
     if actor is not None:
         _require_admin(actor, *(_parent_of(o) or o for o in olds), home or (keep or olds[0]))
@@ -570,7 +585,9 @@ def organisation_merge(
         home = locked[home.pk]
         _check_live(home, "parent")
         if any(home.path.startswith(o.path) for o in olds):
-            raise unprocessable({"parent": _("Tổ chức cấp trên: không được nằm trong tổ chức bị hợp nhất.")})
+            raise unprocessable(
+                {"parent": _("Tổ chức cấp trên: không được nằm trong tổ chức bị hợp nhất.")}
+            )
     _check_decision(decision, [*olds, *([keep] if keep else [])])
     if new is not None:
         errors = _code_errors(new.code, new.name, "new_")
@@ -594,7 +611,9 @@ def organisation_merge(
     return change
 
 
-def _absorb(olds: Sequence[Organisation], keep: Organisation, change: OrganisationChange) -> dict[str, int]:
+def _absorb(
+    olds: Sequence[Organisation], keep: Organisation, change: OrganisationChange
+) -> dict[str, int]:
     moved = {"children": 0, "localities": 0, "members": 0, "candidates": 0}
     for old in olds:
         old.refresh_from_db()
@@ -624,7 +643,9 @@ def organisation_split(
     localities listed). Without `keep_source` the organisation ends and what no part named
     (its own members and dossiers too) goes to the first part; with it, the organisation
     stays and keeps what no part took."""
-    source = resolve_organisation(actor, organisation) if actor is not None else _as_org(organisation)
+    source = (
+        resolve_organisation(actor, organisation) if actor is not None else _as_org(organisation)
+    )
     parent = _parent_of(source)
     if actor is not None:
         _require_admin(actor, parent or source)
@@ -709,9 +730,7 @@ def _localities_to(pks: Sequence[int], source: Organisation, target: Organisatio
     Locality.objects.filter(pk__in=list(pks), organisation=source).update(organisation=target)
     source.refresh_from_db()
     target.refresh_from_db()
-    locality_counters_apply(
-        {source.path: (-delta[0], -delta[1], -delta[2]), target.path: delta}
-    )
+    locality_counters_apply({source.path: (-delta[0], -delta[1], -delta[2]), target.path: delta})
 
 
 @transaction.atomic
@@ -741,7 +760,9 @@ def organisation_dissolve(
         heir = locked[heir.pk]
         _check_live(heir, "successor")
         if heir.path.startswith(node.path):
-            raise unprocessable({"successor": _("Tổ chức tiếp nhận: không được nằm trong tổ chức bị giải thể.")})
+            raise unprocessable(
+                {"successor": _("Tổ chức tiếp nhận: không được nằm trong tổ chức bị giải thể.")}
+            )
     _check_decision(decision, [node])
     holds = (
         node.member_count

@@ -72,7 +72,9 @@ class RenameForm(ChangeForm):
 
 
 class MoveForm(ChangeForm):
-    parent = OrganisationChoice(label=_("Tổ chức cấp trên mới"), queryset=Organisation.objects.none())
+    parent = OrganisationChoice(
+        label=_("Tổ chức cấp trên mới"), queryset=Organisation.objects.none()
+    )
 
     def limit(self, choices: QuerySet[Organisation]) -> None:
         self.fields["parent"].queryset = choices  # type: ignore[attr-defined]
@@ -90,7 +92,9 @@ class MergeForm(ChangeForm):
         queryset=Organisation.objects.none(),
         required=False,
     )
-    new_code = forms.CharField(label=_("Mã tổ chức mới (hợp nhất thành tổ chức mới)"), max_length=40, required=False)
+    new_code = forms.CharField(
+        label=_("Mã tổ chức mới (hợp nhất thành tổ chức mới)"), max_length=40, required=False
+    )
     new_name = forms.CharField(label=_("Tên tổ chức mới"), max_length=255, required=False)
 
     def limit(self, choices: QuerySet[Organisation]) -> None:
@@ -241,10 +245,12 @@ class LocalityMoveForm(LocalityChangeForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # ChangeForm left out the present commune's subtree; a move is to another commune.
-        self.fields["commune"].queryset = kwargs["communes"].exclude(  # type: ignore[attr-defined]
-            pk=self.locality.organisation_id
-        ).exclude(kind__in=("cell", "grassroots_cell"))
+        # A move is to another commune-level organisation the user administers.
+        communes: QuerySet[Organisation] = kwargs["communes"]
+        field: Any = self.fields["commune"]
+        field.queryset = communes.exclude(pk=self.locality.organisation_id).exclude(
+            kind__in=("cell", "grassroots_cell")
+        )
 
 
 class LocalityMergeForm(LocalityChangeForm):

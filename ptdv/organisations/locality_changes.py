@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -27,6 +28,7 @@ from ptdv.organisations.changes import (
     DecisionRef,
     _check_decision,
     resolve_organisation,
+    signed_in,
 )
 from ptdv.organisations.localities import locality_counters_move, locality_state
 from ptdv.organisations.models import (
@@ -47,7 +49,7 @@ class NewLocality:
 
 
 def resolve_locality(actor: Actor | None, locality: Locality | int) -> Locality:
-    pk = getattr(locality, "pk", locality)
+    pk: Any = getattr(locality, "pk", locality)
     qs = Locality.objects.select_related("organisation")
     if actor is not None:
         qs = qs.filter(subtree_q(actor, "organisation__path"))
@@ -89,12 +91,12 @@ def _record(
         kind=kind,
         organisation=organisation,
         decision_number=decision.number.strip(),
-        decision_date=decision.decision_date,
+        decision_date=decision.decided,
         issuing_body=decision.issuing_body.strip(),
         date=decision.effective,
         note=decision.note,
         data=data,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=signed_in(actor),
     )
     change.successors.set([loc.pk for loc in successors])
     if actor is not None:
@@ -250,9 +252,7 @@ def locality_merge(
         before = locality_state(old)
         old.delete()
         locality_counters_move(before, None)
-    return _record(
-        LocalityChangeKind.MERGE, decision, actor, commune, [keep], {"merged": merged}
-    )
+    return _record(LocalityChangeKind.MERGE, decision, actor, commune, [keep], {"merged": merged})
 
 
 @transaction.atomic
@@ -271,9 +271,7 @@ def locality_split(
     if not parts:
         raise unprocessable({"parts": _("Các thôn, tổ dân phố mới: cần ít nhất một.")})
     _check_decision(decision, [])
-    residents = set(
-        _residents_of(found.pk)
-    )
+    residents = set(_residents_of(found.pk))
     errors: dict[str, str] = {}
     seen: set[int] = set()
     for index, part in enumerate(parts):

@@ -7,9 +7,7 @@ urlpatterns: list[URLPattern] = [
     path("", views.organisation_index, name="index"),
     path("<int:pk>/", views.organisation_detail, name="detail"),
     path("<int:pk>/changes/", views_changes.organisation_changes, name="changes"),
-    path(
-        "<int:pk>/changes/<str:action>/", views_changes.organisation_change, name="change"
-    ),
+    path("<int:pk>/changes/<str:action>/", views_changes.organisation_change, name="change"),
     path(
         "localities/<int:pk>/changes/<str:action>/",
         views_changes.locality_change,

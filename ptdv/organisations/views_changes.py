@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from ptdv.core.forms import add_service_errors
+from ptdv.core.policies import role_rank_at
 from ptdv.core.views import render_page
 from ptdv.organisations.changes import (
     ADMIN_RANK,
@@ -27,7 +28,6 @@ from ptdv.organisations.changes import (
     organisation_rename,
     organisation_split,
 )
-from ptdv.core.policies import role_rank_at
 from ptdv.organisations.forms import (
     FORMS,
     LOCALITY_FORMS,
@@ -65,9 +65,7 @@ TITLES = {
 def organisation_changes(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = organisation_policy.get_visible(request.user, pk)
     changes = (
-        OrganisationChange.objects.filter(
-            Q(predecessors=organisation) | Q(successors=organisation)
-        )
+        OrganisationChange.objects.filter(Q(predecessors=organisation) | Q(successors=organisation))
         .distinct()
         .prefetch_related("predecessors", "successors")
         .order_by("-date", "-id")
@@ -100,12 +98,19 @@ def _apply(request: HttpRequest, action: str, form: ChangeForm) -> OrganisationC
     actor: Any = request.user
     if action == "rename":
         return organisation_rename(
-            actor=actor, organisation=organisation, name=data["name"],
-            abbreviation=data.get("abbreviation"), decision=decision, version=version,
+            actor=actor,
+            organisation=organisation,
+            name=data["name"],
+            abbreviation=data.get("abbreviation"),
+            decision=decision,
+            version=version,
         )
     if action == "move":
         return organisation_move(
-            actor=actor, organisation=organisation, parent=data["parent"], decision=decision,
+            actor=actor,
+            organisation=organisation,
+            parent=data["parent"],
+            decision=decision,
             version=version,
         )
     if action == "merge":
@@ -122,12 +127,19 @@ def _apply(request: HttpRequest, action: str, form: ChangeForm) -> OrganisationC
     if action == "split":
         assert isinstance(form, SplitForm)
         return organisation_split(
-            actor=actor, organisation=organisation, parts=data["parts"],
-            keep_source=bool(data.get("keep")), decision=decision, version=version,
+            actor=actor,
+            organisation=organisation,
+            parts=data["parts"],
+            keep_source=bool(data.get("keep")),
+            decision=decision,
+            version=version,
         )
     return organisation_dissolve(
-        actor=actor, organisation=organisation, successor=data.get("successor"),
-        decision=decision, version=version,
+        actor=actor,
+        organisation=organisation,
+        successor=data.get("successor"),
+        decision=decision,
+        version=version,
     )
 
 

@@ -68,9 +68,7 @@ def admission_tallies_then(
         for organisation in organisations:
             sign = (organisation.pk in then_chain) - path.startswith(organisation.path)
             if sign:
-                row = result.setdefault(
-                    organisation.pk, {name: 0 for name in ADMISSION_FIELDS}
-                )
+                row = result.setdefault(organisation.pk, {name: 0 for name in ADMISSION_FIELDS})
                 for name, value in zip(ADMISSION_FIELDS, values, strict=True):
                     row[name] = row.get(name, 0) + sign * value
     return result

@@ -28,9 +28,9 @@ from ptdv.members.models import (
     MembershipStatus,
     PartyMembership,
 )
+from ptdv.organisations.history import TreeOn
 from ptdv.organisations.localities import COUNTERS as LOCALITY_COUNTERS
 from ptdv.organisations.models import Organisation, ancestor_paths
-from ptdv.organisations.history import TreeOn
 from ptdv.organisations.policies import organisation_policy
 from ptdv.organisations.selectors import organisation_children
 from ptdv.targets.forecast import Forecast, forecast

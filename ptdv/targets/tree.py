@@ -54,7 +54,9 @@ def rows_moved(
 ) -> None:
     # The tallies first: they are the source's own rows, read before anything moves.
     tallies_move(
-        organisation_ids=[source_id], old=ancestor_paths(source_path), new=ancestor_paths(target_path)
+        organisation_ids=[source_id],
+        old=ancestor_paths(source_path),
+        new=ancestor_paths(target_path),
     )
     Person.objects.filter(organisation_id=source_id).update(organisation_id=target_id)
     PartyMembership.objects.filter(organisation_id=source_id).update(organisation_id=target_id)

@@ -8,8 +8,9 @@ are adjusted once per organisation with the totals.
 - `context`: the import's context (actor, sheet, organisations in scope) and its issues;
 - `parsing`: typed values from the sheet's cells;
 - `people`: checks and columns of the new people;
-- one module per kind: `organisations`, `organisation_changes`, `localities`, `users`, `members`, `candidates`,
-  `dossiers` (with `dossier_steps`, the legacy file's row as the past steps it attests).
+- one module per kind: `organisations`, `organisation_changes`, `localities`, `users`,
+  `members`, `candidates`, `dossiers` (with `dossier_steps`, the legacy file's row as the
+  past steps it attests).
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ under "Mã cấp trên của tổ chức mới" or the first row's parent).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,7 +56,7 @@ class OrganisationChangeImporter(Importer):
     def check(self) -> None:
         ctx = self.ctx
         named: dict[str, int] = {}
-        mergers: dict[str, Merger] = {}
+        self.mergers: dict[str, Merger] = {}
         for row, data in parse_rows(ctx):
             change = data.get("change")
             code = data["organisation"]
@@ -64,15 +65,8 @@ class OrganisationChangeImporter(Importer):
                 continue
             named[code] = row
             self.ending[code] = change in (ChangeKind.MERGE, ChangeKind.DISSOLVE)
-            info = ctx.org(row, "organisation", code)
+            info = self._changed(row, code)
             if info is None:
-                continue
-            parent_path = info.path[:-PATH_STEP] or info.path
-            if role_rank_at(ctx.actor, parent_path) < ADMINISTRATOR:
-                ctx.error(
-                    row, "organisation",
-                    "Chỉ quản trị viên của tổ chức cấp trên mới được thay đổi tổ chức này.",
-                )
                 continue
             decision = DecisionRef(
                 number=data.get("decision_number") or "",
@@ -82,48 +76,85 @@ class OrganisationChangeImporter(Importer):
             )
             for key, message in decision_errors(decision, today=ctx.today).items():
                 ctx.error(row, key, message.split(": ", 1)[-1])
-            target = data.get("target") or ""
-            if change == ChangeKind.MERGE:
-                if not target:
-                    ctx.error(row, "target", "Cần mã tổ chức tiếp nhận hoặc tổ chức mới.")
-                    continue
-                merger = mergers.setdefault(target, Merger(target))
-                merger.rows.append(row)
-                merger.sources.append(info)
-                merger.decision = merger.decision or decision
-                merger.name = merger.name or data.get("new_name") or ""
-                merger.kind = merger.kind or data.get("new_kind") or ""
-                if data.get("parent") and merger.parent is None:
-                    merger.parent = ctx.org(
-                        row, "parent", data["parent"], min_rank=ADMINISTRATOR
-                    )
-                if merger not in [i[1] for i in self.items if i[0] == "merge"]:
-                    self.items.append(("merge", merger))
-            elif change == ChangeKind.RENAME:
-                if not data.get("new_name"):
-                    ctx.error(row, "new_name", "Cần tên mới.")
-                    continue
-                self.items.append(("rename", (row, info, data["new_name"], decision)))
-            elif change == ChangeKind.MOVE:
-                parent = (
-                    ctx.org(row, "target", target, min_rank=ADMINISTRATOR) if target else None
-                )
-                if not target:
-                    ctx.error(row, "target", "Cần mã tổ chức cấp trên mới.")
-                if parent is None:
-                    continue
-                if parent.path.startswith(info.path):
-                    ctx.error(row, "target", "Không được chuyển vào chính tổ chức cấp dưới.")
-                    continue
-                self.items.append(("move", (row, info, parent, decision)))
-            elif change == ChangeKind.DISSOLVE:
-                heir = ctx.org(row, "target", target, min_rank=ADMINISTRATOR) if target else None
-                if target and heir is None:
-                    continue
-                self.items.append(("dissolve", (row, info, heir, decision)))
-            else:
+            handlers: dict[str, Callable[[int, dict[str, Any], OrgInfo, DecisionRef], None]] = {
+                ChangeKind.MERGE: self._merge_row,
+                ChangeKind.RENAME: self._rename_row,
+                ChangeKind.MOVE: self._move_row,
+                ChangeKind.DISSOLVE: self._dissolve_row,
+            }
+            handler = handlers.get(str(change or ""))
+            if handler is None:
                 ctx.error(row, "change", "Chỉ nhập được: hợp nhất, đổi tên, chuyển, giải thể.")
-        self._check_mergers(mergers, named)
+                continue
+            handler(row, data, info, decision)
+        self._check_mergers(self.mergers, named)
+
+    def _changed(self, row: int, code: str) -> OrgInfo | None:
+        """The organisation a row changes: in scope, active, and the user administers its
+        parent."""
+        info = self.ctx.org(row, "organisation", code)
+        if info is None:
+            return None
+        parent_path = info.path[:-PATH_STEP] or info.path
+        if role_rank_at(self.ctx.actor, parent_path) < ADMINISTRATOR:
+            self.ctx.error(
+                row,
+                "organisation",
+                "Chỉ quản trị viên của tổ chức cấp trên mới được thay đổi tổ chức này.",
+            )
+            return None
+        return info
+
+    def _merge_row(
+        self, row: int, data: dict[str, Any], info: OrgInfo, decision: DecisionRef
+    ) -> None:
+        target = data.get("target") or ""
+        if not target:
+            self.ctx.error(row, "target", "Cần mã tổ chức tiếp nhận hoặc tổ chức mới.")
+            return
+        merger = self.mergers.get(target)
+        if merger is None:
+            merger = self.mergers[target] = Merger(target)
+            self.items.append(("merge", merger))
+        merger.rows.append(row)
+        merger.sources.append(info)
+        merger.decision = merger.decision or decision
+        merger.name = merger.name or data.get("new_name") or ""
+        merger.kind = merger.kind or data.get("new_kind") or ""
+        if data.get("parent") and merger.parent is None:
+            merger.parent = self.ctx.org(row, "parent", data["parent"], min_rank=ADMINISTRATOR)
+
+    def _rename_row(
+        self, row: int, data: dict[str, Any], info: OrgInfo, decision: DecisionRef
+    ) -> None:
+        if not data.get("new_name"):
+            self.ctx.error(row, "new_name", "Cần tên mới.")
+            return
+        self.items.append(("rename", (row, info, data["new_name"], decision)))
+
+    def _move_row(
+        self, row: int, data: dict[str, Any], info: OrgInfo, decision: DecisionRef
+    ) -> None:
+        target = data.get("target") or ""
+        if not target:
+            self.ctx.error(row, "target", "Cần mã tổ chức cấp trên mới.")
+            return
+        parent = self.ctx.org(row, "target", target, min_rank=ADMINISTRATOR)
+        if parent is None:
+            return
+        if parent.path.startswith(info.path):
+            self.ctx.error(row, "target", "Không được chuyển vào chính tổ chức cấp dưới.")
+            return
+        self.items.append(("move", (row, info, parent, decision)))
+
+    def _dissolve_row(
+        self, row: int, data: dict[str, Any], info: OrgInfo, decision: DecisionRef
+    ) -> None:
+        target = data.get("target") or ""
+        heir = self.ctx.org(row, "target", target, min_rank=ADMINISTRATOR) if target else None
+        if target and heir is None:
+            return
+        self.items.append(("dissolve", (row, info, heir, decision)))
 
     def _check_mergers(self, mergers: dict[str, Merger], named: dict[str, int]) -> None:
         ctx = self.ctx

@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('exchange', '0001_initial'),
+        ("exchange", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='importjob',
-            name='kind',
-            field=models.CharField(choices=[('organisations', 'Tổ chức đảng'), ('localities', 'Thôn, tổ dân phố'), ('users', 'Người dùng và phân quyền'), ('members', 'Đảng viên'), ('candidates', 'Quần chúng (nguồn)'), ('dossiers', 'Hồ sơ đang thực hiện'), ('organisation_changes', 'Thay đổi tổ chức (hợp nhất, đổi tên…)')], max_length=20, verbose_name='loại dữ liệu'),
+            model_name="importjob",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("organisations", "Tổ chức đảng"),
+                    ("localities", "Thôn, tổ dân phố"),
+                    ("users", "Người dùng và phân quyền"),
+                    ("members", "Đảng viên"),
+                    ("candidates", "Quần chúng (nguồn)"),
+                    ("dossiers", "Hồ sơ đang thực hiện"),
+                    ("organisation_changes", "Thay đổi tổ chức (hợp nhất, đổi tên…)"),
+                ],
+                max_length=20,
+                verbose_name="loại dữ liệu",
+            ),
         ),
     ]

@@ -55,8 +55,9 @@ def province():
         for c in (1, 2):
             cell = OrganisationFactory(parent=commune, code=f"C{n}{c}")
             MembershipFactory(organisation=cell, person__residence_locality=village)
-            CandidacyFactory(organisation=cell, stage=Stage.PROBATIONARY,
-                             decision_date=dt.date(2025, 3, n))
+            CandidacyFactory(
+                organisation=cell, stage=Stage.PROBATIONARY, decision_date=dt.date(2025, 3, n)
+            )
             CandidacyFactory(organisation=cell, stage=Stage.TRAINED)
     organisation_counters_rebuild()
     aggregates_rebuild()
@@ -66,14 +67,19 @@ def province():
 def merger_rows():
     """Communes 1–4 into a new commune A; 5 and 6 into the existing commune 5."""
     rows = [
-        {"change": "Hợp nhất, sáp nhập", "organisation": f"X{n}", "target": "XA",
-         "new_name": "Đảng bộ xã An Phú", **DECISION}
+        {
+            "change": "Hợp nhất, sáp nhập",
+            "organisation": f"X{n}",
+            "target": "XA",
+            "new_name": "Đảng bộ xã An Phú",
+            **DECISION,
+        }
         for n in (1, 2, 3, 4)
     ]
-    rows.append({"change": "Hợp nhất, sáp nhập", "organisation": "X6", "target": "X5",
-                 **DECISION})
-    rows.append({"change": "Đổi tên", "organisation": "X5", "new_name": "Đảng bộ xã Hòa Bình",
-                 **DECISION})
+    rows.append({"change": "Hợp nhất, sáp nhập", "organisation": "X6", "target": "X5", **DECISION})
+    rows.append(
+        {"change": "Đổi tên", "organisation": "X5", "new_name": "Đảng bộ xã Hòa Bình", **DECISION}
+    )
     return rows
 
 
@@ -93,15 +99,19 @@ def test_dry_run_changes_nothing_then_the_import_merges(province, tmp_path):
     assert new.name == "Đảng bộ xã An Phú" and new.member_count == 8
     x5 = Organisation.objects.get(code="X5")
     assert x5.name == "Đảng bộ xã Hòa Bình" and x5.member_count == 4
-    assert set(
-        PartyMembership.objects.filter(organisation__path__startswith=new.path).values_list(
-            "pk", flat=True
+    assert (
+        set(
+            PartyMembership.objects.filter(organisation__path__startswith=new.path).values_list(
+                "pk", flat=True
+            )
         )
-    ) | set(
-        PartyMembership.objects.filter(organisation__path__startswith=x5.path).values_list(
-            "pk", flat=True
+        | set(
+            PartyMembership.objects.filter(organisation__path__startswith=x5.path).values_list(
+                "pk", flat=True
+            )
         )
-    ) == members
+        == members
+    )
     assert Locality.objects.filter(organisation=new).count() == 4
     assert Candidacy.objects.filter(organisation__path__startswith=new.path).count() == 16
     assert Organisation.objects.filter(valid_to=dt.date(2025, 7, 1)).count() == 5
@@ -113,10 +123,18 @@ def test_dry_run_changes_nothing_then_the_import_merges(province, tmp_path):
 def test_a_bad_row_rejects_the_whole_file(province, tmp_path):
     admin = user_with_role(province, Role.ADMINISTRATOR)
     rows = merger_rows()
-    rows.append({"change": "Hợp nhất, sáp nhập", "organisation": "KHONGCO", "target": "XA",
-                 **DECISION})
-    rows.append({"change": "Hợp nhất, sáp nhập", "organisation": "X1", "target": "XB",
-                 "new_name": "B", **DECISION})
+    rows.append(
+        {"change": "Hợp nhất, sáp nhập", "organisation": "KHONGCO", "target": "XA", **DECISION}
+    )
+    rows.append(
+        {
+            "change": "Hợp nhất, sáp nhập",
+            "organisation": "X1",
+            "target": "XB",
+            "new_name": "B",
+            **DECISION,
+        }
+    )
     before = db_state(*TABLES)
     outcome = import_workbook(
         actor=admin,
@@ -134,11 +152,20 @@ def test_console_import_with_dry_run(province, tmp_path):
     admin = user_with_role(province, Role.ADMINISTRATOR, username="qt-tinh")
     path = filled_template(tmp_path, "organisation_changes", merger_rows())
     out = StringIO()
-    call_command("import", str(path), "--kind", "organisation_changes", "--as", "qt-tinh",
-                 "--dry-run", stdout=out)
+    call_command(
+        "import",
+        str(path),
+        "--kind",
+        "organisation_changes",
+        "--as",
+        "qt-tinh",
+        "--dry-run",
+        stdout=out,
+    )
     assert not OrganisationChange.objects.exists()
-    call_command("import", str(path), "--kind", "organisation_changes", "--as", admin.username,
-                 stdout=out)
+    call_command(
+        "import", str(path), "--kind", "organisation_changes", "--as", admin.username, stdout=out
+    )
     assert OrganisationChange.objects.count() == 3
 
 

@@ -6,79 +6,195 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0004_locality_counters'),
+        ("organisations", "0004_locality_counters"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organisation',
-            name='version',
+            model_name="organisation",
+            name="version",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.CreateModel(
-            name='LocalityChange',
+            name="LocalityChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('decision_number', models.CharField(max_length=60, verbose_name='số quyết định')),
-                ('decision_date', models.DateField(verbose_name='ngày quyết định')),
-                ('issuing_body', models.CharField(max_length=255, verbose_name='cơ quan ban hành')),
-                ('date', models.DateField(verbose_name='ngày có hiệu lực')),
-                ('note', models.CharField(blank=True, max_length=255, verbose_name='ghi chú')),
-                ('data', models.JSONField(blank=True, default=dict, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('kind', models.CharField(choices=[('merge', 'Sáp nhập'), ('split', 'Chia tách'), ('rename', 'Đổi tên'), ('move', 'Chuyển sang xã, phường khác')], max_length=20, verbose_name='loại thay đổi')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người thực hiện')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='locality_changes', to='organisations.organisation')),
-                ('successors', models.ManyToManyField(blank=True, related_name='changes', to='organisations.locality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("decision_number", models.CharField(max_length=60, verbose_name="số quyết định")),
+                ("decision_date", models.DateField(verbose_name="ngày quyết định")),
+                ("issuing_body", models.CharField(max_length=255, verbose_name="cơ quan ban hành")),
+                ("date", models.DateField(verbose_name="ngày có hiệu lực")),
+                ("note", models.CharField(blank=True, max_length=255, verbose_name="ghi chú")),
+                ("data", models.JSONField(blank=True, default=dict, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("merge", "Sáp nhập"),
+                            ("split", "Chia tách"),
+                            ("rename", "Đổi tên"),
+                            ("move", "Chuyển sang xã, phường khác"),
+                        ],
+                        max_length=20,
+                        verbose_name="loại thay đổi",
+                    ),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người thực hiện",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="locality_changes",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "successors",
+                    models.ManyToManyField(
+                        blank=True, related_name="changes", to="organisations.locality"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'thay đổi thôn, tổ dân phố',
-                'verbose_name_plural': 'thay đổi thôn, tổ dân phố',
-                'ordering': ['-date', '-id'],
+                "verbose_name": "thay đổi thôn, tổ dân phố",
+                "verbose_name_plural": "thay đổi thôn, tổ dân phố",
+                "ordering": ["-date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='OrganisationChange',
+            name="OrganisationChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('decision_number', models.CharField(max_length=60, verbose_name='số quyết định')),
-                ('decision_date', models.DateField(verbose_name='ngày quyết định')),
-                ('issuing_body', models.CharField(max_length=255, verbose_name='cơ quan ban hành')),
-                ('date', models.DateField(verbose_name='ngày có hiệu lực')),
-                ('note', models.CharField(blank=True, max_length=255, verbose_name='ghi chú')),
-                ('data', models.JSONField(blank=True, default=dict, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('kind', models.CharField(choices=[('create', 'Thành lập'), ('rename', 'Đổi tên'), ('move', 'Chuyển trực thuộc'), ('merge', 'Hợp nhất, sáp nhập'), ('split', 'Chia tách'), ('dissolve', 'Giải thể')], max_length=20, verbose_name='loại thay đổi')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người thực hiện')),
-                ('predecessors', models.ManyToManyField(blank=True, related_name='changes_as_predecessor', to='organisations.organisation')),
-                ('successors', models.ManyToManyField(blank=True, related_name='changes_as_successor', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("decision_number", models.CharField(max_length=60, verbose_name="số quyết định")),
+                ("decision_date", models.DateField(verbose_name="ngày quyết định")),
+                ("issuing_body", models.CharField(max_length=255, verbose_name="cơ quan ban hành")),
+                ("date", models.DateField(verbose_name="ngày có hiệu lực")),
+                ("note", models.CharField(blank=True, max_length=255, verbose_name="ghi chú")),
+                ("data", models.JSONField(blank=True, default=dict, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("create", "Thành lập"),
+                            ("rename", "Đổi tên"),
+                            ("move", "Chuyển trực thuộc"),
+                            ("merge", "Hợp nhất, sáp nhập"),
+                            ("split", "Chia tách"),
+                            ("dissolve", "Giải thể"),
+                        ],
+                        max_length=20,
+                        verbose_name="loại thay đổi",
+                    ),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người thực hiện",
+                    ),
+                ),
+                (
+                    "predecessors",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="changes_as_predecessor",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "successors",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="changes_as_successor",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'thay đổi tổ chức đảng',
-                'verbose_name_plural': 'thay đổi tổ chức đảng',
-                'ordering': ['-date', '-id'],
+                "verbose_name": "thay đổi tổ chức đảng",
+                "verbose_name_plural": "thay đổi tổ chức đảng",
+                "ordering": ["-date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='OrganisationMove',
+            name="OrganisationMove",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_path', models.CharField(max_length=255)),
-                ('to_path', models.CharField(max_length=255)),
-                ('date', models.DateField()),
-                ('change', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='moves', to='organisations.organisationchange')),
-                ('from_parent', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='moves', to='organisations.organisation')),
-                ('to_parent', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("from_path", models.CharField(max_length=255)),
+                ("to_path", models.CharField(max_length=255)),
+                ("date", models.DateField()),
+                (
+                    "change",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="moves",
+                        to="organisations.organisationchange",
+                    ),
+                ),
+                (
+                    "from_parent",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="moves",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "to_parent",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'chuyển trực thuộc',
-                'verbose_name_plural': 'chuyển trực thuộc',
-                'ordering': ['date', 'id'],
-                'indexes': [models.Index(fields=['date'], name='org_move_date')],
+                "verbose_name": "chuyển trực thuộc",
+                "verbose_name_plural": "chuyển trực thuộc",
+                "ordering": ["date", "id"],
+                "indexes": [models.Index(fields=["date"], name="org_move_date")],
             },
         ),
     ]

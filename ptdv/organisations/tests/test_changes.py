@@ -203,8 +203,9 @@ def test_split_and_move_rekey_paths(tree, admin):
     a = tree["commune_a"]
     villages = list(Locality.objects.filter(organisation=a).order_by("pk"))
     # A grassroots committee moves from commune A to commune B.
-    organisation_move(actor=admin, organisation=tree["grassroots_a"], parent=tree["commune_b"],
-                      decision=DECISION)
+    organisation_move(
+        actor=admin, organisation=tree["grassroots_a"], parent=tree["commune_b"], decision=DECISION
+    )
     cell = Organisation.objects.get(pk=tree["cell_a1"].pk)
     b = Organisation.objects.get(pk=tree["commune_b"].pk)
     assert cell.path.startswith(b.path) and cell.depth == 4
@@ -215,8 +216,12 @@ def test_split_and_move_rekey_paths(tree, admin):
         actor=admin,
         organisation=a,
         parts=[
-            NewOrganisation(code="XA1", name="Đảng bộ xã A1",
-                            children=[tree["grassroots_a"].pk], localities=[villages[0].pk]),
+            NewOrganisation(
+                code="XA1",
+                name="Đảng bộ xã A1",
+                children=[tree["grassroots_a"].pk],
+                localities=[villages[0].pk],
+            ),
             NewOrganisation(code="XA2", name="Đảng bộ xã A2", localities=[villages[1].pk]),
         ],
         decision=DECISION,
@@ -241,30 +246,32 @@ def test_rename_dissolve_refusals_scope_and_roles(tree, admin):
             decision=DecisionRef(number="", decision_date=None, issuing_body=""),
         )
     assert set(refused.value.message_dict) == {"decision_number", "decision_date", "issuing_body"}
-    change = organisation_rename(actor=admin, organisation=cell, name="Chi bộ thôn Mới",
-                                 decision=DECISION)
+    change = organisation_rename(
+        actor=admin, organisation=cell, name="Chi bộ thôn Mới", decision=DECISION
+    )
     assert change.data["before"]["name"] == "Chi bộ thôn A1"
     cell.refresh_from_db()
     assert cell.name == "Chi bộ thôn Mới" and cell.version == 1
     with pytest.raises(StaleOrganisation):
-        organisation_rename(actor=admin, organisation=cell, name="X", decision=DECISION,
-                            version=0)
+        organisation_rename(actor=admin, organisation=cell, name="X", decision=DECISION, version=0)
     # A commune clerk may not; an administrator of commune A may not change commune B (404).
     clerk = user_with_role(tree["commune_a"], Role.CLERK)
     with pytest.raises(PermissionDenied):
         organisation_rename(actor=clerk, organisation=cell, name="Y", decision=DECISION)
     commune_admin = user_with_role(tree["commune_a"], Role.ADMINISTRATOR)
     with pytest.raises(Http404):
-        organisation_rename(actor=commune_admin, organisation=tree["cell_b1"], name="Y",
-                            decision=DECISION)
+        organisation_rename(
+            actor=commune_admin, organisation=tree["cell_b1"], name="Y", decision=DECISION
+        )
     # A cell holding a member needs a successor; then it ends and cannot change again.
     MembershipFactory(organisation=cell)
     settle()
     with pytest.raises(ValidationError) as refused:
         organisation_dissolve(actor=admin, organisation=cell, decision=DECISION)
     assert "successor" in refused.value.message_dict
-    organisation_dissolve(actor=admin, organisation=cell, decision=DECISION,
-                          successor=tree["cell_a2"])
+    organisation_dissolve(
+        actor=admin, organisation=cell, decision=DECISION, successor=tree["cell_a2"]
+    )
     assert Organisation.objects.get(pk=tree["cell_a2"].pk).member_count == 1
     with pytest.raises(OrganisationEnded):
         organisation_rename(actor=admin, organisation=cell, name="Z", decision=DECISION)

@@ -49,15 +49,17 @@ def test_past_year_progress_shows_the_communes_of_then(tree, merged):
     admin, c = merged
     today = dt.date(2026, 3, 1)
     # 2024: communes A and B, each with the admissions of its two cells.
-    then = names(progress_children(actor=admin, organisation=tree["province"], year=2024,
-                                   today=today))
+    then = names(
+        progress_children(actor=admin, organisation=tree["province"], year=2024, today=today)
+    )
     assert then == {"Đảng bộ xã A": 2, "Đảng bộ xã B": 2}
     assert progress_for(tree["commune_a"], 2024, today).admitted == 2
     assert progress_for(c, 2024, today).admitted == 0  # C did not exist yet
     assert progress_for(tree["province"], 2024, today).admitted == 4
     # The year of the merger: C counts its predecessors' admissions, once each.
-    now = names(progress_children(actor=admin, organisation=tree["province"], year=2025,
-                                  today=today))
+    now = names(
+        progress_children(actor=admin, organisation=tree["province"], year=2025, today=today)
+    )
     assert now == {"Đảng bộ xã C": 4}
     assert progress_for(c, 2025, today).admitted == 4
     assert progress_for(c, 2025, dt.date(2025, 9, 1)).admitted == 4  # during that year
@@ -69,17 +71,21 @@ def test_a_later_move_is_undone_for_the_past(tree, merged):
     admin, c = merged
     # After the merger a grassroots committee moves back under the province (2026).
     later = DECISION.__class__(
-        number="7-QĐ/TU", decision_date=dt.date(2026, 1, 5), issuing_body="BTV Tỉnh ủy",
+        number="7-QĐ/TU",
+        decision_date=dt.date(2026, 1, 5),
+        issuing_body="BTV Tỉnh ủy",
         date=dt.date(2026, 1, 10),
     )
-    organisation_move(actor=admin, organisation=tree["grassroots_b"], parent=tree["province"],
-                      decision=later)
+    organisation_move(
+        actor=admin, organisation=tree["grassroots_b"], parent=tree["province"], decision=later
+    )
     today = dt.date(2026, 3, 1)
     assert progress_for(c, 2025, today).admitted == 4
     moved = Organisation.objects.get(pk=tree["grassroots_b"].pk)
     assert moved.parent_id == tree["province"].pk
     assert progress_for(moved, 2025, today).admitted == 2
-    assert names(progress_children(actor=admin, organisation=tree["province"], year=2024,
-                                   today=today)) == {"Đảng bộ xã A": 2, "Đảng bộ xã B": 2}
+    assert names(
+        progress_children(actor=admin, organisation=tree["province"], year=2024, today=today)
+    ) == {"Đảng bộ xã A": 2, "Đảng bộ xã B": 2}
     assert {o.code for o in children_on(c, dt.date(2025, 12, 31))} == {"Ga", "Gb"}
     verify_clean()

@@ -83,8 +83,9 @@ def test_split_rename_move(tree, villages, commune_admin):
     assert Locality.objects.get(pk=west.pk).name == "Thôn Tây Mới"
     # Moving to commune B needs an administrator of both communes.
     with pytest.raises(Http404):
-        locality_move(actor=commune_admin, locality=west, organisation=tree["commune_b"],
-                      decision=DECISION)
+        locality_move(
+            actor=commune_admin, locality=west, organisation=tree["commune_b"], decision=DECISION
+        )
     admin = user_with_role(tree["province"], Role.ADMINISTRATOR)
     locality_move(actor=admin, locality=east, organisation=tree["commune_b"], decision=DECISION)
     moved = Locality.objects.get(pk=east.pk)
@@ -95,7 +96,7 @@ def test_split_rename_move(tree, villages, commune_admin):
 
 
 def test_refusals(tree, villages, commune_admin):
-    east, west, _members = villages
+    east, _west, _members = villages
     clerk = user_with_role(tree["commune_a"], Role.CLERK)
     with pytest.raises(PermissionDenied):
         locality_rename(actor=clerk, locality=east, name="X", decision=DECISION)
@@ -107,9 +108,7 @@ def test_refusals(tree, villages, commune_admin):
             parts=[NewLocality(code=east.code, name="", residents=[other.pk])],
             decision=DECISION,
         )
-    assert set(refused.value.message_dict) == {
-        "parts.0.code", "parts.0.name", "parts.0.residents"
-    }
+    assert set(refused.value.message_dict) == {"parts.0.code", "parts.0.name", "parts.0.residents"}
     b_village = LocalityFactory(organisation=tree["commune_b"])
     admin = user_with_role(tree["province"], Role.ADMINISTRATOR)
     with pytest.raises(ValidationError):

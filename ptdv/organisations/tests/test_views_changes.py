@@ -37,8 +37,13 @@ def test_merge_two_communes_into_a_new_one(tree, admin):
     assert page.status_code == 200 and "Số quyết định" in page.content.decode()
     answer = admin.post(
         change_url(tree["commune_a"], "merge"),
-        {**DECISION, "others": [tree["commune_b"].pk], "new_code": "XC",
-         "new_name": "Đảng bộ xã C", "version": 0},
+        {
+            **DECISION,
+            "others": [tree["commune_b"].pk],
+            "new_code": "XC",
+            "new_name": "Đảng bộ xã C",
+            "version": 0,
+        },
     )
     c = Organisation.objects.get(code="XC")
     assert answer.status_code == 302 and answer.url == reverse("organisations:changes", args=[c.pk])
@@ -49,8 +54,10 @@ def test_merge_two_communes_into_a_new_one(tree, admin):
 
 
 def test_validation_messages_and_rights(tree, admin, client):
-    answer = admin.post(change_url(tree["cell_a1"], "rename"),
-                        {**DECISION, "decision_date": "01/01/2099", "name": "Mới"})
+    answer = admin.post(
+        change_url(tree["cell_a1"], "rename"),
+        {**DECISION, "decision_date": "01/01/2099", "name": "Mới"},
+    )
     assert answer.status_code == 200
     assert "không được sau ngày hôm nay" in answer.content.decode()
     MembershipFactory(organisation=tree["cell_a1"])
@@ -58,10 +65,13 @@ def test_validation_messages_and_rights(tree, admin, client):
     assert "Tổ chức tiếp nhận: bắt buộc" in answer.content.decode()
     assert OrganisationChange.objects.count() == 0
     # Split with lines of codes.
-    answer = admin.post(change_url(tree["grassroots_a"], "split"), {
-        **DECISION,
-        "parts": "G1 | Đảng bộ cơ sở 1 | Ca1\nG2 | Đảng bộ cơ sở 2 | Ca2",
-    })
+    answer = admin.post(
+        change_url(tree["grassroots_a"], "split"),
+        {
+            **DECISION,
+            "parts": "G1 | Đảng bộ cơ sở 1 | Ca1\nG2 | Đảng bộ cơ sở 2 | Ca2",
+        },
+    )
     assert answer.status_code == 302
     assert Organisation.objects.get(pk=tree["cell_a2"].pk).parent.code == "G2"
     # A commune clerk: 403; a commune administrator on the other commune: 404.
@@ -70,7 +80,9 @@ def test_validation_messages_and_rights(tree, admin, client):
     assert client.get(change_url(tree["grassroots_b"], "rename")).status_code == 404
     client.force_login(user_with_role(tree["commune_b"], Role.CLERK))
     assert client.get(change_url(tree["grassroots_b"], "rename")).status_code == 403
-    assert client.get(reverse("organisations:changes", args=[tree["commune_b"].pk])).status_code == 200
+    assert (
+        client.get(reverse("organisations:changes", args=[tree["commune_b"].pk])).status_code == 200
+    )
 
 
 def test_locality_pages(tree, admin, client):
@@ -84,8 +96,10 @@ def test_locality_pages(tree, admin, client):
     assert answer.status_code == 302
     assert not Locality.objects.filter(pk=east.pk).exists()
     assert Locality.objects.get(pk=west.pk).active_members == 1
-    answer = admin.post(reverse("organisations:locality_change", args=[west.pk, "move"]),
-                        {**DECISION, "commune": tree["commune_b"].pk})
+    answer = admin.post(
+        reverse("organisations:locality_change", args=[west.pk, "move"]),
+        {**DECISION, "commune": tree["commune_b"].pk},
+    )
     assert answer.status_code == 302
     assert Locality.objects.get(pk=west.pk).organisation_id == tree["commune_b"].pk
     history = admin.get(reverse("organisations:changes", args=[tree["commune_b"].pk]))
