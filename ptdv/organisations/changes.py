@@ -42,6 +42,7 @@ from ptdv.core import hooks
 from ptdv.core.policies import Actor, role_rank_at, subtree_q
 from ptdv.core.refusals import unprocessable
 from ptdv.core.roles import ROLE_RANK, Role
+from ptdv.organisations.competence import competence_move
 from ptdv.organisations.localities import COUNTERS as LOCALITY_COUNTERS
 from ptdv.organisations.localities import locality_counters_apply
 from ptdv.organisations.models import (
@@ -606,7 +607,7 @@ def organisation_merge(
     change.data = {"moved": moved, "absorbed": into is not None}
     change.save(update_fields=["data"])
     _bump(keep)
-    competence_moved(olds, keep, change)
+    competence_moved(olds, keep, change, actor)
     _audit(actor, change, keep)
     return change
 
@@ -708,7 +709,8 @@ def organisation_split(
         "kept": keep_source,
     }
     change.save(update_fields=["data"])
-    competence_moved([source], news[0], change)
+    if not keep_source:
+        competence_moved([source], news[0], change, actor)
     _audit(actor, change, source)
     return change
 
@@ -790,7 +792,7 @@ def organisation_dissolve(
     if heir is not None:
         change.data = {"moved": _absorb([node], heir, change)}
         change.save(update_fields=["data"])
-        competence_moved([node], heir, change)
+        competence_moved([node], heir, change, actor)
     else:
         _end(node, decision.effective)
         _bump(node)
@@ -806,14 +808,18 @@ def _holds_rows(node: Organisation) -> bool:
 
 
 def competence_moved(
-    sources: Sequence[Organisation], target: Organisation, change: OrganisationChange
+    sources: Sequence[Organisation],
+    target: Organisation,
+    change: OrganisationChange,
+    actor: Actor | None = None,
 ) -> None:
-    """Tell the competent-body table (helper "competent", not merged yet) that `sources`
-    went to `target`: a hook its module may listen to."""
-    hooks.fire(
-        "organisation_competence_move",
-        sources=list(sources),
-        target=target,
-        date=change.date,
-        change=change,
-    )
+    """Hand the competence rows naming each source (who decides for it, or for whom it
+    decides: ptdv/organisations/competence.py) to `target` from the change's date."""
+    decision = {
+        "number": change.decision_number,
+        "date": change.decision_date,
+        "issuing_body": change.issuing_body,
+    }
+    for source in sources:
+        if source.pk != target.pk:
+            competence_move(source, target, change.date, decision, actor=actor)

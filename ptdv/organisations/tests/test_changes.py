@@ -280,3 +280,23 @@ def test_rename_dissolve_refusals_scope_and_roles(tree, admin):
     assert Organisation.objects.get(pk=empty.pk).valid_to == DECISION.date
     assert OrganisationChange.objects.count() == 3
     verify_clean()
+
+
+def test_a_merger_hands_the_competence_to_the_new_commune(tree, admin):
+    from ptdv.organisations.competence import competence_on, competence_record
+
+    b = tree["commune_b"]
+    competence_record(actor=None, subject=b, decider=b, valid_from=dt.date(2025, 1, 1))
+    change = organisation_merge(
+        actor=admin,
+        sources=[tree["commune_a"], b],
+        new=NewOrganisation(code="XC", name="Đảng bộ xã C"),
+        decision=DECISION,
+    )
+    c = change.successors.get()
+    cell = Organisation.objects.get(pk=tree["cell_b1"].pk)
+    assert competence_on(cell, dt.date(2025, 8, 1)) == c
+    # B's own row ended the day before the merger; C's row starts on its date.
+    rows = {(r.subject_id, r.valid_from, r.valid_to) for r in b.competences.all()}
+    assert rows == {(b.pk, dt.date(2025, 1, 1), dt.date(2025, 6, 30))}
+    assert c.competences.get().valid_from == DECISION.date

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("organisations", "0004_locality_counters"),
+        ("organisations", "0005_competence"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
