@@ -710,7 +710,7 @@ def organisation_split(
     }
     change.save(update_fields=["data"])
     if not keep_source:
-        competence_moved([source], news[0], change, actor)
+        competence_moved([source], news, change, actor)
     _audit(actor, change, source)
     return change
 
@@ -809,17 +809,20 @@ def _holds_rows(node: Organisation) -> bool:
 
 def competence_moved(
     sources: Sequence[Organisation],
-    target: Organisation,
+    target: Organisation | Sequence[Organisation],
     change: OrganisationChange,
     actor: Actor | None = None,
 ) -> None:
     """Hand the competence rows naming each source (who decides for it, or for whom it
-    decides: ptdv/organisations/competence.py) to `target` from the change's date."""
+    decides: ptdv/organisations/competence.py) to `target` from the change's date (a split
+    passes every new organisation: each row goes where its subject now lies)."""
+    targets = [target] if isinstance(target, Organisation) else list(target)
     decision = {
         "number": change.decision_number,
         "date": change.decision_date,
         "issuing_body": change.issuing_body,
     }
     for source in sources:
-        if source.pk != target.pk:
-            competence_move(source, target, change.date, decision, actor=actor)
+        others = [t for t in targets if t.pk != source.pk]
+        if others:
+            competence_move(source, others, change.date, decision, actor=actor)
