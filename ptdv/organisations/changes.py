@@ -17,7 +17,9 @@ What moves, and how the derived data follow:
   `organisation_rows_moved` its members, dossiers, people, targets and plan assignments of
   the current year) goes to the successor the decision names (`_rows_move`);
 - the organisation that ends keeps its row with `valid_to` (history: reports of a past date
-  rebuild the tree from `OrganisationMove`, ptdv/organisations/history.py).
+  rebuild the tree from `OrganisationMove`, ptdv/organisations/history.py);
+- a merger, a split or a dissolution hands the competence rows (who decides admission for
+  whom, ptdv/organisations/competence.py) to the successor(s) with `competence_move`.
 
 `ptdv aggregates verify` stays clean: every stored total is moved, never recomputed by hand.
 """

@@ -89,3 +89,20 @@ def test_a_later_move_is_undone_for_the_past(tree, merged):
     ) == {"Đảng bộ xã A": 2, "Đảng bộ xã B": 2}
     assert {o.code for o in children_on(c, dt.date(2025, 12, 31))} == {"Ga", "Gb"}
     verify_clean()
+
+
+def test_the_progress_api_of_a_past_year_lists_the_communes_of_then(tree, merged):
+    from rest_framework.test import APIClient
+
+    from ptdv.factories import bearer_key
+
+    admin, _c = merged
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {bearer_key(admin)}")
+    url = f"/api/v1/organisations/{tree['province'].pk}/progress/children/"
+    then = client.get(url, {"year": 2024}).json()
+    rows = then["results"] if isinstance(then, dict) and "results" in then else then
+    assert {row["code"]: row["admitted"] for row in rows} == {"Xa": 2, "Xb": 2}
+    now = client.get(url, {"year": 2025}).json()
+    rows = now["results"] if isinstance(now, dict) and "results" in now else now
+    assert {row["code"]: row["admitted"] for row in rows} == {"XC": 4}
