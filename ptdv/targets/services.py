@@ -14,7 +14,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +21,7 @@ from ptdv.accounts.models import stored_user
 from ptdv.audit.services import audit_record
 from ptdv.candidacies.models import Candidacy
 from ptdv.candidacies.tallies import roll_up_lists
-from ptdv.core.policies import Actor, role_rank_at
+from ptdv.core.policies import Actor
 from ptdv.members.models import ACTIVE_STATUSES, MembershipStatus, PartyMembership
 from ptdv.organisations.models import PATH_STEP, Organisation
 from ptdv.people.models import Person
@@ -39,10 +38,9 @@ from ptdv.targets.models import (
     Term,
 )
 from ptdv.targets.policies import (
+    TargetAction,
     administers_root,
-    authorize_target,
-    authorize_terms,
-    can_plan,
+    targets_policy,
 )
 from ptdv.targets.selectors import (
     FIRST_YEAR,
@@ -190,7 +188,7 @@ def target_set(
 ) -> Target:
     """Set (create or change) an organisation's target for a year. Allowed while draft or
     approved; a change to an approved target sends it back to draft for approval."""
-    authorize_target(actor, organisation)
+    targets_policy.authorize(actor, TargetAction.SET_TARGET, organisation)
     _check_year(year)
     suggestion = target_suggestion(organisation, year)
     target = (
@@ -246,7 +244,7 @@ def target_set_group(
     *, actor: Actor, organisation: Organisation, year: int, group: str, number: int
 ) -> Target:
     """Set a priority group's sub-target (a child row of the organisation's target)."""
-    authorize_target(actor, organisation)
+    targets_policy.authorize(actor, TargetAction.SET_TARGET, organisation)
     if group not in PriorityGroup.values:
         raise ValidationError({"group": [_("Nhóm đối tượng không hợp lệ.")]})
     main = (
@@ -301,7 +299,7 @@ def target_set_group(
 
 def _transition(*, actor: Actor, target: Target, source: str, result: str, summary: str) -> Target:
     target = Target.objects.select_for_update().select_related("organisation").get(pk=target.pk)
-    authorize_target(actor, target.organisation)
+    targets_policy.authorize(actor, TargetAction.SET_TARGET, target.organisation)
     if target.group:
         raise ValidationError(
             {"target": [_("Chỉ tiêu theo nhóm được duyệt, khóa cùng chỉ tiêu chung.")]}
@@ -364,7 +362,7 @@ def target_amend(
     (`group_target`), with a reason. A sub-target that is not one of `target`'s own is a
     field error and nothing changes (never the main target instead)."""
     target = Target.objects.select_for_update().select_related("organisation").get(pk=target.pk)
-    authorize_target(actor, target.organisation)
+    targets_policy.authorize(actor, TargetAction.SET_TARGET, target.organisation)
     if group_target not in (None, ""):
         try:
             target = (
@@ -437,7 +435,7 @@ def term_create(
     congress_resolution: str = "",
     programmes: list[tuple[str, int]] | None = None,
 ) -> Term:
-    authorize_terms(actor, organisation)
+    targets_policy.authorize(actor, TargetAction.MANAGE_TERMS, organisation)
     _check_year(start_year)
     _check_year(end_year)
     term = Term(
@@ -481,7 +479,7 @@ def term_update(
     congress_resolution: str = "",
 ) -> Term:
     term = Term.objects.select_for_update().select_related("organisation").get(pk=term.pk)
-    authorize_terms(actor, term.organisation)
+    targets_policy.authorize(actor, TargetAction.MANAGE_TERMS, term.organisation)
     before = {
         "name": term.name,
         "start_year": term.start_year,
@@ -508,7 +506,7 @@ def term_update(
 @transaction.atomic
 def programme_target_set(*, actor: Actor, term: Term, name: str, number: int) -> ProgrammeTarget:
     """Create or change (by name) a programme's target for the term."""
-    authorize_terms(actor, term.organisation)
+    targets_policy.authorize(actor, TargetAction.MANAGE_TERMS, term.organisation)
     name = name.strip()
     programme = ProgrammeTarget.objects.filter(term=term, name=name).first()
     before = programme.number if programme else None
@@ -529,7 +527,7 @@ def programme_target_set(*, actor: Actor, term: Term, name: str, number: int) ->
 
 @transaction.atomic
 def programme_target_delete(*, actor: Actor, programme: ProgrammeTarget) -> None:
-    authorize_terms(actor, programme.term.organisation)
+    targets_policy.authorize(actor, TargetAction.MANAGE_TERMS, programme.term.organisation)
     audit_record(
         actor=actor,
         action="delete",
@@ -544,10 +542,7 @@ def programme_target_delete(*, actor: Actor, programme: ProgrammeTarget) -> None
 
 
 def _authorize_plan(actor: Actor, organisation: Organisation) -> None:
-    if role_rank_at(actor, organisation.path) == 0:
-        raise Http404
-    if not can_plan(actor, organisation):
-        raise PermissionDenied
+    targets_policy.authorize(actor, TargetAction.PLAN, organisation)
 
 
 @transaction.atomic
