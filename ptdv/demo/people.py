@@ -35,7 +35,7 @@ from ptdv.demo.randomness import (
 )
 from ptdv.demo.story import Applicant, CellStory, Planner
 from ptdv.members.models import ExitReason, MembershipStatus, PartyMembership
-from ptdv.organisations.models import Locality
+from ptdv.organisations.models import Kind, Locality, Organisation
 from ptdv.people.crypto import national_id_encrypt, national_id_hash
 from ptdv.people.models import Person
 from ptdv.people.services import person_name_keys
@@ -78,6 +78,11 @@ STAGE_RANK: dict[str, int] = {
         )
     )
 }  # fmt: skip
+# Late vocations of `ELDER_FROM` years and more in a residential cell (one whose people may
+# live to `ELDER_MAX_AGE_PROFILE` and beyond) are `ELDER_SHIFT` years older: past 60.
+ELDER_FROM = 54
+ELDER_SHIFT = 8
+ELDER_MAX_AGE_PROFILE = 70
 # How long ago a dossier at each decision stage got there (days): some wait past their due.
 DECISION_AGE = {Stage.BRANCH_RESOLVED: 100, Stage.COMMITTEE_RESOLVED: 50, Stage.DECIDED: 50}
 CLOSED_REASONS = Weighted.of(
@@ -196,6 +201,13 @@ class PeopleGenerator:
         self.histories = tables.histories
         self.histories.organisations = {o.pk: o for o in plan.tree.orgs}
         self.story_cell: CellStory | None = None
+        # The cells under each grassroots organisation: where a transferred dossier began.
+        self.sibling_cells: dict[int, list[Organisation]] = {}
+        for group in plan.groups:
+            for planned in group.cells:
+                org = planned.org
+                if org.kind != Kind.GRASSROOTS_CELL and org.parent is not None:
+                    self.sibling_cells.setdefault(org.parent.pk, []).append(org)
         self.id_prefix = f"0{plan.province.code}"
         self.used_ids: set[str] = set()
         years = [y for y in ADMISSION_RATES if y <= today.year]
@@ -502,6 +514,11 @@ class PeopleGenerator:
             ),
             ceremonies=sorted(m.ceremony for m in members),
             ancestors=ancestors_in_memory(cell.org),
+            siblings=[
+                o
+                for o in self.sibling_cells.get(cell.org.parent.pk if cell.org.parent else 0, [])
+                if o.pk != cell.org.pk
+            ],
         )
         for member in newer:
             candidacy_id = None
@@ -692,6 +709,8 @@ class PeopleGenerator:
         if story.person:
             persons.patch(person_id, story.person)
         candidacy.person = self._person_instance(person_id)
+        if story.moved_from is not None:
+            candidacy.organisation = story.moved_from  # its `transfer` step moves it here
         # The membership a ceremony creates is written right after this dossier.
         membership = self.tables.memberships.next_id if member is not None else None
         replayed = self.replayer.replay(
@@ -883,6 +902,10 @@ class PeopleGenerator:
         age = triangular(rng, profile.candidate_age)
         if rng.random() < 0.06:
             age = rng.randint(36, 55)  # a few late vocations: managers, village heads
+            if age >= ELDER_FROM and profile.max_age > ELDER_MAX_AGE_PROFILE:
+                # The oldest of them in a residential cell are retirees past 60: voted, they
+                # need the provincial committee's consent (story.py records it).
+                age += ELDER_SHIFT
         age = max(min_age, min(age, profile.max_age - 1))
         birth = birth_for(rng, self.today, age)
         person_id = self._person(
