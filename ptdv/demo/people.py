@@ -78,11 +78,13 @@ STAGE_RANK: dict[str, int] = {
         )
     )
 }  # fmt: skip
-# Late vocations of `ELDER_FROM` years and more in a residential cell (one whose people may
-# live to `ELDER_MAX_AGE_PROFILE` and beyond) are `ELDER_SHIFT` years older: past 60.
-ELDER_FROM = 54
-ELDER_SHIFT = 8
-ELDER_MAX_AGE_PROFILE = 70
+# In a residential cell (one whose people live past `ELDER_PROFILE_AGE`), the oldest of those
+# drawn as candidates are retirees of `ELDER_AGE` and more: past 60, voted, they need the
+# provincial committee's consent (story.py records it). `elder` moves the top of an age range.
+ELDER_AGE = 62
+ELDER_PROFILE_AGE = 70
+ELDER_FROM_ADMITTED = 48  # of a recent admission's age at the decision (range up to 50)
+ELDER_FROM_CANDIDATE = 54  # of a late vocation's age today (range 36 to 55)
 # How long ago a dossier at each decision stage got there (days): some wait past their due.
 DECISION_AGE = {Stage.BRANCH_RESOLVED: 100, Stage.COMMITTEE_RESOLVED: 50, Stage.DECIDED: 50}
 CLOSED_REASONS = Weighted.of(
@@ -153,6 +155,13 @@ class Member:
     official: dt.date | None
     exit_date: dt.date | None = None
     exit_reason: str = ""
+
+
+def elder(age: int, profile: catalog.Profile, oldest: int) -> int:
+    """`age`, or from `oldest` on in a residential cell, a retiree's age of `ELDER_AGE` on."""
+    if age >= oldest and profile.max_age > ELDER_PROFILE_AGE:
+        return age - oldest + ELDER_AGE
+    return age
 
 
 class Tables:
@@ -408,6 +417,8 @@ class PeopleGenerator:
             high = max(19, min(high, profile.max_age - years_since))
             low = max(19, min(low, high))
             age = round(rng.triangular(low, high, min(max(mode, low), high)))
+            if not young and ELDER_AGE + years_since < profile.max_age:
+                age = elder(age, profile, ELDER_FROM_ADMITTED)
             return decided, birth_for(rng, decided, age)
         for _attempt in range(10):
             # Rejection sampling (not a capped draw) keeps the density smooth up to 2018.
@@ -902,10 +913,7 @@ class PeopleGenerator:
         age = triangular(rng, profile.candidate_age)
         if rng.random() < 0.06:
             age = rng.randint(36, 55)  # a few late vocations: managers, village heads
-            if age >= ELDER_FROM and profile.max_age > ELDER_MAX_AGE_PROFILE:
-                # The oldest of them in a residential cell are retirees past 60: voted, they
-                # need the provincial committee's consent (story.py records it).
-                age += ELDER_SHIFT
+            age = elder(age, profile, ELDER_FROM_CANDIDATE)
         age = max(min_age, min(age, profile.max_age - 1))
         birth = birth_for(rng, self.today, age)
         person_id = self._person(
