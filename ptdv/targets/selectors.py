@@ -23,6 +23,7 @@ from ptdv.candidacies.measures import ADMISSION_FIELDS, age_expression, breakdow
 from ptdv.candidacies.models import AdmissionTally, Candidacy, PipelineTally
 from ptdv.candidacies.policies import candidacy_policy
 from ptdv.candidacies.tallies import PIPELINE_FIELDS
+from ptdv.core.policies import Actor
 from ptdv.members.models import (
     FORMER_MEMBER_STATUSES,
     MembershipStatus,
@@ -330,7 +331,7 @@ def progress_for(organisation: Organisation, year: int, today: dt.date) -> Progr
 
 
 def progress_children(
-    *, actor: Any, organisation: Organisation, year: int, today: dt.date
+    *, actor: Actor, organisation: Organisation, year: int, today: dt.date
 ) -> list[Progress]:
     """Progress of each child the user may see, by name; for a past year, the children of
     that year (the tree as it was on 31 December, ptdv/organisations/history.py)."""
@@ -611,7 +612,7 @@ def indicators_for(*, organisation: Organisation, term: Term, year: int) -> Indi
 
 
 def overdue_candidacies(
-    *, actor: Any, organisation: Organisation, today: dt.date, limit: int = 20
+    *, actor: Actor, organisation: Organisation, today: dt.date, limit: int = 20
 ) -> list[Candidacy]:
     """The most overdue open dossiers of the subtree (earliest due date first)."""
     return list(
@@ -622,7 +623,7 @@ def overdue_candidacies(
     )
 
 
-def term_list(*, actor: Any, organisation: Organisation) -> QuerySet[Term]:
+def term_list(*, actor: Actor, organisation: Organisation) -> QuerySet[Term]:
     return (
         term_policy.visible_to(actor)
         .filter(organisation=organisation)
@@ -631,7 +632,7 @@ def term_list(*, actor: Any, organisation: Organisation) -> QuerySet[Term]:
     )
 
 
-def term_current(*, actor: Any, organisation: Organisation, year: int) -> Term | None:
+def term_current(*, actor: Actor, organisation: Organisation, year: int) -> Term | None:
     """The organisation's term covering `year` (the latest starting one if several)."""
     return (
         term_list(actor=actor, organisation=organisation)
@@ -640,7 +641,7 @@ def term_current(*, actor: Any, organisation: Organisation, year: int) -> Term |
     )
 
 
-def plan_list(*, actor: Any, organisation: Organisation, year: int) -> QuerySet[PlanAssignment]:
+def plan_list(*, actor: Actor, organisation: Organisation, year: int) -> QuerySet[PlanAssignment]:
     return (
         plan_policy.visible_to(actor)
         .filter(organisation__path__startswith=organisation.path, year=year)
@@ -655,7 +656,7 @@ def plan_list(*, actor: Any, organisation: Organisation, year: int) -> QuerySet[
     )
 
 
-def target_list(*, actor: Any, organisation: Organisation, year: int) -> list[Target]:
+def target_list(*, actor: Actor, organisation: Organisation, year: int) -> list[Target]:
     """The targets of the organisation and of its children for a year, with their
     sub-targets (two queries)."""
     return list(
