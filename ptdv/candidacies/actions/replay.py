@@ -20,6 +20,7 @@ from ptdv.candidacies.actions.base import MembershipChange, MembershipOp
 from ptdv.candidacies.actions.record import (
     CELL_COUNTS,
     apply_changes,
+    before_state,
     jsonable,
     recorded_facts,
     stage_refusals,
@@ -229,13 +230,14 @@ def replay(
             )
         )
         _effect_findings(effect, judged)
+        before = before_state(candidacy, effect)
         apply_changes(candidacy, effect, spec.stage_after(stage_before, passed), step.on)
         _collect(done, effect, context, step)
         done.membership = _membership_apply(done.membership, effect.membership, candidacy)
         done.flagged = done.flagged or judged.flagged
-        done.events.append(
-            _event(spec, step, candidacy, context, effect, judged, stage_before, actor, imported)
-        )
+        event = _event(spec, step, candidacy, context, effect, judged, stage_before, actor, imported)
+        event.before = before
+        done.events.append(event)
     candidacy.next_stale = True
     return done
 
