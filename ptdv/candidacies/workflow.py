@@ -223,9 +223,24 @@ def candidacy_act(
                 "outcome": result.outcome,
                 "event": result.event.pk,
                 "document": jsonable(document),
+                # What the step changed, as it was before and as it is after.
+                "before": result.event.before.get("dossier", {}),
+                "after": jsonable(
+                    {name: getattr(candidacy, name) for name in result.event.before.get("dossier", {})}
+                ),
+                **_amended(result.event),
             },
         )
     return result
+
+
+def _amended(event: CandidacyEvent) -> dict[str, Any]:
+    """An amendment's correction for the audit entry: the field, the step it corrects, the
+    value before and after."""
+    if event.action != DossierAction.AMEND:
+        return {}
+    names = ("field", "event", "introducer", "before", "after")
+    return {"amended": {name: event.facts.get(name) for name in names if name in event.facts}}
 
 
 def _transfer_target(

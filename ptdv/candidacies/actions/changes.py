@@ -18,7 +18,7 @@ from ptdv.candidacies.actions.base import (
     MembershipOp,
     finding,
 )
-from ptdv.candidacies.actions.people import helper_change
+from ptdv.candidacies.actions.people import helper_change, names_of
 from ptdv.candidacies.facts import AMENDABLE_FIELDS, AmendFacts, TransferFacts
 from ptdv.candidacies.models import POOL_STAGES, CandidacyEvent, IntroducerKind, Outcome, Stage
 from ptdv.core.policies import Action
@@ -57,7 +57,7 @@ def transfer_effect(state: EffectInput) -> Effect:
     return Effect(
         changes={"organisation": target, **changes},
         person_changes={"organisation": target},
-        extra={"from": state.candidacy.organisation.code, "to": target.code},
+        extra={"from": state.candidacy.organisation.code, "to": target.code, **names_of(state)},
     )
 
 

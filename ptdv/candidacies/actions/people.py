@@ -41,6 +41,17 @@ def helper_change(state: EffectInput, organisation_id: int) -> tuple[dict[str, A
     return ({}, refusals) if refusals else ({"helper_id": state.helper.pk}, {})
 
 
+def names_of(state: EffectInput) -> dict[str, str]:
+    """The names the timeline shows for the people an action names (the ids stay in the
+    facts)."""
+    names = {}
+    if state.facts.get("helper") and state.helper is not None:
+        names["helper_name"] = state.helper.person.full_name
+    if state.facts.get("responsible_leader") and state.leader is not None:
+        names["leader_name"] = state.leader.full_name
+    return names
+
+
 def assign_helper_effect(state: EffectInput) -> Effect:
     candidacy = state.candidacy
     effect = Effect()
@@ -57,6 +68,7 @@ def assign_helper_effect(state: EffectInput) -> Effect:
             ]
         else:
             effect.changes["responsible_leader_id"] = leader.pk if leader is not None else named
+    effect.extra.update(names_of(state))
     return effect
 
 
