@@ -77,7 +77,10 @@ class CandidacyVoidRequest(serializers.Serializer[Any]):
 
     reason = serializers.CharField(
         max_length=2000,
-        error_messages={"blank": _("Cần nêu lý do hủy bước này."), "required": _("Cần nêu lý do hủy bước này.")},
+        error_messages={
+            "blank": _("Cần nêu lý do hủy bước này."),
+            "required": _("Cần nêu lý do hủy bước này."),
+        },
         help_text=_("Lý do hủy (bắt buộc)."),
     )
     event = serializers.IntegerField(

@@ -260,41 +260,42 @@ INTRODUCER_FIELDS = (
 )
 EVENT_FIELDS = (*VOTE_FIELDS, *DOCUMENT_FIELDS, *INTRODUCER_FIELDS)
 _TEXT_LENGTHS = {"document.number": 60, "document.issuing_body": 255, "document.signer": 150}
-_NULLABLE_NUMBERS = {"vote.summoned", "vote.present", "vote.body_size", "introducer.months_together"}
+_NULLABLE_NUMBERS = {
+    "vote.summoned",
+    "vote.present",
+    "vote.body_size",
+    "introducer.months_together",
+}
 _DATE_VALUE_FIELDS = {*AMENDABLE_FIELDS, "document.date", "introducer.date"}
 
 
-def _amended_value(name: str, value: Any) -> Any:
-    """The value of an amendment, typed for its field; Unprocessable (422) when it does not
-    fit (the schema cannot state the type, which depends on `field`)."""
-    if name in _DATE_VALUE_FIELDS:
-        if value in (None, "") and name != "introducer.date":
-            return None
-        for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-            try:
-                day = dt.datetime.strptime(str(value), pattern).date()
-            except ValueError:
-                continue
-            if day > timezone.localdate():
-                raise Unprocessable({"value": [_("Ngày không được sau hôm nay.")]})
-            return day
-        raise Unprocessable({"value": [_("Ngày không hợp lệ; hãy nhập theo dạng dd/mm/yyyy.")]})
-    if name in _TEXT_LENGTHS:
-        text = "" if value is None else str(value).strip()
-        if len(text) > _TEXT_LENGTHS[name]:
-            raise Unprocessable(
-                {"value": [_("Không được dài quá %(n)s ký tự.") % {"n": _TEXT_LENGTHS[name]}]}
-            )
-        return text
-    if name == "introducer.replacement":
-        if isinstance(value, bool):
-            return value
-        if str(value).strip().lower() in ("true", "1", "có", "co"):
-            return True
-        if str(value).strip().lower() in ("false", "0", "không", "khong", ""):
-            return False
-        raise Unprocessable({"value": [_("Cần trả lời có hoặc không.")]})
-    # The numbers: vote figures, the introducer's member and months together.
+def _amended_date(name: str, value: Any) -> dt.date | None:
+    if value in (None, "") and name != "introducer.date":
+        return None
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            day = dt.datetime.strptime(str(value), pattern).date()
+        except ValueError:
+            continue
+        if day > timezone.localdate():
+            raise Unprocessable({"value": [_("Ngày không được sau hôm nay.")]})
+        return day
+    raise Unprocessable({"value": [_("Ngày không hợp lệ; hãy nhập theo dạng dd/mm/yyyy.")]})
+
+
+def _amended_flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "1", "có", "co"):
+        return True
+    if text in ("false", "0", "không", "khong", ""):
+        return False
+    raise Unprocessable({"value": [_("Cần trả lời có hoặc không.")]})
+
+
+def _amended_number(name: str, value: Any) -> int | None:
+    """The vote figures, the introducer's member and months together."""
     if value in (None, "") and name in _NULLABLE_NUMBERS:
         return None
     try:
@@ -307,6 +308,23 @@ def _amended_value(name: str, value: Any) -> Any:
     if name == "introducer.months_together" and number > 1200:
         raise Unprocessable({"value": [_("Không được lớn hơn 1200.")]})
     return number
+
+
+def _amended_value(name: str, value: Any) -> Any:
+    """The value of an amendment, typed for its field; Unprocessable (422) when it does not
+    fit (the schema cannot state the type, which depends on `field`)."""
+    if name in _DATE_VALUE_FIELDS:
+        return _amended_date(name, value)
+    if name in _TEXT_LENGTHS:
+        text = "" if value is None else str(value).strip()
+        if len(text) > _TEXT_LENGTHS[name]:
+            raise Unprocessable(
+                {"value": [_("Không được dài quá %(n)s ký tự.") % {"n": _TEXT_LENGTHS[name]}]}
+            )
+        return text
+    if name == "introducer.replacement":
+        return _amended_flag(value)
+    return _amended_number(name, value)
 
 
 class AmendFacts(ReasonFacts):
@@ -326,7 +344,9 @@ class AmendFacts(ReasonFacts):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         name = attrs["field"]
         if name in EVENT_FIELDS and attrs.get("event") is None:
-            raise Unprocessable({"event": [_("Cần chọn bước (sự kiện) có thông tin cần đính chính.")]})
+            raise Unprocessable(
+                {"event": [_("Cần chọn bước (sự kiện) có thông tin cần đính chính.")]}
+            )
         if name in AMENDABLE_FIELDS:
             attrs["event"] = None
         attrs["value"] = _amended_value(name, attrs.get("value"))

@@ -25,6 +25,7 @@ from ptdv.candidacies.selectors import (
     candidacy_transfer_choices,
 )
 from ptdv.core.forms import StyledFormMixin, VietnameseDateField
+from ptdv.core.policies import Actor
 from ptdv.core.text import validate_person_name
 from ptdv.members.models import PartyMembership
 from ptdv.organisations.models import Locality, Organisation
@@ -241,7 +242,7 @@ class CandidacyRegisterForm(StyledFormMixin, forms.Form):
         error_messages={"required": _("Nhập ngày đưa vào nguồn.")},
     )
 
-    def __init__(self, *args: Any, actor: Any, cell_id: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor, cell_id: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cells = organisation_cells_for_registration(actor=actor)
         self.fields["organisation"].queryset = cells  # type: ignore[attr-defined]
@@ -446,7 +447,7 @@ class CandidacyActionForm(StyledFormMixin, forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, error_messages=_INT_ERRORS)
 
-    def __init__(self, *args: Any, action: str, candidacy: Candidacy, actor: Any, **kwargs: Any):
+    def __init__(self, *args: Any, action: str, candidacy: Candidacy, actor: Actor, **kwargs: Any):
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("version", candidacy.version)
         kwargs["initial"].setdefault("date", timezone.localdate())
@@ -492,7 +493,7 @@ class CandidacyActionForm(StyledFormMixin, forms.Form):
         self._people_fields(action, candidacy, actor)
         self.style_fields()
 
-    def _people_fields(self, action: str, candidacy: Candidacy, actor: Any) -> None:
+    def _people_fields(self, action: str, candidacy: Candidacy, actor: Actor) -> None:
         """The helper, the responsible leader and the amended step as choices."""
         if "helper" in self.fields:
             # A transfer's helper is an official member of one of the cells it may go to.

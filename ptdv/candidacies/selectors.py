@@ -211,7 +211,9 @@ def candidacy_available_actions(*, actor: Actor, candidacy: Candidacy) -> list[A
     return offered
 
 
-def candidacy_introducer_choices(*, actor: Actor, candidacy: Candidacy) -> QuerySet[PartyMembership]:
+def candidacy_introducer_choices(
+    *, actor: Actor, candidacy: Candidacy
+) -> QuerySet[PartyMembership]:
     """Members of the dossier's cell (official or probationary) who may be named as its
     introducer; whether they qualify is the rule engine's call at the branch vote."""
     return (

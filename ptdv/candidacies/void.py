@@ -21,7 +21,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, ProtectedError
+from django.db.models import F, Field, Model, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -78,6 +78,12 @@ def _restore_dossier(candidacy: Candidacy, event: CandidacyEvent) -> dict[str, A
     return changes
 
 
+def _field(model: type[Model], name: str) -> Field[Any, Any]:
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field)
+    return field
+
+
 def _restore_amended(candidacy: Candidacy, event: CandidacyEvent) -> None:
     """A voided amendment of an earlier event's facts: that event (or its introduction)
     gets its recorded value back."""
@@ -89,22 +95,28 @@ def _restore_amended(candidacy: Candidacy, event: CandidacyEvent) -> None:
         key = name.split(".", 1)[1]
         vote = dict(amended.vote)
         vote[key] = before
-        if key == "body_size" and "denominator" in vote and amended.action not in (
-            DossierAction.BRANCH_VOTE,
-            DossierAction.RECOGNITION_VOTE,
+        if (
+            key == "body_size"
+            and "denominator" in vote
+            and amended.action
+            not in (
+                DossierAction.BRANCH_VOTE,
+                DossierAction.RECOGNITION_VOTE,
+            )
         ):
             vote["denominator"] = before
         CandidacyEvent.objects.filter(pk=amended.pk).update(vote=vote)
     elif name in DOCUMENT_COLUMNS:
         column = DOCUMENT_COLUMNS[name]
-        value = CandidacyEvent._meta.get_field(column).to_python(before)
+        value = _field(CandidacyEvent, column).to_python(before)
         CandidacyEvent.objects.filter(pk=facts["event"], candidacy=candidacy).update(
             **{column: value if value is not None or column == "document_date" else ""}
         )
     elif name in INTRODUCER_COLUMNS:
         column = INTRODUCER_COLUMNS[name]
-        field = Introducer._meta.get_field(column.removesuffix("_id"))
-        value = before if column == "membership_id" else field.to_python(before)
+        value = (
+            before if column == "membership_id" else _field(Introducer, column).to_python(before)
+        )
         Introducer.objects.filter(pk=facts["introducer"], candidacy=candidacy).update(
             **{column: value}
         )

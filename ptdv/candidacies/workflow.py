@@ -226,7 +226,10 @@ def candidacy_act(
                 # What the step changed, as it was before and as it is after.
                 "before": result.event.before.get("dossier", {}),
                 "after": jsonable(
-                    {name: getattr(candidacy, name) for name in result.event.before.get("dossier", {})}
+                    {
+                        name: getattr(candidacy, name)
+                        for name in result.event.before.get("dossier", {})
+                    }
                 ),
                 **_amended(result.event),
             },

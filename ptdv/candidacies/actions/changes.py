@@ -73,7 +73,11 @@ def _dossier_amendment(state: EffectInput, name: str, value: Any) -> Effect:
     return effect
 
 
-VOTE_OUTCOME_RULES = ("vote.branch_two_thirds", "vote.committee_two_thirds", "vote.standing_majority")
+VOTE_OUTCOME_RULES = (
+    "vote.branch_two_thirds",
+    "vote.committee_two_thirds",
+    "vote.standing_majority",
+)
 
 
 def vote_passes(
@@ -85,7 +89,9 @@ def vote_passes(
     agree = int(vote.get("agree") or 0)
     if action in _CELL_VOTES:
         voters = int(vote.get("denominator") or 0)
-        passed = voters > 0 and agree * p.branch_vote_denominator >= voters * p.branch_vote_numerator
+        passed = (
+            voters > 0 and agree * p.branch_vote_denominator >= voters * p.branch_vote_numerator
+        )
         return VOTE_OUTCOME_RULES[0], passed
     body = int(vote.get("body_size") or 0)
     if action == DossierAction.COMMITTEE_VOTE or authorised:
@@ -154,7 +160,9 @@ def _introducer_refusals(state: EffectInput, column: str, value: Any) -> dict[st
     assert introducer is not None
     is_member = introducer.kind == IntroducerKind.MEMBER
     if column in ("membership_id", "months_together") and not is_member:
-        return {"field": [_("Người giới thiệu này là ban chấp hành đoàn thể, không phải đảng viên.")]}
+        return {
+            "field": [_("Người giới thiệu này là ban chấp hành đoàn thể, không phải đảng viên.")]
+        }
     membership = state.membership if column == "membership_id" else introducer.membership
     if column == "membership_id" and membership is not None:
         if membership.person_id == state.candidacy.person_id:
@@ -181,7 +189,9 @@ def _introducer_refusals(state: EffectInput, column: str, value: Any) -> dict[st
     return {}
 
 
-def _introducer_amendment(state: EffectInput, event: CandidacyEvent, name: str, value: Any) -> Effect:
+def _introducer_amendment(
+    state: EffectInput, event: CandidacyEvent, name: str, value: Any
+) -> Effect:
     introducer = state.introducer
     if introducer is None:
         return Effect(refusals={"event": [_("Bước này không ghi nhận người giới thiệu.")]})

@@ -29,7 +29,9 @@ def helper_refusals(
     return {}
 
 
-def helper_change(state: EffectInput, organisation_id: int) -> tuple[dict[str, Any], dict]:
+def helper_change(
+    state: EffectInput, organisation_id: int
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """(changes, refusals) for the helper the facts name (resolved in `state.helper` by the
     live path; a replayed step names it by id)."""
     named = state.facts.get("helper")

@@ -101,7 +101,8 @@ def before_state(candidacy: Candidacy, effect: Effect) -> dict[str, Any]:
             )
             for n in effect.person_changes
         }
-    return jsonable(state)
+    typed: dict[str, Any] = jsonable(state)
+    return typed
 
 
 def apply_changes(candidacy: Candidacy, effect: Effect, new_stage: Stage, on: dt.date) -> None:

@@ -235,7 +235,9 @@ def replay(
         _collect(done, effect, context, step)
         done.membership = _membership_apply(done.membership, effect.membership, candidacy)
         done.flagged = done.flagged or judged.flagged
-        event = _event(spec, step, candidacy, context, effect, judged, stage_before, actor, imported)
+        event = _event(
+            spec, step, candidacy, context, effect, judged, stage_before, actor, imported
+        )
         event.before = before
         done.events.append(event)
     candidacy.next_stale = True

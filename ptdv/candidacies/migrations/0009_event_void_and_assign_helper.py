@@ -6,41 +6,86 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('candidacies', '0008_event_action_choices'),
+        ("candidacies", "0008_event_action_choices"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='candidacyevent',
-            name='before',
+            model_name="candidacyevent",
+            name="before",
             field=models.JSONField(blank=True, default=dict, editable=False),
         ),
         migrations.AddField(
-            model_name='candidacyevent',
-            name='void_reason',
-            field=models.TextField(blank=True, editable=False, verbose_name='lý do hủy'),
+            model_name="candidacyevent",
+            name="void_reason",
+            field=models.TextField(blank=True, editable=False, verbose_name="lý do hủy"),
         ),
         migrations.AddField(
-            model_name='candidacyevent',
-            name='voided',
-            field=models.BooleanField(default=False, editable=False, verbose_name='đã hủy'),
+            model_name="candidacyevent",
+            name="voided",
+            field=models.BooleanField(default=False, editable=False, verbose_name="đã hủy"),
         ),
         migrations.AddField(
-            model_name='candidacyevent',
-            name='voided_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='thời điểm hủy'),
+            model_name="candidacyevent",
+            name="voided_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="thời điểm hủy"
+            ),
         ),
         migrations.AddField(
-            model_name='candidacyevent',
-            name='voided_by',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người hủy'),
+            model_name="candidacyevent",
+            name="voided_by",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="người hủy",
+            ),
         ),
         migrations.AlterField(
-            model_name='candidacyevent',
-            name='action',
-            field=models.CharField(choices=[('record_certificate', 'Ghi nhận giấy chứng nhận lớp bồi dưỡng nhận thức về Đảng'), ('record_application', 'Ghi nhận đơn xin vào Đảng và lý lịch'), ('record_verification', 'Ghi nhận kết quả thẩm tra lý lịch'), ('record_introduction', 'Ghi nhận người giới thiệu'), ('record_opinions', 'Ghi nhận ý kiến của đoàn thể và chi ủy nơi cư trú'), ('branch_vote', 'Chi bộ biểu quyết đề nghị kết nạp'), ('committee_vote', 'Đảng ủy cơ sở biểu quyết đề nghị kết nạp'), ('record_consent', 'Ghi nhận văn bản đồng ý của cấp ủy cấp trên'), ('request_extension', 'Gia hạn thời hạn xem xét quyết định kết nạp'), ('admission_decision', 'Quyết định kết nạp đảng viên'), ('ceremony', 'Tổ chức lễ kết nạp'), ('record_member_file', 'Hoàn thành hồ sơ đảng viên'), ('record_newmember_course', 'Ghi nhận chứng nhận lớp bồi dưỡng đảng viên mới'), ('recognition_vote', 'Chi bộ biểu quyết đề nghị công nhận đảng viên chính thức'), ('recognition_decision', 'Quyết định công nhận đảng viên chính thức'), ('withdraw', 'Rút hồ sơ'), ('reject', 'Không kết nạp (cấp có thẩm quyền từ chối)'), ('lapse', 'Hồ sơ hết hiệu lực'), ('remove', 'Xóa tên khỏi danh sách đảng viên dự bị'), ('transfer', 'Chuyển hồ sơ sang tổ chức đảng khác'), ('amend', 'Đính chính thông tin đã ghi'), ('assign_helper', 'Phân công đảng viên giúp đỡ, người chịu trách nhiệm bồi dưỡng')], max_length=40, verbose_name='thao tác'),
+            model_name="candidacyevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    (
+                        "record_certificate",
+                        "Ghi nhận giấy chứng nhận lớp bồi dưỡng nhận thức về Đảng",
+                    ),
+                    ("record_application", "Ghi nhận đơn xin vào Đảng và lý lịch"),
+                    ("record_verification", "Ghi nhận kết quả thẩm tra lý lịch"),
+                    ("record_introduction", "Ghi nhận người giới thiệu"),
+                    ("record_opinions", "Ghi nhận ý kiến của đoàn thể và chi ủy nơi cư trú"),
+                    ("branch_vote", "Chi bộ biểu quyết đề nghị kết nạp"),
+                    ("committee_vote", "Đảng ủy cơ sở biểu quyết đề nghị kết nạp"),
+                    ("record_consent", "Ghi nhận văn bản đồng ý của cấp ủy cấp trên"),
+                    ("request_extension", "Gia hạn thời hạn xem xét quyết định kết nạp"),
+                    ("admission_decision", "Quyết định kết nạp đảng viên"),
+                    ("ceremony", "Tổ chức lễ kết nạp"),
+                    ("record_member_file", "Hoàn thành hồ sơ đảng viên"),
+                    ("record_newmember_course", "Ghi nhận chứng nhận lớp bồi dưỡng đảng viên mới"),
+                    (
+                        "recognition_vote",
+                        "Chi bộ biểu quyết đề nghị công nhận đảng viên chính thức",
+                    ),
+                    ("recognition_decision", "Quyết định công nhận đảng viên chính thức"),
+                    ("withdraw", "Rút hồ sơ"),
+                    ("reject", "Không kết nạp (cấp có thẩm quyền từ chối)"),
+                    ("lapse", "Hồ sơ hết hiệu lực"),
+                    ("remove", "Xóa tên khỏi danh sách đảng viên dự bị"),
+                    ("transfer", "Chuyển hồ sơ sang tổ chức đảng khác"),
+                    ("amend", "Đính chính thông tin đã ghi"),
+                    (
+                        "assign_helper",
+                        "Phân công đảng viên giúp đỡ, người chịu trách nhiệm bồi dưỡng",
+                    ),
+                ],
+                max_length=40,
+                verbose_name="thao tác",
+            ),
         ),
     ]

@@ -85,7 +85,9 @@ def test_assign_helper_sets_changes_and_clears_the_helper_and_the_leader(cell, c
     candidacy.refresh_from_db()
     assert candidacy.helper is None and candidacy.responsible_leader == leader
     entry = AuditEntry.objects.filter(action="action").latest("id")
-    assert entry.data["before"]["helper_id"] == helper.pk and entry.data["after"]["helper_id"] is None
+    assert (
+        entry.data["before"]["helper_id"] == helper.pk and entry.data["after"]["helper_id"] is None
+    )
     void(clerk_or_approver(candidacy), candidacy)
     candidacy.refresh_from_db()
     assert candidacy.helper == helper
@@ -99,27 +101,35 @@ def test_the_helper_must_be_an_official_member_of_the_cell_in_scope(tree, cell, 
     probationary = MembershipFactory(organisation=cell, status="probationary")
     elsewhere = MembershipFactory(organisation=tree["cell_a2"])
     outside = MembershipFactory(organisation=tree["cell_b1"])
-    assert refused(lambda: act(clerk, candidacy, "assign_helper", helper=probationary.pk, reason="x")) == {
-        "helper": ["Đảng viên giúp đỡ phải là đảng viên chính thức."]
-    }
-    assert refused(lambda: act(clerk, candidacy, "assign_helper", helper=elsewhere.pk, reason="x")) == {
-        "helper": ["Đảng viên giúp đỡ phải sinh hoạt tại chi bộ của hồ sơ."]
-    }
-    assert refused(lambda: act(clerk, candidacy, "assign_helper", helper=outside.pk, reason="x")) == {
-        "helper": ["Không tìm thấy đảng viên giúp đỡ."]
-    }
     assert refused(
-        lambda: act(clerk, candidacy, "assign_helper", responsible_leader=outside.person_id, reason="x")
+        lambda: act(clerk, candidacy, "assign_helper", helper=probationary.pk, reason="x")
+    ) == {"helper": ["Đảng viên giúp đỡ phải là đảng viên chính thức."]}
+    assert refused(
+        lambda: act(clerk, candidacy, "assign_helper", helper=elsewhere.pk, reason="x")
+    ) == {"helper": ["Đảng viên giúp đỡ phải sinh hoạt tại chi bộ của hồ sơ."]}
+    assert refused(
+        lambda: act(clerk, candidacy, "assign_helper", helper=outside.pk, reason="x")
+    ) == {"helper": ["Không tìm thấy đảng viên giúp đỡ."]}
+    assert refused(
+        lambda: act(
+            clerk, candidacy, "assign_helper", responsible_leader=outside.person_id, reason="x"
+        )
     ) == {"responsible_leader": ["Không tìm thấy người chịu trách nhiệm bồi dưỡng."]}
-    assert refused(lambda: act(clerk, candidacy, "assign_helper", reason="x"))["helper"][0].startswith(
-        "Cần chọn đảng viên giúp đỡ"
-    )
+    assert refused(lambda: act(clerk, candidacy, "assign_helper", reason="x"))["helper"][
+        0
+    ].startswith("Cần chọn đảng viên giúp đỡ")
     assert refused(lambda: act(clerk, candidacy, "assign_helper", helper=None)) == {
         "reason": ["Cần nêu lý do."]
     }
     assert not CandidacyEvent.objects.filter(candidacy=candidacy).exists()
     with pytest.raises(Http404):
-        act(user_with_role(tree["commune_b"], Role.CLERK), candidacy, "assign_helper", helper=None, reason="x")
+        act(
+            user_with_role(tree["commune_b"], Role.CLERK),
+            candidacy,
+            "assign_helper",
+            helper=None,
+            reason="x",
+        )
 
 
 def test_a_transfer_names_the_helper_at_the_new_cell(tree, cell, clerk, candidacy):
@@ -128,7 +138,14 @@ def test_a_transfer_names_the_helper_at_the_new_cell(tree, cell, clerk, candidac
     target = tree["cell_a2"]
     there = MembershipFactory(organisation=target)
     assert refused(
-        lambda: act(clerk, candidacy, "transfer", organisation=target.pk, helper=helper_here.pk, reason="Chuyển")
+        lambda: act(
+            clerk,
+            candidacy,
+            "transfer",
+            organisation=target.pk,
+            helper=helper_here.pk,
+            reason="Chuyển",
+        )
     ) == {"helper": ["Đảng viên giúp đỡ phải sinh hoạt tại chi bộ của hồ sơ."]}
     act(clerk, candidacy, "transfer", organisation=target.pk, helper=there.pk, reason="Chuyển")
     candidacy.refresh_from_db()
@@ -220,12 +237,24 @@ def test_vote_figures_are_amended_and_rejudged(cell, approver, candidacy):
         act(approver, candidacy, "amend", field="vote.agree", event=branch.pk, value=5, reason="x")
     assert caught.value.violations[0]["rule"] == "vote.branch_two_thirds"
     assert refused(
-        lambda: act(approver, candidacy, "amend", field="vote.agree", event=branch.pk, value=10, reason="x")
+        lambda: act(
+            approver, candidacy, "amend", field="vote.agree", event=branch.pk, value=10, reason="x"
+        )
     ) == {"value": ["Số tán thành không được lớn hơn số có mặt."]}
     decision = events["admission_decision"]
     with pytest.raises(RuleViolation):
-        act(approver, candidacy, "amend", field="vote.body_size", event=decision.pk, value=11, reason="x")
-    act(approver, candidacy, "amend", field="vote.body_size", event=decision.pk, value=8, reason="x")
+        act(
+            approver,
+            candidacy,
+            "amend",
+            field="vote.body_size",
+            event=decision.pk,
+            value=11,
+            reason="x",
+        )
+    act(
+        approver, candidacy, "amend", field="vote.body_size", event=decision.pk, value=8, reason="x"
+    )
     decision.refresh_from_db()
     assert decision.vote["body_size"] == 8 and decision.vote["denominator"] == 8
     branch.refresh_from_db()
@@ -239,9 +268,33 @@ def test_vote_figures_are_amended_and_rejudged(cell, approver, candidacy):
 def test_document_number_and_signer_are_amended(cell, approver, candidacy):
     events = decided(approver, candidacy, cell)
     decision = events["admission_decision"]
-    act(approver, candidacy, "amend", field="document.number", event=decision.pk, value="15-QĐ/ĐU", reason="Sai số")
-    act(approver, candidacy, "amend", field="document.signer", event=decision.pk, value="Lê Thị Ký", reason="Sai người ký")
-    act(approver, candidacy, "amend", field="document.date", event=decision.pk, value="01/04/2025", reason="Thiếu ngày")
+    act(
+        approver,
+        candidacy,
+        "amend",
+        field="document.number",
+        event=decision.pk,
+        value="15-QĐ/ĐU",
+        reason="Sai số",
+    )
+    act(
+        approver,
+        candidacy,
+        "amend",
+        field="document.signer",
+        event=decision.pk,
+        value="Lê Thị Ký",
+        reason="Sai người ký",
+    )
+    act(
+        approver,
+        candidacy,
+        "amend",
+        field="document.date",
+        event=decision.pk,
+        value="01/04/2025",
+        reason="Thiếu ngày",
+    )
     decision.refresh_from_db()
     assert (decision.document_number, decision.signer) == ("15-QĐ/ĐU", "Lê Thị Ký")
     assert decision.document_date == D(2025, 4, 1)
@@ -258,29 +311,74 @@ def test_document_number_and_signer_are_amended(cell, approver, candidacy):
 
 def test_introducers_are_amended_with_the_rules_of_the_branch_vote(cell, approver, candidacy):
     events = decided(approver, candidacy, cell)
-    introduction = CandidacyEvent.objects.filter(candidacy=candidacy, action="record_introduction").first()
+    introduction = CandidacyEvent.objects.filter(
+        candidacy=candidacy, action="record_introduction"
+    ).first()
     introducer = Introducer.objects.get(pk=introduction.facts["introducer"])
-    act(approver, candidacy, "amend", field="introducer.months_together", event=introduction.pk, value=20, reason="x")
+    act(
+        approver,
+        candidacy,
+        "amend",
+        field="introducer.months_together",
+        event=introduction.pk,
+        value=20,
+        reason="x",
+    )
     introducer.refresh_from_db()
     assert introducer.months_together == 20
     # Past the branch vote an introducer must still qualify.
     assert refused(
-        lambda: act(approver, candidacy, "amend", field="introducer.months_together", event=introduction.pk, value=3, reason="x")
+        lambda: act(
+            approver,
+            candidacy,
+            "amend",
+            field="introducer.months_together",
+            event=introduction.pk,
+            value=3,
+            reason="x",
+        )
     ) == {"value": ["Người giới thiệu phải cùng công tác, học tập hoặc cư trú ít nhất 12 tháng."]}
     other = MembershipFactory(organisation=cell, status="probationary")
     assert refused(
-        lambda: act(approver, candidacy, "amend", field="introducer.membership", event=introduction.pk, value=other.pk, reason="x")
+        lambda: act(
+            approver,
+            candidacy,
+            "amend",
+            field="introducer.membership",
+            event=introduction.pk,
+            value=other.pk,
+            reason="x",
+        )
     ) == {"value": ["Người giới thiệu phải là đảng viên chính thức."]}
     official = MembershipFactory(organisation=cell)
-    act(approver, candidacy, "amend", field="introducer.membership", event=introduction.pk, value=official.pk, reason="Nhầm người")
+    act(
+        approver,
+        candidacy,
+        "amend",
+        field="introducer.membership",
+        event=introduction.pk,
+        value=official.pk,
+        reason="Nhầm người",
+    )
     introducer.refresh_from_db()
     assert introducer.membership == official
     assert refused(
-        lambda: act(approver, candidacy, "amend", field="introducer.months_together", event=events["branch_vote"].pk, value=20, reason="x")
+        lambda: act(
+            approver,
+            candidacy,
+            "amend",
+            field="introducer.months_together",
+            event=events["branch_vote"].pk,
+            value=20,
+            reason="x",
+        )
     ) == {"event": ["Bước này không ghi nhận người giới thiệu."]}
     void(approver, candidacy)
     introducer.refresh_from_db()
-    assert introducer.membership_id == CandidacyEvent.objects.get(pk=introduction.pk).facts["membership"]
+    assert (
+        introducer.membership_id
+        == CandidacyEvent.objects.get(pk=introduction.pk).facts["membership"]
+    )
 
 
 def test_the_amend_form_offers_the_steps_and_event_facts(client, cell, approver, candidacy):

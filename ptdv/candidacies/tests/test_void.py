@@ -147,7 +147,9 @@ def state(candidacy):
         "memberships": list(
             PartyMembership.objects.filter(person=row.person_id)
             .order_by("id")
-            .values("id", "status", "organisation_id", "ceremony_date", "official_date", "exit_date")
+            .values(
+                "id", "status", "organisation_id", "ceremony_date", "official_date", "exit_date"
+            )
         ),
         "events": list(
             CandidacyEvent.objects.effective()
@@ -168,9 +170,7 @@ def state(candidacy):
             # A row the action created stays at zero after the void (as after any decrement).
             AdmissionTally.objects.exclude(admitted=0)
             .order_by("organisation_id", "year")
-            .values(
-                "organisation_id", "year", "admitted", "women"
-            )
+            .values("organisation_id", "year", "admitted", "women")
         ),
     }
 
@@ -181,7 +181,9 @@ def changed(now, was):
     for key in was:
         if now[key] != was[key]:
             if isinstance(was[key], dict):
-                out[key] = {k: (now[key].get(k), v) for k, v in was[key].items() if now[key].get(k) != v}
+                out[key] = {
+                    k: (now[key].get(k), v) for k, v in was[key].items() if now[key].get(k) != v
+                }
             else:
                 out[key] = (now[key], was[key])
     return out
@@ -250,7 +252,10 @@ def test_closing_steps_and_changes_are_voided(tree, cell, approver, candidacy):
         ("assign_helper", {"helper": helper.pk, "reason": "Chi bộ phân công"}),
         ("record_consent", {"kind": "provincial_education", "consent_date": "2024-12-20"}),
         ("amend", {"field": "opinions_date", "value": "2024-12-16", "reason": "Sai ngày"}),
-        ("transfer", {"organisation": other_cell.pk, "helper": helper_there.pk, "reason": "Chuyển"}),
+        (
+            "transfer",
+            {"organisation": other_cell.pk, "helper": helper_there.pk, "reason": "Chuyển"},
+        ),
         ("withdraw", {"reason": "Xin rút"}),
     ]:
         before = state(candidacy)
@@ -324,7 +329,9 @@ def test_voided_events_are_left_out_of_the_forms_and_the_next_steps(cell, approv
     assert decision.pk not in [event.pk for event in dossier.events]
     assert candidacy.decision_date is None and candidacy.next_action == "admission_decision"
     # The step is taken again, with other figures: the forms read the new event.
-    again = act(approver, candidacy, *journey(cell)[8][:1], **{**journey(cell)[8][1], "date": "2025-04-02"})
+    again = act(
+        approver, candidacy, *journey(cell)[8][:1], **{**journey(cell)[8][1], "date": "2025-04-02"}
+    )
     dossier = dossier_load(Candidacy.objects.get(pk=candidacy.pk), D(2025, 4, 3))
     assert dossier.event("admission_decision").pk == again.event.pk
 
@@ -333,16 +340,33 @@ def _steps(events):
     """The effective events of a dossier as the past steps a replay takes."""
     steps = []
     for event in events:
-        facts = {k: v for k, v in event.facts.items() if k not in ("introducer", "consent", "membership", "official_date", "from", "to")}
-        for name in ("certificate_date", "application_date", "history_date", "concluded_on", "opinions_date", "introduced_on", "decision_received_date", "consent_date"):
+        facts = {
+            k: v
+            for k, v in event.facts.items()
+            if k not in ("introducer", "consent", "membership", "official_date", "from", "to")
+        }
+        for name in (
+            "certificate_date",
+            "application_date",
+            "history_date",
+            "concluded_on",
+            "opinions_date",
+            "introduced_on",
+            "decision_received_date",
+            "consent_date",
+        ):
             if isinstance(facts.get(name), str):
                 facts[name] = dt.date.fromisoformat(facts[name])
         vote = {k: v for k, v in event.vote.items() if k not in ("denominator",)}
-        steps.append(PastStep(event.action, event.on, facts, vote=vote, outcome=event.outcome or None))
+        steps.append(
+            PastStep(event.action, event.on, facts, vote=vote, outcome=event.outcome or None)
+        )
     return steps
 
 
-def test_after_voids_the_dossier_equals_the_replay_of_the_steps_that_remain(cell, approver, candidacy):
+def test_after_voids_the_dossier_equals_the_replay_of_the_steps_that_remain(
+    cell, approver, candidacy
+):
     steps = journey(cell)
     for action, facts in steps[:10]:
         act(approver, candidacy, action, **facts)

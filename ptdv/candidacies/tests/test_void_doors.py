@@ -51,9 +51,7 @@ def url(candidacy):
     return f"/api/v1/candidacies/{candidacy.pk}/void/"
 
 
-def test_api_void_answers_like_an_action(
-    tree, approver, candidacy, django_assert_max_num_queries
-):
+def test_api_void_answers_like_an_action(tree, approver, candidacy, django_assert_max_num_queries):
     last = CandidacyEvent.objects.filter(candidacy=candidacy).latest("id")
     with django_assert_max_num_queries(40):
         response = api(approver).post(
@@ -136,7 +134,10 @@ def test_the_dossier_page_reads_a_fixed_number_of_queries_whatever_the_voids(
             f"/candidacies/{candidacy.pk}/void/",
             {
                 "version": Candidacy.objects.get(pk=candidacy.pk).version,
-                "event": CandidacyEvent.objects.effective().filter(candidacy=candidacy).latest("id").pk,
+                "event": CandidacyEvent.objects.effective()
+                .filter(candidacy=candidacy)
+                .latest("id")
+                .pk,
                 "reason": "Ghi nhầm",
             },
         )
