@@ -9,6 +9,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ptdv.accounts.models import Role
 from ptdv.audit.models import AuditEntry
@@ -26,7 +28,7 @@ from ptdv.candidacies.models import (
 from ptdv.candidacies.search import candidacy_search_mismatches
 from ptdv.candidacies.tallies import aggregates_mismatches, aggregates_rebuild
 from ptdv.candidacies.void import candidacy_void_last
-from ptdv.candidacies.workflow import StaleVersion, candidacy_act
+from ptdv.candidacies.workflow import RuleViolation, StaleVersion, candidacy_act
 from ptdv.documents.dossier import dossier_load
 from ptdv.factories import CandidacyFactory, MembershipFactory, PersonFactory, user_with_role
 from ptdv.members.localities import locality_counter_mismatches
@@ -390,3 +392,48 @@ def test_after_voids_the_dossier_equals_the_replay_of_the_steps_that_remain(
     ]
     assert {n: getattr(done.candidacy, n) for n in names} == {n: getattr(live, n) for n in names}
     assert live.decision_date == D(2025, 4, 3)
+
+
+VOID = -1
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.one_of(st.just(VOID), st.sampled_from(range(14 + 3))), min_size=1, max_size=16
+    )
+)
+def test_random_steps_and_voids_walk_back_exactly_and_verify(tree, cell, approver, moves):
+    """Random steps (lawful or refused) and voids: each void gives back exactly the state
+    before the step it cancels, and the derived data always verify."""
+    person = PersonFactory(
+        organisation=cell, birth_date=D(2000, 3, 5), education="upper_secondary",
+        youth_union_member=True,
+    )  # fmt: skip
+    candidacy = CandidacyFactory(person=person, organisation=cell, opened_on=D(2024, 1, 10))
+    aggregates_rebuild()
+    candidacy_refresh_next(candidacy, timezone.localdate())
+    steps = [
+        *journey(cell),
+        ("withdraw", {"date": "2024-05-01", "reason": "Rút"}),
+        ("transfer", {"organisation": tree["cell_a2"].pk, "reason": "Chuyển"}),
+        ("amend", {"field": "certificate_date", "value": "2024-05-21", "reason": "Sai"}),
+    ]
+    taken = []
+    for move in moves:
+        if move == VOID:
+            if not taken:
+                continue
+            void(approver, candidacy)
+            assert state(candidacy) == taken.pop()
+            continue
+        action, facts = steps[move]
+        before = state(candidacy)
+        try:
+            act(approver, candidacy, action, **facts)
+        except (RuleViolation, ValidationError):
+            continue
+        taken.append(before)
+    assert verified()
