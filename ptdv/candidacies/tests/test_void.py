@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from ptdv.accounts.models import Role
 from ptdv.audit.models import AuditEntry
 from ptdv.candidacies.actions import DossierAction
-from ptdv.candidacies.actions.replay import PastStep, replay
+from ptdv.candidacies.actions.replay import PastStep, replay, replayed_write
 from ptdv.candidacies.case import DossierContext, ancestors_of, candidacy_refresh_next
 from ptdv.candidacies.counters import organisation_counter_mismatches
 from ptdv.candidacies.models import (
@@ -400,11 +400,7 @@ VOID = -1
 @settings(
     max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(
-    st.lists(
-        st.one_of(st.just(VOID), st.sampled_from(range(14 + 3))), min_size=1, max_size=16
-    )
-)
+@given(st.lists(st.one_of(st.just(VOID), st.sampled_from(range(14 + 3))), min_size=1, max_size=16))
 def test_random_steps_and_voids_walk_back_exactly_and_verify(tree, cell, approver, moves):
     """Random steps (lawful or refused) and voids: each void gives back exactly the state
     before the step it cancels, and the derived data always verify."""
@@ -437,3 +433,40 @@ def test_random_steps_and_voids_walk_back_exactly_and_verify(tree, cell, approve
             continue
         taken.append(before)
     assert verified()
+
+
+def test_a_replayed_history_can_be_voided_unless_loaded_without_its_before_states(cell, approver):
+    def replayed(name, keep_before):
+        dossier = Candidacy(
+            person=PersonFactory(organisation=cell, given_name=name, birth_date=D(2000, 3, 5)),
+            organisation=cell,
+            opened_on=D(2024, 1, 10),
+        )
+        steps = [
+            PastStep(A.RECORD_CERTIFICATE, D(2024, 6, 1), {"certificate_date": D(2024, 5, 20)}),
+            PastStep(
+                A.RECORD_APPLICATION,
+                D(2024, 10, 6),
+                {"application_date": D(2024, 10, 1), "history_date": D(2024, 10, 5)},
+            ),
+        ]
+        context = DossierContext(
+            ancestors=ancestors_of(cell), official_members=9, introducers=[], consents=[],
+            previous_membership=None,
+        )  # fmt: skip
+        done = replay(
+            dossier, steps, context, calendar=rules_calendar(), imported=True,
+            keep_before=keep_before,
+        )  # fmt: skip
+        replayed_write([done])
+        return dossier
+
+    kept = replayed("Giữ", True)
+    void(approver, kept)
+    kept.refresh_from_db()
+    assert kept.stage == Stage.TRAINED and kept.application_date is None
+    assert verified()
+    bare = replayed("Gọn", False)
+    with pytest.raises(ValidationError) as refused:
+        void(approver, bare)
+    assert "chưa lưu trạng thái trước đó" in refused.value.message_dict["event"][0]
