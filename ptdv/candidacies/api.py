@@ -75,8 +75,10 @@ ACTION_BODIES = {str(a): _action_body(str(a), spec.facts) for a, spec in SPECS.i
 class CandidacyVoidRequest(serializers.Serializer[Any]):
     """Voiding the dossier's last step."""
 
+    # Whitespace alone passes here and is refused by the service (a 422).
     reason = serializers.CharField(
         max_length=2000,
+        trim_whitespace=False,
         error_messages={
             "blank": _("Cần nêu lý do hủy bước này."),
             "required": _("Cần nêu lý do hủy bước này."),

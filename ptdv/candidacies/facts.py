@@ -196,10 +196,17 @@ class ExtensionFacts(ActionFacts):
 
 
 class ReasonFacts(ActionFacts):
+    # Whitespace alone is schema-valid (a non-empty string) but says nothing: a 422.
     reason = serializers.CharField(
         max_length=2000,
+        trim_whitespace=False,
         error_messages={"blank": _("Cần nêu lý do."), "required": _("Cần nêu lý do.")},
     )
+
+    def validate_reason(self, value: str) -> str:
+        if not value.strip():
+            raise Unprocessable(_("Cần nêu lý do."))
+        return value.strip()
 
 
 class TransferFacts(ReasonFacts):

@@ -19,7 +19,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Field, Model, ProtectedError
 from django.utils import timezone
@@ -180,9 +179,9 @@ def candidacy_void_last(
         )
         candidacy_policy.authorize(actor, Action.APPROVE, candidacy)
         if not reason:
-            raise ValidationError({"reason": [_("Cần nêu lý do hủy bước này.")]})
+            raise unprocessable({"reason": [_("Cần nêu lý do hủy bước này.")]})
         if len(reason) > 2000:
-            raise ValidationError({"reason": [_("Lý do không được dài quá 2000 ký tự.")]})
+            raise unprocessable({"reason": [_("Lý do không được dài quá 2000 ký tự.")]})
         if version is not None and version != candidacy.version:
             raise StaleVersion(candidacy.version)
         event = candidacy_last_event(candidacy)

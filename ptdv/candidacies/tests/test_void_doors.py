@@ -73,6 +73,9 @@ def test_api_void_answers_like_an_action(tree, approver, candidacy, django_asser
     assert wrong.json()["error"]["fields"]["event"] == ["Chỉ hủy được bước ghi sau cùng của hồ sơ."]
     blank = api(approver).post(url(candidacy), {"reason": ""}, format="json")
     assert blank.status_code == 400
+    spaces = api(approver).post(url(candidacy), {"reason": " \u001e "}, format="json")
+    assert spaces.status_code == 422
+    assert spaces.json()["error"]["fields"]["reason"] == ["Cần nêu lý do hủy bước này."]
     clerk = user_with_role(tree["commune_a"], Role.CLERK)
     assert api(clerk).post(url(candidacy), {"reason": "x"}, format="json").status_code == 403
     outsider = user_with_role(tree["commune_b"], Role.APPROVER)
