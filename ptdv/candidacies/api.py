@@ -41,6 +41,7 @@ from ptdv.candidacies.serializers import (
     PersonInputSerializer,
 )
 from ptdv.candidacies.services import OpenCandidacyExists, candidacy_register
+from ptdv.candidacies.void import candidacy_void_last
 from ptdv.candidacies.workflow import RuleViolation, StaleVersion, WrongStage, candidacy_act
 from ptdv.core.api import error_body
 from ptdv.core.policies import REQUIRED_ROLE, Action, user_scopes
@@ -69,6 +70,30 @@ def _action_body(action: str, facts: type[ActionFacts]) -> type[serializers.Seri
 
 # One body per action; the schema gives each action its own path (ptdv.core.schema).
 ACTION_BODIES = {str(a): _action_body(str(a), spec.facts) for a, spec in SPECS.items()}
+
+
+class CandidacyVoidRequest(serializers.Serializer[Any]):
+    """Voiding the dossier's last step."""
+
+    # Whitespace alone passes here and is refused by the service (a 422).
+    reason = serializers.CharField(
+        max_length=2000,
+        trim_whitespace=False,
+        error_messages={
+            "blank": _("Cần nêu lý do hủy bước này."),
+            "required": _("Cần nêu lý do hủy bước này."),
+        },
+        help_text=_("Lý do hủy (bắt buộc)."),
+    )
+    event = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text=_("Mã bước người dùng muốn hủy; phải là bước ghi sau cùng chưa bị hủy."),
+    )
+    version = serializers.IntegerField(
+        required=False, help_text=_("Phiên bản hồ sơ người dùng đã thấy (chống ghi đè).")
+    )
 
 
 class MayCreateSomewhere(BasePermission):
@@ -303,6 +328,53 @@ class CandidacyViewSet(
         payload["outcome"] = result.outcome or None
         payload["warnings"] = result.warnings
         payload["event"] = result.event.pk
+        return Response(payload)
+
+    @extend_schema(
+        summary="Hủy bước ghi sau cùng của hồ sơ",
+        description=(
+            "Người phê duyệt hủy bước sau cùng (chưa bị hủy) của hồ sơ, có lý do: bước được giữ "
+            "và đánh dấu đã hủy, hồ sơ trở lại trạng thái trước bước đó (giai đoạn, dữ kiện, "
+            "quá trình sinh hoạt đảng do bước tạo ra). 200: hồ sơ sau khi hủy (`voided_event`); "
+            "422: không hủy được (`fields`); 409: `version` đã cũ; 404: ngoài phạm vi; 403: "
+            "vai trò không được phép."
+        ),
+        request=CandidacyVoidRequest,
+        responses={
+            200: CandidacyDetailSerializer,
+            400: OpenApiResponse(description="Dữ liệu không hợp lệ."),
+            409: OpenApiResponse(
+                error_ref("StaleVersionError"),
+                description="Hồ sơ đã bị người khác thay đổi (`version` hiện tại).",
+            ),
+            422: OpenApiResponse(
+                error_ref("RuleViolationError"),
+                description="Không có bước để hủy, bước nêu không phải bước sau cùng, hoặc "
+                "bước không thể hủy.",
+            ),
+        },
+    )
+    @action_route(detail=True, methods=["post"], url_path="void")
+    def void(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
+        candidacy = self.get_object()
+        body = CandidacyVoidRequest(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        try:
+            result = candidacy_void_last(
+                actor=request.user,
+                candidacy_id=candidacy.pk,
+                reason=data["reason"],
+                version=data.get("version"),
+                event_id=data.get("event"),
+            )
+        except StaleVersion as exc:
+            conflict = error_body("conflict", str(exc))
+            conflict["version"] = exc.current
+            return Response(conflict, status=status.HTTP_409_CONFLICT)
+        fresh = self.get_queryset().filter(pk=candidacy.pk).first() or result.candidacy
+        payload = dict(CandidacyDetailSerializer(fresh, context=self.get_serializer_context()).data)
+        payload["voided_event"] = result.event.pk
         return Response(payload)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -40,6 +40,7 @@ class DossierSnapshot:
     stage: str
     is_open: bool
     residence_locality_id: int | None
+    decision_date: dt.date | None = None
 
     @classmethod
     def of(cls, candidacy: Candidacy) -> DossierSnapshot:
@@ -48,6 +49,7 @@ class DossierSnapshot:
             stage=candidacy.stage,
             is_open=candidacy.is_open,
             residence_locality_id=candidacy.person.residence_locality_id,
+            decision_date=candidacy.decision_date,
         )
 
     @property
@@ -87,7 +89,8 @@ def dossier_changed(
     today: dt.date | None = None,
 ) -> None:
     """Bring every derived store up to date after one change of `candidacy` (`before`: its
-    snapshot before the change, None for a new dossier; `event`: the action's event)."""
+    snapshot before the change, None for a new dossier; `event`: the action's event, None
+    for a new dossier or a voided step — the tallies then read `before`)."""
     after = DossierSnapshot.of(candidacy)
     if before is None or before.organisation.pk != after.organisation.pk:
         candidacy_search_refresh(candidacy_ids=[candidacy.pk])  # the new subtree finds it
@@ -97,13 +100,17 @@ def dossier_changed(
         )
     if (before is not None and before.member) != after.member:
         locality_residents_recount([after.residence_locality_id])
-    if before is not None and before.stage == Stage.PROBATIONARY and after.stage == Stage.OFFICIAL:
-        # One more official member changes what the cell's other dossiers can do.
+    if before is not None and {before.stage, after.stage} == {Stage.PROBATIONARY, Stage.OFFICIAL}:
+        # One more (or, a recognition voided, one fewer) official member changes what the
+        # cell's other dossiers can do.
         Candidacy.objects.filter(organisation=candidacy.organisation, is_open=True).update(
             next_stale=True
         )
     candidacy_refresh_next(candidacy, today or timezone.localdate())
-    tallies_candidacy_changed(candidacy=candidacy, event=event)
+    previous = None
+    if event is None and before is not None:
+        previous = (before.organisation.path, before.stage, before.is_open, before.decision_date)
+    tallies_candidacy_changed(candidacy=candidacy, event=event, previous=previous)
 
 
 def dossiers_changed(candidacy_ids: Iterable[int], *, tallies: bool = True) -> None:

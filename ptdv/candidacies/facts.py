@@ -196,16 +196,49 @@ class ExtensionFacts(ActionFacts):
 
 
 class ReasonFacts(ActionFacts):
+    # Whitespace alone is schema-valid (a non-empty string) but says nothing: a 422.
     reason = serializers.CharField(
         max_length=2000,
+        trim_whitespace=False,
         error_messages={"blank": _("Cần nêu lý do."), "required": _("Cần nêu lý do.")},
     )
+
+    def validate_reason(self, value: str) -> str:
+        if not value.strip():
+            raise Unprocessable(_("Cần nêu lý do."))
+        return value.strip()
 
 
 class TransferFacts(ReasonFacts):
     organisation = int_field(min_value=1)
+    # Who helps the candidate at the new cell (an official member there); none: unassigned.
+    helper = int_field(required=False, allow_null=True, default=None, min_value=1)
 
 
+class AssignHelperFacts(ReasonFacts):
+    """The member who helps the candidate and the person responsible for nurturing them.
+
+    A field left out keeps what the dossier has; null clears it."""
+
+    helper = int_field(required=False, allow_null=True, min_value=1)
+    responsible_leader = int_field(required=False, allow_null=True, min_value=1)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "helper" not in attrs and "responsible_leader" not in attrs:
+            raise Unprocessable(
+                {
+                    "helper": [
+                        _(
+                            "Cần chọn đảng viên giúp đỡ hoặc người chịu trách nhiệm bồi dưỡng "
+                            "(để trống để bỏ phân công)."
+                        )
+                    ]
+                }
+            )
+        return attrs
+
+
+# The dossier's own dates an amendment corrects (`field` = the column).
 AMENDABLE_FIELDS = (
     "certificate_date",
     "application_date",
@@ -222,11 +255,106 @@ AMENDABLE_FIELDS = (
     "recognition_resolution_date",
     "recognition_decision_date",
 )
+# What an event recorded besides the dossier's dates, corrected in that event (`event`): the
+# vote's figures, the document, and the introduction a `record_introduction` step wrote.
+VOTE_FIELDS = ("vote.summoned", "vote.present", "vote.agree", "vote.body_size")
+DOCUMENT_FIELDS = ("document.number", "document.date", "document.issuing_body", "document.signer")
+INTRODUCER_FIELDS = (
+    "introducer.membership",
+    "introducer.months_together",
+    "introducer.replacement",
+    "introducer.date",
+)
+EVENT_FIELDS = (*VOTE_FIELDS, *DOCUMENT_FIELDS, *INTRODUCER_FIELDS)
+_TEXT_LENGTHS = {"document.number": 60, "document.issuing_body": 255, "document.signer": 150}
+_NULLABLE_NUMBERS = {
+    "vote.summoned",
+    "vote.present",
+    "vote.body_size",
+    "introducer.months_together",
+}
+_DATE_VALUE_FIELDS = {*AMENDABLE_FIELDS, "document.date", "introducer.date"}
+
+
+def _amended_date(name: str, value: Any) -> dt.date | None:
+    if value in (None, "") and name != "introducer.date":
+        return None
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            day = dt.datetime.strptime(str(value), pattern).date()
+        except ValueError:
+            continue
+        if day > timezone.localdate():
+            raise Unprocessable({"value": [_("Ngày không được sau hôm nay.")]})
+        return day
+    raise Unprocessable({"value": [_("Ngày không hợp lệ; hãy nhập theo dạng dd/mm/yyyy.")]})
+
+
+def _amended_flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "1", "có", "co"):
+        return True
+    if text in ("false", "0", "không", "khong", ""):
+        return False
+    raise Unprocessable({"value": [_("Cần trả lời có hoặc không.")]})
+
+
+def _amended_number(name: str, value: Any) -> int | None:
+    """The vote figures, the introducer's member and months together."""
+    if value in (None, "") and name in _NULLABLE_NUMBERS:
+        return None
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise Unprocessable({"value": [_("Phải là một số nguyên.")]}) from None
+    lowest = 1 if name in ("vote.body_size", "introducer.membership") else 0
+    if number < lowest:
+        raise Unprocessable({"value": [_("Không được nhỏ hơn %(n)s.") % {"n": lowest}]})
+    if name == "introducer.months_together" and number > 1200:
+        raise Unprocessable({"value": [_("Không được lớn hơn 1200.")]})
+    return number
+
+
+def _amended_value(name: str, value: Any) -> Any:
+    """The value of an amendment, typed for its field; Unprocessable (422) when it does not
+    fit (the schema cannot state the type, which depends on `field`)."""
+    if name in _DATE_VALUE_FIELDS:
+        return _amended_date(name, value)
+    if name in _TEXT_LENGTHS:
+        text = "" if value is None else str(value).strip()
+        if len(text) > _TEXT_LENGTHS[name]:
+            raise Unprocessable(
+                {"value": [_("Không được dài quá %(n)s ký tự.") % {"n": _TEXT_LENGTHS[name]}]}
+            )
+        return text
+    if name == "introducer.replacement":
+        return _amended_flag(value)
+    return _amended_number(name, value)
 
 
 class AmendFacts(ReasonFacts):
+    """A correction: a dossier date (`field` names the column), or a fact an earlier event
+    recorded (`event` names it: its vote figures, its document, the introduction it wrote)."""
+
     field = serializers.ChoiceField(
-        choices=[(name, name) for name in AMENDABLE_FIELDS],
+        choices=[(name, name) for name in (*AMENDABLE_FIELDS, *EVENT_FIELDS)],
         error_messages={"invalid_choice": _("Không thể đính chính trường {input}.")},
     )
-    value = date_field(allow_null=True)
+    event = int_field(required=False, allow_null=True, default=None, min_value=1)
+    value = serializers.JSONField(
+        allow_null=True,
+        error_messages={"required": _("Cần nhập giá trị đúng (để trống để xóa ngày ghi nhầm).")},
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        name = attrs["field"]
+        if name in EVENT_FIELDS and attrs.get("event") is None:
+            raise Unprocessable(
+                {"event": [_("Cần chọn bước (sự kiện) có thông tin cần đính chính.")]}
+            )
+        if name in AMENDABLE_FIELDS:
+            attrs["event"] = None
+        attrs["value"] = _amended_value(name, attrs.get("value"))
+        return attrs

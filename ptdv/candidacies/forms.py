@@ -18,11 +18,14 @@ from ptdv.candidacies.actions import COMMON_LABELS, field_help, field_label, spe
 from ptdv.candidacies.facts import BodyVoteFacts, CellVoteFacts, DocumentSerializer
 from ptdv.candidacies.models import Candidacy, SourceChannel, Stage
 from ptdv.candidacies.selectors import (
+    candidacy_amendable_events,
     candidacy_helper_choices,
     candidacy_introducer_choices,
+    candidacy_leader_choices,
     candidacy_transfer_choices,
 )
 from ptdv.core.forms import StyledFormMixin, VietnameseDateField
+from ptdv.core.policies import Actor
 from ptdv.core.text import validate_person_name
 from ptdv.members.models import PartyMembership
 from ptdv.organisations.models import Locality, Organisation
@@ -39,6 +42,7 @@ from ptdv.people.choices import (
     Religion,
     TargetGroup,
 )
+from ptdv.people.models import Person
 from ptdv.people.services import PersonData
 
 # Youngest age at which a person is put into the candidate pool (admission itself needs 18).
@@ -104,10 +108,12 @@ if TYPE_CHECKING:
     _OrganisationChoice = forms.ModelChoiceField[Organisation]
     _PartyMembershipChoice = forms.ModelChoiceField[PartyMembership]
     _LocalityChoice = forms.ModelChoiceField[Locality]
+    _PersonChoice = forms.ModelChoiceField[Person]
 else:
     _OrganisationChoice = forms.ModelChoiceField
     _PartyMembershipChoice = forms.ModelChoiceField
     _LocalityChoice = forms.ModelChoiceField
+    _PersonChoice = forms.ModelChoiceField
 
 
 class CellChoiceField(_OrganisationChoice):
@@ -120,6 +126,16 @@ class CellChoiceField(_OrganisationChoice):
 class HelperChoiceField(_PartyMembershipChoice):
     def label_from_instance(self, obj: PartyMembership) -> str:
         return obj.person.full_name
+
+
+class HelperCellChoiceField(_PartyMembershipChoice):
+    def label_from_instance(self, obj: PartyMembership) -> str:
+        return f"{obj.person.full_name} — {obj.organisation.name}"
+
+
+class LeaderChoiceField(_PersonChoice):
+    def label_from_instance(self, obj: Person) -> str:
+        return obj.full_name
 
 
 class LocalityChoiceField(_LocalityChoice):
@@ -214,13 +230,19 @@ class CandidacyRegisterForm(StyledFormMixin, forms.Form):
         required=False,
         empty_label=_("— Chưa phân công —"),
     )
+    responsible_leader = LeaderChoiceField(
+        queryset=Person.objects.none(),
+        label=_("Người chịu trách nhiệm bồi dưỡng"),
+        required=False,
+        empty_label=_("— Chưa có —"),
+    )
     opened_on = VietnameseDateField(
         label=_("Ngày đưa vào nguồn"),
         initial=timezone.localdate,
         error_messages={"required": _("Nhập ngày đưa vào nguồn.")},
     )
 
-    def __init__(self, *args: Any, actor: Any, cell_id: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor, cell_id: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cells = organisation_cells_for_registration(actor=actor)
         self.fields["organisation"].queryset = cells  # type: ignore[attr-defined]
@@ -244,6 +266,9 @@ class CandidacyRegisterForm(StyledFormMixin, forms.Form):
         if self.cell is not None:
             self.initial.setdefault("organisation", self.cell.pk)
             self.fields["helper"].queryset = candidacy_helper_choices(  # type: ignore[attr-defined]
+                actor=actor, organisation=self.cell
+            )
+            self.fields["responsible_leader"].queryset = candidacy_leader_choices(  # type: ignore[attr-defined]
                 actor=actor, organisation=self.cell
             )
             self.fields["residence_locality"].queryset = organisation_localities_for_cell(  # type: ignore[attr-defined]
@@ -337,8 +362,23 @@ FIELD_LABELS = COMMON_LABELS
 _CELL_VOTE_SKIPS = {"vote.body_size"}
 # The cell's members left out of a vote's denominator, shown with the vote.
 _VOTE_COUNTS = ("temporarily_attached_elsewhere", "exempted_absent")
+# What an amendment may correct besides the dossier's dates (ptdv.candidacies.facts).
+AMEND_EVENT_LABELS: dict[str, Any] = {
+    "vote.summoned": _("Biểu quyết: số được triệu tập"),
+    "vote.present": _("Biểu quyết: số có mặt"),
+    "vote.agree": _("Biểu quyết: số tán thành"),
+    "vote.body_size": _("Biểu quyết: tổng số thành viên cấp ủy"),
+    "document.number": _("Văn bản: số, ký hiệu"),
+    "document.date": _("Văn bản: ngày ban hành"),
+    "document.issuing_body": _("Văn bản: cơ quan ban hành"),
+    "document.signer": _("Văn bản: người ký"),
+    "introducer.membership": _("Người giới thiệu: đảng viên giới thiệu (mã)"),
+    "introducer.months_together": _("Người giới thiệu: số tháng cùng công tác"),
+    "introducer.replacement": _("Người giới thiệu: là người thay thế (có/không)"),
+    "introducer.date": _("Người giới thiệu: ngày giới thiệu"),
+}
 # Choice values of the amendable fields, shown by their names.
-_CHOICE_LABELS: dict[str, dict[str, Any]] = {"field": DOSSIER_LABELS}
+_CHOICE_LABELS: dict[str, dict[str, Any]] = {"field": {**DOSSIER_LABELS, **AMEND_EVENT_LABELS}}
 
 _INT_ERRORS = {"invalid": _("Phải là một số nguyên."), "required": _("Cần nhập số.")}
 _DATE_ERRORS = {"required": _("Cần nhập ngày.")}
@@ -407,7 +447,7 @@ class CandidacyActionForm(StyledFormMixin, forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, error_messages=_INT_ERRORS)
 
-    def __init__(self, *args: Any, action: str, candidacy: Candidacy, actor: Any, **kwargs: Any):
+    def __init__(self, *args: Any, action: str, candidacy: Candidacy, actor: Actor, **kwargs: Any):
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("version", candidacy.version)
         kwargs["initial"].setdefault("date", timezone.localdate())
@@ -450,7 +490,49 @@ class CandidacyActionForm(StyledFormMixin, forms.Form):
                 label=field_label(action, "organisation"),
                 empty_label=_("— Chọn chi bộ —"),
             )
+        self._people_fields(action, candidacy, actor)
         self.style_fields()
+
+    def _people_fields(self, action: str, candidacy: Candidacy, actor: Actor) -> None:
+        """The helper, the responsible leader and the amended step as choices."""
+        if "helper" in self.fields:
+            # A transfer's helper is an official member of one of the cells it may go to.
+            cells = (
+                candidacy_transfer_choices(actor=actor, candidacy=candidacy)
+                if "organisation" in self.fields
+                else [candidacy.organisation]
+            )
+            self.fields["helper"] = HelperCellChoiceField(
+                queryset=candidacy_helper_choices(actor=actor, organisation=cells),
+                label=field_label(action, "helper"),
+                required=False,
+                empty_label=_("— Chưa phân công —"),
+                help_text=field_help(action, "helper"),
+            )
+            self.initial.setdefault("helper", candidacy.helper_id)
+        if "responsible_leader" in self.fields:
+            self.fields["responsible_leader"] = LeaderChoiceField(
+                queryset=candidacy_leader_choices(actor=actor, organisation=candidacy.organisation),
+                label=field_label(action, "responsible_leader"),
+                required=False,
+                empty_label=_("— Chưa có —"),
+                help_text=field_help(action, "responsible_leader"),
+            )
+            self.initial.setdefault("responsible_leader", candidacy.responsible_leader_id)
+        if "event" in self.fields:
+            events = candidacy_amendable_events(candidacy=candidacy)
+            self.fields["event"] = forms.TypedChoiceField(
+                coerce=int,
+                empty_value=None,
+                required=False,
+                label=field_label(action, "event"),
+                help_text=field_help(action, "event"),
+                choices=[("", _("— Không (đính chính ngày của hồ sơ) —"))]
+                + [
+                    (event.pk, f"{event.on:%d/%m/%Y} — {event.get_action_display()}")
+                    for event in events
+                ],
+            )
 
     def _add(self, name: str, field: serializers.Field[Any, Any, Any, Any]) -> None:
         if getattr(field, "allow_null", False):
@@ -495,3 +577,21 @@ class CandidacyActionForm(StyledFormMixin, forms.Form):
                 target = target.setdefault(parent, {})
             target[leaf] = value
         return data
+
+
+class CandidacyVoidForm(StyledFormMixin, forms.Form):
+    """Voiding the last step: the version and the step the user saw, and why."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, error_messages=_INT_ERRORS)
+    event = forms.IntegerField(widget=forms.HiddenInput, error_messages=_INT_ERRORS)
+    reason = forms.CharField(
+        label=_("Lý do hủy"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Cần nêu lý do hủy bước này.")},
+        help_text=_("Ví dụ: ghi nhầm hồ sơ, ghi trùng bước, số liệu biểu quyết sai."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.style_fields()

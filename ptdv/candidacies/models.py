@@ -76,6 +76,10 @@ class DossierAction(models.TextChoices):
     REMOVE = "remove", _("Xóa tên khỏi danh sách đảng viên dự bị")
     TRANSFER = "transfer", _("Chuyển hồ sơ sang tổ chức đảng khác")
     AMEND = "amend", _("Đính chính thông tin đã ghi")
+    ASSIGN_HELPER = (
+        "assign_helper",
+        _("Phân công đảng viên giúp đỡ, người chịu trách nhiệm bồi dưỡng"),
+    )
 
 
 class ClosedReason(models.TextChoices):
@@ -341,8 +345,20 @@ class Outcome(models.TextChoices):
     FAILED = "failed", _("Không đạt")
 
 
+class CandidacyEventQuerySet(models.QuerySet["CandidacyEvent"]):
+    def effective(self) -> CandidacyEventQuerySet:
+        """The events that count: a voided event stays in the timeline (struck through) but
+        no rule, form, tally or rate reads it."""
+        return self.filter(voided=False)
+
+
 class CandidacyEvent(models.Model):
-    """One row per action taken on a dossier, written in the action's transaction."""
+    """One row per action taken on a dossier, written in the action's transaction.
+
+    `before` keeps what the action changed as it stood before it (the dossier's fields, the
+    person's, an amended event's or introducer's), so that the last action can be voided
+    (ptdv.candidacies.void): the event is then kept, marked `voided`, with who, when and why.
+    """
 
     candidacy = models.ForeignKey(Candidacy, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("thao tác"), max_length=40, choices=DossierAction.choices)
@@ -369,6 +385,21 @@ class CandidacyEvent(models.Model):
     flagged = models.BooleanField(
         default=False, help_text=_("Bước nhập từ dữ liệu cũ không đúng quy định tại thời điểm đó.")
     )
+    before = models.JSONField(default=dict, blank=True, editable=False)
+    voided = models.BooleanField(_("đã hủy"), default=False, editable=False)
+    voided_at = models.DateTimeField(_("thời điểm hủy"), null=True, blank=True, editable=False)
+    voided_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("người hủy"),
+    )
+    void_reason = models.TextField(_("lý do hủy"), blank=True, editable=False)
+
+    objects = CandidacyEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("sự kiện hồ sơ")

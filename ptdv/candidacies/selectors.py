@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -24,16 +25,17 @@ from ptdv.candidacies.search import (
     candidacy_name_filter,
     name_order_of_matches,
 )
-from ptdv.core.policies import REQUIRED_ROLE, subtree_q
+from ptdv.core.policies import REQUIRED_ROLE, Actor, subtree_q
 from ptdv.core.search import person_search_filter as person_search_filter
 from ptdv.members.models import ACTIVE_STATUSES, MembershipStatus, PartyMembership
 from ptdv.members.policies import membership_policy
 from ptdv.organisations.competence import Competent, competence_rows, competent_for
 from ptdv.organisations.models import CELL_KINDS, PATH_STEP, Organisation, commune_level_unit
 from ptdv.people.models import Person
+from ptdv.people.policies import person_policy
 
 
-def candidacy_list(*, actor: Any, filters: dict[str, Any] | None = None) -> QuerySet[Candidacy]:
+def candidacy_list(*, actor: Actor, filters: dict[str, Any] | None = None) -> QuerySet[Candidacy]:
     """Open and closed candidacies the user may see, in Vietnamese name order.
 
     Filters: `organisation` (an Organisation: its whole subtree), `stage`, `target_group`,
@@ -127,15 +129,42 @@ def candidacy_attach_escalations(candidacies: list[Candidacy]) -> list[Candidacy
 
 
 def candidacy_helper_choices(
-    *, actor: Any, organisation: Organisation
+    *, actor: Actor, organisation: Organisation | Iterable[Organisation]
 ) -> QuerySet[PartyMembership]:
-    """Official members of `organisation` who may be assigned to help a candidate there."""
+    """Official members of `organisation` (or of any of several cells: a transfer's
+    targets) who may be assigned to help a candidate there."""
+    cells = (
+        PartyMembership.objects.filter(organisation=organisation)
+        if isinstance(organisation, Organisation)
+        else PartyMembership.objects.filter(organisation__in=organisation)
+    )
     return membership_policy.visible_to(
         actor,
-        PartyMembership.objects.filter(
-            organisation=organisation, status=MembershipStatus.OFFICIAL
-        ).select_related("person"),
+        cells.filter(status=MembershipStatus.OFFICIAL).select_related("person", "organisation"),
     ).order_by("person__sort_key", "id")
+
+
+def candidacy_leader_choices(*, actor: Actor, organisation: Organisation) -> QuerySet[Person]:
+    """The people a clerk may name responsible for nurturing a candidate of the cell: its
+    official members (the cell's committee and secretary among them). The API accepts any
+    person in the user's scope."""
+    return person_policy.visible_to(
+        actor,
+        Person.objects.filter(
+            memberships__organisation=organisation,
+            memberships__status=MembershipStatus.OFFICIAL,
+        ),
+    ).order_by("sort_key", "id")
+
+
+def candidacy_amendable_events(*, candidacy: Candidacy) -> QuerySet[CandidacyEvent]:
+    """The steps whose recorded facts an amendment may correct (those not void)."""
+    return (
+        CandidacyEvent.objects.effective()
+        .filter(candidacy=candidacy)
+        .exclude(action=DossierAction.AMEND)
+        .order_by("on", "id")
+    )
 
 
 def candidacy_detail_queryset() -> QuerySet[Candidacy]:
@@ -146,8 +175,9 @@ def candidacy_detail_queryset() -> QuerySet[Candidacy]:
 
 
 def candidacy_events(*, candidacy: Candidacy) -> QuerySet[CandidacyEvent]:
-    """The dossier's timeline, oldest first, with who recorded each step."""
-    return candidacy.events.select_related("actor").order_by("on", "id")
+    """The dossier's timeline, oldest first, with who recorded each step (the void ones
+    too, shown struck through, with who voided them)."""
+    return candidacy.events.select_related("actor", "voided_by").order_by("on", "id")
 
 
 def candidacy_introducers(*, candidacy: Candidacy) -> QuerySet[Introducer]:
@@ -158,7 +188,7 @@ def candidacy_consents(*, candidacy: Candidacy) -> QuerySet[Consent]:
     return candidacy.consents.order_by("date", "id")
 
 
-def candidacy_available_actions(*, actor: Any, candidacy: Candidacy) -> list[ActionSpec]:
+def candidacy_available_actions(*, actor: Actor, candidacy: Candidacy) -> list[ActionSpec]:
     """The actions `actor` may take on the dossier now, in the order of the transition table.
 
     An action is offered when the stage is one of its sources and the user's role allows it;
@@ -182,7 +212,9 @@ def candidacy_available_actions(*, actor: Any, candidacy: Candidacy) -> list[Act
     return offered
 
 
-def candidacy_introducer_choices(*, actor: Any, candidacy: Candidacy) -> QuerySet[PartyMembership]:
+def candidacy_introducer_choices(
+    *, actor: Actor, candidacy: Candidacy
+) -> QuerySet[PartyMembership]:
     """Members of the dossier's cell (official or probationary) who may be named as its
     introducer; whether they qualify is the rule engine's call at the branch vote."""
     return (
@@ -198,7 +230,7 @@ def candidacy_introducer_choices(*, actor: Any, candidacy: Candidacy) -> QuerySe
     )
 
 
-def candidacy_transfer_choices(*, actor: Any, candidacy: Candidacy) -> QuerySet[Organisation]:
+def candidacy_transfer_choices(*, actor: Actor, candidacy: Candidacy) -> QuerySet[Organisation]:
     """The lawful targets of a transfer, exactly what `candidacy_act` accepts: active cells
     where the user holds the role the action needs, inside the dossier's commune-level unit,
     other than the dossier's own."""
@@ -213,7 +245,7 @@ def candidacy_transfer_choices(*, actor: Any, candidacy: Candidacy) -> QuerySet[
     return queryset.exclude(pk=candidacy.organisation_id).select_related("parent").order_by("path")
 
 
-def person_candidacies(*, actor: Any, person: Person) -> QuerySet[Candidacy]:
+def person_candidacies(*, actor: Actor, person: Person) -> QuerySet[Candidacy]:
     """The person's candidacies the user may see, newest first."""
     return candidacy_policy.visible_to(
         actor,

@@ -250,9 +250,16 @@ class CandidacyEventSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField()
     flagged = serializers.BooleanField()
     document = serializers.SerializerMethodField()
+    voided = serializers.BooleanField(help_text=_("Bước đã bị hủy (không còn tính)."))
+    voided_at = serializers.DateTimeField(allow_null=True)
+    voided_by = serializers.SerializerMethodField()
+    void_reason = serializers.CharField()
 
     def get_actor(self, event: Any) -> str | None:
         return event.actor.username if event.actor_id else None
+
+    def get_voided_by(self, event: Any) -> str | None:
+        return event.voided_by.username if event.voided_by_id else None
 
     def get_document(self, event: Any) -> dict[str, Any]:
         return {
@@ -327,5 +334,5 @@ class CandidacyDetailSerializer(CandidacySerializer):
         return dict(NextActionSerializer(nxt).data)
 
     def get_events(self, candidacy: Candidacy) -> list[dict[str, Any]]:
-        events = candidacy.events.select_related("actor").order_by("on", "id")
+        events = candidacy.events.select_related("actor", "voided_by").order_by("on", "id")
         return list(CandidacyEventSerializer(events, many=True).data)

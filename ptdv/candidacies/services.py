@@ -4,7 +4,6 @@ the transition table and the rule engine, never by writing `stage`."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -15,7 +14,7 @@ from ptdv.accounts.models import ROLE_RANK
 from ptdv.audit.services import audit_record
 from ptdv.candidacies.derived import dossier_changed
 from ptdv.candidacies.models import Candidacy, SourceChannel, Stage
-from ptdv.core.policies import REQUIRED_ROLE, Action, subtree_q
+from ptdv.core.policies import REQUIRED_ROLE, Action, Actor, subtree_q
 from ptdv.core.refusals import unprocessable
 from ptdv.members.models import ACTIVE_STATUSES, FORMER_MEMBER_STATUSES, PartyMembership
 from ptdv.members.policies import membership_policy
@@ -30,7 +29,7 @@ class OpenCandidacyExists(ValidationError):
     """The person already has an open dossier: a conflict with what is stored (API 409)."""
 
 
-def _may_move(actor: Any, person: Person) -> bool:
+def _may_move(actor: Actor, person: Person) -> bool:
     """Registering moves the person into the cell: the actor must hold the role to change
     people where the person is managed now, not only to read them."""
     rank = ROLE_RANK[REQUIRED_ROLE[Action.CHANGE]]
@@ -53,7 +52,7 @@ def _check_residence(person_data: PersonData | None, organisation: Organisation)
 
 
 def _registered_person(
-    actor: Any, organisation: Organisation, person: Person | None, person_data: PersonData | None
+    actor: Actor, organisation: Organisation, person: Person | None, person_data: PersonData | None
 ) -> Person:
     """The person to register: the one named, else found by national ID or name and birth
     date, else created; one managed outside the actor's reach is not revealed nor moved."""
@@ -95,7 +94,7 @@ def _registered_person(
 @transaction.atomic
 def candidacy_register(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation,
     person: Person | None = None,
     person_data: PersonData | None = None,

@@ -94,9 +94,11 @@ def _decision_before(candidacy: Candidacy, event: CandidacyEvent) -> Any:
         return event.facts.get("before")
     if event.action == DossierAction.ADMISSION_DECISION and event.outcome != Outcome.FAILED:
         # Only an earlier amendment can have set a decision date before the decision.
-        amendments = CandidacyEvent.objects.filter(
-            candidacy_id=candidacy.pk, action="amend", pk__lt=event.pk
-        ).order_by("-pk")
+        amendments = (
+            CandidacyEvent.objects.effective()
+            .filter(candidacy_id=candidacy.pk, action="amend", pk__lt=event.pk)
+            .order_by("-pk")
+        )
         for amendment in amendments:
             if amendment.facts.get("field") == "decision_date":
                 return amendment.facts.get("after")
@@ -113,13 +115,22 @@ def _contribution_before(candidacy: Candidacy, event: CandidacyEvent) -> _Contri
     return _contribution(path, stage, stage != "closed", _decision_before(candidacy, event))
 
 
-def tallies_candidacy_changed(*, candidacy: Candidacy, event: CandidacyEvent | None = None) -> None:
+def tallies_candidacy_changed(
+    *,
+    candidacy: Candidacy,
+    event: CandidacyEvent | None = None,
+    previous: tuple[str, str, bool, dt.date | None] | None = None,
+) -> None:
     """Bring the tallies up to date after one write to `candidacy` (`event` is the action's
-    event; None for a newly registered candidacy). Call it inside the write transaction."""
+    event; None for a newly registered candidacy, or for a voided step, whose `previous`
+    (path, stage, is_open, decision date) says what the dossier counted before). Call it
+    inside the write transaction."""
     after = _contribution(
         candidacy.organisation.path, candidacy.stage, candidacy.is_open, candidacy.decision_date
     )
     before = _contribution_before(candidacy, event) if event is not None else None
+    if event is None and previous is not None:
+        before = _contribution(*previous)
     if before == after:
         return
     pipeline: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))

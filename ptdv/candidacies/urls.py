@@ -13,4 +13,5 @@ urlpatterns: list[URLPattern] = [
     ),
     path("<int:pk>/", views.candidacy_detail_view, name="detail"),
     path("<int:pk>/actions/<slug:action>/", views.candidacy_action_view, name="action"),
+    path("<int:pk>/void/", views.candidacy_void_view, name="void"),
 ]

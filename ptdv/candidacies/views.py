@@ -24,6 +24,7 @@ from ptdv.candidacies.forms import (
     CandidacyActionForm,
     CandidacyFilterForm,
     CandidacyRegisterForm,
+    CandidacyVoidForm,
 )
 from ptdv.candidacies.models import Candidacy, Outcome
 from ptdv.candidacies.policies import candidacy_policy, require_clerk_somewhere
@@ -37,6 +38,7 @@ from ptdv.candidacies.selectors import (
     candidacy_list,
 )
 from ptdv.candidacies.services import candidacy_register
+from ptdv.candidacies.void import candidacy_last_event, candidacy_void_last
 from ptdv.candidacies.workflow import (
     RuleViolation,
     StaleVersion,
@@ -191,8 +193,61 @@ def candidacy_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "introducers": candidacy_introducers(candidacy=candidacy),
             "consents": candidacy_consents(candidacy=candidacy),
             "actions": candidacy_available_actions(actor=request.user, candidacy=candidacy),
+            "void_event": candidacy_last_event(candidacy)
+            if candidacy_policy.can(request.user, Action.APPROVE, candidacy)
+            else None,
         },
     )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def candidacy_void_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm and void the dossier's last step (`candidacy_void_last`): 404 outside the
+    user's subtree, 403 for a role below approver; a refusal re-renders the page (409 when
+    someone changed the dossier meanwhile)."""
+    candidacy = candidacy_policy.get_visible(request.user, pk, candidacy_detail_queryset())
+    candidacy_policy.authorize(request.user, Action.APPROVE, candidacy)
+    event = candidacy_last_event(candidacy)
+    status = 200
+    stale = False
+    if request.method == "POST":
+        form = CandidacyVoidForm(request.POST)
+        if form.is_valid():
+            try:
+                result = candidacy_void_last(
+                    actor=request.user,
+                    candidacy_id=candidacy.pk,
+                    reason=form.cleaned_data["reason"],
+                    version=form.cleaned_data["version"],
+                    event_id=form.cleaned_data["event"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc, {"event": None})
+                status = 422
+            except StaleVersion:
+                stale = True
+                status = 409
+            else:
+                messages.success(
+                    request,
+                    _("Đã hủy bước: %(label)s.")
+                    % {"label": DossierAction(result.event.action).label},
+                )
+                return redirect(candidacy)
+    else:
+        form = CandidacyVoidForm(
+            initial={"version": candidacy.version, "event": event.pk if event else None}
+        )
+    context = {
+        "candidacy": candidacy,
+        "person": candidacy.person,
+        "event": event,
+        "form": form,
+        "stale": stale,
+        "section": "candidacies",
+    }
+    return render_page(request, "candidacies/void.html", context, status=status)
 
 
 @never_cache
@@ -308,6 +363,7 @@ def candidacy_register_view(request: HttpRequest) -> HttpResponse:
                 organisation=data["organisation"],
                 person_data=form.person_data(),
                 helper=data["helper"],
+                responsible_leader=data["responsible_leader"],
                 source_channel=data["source_channel"],
                 opened_on=data["opened_on"],
             )

@@ -14,7 +14,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -28,6 +27,7 @@ from ptdv.candidacies.actions.base import MembershipChange
 from ptdv.candidacies.actions.record import (
     CELL_COUNTS,
     apply_changes,
+    before_state,
     jsonable,
     recorded_facts,
     stage_refusals,
@@ -66,8 +66,9 @@ from ptdv.candidacies.case import (
 )
 from ptdv.candidacies.derived import DossierSnapshot, dossier_changed
 from ptdv.candidacies.facts import DocumentSerializer
-from ptdv.candidacies.models import Candidacy, CandidacyEvent, Outcome, Stage
+from ptdv.candidacies.models import Candidacy, CandidacyEvent, Introducer, Outcome, Stage
 from ptdv.candidacies.policies import candidacy_policy
+from ptdv.core.policies import Actor
 from ptdv.core.refusals import unprocessable
 from ptdv.members.models import PartyMembership
 from ptdv.members.policies import membership_policy
@@ -81,6 +82,7 @@ from ptdv.organisations.competence import Competent
 from ptdv.organisations.models import CELL_KINDS, Organisation, commune_level_unit
 from ptdv.organisations.policies import organisation_policy
 from ptdv.people.models import Person
+from ptdv.people.policies import person_policy
 from ptdv.rules import engine
 from ptdv.rules.services import rules_calendar
 
@@ -174,7 +176,7 @@ def _flatten_errors(errors: Any, prefix: str = "") -> dict[str, list[ValidationE
 
 def candidacy_act(
     *,
-    actor: User | AnonymousUser,
+    actor: Actor,
     candidacy_id: int,
     action: str,
     data: dict[str, Any],
@@ -227,13 +229,31 @@ def candidacy_act(
                 "outcome": result.outcome,
                 "event": result.event.pk,
                 "document": jsonable(document),
+                # What the step changed, as it was before and as it is after.
+                "before": result.event.before.get("dossier", {}),
+                "after": jsonable(
+                    {
+                        name: getattr(candidacy, name)
+                        for name in result.event.before.get("dossier", {})
+                    }
+                ),
+                **_amended(result.event),
             },
         )
     return result
 
 
+def _amended(event: CandidacyEvent) -> dict[str, Any]:
+    """An amendment's correction for the audit entry: the field, the step it corrects, the
+    value before and after."""
+    if event.action != DossierAction.AMEND:
+        return {}
+    names = ("field", "event", "introducer", "before", "after")
+    return {"amended": {name: event.facts.get(name) for name in names if name in event.facts}}
+
+
 def _transfer_target(
-    actor: User | AnonymousUser,
+    actor: Actor,
     candidacy: Candidacy,
     spec: ActionSpec,
     named: Any,
@@ -272,14 +292,72 @@ def _transfer_target(
     return target
 
 
-def _introducer_membership(actor: User | AnonymousUser, named: Any) -> PartyMembership | None:
+def _introducer_membership(
+    actor: Actor, named: Any, field: str = "membership"
+) -> PartyMembership | None:
     """The introducing member named in the body, resolved through the actor's scope
     (outside = absent)."""
     if not named:
         return None
     return membership_policy.resolve_named(
-        actor, named, field="membership", message=_("Không tìm thấy đảng viên này.")
+        actor, named, field=field, message=_("Không tìm thấy đảng viên này.")
     )
+
+
+@dataclass
+class _Named:
+    """What the facts name beyond the dossier, resolved through the actor's scope before
+    anything is written (outside the scope answers like absent: a field error)."""
+
+    membership: PartyMembership | None = None
+    target: Organisation | None = None
+    helper: PartyMembership | None = None
+    leader: Person | None = None
+    amended: CandidacyEvent | None = None
+    introducer: Introducer | None = None
+
+
+def _resolve_named(
+    actor: Actor,
+    candidacy: Candidacy,
+    spec: ActionSpec,
+    facts: dict[str, Any],
+    ancestors: list[Organisation],
+) -> _Named:
+    named = _Named()
+    if spec.action == DossierAction.RECORD_INTRODUCTION:
+        named.membership = _introducer_membership(actor, facts.get("membership"))
+    if spec.action == DossierAction.TRANSFER:
+        named.target = _transfer_target(actor, candidacy, spec, facts["organisation"], ancestors)
+    if facts.get("helper"):
+        named.helper = membership_policy.resolve_named(
+            actor, facts["helper"], field="helper", message=_("Không tìm thấy đảng viên giúp đỡ.")
+        )
+    if facts.get("responsible_leader"):
+        named.leader = person_policy.resolve_named(
+            actor,
+            facts["responsible_leader"],
+            field="responsible_leader",
+            message=_("Không tìm thấy người chịu trách nhiệm bồi dưỡng."),
+        )
+    if spec.action == DossierAction.AMEND and facts.get("event"):
+        named.amended = (
+            CandidacyEvent.objects.effective()
+            .filter(candidacy=candidacy, pk=facts["event"])
+            .first()
+        )
+        if named.amended is None:
+            raise unprocessable({"event": [_("Không tìm thấy bước này trong hồ sơ.")]})
+        introducer_id = named.amended.facts.get("introducer")
+        if str(facts["field"]).startswith("introducer.") and introducer_id:
+            named.introducer = (
+                Introducer.objects.filter(candidacy=candidacy, pk=introducer_id)
+                .select_related("membership")
+                .first()
+            )
+        if facts["field"] == "introducer.membership":
+            named.membership = _introducer_membership(actor, facts["value"], field="value")
+    return named
 
 
 def _judge(
@@ -310,7 +388,7 @@ def _judge(
 
 
 def _apply(
-    actor: User | AnonymousUser,
+    actor: Actor,
     candidacy: Candidacy,
     spec: ActionSpec,
     facts: dict[str, Any],
@@ -323,9 +401,7 @@ def _apply(
     outcome, rule_set_id, warnings = _judge(spec, candidacy, facts, ancestors)
     rule_set = engine.ruleset_for(on)
     passed = outcome != Outcome.FAILED
-    target = None
-    if spec.action == DossierAction.TRANSFER:
-        target = _transfer_target(actor, candidacy, spec, facts["organisation"], ancestors)
+    named = _resolve_named(actor, candidacy, spec, facts, ancestors)
     effect = spec.effect(
         EffectInput(
             candidacy=candidacy,
@@ -334,10 +410,13 @@ def _apply(
             passed=passed,
             parameters=rule_set.parameters if rule_set else engine.Parameters(),
             calendar=rules_calendar(),
-            membership=_introducer_membership(actor, facts.get("membership"))
-            if spec.action == DossierAction.RECORD_INTRODUCTION
-            else None,
-            target=target,
+            membership=named.membership,
+            target=named.target,
+            helper=named.helper,
+            leader=named.leader,
+            amended=named.amended,
+            introducer=named.introducer,
+            grassroots_authorised=grassroots_authorised(ancestors),
         )
     )
     if effect.violations:
@@ -345,7 +424,8 @@ def _apply(
     if effect.refusals:
         raise unprocessable(effect.refusals)
     warnings += effect.warnings
-    _persist(candidacy, effect, on)
+    before = before_state(candidacy, effect)
+    _persist(candidacy, effect, on, named)
     apply_changes(candidacy, effect, spec.stage_after(stage_before, passed), on)
     effect.changes["next_stale"] = True
     candidacy.next_stale = True
@@ -372,13 +452,18 @@ def _apply(
         document_date=document.get("date"),
         issuing_body=document.get("issuing_body", ""),
         signer=document.get("signer", ""),
+        before=before,
     )
     return ActionResult(candidacy=candidacy, event=event, outcome=outcome, warnings=warnings)
 
 
-def _persist(candidacy: Candidacy, effect: Effect, on: dt.date) -> None:
-    """Write the rows an effect creates (introducers, consents, membership changes), their
-    ids recorded in the event's facts."""
+def _persist(candidacy: Candidacy, effect: Effect, on: dt.date, named: _Named) -> None:
+    """Write the rows an effect creates or corrects (introducers, consents, an amended event
+    or introduction, membership changes), their ids recorded in the event's facts."""
+    if effect.event_changes and named.amended is not None:
+        CandidacyEvent.objects.filter(pk=named.amended.pk).update(**effect.event_changes)
+    if effect.introducer_changes and named.introducer is not None:
+        Introducer.objects.filter(pk=named.introducer.pk).update(**effect.introducer_changes)
     for introducer in effect.introducers:
         introducer.save(force_insert=True)
         effect.extra["introducer"] = introducer.pk

@@ -213,7 +213,7 @@ def dossier_load(candidacy: Candidacy, today: dt.date) -> Dossier:
         Organisation.objects.filter(path__in=organisation.ancestor_paths),
         key=lambda o: -len(o.path),
     )
-    events = list(candidacy.events.order_by("on", "id"))
+    events = list(candidacy.events.filter(voided=False).order_by("on", "id"))
     introducers = list(
         candidacy.introducers.filter(withdrawn=False).select_related(
             "membership__person", "membership__organisation"

@@ -97,3 +97,27 @@ def memberships_create(
 ) -> list[PartyMembership]:
     """Write many new memberships at once (an import, the demo)."""
     return PartyMembership.objects.bulk_create(memberships, batch_size=batch_size)
+
+
+# --- Undoing a dossier step (a voided event, ptdv.candidacies.void) ---------------------------
+
+
+def membership_unadmit(*, candidacy_id: int) -> int:
+    """A voided ceremony: the membership it started never was. Raises ProtectedError when the
+    membership is referenced elsewhere (an introduction, a helper assignment)."""
+    deleted, _rows = PartyMembership.objects.filter(candidacy_id=candidacy_id).delete()
+    return deleted
+
+
+def membership_unrecognise(*, candidacy_id: int) -> int:
+    """A voided recognition: the official member of this dossier is probationary again."""
+    return PartyMembership.objects.filter(
+        candidacy_id=candidacy_id, status=MembershipStatus.OFFICIAL
+    ).update(status=MembershipStatus.PROBATIONARY, official_date=None)
+
+
+def membership_unremove(*, candidacy_id: int) -> int:
+    """A voided removal: the probationary member of this dossier is back on the list."""
+    return PartyMembership.objects.filter(
+        candidacy_id=candidacy_id, status=MembershipStatus.REMOVED
+    ).update(status=MembershipStatus.PROBATIONARY, exit_date=None, exit_reason="")

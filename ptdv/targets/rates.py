@@ -37,7 +37,7 @@ def _entries(first: dt.date, last: dt.date) -> Iterable[tuple[str, str, int, int
     )
     events = (
         CandidacyEvent.objects.filter(
-            on__gte=first, on__lte=last, stage_after__in=FORECAST_STAGES[1:]
+            on__gte=first, on__lte=last, stage_after__in=FORECAST_STAGES[1:], voided=False
         )
         .exclude(stage_before=F("stage_after"))
         .order_by()

@@ -9,7 +9,15 @@ table shown to users, the importer and the demo all read them.
 
 from __future__ import annotations
 
-from ptdv.candidacies.actions import changes, closing, decision, intake, probation, votes
+from ptdv.candidacies.actions import (
+    changes,
+    closing,
+    decision,
+    intake,
+    people,
+    probation,
+    votes,
+)
 from ptdv.candidacies.actions.base import (
     ActionSpec,
     DossierAction,
@@ -33,6 +41,7 @@ SPECS: dict[DossierAction, ActionSpec] = {
             *probation.SPECS,
             *closing.SPECS,
             *changes.SPECS,
+            *people.SPECS,
         ),
         key=lambda s: list(DossierAction).index(s.action),
     )

@@ -16,7 +16,14 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from ptdv.candidacies.facts import ActionFacts
-from ptdv.candidacies.models import Candidacy, Consent, DossierAction, Introducer, Stage
+from ptdv.candidacies.models import (
+    Candidacy,
+    CandidacyEvent,
+    Consent,
+    DossierAction,
+    Introducer,
+    Stage,
+)
 
 __all__ = [
     "ActionSpec",
@@ -33,6 +40,7 @@ __all__ = [
 from ptdv.core.policies import Action
 from ptdv.members.models import PartyMembership
 from ptdv.organisations.models import Organisation
+from ptdv.people.models import Person
 from ptdv.rules import engine
 
 if TYPE_CHECKING:
@@ -69,6 +77,11 @@ class EffectInput:
     membership: PartyMembership | None = None  # the introducer's, resolved by the caller
     target: Organisation | None = None  # the transfer's, resolved by the caller
     introducers: tuple[engine.Introducer, ...] | None = None  # as a past step declares them
+    helper: PartyMembership | None = None  # the helper named in the facts, resolved
+    leader: Person | None = None  # the responsible leader named in the facts, resolved
+    amended: CandidacyEvent | None = None  # the event an amendment corrects, resolved
+    introducer: Introducer | None = None  # the introduction an amendment corrects, resolved
+    grassroots_authorised: bool = False  # the grassroots committee above decides admissions
 
 
 @dataclass
@@ -87,6 +100,10 @@ class Effect:
     refusals: dict[str, list[str]] = field(default_factory=dict)
     # One more official member changes what the cell's other dossiers can do.
     cell_stale: bool = False
+    # An amendment of what an earlier event recorded (`amended`): its columns (`vote` as a
+    # whole, `document_*`), and of the introduction it wrote (the Introducer's fields).
+    event_changes: dict[str, Any] = field(default_factory=dict)
+    introducer_changes: dict[str, Any] = field(default_factory=dict)
 
 
 EffectFn = Callable[[EffectInput], Effect]

@@ -36,7 +36,10 @@ COMMON_LABELS: dict[str, Label] = {
     "reason": _("Lý do"),
     "organisation": _("Chi bộ chuyển đến"),
     "field": _("Thông tin cần đính chính"),
-    "value": _("Ngày đúng"),
+    "event": _("Bước có thông tin cần đính chính"),
+    "value": _("Giá trị đúng"),
+    "helper": _("Đảng viên giúp đỡ tại chi bộ chuyển đến"),
+    "responsible_leader": _("Người chịu trách nhiệm bồi dưỡng"),
     "document.number": _("Số, ký hiệu văn bản"),
     "document.date": _("Ngày ban hành văn bản"),
     "document.issuing_body": _("Cơ quan ban hành"),
@@ -50,7 +53,10 @@ COMMON_HELP: dict[str, Label] = {
     "exempted_absent": _("Được trừ khỏi mẫu số khi tính hai phần ba."),
     "decider": _("Để trống: theo cây tổ chức (ban thường vụ cấp trên hoặc đảng ủy được ủy quyền)."),
     "working_days": _("Chỉ được gia hạn một lần, tối đa 30 ngày làm việc."),
-    "value": _("Để trống để xóa ngày đã ghi nhầm."),
+    "value": _(
+        "Ngày theo dạng dd/mm/yyyy (để trống để xóa ngày ghi nhầm), số, hoặc nội dung đúng."
+    ),
+    "event": _("Chỉ cần khi đính chính số liệu biểu quyết, văn bản hoặc người giới thiệu."),
 }
 
 DEFAULT_DATE_HELP: Label = _("Ngày ghi vào hồ sơ; mặc định là hôm nay.")

@@ -86,6 +86,29 @@ def vote_record(
     return record
 
 
+def before_state(candidacy: Candidacy, effect: Effect) -> dict[str, Any]:
+    """What the effect is about to change, as it stands now (JSON): the dossier's fields
+    (with its stage), the person's, and the amended event's or introduction's — what voiding
+    the action puts back (ptdv.candidacies.void)."""
+    names = {"stage", "stage_changed_on", *effect.changes}
+    dossier = {}
+    for name in sorted(names):
+        field = Candidacy._meta.get_field(name)
+        attname = getattr(field, "attname", name)
+        dossier[attname] = getattr(candidacy, attname)
+    state: dict[str, Any] = {"dossier": dossier}
+    if effect.person_changes:
+        person = candidacy.person
+        state["person"] = {
+            getattr(person._meta.get_field(n), "attname", n): getattr(
+                person, getattr(person._meta.get_field(n), "attname", n)
+            )
+            for n in effect.person_changes
+        }
+    typed: dict[str, Any] = jsonable(state)
+    return typed
+
+
 def apply_changes(candidacy: Candidacy, effect: Effect, new_stage: Stage, on: dt.date) -> None:
     """Set the effect's changes (and the stage) on the dossier instance."""
     if new_stage != candidacy.stage:

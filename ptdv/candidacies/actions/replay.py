@@ -20,6 +20,7 @@ from ptdv.candidacies.actions.base import MembershipChange, MembershipOp
 from ptdv.candidacies.actions.record import (
     CELL_COUNTS,
     apply_changes,
+    before_state,
     jsonable,
     recorded_facts,
     stage_refusals,
@@ -196,10 +197,13 @@ def replay(
     judge: bool = True,
     actor: User | None = None,
     imported: bool = False,
+    keep_before: bool = True,
 ) -> Replayed:
     """The dossier after `steps` (in the order given), in memory. `context` holds what the
     case needs beyond the dossier (ancestors, official members, introducers and consents so
-    far); the steps' introducers and consents are added to it as they come."""
+    far); the steps' introducers and consents are added to it as they come. Each event keeps
+    the state before it (what voiding it puts back); `keep_before=False` leaves that out
+    (a bulk load where disk counts: those steps cannot be voided, only amended)."""
     done = Replayed(candidacy, [], [], [], None, False)
     if steps and (candidacy.opened_on is None or steps[0].on < candidacy.opened_on):
         candidacy.opened_on = steps[0].on
@@ -231,13 +235,16 @@ def replay(
             )
         )
         _effect_findings(effect, judged)
+        before = before_state(candidacy, effect) if keep_before else {}
         apply_changes(candidacy, effect, spec.stage_after(stage_before, passed), step.on)
         _collect(done, effect, context, step)
         done.membership = _membership_apply(done.membership, effect.membership, candidacy)
         done.flagged = done.flagged or judged.flagged
-        done.events.append(
-            _event(spec, step, candidacy, context, effect, judged, stage_before, actor, imported)
+        event = _event(
+            spec, step, candidacy, context, effect, judged, stage_before, actor, imported
         )
+        event.before = before
+        done.events.append(event)
     candidacy.next_stale = True
     return done
 

@@ -10,7 +10,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from ptdv.candidacies.actions import COMMON_LABELS, spec_for
-from ptdv.candidacies.forms import DOSSIER_LABELS
+from ptdv.candidacies.forms import AMEND_EVENT_LABELS, DOSSIER_LABELS
 from ptdv.candidacies.models import (
     CandidacyEvent,
     ConsentKind,
@@ -34,12 +34,17 @@ _HIDDEN_FACTS = {
     "value",
     "before",
     "after",
+    "event",
+    "helper",
+    "responsible_leader",
 }
 
 _EXTRA_FACT_LABELS = {
     "from": "Chuyển từ tổ chức (mã)",
     "to": "Chuyển đến tổ chức (mã)",
     "official_date": "Ngày trở thành đảng viên chính thức",
+    "helper_name": "Đảng viên giúp đỡ",
+    "leader_name": "Người chịu trách nhiệm bồi dưỡng",
 }
 
 _CHOICE_VALUES: dict[str, dict[str, Any]] = {
@@ -125,8 +130,9 @@ def event_details(event: CandidacyEvent) -> dict[str, Any]:
     ]
     amend = None
     if event.action == DossierAction.AMEND and "field" in facts:
+        labels = {**DOSSIER_LABELS, **AMEND_EVENT_LABELS}
         amend = {
-            "field": str(DOSSIER_LABELS.get(facts["field"], facts["field"])),
+            "field": str(labels.get(facts["field"], facts["field"])),
             "before": vn_date(facts.get("before")) or "—",
             "after": vn_date(facts.get("after")) or "—",
         }

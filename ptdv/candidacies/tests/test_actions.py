@@ -48,6 +48,7 @@ TABLE = {
     "remove": ((S.PROBATIONARY,), S.CLOSED, A),
     "transfer": (POOL_STAGES, None, C),
     "amend": ((*POOL_STAGES, S.PROBATIONARY, S.OFFICIAL, S.CLOSED), None, C),
+    "assign_helper": ((*POOL_STAGES, S.PROBATIONARY), None, C),
 }
 
 

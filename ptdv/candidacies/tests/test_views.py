@@ -634,6 +634,7 @@ def test_actions_are_listed_only_when_the_role_and_stage_allow(client, tree, dos
         "lapse",
         "transfer",
         "amend",
+        "assign_helper",
     ]
     assert action_url(dossier, "record_certificate") in response.content.decode()
 
