@@ -23,6 +23,8 @@ from ptdv.members.models import ACTIVE_STATUSES, MembershipStatus, PartyMembersh
 from ptdv.organisations.models import Organisation
 from ptdv.organisations.services import organisation_counters_adjust
 
+CHUNK = 5000
+
 
 @dataclass(frozen=True)
 class MembershipSnapshot:
@@ -88,10 +90,12 @@ def membership_changed(
 
 
 def memberships_added(membership_ids: Sequence[int]) -> None:
-    """The same for memberships just written in bulk (an import)."""
-    rows = list(
-        PartyMembership.objects.filter(pk__in=list(membership_ids)).select_related(
-            "organisation", "person"
+    """The same for memberships just written in bulk (an import), chunk by chunk."""
+    ids = sorted(membership_ids)
+    for start in range(0, len(ids), CHUNK):
+        rows = list(
+            PartyMembership.objects.filter(pk__in=ids[start : start + CHUNK]).select_related(
+                "organisation", "person"
+            )
         )
-    )
-    membership_changed(rows, before=dict.fromkeys((m.pk for m in rows), None))
+        membership_changed(rows, before=dict.fromkeys((m.pk for m in rows), None))
