@@ -8,7 +8,7 @@ import pytest
 from ptdv.accounts.models import Role
 from ptdv.candidacies.models import CandidacyEvent
 from ptdv.candidacies.tests.test_api_actions import applied_dossier, post
-from ptdv.candidacies.tests.test_api_actions import setup as setup  # noqa: F401 (fixture)
+from ptdv.candidacies.tests.test_api_actions import setup as setup  # the fixture
 from ptdv.factories import user_with_role
 from ptdv.members.actions import membership_act
 
