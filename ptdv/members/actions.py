@@ -419,15 +419,15 @@ def _step(
         recorded["organisation"] = target.code
         return Step(changes, recorded, to_organisation=target, move_person=target)
     if action == MembershipAction.ATTACH:
-        target = None
+        attached: Organisation | None = None
         if facts.get("organisation") is not None:
-            target = _cell_in_scope(
+            attached = _cell_in_scope(
                 actor,
                 facts["organisation"],
                 Action.VIEW,
                 _("Không tìm thấy chi bộ đang hoạt động để sinh hoạt tạm thời."),
             )
-            if target.pk == membership.organisation_id:
+            if attached.pk == membership.organisation_id:
                 raise unprocessable(
                     {
                         "organisation": [
@@ -435,12 +435,12 @@ def _step(
                         ]
                     }
                 )
-            recorded["organisation"] = target.code
+            recorded["organisation"] = attached.code
         place = facts.get("place", "").strip()
         return Step(
-            {"attached_to": target, "attached_from": on, "attached_note": place},
+            {"attached_to": attached, "attached_from": on, "attached_note": place},
             recorded,
-            to_organisation=target,
+            to_organisation=attached,
         )
     if action == MembershipAction.END_ATTACHMENT:
         recorded.update(

@@ -30,6 +30,7 @@ from ptdv.members.actions import (
     membership_act,
 )
 from ptdv.members.models import MembershipEvent, PartyMembership
+from ptdv.organisations.models import Organisation
 
 
 def _action_body(action: str, facts: type[MembershipFacts]) -> type[serializers.Serializer[Any]]:
@@ -52,8 +53,12 @@ ACTION_BODIES = {name: _action_body(name, spec.facts) for name, spec in MEMBERSH
 
 
 class MembershipEventSerializer(serializers.ModelSerializer[MembershipEvent]):
-    from_organisation = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    to_organisation = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    from_organisation: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    to_organisation: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = MembershipEvent
@@ -75,8 +80,12 @@ class MembershipEventSerializer(serializers.ModelSerializer[MembershipEvent]):
 class MembershipStateSerializer(serializers.ModelSerializer[PartyMembership]):
     """The membership after an action."""
 
-    organisation = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    attached_to = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    organisation: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    attached_to: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
     is_attached_elsewhere = serializers.BooleanField(read_only=True)
     is_exempt = serializers.BooleanField(read_only=True)
 

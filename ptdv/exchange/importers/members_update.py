@@ -128,7 +128,7 @@ class MemberUpdateImporter(Importer):
         ctx = self.ctx
         rows = parse_rows(ctx)
         hashes = {national_id_hash(d["national_id"]) for _r, d in rows if d.get("national_id")}
-        found: dict[str, list[int]] = {}
+        found: dict[str | None, list[int]] = {}
         visible = membership_policy.visible_to(
             ctx.actor,
             PartyMembership.objects.filter(
