@@ -78,6 +78,7 @@ from ptdv.members.services import (
     membership_recognise,
     membership_remove,
 )
+from ptdv.members.votes import cell_members_on
 from ptdv.organisations.competence import Competent
 from ptdv.organisations.models import CELL_KINDS, Organisation, commune_level_unit
 from ptdv.organisations.policies import organisation_policy
@@ -203,6 +204,15 @@ def candidacy_act(
         # The facts are judged only for who may act here: outside 404, a role too low 403,
         # whatever the body says.
         facts, document = _validated_facts(spec, data)
+        if (
+            "temporarily_attached_elsewhere" in facts
+            and "temporarily_attached_elsewhere" not in data
+        ):
+            # Not given: the cell's official members recorded as attached elsewhere that day
+            # (ptdv.members.actions `attach`) leave the denominator (QĐ 294 §9.3.2).
+            facts["temporarily_attached_elsewhere"] = cell_members_on(
+                candidacy.organisation_id, facts["date"]
+            ).attached_elsewhere
         if version is not None and version != candidacy.version:
             raise StaleVersion(candidacy.version)
         ancestors = ancestors_of(candidacy.organisation)

@@ -123,6 +123,7 @@ _PATH_KINDS = {
     "organisations": "organisation",
     "reports": "organisation",
     "candidacies": "candidacy",
+    "members": "membership",
     "people": "person",
     "relatives": "relative",
     "attachments": "attachment",
