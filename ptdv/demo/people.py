@@ -184,6 +184,7 @@ class PeopleGenerator:
         tables: Tables,
         calendar: WorkingCalendar | None = None,
         judge: bool = True,
+        rows: bool = False,
     ) -> None:
         self.rng = rng
         self.plan = plan
@@ -191,7 +192,7 @@ class PeopleGenerator:
         self.tables = tables
         calendar = calendar or rules_calendar()
         self.planner = Planner(rng=rng, calendar=calendar, today=today)
-        self.replayer = Replayer(calendar=calendar, judge=judge)
+        self.replayer = Replayer(calendar=calendar, judge=judge, rows=rows)
         self.localities = {locality.pk: locality for locality in plan.localities}
         self.histories = tables.histories
         self.histories.organisations = {o.pk: o for o in plan.tree.orgs}
