@@ -177,9 +177,9 @@ def demo_provinces_load(
         )  # fmt: skip
         _insert_tree(plan, report)
         judge = options.scale == "province" if options.judge is None else options.judge
-        rows = options.scale == "national" if options.event_rows is None else options.event_rows
+        as_rows = options.scale == "national" if options.event_rows is None else options.event_rows
         PeopleGenerator(
-            rng=rng, plan=plan, today=options.today, tables=tables, judge=judge, rows=rows
+            rng=rng, plan=plan, today=options.today, tables=tables, judge=judge, rows=as_rows
         ).run()
         report.provinces.append(prov.full_name)
         if progress is not None:
