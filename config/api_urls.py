@@ -32,5 +32,6 @@ urlpatterns = [
     path("", include("ptdv.reports.api_urls")),
     path("", include("ptdv.documents.api_urls")),
     path("", include("ptdv.exchange.api_urls")),
+    path("", include("ptdv.organisations.api_urls")),
     path("", include(router.urls)),
 ]

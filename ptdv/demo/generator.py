@@ -37,10 +37,11 @@ from ptdv.demo.bulk import reset_sequences
 from ptdv.demo.extras import tallies_rebuild
 from ptdv.demo.people import PeopleGenerator, Tables
 from ptdv.demo.plan import ProvincePlan, Tree
+from ptdv.demo.signers import demo_signers_create
 from ptdv.documents.models import DocumentNumber
 from ptdv.members.models import ACTIVE_STATUSES, PartyMembership
 from ptdv.organisations.admin_units import Province, communes_of, province, provinces
-from ptdv.organisations.models import Kind, Locality, Organisation
+from ptdv.organisations.models import Competence, Kind, Locality, Organisation
 from ptdv.people.models import Person
 
 Scale = Literal["province", "national"]
@@ -132,6 +133,8 @@ def _insert_tree(plan: ProvincePlan, report: LoadReport) -> None:
         # A child needs its parent's id: one level at a time, ids come back from the insert.
         Organisation.objects.bulk_create(by_depth[depth], batch_size=2000)
     Locality.objects.bulk_create(plan.localities, batch_size=2000)
+    # Who decides for whom from 1 July 2025 (the organisations have their ids now).
+    Competence.objects.bulk_create(plan.competences, batch_size=2000)
     report.rows["organisation"] += len(plan.tree.orgs)
     report.rows["locality"] += len(plan.localities)
 
@@ -176,6 +179,7 @@ def demo_provinces_load(
             parent=national,
         )  # fmt: skip
         _insert_tree(plan, report)
+        report.rows["signer"] += demo_signers_create(plan.tree.orgs)
         judge = options.scale == "province" if options.judge is None else options.judge
         as_rows = options.scale == "national" if options.event_rows is None else options.event_rows
         PeopleGenerator(

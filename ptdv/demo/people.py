@@ -35,9 +35,9 @@ from ptdv.demo.randomness import (
     stochastic_round,
     triangular,
 )
-from ptdv.demo.story import Applicant, CellStory, Planner
+from ptdv.demo.story import Applicant, CellStory, Issuers, Planner
 from ptdv.members.models import ExitReason, MembershipStatus, PartyMembership
-from ptdv.organisations.models import Locality
+from ptdv.organisations.models import Kind, Locality, Organisation
 from ptdv.people.crypto import national_id_encrypt, national_id_hash
 from ptdv.people.models import Person
 from ptdv.people.services import person_name_keys
@@ -80,6 +80,13 @@ STAGE_RANK: dict[str, int] = {
         )
     )
 }  # fmt: skip
+# In a residential cell (one whose people live past `ELDER_PROFILE_AGE`), the oldest of those
+# drawn as candidates are retirees of `ELDER_AGE` and more: past 60, voted, they need the
+# provincial committee's consent (story.py records it). `elder` moves the top of an age range.
+ELDER_AGE = 62
+ELDER_PROFILE_AGE = 70
+ELDER_FROM_ADMITTED = 48  # of a recent admission's age at the decision (range up to 50)
+ELDER_FROM_CANDIDATE = 54  # of a late vocation's age today (range 36 to 55)
 # How long ago a dossier at each decision stage got there (days): some wait past their due.
 DECISION_AGE = {Stage.BRANCH_RESOLVED: 100, Stage.COMMITTEE_RESOLVED: 50, Stage.DECIDED: 50}
 CLOSED_REASONS = Weighted.of(
@@ -136,6 +143,14 @@ DOSSIER_FIELDS = (
 SCHOOLING_BELOW_MINIMUM = ("none", "literate", "primary")
 
 
+def _later_issuers(cell: CellPlan) -> tuple[tuple[dt.date, Issuers], ...]:
+    """Who issues a cell's documents from each day the competence recorded for its tree
+    changes (the 2025 reform: the commune's standing committee decides for its grassroots
+    cells); before the first such day, today's rule."""
+    days = sorted({r.valid_from for r in cell.chain_competences() if r.valid_from})
+    return tuple((day, issuers_of(cell.org, 0, cell.competent_on(day))) for day in days)
+
+
 @lru_cache(maxsize=200_000)
 def _name_keys(family: str, middle: str, given: str) -> dict[str, str]:
     # Names repeat a lot; the sort key is the costly part of person_name_keys.
@@ -155,6 +170,13 @@ class Member:
     official: dt.date | None
     exit_date: dt.date | None = None
     exit_reason: str = ""
+
+
+def elder(age: int, profile: catalog.Profile, oldest: int) -> int:
+    """`age`, or from `oldest` on in a residential cell, a retiree's age of `ELDER_AGE` on."""
+    if age >= oldest and profile.max_age > ELDER_PROFILE_AGE:
+        return age - oldest + ELDER_AGE
+    return age
 
 
 class Tables:
@@ -204,6 +226,13 @@ class PeopleGenerator:
         self.histories = tables.histories
         self.histories.organisations = {o.pk: o for o in plan.tree.orgs}
         self.story_cell: CellStory | None = None
+        # The cells under each grassroots organisation: where a transferred dossier began.
+        self.sibling_cells: dict[int, list[Organisation]] = {}
+        for group in plan.groups:
+            for planned in group.cells:
+                org = planned.org
+                if org.kind != Kind.GRASSROOTS_CELL and org.parent is not None:
+                    self.sibling_cells.setdefault(org.parent.pk, []).append(org)
         self.id_prefix = f"0{plan.province.code}"
         self.used_ids: set[str] = set()
         years = [y for y in ADMISSION_RATES if y <= today.year]
@@ -404,6 +433,8 @@ class PeopleGenerator:
             high = max(19, min(high, profile.max_age - years_since))
             low = max(19, min(low, high))
             age = round(rng.triangular(low, high, min(max(mode, low), high)))
+            if not young and ELDER_AGE + years_since < profile.max_age:
+                age = elder(age, profile, ELDER_FROM_ADMITTED)
             return decided, birth_for(rng, decided, age)
         for _attempt in range(10):
             # Rejection sampling (not a capped draw) keeps the density smooth up to 2018.
@@ -510,6 +541,12 @@ class PeopleGenerator:
             ),
             ceremonies=sorted(m.ceremony for m in members),
             ancestors=ancestors_in_memory(cell.org),
+            siblings=[
+                o
+                for o in self.sibling_cells.get(cell.org.parent.pk if cell.org.parent else 0, [])
+                if o.pk != cell.org.pk
+            ],
+            later=_later_issuers(cell),
         )
         for member in newer:
             candidacy_id = None
@@ -700,6 +737,8 @@ class PeopleGenerator:
         if story.person:
             persons.patch(person_id, story.person)
         candidacy.person = self._person_instance(person_id)
+        if story.moved_from is not None:
+            candidacy.organisation = story.moved_from  # its `transfer` step moves it here
         # The membership a ceremony creates is written right after this dossier.
         membership = self.tables.memberships.next_id if member is not None else None
         replayed = self.replayer.replay(
@@ -708,6 +747,7 @@ class PeopleGenerator:
             ancestors=self.story_cell.ancestors,
             previous=previous_membership(former),
             membership=membership,
+            competences=cell.chain_competences(),
         )
         self.histories.add(Pending(story.steps, replayed))
         return {name: getattr(replayed.candidacy, name) for name in DOSSIER_FIELDS}
@@ -772,9 +812,9 @@ class PeopleGenerator:
                 reached = Stage.PROBATIONARY
             elif closed_reason == ClosedReason.REJECTED:
                 reached = Stage.BRANCH_RESOLVED
-                if cell.committee_step and rng.random() < 0.5:
-                    reached = Stage.COMMITTEE_RESOLVED
                 end = changed - dt.timedelta(days=rng.randint(10, 60))
+                if cell.committee_step_on(end) and rng.random() < 0.5:
+                    reached = Stage.COMMITTEE_RESOLVED
             else:
                 reached = rng.choice((Stage.SOURCE, Stage.TRAINED, Stage.APPLIED))
                 end = day_between(rng, opened, changed)
@@ -794,7 +834,7 @@ class PeopleGenerator:
         committee: dt.date | None = None
         if rank >= STAGE_RANK[Stage.DECIDED]:
             decision = member.decided if member is not None else end
-            if cell.committee_step:
+            if cell.committee_step_on(decision):
                 committee = self._back(opened, decision, 7, 40)
             branch = self._back(opened, committee or decision, 7, 45)
         elif reached == Stage.COMMITTEE_RESOLVED:
@@ -894,6 +934,7 @@ class PeopleGenerator:
         age = triangular(rng, profile.candidate_age)
         if rng.random() < 0.06:
             age = rng.randint(36, 55)  # a few late vocations: managers, village heads
+            age = elder(age, profile, ELDER_FROM_CANDIDATE)
         age = max(min_age, min(age, profile.max_age - 1))
         birth = birth_for(rng, self.today, age)
         person_id = self._person(
@@ -915,7 +956,7 @@ class PeopleGenerator:
         whites = list(cell.white_neighbours)
         for index in range(stochastic_round(rng, cell.candidates)):
             stage = str(STAGE_WEIGHTS.pick(rng))
-            if stage == Stage.COMMITTEE_RESOLVED and not cell.committee_step:
+            if stage == Stage.COMMITTEE_RESOLVED and not cell.committee_step_on(today):
                 stage = Stage.DECIDED
             # Someone from a neighbouring white locality: the first member it could have.
             white = whites.pop() if whites and index == 0 and rng.random() < 0.5 else None

@@ -7,6 +7,7 @@ and write the exports that are meant to be edited and imported again.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from ptdv.accounts.models import Role
 from ptdv.candidacies.models import SourceChannel, Stage
 from ptdv.core.text import fold
 from ptdv.members.models import ExitReason, MembershipStatus
-from ptdv.organisations.models import AreaFlag, Kind, LocalityKind, Sector
+from ptdv.organisations.models import AreaFlag, ChangeKind, Kind, LocalityKind, Sector
 from ptdv.people.choices import ETHNICITIES, Education, Gender, Occupation, Religion, TargetGroup
 
 ValueType = Literal["text", "date", "int", "bool", "code", "codes", "national_id"]
@@ -130,6 +131,43 @@ CANDIDATE_EXTRA = [
         example="Công đoàn giới thiệu", width=22,
     ),
     Column("opened_on", "Ngày đưa vào nguồn", "date", example=dt.date(2026, 1, 15)),
+]  # fmt: skip
+
+
+def _optional(column: Column, example: Any = "") -> Column:
+    return dataclasses.replace(column, required=False, example=example)
+
+
+# Corrections of people (mode "update"): the national ID finds the person; an empty cell
+# keeps the value the person has.
+PEOPLE_UPDATE = [
+    Column(
+        "national_id", "Số định danh cá nhân (CCCD)", "national_id", required=True,
+        example="042301012345", width=18,
+        note="Số định danh hiện có của công dân: dùng để tìm công dân cần sửa.",
+    ),
+    Column(
+        "new_national_id", "Số định danh mới", "national_id", width=18,
+        note="Chỉ điền khi sửa số định danh (12 chữ số).",
+    ),
+    *(
+        _optional(c, "Đại học" if c.key == "education" else "")
+        for c in PERSON_COLUMNS
+        if c.key != "national_id"
+    ),
+    *(
+        _optional(c)
+        for c in CANDIDATE_EXTRA
+        if c.key in ("workplace", "residence_locality", "target_groups")
+    ),
+    Column(
+        "youth_union_member", "Đoàn viên", "bool", choices=YES_NO, width=10,
+    ),
+    Column("trade_union_member", "Công đoàn viên", "bool", choices=YES_NO, width=10),
+    Column(
+        "reason", "Lý do sửa", width=30, max_length=500, example="",
+        note="Bắt buộc khi sửa họ, tên đệm, tên, ngày sinh hoặc số định danh.",
+    ),
 ]  # fmt: skip
 
 _DOSSIER_STAGES = [(s.value, str(s.label)) for s in Stage if s not in (Stage.SOURCE, Stage.CLOSED)]
@@ -304,6 +342,43 @@ KINDS: dict[str, KindSpec] = {
             "dossiers", "Hồ sơ",
             [*PERSON_COLUMNS, *CANDIDATE_EXTRA, *DOSSIER_STEPS],
             "mau-nhap-ho-so-dang-thuc-hien.xlsx",
+        ),
+        KindSpec("people", "Công dân", PEOPLE_UPDATE, "mau-sua-thong-tin-cong-dan.xlsx"),
+        KindSpec(
+            "organisation_changes", "Thay đổi tổ chức",
+            [
+                Column(
+                    "change", "Loại thay đổi", "code", required=True,
+                    choices=_choices(
+                        [(k, label) for k, label in ChangeKind.choices
+                         if k in ("merge", "rename", "move", "dissolve")]
+                    ),
+                    example="Hợp nhất, sáp nhập", width=20,
+                ),
+                Column("organisation", "Mã tổ chức", required=True, example="X-CU-1",
+                       max_length=40),
+                Column(
+                    "target", "Mã tổ chức tiếp nhận, tổ chức mới hoặc cấp trên mới",
+                    example="X-MOI-1", max_length=40, width=22,
+                    note="Hợp nhất: các dòng cùng mã tiếp nhận là một cuộc hợp nhất; mã chưa "
+                    "có trong hệ thống là tổ chức mới.",
+                ),
+                Column("new_name", "Tên mới", example="Đảng bộ xã Mới", width=28,
+                       note="Tên tổ chức mới (hợp nhất) hoặc tên mới (đổi tên)."),
+                Column("new_kind", "Loại tổ chức mới", "code", choices=_choices(Kind.choices),
+                       width=20),
+                Column("parent", "Mã cấp trên của tổ chức mới", max_length=40,
+                       note="Để trống: cấp trên của tổ chức ở dòng đầu."),
+                Column("decision_number", "Số quyết định", required=True,
+                       example="125-QĐ/TU", max_length=60),
+                Column("decision_date", "Ngày quyết định", "date", required=True,
+                       example=dt.date(2025, 6, 20)),
+                Column("issuing_body", "Cơ quan ban hành", required=True,
+                       example="Ban Thường vụ Tỉnh ủy", width=24),
+                Column("date", "Ngày có hiệu lực", "date", example=dt.date(2025, 7, 1),
+                       note="Để trống: ngày quyết định."),
+            ],
+            "mau-nhap-thay-doi-to-chuc.xlsx",
         ),
     )
 }  # fmt: skip

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from ptdv.audit.services import audit_filters, audit_record
 from ptdv.candidacies.models import Stage
 from ptdv.candidacies.selectors import candidacy_list
+from ptdv.core.policies import Actor
 from ptdv.core.search import person_search_filter
 from ptdv.core.spreadsheets import Export
 from ptdv.core.spreadsheets import workbook_write as _write
@@ -61,7 +62,7 @@ def _label(choices: dict[Any, Any], value: Any) -> str:
     return str(choices.get(value, value or ""))
 
 
-def export_candidacies(*, actor: Any, filters: dict[str, Any]) -> Export:
+def export_candidacies(*, actor: Actor, filters: dict[str, Any]) -> Export:
     """The candidate list with the list's own filters (`candidacy_list`)."""
     queryset = candidacy_list(actor=actor, filters=filters)
     headers = [
@@ -98,7 +99,7 @@ def export_candidacies(*, actor: Any, filters: dict[str, Any]) -> Export:
     return Export(handle, "danh-sach-ho-so.xlsx", count)
 
 
-def member_list(*, actor: Any, filters: dict[str, Any]) -> QuerySet[PartyMembership]:
+def member_list(*, actor: Actor, filters: dict[str, Any]) -> QuerySet[PartyMembership]:
     """Memberships the user may see: `organisation` (its subtree), `status` (default: the
     current ones), `search` (name)."""
     qs = membership_policy.visible_to(actor).select_related("person", "organisation")
@@ -117,7 +118,7 @@ def member_list(*, actor: Any, filters: dict[str, Any]) -> QuerySet[PartyMembers
     return qs.order_by("person__sort_key", "id")
 
 
-def export_members(*, actor: Any, filters: dict[str, Any]) -> Export:
+def export_members(*, actor: Actor, filters: dict[str, Any]) -> Export:
     """The members list, in the columns of the members import template (the national ID
     left out: it is never exported)."""
     queryset = member_list(actor=actor, filters=filters)
@@ -157,7 +158,7 @@ def export_members(*, actor: Any, filters: dict[str, Any]) -> Export:
     return Export(handle, "danh-sach-dang-vien.xlsx", count)
 
 
-def export_organisations(*, actor: Any, filters: dict[str, Any]) -> Export:
+def export_organisations(*, actor: Actor, filters: dict[str, Any]) -> Export:
     """Organisations in the columns of the organisations import template (so the file can be
     edited and imported elsewhere)."""
     queryset = organisation_list(
@@ -196,7 +197,7 @@ def export_organisations(*, actor: Any, filters: dict[str, Any]) -> Export:
     return Export(handle, "danh-sach-to-chuc-dang.xlsx", count)
 
 
-def _audit(actor: Any, kind: str, filters: dict[str, Any], count: int) -> None:
+def _audit(actor: Actor, kind: str, filters: dict[str, Any], count: int) -> None:
     # A name typed as a search is recorded as present, never as the text (audit_filters).
     shown = audit_filters(
         {
@@ -222,7 +223,7 @@ EXPORTS = {
 }
 
 
-def candidacy_export_filters(actor: Any, params: Any) -> dict[str, Any]:
+def candidacy_export_filters(actor: Actor, params: Any) -> dict[str, Any]:
     """The candidate list's query string as `candidacy_list` filters: `organisation`, `stage`,
     `target_group`, `status` (open/closed/all; default open) or `open` (true/false), `q` or
     `search`, `due` (overdue/30d). An invalid value is ignored, as on the list page; an
@@ -249,7 +250,7 @@ def candidacy_export_filters(actor: Any, params: Any) -> dict[str, Any]:
     return filters
 
 
-def member_export_filters(actor: Any, params: Any) -> dict[str, Any]:
+def member_export_filters(actor: Actor, params: Any) -> dict[str, Any]:
     filters: dict[str, Any] = {}
     if params.get("organisation"):
         filters["organisation"] = organisation_policy.get_visible(actor, params["organisation"])
@@ -262,7 +263,7 @@ def member_export_filters(actor: Any, params: Any) -> dict[str, Any]:
     return filters
 
 
-def organisation_export_filters(actor: Any, params: Any) -> dict[str, Any]:
+def organisation_export_filters(actor: Actor, params: Any) -> dict[str, Any]:
     filters: dict[str, Any] = {}
     if params.get("organisation"):
         filters["organisation"] = organisation_policy.get_visible(actor, params["organisation"])

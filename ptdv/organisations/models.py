@@ -8,6 +8,9 @@ path. `member_count` and `candidate_count` are subtree totals kept current by th
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -91,7 +94,11 @@ class Organisation(models.Model):
     authorised_to_admit = models.BooleanField(
         _("được ủy quyền kết nạp"),
         default=False,
-        help_text=_("Đảng ủy cơ sở được cấp ủy cấp trên ủy quyền quyết định kết nạp đảng viên."),
+        help_text=_(
+            "Đảng ủy cơ sở được cấp ủy cấp trên ủy quyền quyết định kết nạp đảng viên từ khi "
+            "thành lập. Ủy quyền từ một ngày nhất định: ghi nhận tại mục “Thẩm quyền quyết "
+            "định kết nạp”."
+        ),
     )
     has_youth_union = models.BooleanField(
         _("có tổ chức Đoàn"),
@@ -115,6 +122,8 @@ class Organisation(models.Model):
     white_locality_count = models.PositiveIntegerField(
         _("số thôn, tổ dân phố chưa có đảng viên"), default=0, editable=False
     )
+    # Optimistic concurrency for the tree changes (ptdv/organisations/changes.py).
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("tổ chức đảng")
@@ -209,3 +218,179 @@ class Locality(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def full_name(self) -> str:
+        """The kind and the name ("Thôn Hạ Hương", "Tổ dân phố 2"); a name that already
+        starts with its kind ("Thôn 9") is not given it twice."""
+        kind = str(self.get_kind_display())
+        if self.name.casefold().startswith(kind.casefold() + " ") or not kind:
+            return self.name
+        return f"{kind} {self.name}"
+
+
+class CompetenceBasis(models.TextChoices):
+    """Why a body decides admission and recognition for an organisation (QĐ §4.3.2)."""
+
+    # (b) the standing committee of the committee directly above the grassroots organisation
+    # (or of a committee given above-grassroots powers).
+    ABOVE = "above", _("Ban thường vụ cấp ủy cấp trên trực tiếp của tổ chức cơ sở đảng")
+    # (a) a grassroots committee authorised by the committee above decides itself.
+    AUTHORISED = "authorised", _("Đảng ủy cơ sở được ủy quyền kết nạp")
+
+
+class Competence(models.Model):
+    """Who decides admission and recognition for an organisation and its subtree, from when
+    to when, by which decision. The row whose subject is nearest to a cell and valid on a
+    day wins; without one, today's rule applies (`ptdv/organisations/competence.py`)."""
+
+    subject = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="competences",
+        verbose_name=_("tổ chức (và các tổ chức trực thuộc)"),
+    )
+    decider = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="competences_held",
+        verbose_name=_("cấp quyết định"),
+    )
+    basis = models.CharField(
+        _("căn cứ thẩm quyền"),
+        max_length=20,
+        choices=CompetenceBasis.choices,
+        default=CompetenceBasis.ABOVE,
+    )
+    valid_from = models.DateField(_("từ ngày"), null=True, blank=True)
+    valid_to = models.DateField(_("đến ngày"), null=True, blank=True)
+    decision_number = models.CharField(_("số, ký hiệu quyết định"), max_length=60, blank=True)
+    decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
+    issuing_body = models.CharField(_("cơ quan ban hành"), max_length=255, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("ngày ghi nhận"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("thẩm quyền quyết định kết nạp")
+        verbose_name_plural = _("thẩm quyền quyết định kết nạp")
+        ordering = ["subject_id", "valid_from"]
+        indexes = [models.Index(fields=["subject", "valid_from"], name="competence_subject")]
+
+    def __str__(self) -> str:
+        since = self.valid_from.strftime("%d/%m/%Y") if self.valid_from else "…"
+        return f"{self.subject} → {self.decider} (từ {since})"
+
+    def valid_on(self, day: dt.date) -> bool:
+        """In force on `day` (both ends included; an empty end is open)."""
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+
+# --- Changes of the tree over time (ptdv/organisations/changes.py) ----------------------------
+
+
+class ChangeKind(models.TextChoices):
+    CREATE = "create", _("Thành lập")
+    RENAME = "rename", _("Đổi tên")
+    MOVE = "move", _("Chuyển trực thuộc")
+    MERGE = "merge", _("Hợp nhất, sáp nhập")
+    SPLIT = "split", _("Chia tách")
+    DISSOLVE = "dissolve", _("Giải thể")
+
+
+class Decision(models.Model):
+    """The decision a dated change rests on (number and symbol, date, issuing body)."""
+
+    decision_number = models.CharField(_("số quyết định"), max_length=60)
+    decision_date = models.DateField(_("ngày quyết định"))
+    issuing_body = models.CharField(_("cơ quan ban hành"), max_length=255)
+    date = models.DateField(_("ngày có hiệu lực"))
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    data = models.JSONField(default=dict, blank=True, editable=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người thực hiện"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class OrganisationChange(Decision):
+    """One change of the tree by a dated decision: which organisations it ended or changed
+    (`predecessors`) and which it founded or kept (`successors`); `data` holds what a later
+    reader needs (a name before and after, the counts moved)."""
+
+    kind = models.CharField(_("loại thay đổi"), max_length=20, choices=ChangeKind.choices)
+    predecessors = models.ManyToManyField(
+        Organisation, related_name="changes_as_predecessor", blank=True
+    )
+    successors = models.ManyToManyField(
+        Organisation, related_name="changes_as_successor", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("thay đổi tổ chức đảng")
+        verbose_name_plural = _("thay đổi tổ chức đảng")
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date:%d/%m/%Y} ({self.decision_number})"
+
+
+class OrganisationMove(models.Model):
+    """A node that changed parent on `date` (its subtree with it): what the tree of a past
+    date is rebuilt from (ptdv/organisations/history.py)."""
+
+    change = models.ForeignKey(OrganisationChange, on_delete=models.CASCADE, related_name="moves")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="moves")
+    from_parent = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    to_parent = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    from_path = models.CharField(max_length=255)
+    to_path = models.CharField(max_length=255)
+    date = models.DateField()
+
+    class Meta:
+        verbose_name = _("chuyển trực thuộc")
+        verbose_name_plural = _("chuyển trực thuộc")
+        ordering = ["date", "id"]
+        indexes = [models.Index(fields=["date"], name="org_move_date")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.date:%d/%m/%Y}"
+
+
+class LocalityChangeKind(models.TextChoices):
+    MERGE = "merge", _("Sáp nhập")
+    SPLIT = "split", _("Chia tách")
+    RENAME = "rename", _("Đổi tên")
+    MOVE = "move", _("Chuyển sang xã, phường khác")
+
+
+class LocalityChange(Decision):
+    """One change of the localities by a dated decision. A locality merged into another is
+    removed (its residents follow); its code and name stay here, in `data`."""
+
+    kind = models.CharField(_("loại thay đổi"), max_length=20, choices=LocalityChangeKind.choices)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="locality_changes"
+    )
+    successors = models.ManyToManyField(Locality, related_name="changes", blank=True)
+
+    class Meta:
+        verbose_name = _("thay đổi thôn, tổ dân phố")
+        verbose_name_plural = _("thay đổi thôn, tổ dân phố")
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date:%d/%m/%Y} ({self.decision_number})"
