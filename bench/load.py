@@ -46,15 +46,17 @@ from ptdv.demo.generator import (
     national_root_create,
 )
 from ptdv.demo.people import Tables
-from ptdv.documents.models import DocumentCounter, DocumentNumber
+from ptdv.documents.models import DocumentCounter, DocumentNumber, Signer
 from ptdv.members.models import PartyMembership
-from ptdv.organisations.models import Locality, Organisation
+from ptdv.organisations.models import Competence, Locality, Organisation
 from ptdv.people.models import Person
 
 # The tables the generator writes, parents first.
 GENERATED: tuple[type[models.Model], ...] = (
     Organisation,
     Locality,
+    Competence,
+    Signer,
     Person,
     PartyMembership,
     Candidacy,
