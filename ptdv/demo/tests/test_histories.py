@@ -27,9 +27,10 @@ SKIPPED = {
 }
 
 
-def _rows(model: type[models.Model], first_organisation: int) -> list[tuple[Any, ...]]:
-    """Every row of `model` in id order, its organisation ids counted from the load's first
-    (PostgreSQL's sequences do not roll back with the savepoint)."""
+def _rows(model: type[models.Model], first: int) -> list[tuple[Any, ...]]:
+    """Every row of `model` in id order, its organisation ids (a transfer's target in the
+    facts too) counted from the load's `first` (PostgreSQL's sequences do not roll back with
+    the savepoint)."""
     skipped = SKIPPED.get(model, set())
     fields = [f for f in model._meta.concrete_fields if f.attname not in skipped]
     rows = []
@@ -37,7 +38,9 @@ def _rows(model: type[models.Model], first_organisation: int) -> list[tuple[Any,
         row = list(values)
         for index, field in enumerate(fields):
             if field.is_relation and field.related_model is Organisation and row[index]:
-                row[index] -= first_organisation
+                row[index] -= first
+            elif field.attname == "facts" and "organisation" in row[index]:  # a transfer's
+                row[index] = {**row[index], "organisation": row[index]["organisation"] - first}
         rows.append(tuple(row))
     if model is DocumentCounter:
         rows.sort()
