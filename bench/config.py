@@ -21,11 +21,14 @@ RESULTS = REPO / "bench" / "results.json"
 POSTGRES = os.environ.get("PTDV_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 DB_PREFIX = "ptdv_bench_"
 # Bumped when the way a dataset is built changes in a way that changes its content.
-LOADER_VERSION = 3
+# 4: the dossiers' histories (events, introducers, consents, the number register) are merged
+# and copied to PostgreSQL with the other generated tables.
+LOADER_VERSION = 4
 SEED = 1
 # Files whose content decides the generated rows: a change regenerates the cached datasets.
 GENERATOR_FILES = (
     "ptdv/demo/*.py",
+    "ptdv/candidacies/actions/*.py",  # the demo replays every dossier's steps through them
     "ptdv/organisations/data/admin_units.json",
     "bench/load.py",
 )
@@ -39,7 +42,9 @@ class Dataset:
 
     @property
     def name(self) -> str:
-        return self.scale
+        """The scale; a reduced one (`members`) has its own files and database, so a trial
+        run never replaces the full dataset's cache."""
+        return self.scale if self.members is None else f"{self.scale}_{self.members}"
 
     @property
     def sqlite_path(self) -> Path:

@@ -5,7 +5,9 @@ scale is the same generator split in two: each worker process builds a contiguou
 provinces (`demo_provinces_load`) into its own SQLite file, the second starting its ids at 1;
 `merge` then appends the second file to the first, shifting its ids by the rows before it. As
 every province draws only from its own seeded generator and ids are handed out in province
-order, the merged rows are the rows one sequential `demo_load` writes, ids included. Then
+order, the merged rows are the rows one sequential `demo_load` writes, ids included — the
+ids an event's facts name (its introducer, consent, membership, a transfer's cell) are
+shifted with them. Then
 `finish` runs the generator's own end of load (`demo_load_finish`: subtree counters,
 monitoring tallies, audit entry) and `refresh` the full pipeline refresh (next actions).
 
@@ -18,6 +20,7 @@ and ANALYZE run on PostgreSQL itself.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import queue
 import sqlite3
 import threading
@@ -29,7 +32,7 @@ from typing import Any
 from django.core.management import call_command
 from django.db import connection, models, transaction
 
-from ptdv.candidacies.models import Candidacy
+from ptdv.candidacies.models import Candidacy, CandidacyEvent, Consent, Introducer
 from ptdv.candidacies.pipeline import pipeline_refresh
 from ptdv.candidacies.search import candidacy_search_refresh
 from ptdv.demo.bulk import reset_sequences
@@ -43,18 +46,34 @@ from ptdv.demo.generator import (
     national_root_create,
 )
 from ptdv.demo.people import Tables
+from ptdv.documents.models import DocumentCounter, DocumentNumber, Signer
 from ptdv.members.models import PartyMembership
-from ptdv.organisations.models import Locality, Organisation
+from ptdv.organisations.models import Competence, Locality, Organisation
 from ptdv.people.models import Person
 
 # The tables the generator writes, parents first.
 GENERATED: tuple[type[models.Model], ...] = (
     Organisation,
     Locality,
+    Competence,
+    Signer,
     Person,
     PartyMembership,
     Candidacy,
+    Introducer,
+    Consent,
+    CandidacyEvent,
+    DocumentNumber,
+    DocumentCounter,
 )
+# The ids an event's facts name (ptdv/candidacies/actions: the row an action wrote, the
+# member introducing, the transfer's target), by key.
+FACT_IDS: dict[str, type[models.Model]] = {
+    "introducer": Introducer,
+    "consent": Consent,
+    "membership": PartyMembership,
+    "organisation": Organisation,
+}
 
 Say = Callable[[str], None]
 
@@ -116,6 +135,11 @@ def generate(options: DemoOptions, *, first: int, last: int | None, say: Say) ->
             report.rows["person"] = tables.persons.written
             report.rows["membership"] = tables.memberships.written
             report.rows["candidacy"] = tables.candidacies.written
+            histories = tables.histories
+            report.rows["event"] = histories.events.written
+            report.rows["introducer"] = histories.introducers.written
+            report.rows["consent"] = histories.consents.written
+            report.rows["document_number"] = histories.numbers.written
         finished = False
     return {
         "seconds": time.perf_counter() - started,
@@ -133,6 +157,28 @@ def _columns(model: type[models.Model]) -> list[models.Field[Any, Any]]:
 def _column(field: models.Field[Any, Any]) -> str:
     """The column of a field `_columns` gave (it keeps only fields with one)."""
     return str(field.column)
+
+
+def _facts_shifter(moves: dict[type[models.Model], tuple[int, int]]) -> Callable[[str], str]:
+    """An SQL function moving the ids an event's facts name (`FACT_IDS`) as their rows move;
+    the text comes back as `json.dumps` wrote it (key order and spacing kept)."""
+    shifts = {key: moves[model] for key, model in FACT_IDS.items() if model in moves}
+
+    def shift(text: str) -> str:
+        facts = json.loads(text)
+        for key, (low, by) in shifts.items():
+            value = facts.get(key)
+            if type(value) is int and value >= low:
+                facts[key] = value + by
+        return json.dumps(facts)
+
+    return shift
+
+
+def _facts_expression(column: str) -> str:
+    """`column`, through the shifter only where it names one of the keys."""
+    named = " OR ".join(f"instr({column}, '\"{key}\":') > 0" for key in FACT_IDS)
+    return f"CASE WHEN {named} THEN bench_shift_facts({column}) ELSE {column} END"
 
 
 def merge(stage: str, *, say: Say) -> dict[str, Any]:
@@ -161,6 +207,9 @@ def merge(stage: str, *, say: Say) -> dict[str, Any]:
                 cursor.execute(f"SELECT MIN(id) FROM stage.{table}{where}")  # noqa: S608
                 low = cursor.fetchone()[0] or 1
                 moves[model] = (low, top - low + 1)
+            connection.connection.create_function(
+                "bench_shift_facts", 1, _facts_shifter(moves), deterministic=True
+            )
             for model in GENERATED:
                 table = model._meta.db_table
                 names, values = [], []
@@ -172,6 +221,8 @@ def merge(stage: str, *, say: Say) -> dict[str, Any]:
                         values.append(
                             f"CASE WHEN {column} >= {low} THEN {column} + {shift} ELSE {column} END"
                         )
+                    elif model is CandidacyEvent and field.name == "facts":
+                        values.append(_facts_expression(column))
                     else:
                         values.append(column)
                     names.append(column)

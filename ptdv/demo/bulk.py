@@ -8,9 +8,15 @@ the ids are assigned by the generator — so rows can point at each other before
 written — and each value still goes through its model field's own `get_db_prep_save`
 (dates, timestamps, JSON) whenever the field needs adapting for the database in use.
 
-On PostgreSQL the id sequences are moved past the assigned ids afterwards
-(`reset_sequences`). Foreign keys are checked at commit (Django declares them deferrable),
-so a candidacy may point at a helper's membership written in the same flush.
+On PostgreSQL the rows go in with COPY (psycopg's `cursor.copy`), and the id sequences are
+moved past the assigned ids afterwards (`reset_sequences`). Foreign keys are checked at
+commit (Django declares them deferrable), so a candidacy may point at a helper's membership
+written in the same flush.
+
+A table may hold its rows until told (`held`): the dossiers' events wait for the end of their
+province, where their document numbers are known, so each row is written once, complete —
+an UPDATE afterwards would grow every numbered row in place (page splits on SQLite, a dead
+row version on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -26,11 +32,22 @@ from django.utils import timezone
 _EMPTY_DICT = object()  # the cache key of {} (the key of [] is ())
 
 
-class BulkTable:
-    """Rows of one model, buffered as tuples and written with one `executemany`."""
+class JSONText(str):
+    """A JSON value already encoded (`json.dumps`, as Django's JSONField encodes it): a
+    JSON column takes it as it is."""
 
-    def __init__(self, model: type[models.Model], *, start_id: int | None = None) -> None:
+    __slots__ = ()
+
+
+class BulkTable:
+    """Rows of one model, buffered as tuples and written with one `executemany` (COPY on
+    PostgreSQL)."""
+
+    def __init__(
+        self, model: type[models.Model], *, start_id: int | None = None, held: bool = False
+    ) -> None:
         self.model = model
+        self.held = held  # rows wait for flush(release=True)
         meta = model._meta
         self.fields = [f for f in meta.concrete_fields if not f.primary_key]
         self.columns = [f.attname for f in self.fields]
@@ -53,6 +70,7 @@ class BulkTable:
         names = ", ".join(quote(f.column) for f in columns if f.column)
         marks = ", ".join(["%s"] * (len(self.fields) + 1))
         self.sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
+        self.copy_sql = f"COPY {quote(meta.db_table)} ({names}) FROM STDIN"
         if start_id is None:
             start_id = (model._default_manager.aggregate(top=Max("pk"))["top"] or 0) + 1
         self.next_id = start_id
@@ -68,6 +86,8 @@ class BulkTable:
             cache: dict[Any, Any] = {}
 
             def adapt(value: Any) -> Any:
+                if type(value) is JSONText:
+                    return str(value)
                 if isinstance(value, dict):
                     if value:  # a dossier step's facts or vote: each one its own (no cache)
                         return model_field.get_db_prep_save(value, connection)
@@ -113,8 +133,16 @@ class BulkTable:
             row[self.columns.index(column) + 1] = value
         self.rows[index] = tuple(row)
 
-    def flush(self) -> None:
-        if not self.rows:
+    def set(self, row_id: int, position: int, value: Any) -> None:
+        """Set one value (at `position` in the row: 1 + the column's index) of a row not
+        written yet."""
+        index = self._index(row_id)
+        row = self.rows[index]
+        self.rows[index] = (*row[:position], value, *row[position + 1 :])
+
+    def flush(self, *, release: bool = False) -> None:
+        """Write the buffered rows (a `held` table only when `release`)."""
+        if not self.rows or (self.held and not release):
             return
         prepared: list[tuple[Any, ...]] = self.rows
         if self.adapters:
@@ -123,8 +151,14 @@ class BulkTable:
             for index, adapt in self.adapters:
                 columns[index] = tuple(map(adapt, columns[index]))
             prepared = list(zip(*columns, strict=True))
-        with connection.cursor() as cursor:
-            cursor.executemany(self.sql, prepared)
+        if connection.vendor == "postgresql":
+            connection.ensure_connection()
+            with connection.connection.cursor() as cursor, cursor.copy(self.copy_sql) as copy:
+                for row in prepared:
+                    copy.write_row(row)
+        else:
+            with connection.cursor() as cursor:
+                cursor.executemany(self.sql, prepared)
         self.written += len(prepared)
         self.rows = []
 

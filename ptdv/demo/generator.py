@@ -73,6 +73,9 @@ class DemoOptions:
     # national scale's ~6 million steps are replayed through the specs without the engine,
     # their dates planned to the same rules — see story.py).
     judge: bool | None = None
+    # Replay the events as rows of column values rather than model instances (the same rows,
+    # faster; histories.py). None: at the national scale only.
+    event_rows: bool | None = None
 
 
 @dataclass
@@ -179,7 +182,10 @@ def demo_provinces_load(
         _insert_tree(plan, report)
         report.rows["signer"] += demo_signers_create(plan.tree.orgs)
         judge = options.scale == "province" if options.judge is None else options.judge
-        PeopleGenerator(rng=rng, plan=plan, today=options.today, tables=tables, judge=judge).run()
+        as_rows = options.scale == "national" if options.event_rows is None else options.event_rows
+        PeopleGenerator(
+            rng=rng, plan=plan, today=options.today, tables=tables, judge=judge, rows=as_rows
+        ).run()
         report.provinces.append(prov.full_name)
         if progress is not None:
             rows = report.total_rows + sum(t.written for t in tables.all()) - before

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from django.db import DEFAULT_DB_ALIAS
+
 from ptdv.candidacies.models import Candidacy, ClosedReason, Stage
 from ptdv.demo import catalog
 from ptdv.demo.bulk import BulkTable
@@ -122,6 +124,11 @@ ENGINE_PERSON_FIELDS = (
     "birth_date", "education", "roles", "youth_union_member", "trade_union_member",
     "organisation_id",
 )  # fmt: skip
+# The same with the id, in the order of the model's fields (as `Model.from_db` takes them).
+ENGINE_PERSON_COLUMNS = tuple(
+    f.attname for f in Person._meta.concrete_fields
+    if f.primary_key or f.attname in ENGINE_PERSON_FIELDS
+)  # fmt: skip
 # The dossier fields the replay of its steps sets (with the stage and its dates).
 DOSSIER_FIELDS = (
     "opened_on", "stage", "closed_reason", "is_open", "closed_on", "stage_changed_on",
@@ -206,6 +213,7 @@ class PeopleGenerator:
         tables: Tables,
         calendar: WorkingCalendar | None = None,
         judge: bool = True,
+        rows: bool = False,
     ) -> None:
         self.rng = rng
         self.plan = plan
@@ -213,7 +221,7 @@ class PeopleGenerator:
         self.tables = tables
         calendar = calendar or rules_calendar()
         self.planner = Planner(rng=rng, calendar=calendar, today=today)
-        self.replayer = Replayer(calendar=calendar, judge=judge)
+        self.replayer = Replayer(calendar=calendar, judge=judge, rows=rows)
         self.localities = {locality.pk: locality for locality in plan.localities}
         self.histories = tables.histories
         self.histories.organisations = {o.pk: o for o in plan.tree.orgs}
@@ -747,9 +755,12 @@ class PeopleGenerator:
     def _person_instance(self, person_id: int) -> Person:
         """The unsaved person of a buffered row, as the rule engine's case reads it."""
         persons = self.tables.persons
-        person = Person(
-            id=person_id,
-            **{name: persons.value(person_id, name) for name in ENGINE_PERSON_FIELDS},
+        # Only the fields the case reads, the others left deferred: Django's `from_db` way
+        # skips computing ~40 defaults per dossier (a deferred field read would query).
+        person = Person.from_db(
+            DEFAULT_DB_ALIAS,
+            ENGINE_PERSON_COLUMNS,
+            [person_id, *(persons.value(person_id, name) for name in ENGINE_PERSON_COLUMNS[1:])],
         )
         locality = persons.value(person_id, "residence_locality_id")
         person.residence_locality = self.localities.get(locality) if locality else None

@@ -11,7 +11,7 @@ from __future__ import annotations
 from ptdv.organisations.models import Kind, Organisation
 
 # Abbreviations of issuing bodies when an organisation has none of its own (HD 36-HD/VPTW).
-_DEFAULT_ABBREVIATION = {
+_DEFAULT_ABBREVIATION: dict[str, str] = {
     Kind.PROVINCE: "TU",
     Kind.COMMUNE: "ĐU",
     Kind.BLOC: "ĐU",
@@ -24,9 +24,9 @@ _DEFAULT_ABBREVIATION = {
 
 
 def organisation_abbreviation(organisation: Organisation) -> str:
-    return organisation.abbreviation or _DEFAULT_ABBREVIATION.get(
-        Kind(organisation.kind) if organisation.kind in Kind.values else Kind.CELL, "CB"
-    )
+    # A kind is its enum's value: the table answers for it (`Kind.values` is rebuilt on
+    # every read, which the demo's ~2 million numbers felt); any other kind is a cell's.
+    return organisation.abbreviation or _DEFAULT_ABBREVIATION.get(organisation.kind, "CB")
 
 
 def document_symbol(*, number: int | None, kind: str, organisation: Organisation) -> str:

@@ -61,6 +61,8 @@ class Replayed:
     consents: list[Consent]  # unsaved
     membership: PartyMembership | None  # unsaved (probationary or official), if any
     flagged: bool  # any step broke the rules in force on its date
+    # `replay(rows=True)`: the events as their column values by attribute name, not instances
+    event_rows: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -198,12 +200,14 @@ def replay(
     actor: User | None = None,
     imported: bool = False,
     keep_before: bool = True,
+    rows: bool = False,
 ) -> Replayed:
     """The dossier after `steps` (in the order given), in memory. `context` holds what the
     case needs beyond the dossier (ancestors, official members, introducers and consents so
     far); the steps' introducers and consents are added to it as they come. Each event keeps
     the state before it (what voiding it puts back); `keep_before=False` leaves that out
-    (a bulk load where disk counts: those steps cannot be voided, only amended)."""
+    (a bulk load where disk counts: those steps cannot be voided, only amended). `rows`: the
+    events as their column values (the same ones), not model instances."""
     done = Replayed(candidacy, [], [], [], None, False)
     if steps and (candidacy.opened_on is None or steps[0].on < candidacy.opened_on):
         candidacy.opened_on = steps[0].on
@@ -240,11 +244,12 @@ def replay(
         _collect(done, effect, context, step)
         done.membership = _membership_apply(done.membership, effect.membership, candidacy)
         done.flagged = done.flagged or judged.flagged
-        event = _event(
-            spec, step, candidacy, context, effect, judged, stage_before, actor, imported
-        )
-        event.before = before
-        done.events.append(event)
+        values = _event(spec, step, candidacy, context, effect, judged, stage_before, imported)
+        values["before"] = before
+        if rows:
+            done.event_rows.append(_event_row(values, candidacy, actor))
+        else:
+            done.events.append(_event_instance(values, candidacy, actor))
     candidacy.next_stale = True
     return done
 
@@ -278,24 +283,21 @@ def _event(
     effect: Effect,
     judged: _Judged,
     stage_before: Stage,
-    actor: User | None,
     imported: bool,
-) -> CandidacyEvent:
+) -> dict[str, Any]:
+    """The event's values, but for its dossier, organisation and actor."""
     given = {k: v.pk if isinstance(v, Organisation) else v for k, v in step.facts.items()}
     facts = recorded_facts(given, effect.extra)
     if imported:
         facts["imported"] = True
     vote = {k: v for k, v in step.vote.items() if k not in _NOT_VOTE}
     document = step.document
-    return CandidacyEvent(
-        candidacy=candidacy,
+    return dict(
         action=spec.action,
         on=step.on,
-        actor=actor if actor is not None and actor.is_authenticated else None,
         stage_before=stage_before,
         stage_after=candidacy.stage,
         outcome=judged.outcome,
-        organisation=candidacy.organisation,
         facts=jsonable(facts),
         vote=jsonable(vote_record(spec, vote, step.vote, context.official_members)),
         rule_set_id=judged.rule_set_id,
@@ -307,6 +309,27 @@ def _event(
         signer=document.get("signer", ""),
         flagged=judged.flagged,
     )
+
+
+def _actor(actor: User | None) -> User | None:
+    return actor if actor is not None and actor.is_authenticated else None
+
+
+def _event_instance(
+    values: dict[str, Any], candidacy: Candidacy, actor: User | None
+) -> CandidacyEvent:
+    return CandidacyEvent(
+        candidacy=candidacy, organisation=candidacy.organisation, actor=_actor(actor), **values
+    )
+
+
+def _event_row(values: dict[str, Any], candidacy: Candidacy, actor: User | None) -> dict[str, Any]:
+    """The event's column values by attribute name (its dossier must have its id already)."""
+    author = _actor(actor)
+    values["candidacy_id"] = candidacy.pk
+    values["organisation_id"] = candidacy.organisation_id
+    values["actor_id"] = author.pk if author is not None else None
+    return values
 
 
 def replayed_write(
