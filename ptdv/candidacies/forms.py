@@ -124,7 +124,7 @@ class HelperChoiceField(_PartyMembershipChoice):
 
 class LocalityChoiceField(_LocalityChoice):
     def label_from_instance(self, obj: Locality) -> str:
-        return f"{obj.get_kind_display()} {obj.name} — {obj.organisation.name}"
+        return f"{obj.label} — {obj.organisation.name}"
 
 
 _NATIONAL_ID = re.compile(r"^\d{12}$")

@@ -14,9 +14,13 @@ from ptdv.organisations.policies import organisation_policy
 from ptdv.organisations.selectors import (
     organisation_ancestors,
     organisation_children,
-    organisation_localities,
+    locality_list,
     organisation_roots,
 )
+
+
+# Up to this many localities are listed on the organisation page itself.
+INLINE_LOCALITIES = 200
 
 
 def area_flag_labels(organisation: Organisation) -> list[str]:
@@ -48,7 +52,11 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "organisation": organisation,
         "ancestors": list(organisation_ancestors(actor=request.user, organisation=organisation)),
         "children": list(organisation_children(actor=request.user, organisation=organisation)),
-        "localities": list(organisation_localities(actor=request.user, organisation=organisation)),
+        # A commune's localities in full (a cell's: those it covers); a larger subtree's
+        # through the locality list page (its counters are shown).
+        "localities": list(locality_list(actor=request.user, organisation=organisation))
+        if organisation.locality_count <= INLINE_LOCALITIES
+        else None,
         "area_flags": area_flag_labels(organisation),
         "can_register_here": organisation.kind in CELL_KINDS
         and organisation.is_active
