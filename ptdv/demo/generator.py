@@ -39,6 +39,7 @@ from ptdv.demo.people import PeopleGenerator, Tables
 from ptdv.demo.plan import ProvincePlan, Tree
 from ptdv.documents.models import DocumentNumber
 from ptdv.members.models import ACTIVE_STATUSES, PartyMembership
+from ptdv.members.services import membership_events_backfill
 from ptdv.organisations.admin_units import Province, communes_of, province, provinces
 from ptdv.organisations.models import Kind, Locality, Organisation
 from ptdv.people.models import Person
@@ -195,6 +196,7 @@ def demo_load_finish(
     reset_sequences(
         [Person, PartyMembership, Candidacy, CandidacyEvent, Introducer, Consent, DocumentNumber]
     )
+    membership_events_backfill(CandidacyEvent)
     candidacy_search_refresh()
     organisation_counters_rebuild()
     tallies_rebuild()

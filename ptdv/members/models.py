@@ -46,6 +46,17 @@ class ExitReason(models.TextChoices):
     OTHER = "other", _("Lý do khác")
 
 
+class RemovalGrounds(models.TextChoices):
+    """Why the committee removes a member from the rolls (Charter Art. 8 cl. 2; QĐ 29 §8.1)."""
+
+    NOT_ATTENDING = "not_attending", _("Bỏ sinh hoạt đảng hoặc không đóng đảng phí 3 tháng")
+    CARD_RETURNED = "card_returned", _("Trả lại hoặc hủy thẻ đảng viên")
+    NO_PROGRESS = "no_progress", _("Không tiến bộ sau 12 tháng giáo dục")
+    BREACH_TWO_YEARS = "breach_two_years", _("Vi phạm tư cách đảng viên 2 năm liền")
+    POLITICAL_STANDARDS = "political_standards", _("Không bảo đảm tiêu chuẩn chính trị")
+    OTHER = "other", _("Lý do khác")
+
+
 class PartyMembership(models.Model):
     person = models.ForeignKey(
         "people.Person",
@@ -76,6 +87,26 @@ class PartyMembership(models.Model):
         blank=True,
         related_name="membership",
     )
+    # Temporary attachment elsewhere (sinh hoạt đảng tạm thời): the member stays on this
+    # organisation's rolls and votes there (QĐ §9.3.2 takes them out of the denominator here).
+    attached_to = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attached_memberships",
+        verbose_name=_("sinh hoạt tạm thời tại"),
+    )
+    attached_from = models.DateField(_("sinh hoạt tạm thời từ ngày"), null=True, blank=True)
+    attached_note = models.CharField(
+        _("nơi sinh hoạt tạm thời (ngoài hệ thống)"), max_length=255, blank=True
+    )
+    # Exemption from party work and activity (miễn công tác và sinh hoạt đảng).
+    exempt_from = models.DateField(_("miễn công tác và sinh hoạt từ ngày"), null=True, blank=True)
+    exit_grounds = models.CharField(
+        _("căn cứ xóa tên"), max_length=40, choices=RemovalGrounds.choices, blank=True
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -92,3 +123,72 @@ class PartyMembership(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+    @property
+    def is_attached_elsewhere(self) -> bool:
+        return self.attached_from is not None
+
+    @property
+    def is_exempt(self) -> bool:
+        return self.exempt_from is not None
+
+
+class MembershipAction(models.TextChoices):
+    """What happened to a membership; one `MembershipEvent` per step (the member page's
+    history). `admit` and `recognise` come from the dossier (or the backfill)."""
+
+    ADMIT = "admit", _("Kết nạp")
+    RECOGNISE = "recognise", _("Công nhận đảng viên chính thức")
+    TRANSFER = "transfer", _("Chuyển sinh hoạt đảng chính thức")
+    ATTACH = "attach", _("Sinh hoạt đảng tạm thời nơi khác")
+    END_ATTACHMENT = "end_attachment", _("Kết thúc sinh hoạt tạm thời")
+    EXEMPT = "exempt", _("Miễn công tác và sinh hoạt đảng")
+    END_EXEMPTION = "end_exemption", _("Thôi miễn công tác và sinh hoạt đảng")
+    REMOVE = "remove", _("Xóa tên")
+    EXPEL = "expel", _("Khai trừ")
+    DEATH = "death", _("Từ trần")
+    TRANSFER_OUT = "transfer_out", _("Chuyển sinh hoạt ra ngoài tỉnh")
+    AMEND = "amend", _("Sửa thông tin")
+
+
+class MembershipEvent(models.Model):
+    """One row per step of a membership, written in the step's transaction."""
+
+    membership = models.ForeignKey(PartyMembership, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("thao tác"), max_length=30, choices=MembershipAction.choices)
+    date = models.DateField(_("ngày"))
+    document_number = models.CharField(_("số, ký hiệu văn bản"), max_length=60, blank=True)
+    document_date = models.DateField(_("ngày văn bản"), null=True, blank=True)
+    issuing_body = models.CharField(_("cơ quan ban hành"), max_length=255, blank=True)
+    signer = models.CharField(_("người ký"), max_length=150, blank=True)
+    facts = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(_("lý do"), blank=True)
+    from_organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("từ tổ chức"),
+    )
+    to_organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("đến tổ chức"),
+    )
+    actor = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("thời điểm ghi"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sự kiện sinh hoạt đảng")
+        verbose_name_plural = _("sự kiện sinh hoạt đảng")
+        ordering = ["date", "id"]
+        indexes = [models.Index(fields=["membership", "date"], name="mevent_membership_date")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.date:%d/%m/%Y}"

@@ -8,7 +8,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from ptdv.members.models import ExitReason, MembershipStatus, PartyMembership
+from django.db.models import F, Model
+
+from ptdv.members.backfill import backfill_events, events_for
+from ptdv.members.models import (
+    ExitReason,
+    MembershipAction,
+    MembershipEvent,
+    MembershipStatus,
+    PartyMembership,
+)
 from ptdv.organisations.models import Organisation
 from ptdv.people.models import Person
 
@@ -44,8 +53,9 @@ def membership_admit(
     ceremony_date: dt.date,
     readmitted: bool,
 ) -> PartyMembership:
-    """The ceremony: the person becomes a probationary member."""
-    return PartyMembership.objects.create(
+    """The ceremony: the person becomes a probationary member (with its history's first
+    step, the decision's document copied from the dossier)."""
+    membership = PartyMembership.objects.create(
         person_id=person_id,
         organisation_id=organisation_id,
         status=MembershipStatus.PROBATIONARY,
@@ -54,22 +64,71 @@ def membership_admit(
         readmitted=readmitted,
         candidacy_id=candidacy_id,
     )
+    _history_write([membership])
+    return membership
+
+
+def _history_write(memberships: Sequence[PartyMembership]) -> None:
+    """The history the memberships' dates give (the decisions' documents stay on the
+    dossier's timeline: this layer does not read dossiers)."""
+    MembershipEvent.objects.bulk_create(
+        events_for(memberships, MembershipEvent, None), batch_size=2000
+    )
+
+
+def _dossier_step(
+    candidacy_id: int, status: str, action: MembershipAction, on: dt.date, **values: object
+) -> int:
+    """Move the membership of this dossier out of `status` and record the step."""
+    ids = list(
+        PartyMembership.objects.filter(candidacy_id=candidacy_id, status=status).values_list(
+            "id", "organisation_id"
+        )
+    )
+    if not ids:
+        return 0
+    PartyMembership.objects.filter(pk__in=[pk for pk, _ in ids]).update(
+        version=F("version") + 1, **values
+    )
+    MembershipEvent.objects.bulk_create(
+        MembershipEvent(
+            membership_id=pk,
+            action=action,
+            date=on,
+            from_organisation_id=org if action != MembershipAction.RECOGNISE else None,
+            to_organisation_id=org if action == MembershipAction.RECOGNISE else None,
+            facts={"candidacy": candidacy_id},
+        )
+        for pk, org in ids
+    )
+    return len(ids)
 
 
 def membership_recognise(*, candidacy_id: int, official_date: dt.date) -> int:
     """The probationary member of this dossier becomes official."""
-    return PartyMembership.objects.filter(
-        candidacy_id=candidacy_id, status=MembershipStatus.PROBATIONARY
-    ).update(status=MembershipStatus.OFFICIAL, official_date=official_date)
+    return _dossier_step(
+        candidacy_id,
+        MembershipStatus.PROBATIONARY,
+        MembershipAction.RECOGNISE,
+        official_date,
+        status=MembershipStatus.OFFICIAL,
+        official_date=official_date,
+    )
 
 
 def membership_remove(
     *, candidacy_id: int, exit_date: dt.date, exit_reason: str = ExitReason.REMOVED
 ) -> int:
     """The probationary member of this dossier is removed from the list."""
-    return PartyMembership.objects.filter(
-        candidacy_id=candidacy_id, status=MembershipStatus.PROBATIONARY
-    ).update(status=MembershipStatus.REMOVED, exit_date=exit_date, exit_reason=exit_reason)
+    return _dossier_step(
+        candidacy_id,
+        MembershipStatus.PROBATIONARY,
+        MembershipAction.REMOVE,
+        exit_date,
+        status=MembershipStatus.REMOVED,
+        exit_date=exit_date,
+        exit_reason=exit_reason,
+    )
 
 
 def membership_amend(
@@ -89,11 +148,30 @@ def membership_amend(
     }
     if not values:
         return 0
-    return PartyMembership.objects.filter(candidacy_id=candidacy_id).update(**values)
+    changed = PartyMembership.objects.filter(candidacy_id=candidacy_id).update(
+        version=F("version") + 1, **values
+    )
+    admitted = values.get("ceremony_date") or values.get("admission_decision_date")
+    if changed and admitted is not None:
+        # The history's admission step follows the corrected date.
+        MembershipEvent.objects.filter(
+            membership__candidacy_id=candidacy_id, action=MembershipAction.ADMIT
+        ).update(date=values.get("ceremony_date") or F("date"))
+    return changed
 
 
 def memberships_create(
     memberships: Sequence[PartyMembership], *, batch_size: int = 2000
 ) -> list[PartyMembership]:
-    """Write many new memberships at once (an import, the demo)."""
-    return PartyMembership.objects.bulk_create(memberships, batch_size=batch_size)
+    """Write many new memberships at once (an import, the demo), each with the history its
+    dates give (admission, recognition, exit)."""
+    created = PartyMembership.objects.bulk_create(memberships, batch_size=batch_size)
+    _history_write(created)
+    return created
+
+
+def membership_events_backfill(dossier_events: type[Model] | None = None) -> int:
+    """The history of every membership that has none yet (rows written in bulk by the demo
+    generator); returns the steps written. A caller above the dossiers passes their event
+    model so the admission and recognition steps carry the decisions' documents."""
+    return backfill_events(PartyMembership, MembershipEvent, dossier_events)
