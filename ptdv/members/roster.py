@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from ptdv.core.forms import StyledFormMixin
 from ptdv.core.policies import Actor
 from ptdv.members.models import MembershipStatus
-from ptdv.members.selectors import ALL_STATUSES, AGE_BAND_CHOICES, MemberFilters
+from ptdv.members.selectors import AGE_BAND_CHOICES, ALL_STATUSES, MemberFilters
 from ptdv.organisations.models import AreaFlag, Organisation, Sector
 from ptdv.organisations.policies import organisation_policy
 from ptdv.organisations.selectors import locality_get_visible

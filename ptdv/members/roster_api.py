@@ -149,7 +149,8 @@ class MemberDetailSerializer(MemberSerializer):
     def get_history(self, membership: PartyMembership) -> list[dict[str, Any]]:
         """The membership's events, oldest first (admission, recognition, transfers,
         attachments, exemptions, exit)."""
-        return list(MembershipEventSerializer(member_history(membership=membership), many=True).data)
+        events = member_history(membership=membership)
+        return list(MembershipEventSerializer(events, many=True).data)
 
 
 class MemberFilterSerializer(ApiSerializer):

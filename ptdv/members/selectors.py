@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from ptdv.core.breakdowns import BreakdownRow, field_counts, labelled, list_field_counts
 from ptdv.core.policies import Actor
 from ptdv.core.search import person_search_filter
-from ptdv.members.models import ACTIVE_STATUSES, PartyMembership
+from ptdv.members.models import ACTIVE_STATUSES, MembershipEvent, PartyMembership
 from ptdv.members.policies import membership_policy
 from ptdv.organisations.models import AreaFlag, Locality, Organisation, Sector
 from ptdv.people.choices import TargetGroup
@@ -104,7 +104,7 @@ def member_list(
     residence joined (one query per page)."""
     f = filters or MemberFilters()
     qs = membership_policy.visible_to(actor).select_related(
-        "person__residence_locality", "organisation"
+        "person__residence_locality__organisation", "organisation", "attached_to"
     )
     if f.organisation is not None:
         qs = qs.filter(organisation__path__startswith=f.organisation.path)
@@ -199,5 +199,16 @@ def member_breakdown(queryset: QuerySet[PartyMembership]) -> Breakdown:
 def member_detail_queryset() -> QuerySet[PartyMembership]:
     """What a member page shows, joined in one query (scope it with the policy)."""
     return PartyMembership.objects.select_related(
-        "person__residence_locality__organisation", "organisation", "candidacy"
+        "person__residence_locality__organisation", "organisation", "attached_to"
+    )
+
+
+def member_history(*, membership: PartyMembership) -> list[MembershipEvent]:
+    """The whole history of the membership, oldest first — admission, recognition,
+    transfers, attachments, exemptions, exit — with the organisations each step names and
+    who recorded it (one query)."""
+    return list(
+        membership.events.select_related("from_organisation", "to_organisation", "actor").order_by(
+            "date", "id"
+        )
     )

@@ -77,10 +77,11 @@ def locality_list(
     without_cell: bool | None = None,
 ) -> QuerySet[Locality]:
     """The localities of `organisation`'s subtree (None: all the user may see) — of the
-    communes in it, or covered by a cell in it — with their commune and cell, by commune then name. `white`: no resident
-    member (True) or some (False); `without_cell`: no cell of its own, none or a shared one
-    (True), or a cell of its own (False). Each flag reads the counters kept by the services
-    (`Locality.active_members`, `cell`, `cell_is_shared`), so the page costs one query."""
+    communes in it, or covered by a cell in it — with their commune and cell, by commune,
+    then name. `white`: no resident member (True) or some (False); `without_cell`: no cell
+    of its own, none or a shared one (True), or a cell of its own (False). Each flag reads
+    what the services keep (`Locality.active_members`, `cell`, `cell_is_shared`), so a page
+    costs one query."""
     qs = Locality.objects.filter(localities_visible_q(actor))
     if organisation is not None:
         qs = qs.filter(

@@ -12,12 +12,11 @@ from ptdv.core.views import render_page
 from ptdv.organisations.models import CELL_KINDS, AreaFlag, Organisation
 from ptdv.organisations.policies import organisation_policy
 from ptdv.organisations.selectors import (
+    locality_list,
     organisation_ancestors,
     organisation_children,
-    locality_list,
     organisation_roots,
 )
-
 
 # Up to this many localities are listed on the organisation page itself.
 INLINE_LOCALITIES = 200
