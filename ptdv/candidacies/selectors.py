@@ -28,6 +28,7 @@ from ptdv.core.policies import REQUIRED_ROLE, subtree_q
 from ptdv.core.search import person_search_filter as person_search_filter
 from ptdv.members.models import ACTIVE_STATUSES, MembershipStatus, PartyMembership
 from ptdv.members.policies import membership_policy
+from ptdv.members.selectors import Breakdown, breakdown_of
 from ptdv.organisations.models import CELL_KINDS, PATH_STEP, Kind, Organisation, commune_level_unit
 from ptdv.people.models import Person
 
@@ -36,7 +37,8 @@ def candidacy_list(*, actor: Any, filters: dict[str, Any] | None = None) -> Quer
     """Open and closed candidacies the user may see, in Vietnamese name order.
 
     Filters: `organisation` (an Organisation: its whole subtree), `stage`, `target_group`,
-    `search` (accent-insensitive name tokens), `open` (bool), `due` (overdue | 30d).
+    `sector` and `area_flag` (of the dossier's cell), `search` (accent-insensitive name
+    tokens), `open` (bool), `due` (overdue | 30d).
 
     The scope, the subtree and the name are read from the candidacies' search entries
     (`CandidacySearch`: path, folded name, sort key), which also give the name order; when
@@ -64,6 +66,11 @@ def candidacy_list(*, actor: Any, filters: dict[str, Any] | None = None) -> Quer
         qs, narrow = qs.filter(stage=filters["stage"]), False
     if filters.get("open") is not None:
         qs, narrow = qs.filter(is_open=filters["open"]), False
+    if filters.get("sector"):
+        qs, narrow = qs.filter(organisation__sector=filters["sector"]), False
+    if filters.get("area_flag"):
+        qs = qs.filter(organisation__area_flags__icontains=f'"{filters["area_flag"]}"')
+        narrow = False
     if filters.get("target_group"):
         # JSON containment is not portable to SQLite; the stored list is sorted codes in a
         # JSON array, so the quoted code is a safe substring.
@@ -92,6 +99,12 @@ def candidacy_list(*, actor: Any, filters: dict[str, Any] | None = None) -> Quer
         qs.count_source = entries  # type: ignore[attr-defined]
         qs.id_source = page_ids  # type: ignore[attr-defined]
     return qs
+
+
+def candidacy_breakdown(candidacies: QuerySet[Candidacy]) -> Breakdown:
+    """A candidate list's counts by sector and area flag of the cell and by target group of
+    the person (ptdv.members.selectors.breakdown_of: grouped queries)."""
+    return breakdown_of(candidacies, organisation_prefix="organisation__", person_prefix="person__")
 
 
 # Who must act for each next action, as a number of levels above the cell: the cell itself,

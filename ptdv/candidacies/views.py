@@ -30,6 +30,7 @@ from ptdv.candidacies.policies import candidacy_policy, require_clerk_somewhere
 from ptdv.candidacies.selectors import (
     candidacy_attach_escalations,
     candidacy_available_actions,
+    candidacy_breakdown,
     candidacy_consents,
     candidacy_detail_queryset,
     candidacy_events,
@@ -124,6 +125,9 @@ def candidacy_list_view(request: HttpRequest) -> HttpResponse:
         "today": timezone.localdate(),
         "organisation": organisation,
         "section": "candidacies",
+        "breakdown": candidacy_breakdown(candidacies)
+        if request.GET.get("breakdown") == "1"
+        else None,
     }
     if is_htmx(request):
         response = render(request, "candidacies/_results.html", {**context, "oob": True})

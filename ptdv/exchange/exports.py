@@ -142,7 +142,7 @@ def export_members(*, actor: Any, filters: dict[str, Any]) -> Export:
                 "readmitted": "1" if m.readmitted else "0",
             }
             cells = [
-                labels[c.key].get(values.get(c.key), values.get(c.key, ""))
+                labels[c.key].get(values.get(c.key, ""), values.get(c.key, ""))
                 if labels[c.key]
                 else values.get(c.key, "")
                 for c in columns
@@ -271,9 +271,9 @@ EXPORTS = {
 
 def candidacy_export_filters(actor: Any, params: Any) -> dict[str, Any]:
     """The candidate list's query string as `candidacy_list` filters: `organisation`, `stage`,
-    `target_group`, `status` (open/closed/all; default open) or `open` (true/false), `q` or
-    `search`, `due` (overdue/30d). An invalid value is ignored, as on the list page; an
-    organisation outside the user's subtrees is a 404."""
+    `target_group`, `sector`, `area_flag`, `status` (open/closed/all; default open) or
+    `open` (true/false), `q` or `search`, `due` (overdue/30d). An invalid value is ignored,
+    as on the list page; an organisation outside the user's subtrees is a 404."""
     filters: dict[str, Any] = {"open": True}
     raw = params.get("organisation")
     if raw:
@@ -282,6 +282,10 @@ def candidacy_export_filters(actor: Any, params: Any) -> dict[str, Any]:
         filters["stage"] = params["stage"]
     if params.get("target_group") in TargetGroup.values:
         filters["target_group"] = params["target_group"]
+    if params.get("sector") in Sector.values:
+        filters["sector"] = params["sector"]
+    if params.get("area_flag") in AreaFlag.values:
+        filters["area_flag"] = params["area_flag"]
     status = params.get("status")
     if status in ("open", "closed", "all"):
         filters["open"] = {"open": True, "closed": False, "all": None}[status]

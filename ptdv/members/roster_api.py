@@ -51,7 +51,10 @@ class _OrganisationBrief(ApiModelSerializer):
 
 
 class _LocalityBrief(ApiModelSerializer):
-    label = serializers.CharField(read_only=True, help_text=_("Tên in trên văn bản."))
+    # The API field shares its name with `Field.label` (the stubs type it as text).
+    label = serializers.CharField(  # type: ignore[assignment]
+        read_only=True, help_text=_("Tên in trên văn bản.")
+    )
 
     class Meta:
         model = Locality
@@ -115,7 +118,10 @@ class MemberSerializer(ApiModelSerializer):
 class MembershipEventSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     action = serializers.ChoiceField(choices=MembershipAction.choices)
-    label = serializers.CharField(source="get_action_display")
+    # The API field shares its name with `Field.label` (the stubs type it as text).
+    label = serializers.CharField(  # type: ignore[assignment]
+        source="get_action_display"
+    )
     date = serializers.DateField()
     document = serializers.SerializerMethodField()
     reason = serializers.CharField()
@@ -211,7 +217,8 @@ class MemberFilterSerializer(ApiSerializer):
 
 class BreakdownRowSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
-    label = serializers.CharField()
+    # The API field shares its name with `Field.label` (the stubs type it as text).
+    label = serializers.CharField()  # type: ignore[assignment]
     count = serializers.IntegerField()
 
 

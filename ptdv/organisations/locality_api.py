@@ -25,7 +25,8 @@ class _OrganisationBrief(ApiModelSerializer):
 
 
 class LocalitySerializer(ApiModelSerializer):
-    label = serializers.CharField(
+    # The API field shares its name with `Field.label` (the stubs type it as text).
+    label = serializers.CharField(  # type: ignore[assignment]
         read_only=True, help_text=_("Tên in trên văn bản, ví dụ “Thôn 9”.")
     )
     organisation = _OrganisationBrief(read_only=True, help_text=_("Xã, phường của thôn."))

@@ -62,7 +62,7 @@ def organisation_localities(*, actor: Actor, organisation: Organisation) -> Quer
     ).order_by("name", "id")
 
 
-def localities_visible_q(actor: Actor) -> Q:
+def localities_visible_q(actor: Actor | None) -> Q:
     """Localities a user may see: those of the communes in their subtrees, and those a cell
     of their subtrees covers (a cell's clerk sees the villages of their cell). A locality
     holds no personal data; its resident members are listed by the roster, scoped apart."""
@@ -96,7 +96,7 @@ def locality_list(
     return qs.select_related("organisation", "cell").order_by("organisation__path", "name", "id")
 
 
-def locality_get_visible(*, actor: Actor, pk: Any) -> Locality:
+def locality_get_visible(*, actor: Actor | None, pk: Any) -> Locality:
     """A locality a request names (the roster's residence filter): 404 outside what the user
     may see, as for an absent one. A cell's clerk may name the villages of the communes above
     their cell (what the registration form offers them), not only those their cell covers."""

@@ -5,9 +5,9 @@ report show the same figures.
 
 By sector and by area flag, the rows are the children of the organisation grouped by their
 own sector or flags, with the figures of their progress rows (the tallies): nothing is read
-twice. A child with several flags counts under each. By target group, two grouped queries
-over the subtree's path: the open dossiers (candidates in the pipeline) and the admissions
-of the year (memberships by decision date), each person counted under each of their groups.
+twice. A child with several flags counts under each. By target group, grouped queries over
+the subtree's path: the open dossiers (candidates in the pipeline) and the admissions of the
+year (as the tallies count them), each person counted under each of their groups.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ptdv.candidacies.models import Candidacy
+from ptdv.candidacies.models import PIPELINE_STAGES, Candidacy
 from ptdv.core.breakdowns import list_field_counts
 from ptdv.members.models import MembershipStatus, PartyMembership
 from ptdv.organisations.models import AreaFlag, Organisation, Sector
@@ -105,17 +105,30 @@ class TargetGroupRow:
 
 
 def by_target_group(organisation: Organisation, year: int) -> list[TargetGroupRow]:
-    """Open dossiers and the year's admissions of the subtree per target group (two grouped
-    queries). A transfer record repeats its member's admission: it is left out."""
+    """Open dossiers (the pipeline's stages) and the year's admissions of the subtree per
+    target group, counted as the tallies count them (ptdv/candidacies/tallies.py): dossiers
+    by decision date, and members admitted before the system without a dossier (not their
+    transfer records). Three grouped queries."""
+    path = organisation.path
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     candidates = list_field_counts(
-        Candidacy.objects.filter(organisation__path__startswith=organisation.path, is_open=True),
+        Candidacy.objects.filter(
+            organisation__path__startswith=path, is_open=True, stage__in=PIPELINE_STAGES
+        ),
         "person__target_groups",
     )
     admitted: Counter[str] = list_field_counts(
+        Candidacy.objects.filter(
+            organisation__path__startswith=path, decision_date__gte=start, decision_date__lte=end
+        ),
+        "person__target_groups",
+    )
+    admitted += list_field_counts(
         PartyMembership.objects.filter(
-            organisation__path__startswith=organisation.path,
-            admission_decision_date__gte=dt.date(year, 1, 1),
-            admission_decision_date__lte=dt.date(year, 12, 31),
+            organisation__path__startswith=path,
+            candidacy__isnull=True,
+            admission_decision_date__gte=start,
+            admission_decision_date__lte=end,
         ).exclude(status=MembershipStatus.TRANSFERRED_OUT),
         "person__target_groups",
     )

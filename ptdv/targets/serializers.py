@@ -75,7 +75,8 @@ class ProgressSerializer(ApiSerializer):
 
 class GroupProgressSerializer(ApiSerializer):
     code = serializers.CharField()
-    label = serializers.CharField()
+    # The API field shares its name with `Field.label` (the stubs type it as text).
+    label = serializers.CharField()  # type: ignore[assignment]
     organisations = serializers.IntegerField(help_text=_("Số tổ chức trực thuộc trong nhóm."))
     members_at_start = serializers.IntegerField()
     target = serializers.IntegerField()
@@ -88,7 +89,8 @@ class GroupProgressSerializer(ApiSerializer):
 
 class TargetGroupProgressSerializer(ApiSerializer):
     code = serializers.CharField()
-    label = serializers.CharField()
+    # The API field shares its name with `Field.label` (the stubs type it as text).
+    label = serializers.CharField()  # type: ignore[assignment]
     candidates = serializers.IntegerField(help_text=_("Số hồ sơ đang mở của người thuộc nhóm."))
     admitted = serializers.IntegerField(help_text=_("Số kết nạp trong năm thuộc nhóm."))
 

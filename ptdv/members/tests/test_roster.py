@@ -35,7 +35,9 @@ EXPORT = "/exchange/export/members.xlsx"
 
 def member(cell, family="Nguyễn", middle="Văn", given="An", **kwargs):
     person_fields = {
-        key[len("person__") :]: kwargs.pop(key) for key in list(kwargs) if key.startswith("person__")
+        key[len("person__") :]: kwargs.pop(key)
+        for key in list(kwargs)
+        if key.startswith("person__")
     }
     person = PersonFactory(
         organisation=cell, family_name=family, middle_name=middle, given_name=given, **person_fields
@@ -295,7 +297,9 @@ def test_export_has_the_roster_filters_and_is_audited(client, tree, clerk, roste
     assert rows[2][residence] == "Thôn 9, Đảng bộ xã A"
     sector = header.index("Lĩnh vực")
     assert rows[1][sector] == "Phường, thị trấn"
-    _header, rows = _rows(client.get(EXPORT, {"q": "thi", "gender": "female", "age_band": "61_plus"}))
+    _header, rows = _rows(
+        client.get(EXPORT, {"q": "thi", "gender": "female", "age_band": "61_plus"})
+    )
     assert [r[given] for r in rows] == ["Ánh"]
     _header, rows = _rows(client.get(EXPORT, {"locality": roster["village"].pk}))
     assert [r[given] for r in rows] == ["Bình"]

@@ -155,10 +155,25 @@ def test_export_reads_back_and_is_audited(client, tree, clerk, places, tmp_path)
     assert by_label["Tổ dân phố 3"][9] == 1 and by_label["Tổ dân phố 3"][5] is None  # no cell
     entry = AuditEntry.objects.filter(action="export", object_id="localities").latest("id")
     assert entry.data["rows"] == 2
-    response = client.get("/exchange/export/localities.xlsx", {"organisation": tree["commune_b"].pk})
+    response = client.get(
+        "/exchange/export/localities.xlsx", {"organisation": tree["commune_b"].pk}
+    )
     assert response.status_code == 404
     target = tmp_path / "thon.xlsx"
     call_command(
         "export", "localities", "--as", clerk.username, "--output", str(target), "--white", "1"
     )
     assert load_workbook(target)["Thôn, tổ dân phố"].max_row == 2
+
+
+def test_documents_print_the_residence_once():
+    from types import SimpleNamespace
+
+    from ptdv.documents.official_forms.common import _locality_text
+    from ptdv.organisations.models import Organisation
+
+    commune = Organisation(name="Đảng bộ xã Thiên Cầm")
+    for name, printed in (("Thôn 9", "Thôn 9, xã Thiên Cầm"), ("Đông", "Thôn Đông, xã Thiên Cầm")):
+        locality = Locality(name=name, kind=LocalityKind.VILLAGE, organisation=commune)
+        dossier = SimpleNamespace(person=SimpleNamespace(residence_locality=locality))
+        assert _locality_text(dossier) == printed  # type: ignore[arg-type]

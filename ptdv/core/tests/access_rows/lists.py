@@ -1,6 +1,7 @@
-"""Access-matrix rows of the lists (issue 12 §2 roster and member page, §4 localities): the
-member roster page and API (list, breakdown, detail), a member's page, the locality list of
-a subtree (page and API), and the exports of the roster and the localities."""
+"""Access-matrix rows of the lists (issue 12 §2 roster and member page, §4 localities and
+breakdowns): the member roster page and API (list, breakdown, detail), a member's page, the
+locality list of a subtree (page and API), the candidate list's breakdown, and the exports
+of the roster and the localities."""
 
 from __future__ import annotations
 
@@ -60,6 +61,13 @@ DOORS = [
         query_outside=(400,),
     ),
     Door("api/v1/^members/(?P<pk>[^/.]+)/$", rev("api:member-detail"), obj="membership"),
+    Door(
+        "api/v1/^candidacies/breakdown/$",
+        rev("api:candidacy-breakdown", pk=None),
+        read=ANY,
+        query=_cell_query,
+        query_outside=(400,),
+    ),
     Door(
         "api/v1/organisations/<int:pk>/localities/",
         rev("api:organisation-localities"),
