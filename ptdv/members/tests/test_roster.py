@@ -65,7 +65,9 @@ def roster(tree):
     tree["cell_a2"].area_flags = ["religious_area", "coastal"]
     tree["cell_a2"].save()
     return {
-        "binh": member(tree["cell_a1"], "Nguyễn", "Văn", "Bình", person__residence_locality=village),
+        "binh": member(
+            tree["cell_a1"], "Nguyễn", "Văn", "Bình", person__residence_locality=village
+        ),
         "an": member(
             tree["cell_a1"], "Trần", "Thị", "An", person__gender="female",
             person__target_groups=["worker", "pupil_student"],

@@ -22,8 +22,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def world(tree, monkeypatch):
     world = {"tree": tree, **build(tree)}
-    # Commune B (and its cell B1) is a ward on the border; the admitted man is a worker, the waiting one a
-    # pupil.
+    # Commune B (and its cell B1) is a ward on the border; the admitted man is a worker,
+    # the waiting one a pupil and a worker.
     Organisation.objects.filter(pk=tree["commune_b"].pk).update(
         sector="urban_ward", area_flags=["border", "mountainous"]
     )
