@@ -43,14 +43,14 @@ from ptdv.people.choices import ETHNICITIES, Gender, TargetGroup
 from ptdv.people.models import Person
 
 
-class _OrganisationBrief(ApiModelSerializer):
+class MemberOrganisationSerializer(ApiModelSerializer):
     class Meta:
         model = Organisation
         fields = ["id", "code", "name", "sector"]
         read_only_fields = fields
 
 
-class _LocalityBrief(ApiModelSerializer):
+class MemberLocalitySerializer(ApiModelSerializer):
     # The API field shares its name with `Field.label` (the stubs type it as text).
     label = serializers.CharField(  # type: ignore[assignment]
         read_only=True, help_text=_("Tên in trên văn bản.")
@@ -62,9 +62,9 @@ class _LocalityBrief(ApiModelSerializer):
         read_only_fields = fields
 
 
-class _PersonBrief(ApiModelSerializer):
+class MemberPersonSerializer(ApiModelSerializer):
     full_name = serializers.CharField(read_only=True)
-    residence_locality = _LocalityBrief(read_only=True, allow_null=True)
+    residence_locality = MemberLocalitySerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Person
@@ -87,9 +87,12 @@ class MemberSerializer(ApiModelSerializer):
     """A membership as the roster lists it. Its status changes only through the membership
     actions."""
 
-    person = _PersonBrief(read_only=True)
-    organisation = _OrganisationBrief(read_only=True)
+    person = MemberPersonSerializer(read_only=True)
+    organisation = MemberOrganisationSerializer(read_only=True)
     is_exempt = serializers.SerializerMethodField()
+    exit_reason = serializers.CharField(
+        read_only=True, help_text=_("Lý do ra khỏi tổ chức (mã; trống khi còn sinh hoạt).")
+    )
 
     class Meta:
         model = PartyMembership

@@ -17,7 +17,7 @@ from ptdv.organisations.policies import organisation_policy
 from ptdv.organisations.selectors import locality_list
 
 
-class _OrganisationBrief(ApiModelSerializer):
+class LocalityOrganisationSerializer(ApiModelSerializer):
     class Meta:
         model = Organisation
         fields = ["id", "code", "name"]
@@ -29,8 +29,12 @@ class LocalitySerializer(ApiModelSerializer):
     label = serializers.CharField(  # type: ignore[assignment]
         read_only=True, help_text=_("Tên in trên văn bản, ví dụ “Thôn 9”.")
     )
-    organisation = _OrganisationBrief(read_only=True, help_text=_("Xã, phường của thôn."))
-    cell = _OrganisationBrief(read_only=True, allow_null=True, help_text=_("Chi bộ phụ trách."))
+    organisation = LocalityOrganisationSerializer(
+        read_only=True, help_text=_("Xã, phường của thôn.")
+    )
+    cell = LocalityOrganisationSerializer(
+        read_only=True, allow_null=True, help_text=_("Chi bộ phụ trách.")
+    )
     area_flags = serializers.ListField(
         child=serializers.ChoiceField(choices=AreaFlag.choices), read_only=True
     )

@@ -124,6 +124,7 @@ _PATH_KINDS = {
     "reports": "organisation",
     "candidacies": "candidacy",
     "people": "person",
+    "members": "membership",
     "relatives": "relative",
     "attachments": "attachment",
     "auth": "api_token",  # /auth/tokens/{id}/
@@ -134,6 +135,7 @@ _QUERY_KINDS = {
     "parent": "organisation",
     "person": "person",
     "user": "user",
+    "locality": "locality",
 }
 # Which kind of object a body field names.
 _BODY_KINDS = {
