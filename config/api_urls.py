@@ -35,5 +35,6 @@ urlpatterns = [
     path("", include("ptdv.reports.api_urls")),
     path("", include("ptdv.documents.api_urls")),
     path("", include("ptdv.exchange.api_urls")),
+    path("", include("ptdv.members.api_actions")),
     path("", include(router.urls)),
 ]

@@ -22,6 +22,7 @@ urlpatterns = [
     path("people/", include("ptdv.documents.person_urls")),
     path("candidacies/", include("ptdv.candidacies.urls")),
     path("members/", include("ptdv.members.urls")),
+    path("members/", include("ptdv.members.action_views")),
     path("rules/", include("ptdv.rules.urls")),
     path("targets/", include("ptdv.targets.urls")),
     path("reports/", include("ptdv.reports.urls")),

@@ -7,7 +7,8 @@ class CandidaciesConfig(AppConfig):
     verbose_name = "Hồ sơ phát triển đảng viên"
 
     def ready(self) -> None:
-        from ptdv.candidacies.derived import person_changed
+        from ptdv.candidacies.derived import membership_changed, person_changed
         from ptdv.core import hooks
 
         hooks.register("person_changed", person_changed)
+        hooks.register("membership_changed", membership_changed)

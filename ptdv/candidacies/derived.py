@@ -19,8 +19,14 @@ from django.utils import timezone
 from ptdv.candidacies.case import candidacy_refresh_next
 from ptdv.candidacies.models import POOL_STAGES, Candidacy, CandidacyEvent, Stage
 from ptdv.candidacies.search import candidacy_search_refresh
-from ptdv.candidacies.tallies import aggregates_rows_added, tallies_candidacy_changed
+from ptdv.candidacies.tallies import (
+    aggregates_rows_added,
+    tallies_candidacy_changed,
+    tallies_memberships_moved,
+)
+from ptdv.members.derived import MembershipSnapshot
 from ptdv.members.localities import locality_residents_recount
+from ptdv.members.models import MembershipStatus
 from ptdv.organisations.models import Organisation
 from ptdv.organisations.services import organisation_counters_adjust
 from ptdv.people.models import Person
@@ -175,3 +181,55 @@ def person_changed(*, person_ids: Iterable[int], before: Mapping[int, PersonBefo
         locality_residents_recount(localities)
     if renamed:
         candidacy_search_refresh(person_ids=renamed)
+
+
+def _tallied_path(snapshot: MembershipSnapshot | None) -> str | None:
+    """Where a membership without a dossier counts its admission (the tallies' recount:
+    not a transfer record), None when it does not."""
+    if (
+        snapshot is None
+        or snapshot.candidacy_id is not None
+        or snapshot.admission_decision_date is None
+        or snapshot.status == MembershipStatus.TRANSFERRED_OUT
+    ):
+        return None
+    return snapshot.organisation_path
+
+
+def membership_changed(
+    *, changes: Sequence[tuple[MembershipSnapshot | None, MembershipSnapshot]]
+) -> None:
+    """The listener of the "membership_changed" hook (fired by
+    ptdv.members.derived.membership_changed, after the counters and localities): the
+    admission tallies of members without a dossier, and the next action of the open dossiers
+    of the cells whose official members changed (the branch vote counts them)."""
+    added = [now.pk for was, now in changes if was is None and _tallied_path(now)]
+    for start in range(0, len(added), 5000):
+        aggregates_rows_added(membership_ids=added[start : start + 5000])
+    moved = [
+        (was, now)
+        for was, now in changes
+        if was is not None and _tallied_path(was) != _tallied_path(now)
+    ]
+    if moved:
+        people = Person.objects.in_bulk([now.person_id for _was, now in moved])
+        tallies_memberships_moved(
+            (people[now.person_id], now.admission_decision_date, _tallied_path(was), now_path)
+            for was, now in moved
+            if now.admission_decision_date is not None
+            for now_path in (_tallied_path(now),)
+        )
+    cells: set[int] = set()
+    for was, now in changes:
+        if was is None or (was.official, was.organisation_id) != (
+            now.official,
+            now.organisation_id,
+        ):
+            if was is not None and was.official:
+                cells.add(was.organisation_id)
+            if now.official:
+                cells.add(now.organisation_id)
+    if cells:
+        Candidacy.objects.filter(organisation_id__in=sorted(cells), is_open=True).update(
+            next_stale=True
+        )

@@ -217,6 +217,27 @@ def aggregates_rows_added(
             )
 
 
+def tallies_memberships_moved(
+    moves: Iterable[tuple[Any, dt.date, str | None, str | None]],
+) -> None:
+    """Move the admissions of memberships without a dossier whose organisation or status
+    changed (a membership action): each move is (person, admission decision date, the
+    organisation path it was counted under before or None, the path now or None)."""
+    admissions: dict[tuple[str, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for person, decided_on, was, now in moves:
+        if was == now or decided_on.year < TALLY_FIRST_YEAR:
+            continue
+        values = admission_values(person, decided_on)
+        for path, sign in ((was, -1), (now, 1)):
+            if path is None:
+                continue
+            for prefix in ancestor_paths(path):
+                row = admissions[(prefix, decided_on.year)]
+                for name, value in values.items():
+                    row[name] += sign * value
+    _apply(AdmissionTally, admissions)
+
+
 # --- Recount --------------------------------------------------------------------------------
 #
 # Memory stays bounded at national scale (~310,000 organisations): admissions are recounted

@@ -77,6 +77,7 @@ from ptdv.members.services import (
     membership_recognise,
     membership_remove,
 )
+from ptdv.members.votes import cell_members_on
 from ptdv.organisations.models import CELL_KINDS, Organisation, commune_level_unit
 from ptdv.organisations.policies import organisation_policy
 from ptdv.people.models import Person
@@ -195,6 +196,15 @@ def candidacy_act(
         # The facts are judged only for who may act here: outside 404, a role too low 403,
         # whatever the body says.
         facts, document = _validated_facts(spec, data)
+        if (
+            "temporarily_attached_elsewhere" in facts
+            and "temporarily_attached_elsewhere" not in data
+        ):
+            # Not given: the cell's official members recorded as attached elsewhere that day
+            # (ptdv.members.actions `attach`) leave the denominator (QĐ 294 §9.3.2).
+            facts["temporarily_attached_elsewhere"] = cell_members_on(
+                candidacy.organisation_id, facts["date"]
+            ).attached_elsewhere
         if version is not None and version != candidacy.version:
             raise StaleVersion(candidacy.version)
         ancestors = ancestors_of(candidacy.organisation)

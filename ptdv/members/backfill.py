@@ -21,10 +21,12 @@ EXIT_ACTIONS = {
 DOSSIER_DOCUMENTS = {"admit": "admission_decision", "recognise": "recognition_decision"}
 
 
-def _documents(candidacy_event: Any, candidacy_ids: list[int]) -> dict[tuple[int, str], dict]:
+def _documents(
+    candidacy_event: Any, candidacy_ids: list[int]
+) -> dict[tuple[int, str], dict[str, Any]]:
     if candidacy_event is None or not candidacy_ids:
         return {}
-    found: dict[tuple[int, str], dict] = {}
+    found: dict[tuple[int, str], dict[str, Any]] = {}
     rows = candidacy_event.objects.filter(
         candidacy_id__in=candidacy_ids, action__in=list(DOSSIER_DOCUMENTS.values())
     ).values_list(

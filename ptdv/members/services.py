@@ -77,11 +77,11 @@ def _history_write(memberships: Sequence[PartyMembership]) -> None:
 
 
 def _dossier_step(
-    candidacy_id: int, status: str, action: MembershipAction, on: dt.date, **values: object
+    candidacy_id: int, from_status: str, action: MembershipAction, on: dt.date, **values: object
 ) -> int:
-    """Move the membership of this dossier out of `status` and record the step."""
+    """Move the membership of this dossier out of `from_status` and record the step."""
     ids = list(
-        PartyMembership.objects.filter(candidacy_id=candidacy_id, status=status).values_list(
+        PartyMembership.objects.filter(candidacy_id=candidacy_id, status=from_status).values_list(
             "id", "organisation_id"
         )
     )

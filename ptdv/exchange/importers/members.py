@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from ptdv.exchange.bulk import RowWriter, reserve_ids
@@ -11,12 +10,11 @@ from ptdv.exchange.importers.context import BATCH
 from ptdv.exchange.importers.parsing import parse_rows
 from ptdv.exchange.importers.people import (
     PersonRow,
-    counters_adjust,
     people_duplicates,
     person_check,
     person_values,
 )
-from ptdv.members.localities import locality_residents_recount
+from ptdv.members.derived import memberships_added
 from ptdv.members.models import ACTIVE_STATUSES, MembershipStatus, PartyMembership
 from ptdv.members.services import memberships_create
 from ptdv.organisations.models import CELL_KINDS
@@ -95,7 +93,6 @@ class MemberImporter(Importer):
             writer.add({"id": pk, **values})
         writer.flush()
         memberships = []
-        members: Counter[int] = Counter()
         for item, placeholder in zip(self.items, person_of_row, strict=True):
             data = item.data
             memberships.append(
@@ -113,13 +110,11 @@ class MemberImporter(Importer):
                     candidacy=None,
                 )
             )
-            if data["status"] in ACTIVE_STATUSES:
-                members[item.organisation.id] += 1
-        memberships_create(memberships, batch_size=BATCH)
-        # Memberships without a dossier have no derived-data hook yet: their counters and
-        # localities here, their tallies in the service (`tallies_add_for_people`).
-        counters_adjust(members, Counter())
-        locality_residents_recount(v["residence_locality_id"] for v in people)
+        created = memberships_create(memberships, batch_size=BATCH)
+        # The counters, localities and tallies follow through the memberships' hook; nothing
+        # is left for the service's `tallies_add_for_people`.
+        memberships_added([m.pk for m in created])
+        self.person_ids = []
         return len(memberships)
 
     def _people(self) -> tuple[list[dict[str, Any]], list[int]]:

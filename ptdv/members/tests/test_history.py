@@ -57,3 +57,39 @@ def test_bulk_creation_writes_the_history(tree):
         ]
     )
     assert actions(created) == [(MembershipAction.ADMIT, dt.date(2024, 2, 1))]
+
+
+def test_dossier_steps_write_the_history(tree):
+    from ptdv.candidacies.models import Stage
+    from ptdv.factories import CandidacyFactory
+    from ptdv.members.services import membership_admit, membership_recognise, membership_remove
+
+    cell = tree["cell_a1"]
+    kept = CandidacyFactory(organisation=cell, stage=Stage.PROBATIONARY)
+    dropped = CandidacyFactory(organisation=cell, stage=Stage.PROBATIONARY)
+    first = membership_admit(
+        person_id=kept.person_id,
+        organisation_id=cell.pk,
+        candidacy_id=kept.pk,
+        decision_date=dt.date(2025, 3, 1),
+        ceremony_date=dt.date(2025, 3, 20),
+        readmitted=False,
+    )
+    second = membership_admit(
+        person_id=dropped.person_id,
+        organisation_id=cell.pk,
+        candidacy_id=dropped.pk,
+        decision_date=dt.date(2025, 3, 1),
+        ceremony_date=dt.date(2025, 3, 20),
+        readmitted=False,
+    )
+    assert membership_recognise(candidacy_id=kept.pk, official_date=dt.date(2026, 3, 20)) == 1
+    assert membership_remove(candidacy_id=dropped.pk, exit_date=dt.date(2026, 2, 1)) == 1
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, first.version) == (MembershipStatus.OFFICIAL, 2)
+    assert actions(first) == [
+        (MembershipAction.ADMIT, dt.date(2025, 3, 20)),
+        (MembershipAction.RECOGNISE, dt.date(2026, 3, 20)),
+    ]
+    assert actions(second)[-1] == (MembershipAction.REMOVE, dt.date(2026, 2, 1))
