@@ -339,3 +339,38 @@ def test_selector_scope_for_two_assignments(tree, roster):
     found = list(member_list(actor=user, filters=MemberFilters(search="binh")))
     assert {m.organisation.code for m in found} == {"Ca1", "Cb1"}
     assert Organisation.objects.filter(code="Cb1").exists()
+
+
+def _queries(client, url, params=None) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url, params or {}).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_page_query_count_does_not_grow(client, tree, clerk):
+    client.force_login(clerk)
+    village = LocalityFactory(organisation=tree["commune_a"])
+    for _ in range(3):
+        member(tree["cell_a1"], given="Lan", person__residence_locality=village)
+    few = _queries(client, PAGE)
+    few_breakdown = _queries(client, PAGE, {"breakdown": "1"})
+    for index in range(60):
+        member([tree["cell_a1"], tree["cell_a2"]][index % 2], given="Mai")
+    assert _queries(client, PAGE) == few
+    assert _queries(client, PAGE, {"breakdown": "1"}) == few_breakdown == few + 3
+
+
+def test_member_page_query_count_does_not_grow_with_the_history(client, tree, clerk, roster):
+    membership = roster["binh"]
+    client.force_login(clerk)
+    url = f"/members/{membership.pk}/"
+    before = _queries(client, url)
+    for day in range(1, 11):
+        MembershipEvent.objects.create(
+            membership=membership, action=MembershipAction.ATTACH, date=dt.date(2026, 1, day),
+            from_organisation=tree["cell_a1"], to_organisation=tree["cell_a2"], actor=clerk,
+        )  # fmt: skip
+    assert _queries(client, url) == before
