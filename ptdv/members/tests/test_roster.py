@@ -374,3 +374,11 @@ def test_member_page_query_count_does_not_grow_with_the_history(client, tree, cl
             from_organisation=tree["cell_a1"], to_organisation=tree["cell_a2"], actor=clerk,
         )  # fmt: skip
     assert _queries(client, url) == before
+
+
+def test_locality_filter_can_be_cleared_and_breakdown_kept(client, tree, clerk, roster):
+    client.force_login(clerk)
+    page = client.get(PAGE, {"locality": roster["village"].pk, "breakdown": "1"}).content.decode()
+    assert 'id="locality-filter-clear"' in page and "cư trú tại Thôn 9" in page
+    assert f'name="locality" value="{roster["village"].pk}"' in page
+    assert '<input type="hidden" name="breakdown" value="1">' in page
