@@ -154,7 +154,7 @@ def export_members(*, actor: Any, filters: dict[str, Any]) -> Export:
                 "; ".join(_label(flags, f) for f in m.organisation.area_flags or []),
                 f"{locality.label}, {locality.organisation.name}" if locality is not None else "",
                 "; ".join(_label(_TARGET, t) for t in person.target_groups or []),
-                m.attached_to.name if m.attached_to_id else "",
+                m.attached_to.name if m.attached_to_id else m.attached_note,
                 m.exempt_from,
             ]
 

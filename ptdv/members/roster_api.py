@@ -108,6 +108,8 @@ class MemberSerializer(ApiModelSerializer):
             "exit_reason",
             "readmitted",
             "attached_to",
+            "attached_from",
+            "attached_note",
             "exempt_from",
             "is_exempt",
             "version",

@@ -382,3 +382,20 @@ def test_locality_filter_can_be_cleared_and_breakdown_kept(client, tree, clerk, 
     assert 'id="locality-filter-clear"' in page and "cư trú tại Thôn 9" in page
     assert f'name="locality" value="{roster["village"].pk}"' in page
     assert '<input type="hidden" name="breakdown" value="1">' in page
+
+
+def test_attachment_and_exemption_are_shown(client, tree, clerk, roster):
+    membership = roster["an"]
+    membership.attached_from = dt.date(2026, 2, 1)
+    membership.attached_note = "Chi bộ Công ty X, TP Hồ Chí Minh"
+    membership.exempt_from = dt.date(2026, 3, 1)
+    membership.save(update_fields=["attached_from", "attached_note", "exempt_from"])
+    client.force_login(clerk)
+    page = client.get(PAGE).content.decode()
+    assert "sinh hoạt tạm thời nơi khác" in page and "miễn sinh hoạt" in page
+    page = client.get(f"/members/{membership.pk}/").content.decode()
+    assert "Sinh hoạt tạm thời từ 01/02/2026 tại Chi bộ Công ty X" in page
+    header, rows = _rows(client.get(EXPORT, {"exempt": "1"}))
+    assert len(rows) == 1
+    assert rows[0][header.index("Sinh hoạt tạm thời tại")] == "Chi bộ Công ty X, TP Hồ Chí Minh"
+    assert rows[0][header.index("Miễn công tác, sinh hoạt từ ngày")] == dt.datetime(2026, 3, 1)
