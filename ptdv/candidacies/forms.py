@@ -134,7 +134,7 @@ class HelperChoiceField(_PartyMembershipChoice):
 
 class LocalityChoiceField(_LocalityChoice):
     def label_from_instance(self, obj: Locality) -> str:
-        return f"{obj.label} — {obj.organisation.name}"
+        return f"{obj.full_name} — {obj.organisation.name}"
 
 
 _NATIONAL_ID = re.compile(r"^\d{12}$")

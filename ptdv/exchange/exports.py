@@ -152,7 +152,7 @@ def export_members(*, actor: Any, filters: dict[str, Any]) -> Export:
                 m.organisation.name,
                 _label(sectors, m.organisation.sector),
                 "; ".join(_label(flags, f) for f in m.organisation.area_flags or []),
-                f"{locality.label}, {locality.organisation.name}" if locality is not None else "",
+                f"{locality.full_name}, {locality.organisation.name}" if locality else "",
                 "; ".join(_label(_TARGET, t) for t in person.target_groups or []),
                 m.attached_to.name if m.attached_to_id else m.attached_note,
                 m.exempt_from,
@@ -185,7 +185,7 @@ def export_localities(*, actor: Any, filters: dict[str, Any]) -> Export:
         for loc in _chunked(queryset):
             yield [
                 loc.code,
-                loc.label,
+                loc.full_name,
                 _label(kinds, loc.kind),
                 loc.organisation.name,
                 loc.organisation.code,

@@ -51,14 +51,11 @@ class MemberOrganisationSerializer(ApiModelSerializer):
 
 
 class MemberLocalitySerializer(ApiModelSerializer):
-    # The API field shares its name with `Field.label` (the stubs type it as text).
-    label = serializers.CharField(  # type: ignore[assignment]
-        read_only=True, help_text=_("Tên in trên văn bản.")
-    )
+    full_name = serializers.CharField(read_only=True, help_text=_("Tên in trên văn bản."))
 
     class Meta:
         model = Locality
-        fields = ["id", "code", "name", "kind", "label"]
+        fields = ["id", "code", "name", "kind", "full_name"]
         read_only_fields = fields
 
 

@@ -25,8 +25,7 @@ class LocalityOrganisationSerializer(ApiModelSerializer):
 
 
 class LocalitySerializer(ApiModelSerializer):
-    # The API field shares its name with `Field.label` (the stubs type it as text).
-    label = serializers.CharField(  # type: ignore[assignment]
+    full_name = serializers.CharField(
         read_only=True, help_text=_("Tên in trên văn bản, ví dụ “Thôn 9”.")
     )
     organisation = LocalityOrganisationSerializer(
@@ -53,7 +52,7 @@ class LocalitySerializer(ApiModelSerializer):
             "code",
             "name",
             "kind",
-            "label",
+            "full_name",
             "organisation",
             "cell",
             "cell_is_shared",

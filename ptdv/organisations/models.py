@@ -11,8 +11,6 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ptdv.core.text import fold
-
 PATH_STEP = 4
 PATH_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -175,14 +173,6 @@ class LocalityKind(models.TextChoices):
     RESIDENTIAL_GROUP = "residential_group", _("Tổ dân phố")
 
 
-# Words a locality's name may already begin with ("Thôn 9", "Tổ dân phố 3", "Bản Mới",
-# "Xóm Đông"): such a name is printed as it is, never after its kind again ("Thôn Thôn 9").
-LOCALITY_WORDS = (
-    "thon", "ban", "to dan pho", "xom", "ap", "khoi", "khu pho", "khu", "to", "buon", "lang",
-    "khom", "soc", "plei", "bon", "phum",
-)  # fmt: skip
-
-
 class Locality(models.Model):
     """A village or residential group of a commune-level organisation."""
 
@@ -221,12 +211,10 @@ class Locality(models.Model):
         return self.name
 
     @property
-    def label(self) -> str:
-        """The name as documents and pages print it: the kind before a bare name ("Thôn
-        Đông"), a name that already says its kind as it is ("Thôn 9", not "Thôn Thôn 9")."""
-        words = fold(self.name).split()
-        for word in LOCALITY_WORDS:
-            parts = word.split()
-            if words[: len(parts)] == parts and len(words) > len(parts):
-                return self.name
-        return f"{self.get_kind_display()} {self.name}"
+    def full_name(self) -> str:
+        """The kind and the name ("Thôn Hạ Hương", "Tổ dân phố 2"); a name that already
+        starts with its kind ("Thôn 9") is not given it twice."""
+        kind = str(self.get_kind_display())
+        if self.name.casefold().startswith(kind.casefold() + " ") or not kind:
+            return self.name
+        return f"{kind} {self.name}"

@@ -48,7 +48,7 @@ def _locality_text(d: Dossier) -> str:
     for prefix in ("Đảng bộ ", "Chi bộ "):
         if commune.startswith(prefix):
             commune = commune[len(prefix) :]
-    return f"{locality.label}, {commune}"
+    return f"{locality.full_name}, {commune}"
 
 
 def person_lines(d: Dossier) -> list[Block]:

