@@ -29,14 +29,11 @@ from rest_framework.views import APIView
 from ptdv.accounts.models import ROLE_RANK
 from ptdv.audit.services import audit_list_read, audit_record
 from ptdv.candidacies.actions import SPECS
+from ptdv.candidacies.breakdown import candidacy_breakdown
 from ptdv.candidacies.facts import ActionFacts, DocumentSerializer
 from ptdv.candidacies.models import Candidacy
 from ptdv.candidacies.policies import candidacy_policy
-from ptdv.candidacies.selectors import (
-    candidacy_attach_escalations,
-    candidacy_breakdown,
-    candidacy_list,
-)
+from ptdv.candidacies.selectors import candidacy_attach_escalations, candidacy_list
 from ptdv.candidacies.serializers import (
     CandidacyDetailSerializer,
     CandidacyFilterSerializer,

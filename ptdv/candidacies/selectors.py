@@ -28,7 +28,6 @@ from ptdv.core.policies import REQUIRED_ROLE, subtree_q
 from ptdv.core.search import person_search_filter as person_search_filter
 from ptdv.members.models import ACTIVE_STATUSES, MembershipStatus, PartyMembership
 from ptdv.members.policies import membership_policy
-from ptdv.members.selectors import Breakdown, breakdown_of
 from ptdv.organisations.models import CELL_KINDS, PATH_STEP, Kind, Organisation, commune_level_unit
 from ptdv.people.models import Person
 
@@ -99,12 +98,6 @@ def candidacy_list(*, actor: Any, filters: dict[str, Any] | None = None) -> Quer
         qs.count_source = entries  # type: ignore[attr-defined]
         qs.id_source = page_ids  # type: ignore[attr-defined]
     return qs
-
-
-def candidacy_breakdown(candidacies: QuerySet[Candidacy]) -> Breakdown:
-    """A candidate list's counts by sector and area flag of the cell and by target group of
-    the person (ptdv.members.selectors.breakdown_of: grouped queries)."""
-    return breakdown_of(candidacies, organisation_prefix="organisation__", person_prefix="person__")
 
 
 # Who must act for each next action, as a number of levels above the cell: the cell itself,

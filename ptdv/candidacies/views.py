@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from ptdv.audit.services import audit_list_read, audit_record
 from ptdv.candidacies.actions import DossierAction, spec_for
+from ptdv.candidacies.breakdown import candidacy_breakdown
 from ptdv.candidacies.case import NextAction, candidacy_next, official_member_count
 from ptdv.candidacies.forms import (
     DOSSIER_LABELS,
@@ -30,7 +31,6 @@ from ptdv.candidacies.policies import candidacy_policy, require_clerk_somewhere
 from ptdv.candidacies.selectors import (
     candidacy_attach_escalations,
     candidacy_available_actions,
-    candidacy_breakdown,
     candidacy_consents,
     candidacy_detail_queryset,
     candidacy_events,
