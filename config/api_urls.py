@@ -31,7 +31,7 @@ urlpatterns = [
     path("docs/", ApiDocsView.as_view(), name="docs"),
     path("", include("ptdv.rules.api_urls")),
     path("", include("ptdv.targets.api_urls")),
-    path("", include("ptdv.organisations.api_urls")),
+    path("", include("ptdv.organisations.locality_api_urls")),
     path("", include("ptdv.reports.api_urls")),
     path("", include("ptdv.documents.api_urls")),
     path("", include("ptdv.exchange.api_urls")),

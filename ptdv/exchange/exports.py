@@ -18,10 +18,10 @@ from ptdv.core.spreadsheets import workbook_write as _write
 from ptdv.exchange.columns import KINDS
 from ptdv.members.roster import member_filters_from_query
 from ptdv.members.selectors import MemberFilters, member_list
-from ptdv.organisations.locality_views import locality_flags
 from ptdv.organisations.models import AreaFlag, Kind, LocalityKind, Organisation, Sector
 from ptdv.organisations.policies import organisation_policy
 from ptdv.organisations.selectors import locality_list, organisation_list
+from ptdv.organisations.views import locality_flags
 from ptdv.people.choices import ETHNICITIES, Education, Gender, Occupation, TargetGroup
 
 CHUNK = 2000
