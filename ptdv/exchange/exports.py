@@ -13,6 +13,7 @@ from django.utils import timezone
 from ptdv.audit.services import audit_filters, audit_record
 from ptdv.candidacies.models import Stage
 from ptdv.candidacies.selectors import candidacy_list
+from ptdv.core.policies import Actor
 from ptdv.core.spreadsheets import Export
 from ptdv.core.spreadsheets import workbook_write as _write
 from ptdv.exchange.columns import KINDS
@@ -62,7 +63,7 @@ def _label(choices: dict[Any, Any], value: Any) -> str:
     return str(choices.get(value, value or ""))
 
 
-def export_candidacies(*, actor: Any, filters: dict[str, Any]) -> Export:
+def export_candidacies(*, actor: Actor, filters: dict[str, Any]) -> Export:
     """The candidate list with the list's own filters (`candidacy_list`)."""
     queryset = candidacy_list(actor=actor, filters=filters)
     headers = [
@@ -99,7 +100,7 @@ def export_candidacies(*, actor: Any, filters: dict[str, Any]) -> Export:
     return Export(handle, "danh-sach-ho-so.xlsx", count)
 
 
-def export_members(*, actor: Any, filters: dict[str, Any]) -> Export:
+def export_members(*, actor: Actor, filters: dict[str, Any]) -> Export:
     """The member roster with the roster's own filters (`member_list`), in the columns of the
     members import template (the national ID left out: it is never exported), then what the
     roster shows besides: the cell's name, sector and area, the residence, the target groups,
@@ -163,7 +164,7 @@ def export_members(*, actor: Any, filters: dict[str, Any]) -> Export:
     return Export(handle, "danh-sach-dang-vien.xlsx", count)
 
 
-def export_localities(*, actor: Any, filters: dict[str, Any]) -> Export:
+def export_localities(*, actor: Actor, filters: dict[str, Any]) -> Export:
     """The localities of a subtree (`locality_list`: `organisation`, `white`,
     `without_cell`), with their resident members and the cell that covers each."""
     queryset = locality_list(
@@ -203,7 +204,7 @@ def export_localities(*, actor: Any, filters: dict[str, Any]) -> Export:
     return Export(handle, "danh-sach-thon-to-dan-pho.xlsx", count)
 
 
-def export_organisations(*, actor: Any, filters: dict[str, Any]) -> Export:
+def export_organisations(*, actor: Actor, filters: dict[str, Any]) -> Export:
     """Organisations in the columns of the organisations import template (so the file can be
     edited and imported elsewhere)."""
     queryset = organisation_list(
@@ -242,7 +243,7 @@ def export_organisations(*, actor: Any, filters: dict[str, Any]) -> Export:
     return Export(handle, "danh-sach-to-chuc-dang.xlsx", count)
 
 
-def _audit(actor: Any, kind: str, filters: dict[str, Any], count: int) -> None:
+def _audit(actor: Actor, kind: str, filters: dict[str, Any], count: int) -> None:
     # A name typed as a search is recorded as present, never as the text (audit_filters).
     shown = audit_filters(
         {
@@ -269,7 +270,7 @@ EXPORTS = {
 }
 
 
-def candidacy_export_filters(actor: Any, params: Any) -> dict[str, Any]:
+def candidacy_export_filters(actor: Actor, params: Any) -> dict[str, Any]:
     """The candidate list's query string as `candidacy_list` filters: `organisation`, `stage`,
     `target_group`, `sector`, `area_flag`, `status` (open/closed/all; default open) or
     `open` (true/false), `q` or `search`, `due` (overdue/30d). An invalid value is ignored,
@@ -300,21 +301,21 @@ def candidacy_export_filters(actor: Any, params: Any) -> dict[str, Any]:
     return filters
 
 
-def member_export_filters(actor: Any, params: Any) -> dict[str, Any]:
+def member_export_filters(actor: Actor, params: Any) -> dict[str, Any]:
     """The roster's query string (ptdv.members.roster): organisation and locality 404
     outside the user's scope, any other invalid value ignored."""
     member_filters = member_filters_from_query(actor, params)
     return {"member_filters": member_filters, "organisation": member_filters.organisation}
 
 
-def locality_export_filters(actor: Any, params: Any) -> dict[str, Any]:
+def locality_export_filters(actor: Actor, params: Any) -> dict[str, Any]:
     filters: dict[str, Any] = dict(locality_flags(params))
     if params.get("organisation"):
         filters["organisation"] = organisation_policy.get_visible(actor, params["organisation"])
     return filters
 
 
-def organisation_export_filters(actor: Any, params: Any) -> dict[str, Any]:
+def organisation_export_filters(actor: Actor, params: Any) -> dict[str, Any]:
     filters: dict[str, Any] = {}
     if params.get("organisation"):
         filters["organisation"] = organisation_policy.get_visible(actor, params["organisation"])
