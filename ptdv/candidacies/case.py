@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
+
 from ptdv.candidacies.models import (
     Candidacy,
     Consent,
@@ -20,7 +22,8 @@ from ptdv.candidacies.models import (
 )
 from ptdv.core.refusals import unprocessable
 from ptdv.members.models import FORMER_MEMBER_STATUSES, MembershipStatus, PartyMembership
-from ptdv.organisations.models import Kind, Locality, Organisation
+from ptdv.organisations.competence import Competent, competence_rows, competent_for
+from ptdv.organisations.models import Competence, Locality, Organisation
 from ptdv.people.models import Person
 from ptdv.rules import engine
 from ptdv.rules.services import rules_calendar
@@ -36,18 +39,36 @@ def ancestors_of(organisation: Organisation) -> list[Organisation]:
     return sorted(rows, key=lambda o: -len(o.path))
 
 
-def committee_step_needed(organisation: Organisation, ancestors: list[Organisation]) -> bool:
-    """The grassroots committee votes (8-KNĐ) unless the cell is itself a grassroots cell,
-    or the grassroots committee is authorised to admit (it decides in one vote)."""
-    if organisation.kind == Kind.GRASSROOTS_CELL:
-        return False
-    grassroots = next((o for o in ancestors if o.kind == Kind.GRASSROOTS_COMMITTEE), None)
-    return not (grassroots is not None and grassroots.authorised_to_admit)
+def competent(
+    ancestors: list[Organisation],
+    on: dt.date | None = None,
+    competences: list[Competence] | None = None,
+) -> Competent:
+    """Who acts for the cell `ancestors[0]` on `on` (today when not given): the competence
+    recorded for the tree on that day, else today's rule (ptdv/organisations/competence.py).
+    Without `competences` the rows of the chain are read (one query)."""
+    rows = competence_rows(ancestors) if competences is None else competences
+    return competent_for(ancestors, on or timezone.localdate(), rows)
 
 
-def grassroots_authorised(ancestors: list[Organisation]) -> bool:
-    grassroots = next((o for o in ancestors if o.kind == Kind.GRASSROOTS_COMMITTEE), None)
-    return bool(grassroots is not None and grassroots.authorised_to_admit)
+def committee_step_needed(
+    organisation: Organisation,
+    ancestors: list[Organisation],
+    on: dt.date | None = None,
+    competences: list[Competence] | None = None,
+) -> bool:
+    """The grassroots committee votes (8-KNĐ) unless the cell is itself a grassroots cell on
+    that day, or the grassroots committee is authorised to admit (it decides in one vote)."""
+    return competent(ancestors, on, competences).committee_step
+
+
+def grassroots_authorised(
+    ancestors: list[Organisation],
+    on: dt.date | None = None,
+    competences: list[Competence] | None = None,
+) -> bool:
+    """The decision on `on` is taken by a grassroots committee authorised to admit."""
+    return competent(ancestors, on, competences).authorised
 
 
 def _area_flags(person: Person, ancestors: list[Organisation]) -> frozenset[engine.AreaFlag]:
@@ -111,6 +132,13 @@ class DossierContext:
     introducers: list[engine.Introducer]
     consents: list[engine.Consent]
     previous_membership: engine.PreviousMembership | None
+    # The competence rows of the chain (who decides, dated); None: read them once, on first use.
+    competences: list[Competence] | None = None
+
+    def competent(self, on: dt.date) -> Competent:
+        if self.competences is None:
+            self.competences = competence_rows(self.ancestors)
+        return competent(self.ancestors, on, self.competences)
 
 
 def engine_introducer(introducer: Introducer) -> engine.Introducer:
@@ -179,11 +207,13 @@ def build_case(
         trade_union_member=person.trade_union_member,
         previous_membership=ctx.previous_membership,
     )
+    # Who decides, and whether the cell is a grassroots cell, as the tree stood on the day.
+    who = ctx.competent(on)
     org = engine.Organisation(
         has_youth_union=organisation.has_youth_union,
         has_trade_union=organisation.has_trade_union,
-        is_grassroots_cell=organisation.kind == Kind.GRASSROOTS_CELL,
-        grassroots_committee_authorised=grassroots_authorised(ancestors),
+        is_grassroots_cell=who.cell_is_grassroots,
+        grassroots_committee_authorised=who.authorised,
         official_members=ctx.official_members,
         temporarily_attached_elsewhere=facts.get("temporarily_attached_elsewhere", 0),
         exempted_absent=facts.get("exempted_absent", 0),
@@ -207,12 +237,7 @@ def build_case(
     vote = engine.Vote(agree=vote_facts.get("agree"), body_size=vote_facts.get("body_size"))
     decider = None
     if action in (DossierAction.ADMISSION_DECISION, DossierAction.RECOGNITION_DECISION):
-        default = (
-            "authorised_grassroots_committee"
-            if grassroots_authorised(ancestors)
-            else "standing_committee_above"
-        )
-        decider = engine.Decider(facts.get("decider") or default)
+        decider = engine.Decider(facts.get("decider") or who.engine_decider)
     in_recognition = action in (DossierAction.RECOGNITION_VOTE, DossierAction.RECOGNITION_DECISION)
     previous = engine.Previous(
         branch_resolution_date=candidacy.branch_resolution_date,
@@ -294,7 +319,6 @@ def candidacy_next(
         missing = ["application"]
         return NextAction(DossierAction.RECORD_APPLICATION, None, None, missing, [], None)
     ctx = context if context is not None else dossier_context(candidacy)
-    ancestors = ctx.ancestors
     calendar = calendar or rules_calendar()
     facts: dict[str, Any]
     if stage == Stage.APPLIED:
@@ -302,9 +326,7 @@ def candidacy_next(
         # Ask the engine about a vote held today with every official member agreeing: what
         # still fails is what the dossier lacks.
         facts = {"vote": {"agree": ctx.official_members}}
-    elif stage == Stage.BRANCH_RESOLVED and committee_step_needed(
-        candidacy.organisation, ancestors
-    ):
+    elif stage == Stage.BRANCH_RESOLVED and ctx.competent(today).committee_step:
         action = DossierAction.COMMITTEE_VOTE
         facts = {"vote": {"agree": 1, "body_size": 1}}
     elif stage in (Stage.BRANCH_RESOLVED, Stage.COMMITTEE_RESOLVED):

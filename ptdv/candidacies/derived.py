@@ -23,6 +23,7 @@ from ptdv.candidacies.tallies import (
     aggregates_rows_added,
     tallies_candidacy_changed,
     tallies_memberships_moved,
+    tallies_person_changed,
 )
 from ptdv.members.derived import MembershipSnapshot
 from ptdv.members.localities import locality_residents_recount
@@ -155,32 +156,53 @@ class PersonBefore(Protocol):
     middle_name: str
     given_name: str
     residence_locality_id: int | None
+    birth_date: dt.date | None
+
+
+# What the admission tallies break down by (ptdv.candidacies.measures), besides the birth date.
+_TALLIED = ("gender", "ethnicity", "religion", "education", "occupation", "enterprise_type")
+_TALLIED_FLAGS = ("youth_union_member",)
 
 
 def person_changed(*, person_ids: Iterable[int], before: Mapping[int, PersonBefore]) -> None:
     """The listener of the "person_changed" hook (fired by ptdv.people.services.person_update):
     the candidacies' search entries when the name changed, the locality counters when the
-    residence changed (what the admin refreshed by hand before). The next action follows at
-    its daily check; tallies read the person's attributes: `ptdv aggregates rebuild` absorbs
-    a correction of those."""
-    rows = Person.objects.filter(pk__in=list(person_ids)).values_list(
-        "pk", "family_name", "middle_name", "given_name", "residence_locality_id"
-    )
+    residence changed, the admission tallies when an attribute they break down by changed
+    (a snapshot without those attributes — birth_date None — leaves them to
+    `ptdv aggregates rebuild`), and the stored next lawful action of the person's open
+    dossiers (the rules read the person: age, education, union membership…)."""
+    ids = [pk for pk in person_ids if pk in before]
+    people = Person.objects.filter(pk__in=ids)
     renamed: list[int] = []
     localities: list[int | None] = []
-    for pk, family, middle, given, locality in rows:
-        was = before.get(pk)
+    for person in people:
+        was = before.get(person.pk)
         if was is None:
             continue
-        if (was.family_name, was.middle_name, was.given_name) != (family, middle, given):
-            renamed.append(pk)  # the candidate search reads the name from the entries
-        if was.residence_locality_id != locality:
+        name = (person.family_name, person.middle_name, person.given_name)
+        if (was.family_name, was.middle_name, was.given_name) != name:
+            renamed.append(person.pk)  # the candidate search reads the name from the entries
+        if was.residence_locality_id != person.residence_locality_id:
             # A member who moves may leave a village without members, or end one.
-            localities += [was.residence_locality_id, locality]
+            localities += [was.residence_locality_id, person.residence_locality_id]
+        if was.birth_date is not None and _tallied_change(was, person):
+            tallies_person_changed(person=person, before=was)
     if localities:
         locality_residents_recount(localities)
     if renamed:
         candidacy_search_refresh(person_ids=renamed)
+    today = timezone.localdate()
+    open_dossiers = Candidacy.objects.filter(person_id__in=ids, is_open=True).select_related(
+        "person", "organisation"
+    )
+    for candidacy in open_dossiers:
+        candidacy_refresh_next(candidacy, today)
+
+
+def _tallied_change(was: PersonBefore, person: Person) -> bool:
+    return was.birth_date != person.birth_date or any(
+        getattr(was, name, None) != getattr(person, name) for name in _TALLIED + _TALLIED_FLAGS
+    )
 
 
 def _tallied_path(snapshot: MembershipSnapshot | None) -> str | None:

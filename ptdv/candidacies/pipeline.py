@@ -30,7 +30,7 @@ from ptdv.candidacies.case import (
 )
 from ptdv.candidacies.models import Candidacy, Consent, Introducer
 from ptdv.members.models import FORMER_MEMBER_STATUSES, MembershipStatus, PartyMembership
-from ptdv.organisations.models import PATH_STEP, Organisation
+from ptdv.organisations.models import PATH_STEP, Competence, Organisation
 from ptdv.rules.services import rules_calendar
 
 NEXT_FIELDS = [
@@ -110,6 +110,19 @@ class _Tree:
         self.by_id: dict[int, Organisation] = {o.pk: o for o in qs.iterator(chunk_size=10000)}
         self.by_path = {o.path: o for o in self.by_id.values()}
         self._chains: dict[int, list[Organisation]] = {}
+        # Who decides for whom, dated (a small table: read whole, by subject).
+        self._competences: dict[int, list[Competence]] = defaultdict(list)
+        for row in Competence.objects.select_related("decider"):
+            self._competences[row.subject_id].append(row)
+        self._chain_competences: dict[int, list[Competence]] = {}
+
+    def competences(self, org_id: int) -> list[Competence]:
+        """The competence rows of the organisation's chain (all dates)."""
+        rows = self._chain_competences.get(org_id)
+        if rows is None:
+            rows = [r for o in self.ancestors(org_id) for r in self._competences.get(o.pk, ())]
+            self._chain_competences[org_id] = rows
+        return rows
 
     def ancestors(self, org_id: int) -> list[Organisation]:
         chain = self._chains.get(org_id)
@@ -258,6 +271,7 @@ def _refresh_range(
                 previous_membership=previous_membership_from(former.get(candidacy.person_id, []))
                 if candidacy.is_readmission
                 else None,
+                competences=tree.competences(candidacy.organisation_id),
             )
             fields = next_fields(
                 candidacy_next(candidacy, run.today, context, run.calendar), run.today

@@ -28,7 +28,8 @@ from ptdv.core.policies import REQUIRED_ROLE, subtree_q
 from ptdv.core.search import person_search_filter as person_search_filter
 from ptdv.members.models import ACTIVE_STATUSES, MembershipStatus, PartyMembership
 from ptdv.members.policies import membership_policy
-from ptdv.organisations.models import CELL_KINDS, PATH_STEP, Kind, Organisation, commune_level_unit
+from ptdv.organisations.competence import Competent, competence_rows, competent_for
+from ptdv.organisations.models import CELL_KINDS, PATH_STEP, Organisation, commune_level_unit
 from ptdv.people.models import Person
 
 
@@ -100,35 +101,34 @@ def candidacy_list(*, actor: Any, filters: dict[str, Any] | None = None) -> Quer
     return qs
 
 
-# Who must act for each next action, as a number of levels above the cell: the cell itself,
-# the grassroots committee (its parent), or the body that decides (the committee above the
-# grassroots organisation).
-_ACTING_LEVEL: dict[str, int] = {
-    DossierAction.COMMITTEE_VOTE: 1,
-    DossierAction.ADMISSION_DECISION: 2,
-    DossierAction.RECOGNITION_DECISION: 2,
-}
-
-
-def escalation_path(candidacy: Candidacy) -> str:
-    """The path of the organisation an overdue dossier escalates to: one level above the
-    body that had to act (docs/workflow.md: "overdue items escalate one level up the tree")."""
-    path = candidacy.organisation.path
-    levels = _ACTING_LEVEL.get(candidacy.next_action, 0)
-    if candidacy.organisation.kind == Kind.GRASSROOTS_CELL and levels:
-        levels -= 1
-    cut = (levels + 1) * PATH_STEP
-    return path[:-cut] if len(path) > cut else path[:PATH_STEP]
+def acting_body(action: str, competent: Competent) -> Organisation:
+    """Who must act for a dossier's next action: the grassroots committee for its vote, the
+    competent body for a decision (as the tree's competence stands), else the cell."""
+    if action == DossierAction.COMMITTEE_VOTE:
+        return competent.grassroots
+    if action in (DossierAction.ADMISSION_DECISION, DossierAction.RECOGNITION_DECISION):
+        return competent.decider
+    return competent.cell
 
 
 def candidacy_attach_escalations(candidacies: list[Candidacy]) -> list[Candidacy]:
-    """Set `escalated_to` on each overdue candidacy of a page with one query."""
+    """Set `escalated_to` on each overdue candidacy of a page: the organisation one level
+    above the body that had to act (docs/workflow.md: "overdue items escalate one level up
+    the tree"), with two queries."""
     today = timezone.localdate()
     overdue = [c for c in candidacies if c.is_open and c.next_due and c.next_due < today]
-    paths = {c.pk: escalation_path(c) for c in overdue}
-    found = {o.path: o for o in Organisation.objects.filter(path__in=set(paths.values()))}
     for candidacy in candidacies:
-        candidacy.escalated_to = found.get(paths.get(candidacy.pk, ""))  # type: ignore[attr-defined]
+        candidacy.escalated_to = None  # type: ignore[attr-defined]
+    if not overdue:
+        return candidacies
+    paths = {p for c in overdue for p in c.organisation.ancestor_paths}
+    found = {o.path: o for o in Organisation.objects.filter(path__in=paths)}
+    rows = competence_rows(found.values())
+    for candidacy in overdue:
+        chain = [found[p] for p in reversed(candidacy.organisation.ancestor_paths) if p in found]
+        body = acting_body(candidacy.next_action, competent_for(chain, today, rows))
+        above = body.path[:-PATH_STEP] if len(body.path) > PATH_STEP else body.path
+        candidacy.escalated_to = found.get(above)  # type: ignore[attr-defined]
     return candidacies
 
 
@@ -177,9 +177,10 @@ def candidacy_available_actions(*, actor: Any, candidacy: Candidacy) -> list[Act
         Organisation.objects.filter(path__in=organisation.ancestor_paths),
         key=lambda o: -len(o.path),
     )
+    competences = competence_rows(ancestors)
     offered = []
     for spec in SPECS.values():
-        if stage_refusals(spec, candidacy, ancestors):
+        if stage_refusals(spec, candidacy, ancestors, None, competences):
             continue
         if not candidacy_policy.can(actor, spec.permission, candidacy):
             continue

@@ -15,9 +15,11 @@ written by the candidacy path: an import calls `aggregates_rows_added` for the r
 (or `ptdv aggregates rebuild` runs afterwards). Admissions before TALLY_FIRST_YEAR are not
 tallied at all.
 
-The breakdown uses the person's attributes as they are: a later correction of a person's
-gender, ethnicity, birth date… (made outside the candidacy path, e.g. in the admin) shows up
-in `ptdv aggregates verify` and is absorbed by `ptdv aggregates rebuild` (nightly).
+The breakdown uses the person's attributes as they are: a correction of a person's gender,
+ethnicity, birth date… through `ptdv.people.services.person_update` moves their tallied
+admissions between the columns at once (`tallies_person_changed`, called by the
+"person_changed" listener in `ptdv.candidacies.derived`); a write that bypassed it would
+show up in `ptdv aggregates verify` and be absorbed by `ptdv aggregates rebuild`.
 
 `tallies_candidacy_changed` is called once at the end of `candidacy_act`'s transaction
 (and of `candidacy_register`). It reconstructs the candidacy's contribution before the action
@@ -143,6 +145,34 @@ def tallies_candidacy_changed(*, candidacy: Candidacy, event: CandidacyEvent | N
     ids = dict(Organisation.objects.filter(path__in=touched).values_list("path", "id"))
     _apply(PipelineTally, pipeline_deltas, ids)
     _apply(AdmissionTally, admission_deltas, ids)
+
+
+def tallies_person_changed(*, person: Any, before: Any) -> None:
+    """A correction of a person's attributes (`before`: the person as it was, with the same
+    attributes as `person`): each admission of theirs that is tallied — a dossier with a
+    decision, or an older membership without a dossier — moves from the breakdown columns of
+    the old values to those of the new, in its cell and every ancestor, for its year."""
+    since = dt.date(TALLY_FIRST_YEAR, 1, 1)
+    admissions = [
+        *Candidacy.objects.filter(person_id=person.pk, decision_date__gte=since).values_list(
+            "organisation__path", "decision_date"
+        ),
+        *PartyMembership.objects.filter(
+            person_id=person.pk, candidacy__isnull=True, admission_decision_date__gte=since
+        )
+        .exclude(status=MembershipStatus.TRANSFERRED_OUT)
+        .values_list("organisation__path", "admission_decision_date"),
+    ]
+    deltas: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for path, decided_on in admissions:
+        if decided_on is None:  # filtered out above; for the type checker
+            continue
+        was, now = admission_values(before, decided_on), admission_values(person, decided_on)
+        for ancestor in ancestor_paths(path):
+            row = deltas[(ancestor, decided_on.year)]
+            for name, value in now.items():
+                row[name] += value - was[name]
+    _apply(AdmissionTally, deltas)
 
 
 def _nonzero(deltas: dict[Any, dict[str, int]]) -> dict[Any, dict[str, int]]:

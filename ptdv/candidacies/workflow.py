@@ -78,6 +78,7 @@ from ptdv.members.services import (
     membership_remove,
 )
 from ptdv.members.votes import cell_members_on
+from ptdv.organisations.competence import Competent
 from ptdv.organisations.models import CELL_KINDS, Organisation, commune_level_unit
 from ptdv.organisations.policies import organisation_policy
 from ptdv.people.models import Person
@@ -119,8 +120,13 @@ class WrongStage(ValidationError):
     """The dossier's present stage (or its organisation's tree) does not allow the action."""
 
 
-def _check_source(spec: ActionSpec, candidacy: Candidacy, ancestors: list[Organisation]) -> None:
-    refusals = stage_refusals(spec, candidacy, ancestors)
+def _check_source(
+    spec: ActionSpec,
+    candidacy: Candidacy,
+    ancestors: list[Organisation],
+    on: dt.date | None = None,
+) -> None:
+    refusals = stage_refusals(spec, candidacy, ancestors, on)
     if refusals:
         raise WrongStage({"action": refusals}, code="invalid_stage")
 
@@ -208,7 +214,7 @@ def candidacy_act(
         if version is not None and version != candidacy.version:
             raise StaleVersion(candidacy.version)
         ancestors = ancestors_of(candidacy.organisation)
-        _check_source(spec, candidacy, ancestors)
+        _check_source(spec, candidacy, ancestors, facts.get("date"))
         before = DossierSnapshot.of(candidacy)
         result = _apply(actor, candidacy, spec, facts, document, ancestors)
         updated = Candidacy.objects.filter(pk=candidacy.pk, version=candidacy.version).update(
@@ -475,13 +481,29 @@ def candidacy_checklist(candidacy: Candidacy, today: dt.date) -> list[dict[str, 
         if rule in outcome_rules:
             continue
         finding = failed.get(rule) or warned.get(rule)
+        message = finding.message if finding else engine.RULE_LABELS.get(rule, rule)
+        if rule == "decider.competent" and finding is None:
+            # Who decides today, as the tree's competence says (ptdv/organisations/competence.py).
+            message = f"{message}: {_decider_phrase(context.competent(today))}"
         rows.append(
             {
                 "rule": rule,
                 "ok": finding is None,
                 "warning": rule in warned,
-                "message": finding.message if finding else engine.RULE_LABELS.get(rule, rule),
+                "message": message,
                 "source": finding.source if finding else rule_set.rule_sources.get(rule, ""),
             }
         )
     return rows
+
+
+def _decider_phrase(who: Competent) -> str:
+    """ "Ban Thường vụ Đảng ủy xã A" (the standing committee above) or "Đảng ủy B" (an
+    authorised grassroots committee)."""
+    name = who.decider.name
+    body = "Đảng ủy " + name[len("Đảng bộ ") :] if name.startswith("Đảng bộ ") else name
+    if name.startswith("Đảng bộ tỉnh "):
+        body = "Tỉnh ủy " + name[len("Đảng bộ tỉnh ") :]
+    elif name.startswith("Đảng bộ thành phố "):
+        body = "Thành ủy " + name[len("Đảng bộ thành phố ") :]
+    return body if who.authorised else f"Ban Thường vụ {body}"

@@ -41,7 +41,7 @@ from ptdv.documents.models import DocumentNumber
 from ptdv.members.models import ACTIVE_STATUSES, PartyMembership
 from ptdv.members.services import membership_events_backfill
 from ptdv.organisations.admin_units import Province, communes_of, province, provinces
-from ptdv.organisations.models import Kind, Locality, Organisation
+from ptdv.organisations.models import Competence, Kind, Locality, Organisation
 from ptdv.people.models import Person
 
 Scale = Literal["province", "national"]
@@ -130,6 +130,8 @@ def _insert_tree(plan: ProvincePlan, report: LoadReport) -> None:
         # A child needs its parent's id: one level at a time, ids come back from the insert.
         Organisation.objects.bulk_create(by_depth[depth], batch_size=2000)
     Locality.objects.bulk_create(plan.localities, batch_size=2000)
+    # Who decides for whom from 1 July 2025 (the organisations have their ids now).
+    Competence.objects.bulk_create(plan.competences, batch_size=2000)
     report.rows["organisation"] += len(plan.tree.orgs)
     report.rows["locality"] += len(plan.localities)
 

@@ -30,34 +30,31 @@ from ptdv.demo.story import Issuers, Step
 from ptdv.documents.dossier import committee_name
 from ptdv.documents.models import DocumentCounter, DocumentNumber
 from ptdv.documents.numbering import document_symbol
-from ptdv.organisations.models import Kind, Organisation
+from ptdv.organisations.competence import Competent, competent_for
+from ptdv.organisations.models import Competence, Kind, Organisation
 from ptdv.rules import engine
 
 ZONE = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 FLAG_REASON = "Dữ liệu trình diễn: bước không đúng quy định tại thời điểm đó, giữ lại để rà soát."
 
 
-def issuers_of(cell: Organisation, seed: int) -> Issuers:
+def issuers_of(cell: Organisation, seed: int, competent: Competent | None = None) -> Issuers:
     """The cell, its grassroots organisation, the deciding body and the province, as
-    `ptdv.documents.dossier.Dossier` finds them, each with a signer's name."""
+    `ptdv.documents.dossier.Dossier` finds them (or as `competent` says, for a day when the
+    competence recorded for the tree applies), each with a signer's name."""
     chain = [cell]
     while chain[-1].parent is not None:
         chain.append(chain[-1].parent)
-    grassroots = next(
-        (o for o in chain if o.kind in (Kind.GRASSROOTS_CELL, Kind.GRASSROOTS_COMMITTEE)),
-        chain[1] if len(chain) > 1 else chain[0],
-    )
-    decider = grassroots
-    if not (grassroots.kind == Kind.GRASSROOTS_COMMITTEE and grassroots.authorised_to_admit):
-        index = chain.index(grassroots)
-        decider = chain[index + 1] if index + 1 < len(chain) else grassroots
+    if competent is None:
+        competent = competent_for(chain, dt.date.min, ())  # today's rule
+    grassroots, decider = competent.grassroots, competent.decider
     province = next((o for o in chain if o.kind == Kind.PROVINCE), chain[-1])
     return Issuers(
         cell=cell.pk,
         grassroots=grassroots.pk,
         decider=decider.pk,
         province=province.pk,
-        decider_is_grassroots=decider.pk == grassroots.pk,
+        decider_is_grassroots=competent.authorised or decider.pk == grassroots.pk,
         cell_signer=signer_name(cell, seed),
         grassroots_signer=signer_name(grassroots, seed),
         decider_signer=signer_name(decider, seed),
@@ -130,6 +127,7 @@ class Replayer:
         ancestors: list[Organisation],
         previous: engine.PreviousMembership | None,
         membership: int | None,
+        competences: list[Competence] | None = None,
     ) -> Replayed:
         context = DossierContext(
             ancestors=ancestors,
@@ -137,6 +135,7 @@ class Replayer:
             introducers=[],
             consents=[],
             previous_membership=previous,
+            competences=competences,
         )
         return replay(
             candidacy,

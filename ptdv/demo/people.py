@@ -33,7 +33,7 @@ from ptdv.demo.randomness import (
     stochastic_round,
     triangular,
 )
-from ptdv.demo.story import Applicant, CellStory, Planner
+from ptdv.demo.story import Applicant, CellStory, Issuers, Planner
 from ptdv.members.models import ExitReason, MembershipStatus, PartyMembership
 from ptdv.organisations.models import Locality
 from ptdv.people.crypto import national_id_encrypt, national_id_hash
@@ -127,6 +127,14 @@ DOSSIER_FIELDS = (
 )  # fmt: skip
 # Below lower-secondary schooling the cell could not have voted (rule education.minimum).
 SCHOOLING_BELOW_MINIMUM = ("none", "literate", "primary")
+
+
+def _later_issuers(cell: CellPlan) -> tuple[tuple[dt.date, Issuers], ...]:
+    """Who issues a cell's documents from each day the competence recorded for its tree
+    changes (the 2025 reform: the commune's standing committee decides for its grassroots
+    cells); before the first such day, today's rule."""
+    days = sorted({r.valid_from for r in cell.chain_competences() if r.valid_from})
+    return tuple((day, issuers_of(cell.org, 0, cell.competent_on(day))) for day in days)
 
 
 @lru_cache(maxsize=200_000)
@@ -502,6 +510,7 @@ class PeopleGenerator:
             ),
             ceremonies=sorted(m.ceremony for m in members),
             ancestors=ancestors_in_memory(cell.org),
+            later=_later_issuers(cell),
         )
         for member in newer:
             candidacy_id = None
@@ -700,6 +709,7 @@ class PeopleGenerator:
             ancestors=self.story_cell.ancestors,
             previous=previous_membership(former),
             membership=membership,
+            competences=cell.chain_competences(),
         )
         self.histories.add(Pending(story.steps, replayed))
         return {name: getattr(replayed.candidacy, name) for name in DOSSIER_FIELDS}
@@ -761,9 +771,9 @@ class PeopleGenerator:
                 reached = Stage.PROBATIONARY
             elif closed_reason == ClosedReason.REJECTED:
                 reached = Stage.BRANCH_RESOLVED
-                if cell.committee_step and rng.random() < 0.5:
-                    reached = Stage.COMMITTEE_RESOLVED
                 end = changed - dt.timedelta(days=rng.randint(10, 60))
+                if cell.committee_step_on(end) and rng.random() < 0.5:
+                    reached = Stage.COMMITTEE_RESOLVED
             else:
                 reached = rng.choice((Stage.SOURCE, Stage.TRAINED, Stage.APPLIED))
                 end = day_between(rng, opened, changed)
@@ -783,7 +793,7 @@ class PeopleGenerator:
         committee: dt.date | None = None
         if rank >= STAGE_RANK[Stage.DECIDED]:
             decision = member.decided if member is not None else end
-            if cell.committee_step:
+            if cell.committee_step_on(decision):
                 committee = self._back(opened, decision, 7, 40)
             branch = self._back(opened, committee or decision, 7, 45)
         elif reached == Stage.COMMITTEE_RESOLVED:
@@ -904,7 +914,7 @@ class PeopleGenerator:
         whites = list(cell.white_neighbours)
         for index in range(stochastic_round(rng, cell.candidates)):
             stage = str(STAGE_WEIGHTS.pick(rng))
-            if stage == Stage.COMMITTEE_RESOLVED and not cell.committee_step:
+            if stage == Stage.COMMITTEE_RESOLVED and not cell.committee_step_on(today):
                 stage = Stage.DECIDED
             # Someone from a neighbouring white locality: the first member it could have.
             white = whites.pop() if whites and index == 0 and rng.random() < 0.5 else None

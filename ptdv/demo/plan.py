@@ -15,9 +15,12 @@ from dataclasses import dataclass, field
 from ptdv.demo import catalog
 from ptdv.demo.catalog import BLOCS, PROFILES, BlocSpec, Profile, UnitSpec
 from ptdv.organisations.admin_units import Commune, Province, communes_of
+from ptdv.organisations.competence import REFORM_DATE, Competent, competent_for
 from ptdv.organisations.models import (
     PATH_STEP,
     AreaFlag,
+    Competence,
+    CompetenceBasis,
     Kind,
     Locality,
     LocalityKind,
@@ -26,8 +29,10 @@ from ptdv.organisations.models import (
 )
 from ptdv.organisations.services import path_step
 
-# The reform that made communes the level directly under the province.
-REFORM_DATE = dt.date(2025, 7, 1)
+# The reform that made communes the level directly under the province (REFORM_DATE, QĐ 294):
+# from that day a commune's committee is the committee directly above the grassroots
+# organisations under it, and its standing committee decides for them.
+REFORM_DECISION = ("294-QĐ/TW", "Ban Chấp hành Trung ương Đảng")
 COMMUNE_SHARE = 0.76  # of a province's members; the rest are in the blocs
 # Typical members of a village cell and of a bloc's unit: the tree grows with the members.
 VILLAGE_CELL_SIZE = 60
@@ -65,6 +70,35 @@ class CellPlan:
     white_neighbours: list[Locality] = field(default_factory=list)
     # Where people of a non-village cell live (the commune's or province's inhabited places).
     residences: Sequence[Locality] = ()
+    # Who decides for whom, dated (the province's rows, shared by its cells).
+    competences: Sequence[Competence] = ()
+
+    def chain(self) -> list[Organisation]:
+        """The cell and its ancestors, nearest first (in memory)."""
+        chain = [self.org]
+        while chain[-1].parent is not None:
+            chain.append(chain[-1].parent)
+        return chain
+
+    def chain_competences(self) -> list[Competence]:
+        """The rows of `competences` on the cell's chain (read once the tree is written)."""
+        cached: list[Competence] | None = getattr(self, "_chain_competences", None)
+        if cached is None:
+            ids = {o.pk for o in self.chain()}
+            cached = [r for r in self.competences if r.subject_id in ids]
+            self._chain_competences = cached
+        return cached
+
+    def competent_on(self, day: dt.date) -> Competent:
+        return competent_for(self.chain(), day, self.chain_competences())
+
+    def committee_step_on(self, day: dt.date | None) -> bool:
+        """Whether a grassroots committee votes (8-KNĐ) for this cell's dossiers on `day`:
+        before the reform a village cell's commune voted; after it the cell is a grassroots
+        cell and the commune's standing committee decides at once."""
+        if day is None:
+            return self.committee_step
+        return self.committee_step and self.competent_on(day).committee_step
 
 
 @dataclass
@@ -147,6 +181,7 @@ class ProvincePlan:
         self.tree = Tree()
         self.localities: list[Locality] = []
         self.groups: list[Group] = []
+        self.competences: list[Competence] = []
         self.communes = communes_of(province.code)
         is_city = province.kind == "city"
         self.fmt = {
@@ -224,6 +259,18 @@ class ProvincePlan:
             admin_unit_code=commune.code,
             valid_from=REFORM_DATE,
         )
+        number, body = REFORM_DECISION
+        self.competences.append(
+            Competence(
+                subject=org,
+                decider=org,
+                basis=CompetenceBasis.ABOVE,
+                valid_from=REFORM_DATE,
+                decision_number=number,
+                issuing_body=body,
+                note="Đảng bộ xã, phường, đặc khu là cấp trên trực tiếp của tổ chức cơ sở đảng.",
+            )
+        )
         area = Area(
             flags=flags,
             coastal=AreaFlag.COASTAL in flags,
@@ -269,6 +316,7 @@ class ProvincePlan:
             area=area,
             members=members,
             committee_step=kind == Kind.CELL and not under_authorised,
+            competences=self.competences,
         )
         group.cells.append(plan)
         return plan

@@ -95,6 +95,16 @@ class CellStory:
     ceremonies: list[dt.date] = field(default_factory=list)
     # The cell and its ancestors, nearest first (what the rule engine's case reads).
     ancestors: list[Any] = field(default_factory=list)
+    # Who issues from a later day on (the competent body moved: the 2025 reform, an
+    # authorisation), oldest first; before the first, `issuers`.
+    later: tuple[tuple[dt.date, Issuers], ...] = ()
+
+    def issuers_on(self, day: dt.date | None) -> Issuers:
+        chosen = self.issuers
+        for since, issuers in self.later:
+            if day is not None and day >= since:
+                chosen = issuers
+        return chosen
 
     def official_on(self, day: dt.date) -> int:
         return bisect.bisect_right(self.official_dates, day)
@@ -214,8 +224,8 @@ class Planner:
         self, story: Story, applicant: Applicant, cell: CellStory, helper: int | None
     ) -> None:
         facts, steps, rng = story.facts, story.steps, self.rng
-        issuers = cell.issuers
         certificate = facts.get("certificate_date")
+        issuers = cell.issuers_on(certificate)
         if certificate is None:
             return
         steps.append(
@@ -255,7 +265,9 @@ class Planner:
                     DossierAction.RECORD_VERIFICATION,
                     on,
                     facts={"concluded_on": concluded, "waived": bool(waived)},
-                    document=self._doc(on, issuers.grassroots, issuers.grassroots_signer),
+                    document=self._doc(
+                        on, cell.issuers_on(on).grassroots, cell.issuers_on(on).grassroots_signer
+                    ),
                 )
             )
         opinions = facts.get("opinions_date")
@@ -436,9 +448,9 @@ class Planner:
 
     def _decision(self, story: Story, applicant: Applicant, cell: CellStory) -> None:
         facts, rng = story.facts, self.rng
-        issuers = cell.issuers
         branch = facts["branch_resolution_date"]
         committee = facts.get("committee_resolution_date")
+        issuers = cell.issuers_on(committee)
         decision = facts.get("decision_date")
         self._consents(story, applicant, cell)
         if committee is not None:
@@ -472,12 +484,15 @@ class Planner:
                     on,
                     facts={"working_days": days},
                     reason="Cấp ủy cấp trên cần thêm thời gian thẩm định hồ sơ.",
-                    document=self._doc(on, issuers.grassroots, issuers.grassroots_signer),
+                    document=self._doc(
+                        on, cell.issuers_on(on).grassroots, cell.issuers_on(on).grassroots_signer
+                    ),
                 )
             )
             facts["extension_working_days"] = days
         if decision is None:
             return
+        issuers = cell.issuers_on(decision)
         decider = (
             "authorised_grassroots_committee"
             if issuers.decider_is_grassroots
@@ -501,7 +516,7 @@ class Planner:
 
     def _probation(self, story: Story, cell: CellStory) -> None:
         facts, rng = story.facts, self.rng
-        issuers = cell.issuers
+        issuers = cell.issuers_on(facts.get("ceremony_date"))
         ceremony = facts.get("ceremony_date")
         if ceremony is None:
             # The receipt of the decision is recorded with the ceremony, not before it.
@@ -538,7 +553,11 @@ class Planner:
                 Step(
                     DossierAction.RECORD_NEWMEMBER_COURSE,
                     course,
-                    document=self._doc(course, issuers.decider, issuers.decider_signer),
+                    document=self._doc(
+                        course,
+                        cell.issuers_on(course).decider,
+                        cell.issuers_on(course).decider_signer,
+                    ),
                 )
             )
         if resolution is None:
@@ -572,6 +591,7 @@ class Planner:
         decided = facts.get("recognition_decision_date")
         if decided is None:
             return
+        issuers = cell.issuers_on(decided)
         decider = (
             "authorised_grassroots_committee"
             if issuers.decider_is_grassroots

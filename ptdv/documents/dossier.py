@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from ptdv.candidacies.models import Candidacy, CandidacyEvent, Introducer, IntroducerKind, Outcome
 from ptdv.documents.models import RELATION_ORDER, Relative, Signer, SignerCapacity
 from ptdv.documents.numbering import number_line
-from ptdv.organisations.models import Kind, Organisation
+from ptdv.organisations.competence import Competent, competence_rows, competent_for
+from ptdv.organisations.models import Competence, Kind, Organisation
 from ptdv.people.models import Person
 
 COMMITTEE_KINDS = (
@@ -78,6 +79,10 @@ class Dossier:
     signers: dict[int, list[Signer]]
     numbers: dict[str, str] = field(default_factory=dict)  # slug → "12-QĐ/ĐU"
     today: dt.date = field(default_factory=dt.date.today)
+    # Who decides for whom, dated: the competence rows of the chain's organisations.
+    competences: list[Competence] = field(default_factory=list)
+    # The day the form being built speaks of (its step's date), set by `form_document`.
+    on: dt.date | None = None
 
     @property
     def person(self) -> Person:
@@ -93,13 +98,25 @@ class Dossier:
                 return self.chain[index + 1] if index + 1 < len(self.chain) else None
         return None
 
+    def competent_on(self, day: dt.date | None) -> Competent:
+        """Who acted for the dossier on `day` (today when None): the competence recorded for
+        the tree that day, else today's rule (ptdv/organisations/competence.py)."""
+        return competent_for(self.chain, day or self.today, self.competences)
+
+    @property
+    def competent(self) -> Competent:
+        """Who acts on the day the form being built speaks of (`on`), else on the day of the
+        admission decision, else today: a dossier decided before 1 July 2025 keeps the
+        bodies of its time."""
+        return self.competent_on(self.on or self.candidacy.decision_date)
+
     @property
     def grassroots(self) -> Organisation:
         """The grassroots organisation: the cell itself when it is a grassroots cell."""
-        for node in self.chain:
-            if node.kind in (Kind.GRASSROOTS_CELL, Kind.GRASSROOTS_COMMITTEE):
-                return node
-        return self.chain[1] if len(self.chain) > 1 else self.chain[0]
+        return self.competent.grassroots
+
+    def grassroots_on(self, day: dt.date | None) -> Organisation:
+        return self.competent_on(day).grassroots
 
     @property
     def partial(self) -> Organisation | None:
@@ -109,18 +126,22 @@ class Dossier:
     def decider(self) -> Organisation:
         """The body that decides admission and recognition: an authorised grassroots
         committee itself, else the committee directly above the grassroots organisation."""
-        grassroots = self.grassroots
-        if grassroots.kind == Kind.GRASSROOTS_COMMITTEE and grassroots.authorised_to_admit:
-            return grassroots
-        return self.parent_of(grassroots) or grassroots
+        return self.competent.decider
+
+    def decider_on(self, day: dt.date | None) -> Organisation:
+        return self.competent_on(day).decider
 
     @property
     def decider_is_grassroots(self) -> bool:
-        return self.decider.pk == self.grassroots.pk
+        who = self.competent
+        return who.authorised or who.decider.pk == who.grassroots.pk
 
     @property
     def committee_step(self) -> bool:
-        return self.cell.kind != Kind.GRASSROOTS_CELL and not self.decider_is_grassroots
+        return self.competent.committee_step
+
+    def committee_step_on(self, day: dt.date | None) -> bool:
+        return self.competent_on(day).committee_step
 
     def event(self, action: str) -> CandidacyEvent | None:
         """The latest event of `action` that did not fail."""
@@ -206,6 +227,7 @@ def dossier_load(candidacy: Candidacy, today: dt.date) -> Dossier:
         signers.setdefault(signer.organisation_id, []).append(signer)
     numbers = dict(candidacy.document_numbers.values_list("slug", "symbol"))
     return Dossier(
+        competences=competence_rows(chain),
         candidacy=candidacy,
         chain=chain,
         events=events,

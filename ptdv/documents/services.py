@@ -464,6 +464,7 @@ def document_render(
     dossier = dossier_load(candidacy, day)
     if not spec.available(dossier):
         raise FormNotAvailable(spec.name)
+    dossier.on = spec.date(dossier)  # who issues it: the bodies of the step's own day
     _form_number_take(actor, spec, dossier)
     document = spec.build(dossier, spec)
     content = render_pdf(document) if fmt == "pdf" else render_docx(document)

@@ -7,6 +7,7 @@ and write the exports that are meant to be edited and imported again.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -130,6 +131,43 @@ CANDIDATE_EXTRA = [
         example="Công đoàn giới thiệu", width=22,
     ),
     Column("opened_on", "Ngày đưa vào nguồn", "date", example=dt.date(2026, 1, 15)),
+]  # fmt: skip
+
+
+def _optional(column: Column, example: Any = "") -> Column:
+    return dataclasses.replace(column, required=False, example=example)
+
+
+# Corrections of people (mode "update"): the national ID finds the person; an empty cell
+# keeps the value the person has.
+PEOPLE_UPDATE = [
+    Column(
+        "national_id", "Số định danh cá nhân (CCCD)", "national_id", required=True,
+        example="042301012345", width=18,
+        note="Số định danh hiện có của công dân: dùng để tìm công dân cần sửa.",
+    ),
+    Column(
+        "new_national_id", "Số định danh mới", "national_id", width=18,
+        note="Chỉ điền khi sửa số định danh (12 chữ số).",
+    ),
+    *(
+        _optional(c, "Đại học" if c.key == "education" else "")
+        for c in PERSON_COLUMNS
+        if c.key != "national_id"
+    ),
+    *(
+        _optional(c)
+        for c in CANDIDATE_EXTRA
+        if c.key in ("workplace", "residence_locality", "target_groups")
+    ),
+    Column(
+        "youth_union_member", "Đoàn viên", "bool", choices=YES_NO, width=10,
+    ),
+    Column("trade_union_member", "Công đoàn viên", "bool", choices=YES_NO, width=10),
+    Column(
+        "reason", "Lý do sửa", width=30, max_length=500, example="",
+        note="Bắt buộc khi sửa họ, tên đệm, tên, ngày sinh hoặc số định danh.",
+    ),
 ]  # fmt: skip
 
 _DOSSIER_STAGES = [(s.value, str(s.label)) for s in Stage if s not in (Stage.SOURCE, Stage.CLOSED)]
@@ -305,5 +343,6 @@ KINDS: dict[str, KindSpec] = {
             [*PERSON_COLUMNS, *CANDIDATE_EXTRA, *DOSSIER_STEPS],
             "mau-nhap-ho-so-dang-thuc-hien.xlsx",
         ),
+        KindSpec("people", "Công dân", PEOPLE_UPDATE, "mau-sua-thong-tin-cong-dan.xlsx"),
     )
 }  # fmt: skip

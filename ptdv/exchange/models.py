@@ -20,6 +20,15 @@ class ImportKind(models.TextChoices):
     MEMBERS = "members", _("Đảng viên")
     CANDIDATES = "candidates", _("Quần chúng (nguồn)")
     DOSSIERS = "dossiers", _("Hồ sơ đang thực hiện")
+    PEOPLE = "people", _("Công dân (sửa thông tin)")
+
+
+class ImportMode(models.TextChoices):
+    """Whether an import's rows are new records or corrections of existing ones (matched by
+    a key, e.g. the national ID); each kind declares the modes it has (Importer.modes)."""
+
+    CREATE = "create", _("Thêm mới")
+    UPDATE = "update", _("Cập nhật")
 
 
 class ImportStatus(models.TextChoices):
@@ -46,6 +55,9 @@ class ImportJob(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("người nhập"),
+    )
+    mode = models.CharField(
+        _("chế độ"), max_length=10, choices=ImportMode.choices, default=ImportMode.CREATE
     )
     dry_run = models.BooleanField(_("chỉ kiểm tra"), default=False)
     status = models.CharField(

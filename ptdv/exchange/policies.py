@@ -15,6 +15,7 @@ REQUIRED_RANK = {
     ImportKind.MEMBERS: ROLE_RANK[Role.CLERK],
     ImportKind.CANDIDATES: ROLE_RANK[Role.CLERK],
     ImportKind.DOSSIERS: ROLE_RANK[Role.CLERK],
+    ImportKind.PEOPLE: ROLE_RANK[Role.CLERK],
 }
 
 

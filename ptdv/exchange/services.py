@@ -31,7 +31,7 @@ from ptdv.candidacies.tallies import aggregates_rows_added
 from ptdv.documents.storage import private_storage
 from ptdv.exchange.columns import KINDS
 from ptdv.exchange.importers import IMPORTERS, ImportContext, Issue
-from ptdv.exchange.models import ImportJob, ImportKind, ImportStatus
+from ptdv.exchange.models import ImportJob, ImportKind, ImportMode, ImportStatus
 from ptdv.exchange.policies import import_allowed
 from ptdv.exchange.workbook import (
     SheetData,
@@ -89,18 +89,20 @@ def import_workbook(
     actor: Any,
     path: Path,
     kind: str,
+    mode: str | None = None,
     dry_run: bool = False,
     progress: Any = None,
     phase: Any = None,
     today: dt.date | None = None,
 ) -> ImportOutcome:
-    """Check and (unless `dry_run`) write the workbook at `path` as `kind`, as `actor`.
+    """Check and (unless `dry_run`) write the workbook at `path` as `kind` in `mode` (the
+    kind's default when None), as `actor`.
 
     Nothing is written unless every row passes. Raises PermissionDenied when the actor's
-    roles allow no import of this kind anywhere.
+    roles allow no import of this kind anywhere, ValueError for a kind or mode that does not
+    exist (`import_mode` checks it first).
     """
-    if kind not in IMPORTERS:
-        raise ValueError(kind)
+    mode = import_mode(kind, mode)
     if not import_allowed(actor, kind):
         raise PermissionDenied
     spec = KINDS[kind]
@@ -112,7 +114,12 @@ def import_workbook(
         return ImportOutcome(ImportStatus.REJECTED, message=exc.message)
     timings["read"] = time.perf_counter() - started
     ctx = ImportContext(
-        actor=actor, spec=spec, sheet=sheet, today=today or timezone.localdate(), progress=progress
+        actor=actor,
+        spec=spec,
+        sheet=sheet,
+        today=today or timezone.localdate(),
+        progress=progress,
+        mode=mode,
     )
     if sheet.ignored_headers:
         ctx.warn(1, "", "Bỏ qua các cột không có trong mẫu: " + ", ".join(sheet.ignored_headers))
@@ -146,7 +153,13 @@ def import_workbook(
                 action="import",
                 object_type="exchange.import",
                 summary=f"Nhập Excel: {ImportKind(kind).label} ({vn_number(written)} dòng)",
-                data={"kind": kind, "rows": written, "file": path.name, "dry_run": dry_run},
+                data={
+                    "kind": kind,
+                    "mode": mode,
+                    "rows": written,
+                    "file": path.name,
+                    "dry_run": dry_run,
+                },
             )
             if dry_run:
                 raise _DryRun
@@ -163,6 +176,23 @@ def import_workbook(
     timings["write"] = time.perf_counter() - mark
     outcome.seconds = timings
     return outcome
+
+
+def import_mode(kind: str, mode: str | None) -> str:
+    """The mode an import of `kind` runs in: `mode`, or the kind's default when None.
+    ValueError names what is wrong, in Vietnamese (the pages and the command show it)."""
+    if kind not in IMPORTERS:
+        raise ValueError(f"Không có loại dữ liệu “{kind}”.")
+    modes = IMPORTERS[kind].modes
+    if mode is None or mode == "":
+        return modes[0]
+    if mode not in modes:
+        labels = ", ".join(f"{m} ({ImportMode(m).label})" for m in modes)
+        raise ValueError(
+            f"Loại dữ liệu “{ImportKind(kind).label}” không nhập ở chế độ “{mode}”; "
+            f"chế độ có thể dùng: {labels}."
+        )
+    return mode
 
 
 def vn_number(value: int) -> str:
@@ -205,11 +235,16 @@ def issue_dicts(issues: list[Issue], spec_kind: str) -> list[dict[str, Any]]:
 
 
 def import_job_create(
-    *, actor: Any, kind: str, upload: IO[bytes], original_name: str, dry_run: bool = False
+    *,
+    actor: Any,
+    kind: str,
+    upload: IO[bytes],
+    original_name: str,
+    dry_run: bool = False,
+    mode: str | None = None,
 ) -> ImportJob:
     """Keep the uploaded workbook privately and record the job (not yet run)."""
-    if kind not in IMPORTERS:
-        raise ValueError(kind)
+    mode = import_mode(kind, mode)
     if not import_allowed(actor, kind):
         raise PermissionDenied
     storage = private_storage()
@@ -218,6 +253,7 @@ def import_job_create(
     )
     return ImportJob.objects.create(
         kind=kind,
+        mode=mode,
         actor=actor,
         dry_run=dry_run,
         original_name=(original_name or "import.xlsx")[-255:],
@@ -264,6 +300,7 @@ def import_job_run(job_id: int) -> ImportJob:
             actor=job.actor,
             path=path,
             kind=job.kind,
+            mode=job.mode,
             dry_run=job.dry_run,
             progress=progress,
             phase=phase,

@@ -20,9 +20,10 @@ from ptdv.core.views import render_page
 from ptdv.documents.storage import private_storage
 from ptdv.exchange.columns import KINDS
 from ptdv.exchange.exports import EXPORT_FILTERS, EXPORTS
-from ptdv.exchange.models import ImportJob, ImportKind
+from ptdv.exchange.importers import IMPORTERS
+from ptdv.exchange.models import ImportJob, ImportKind, ImportMode
 from ptdv.exchange.policies import import_allowed
-from ptdv.exchange.services import MAX_IMPORT_BYTES, import_job_create
+from ptdv.exchange.services import MAX_IMPORT_BYTES, import_job_create, import_mode
 from ptdv.exchange.tasks import import_job_start
 from ptdv.exchange.workbook import template_build
 
@@ -38,17 +39,26 @@ def _require_scope(request: HttpRequest) -> None:
 def exchange_index_view(request: HttpRequest) -> HttpResponse:
     _require_scope(request)
     kinds = [
-        {"value": kind.value, "label": kind.label, "allowed": import_allowed(request.user, kind)}
+        {
+            "value": kind.value,
+            "label": kind.label,
+            "allowed": import_allowed(request.user, kind),
+            "modes": ", ".join(str(ImportMode(m).label).lower() for m in IMPORTERS[kind].modes),
+        }
         for kind in ImportKind
     ]
     if request.method == "POST":
         kind = request.POST.get("kind", "")
+        mode = request.POST.get("mode", "")
         upload = request.FILES.get("file")
         dry_run = request.POST.get("dry_run") == "1"
+        mode_problem = _mode_problem(kind, mode)
         if kind not in ImportKind.values:
             messages.error(request, _("Hãy chọn loại dữ liệu cần nhập."))
         elif not import_allowed(request.user, kind):
             raise PermissionDenied
+        elif mode_problem:
+            messages.error(request, mode_problem)
         elif upload is None:
             messages.error(request, _("Hãy chọn tệp Excel (.xlsx)."))
         elif upload.size is not None and upload.size > MAX_IMPORT_BYTES:
@@ -60,6 +70,7 @@ def exchange_index_view(request: HttpRequest) -> HttpResponse:
                 upload=upload,
                 original_name=upload.name or "",
                 dry_run=dry_run,
+                mode=mode or None,
             )
             job = import_job_start(job)
             return redirect(job)
@@ -67,8 +78,25 @@ def exchange_index_view(request: HttpRequest) -> HttpResponse:
     return render_page(
         request,
         "exchange/index.html",
-        {"kinds": kinds, "jobs": jobs, "section": "exchange", "max_mb": MAX_IMPORT_BYTES // 2**20},
+        {
+            "kinds": kinds,
+            "modes": ImportMode.choices,
+            "jobs": jobs,
+            "section": "exchange",
+            "max_mb": MAX_IMPORT_BYTES // 2**20,
+        },
     )
+
+
+def _mode_problem(kind: str, mode: str) -> str:
+    """Why `mode` does not fit `kind` (empty: the kind's default, or it fits)."""
+    if kind not in ImportKind.values:
+        return ""
+    try:
+        import_mode(kind, mode or None)
+    except ValueError as exc:
+        return str(exc)
+    return ""
 
 
 @require_safe

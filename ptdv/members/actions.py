@@ -43,7 +43,7 @@ from ptdv.members.models import (
 from ptdv.members.policies import membership_policy
 from ptdv.organisations.models import CELL_KINDS, Organisation
 from ptdv.organisations.policies import organisation_policy
-from ptdv.people.services import person_update
+from ptdv.people.models import Person
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise as Label
@@ -417,7 +417,12 @@ def _step(
             changes.update(attached_to=None, attached_from=None, attached_note="")
             recorded["attachment_ended"] = True
         recorded["organisation"] = target.code
-        return Step(changes, recorded, to_organisation=target, move_person=target)
+        # The person is managed where they are a member (as a dossier's transfer moves them);
+        # a person managed elsewhere stays where they are.
+        moves = membership.person.organisation_id == membership.organisation_id
+        return Step(
+            changes, recorded, to_organisation=target, move_person=target if moves else None
+        )
     if action == MembershipAction.ATTACH:
         attached: Organisation | None = None
         if facts.get("organisation") is not None:
@@ -541,12 +546,12 @@ def membership_act(
             setattr(membership, name, value)
         membership.version += 1
         if step.move_person is not None:
-            person_update(
-                person=membership.person,
-                changes={"organisation": step.move_person},
-                actor=actor,
-                summary=_("Chuyển sinh hoạt đảng"),
+            # As a dossier's transfer does: the person is managed by the new cell (nothing is
+            # derived from a person's organisation; the person's version moves on).
+            Person.objects.filter(pk=membership.person_id).update(
+                organisation=step.move_person, version=F("version") + 1
             )
+            membership.person.organisation = step.move_person
         event = MembershipEvent.objects.create(
             membership=membership,
             action=spec.action,

@@ -13,8 +13,8 @@ from ptdv.members.policies import membership_policy
 @admin.register(PartyMembership)
 class PartyMembershipAdmin(PolicyAdmin):
     """Dates and exit details can be corrected here. Who, where and the status feed the
-    member counters, so they change only through the services; so do additions and
-    deletions."""
+    member counters, so they change only through the services (the membership actions);
+    so do additions and deletions."""
 
     policy = membership_policy
     audit_reads = True
@@ -23,7 +23,20 @@ class PartyMembershipAdmin(PolicyAdmin):
     list_select_related = ("person", "organisation")
     search_fields = ("person__search_text",)
     ordering = ("organisation__path", "person__sort_key", "id")
-    readonly_fields = ("person", "organisation", "status", "candidacy", "created_at")
+    # The attachment, exemption and exit grounds feed the vote denominators and the history:
+    # they change through the membership actions (ptdv/members/actions.py) only.
+    readonly_fields = (
+        "person",
+        "organisation",
+        "status",
+        "candidacy",
+        "attached_to",
+        "attached_from",
+        "attached_note",
+        "exempt_from",
+        "exit_grounds",
+        "created_at",
+    )
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[PartyMembership], search_term: str

@@ -54,10 +54,10 @@ ACTION_BODIES = {name: _action_body(name, spec.facts) for name, spec in MEMBERSH
 
 class MembershipEventSerializer(serializers.ModelSerializer[MembershipEvent]):
     from_organisation: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
+        slug_field="code", read_only=True, allow_null=True
     )
     to_organisation: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
+        slug_field="code", read_only=True, allow_null=True
     )
 
     class Meta:
@@ -84,7 +84,7 @@ class MembershipStateSerializer(serializers.ModelSerializer[PartyMembership]):
         slug_field="code", read_only=True
     )
     attached_to: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
+        slug_field="code", read_only=True, allow_null=True
     )
     is_attached_elsewhere = serializers.BooleanField(read_only=True)
     is_exempt = serializers.BooleanField(read_only=True)

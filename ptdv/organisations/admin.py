@@ -4,14 +4,19 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from ptdv.audit.policy_admin import PolicyAdmin
 from ptdv.core.policies import Action
-from ptdv.organisations.models import Locality, Organisation
-from ptdv.organisations.policies import locality_policy, organisation_policy
+from ptdv.organisations.competence import DecisionRef, competence_check, competence_record
+from ptdv.organisations.models import Competence, Locality, Organisation
+from ptdv.organisations.policies import (
+    competence_policy,
+    locality_policy,
+    organisation_policy,
+)
 from ptdv.organisations.services import locality_delete, locality_save, organisation_create
 
 # The tree's shape (parent, path, depth) and the subtree counters belong to the services.
@@ -47,7 +52,11 @@ class OrganisationAdmin(PolicyAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Organisation | None = None) -> Any:
         # Moving a node would rewrite the paths of its whole subtree: not through the admin.
-        return (*_TREE_FIELDS, "parent") if obj is not None else _TREE_FIELDS
+        # An authorisation given later is dated: it is recorded as a competence (below), so
+        # the dossiers decided before it keep their decider.
+        if obj is not None:
+            return (*_TREE_FIELDS, "parent", "authorised_to_admit")
+        return _TREE_FIELDS
 
     def get_fields(self, request: HttpRequest, obj: Organisation | None = None) -> Any:
         if obj is None:
@@ -128,3 +137,95 @@ class LocalityAdmin(PolicyAdmin):
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         self._audit_delete(request, obj)
         locality_delete(obj)
+
+
+class CompetenceForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Competence
+        fields = (
+            "subject",
+            "decider",
+            "basis",
+            "valid_from",
+            "decision_number",
+            "decision_date",
+            "issuing_body",
+            "note",
+        )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "valid_from" in self.fields:
+            self.fields["valid_from"].required = True
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        subject, decider = data.get("subject"), data.get("decider")
+        if self.instance.pk is None and subject is not None and decider is not None:
+            decision = DecisionRef(
+                data.get("decision_number") or "",
+                data.get("decision_date"),
+                data.get("issuing_body") or "",
+            )
+            try:
+                competence_check(
+                    subject, decider, data.get("basis") or "", data.get("valid_from"), decision
+                )
+            except ValidationError as exc:
+                raise ValidationError(exc.message_dict) from None
+        return data
+
+
+@admin.register(Competence)
+class CompetenceAdmin(PolicyAdmin):
+    """Who decides admission for which organisations, from when: recorded by the committee
+    above the deciding body (an authorisation to admit, a reform, a tree change), never
+    edited afterwards — a later record ends the one in force the day before it starts."""
+
+    policy = competence_policy
+    form = CompetenceForm
+    list_display = ("subject", "decider", "basis", "valid_from", "valid_to", "decision_number")
+    list_filter = ("basis",)
+    search_fields = ("subject__name", "decider__name", "decision_number")
+    list_select_related = ("subject", "decider")
+    ordering = ("subject__path", "valid_from")
+    fields = (
+        "subject",
+        "decider",
+        "basis",
+        "valid_from",
+        "valid_to",
+        "decision_number",
+        "decision_date",
+        "issuing_body",
+        "note",
+    )
+
+    def get_fields(self, request: HttpRequest, obj: Competence | None = None) -> Any:
+        if obj is None:
+            return [f for f in self.fields if f != "valid_to"]
+        return self.fields
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False if obj is not None else super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Competence, form: Any, change: bool) -> None:
+        if change:
+            raise PermissionDenied
+        if obj.valid_from is None:
+            raise PermissionDenied
+        created = competence_record(
+            actor=request.user,
+            subject=obj.subject,
+            decider=obj.decider,
+            basis=obj.basis,
+            valid_from=obj.valid_from,
+            decision=DecisionRef(obj.decision_number, obj.decision_date, obj.issuing_body),
+            note=obj.note,
+        )
+        obj.pk = created.pk
+        obj._state.adding = False
+        obj._state.db = created._state.db

@@ -8,6 +8,8 @@ path. `member_count` and `candidate_count` are subtree totals kept current by th
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -91,7 +93,11 @@ class Organisation(models.Model):
     authorised_to_admit = models.BooleanField(
         _("được ủy quyền kết nạp"),
         default=False,
-        help_text=_("Đảng ủy cơ sở được cấp ủy cấp trên ủy quyền quyết định kết nạp đảng viên."),
+        help_text=_(
+            "Đảng ủy cơ sở được cấp ủy cấp trên ủy quyền quyết định kết nạp đảng viên từ khi "
+            "thành lập. Ủy quyền từ một ngày nhất định: ghi nhận tại mục “Thẩm quyền quyết "
+            "định kết nạp”."
+        ),
     )
     has_youth_union = models.BooleanField(
         _("có tổ chức Đoàn"),
@@ -218,3 +224,61 @@ class Locality(models.Model):
         if self.name.casefold().startswith(kind.casefold() + " ") or not kind:
             return self.name
         return f"{kind} {self.name}"
+
+
+class CompetenceBasis(models.TextChoices):
+    """Why a body decides admission and recognition for an organisation (QĐ §4.3.2)."""
+
+    # (b) the standing committee of the committee directly above the grassroots organisation
+    # (or of a committee given above-grassroots powers).
+    ABOVE = "above", _("Ban thường vụ cấp ủy cấp trên trực tiếp của tổ chức cơ sở đảng")
+    # (a) a grassroots committee authorised by the committee above decides itself.
+    AUTHORISED = "authorised", _("Đảng ủy cơ sở được ủy quyền kết nạp")
+
+
+class Competence(models.Model):
+    """Who decides admission and recognition for an organisation and its subtree, from when
+    to when, by which decision. The row whose subject is nearest to a cell and valid on a
+    day wins; without one, today's rule applies (`ptdv/organisations/competence.py`)."""
+
+    subject = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="competences",
+        verbose_name=_("tổ chức (và các tổ chức trực thuộc)"),
+    )
+    decider = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="competences_held",
+        verbose_name=_("cấp quyết định"),
+    )
+    basis = models.CharField(
+        _("căn cứ thẩm quyền"),
+        max_length=20,
+        choices=CompetenceBasis.choices,
+        default=CompetenceBasis.ABOVE,
+    )
+    valid_from = models.DateField(_("từ ngày"), null=True, blank=True)
+    valid_to = models.DateField(_("đến ngày"), null=True, blank=True)
+    decision_number = models.CharField(_("số, ký hiệu quyết định"), max_length=60, blank=True)
+    decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
+    issuing_body = models.CharField(_("cơ quan ban hành"), max_length=255, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("ngày ghi nhận"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("thẩm quyền quyết định kết nạp")
+        verbose_name_plural = _("thẩm quyền quyết định kết nạp")
+        ordering = ["subject_id", "valid_from"]
+        indexes = [models.Index(fields=["subject", "valid_from"], name="competence_subject")]
+
+    def __str__(self) -> str:
+        since = self.valid_from.strftime("%d/%m/%Y") if self.valid_from else "…"
+        return f"{self.subject} → {self.decider} (từ {since})"
+
+    def valid_on(self, day: dt.date) -> bool:
+        """In force on `day` (both ends included; an empty end is open)."""
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )

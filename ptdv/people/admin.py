@@ -11,7 +11,46 @@ from ptdv.core.search import person_search_filter
 from ptdv.people.crypto import national_id_decrypt, national_id_mask
 from ptdv.people.models import Person
 from ptdv.people.policies import person_policy
-from ptdv.people.services import PersonSnapshot, person_update
+from ptdv.people.services import REASON_FIELDS, person_update
+
+
+class PersonAdminForm(forms.ModelForm[Person]):
+    change_reason = forms.CharField(
+        label=_("Lý do sửa"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Bắt buộc khi sửa họ, tên đệm, tên hoặc ngày sinh; được ghi vào nhật ký."),
+    )
+
+    class Meta:
+        model = Person
+        fields = (
+            "family_name",
+            "middle_name",
+            "given_name",
+            "birth_date",
+            "gender",
+            "ethnicity",
+            "religion",
+            "education",
+            "occupation",
+            "enterprise_type",
+            "workplace",
+            "residence_locality",
+            "target_groups",
+            "roles",
+            "youth_union_member",
+            "trade_union_member",
+        )
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        if set(self.changed_data) & REASON_FIELDS and not (cleaned.get("change_reason") or ""):
+            self.add_error(
+                "change_reason", _("Lý do sửa: cần ghi lý do khi sửa họ tên hoặc ngày sinh.")
+            )
+        return cleaned
 
 
 @admin.register(Person)
@@ -20,6 +59,7 @@ class PersonAdmin(PolicyAdmin):
     ID), never here; the admin corrects their details. The national ID is shown masked only."""
 
     policy = person_policy
+    form = PersonAdminForm
     audit_reads = True
     list_display = ("full_name", "birth_date", "gender", "organisation", "national_id_masked")
     list_filter = ("gender", "education", "occupation", "youth_union_member")
@@ -27,7 +67,7 @@ class PersonAdmin(PolicyAdmin):
     search_fields = ("search_text",)  # see get_search_results: accent-insensitive tokens
     search_help_text = _("Tìm theo họ tên, không cần gõ dấu.")
     ordering = ("sort_key", "id")
-    exclude = ("national_id_encrypted", "national_id_hash", "search_text", "sort_key")
+    exclude = ("national_id_encrypted", "national_id_hash", "search_text", "sort_key", "version")
     readonly_fields = ("national_id_masked", "organisation", "created_at", "updated_at")
 
     @admin.display(description=_("số định danh (CCCD)"))
@@ -51,26 +91,23 @@ class PersonAdmin(PolicyAdmin):
     def save_model(
         self, request: HttpRequest, obj: Person, form: forms.ModelForm[Person], change: bool
     ) -> None:
-        """A change goes through `person_update` (names re-keyed, audit entry, and the
-        "person_changed" hook that refreshes what is derived from the person)."""
+        """A change goes through `person_update` (scope and role checked again under a row
+        lock, names re-keyed, a reason for a change of identity, the audit entry with the
+        values before and after, and the "person_changed" hook that refreshes what is derived
+        from the person). The form asks for the reason first."""
         if not change:  # never offered (has_add_permission), kept for completeness
             super().save_model(request, obj, form, change)
             return
         self.authorize_save(request, obj)
-        initial = form.initial
-        before = PersonSnapshot(
-            family_name=initial.get("family_name", obj.family_name),
-            middle_name=initial.get("middle_name", obj.middle_name),
-            given_name=initial.get("given_name", obj.given_name),
-            residence_locality_id=initial.get("residence_locality", obj.residence_locality_id),
-            organisation_id=obj.organisation_id,
-        )
-        concrete = {f.name for f in Person._meta.concrete_fields}
         person_update(
-            person=obj,
-            changes={n: getattr(obj, n) for n in form.changed_data if n in concrete},
             actor=request.user,
-            before=before,
+            person=obj.pk,
+            changes=_form_changes(form, obj),
+            reason=form.cleaned_data.get("change_reason") or "",
             summary="Sửa qua trang quản trị: " + audit_label(obj),
-            audit_data={"fields": sorted(form.changed_data)},
         )
+
+
+def _form_changes(form: forms.ModelForm[Person], obj: Person) -> dict[str, object]:
+    concrete = {f.name for f in Person._meta.concrete_fields}
+    return {n: getattr(obj, n) for n in form.changed_data if n in concrete}

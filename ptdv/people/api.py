@@ -4,19 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from ptdv.audit.services import audit_list_read, audit_record
+from ptdv.core.api import error_body
 from ptdv.core.policies import Action
+from ptdv.core.schema import error_ref
 from ptdv.core.search import person_search_filter
 from ptdv.people.models import Person
 from ptdv.people.policies import person_policy
-from ptdv.people.serializers import PersonDetailSerializer, PersonFilterSerializer, PersonSerializer
+from ptdv.people.serializers import (
+    PersonDetailSerializer,
+    PersonFilterSerializer,
+    PersonPatchSerializer,
+    PersonSerializer,
+)
+from ptdv.people.services import StalePerson, person_update
 
 
 @extend_schema_view(
@@ -32,10 +41,38 @@ from ptdv.people.serializers import PersonDetailSerializer, PersonFilterSerializ
         summary="Hồ sơ một công dân",
         description="Mỗi lần xem được ghi vào nhật ký.",
     ),
+    partial_update=extend_schema(
+        summary="Sửa thông tin công dân",
+        description=(
+            "Chỉ các trường gửi lên được sửa. Sửa họ, tên đệm, tên, ngày sinh hoặc số định "
+            "danh phải kèm `reason`. Gửi `version` đã thấy để không ghi đè thay đổi của người "
+            "khác. Mỗi lần sửa được ghi nhật ký với giá trị trước và sau (số định danh chỉ "
+            "ghi dạng che). 200: công dân sau khi sửa; 422: quy định không cho phép (thiếu lý "
+            "do, số định danh đã có ở người khác, ngày sinh sau hôm nay); 409: `version` đã "
+            "cũ; 404: ngoài phạm vi; 403: vai trò không được sửa."
+        ),
+        request=PersonPatchSerializer,
+        responses={
+            200: PersonDetailSerializer,
+            409: OpenApiResponse(
+                error_ref("StaleVersionError"),
+                description=(
+                    "Thông tin công dân đã bị người khác sửa (`version` là phiên bản hiện tại)."
+                ),
+            ),
+            422: OpenApiResponse(
+                description=(
+                    "Đúng định dạng nhưng quy định không cho phép: thiếu lý do sửa, số định "
+                    "danh đã có ở công dân khác, ngày sinh sau hôm nay."
+                ),
+            ),
+        },
+    ),
 )
 class PersonViewSet(viewsets.ReadOnlyModelViewSet[Person]):
     queryset = Person.objects.none()  # the real one comes from the policy, per user
     filter_backends: list[Any] = []
+    http_method_names = ["get", "patch", "head", "options"]
 
     def get_serializer_class(self) -> type[BaseSerializer[Person]]:
         return PersonDetailSerializer if self.action == "retrieve" else PersonSerializer
@@ -75,6 +112,33 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet[Person]):
             person=person,
             summary="Xem hồ sơ công dân (API)",
             data={"national_id_shown": show_national_id} if show_national_id else None,
+        )
+        return Response(serializer.data)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        person = self.get_object()  # 404 outside the subtree, before the body is judged
+        if not person_policy.can(request.user, Action.CHANGE, person):
+            raise PermissionDenied
+        body = PersonPatchSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        changes = dict(body.validated_data)
+        reason = changes.pop("reason", "")
+        version = changes.pop("version", None)
+        try:
+            fresh = person_update(
+                actor=request.user,
+                person=person.pk,
+                changes=changes,
+                reason=reason,
+                version=version,
+                summary="Sửa thông tin công dân (API)",
+            )
+        except StalePerson as exc:
+            answer = error_body("conflict", str(exc))
+            answer["version"] = exc.current
+            return Response(answer, status=status.HTTP_409_CONFLICT)
+        serializer = PersonDetailSerializer(
+            fresh, context={**self.get_serializer_context(), "show_national_id": True}
         )
         return Response(serializer.data)
 

@@ -77,6 +77,9 @@ class Person(models.Model):
         verbose_name=_("tổ chức quản lý"),
         help_text=_("Tổ chức đảng đang quản lý hồ sơ của người này; quyết định ai được xem."),
     )
+    # Optimistic concurrency: a correction names the version it was made on (409 if stale).
+    # db_default: the bulk writers (imports, the demo) insert rows without naming it.
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

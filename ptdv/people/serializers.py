@@ -6,9 +6,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ptdv.core.api_views import ApiModelSerializer, ApiSerializer
-from ptdv.people.choices import TargetGroup
+from ptdv.core.text import PersonNameValidator
+from ptdv.people.choices import ETHNICITIES, Education, Gender, Occupation, Religion, TargetGroup
 from ptdv.people.crypto import national_id_decrypt, national_id_mask
-from ptdv.people.models import Person
+from ptdv.people.models import Person, national_id_validator
+
+MAX_ID = 2**63 - 1  # BigAutoField
 
 PERSON_FIELDS = [
     "id",
@@ -29,6 +32,7 @@ PERSON_FIELDS = [
     "trade_union_member",
     "organisation",
     "national_id_masked",
+    "version",
 ]
 
 
@@ -81,4 +85,63 @@ class PersonFilterSerializer(ApiSerializer):
         allow_blank=True,  # an empty search is no filter
         max_length=100,
         help_text=_("Tìm theo họ tên, không phân biệt dấu: “nguyen van” tìm thấy “Nguyễn Văn”."),
+    )
+
+
+class PersonPatchSerializer(ApiSerializer):
+    """A correction: only the fields sent change. `reason` is required (422 without it) when
+    the names, the birth date or the national ID change; `version` is the one the client saw
+    (409 when someone changed the person since)."""
+
+    # Judged as sent (no trimming), against the pattern the schema publishes; stored NFC.
+    family_name = serializers.CharField(
+        max_length=60, required=False, trim_whitespace=False, validators=[PersonNameValidator()]
+    )
+    middle_name = serializers.CharField(
+        max_length=80,
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        validators=[PersonNameValidator()],
+    )
+    given_name = serializers.CharField(
+        max_length=40, required=False, trim_whitespace=False, validators=[PersonNameValidator()]
+    )
+    birth_date = serializers.DateField(required=False)
+    gender = serializers.ChoiceField(choices=Gender.choices, required=False)
+    national_id = serializers.CharField(
+        max_length=12,
+        required=False,
+        allow_blank=True,
+        validators=[national_id_validator],
+        help_text=_("Số định danh cá nhân (CCCD) mới, 12 chữ số; chuỗi rỗng để xóa số sai."),
+    )
+    ethnicity = serializers.ChoiceField(choices=ETHNICITIES, required=False)
+    religion = serializers.ChoiceField(choices=Religion.choices, required=False)
+    education = serializers.ChoiceField(choices=Education.choices, required=False)
+    occupation = serializers.ChoiceField(choices=Occupation.choices, required=False)
+    workplace = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    residence_locality = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text=_("Mã (id) thôn, tổ dân phố của xã, phường quản lý công dân; null để bỏ trống."),
+    )
+    target_groups = serializers.ListField(
+        child=serializers.ChoiceField(choices=TargetGroup.choices), required=False
+    )
+    youth_union_member = serializers.BooleanField(required=False)
+    trade_union_member = serializers.BooleanField(required=False)
+    reason = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        help_text=_("Lý do sửa: bắt buộc khi sửa họ, tên đệm, tên, ngày sinh hoặc số định danh."),
+    )
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2_147_483_647,
+        help_text=_("Phiên bản thông tin công dân người dùng đã thấy (chống ghi đè)."),
     )

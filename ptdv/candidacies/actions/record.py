@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ptdv.candidacies.actions.base import ActionSpec, DossierAction, Effect
 from ptdv.candidacies.case import committee_step_needed
 from ptdv.candidacies.models import Candidacy, Stage
-from ptdv.organisations.models import Organisation
+from ptdv.organisations.models import Competence, Organisation
 
 # Facts an event does not repeat in its `facts` (they have their own columns or the vote).
 NOT_RECORDED = ("date", "vote", "reason", "temporarily_attached_elsewhere", "exempted_absent")
@@ -21,17 +21,21 @@ CELL_VOTES = (DossierAction.BRANCH_VOTE, DossierAction.RECOGNITION_VOTE)
 
 
 def stage_refusals(
-    spec: ActionSpec, candidacy: Candidacy, ancestors: list[Organisation]
+    spec: ActionSpec,
+    candidacy: Candidacy,
+    ancestors: list[Organisation],
+    on: dt.date | None = None,
+    competences: list[Competence] | None = None,
 ) -> list[str]:
-    """Why the dossier's present stage (or its organisation's tree) does not allow the
-    action; empty when it does."""
+    """Why the dossier's present stage (or its organisation's tree on `on`, today when not
+    given) does not allow the action; empty when it does."""
     stage = Stage(candidacy.stage)
     if stage not in spec.sources:
         return [
             _("Không thể “%(action)s” khi hồ sơ đang ở giai đoạn “%(stage)s”.")
             % {"action": spec.label, "stage": stage.label}
         ]
-    needs_committee = committee_step_needed(candidacy.organisation, ancestors)
+    needs_committee = committee_step_needed(candidacy.organisation, ancestors, on, competences)
     if spec.action == DossierAction.COMMITTEE_VOTE and not needs_committee:
         return [
             _(

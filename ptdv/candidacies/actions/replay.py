@@ -128,7 +128,9 @@ def _judged(
     judged.rule_set_id = rule_set.id if rule_set else ""
     if rule_set is None:
         judged.flag(f"Bước ngày {step.on:%d/%m/%Y} trước bộ quy định cũ nhất (30/07/2021).")
-    for message in stage_refusals(spec, candidacy, context.ancestors):
+    if context.competences is None:
+        context.competent(step.on)  # reads the chain's competence rows once
+    for message in stage_refusals(spec, candidacy, context.ancestors, step.on, context.competences):
         judged.flag(message)
     if spec.engine_action is not None and judge:
         _judge(spec, step, candidacy, context, calendar, judged)

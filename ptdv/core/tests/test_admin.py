@@ -181,7 +181,7 @@ def test_person_change_keeps_name_keys_and_is_audited(browser, admin_a, world) -
     form = browser.get(url).context["adminform"].form
     data = {name: form[name].value() for name in form.fields}
     data = {k: ("" if v is None else v) for k, v in data.items()}
-    data.update(given_name="Đông", target_groups="[]", roles="[]")
+    data.update(given_name="Đông", target_groups="[]", roles="[]", change_reason="Sửa chính tả")
     data = {k: v for k, v in data.items() if v is not False}
 
     response = browser.post(url, data)

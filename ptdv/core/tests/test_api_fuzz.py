@@ -123,6 +123,7 @@ _PATH_KINDS = {
     "organisations": "organisation",
     "reports": "organisation",
     "candidacies": "candidacy",
+    "members": "membership",
     "people": "person",
     "members": "membership",
     "relatives": "relative",

@@ -75,7 +75,7 @@ FORMS: dict[str, FormSpec] = {
             "học lớp bồi dưỡng nhận thức về Đảng",
             "Giấy chứng nhận học lớp bồi dưỡng nhận thức về Đảng", False, DocumentKind.CERTIFICATE,
             available=lambda d: d.candidacy.certificate_date is not None,
-            issuer=lambda d: d.decider,
+            issuer=lambda d: d.decider_on(d.candidacy.certificate_date),
             date=lambda d: d.candidacy.certificate_date,
             event=_event("cn-ntvd"),
             build=build_certificate,
@@ -171,7 +171,7 @@ FORMS: dict[str, FormSpec] = {
             "8-knd", "8-KNĐ", "NGHỊ QUYẾT", "đề nghị kết nạp đảng viên",
             "Nghị quyết đảng ủy cơ sở đề nghị kết nạp đảng viên", False, DocumentKind.RESOLUTION,
             available=lambda d: d.candidacy.committee_resolution_date is not None,
-            issuer=lambda d: d.grassroots,
+            issuer=lambda d: d.grassroots_on(d.candidacy.committee_resolution_date),
             date=lambda d: d.candidacy.committee_resolution_date,
             event=_event("8-knd"),
             build=build_committee_resolution,
@@ -180,7 +180,7 @@ FORMS: dict[str, FormSpec] = {
             "9-knd", "9-KNĐ", "QUYẾT ĐỊNH", "kết nạp đảng viên",
             "Quyết định kết nạp đảng viên", False, DocumentKind.DECISION,
             available=lambda d: d.candidacy.decision_date is not None,
-            issuer=lambda d: d.decider,
+            issuer=lambda d: d.decider_on(d.candidacy.decision_date),
             date=lambda d: d.candidacy.decision_date,
             event=_event("9-knd"),
             build=build_decision,
@@ -229,8 +229,8 @@ FORMS: dict[str, FormSpec] = {
             "Nghị quyết đảng ủy cơ sở đề nghị công nhận đảng viên chính thức", False,
             DocumentKind.RESOLUTION,
             available=lambda d: d.candidacy.recognition_resolution_date is not None
-            and d.committee_step,
-            issuer=lambda d: d.grassroots,
+            and d.committee_step_on(recognition_committee_date(d)),
+            issuer=lambda d: d.grassroots_on(recognition_committee_date(d)),
             date=recognition_committee_date,
             event=_event("15-knd"),
             build=build_committee_resolution,
@@ -239,7 +239,7 @@ FORMS: dict[str, FormSpec] = {
             "recognition-decision", "", "QUYẾT ĐỊNH", "công nhận đảng viên chính thức",
             "Quyết định công nhận đảng viên chính thức", False, DocumentKind.DECISION,
             available=lambda d: d.candidacy.recognition_decision_date is not None,
-            issuer=lambda d: d.decider,
+            issuer=lambda d: d.decider_on(d.candidacy.recognition_decision_date),
             date=lambda d: d.candidacy.recognition_decision_date,
             event=_event("recognition-decision"),
             build=build_decision,
@@ -250,4 +250,5 @@ FORMS: dict[str, FormSpec] = {
 
 def form_document(d: Dossier, slug: str) -> OfficialDocument:
     spec = FORMS[slug]
+    d.on = spec.date(d)  # the bodies of the step's own day
     return spec.build(d, spec)

@@ -9,7 +9,11 @@ are adjusted once per organisation with the totals.
 - `parsing`: typed values from the sheet's cells;
 - `people`: checks and columns of the new people;
 - one module per kind: `organisations`, `localities`, `users`, `members`, `candidates`,
-  `dossiers` (with `dossier_steps`, the legacy file's row as the past steps it attests).
+  `dossiers` (with `dossier_steps`, the legacy file's row as the past steps it attests),
+  `people_update` (corrections of people matched by national ID: mode "update").
+
+A kind declares its modes (`Importer.modes`, the first is the default): "create" writes new
+records, "update" corrects existing ones through their own write service.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from ptdv.exchange.importers.localities import LocalityImporter
 from ptdv.exchange.importers.members import MemberImporter
 from ptdv.exchange.importers.organisations import OrganisationImporter
 from ptdv.exchange.importers.parsing import parse_rows
+from ptdv.exchange.importers.people_update import PeopleUpdateImporter
 from ptdv.exchange.importers.users import UserImporter
 
 __all__ = [
@@ -35,6 +40,7 @@ __all__ = [
     "MemberImporter",
     "OrgInfo",
     "OrganisationImporter",
+    "PeopleUpdateImporter",
     "UserImporter",
     "parse_rows",
 ]
@@ -48,5 +54,6 @@ IMPORTERS: dict[str, type[Importer]] = {
         MemberImporter,
         CandidateImporter,
         DossierImporter,
+        PeopleUpdateImporter,
     )
 }

@@ -11,6 +11,8 @@ class Importer:
     """Check all rows (`check`), then write them (`write`, inside the caller's transaction)."""
 
     kind: ClassVar[str]
+    # The modes the kind has (ptdv.exchange.models.ImportMode); the first is the default.
+    modes: ClassVar[tuple[str, ...]] = ("create",)
 
     def __init__(self, ctx: ImportContext) -> None:
         self.ctx = ctx

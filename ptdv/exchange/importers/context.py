@@ -52,8 +52,10 @@ class ImportContext:
         sheet: SheetData,
         today: dt.date,
         progress: Callable[[int], None] | None = None,
+        mode: str = "create",
     ) -> None:
         self.actor = actor
+        self.mode = mode
         self.spec = spec
         self.sheet = sheet
         self.today = today

@@ -162,7 +162,7 @@ def _decision(data: dict[str, Any], ancestors: list[Organisation]) -> PastStep:
     on = data["decision_date"]
     decider = (
         "authorised_grassroots_committee"
-        if grassroots_authorised(ancestors)
+        if grassroots_authorised(ancestors, on)
         else "standing_committee_above"
     )
     return PastStep(

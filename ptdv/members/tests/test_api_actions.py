@@ -103,3 +103,17 @@ def test_anonymous_is_refused(world):
         f"/api/v1/members/{world['members'][1].pk}/actions/death/", {}, format="json"
     )
     assert answer.status_code in (401, 403)
+
+
+def test_an_action_takes_a_bounded_number_of_queries(world, django_assert_max_num_queries):
+    # 17 today: the token-less session, the lock, the history, the counters, the village and
+    # the cells' dossiers, the event and the audit entry.
+    member = world["members"][0]  # resident of a village: the locality counters move too
+    client = client_for(world["approver"])
+    with django_assert_max_num_queries(20):
+        answer = client.post(
+            f"/api/v1/members/{member.pk}/actions/remove/",
+            {"date": "2026-03-05", "grounds": "not_attending", "reason": "Bỏ sinh hoạt"},
+            format="json",
+        )
+    assert answer.status_code == 200

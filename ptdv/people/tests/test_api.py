@@ -111,6 +111,7 @@ def test_list_fields_mask_the_national_id(tree, with_id) -> None:
         "trade_union_member": False,
         "organisation": tree["cell_a1"].pk,
         "national_id_masked": "•••••••••345",
+        "version": 1,
     }
     assert "001200012345" not in client.get(URL).content.decode()
 

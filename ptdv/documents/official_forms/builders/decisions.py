@@ -16,21 +16,23 @@ from ptdv.rules.engine import add_months
 def _committee_ground(d: Dossier, recognition: bool) -> str:
     """ " và Nghị quyết số … ngày … của Đảng ủy …" when a grassroots committee stands between
     the cell and the decider and the dossier knows its resolution; else ""."""
-    if not d.committee_step:
-        return ""
     day: dt.date | None
     if recognition:
+        if not d.committee_step:
+            return ""
         number, day = d.number("15-knd"), recognition_committee_date(d)
         if not number:
             return ""
     else:
+        # A resolution voted before 1 July 2025 by the commune's committee (then a grassroots
+        # committee) is cited even when the decision came after the reform.
         committee = step(d, "8-knd")
         if not (committee.number or committee.known):
             return ""
         number, day = committee.number, committee.on
     return (
         f" và Nghị quyết {in_text(number)} ngày {short_date(day)} của "
-        f"{committee_name(d.grassroots)}"
+        f"{committee_name(d.grassroots_on(day))}"
     )
 
 
@@ -51,6 +53,13 @@ def _grounds(d: Dossier, recognition: bool) -> list[Block]:
     ]
 
 
+def _executors(d: Dossier) -> str:
+    """ "Đảng ủy …, " before the cell in the article naming who carries out the decision; a
+    grassroots cell is named once."""
+    grassroots = d.grassroots
+    return "" if grassroots.pk == d.cell.pk else f"{committee_name(grassroots)}, "
+
+
 def _article(number: int, text: str) -> Para:
     return Para([Run(f"Điều {number}. ", bold=True), Run(text)])
 
@@ -68,7 +77,7 @@ def _recognition_articles(d: Dossier) -> list[Block]:
         ),
         _article(
             2,
-            f"{committee_name(d.grassroots)}, Chi bộ {cell} và đồng chí {d.person.full_name} "
+            f"{_executors(d)}Chi bộ {cell} và đồng chí {d.person.full_name} "
             "chịu trách nhiệm thi hành Quyết định này.",
         ),
     ]
@@ -90,7 +99,7 @@ def _admission_articles(d: Dossier) -> list[Block]:
         ),
         _article(
             3,
-            f"{committee_name(d.grassroots)}, Chi bộ {cell} và đồng chí {d.person.full_name} "
+            f"{_executors(d)}Chi bộ {cell} và đồng chí {d.person.full_name} "
             "chịu trách nhiệm thi hành Quyết định này.",
         ),
     ]

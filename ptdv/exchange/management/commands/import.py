@@ -1,4 +1,5 @@
-"""`ptdv import FILE --kind KIND --as USERNAME [--dry-run] [--errors-output FILE]`."""
+"""`ptdv import FILE --kind KIND [--mode create|update] --as USERNAME [--dry-run]
+[--errors-output FILE]`."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ptdv.documents.cli import add_actor_argument, command_actor
-from ptdv.exchange.models import ImportKind
-from ptdv.exchange.services import errors_by_cell, import_workbook
+from ptdv.exchange.models import ImportKind, ImportMode
+from ptdv.exchange.services import errors_by_cell, import_mode, import_workbook
 from ptdv.exchange.workbook import errors_workbook
 
 
@@ -23,6 +24,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", metavar="FILE", help="Tệp .xlsx theo mẫu.")
         parser.add_argument("--kind", required=True, choices=ImportKind.values)
+        parser.add_argument(
+            "--mode",
+            choices=ImportMode.values,
+            help="Thêm mới (create) hoặc cập nhật (update); mặc định theo loại dữ liệu.",
+        )
         add_actor_argument(parser)
         parser.add_argument(
             "--dry-run", action="store_true", help="Chỉ kiểm tra, không ghi dữ liệu."
@@ -37,8 +43,12 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"Không tìm thấy tệp “{path}”.")
         try:
+            mode = import_mode(options["kind"], options.get("mode"))
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        try:
             outcome = import_workbook(
-                actor=actor, path=path, kind=options["kind"], dry_run=options["dry_run"]
+                actor=actor, path=path, kind=options["kind"], mode=mode, dry_run=options["dry_run"]
             )
         except PermissionDenied:
             raise CommandError("Vai trò của người dùng không được nhập loại dữ liệu này.") from None
