@@ -18,6 +18,7 @@ from django.db import connection
 
 from bench.imports import exchange_bench_import
 from bench.load import Say, refresh
+from bench.merger import merger_bench
 from bench.stats import summary, timed_loop
 from ptdv.accounts.models import Assignment, Role, User
 from ptdv.candidacies.counters import organisation_counter_mismatches
@@ -307,6 +308,15 @@ def in_process(
         timings = exchange_bench_import(params["import_rows"])
         result["import"] = timings
         say(f"  import: {timings.get('import', 0):.1f} s, status {timings.get('status')}")
+    if params.get("merger"):
+        communes, into = params["merger"]
+        say(f"merger of {communes} communes into {into} (issue 12), rolled back…")
+        timings = merger_bench(communes, into, today=options.today)
+        result["merger"] = timings
+        say(
+            f"  merger: {timings.get('merger', 0):.1f} s, status {timings.get('status')}, "
+            f"mismatches {timings.get('mismatches')}"
+        )
     nightly = options.today + dt.timedelta(days=1)
     say(f"pipeline refresh, incremental (the next night, {nightly:%d/%m/%Y})…")
     result["refresh_incremental"] = refresh(nightly, full=False, say=say)

@@ -135,6 +135,15 @@ def _database_lines(db: str, data: dict[str, Any]) -> list[str]:
             f"{seconds:.1f} s ({rate:,.0f} rows/s; status {imp.get('status')}, "
             f"{imp.get('errors', 0)} errors)"
         )
+    if data.get("merger"):
+        m = data["merger"]
+        mismatches = sum((m.get("mismatches") or {}).values())
+        lines.append(
+            f"  {DB_NAMES[db]} merger of {m['communes']} communes into {m['into']}: "
+            f"{m.get('merger', 0.0):.1f} s ({m.get('written', 0)} rows, status "
+            f"{m.get('status')}, {m.get('communes_after', 0)} communes after; "
+            f"aggregates verify: {mismatches} mismatches)"
+        )
     if "verify" in data:
         v = data["verify"]
         lines.append(

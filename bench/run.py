@@ -394,6 +394,8 @@ def bench_database(dataset: Dataset, db: str, args: argparse.Namespace) -> dict[
         "page_size": PAGE_SIZE,
         "budget": args.baseline_budget,
         "import_rows": args.import_rows,
+        # Issue 12: a provincial reform's merger list, on the province only.
+        "merger": [200, 70] if dataset.scale == "province" else None,
         "warm_up_budget": WARM_UP_BUDGET,
     }
     say(f"{db}: baselines, pipeline refresh and import in process…")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ptdv.accounts.models import Role, User
 from ptdv.core.forms import StyledFormMixin
+from ptdv.core.policies import Actor
 from ptdv.organisations.models import Organisation
 from ptdv.organisations.selectors import organisation_administrable
 
@@ -140,7 +141,7 @@ class UserCreateForm(StyledFormMixin, PasswordFieldsMixin, forms.Form):
     role = _role_field()
     password1, password2 = _password_fields()
 
-    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisation_administrable(actor=actor)  # type: ignore[attr-defined]
         self.style_fields()
@@ -174,7 +175,7 @@ class AssignmentForm(StyledFormMixin, forms.Form):
     organisation = _organisation_field()
     role = _role_field()
 
-    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisation_administrable(actor=actor)  # type: ignore[attr-defined]
         self.style_fields()

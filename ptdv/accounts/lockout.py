@@ -31,6 +31,7 @@ from ptdv.accounts.models import User
 from ptdv.accounts.policies import user_authorize_account_change
 from ptdv.audit.services import audit_record
 from ptdv.core.api import error_body
+from ptdv.core.policies import Actor
 
 
 def lockout_message() -> str:
@@ -136,7 +137,7 @@ def audit_lockout(request: Any, username: str) -> None:
 
 
 @transaction.atomic
-def user_login_unlock(*, actor: Any, user: User) -> bool:
+def user_login_unlock(*, actor: Actor, user: User) -> bool:
     """Lift the sign-in lockout of `user` (the same scope as locking an account: 404 outside
     the administrator's subtrees, 403 inside when the account reaches beyond them).
     Returns whether there was a lockout to lift."""

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ptdv.core.policies import Actor
 from ptdv.core.roles import ROLE_RANK as ROLE_RANK
 from ptdv.core.roles import Role as Role
 
@@ -81,3 +82,11 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+def stored_user(actor: Actor | None) -> User | None:
+    """The user row an actor stands for, as a "by whom" column stores it: None for an
+    anonymous visitor or the system itself (an import run by a command, the demo)."""
+    if isinstance(actor, User) and actor.is_authenticated:
+        return actor
+    return None

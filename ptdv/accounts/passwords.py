@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
-from typing import Any
 
 from django.contrib.auth import password_validation as django_validation
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 
+from ptdv.accounts.models import User
 from ptdv.core.text import fold
 
 MIN_LENGTH = 10
@@ -55,7 +55,7 @@ class UserAttributeSimilarityValidator(django_validation.UserAttributeSimilarity
             variants.update(part for part in re.split(r"\W+", text) if part)
         return variants
 
-    def validate(self, password: str, user: Any = None) -> None:
+    def validate(self, password: str, user: User | None = None) -> None:
         if not user:
             return
         candidates = {password.lower(), fold(password)}
@@ -76,9 +76,10 @@ class UserAttributeSimilarityValidator(django_validation.UserAttributeSimilarity
                         )
 
     @staticmethod
-    def _message(user: Any, attribute: str) -> str:
+    def _message(user: User, attribute: str) -> str:
         try:
-            name = str(user._meta.get_field(attribute).verbose_name)
+            field = user._meta.get_field(attribute)
+            name = str(getattr(field, "verbose_name", attribute))
         except FieldDoesNotExist:
             name = attribute
         return f"Mật khẩu quá giống với {name.lower()} của tài khoản."

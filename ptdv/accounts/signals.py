@@ -7,9 +7,11 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
+from ptdv.accounts.models import User
+
 
 @receiver(user_logged_in, dispatch_uid="ptdv-audit-login")
-def audit_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def audit_login(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
     from ptdv.accounts.lockout import login_failures_reset
     from ptdv.accounts.middleware import SESSION_KEY
     from ptdv.accounts.two_factor import user_has_two_factor

@@ -16,9 +16,10 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from ptdv.accounts.models import ApiToken, User
+from ptdv.accounts.models import ApiToken, User, stored_user
 from ptdv.accounts.policies import user_authorize_account_change
 from ptdv.audit.services import audit_record
+from ptdv.core.policies import Actor
 
 # Recording every use would write on every API call; every five minutes is precise enough.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
@@ -66,7 +67,7 @@ def api_tokens_of(*, user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user).select_related("revoked_by")
 
 
-def api_token_get_own(*, actor: Any, pk: Any) -> ApiToken:
+def api_token_get_own(*, actor: Actor, pk: Any) -> ApiToken:
     """One of the actor's own tokens; another user's token is 404, like an absent one."""
     try:
         return ApiToken.objects.get(pk=int(pk), user__pk=getattr(actor, "pk", 0))
@@ -75,7 +76,7 @@ def api_token_get_own(*, actor: Any, pk: Any) -> ApiToken:
 
 
 @transaction.atomic
-def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
+def api_token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
     """Revoke `token`: by its owner, or by an administrator who may change the owner's
     account (404 outside the administrator's subtrees, 403 inside but beyond their reach).
     Revoking twice changes nothing."""
@@ -84,7 +85,7 @@ def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
-        token.revoked_by = actor
+        token.revoked_by = stored_user(actor)
         token.save(update_fields=["revoked_at", "revoked_by"])
         audit_record(
             actor=actor,

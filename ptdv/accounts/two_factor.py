@@ -19,6 +19,7 @@ import base64
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -27,14 +28,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from ptdv.accounts.models import ROLE_RANK, Role, User
 from ptdv.accounts.policies import user_authorize_account_change
 from ptdv.audit.services import audit_record
-from ptdv.core.policies import user_scopes
+from ptdv.core.policies import Actor, user_scopes
 
 RECOVERY_CODE_COUNT = 10
 TOTP_NAME = "Ứng dụng xác thực"
 RECOVERY_NAME = "Mã khôi phục"
 
 
-def user_requires_two_factor(*, user: Any) -> bool:
+def user_requires_two_factor(*, user: User | AnonymousUser) -> bool:
     """Whether `user` must sign in with a second factor (see the module docstring)."""
     if not settings.PTDV_2FA_REQUIRED or not getattr(user, "is_authenticated", False):
         return False
@@ -43,7 +44,7 @@ def user_requires_two_factor(*, user: Any) -> bool:
     return any(rank >= ROLE_RANK[Role.APPROVER] for _path, rank in user_scopes(user))
 
 
-def user_has_two_factor(*, user: Any) -> bool:
+def user_has_two_factor(*, user: User | AnonymousUser) -> bool:
     """Whether `user` has a confirmed authenticator (recovery codes alone do not count)."""
     if not getattr(user, "is_authenticated", False):
         return False
@@ -147,7 +148,7 @@ def two_factor_disable(*, user: User) -> None:
 
 
 @transaction.atomic
-def two_factor_reset(*, actor: Any, user: User) -> None:
+def two_factor_reset(*, actor: Actor, user: User) -> None:
     """An administrator removes the user's authenticator and recovery codes (a lost phone):
     the user enrols again at the next sign-in. Same scope as locking the account."""
     user_authorize_account_change(actor, user)

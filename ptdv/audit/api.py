@@ -55,8 +55,7 @@ class AuditUserField(serializers.Field):  # type: ignore[type-arg]
             pk = int(data)
         except (TypeError, ValueError):
             raise serializers.ValidationError(_("Mã người dùng phải là một số.")) from None
-        request = self.context.get("request")
-        user = audit_filter_user(getattr(request, "user", None), pk=pk)
+        user = audit_filter_user(self.context["request"].user, pk=pk)
         if user is None:
             raise serializers.ValidationError(_("Không tìm thấy người dùng."))
         return user

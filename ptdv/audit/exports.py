@@ -13,6 +13,7 @@ from django.utils import timezone
 from ptdv.audit.models import AuditAction, AuditChannel, AuditEntry
 from ptdv.audit.selectors import AuditFilters, audit_list, audit_organisations
 from ptdv.audit.services import audit_record
+from ptdv.core.policies import Actor
 from ptdv.core.spreadsheets import Export, workbook_write
 
 HEADERS = [
@@ -63,7 +64,7 @@ def _rows(entries: Any) -> Iterator[list[Any]]:
     yield from _chunk_rows(chunk)
 
 
-def audit_export(*, actor: Any, filters: AuditFilters) -> Export:
+def audit_export(*, actor: Actor, filters: AuditFilters) -> Export:
     """The entries `actor` may read under `filters`, as a workbook; the export is audited."""
     entries = audit_list(actor=actor, filters=filters)
     handle, count = workbook_write("Nhat ky", HEADERS, _rows(entries))

@@ -26,6 +26,7 @@ from ptdv.audit.policies import audit_reader as audit_reader
 from ptdv.audit.policies import audit_require_reader as audit_require_reader
 from ptdv.audit.policies import audit_scope_q as audit_scope_q
 from ptdv.audit.policies import audit_visible_to as audit_visible_to
+from ptdv.core.policies import Actor
 from ptdv.organisations.models import Organisation
 from ptdv.organisations.policies import organisation_policy
 from ptdv.people.models import Person
@@ -34,7 +35,7 @@ from ptdv.people.policies import person_policy
 # --- The objects a filter names, looked up in the reader's scope ---------------------------
 
 
-def audit_filter_person(actor: Any, pk: Any) -> Person | None:
+def audit_filter_person(actor: Actor, pk: Any) -> Person | None:
     """A person the reader may see (else None: outside is the same as absent)."""
     try:
         return person_policy.visible_to(actor).filter(pk=pk).first()
@@ -42,14 +43,14 @@ def audit_filter_person(actor: Any, pk: Any) -> Person | None:
         return None
 
 
-def audit_filter_organisation(actor: Any, pk: Any) -> Organisation | None:
+def audit_filter_organisation(actor: Actor, pk: Any) -> Organisation | None:
     try:
         return organisation_policy.visible_to(actor).filter(pk=pk).first()
     except (TypeError, ValueError):
         return None
 
 
-def audit_filter_user(actor: Any, *, pk: Any = None, username: str = "") -> User | None:
+def audit_filter_user(actor: Actor, *, pk: Any = None, username: str = "") -> User | None:
     """A user the reader administers, or one who appears in the entries the reader sees
     (someone from above who read a person of the subtree): any other is absent."""
     lookup: dict[str, Any] = {"username": username} if username else {"pk": pk}
@@ -111,7 +112,7 @@ def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def audit_list(*, actor: Any, filters: AuditFilters) -> QuerySet[AuditEntry]:
+def audit_list(*, actor: Actor, filters: AuditFilters) -> QuerySet[AuditEntry]:
     """The entries `actor` may read, filtered, newest first. The person filter finds the
     entries naming the person and the list reads whose page showed them; the period is in
     local days, both ends included."""

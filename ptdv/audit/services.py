@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ptdv.audit.models import AuditAction, AuditChannel, AuditEntry
-from ptdv.core.policies import user_scopes
+from ptdv.core.policies import Actor, user_scopes
 
 # The audit writer sits below the organisations (every layer writes entries): it names their
 # model and its path step instead of importing them.
@@ -63,7 +63,7 @@ def common_path(paths: Iterable[str]) -> str:
     return first[: size - size % PATH_STEP]
 
 
-def actor_path(actor: Any) -> str:
+def actor_path(actor: Actor | None) -> str:
     """The subtree a user acts on: their one organisation, or the common ancestor of theirs."""
     return common_path(path for path, _rank in user_scopes(actor))
 
@@ -92,7 +92,7 @@ def _person_path(person: Any) -> str:
     return path or ""
 
 
-def _organisation_path(*, organisation: Any, obj: Any, person: Any, actor: Any) -> str:
+def _organisation_path(*, organisation: Any, obj: Any, person: Any, actor: Actor | None) -> str:
     """The organisation an entry concerns: the one named; else the object's own (an
     organisation, or the organisation a dossier or a row belongs to); else the managing
     organisation of the person; else the actor's subtree."""
@@ -114,7 +114,7 @@ def _organisation_path(*, organisation: Any, obj: Any, person: Any, actor: Any) 
 
 def audit_record(
     *,
-    actor: Any,
+    actor: Actor | None,
     action: AuditAction | str,
     obj: Any = None,
     object_type: str = "",
@@ -130,7 +130,8 @@ def audit_record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    # The signed-in user's row (AUTH_USER_MODEL: the audit sits below the accounts app).
+    user: Any = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEntry.objects.create(
         actor=user,
         action=action,
@@ -150,7 +151,7 @@ MAX_IDS = 500
 
 def audit_list_read(
     *,
-    actor: Any,
+    actor: Actor,
     object_type: str,
     ids: Iterable[Any],
     count: Any,

@@ -37,6 +37,7 @@ from ptdv.demo.bulk import reset_sequences
 from ptdv.demo.extras import tallies_rebuild
 from ptdv.demo.people import PeopleGenerator, Tables
 from ptdv.demo.plan import ProvincePlan, Tree
+from ptdv.demo.signers import demo_signers_create
 from ptdv.documents.models import DocumentNumber
 from ptdv.members.models import ACTIVE_STATUSES, PartyMembership
 from ptdv.members.services import membership_events_backfill
@@ -176,6 +177,7 @@ def demo_provinces_load(
             parent=national,
         )  # fmt: skip
         _insert_tree(plan, report)
+        report.rows["signer"] += demo_signers_create(plan.tree.orgs)
         judge = options.scale == "province" if options.judge is None else options.judge
         PeopleGenerator(rng=rng, plan=plan, today=options.today, tables=tables, judge=judge).run()
         report.provinces.append(prov.full_name)

@@ -35,7 +35,7 @@ from ptdv.demo.randomness import (
 )
 from ptdv.demo.story import Applicant, CellStory, Issuers, Planner
 from ptdv.members.models import ExitReason, MembershipStatus, PartyMembership
-from ptdv.organisations.models import Locality
+from ptdv.organisations.models import Kind, Locality, Organisation
 from ptdv.people.crypto import national_id_encrypt, national_id_hash
 from ptdv.people.models import Person
 from ptdv.people.services import person_name_keys
@@ -78,6 +78,13 @@ STAGE_RANK: dict[str, int] = {
         )
     )
 }  # fmt: skip
+# In a residential cell (one whose people live past `ELDER_PROFILE_AGE`), the oldest of those
+# drawn as candidates are retirees of `ELDER_AGE` and more: past 60, voted, they need the
+# provincial committee's consent (story.py records it). `elder` moves the top of an age range.
+ELDER_AGE = 62
+ELDER_PROFILE_AGE = 70
+ELDER_FROM_ADMITTED = 48  # of a recent admission's age at the decision (range up to 50)
+ELDER_FROM_CANDIDATE = 54  # of a late vocation's age today (range 36 to 55)
 # How long ago a dossier at each decision stage got there (days): some wait past their due.
 DECISION_AGE = {Stage.BRANCH_RESOLVED: 100, Stage.COMMITTEE_RESOLVED: 50, Stage.DECIDED: 50}
 CLOSED_REASONS = Weighted.of(
@@ -158,6 +165,13 @@ class Member:
     exit_reason: str = ""
 
 
+def elder(age: int, profile: catalog.Profile, oldest: int) -> int:
+    """`age`, or from `oldest` on in a residential cell, a retiree's age of `ELDER_AGE` on."""
+    if age >= oldest and profile.max_age > ELDER_PROFILE_AGE:
+        return age - oldest + ELDER_AGE
+    return age
+
+
 class Tables:
     """The high-volume tables, flushed together in dependency order: people, memberships,
     candidacies, and the dossiers' histories (events, introducers, consents, numbers)."""
@@ -204,6 +218,13 @@ class PeopleGenerator:
         self.histories = tables.histories
         self.histories.organisations = {o.pk: o for o in plan.tree.orgs}
         self.story_cell: CellStory | None = None
+        # The cells under each grassroots organisation: where a transferred dossier began.
+        self.sibling_cells: dict[int, list[Organisation]] = {}
+        for group in plan.groups:
+            for planned in group.cells:
+                org = planned.org
+                if org.kind != Kind.GRASSROOTS_CELL and org.parent is not None:
+                    self.sibling_cells.setdefault(org.parent.pk, []).append(org)
         self.id_prefix = f"0{plan.province.code}"
         self.used_ids: set[str] = set()
         years = [y for y in ADMISSION_RATES if y <= today.year]
@@ -404,6 +425,8 @@ class PeopleGenerator:
             high = max(19, min(high, profile.max_age - years_since))
             low = max(19, min(low, high))
             age = round(rng.triangular(low, high, min(max(mode, low), high)))
+            if not young and ELDER_AGE + years_since < profile.max_age:
+                age = elder(age, profile, ELDER_FROM_ADMITTED)
             return decided, birth_for(rng, decided, age)
         for _attempt in range(10):
             # Rejection sampling (not a capped draw) keeps the density smooth up to 2018.
@@ -510,6 +533,11 @@ class PeopleGenerator:
             ),
             ceremonies=sorted(m.ceremony for m in members),
             ancestors=ancestors_in_memory(cell.org),
+            siblings=[
+                o
+                for o in self.sibling_cells.get(cell.org.parent.pk if cell.org.parent else 0, [])
+                if o.pk != cell.org.pk
+            ],
             later=_later_issuers(cell),
         )
         for member in newer:
@@ -701,6 +729,8 @@ class PeopleGenerator:
         if story.person:
             persons.patch(person_id, story.person)
         candidacy.person = self._person_instance(person_id)
+        if story.moved_from is not None:
+            candidacy.organisation = story.moved_from  # its `transfer` step moves it here
         # The membership a ceremony creates is written right after this dossier.
         membership = self.tables.memberships.next_id if member is not None else None
         replayed = self.replayer.replay(
@@ -893,6 +923,7 @@ class PeopleGenerator:
         age = triangular(rng, profile.candidate_age)
         if rng.random() < 0.06:
             age = rng.randint(36, 55)  # a few late vocations: managers, village heads
+            age = elder(age, profile, ELDER_FROM_CANDIDATE)
         age = max(min_age, min(age, profile.max_age - 1))
         birth = birth_for(rng, self.today, age)
         person_id = self._person(

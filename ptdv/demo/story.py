@@ -7,10 +7,12 @@ the branch vote (a few fail first and pass later), the grassroots committee's vo
 tree has one, the consents the rules ask for (over 60, readmission, a late ceremony), an
 extension when the decision comes late, the decision, the ceremony, the member file, the
 new-member course, the recognition vote and decision, or the closing step — each with the
-document it produced and the figures of its vote. The dates are chosen so that the rule set
-in force on each date is met (deadlines in working days on Vietnam's calendar); a step that
-cannot be (a cell with fewer than three official members voting) is marked `flag` with the
-reason, deliberately.
+document it produced and the figures of its vote. A few dossiers began in a neighbouring cell
+of the same grassroots organisation and were transferred after the application (`transfer`);
+a few had their application date mistyped and corrected a little later (`amend`). The dates
+are chosen so that the rule set in force on each date is met (deadlines in working days on
+Vietnam's calendar); a step that cannot be (a cell with fewer than three official members
+voting) is marked `flag` with the reason, deliberately.
 
 The facts may be adjusted on the way (a new-member course dated after the recognition vote,
 an extension, a failed recognition vote): the caller writes the returned facts, so the
@@ -34,6 +36,8 @@ from ptdv.rules.engine.periods import first_day_of_age
 FAILED_BRANCH_VOTE = 0.04
 FAILED_RECOGNITION_VOTE = 0.03
 EXTENSION_WHEN_WAITING = 0.3
+TRANSFERRED = 0.02  # began in a neighbouring cell, transferred after the application
+AMENDED = 0.03  # the application date mistyped, then corrected
 # The rule parameters the dates are drawn against (the same in the three built-in sets).
 DECISION_WD = 60
 MAX_EXTENSION_WD = 30
@@ -43,6 +47,13 @@ YOUTH_MONTHS = (192, 371)
 OVER_60_MONTHS = 720
 INTRODUCTION_VALID_MONTHS = 12
 MIN_OFFICIAL = 3
+
+TRANSFER_REASONS = (
+    "Quần chúng chuyển nơi cư trú sang địa bàn chi bộ khác.",
+    "Quần chúng chuyển công tác, chi bộ nơi mới tiếp tục bồi dưỡng.",
+    "Sắp xếp lại địa bàn phụ trách giữa các chi bộ.",
+)
+AMEND_REASON = "Ghi nhầm ngày làm đơn, đính chính theo đơn gốc của quần chúng."
 
 REASONS = {
     ClosedReason.WITHDRAWN: (
@@ -95,6 +106,8 @@ class CellStory:
     ceremonies: list[dt.date] = field(default_factory=list)
     # The cell and its ancestors, nearest first (what the rule engine's case reads).
     ancestors: list[Any] = field(default_factory=list)
+    # Cells of the same grassroots organisation a dossier may have begun in (Organisations).
+    siblings: list[Any] = field(default_factory=list)
     # Who issues from a later day on (the competent body moved: the 2025 reform, an
     # authorisation), oldest first; before the first, `issuers`.
     later: tuple[tuple[dt.date, Issuers], ...] = ()
@@ -143,6 +156,9 @@ class Story:
     steps: list[Step]
     facts: dict[str, Any]  # the dossier's facts, adjusted where the story needed it
     person: dict[str, Any] = field(default_factory=dict)  # the applicant's record, corrected
+    # The cell the dossier began in when it was transferred (an Organisation), else None: the
+    # caller opens the dossier there and the `transfer` step moves it to its cell.
+    moved_from: Any = None
 
 
 def _youth(applicant: Applicant, day: dt.date) -> bool:
@@ -162,6 +178,10 @@ class Planner:
 
     def __init__(self, *, rng: random.Random, calendar: WorkingCalendar, today: dt.date) -> None:
         self.rng = rng
+        # Transfers and amends draw from their own generator, seeded once from `rng`: the rest
+        # of the stories (and of the demo) comes out as it did before they were told.
+        # (Seeded from its state, not a draw: drawing would shift every later draw.)
+        self.turns = random.Random(hash(rng.getstate()[1]))
         self.calendar = calendar
         self.today = today
         self._wd: dict[tuple[dt.date, int], dt.date] = {}
@@ -216,7 +236,78 @@ class Planner:
                 )
             )
         story.steps.sort(key=lambda s: s.on)  # stable: same-day steps keep this order
+        self._transfer(story, cell)
+        self._amend(story)
         return story
+
+    # -- the dossier's own changes ---------------------------------------------------------
+
+    def _after_application(self, story: Story) -> tuple[int, dt.date, dt.date] | None:
+        """(the index after the application step, its day, the latest day before the next
+        step), or None when the dossier has no application."""
+        steps = story.steps
+        index = next(
+            (i for i, s in enumerate(steps) if s.action == DossierAction.RECORD_APPLICATION), None
+        )
+        if index is None:
+            return None
+        after = index + 1
+        latest = steps[after].on if after < len(steps) else self.horizon
+        return after, steps[index].on, latest
+
+    def _transfer(self, story: Story, cell: CellStory) -> None:
+        """A dossier that began in a sibling cell (same grassroots organisation, so the
+        certificate and verification come from the same bodies) and moved to this cell after
+        the application, before anything the cell itself records (introductions, votes)."""
+        turns = self.turns
+        if not cell.siblings or turns.random() >= TRANSFERRED:
+            return
+        place = self._after_application(story)
+        if place is None:
+            return
+        after, start, latest = place
+        on = day_between(turns, start, latest)
+        story.moved_from = turns.choice(cell.siblings)
+        story.steps.insert(
+            after,
+            Step(
+                DossierAction.TRANSFER,
+                on,
+                facts={"organisation": cell.ancestors[0]},
+                reason=turns.choice(TRANSFER_REASONS),
+            ),
+        )
+
+    def _amend(self, story: Story) -> None:
+        """The application date typed wrong (day and month swapped, or a few days off) when
+        the application was recorded, and corrected before the next step."""
+        turns = self.turns
+        if turns.random() >= AMENDED:
+            return
+        place = self._after_application(story)
+        if place is None:
+            return
+        after, start, latest = place
+        if latest <= start:
+            return  # the next step the same day: no room for a correction in between
+        recorded = story.steps[after - 1].facts
+        application = recorded["application_date"]
+        wrong = application - dt.timedelta(days=turns.randint(1, 9))
+        if application.day <= 12 and application.day != application.month:
+            swapped = application.replace(month=application.day, day=application.month)
+            if swapped <= recorded["history_date"]:  # (an application after the history
+                wrong = swapped  # would be refused as it was typed)
+        recorded["application_date"] = wrong
+        on = day_between(turns, start + dt.timedelta(days=1), latest)
+        story.steps.insert(
+            after,
+            Step(
+                DossierAction.AMEND,
+                on,
+                facts={"field": "application_date", "value": application},
+                reason=AMEND_REASON,
+            ),
+        )
 
     # -- before the branch votes -----------------------------------------------------------
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from ptdv.candidacies.models import Candidacy
 from ptdv.candidacies.transitions import TRANSITIONS
+from ptdv.core.policies import Actor
 from ptdv.documents.dossier import dossier_load
 from ptdv.documents.models import RELATION_ORDER, Attachment, Relative
 from ptdv.documents.official_forms import FORMS
@@ -16,26 +17,26 @@ from ptdv.documents.policies import attachment_policy, can_attach, relative_poli
 from ptdv.people.models import Person
 
 
-def attachment_list(*, actor: Any, candidacy: Candidacy) -> QuerySet[Attachment]:
+def attachment_list(*, actor: Actor, candidacy: Candidacy) -> QuerySet[Attachment]:
     return attachment_policy.visible_to(
         actor, Attachment.objects.filter(candidacy=candidacy).select_related("event")
     ).order_by("uploaded_at", "id")
 
 
-def attachment_get_visible(*, actor: Any, pk: Any) -> Attachment:
+def attachment_get_visible(*, actor: Actor, pk: Any) -> Attachment:
     """404 for an attachment outside the user's subtree, as for an absent one."""
     return attachment_policy.get_visible(
         actor, pk, Attachment.objects.select_related("candidacy__person", "candidacy__organisation")
     )
 
 
-def relative_get_visible(*, actor: Any, pk: Any) -> Relative:
+def relative_get_visible(*, actor: Actor, pk: Any) -> Relative:
     return relative_policy.get_visible(
         actor, pk, Relative.objects.select_related("person__organisation")
     )
 
 
-def person_relatives(*, actor: Any, person: Person) -> QuerySet[Relative]:
+def person_relatives(*, actor: Actor, person: Person) -> QuerySet[Relative]:
     """The person's relatives in the order form 2-KNĐ lists them (parents first)."""
     order = Case(
         *(When(relation=code, then=Value(index)) for code, index in RELATION_ORDER.items()),
@@ -47,7 +48,7 @@ def person_relatives(*, actor: Any, person: Person) -> QuerySet[Relative]:
     )
 
 
-def documents_for_candidacy(*, actor: Any, candidacy: Candidacy) -> dict[str, Any]:
+def documents_for_candidacy(*, actor: Actor, candidacy: Candidacy) -> dict[str, Any]:
     """What the dossier page lists: the forms available at the dossier's current step (issued
     documents and drafts) and the attachments, with whether the user may upload."""
     dossier = dossier_load(candidacy, timezone.localdate())

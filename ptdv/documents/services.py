@@ -17,10 +17,11 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ptdv.accounts.models import stored_user
 from ptdv.audit.services import audit_record
 from ptdv.candidacies.models import Candidacy, CandidacyEvent
 from ptdv.candidacies.policies import candidacy_policy
-from ptdv.core.policies import Action
+from ptdv.core.policies import Action, Actor
 from ptdv.core.text import nfc
 from ptdv.documents.docx_writer import render_docx
 from ptdv.documents.dossier import Dossier, dossier_load
@@ -81,7 +82,7 @@ def _relative_check(relative: Relative) -> None:
 
 
 @transaction.atomic
-def relative_create(*, actor: Any, person: Person, data: RelativeData) -> Relative:
+def relative_create(*, actor: Actor, person: Person, data: RelativeData) -> Relative:
     """Declare a relative of `person` (form 2-KNĐ); the actor must be able to change them."""
     person_policy.authorize(actor, Action.CHANGE, person)
     relative = Relative(
@@ -108,7 +109,7 @@ def relative_create(*, actor: Any, person: Person, data: RelativeData) -> Relati
 
 
 @transaction.atomic
-def relative_update(*, actor: Any, relative: Relative, data: RelativeData) -> Relative:
+def relative_update(*, actor: Actor, relative: Relative, data: RelativeData) -> Relative:
     person_policy.authorize(actor, Action.CHANGE, relative.person)
     relative = Relative.objects.select_for_update().get(pk=relative.pk)
     changed = []
@@ -134,7 +135,7 @@ def relative_update(*, actor: Any, relative: Relative, data: RelativeData) -> Re
 
 
 @transaction.atomic
-def relative_delete(*, actor: Any, relative: Relative) -> None:
+def relative_delete(*, actor: Actor, relative: Relative) -> None:
     person_policy.authorize(actor, Action.CHANGE, relative.person)
     object_id, person = str(relative.pk), relative.person
     relation = relative.relation
@@ -156,7 +157,7 @@ def relative_delete(*, actor: Any, relative: Relative) -> None:
 @transaction.atomic
 def signer_create(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation,
     name: str,
     title: str,
@@ -219,7 +220,7 @@ def _counter_next(organisation: Organisation, year: int) -> int:
 @transaction.atomic
 def document_number_issue(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation,
     kind: DocumentKind | str,
     on: dt.date,
@@ -247,7 +248,7 @@ def document_number_issue(
         issued_on=on,
         candidacy=candidacy,
         slug=slug,
-        issued_by=actor if getattr(actor, "is_authenticated", False) else None,
+        issued_by=stored_user(actor),
     )
     audit_record(
         actor=actor,
@@ -261,7 +262,7 @@ def document_number_issue(
 
 
 def document_number_reserve(
-    *, actor: Any, organisation: Organisation, kind: DocumentKind | str, on: dt.date
+    *, actor: Actor, organisation: Organisation, kind: DocumentKind | str, on: dt.date
 ) -> DocumentNumber:
     """A number for a document typed outside the system (the user needs to change something
     in `organisation`'s subtree). The organisation is named by the request: outside the
@@ -296,7 +297,7 @@ def sniff_content_type(head: bytes) -> str | None:
 @transaction.atomic
 def attachment_create(
     *,
-    actor: Any,
+    actor: Actor,
     candidacy: Candidacy,
     upload: IO[bytes],
     original_name: str,
@@ -352,7 +353,7 @@ def attachment_create(
             size=size,
             sha256=digest.hexdigest(),
             storage_name=storage_name,
-            uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            uploaded_by=stored_user(actor),
         )
         attachment.full_clean()
         attachment.save()
@@ -373,7 +374,7 @@ def attachment_create(
     return attachment
 
 
-def attachment_open(*, actor: Any, attachment: Attachment) -> File[bytes]:
+def attachment_open(*, actor: Actor, attachment: Attachment) -> File[bytes]:
     """The stored file, for a user who may see the dossier; the download is audited."""
     candidacy = attachment.candidacy
     candidacy_policy.authorize(actor, Action.VIEW, candidacy)
@@ -405,7 +406,7 @@ class FormNotAvailable(Exception):
         super().__init__(self.message)
 
 
-def _form_number_take(actor: Any, spec: FormSpec, dossier: Dossier) -> None:
+def _form_number_take(actor: Actor, spec: FormSpec, dossier: Dossier) -> None:
     """A numbered form whose step recorded no number takes the next one of the issuing body's
     register, once, when the actor may change things there (`can_take_number`)."""
     if not spec.kind or spec.slug in dossier.numbers:
@@ -436,7 +437,7 @@ class RenderedDocument:
 
 def document_render(
     *,
-    actor: Any,
+    actor: Actor,
     candidacy_id: Any,
     slug: str,
     fmt: str,

@@ -17,7 +17,7 @@ from ptdv.accounts.models import Role
 from ptdv.candidacies.models import SourceChannel, Stage
 from ptdv.core.text import fold
 from ptdv.members.models import ExitReason, MembershipStatus
-from ptdv.organisations.models import AreaFlag, Kind, LocalityKind, Sector
+from ptdv.organisations.models import AreaFlag, ChangeKind, Kind, LocalityKind, Sector
 from ptdv.people.choices import ETHNICITIES, Education, Gender, Occupation, Religion, TargetGroup
 
 ValueType = Literal["text", "date", "int", "bool", "code", "codes", "national_id"]
@@ -344,5 +344,41 @@ KINDS: dict[str, KindSpec] = {
             "mau-nhap-ho-so-dang-thuc-hien.xlsx",
         ),
         KindSpec("people", "Công dân", PEOPLE_UPDATE, "mau-sua-thong-tin-cong-dan.xlsx"),
+        KindSpec(
+            "organisation_changes", "Thay đổi tổ chức",
+            [
+                Column(
+                    "change", "Loại thay đổi", "code", required=True,
+                    choices=_choices(
+                        [(k, label) for k, label in ChangeKind.choices
+                         if k in ("merge", "rename", "move", "dissolve")]
+                    ),
+                    example="Hợp nhất, sáp nhập", width=20,
+                ),
+                Column("organisation", "Mã tổ chức", required=True, example="X-CU-1",
+                       max_length=40),
+                Column(
+                    "target", "Mã tổ chức tiếp nhận, tổ chức mới hoặc cấp trên mới",
+                    example="X-MOI-1", max_length=40, width=22,
+                    note="Hợp nhất: các dòng cùng mã tiếp nhận là một cuộc hợp nhất; mã chưa "
+                    "có trong hệ thống là tổ chức mới.",
+                ),
+                Column("new_name", "Tên mới", example="Đảng bộ xã Mới", width=28,
+                       note="Tên tổ chức mới (hợp nhất) hoặc tên mới (đổi tên)."),
+                Column("new_kind", "Loại tổ chức mới", "code", choices=_choices(Kind.choices),
+                       width=20),
+                Column("parent", "Mã cấp trên của tổ chức mới", max_length=40,
+                       note="Để trống: cấp trên của tổ chức ở dòng đầu."),
+                Column("decision_number", "Số quyết định", required=True,
+                       example="125-QĐ/TU", max_length=60),
+                Column("decision_date", "Ngày quyết định", "date", required=True,
+                       example=dt.date(2025, 6, 20)),
+                Column("issuing_body", "Cơ quan ban hành", required=True,
+                       example="Ban Thường vụ Tỉnh ủy", width=24),
+                Column("date", "Ngày có hiệu lực", "date", example=dt.date(2025, 7, 1),
+                       note="Để trống: ngày quyết định."),
+            ],
+            "mau-nhap-thay-doi-to-chuc.xlsx",
+        ),
     )
 }  # fmt: skip

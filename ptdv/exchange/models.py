@@ -21,6 +21,7 @@ class ImportKind(models.TextChoices):
     CANDIDATES = "candidates", _("Quần chúng (nguồn)")
     DOSSIERS = "dossiers", _("Hồ sơ đang thực hiện")
     PEOPLE = "people", _("Công dân (sửa thông tin)")
+    ORGANISATION_CHANGES = "organisation_changes", _("Thay đổi tổ chức (hợp nhất, đổi tên…)")
 
 
 class ImportMode(models.TextChoices):

@@ -25,9 +25,11 @@ from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 
+from ptdv.accounts.models import User, stored_user
 from ptdv.audit.services import audit_record
 from ptdv.candidacies.pipeline import pipeline_refresh
 from ptdv.candidacies.tallies import aggregates_rows_added
+from ptdv.core.policies import Actor
 from ptdv.documents.storage import private_storage
 from ptdv.exchange.columns import KINDS
 from ptdv.exchange.importers import IMPORTERS, ImportContext, Issue
@@ -86,7 +88,7 @@ class ImportOutcome:
 
 def import_workbook(
     *,
-    actor: Any,
+    actor: User,
     path: Path,
     kind: str,
     mode: str | None = None,
@@ -236,7 +238,7 @@ def issue_dicts(issues: list[Issue], spec_kind: str) -> list[dict[str, Any]]:
 
 def import_job_create(
     *,
-    actor: Any,
+    actor: Actor,
     kind: str,
     upload: IO[bytes],
     original_name: str,
@@ -245,7 +247,8 @@ def import_job_create(
 ) -> ImportJob:
     """Keep the uploaded workbook privately and record the job (not yet run)."""
     mode = import_mode(kind, mode)
-    if not import_allowed(actor, kind):
+    user = stored_user(actor)
+    if user is None or not import_allowed(actor, kind):
         raise PermissionDenied
     storage = private_storage()
     name = storage.save(
@@ -254,7 +257,7 @@ def import_job_create(
     return ImportJob.objects.create(
         kind=kind,
         mode=mode,
-        actor=actor,
+        actor=user,
         dry_run=dry_run,
         original_name=(original_name or "import.xlsx")[-255:],
         storage_name=name,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -121,6 +122,8 @@ class Organisation(models.Model):
     white_locality_count = models.PositiveIntegerField(
         _("số thôn, tổ dân phố chưa có đảng viên"), default=0, editable=False
     )
+    # Optimistic concurrency for the tree changes (ptdv/organisations/changes.py).
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("tổ chức đảng")
@@ -282,3 +285,112 @@ class Competence(models.Model):
         return (self.valid_from is None or self.valid_from <= day) and (
             self.valid_to is None or day <= self.valid_to
         )
+
+
+# --- Changes of the tree over time (ptdv/organisations/changes.py) ----------------------------
+
+
+class ChangeKind(models.TextChoices):
+    CREATE = "create", _("Thành lập")
+    RENAME = "rename", _("Đổi tên")
+    MOVE = "move", _("Chuyển trực thuộc")
+    MERGE = "merge", _("Hợp nhất, sáp nhập")
+    SPLIT = "split", _("Chia tách")
+    DISSOLVE = "dissolve", _("Giải thể")
+
+
+class Decision(models.Model):
+    """The decision a dated change rests on (number and symbol, date, issuing body)."""
+
+    decision_number = models.CharField(_("số quyết định"), max_length=60)
+    decision_date = models.DateField(_("ngày quyết định"))
+    issuing_body = models.CharField(_("cơ quan ban hành"), max_length=255)
+    date = models.DateField(_("ngày có hiệu lực"))
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    data = models.JSONField(default=dict, blank=True, editable=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người thực hiện"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class OrganisationChange(Decision):
+    """One change of the tree by a dated decision: which organisations it ended or changed
+    (`predecessors`) and which it founded or kept (`successors`); `data` holds what a later
+    reader needs (a name before and after, the counts moved)."""
+
+    kind = models.CharField(_("loại thay đổi"), max_length=20, choices=ChangeKind.choices)
+    predecessors = models.ManyToManyField(
+        Organisation, related_name="changes_as_predecessor", blank=True
+    )
+    successors = models.ManyToManyField(
+        Organisation, related_name="changes_as_successor", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("thay đổi tổ chức đảng")
+        verbose_name_plural = _("thay đổi tổ chức đảng")
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date:%d/%m/%Y} ({self.decision_number})"
+
+
+class OrganisationMove(models.Model):
+    """A node that changed parent on `date` (its subtree with it): what the tree of a past
+    date is rebuilt from (ptdv/organisations/history.py)."""
+
+    change = models.ForeignKey(OrganisationChange, on_delete=models.CASCADE, related_name="moves")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="moves")
+    from_parent = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    to_parent = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    from_path = models.CharField(max_length=255)
+    to_path = models.CharField(max_length=255)
+    date = models.DateField()
+
+    class Meta:
+        verbose_name = _("chuyển trực thuộc")
+        verbose_name_plural = _("chuyển trực thuộc")
+        ordering = ["date", "id"]
+        indexes = [models.Index(fields=["date"], name="org_move_date")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.date:%d/%m/%Y}"
+
+
+class LocalityChangeKind(models.TextChoices):
+    MERGE = "merge", _("Sáp nhập")
+    SPLIT = "split", _("Chia tách")
+    RENAME = "rename", _("Đổi tên")
+    MOVE = "move", _("Chuyển sang xã, phường khác")
+
+
+class LocalityChange(Decision):
+    """One change of the localities by a dated decision. A locality merged into another is
+    removed (its residents follow); its code and name stay here, in `data`."""
+
+    kind = models.CharField(_("loại thay đổi"), max_length=20, choices=LocalityChangeKind.choices)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="locality_changes"
+    )
+    successors = models.ManyToManyField(Locality, related_name="changes", blank=True)
+
+    class Meta:
+        verbose_name = _("thay đổi thôn, tổ dân phố")
+        verbose_name_plural = _("thay đổi thôn, tổ dân phố")
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date:%d/%m/%Y} ({self.decision_number})"

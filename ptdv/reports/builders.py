@@ -14,6 +14,7 @@ from django.db.models import Sum
 
 from ptdv.candidacies.measures import LABELS
 from ptdv.candidacies.models import PIPELINE_STAGES, AdmissionTally, Stage
+from ptdv.core.policies import Actor
 from ptdv.organisations.models import CELL_KINDS, Organisation
 from ptdv.organisations.selectors import organisation_children
 from ptdv.targets.breakdowns import Breakdowns, progress_breakdowns
@@ -140,7 +141,7 @@ class ProgressReport:
 
 
 def progress_report(
-    *, actor: Any, organisation: Organisation, year: int, today: dt.date
+    *, actor: Actor, organisation: Organisation, year: int, today: dt.date
 ) -> ProgressReport:
     """Everything the progress report shows; `organisation` was fetched through the policy."""
     progress = progress_for(organisation, year, today)
@@ -196,7 +197,7 @@ class IndicatorsReport:
 
 
 def indicators_report(
-    *, actor: Any, organisation: Organisation, term: Term, year: int, today: dt.date
+    *, actor: Actor, organisation: Organisation, term: Term, year: int, today: dt.date
 ) -> IndicatorsReport:
     """The directive's indicators for the term, and each child's admissions over the same
     years (one grouped query)."""

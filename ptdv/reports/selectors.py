@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import Http404
 
+from ptdv.core.policies import Actor
 from ptdv.organisations.models import Organisation
 from ptdv.targets.models import Term
 from ptdv.targets.selectors import term_current, term_list
 
 
-def report_term(*, actor: Any, organisation: Organisation, term: str | None, year: int) -> Term:
+def report_term(*, actor: Actor, organisation: Organisation, term: str | None, year: int) -> Term:
     """The term named (by id or name) among the organisation's own, else the one covering
     `year`, else its latest; 404 when there is none."""
     terms = term_list(actor=actor, organisation=organisation)

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from ptdv.audit.services import audit_record
+from ptdv.core.policies import Actor
 from ptdv.organisations.models import Organisation
 from ptdv.organisations.policies import organisation_policy
 from ptdv.reports.builders import indicators_report, progress_report
@@ -41,7 +41,7 @@ def _check_format(fmt: str) -> None:
         raise ValidationError({"format": [_("Định dạng phải là xlsx hoặc pdf.")]})
 
 
-def _in_scope(actor: Any, organisation: Organisation, term: Term | None = None) -> Organisation:
+def _in_scope(actor: Actor, organisation: Organisation, term: Term | None = None) -> Organisation:
     """The organisation (and term) again through the policy, whatever the caller did: a
     report never covers a subtree outside the actor's (404, as absent)."""
     organisation = organisation_policy.get_visible(actor, organisation.pk)
@@ -51,7 +51,7 @@ def _in_scope(actor: Any, organisation: Organisation, term: Term | None = None) 
 
 
 def report_progress_export(
-    *, actor: Any, organisation: Organisation, year: int, fmt: str, today: dt.date
+    *, actor: Actor, organisation: Organisation, year: int, fmt: str, today: dt.date
 ) -> ExportedReport:
     _check_format(fmt)
     organisation = _in_scope(actor, organisation)
@@ -74,7 +74,7 @@ def report_progress_export(
 
 def report_indicators_export(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation,
     term: Term,
     year: int,

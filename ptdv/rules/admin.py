@@ -10,12 +10,12 @@ from django.http import HttpRequest
 
 from ptdv.accounts.models import ROLE_RANK, Role
 from ptdv.audit.services import audit_record
-from ptdv.core.policies import user_scopes
+from ptdv.core.policies import Actor, user_scopes
 from ptdv.organisations.models import PATH_STEP
 from ptdv.rules.models import CalendarAdjustment
 
 
-def _root_administrator(user: Any) -> bool:
+def _root_administrator(user: Actor) -> bool:
     required = ROLE_RANK[Role.ADMINISTRATOR]
     return any(len(path) == PATH_STEP and rank >= required for path, rank in user_scopes(user))
 

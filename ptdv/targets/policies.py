@@ -9,8 +9,7 @@ its administrators record them. Plans are entered by whoever may change data the
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from enum import StrEnum
 
 from ptdv.accounts.models import ROLE_RANK, Role
 from ptdv.core.policies import Action, Actor, Policy, role_rank_at, user_scopes
@@ -31,17 +30,31 @@ def setter_path(organisation: Organisation) -> str:
     return path[:-PATH_STEP] if len(path) > PATH_STEP else path
 
 
-def can_set_target(user: Actor | None, organisation: Organisation) -> bool:
-    return role_rank_at(user, setter_path(organisation)) >= ADMINISTRATOR_RANK
+class TargetAction(StrEnum):
+    """What a user may do about an organisation's targets, terms and plans (besides the
+    base actions of `ptdv.core.policies.Action`)."""
+
+    SET_TARGET = "set_target"  # set, approve, lock or amend its yearly target
+    MANAGE_TERMS = "manage_terms"  # record its terms, congress and programme targets
+    PLAN = "plan"  # assign its planned candidates
 
 
-def authorize_target(user: Actor | None, organisation: Organisation) -> None:
-    """404 outside the user's subtrees, 403 inside them without the administrator role on the
-    parent."""
-    if role_rank_at(user, organisation.path) == 0:
-        raise Http404
-    if not can_set_target(user, organisation):
-        raise PermissionDenied
+class TargetsPolicy(Policy[Organisation]):
+    """The targets' permissions, asked of the organisation they concern: a target, a term or
+    a plan may not exist yet when the question is asked (an empty form, a first target)."""
+
+    def can(self, user: Actor | None, action: Action | str, obj: Organisation) -> bool:
+        if action == TargetAction.SET_TARGET:
+            return role_rank_at(user, setter_path(obj)) >= ADMINISTRATOR_RANK
+        if action == TargetAction.MANAGE_TERMS:
+            return role_rank_at(user, obj.path) >= ADMINISTRATOR_RANK
+        if action == TargetAction.PLAN:
+            return super().can(user, Action.CHANGE, obj)
+        return super().can(user, action, obj)
+
+
+# `authorize` answers 404 outside the user's subtrees, 403 inside them without the right.
+targets_policy = TargetsPolicy(Organisation, "path")
 
 
 def administers_root(user: Actor | None) -> bool:
@@ -50,20 +63,3 @@ def administers_root(user: Actor | None) -> bool:
     return any(
         len(path) == PATH_STEP and rank >= ADMINISTRATOR_RANK for path, rank in user_scopes(user)
     )
-
-
-def can_manage_terms(user: Actor | None, organisation: Organisation) -> bool:
-    return role_rank_at(user, organisation.path) >= ADMINISTRATOR_RANK
-
-
-def authorize_terms(user: Actor | None, organisation: Organisation) -> None:
-    if role_rank_at(user, organisation.path) == 0:
-        raise Http404
-    if not can_manage_terms(user, organisation):
-        raise PermissionDenied
-
-
-def can_plan(user: Actor | None, organisation: Organisation) -> bool:
-    from ptdv.core.policies import REQUIRED_ROLE
-
-    return role_rank_at(user, organisation.path) >= ROLE_RANK[REQUIRED_ROLE[Action.CHANGE]]

@@ -23,15 +23,19 @@ from ptdv.candidacies.measures import ADMISSION_FIELDS, age_expression, breakdow
 from ptdv.candidacies.models import AdmissionTally, Candidacy, PipelineTally
 from ptdv.candidacies.policies import candidacy_policy
 from ptdv.candidacies.tallies import PIPELINE_FIELDS
+from ptdv.core.policies import Actor
 from ptdv.members.models import (
     FORMER_MEMBER_STATUSES,
     MembershipStatus,
     PartyMembership,
 )
+from ptdv.organisations.history import TreeOn
 from ptdv.organisations.localities import COUNTERS as LOCALITY_COUNTERS
 from ptdv.organisations.models import Organisation, ancestor_paths
+from ptdv.organisations.policies import organisation_policy
 from ptdv.organisations.selectors import organisation_children
 from ptdv.targets.forecast import Forecast, forecast
+from ptdv.targets.history import admission_tallies_then, year_end
 from ptdv.targets.measures import PriorityGroup, group_admitted
 from ptdv.targets.models import (
     FORECAST_STAGES,
@@ -243,6 +247,9 @@ def progress_many(
             "organisation_id", *ADMISSION_FIELDS
         )
     }
+    if year < today.year:
+        # A past year: the admissions of the tree as it was (ptdv/targets/history.py).
+        tallies = admission_tallies_then(organisations, year, tallies, TreeOn(year_end(year)))
     pipelines = {
         row["organisation_id"]: {name: row[name] for name in PIPELINE_FIELDS}
         for row in PipelineTally.objects.filter(organisation_id__in=ids).values(
@@ -324,10 +331,30 @@ def progress_for(organisation: Organisation, year: int, today: dt.date) -> Progr
 
 
 def progress_children(
-    *, actor: Any, organisation: Organisation, year: int, today: dt.date
+    *, actor: Actor, organisation: Organisation, year: int, today: dt.date
 ) -> list[Progress]:
-    """Progress of each child the user may see, by name."""
-    children = list(organisation_children(actor=actor, organisation=organisation))
+    """Progress of each child the user may see, by name; for a past year, the children of
+    that year (the tree as it was on 31 December, ptdv/organisations/history.py)."""
+    if year < today.year:
+        tree = TreeOn(year_end(year))
+        if tree.changed:
+            then = list(organisation_policy.visible_to(actor, tree.children(organisation)))
+            by_depth: dict[int, list[Organisation]] = defaultdict(list)
+            for child in then:
+                by_depth[len(child.path)].append(child)
+            found = [
+                progress
+                for siblings in by_depth.values()
+                for progress in progress_many(siblings, year=year, today=today, scope_path="")
+            ]
+            return sorted(found, key=lambda p: (p.organisation.name, p.organisation.pk))
+    on = min(year_end(year), today)
+    children = [
+        child
+        for child in organisation_children(actor=actor, organisation=organisation)
+        if (child.valid_from is None or child.valid_from <= on)
+        and (child.valid_to is None or child.valid_to > on)
+    ]
     return progress_many(children, year=year, today=today, scope_path=organisation.path)
 
 
@@ -585,7 +612,7 @@ def indicators_for(*, organisation: Organisation, term: Term, year: int) -> Indi
 
 
 def overdue_candidacies(
-    *, actor: Any, organisation: Organisation, today: dt.date, limit: int = 20
+    *, actor: Actor, organisation: Organisation, today: dt.date, limit: int = 20
 ) -> list[Candidacy]:
     """The most overdue open dossiers of the subtree (earliest due date first)."""
     return list(
@@ -596,7 +623,7 @@ def overdue_candidacies(
     )
 
 
-def term_list(*, actor: Any, organisation: Organisation) -> QuerySet[Term]:
+def term_list(*, actor: Actor, organisation: Organisation) -> QuerySet[Term]:
     return (
         term_policy.visible_to(actor)
         .filter(organisation=organisation)
@@ -605,7 +632,7 @@ def term_list(*, actor: Any, organisation: Organisation) -> QuerySet[Term]:
     )
 
 
-def term_current(*, actor: Any, organisation: Organisation, year: int) -> Term | None:
+def term_current(*, actor: Actor, organisation: Organisation, year: int) -> Term | None:
     """The organisation's term covering `year` (the latest starting one if several)."""
     return (
         term_list(actor=actor, organisation=organisation)
@@ -614,7 +641,7 @@ def term_current(*, actor: Any, organisation: Organisation, year: int) -> Term |
     )
 
 
-def plan_list(*, actor: Any, organisation: Organisation, year: int) -> QuerySet[PlanAssignment]:
+def plan_list(*, actor: Actor, organisation: Organisation, year: int) -> QuerySet[PlanAssignment]:
     return (
         plan_policy.visible_to(actor)
         .filter(organisation__path__startswith=organisation.path, year=year)
@@ -629,7 +656,7 @@ def plan_list(*, actor: Any, organisation: Organisation, year: int) -> QuerySet[
     )
 
 
-def target_list(*, actor: Any, organisation: Organisation, year: int) -> list[Target]:
+def target_list(*, actor: Actor, organisation: Organisation, year: int) -> list[Target]:
     """The targets of the organisation and of its children for a year, with their
     sub-targets (two queries)."""
     return list(

@@ -14,14 +14,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ptdv.accounts.models import stored_user
 from ptdv.audit.services import audit_record
 from ptdv.candidacies.models import Candidacy
 from ptdv.candidacies.tallies import roll_up_lists
-from ptdv.core.policies import role_rank_at
+from ptdv.core.policies import Actor
 from ptdv.members.models import ACTIVE_STATUSES, MembershipStatus, PartyMembership
 from ptdv.organisations.models import PATH_STEP, Organisation
 from ptdv.people.models import Person
@@ -38,10 +38,9 @@ from ptdv.targets.models import (
     Term,
 )
 from ptdv.targets.policies import (
+    TargetAction,
     administers_root,
-    authorize_target,
-    authorize_terms,
-    can_plan,
+    targets_policy,
 )
 from ptdv.targets.selectors import (
     FIRST_YEAR,
@@ -89,7 +88,7 @@ def member_counts_on(on: dt.date) -> dict[str, tuple[int, int]]:
 
 @transaction.atomic
 def snapshot_take(
-    *, year: int, actor: Any = None, replace: bool = False, today: dt.date | None = None
+    *, year: int, actor: Actor | None = None, replace: bool = False, today: dt.date | None = None
 ) -> tuple[SnapshotRun, bool]:
     """Take the frozen member snapshot of `year` on its snapshot date; return (run, taken).
 
@@ -124,7 +123,7 @@ def snapshot_take(
         run = SnapshotRun.objects.create(
             year=year,
             snapshot_date=on,
-            taken_by=actor if getattr(actor, "is_authenticated", False) else None,
+            taken_by=stored_user(actor),
             members=total,
         )
     else:
@@ -133,7 +132,7 @@ def snapshot_take(
         run.replaced += 1
         run.snapshot_date = on
         run.members = total
-        run.taken_by = actor if getattr(actor, "is_authenticated", False) else None
+        run.taken_by = stored_user(actor)
         run.save(update_fields=["replaced", "snapshot_date", "members", "taken_by"])
     MemberSnapshot.objects.bulk_create(
         [
@@ -185,11 +184,11 @@ def _locked_error() -> ValidationError:
 
 @transaction.atomic
 def target_set(
-    *, actor: Any, organisation: Organisation, year: int, number: int, note: str = ""
+    *, actor: Actor, organisation: Organisation, year: int, number: int, note: str = ""
 ) -> Target:
     """Set (create or change) an organisation's target for a year. Allowed while draft or
     approved; a change to an approved target sends it back to draft for approval."""
-    authorize_target(actor, organisation)
+    targets_policy.authorize(actor, TargetAction.SET_TARGET, organisation)
     _check_year(year)
     suggestion = target_suggestion(organisation, year)
     target = (
@@ -213,7 +212,7 @@ def target_set(
     state_before = target.state
     target.number = number
     target.note = note
-    target.set_by = actor if getattr(actor, "is_authenticated", False) else None
+    target.set_by = stored_user(actor)
     if target.state == TargetState.APPROVED and before != number:
         target.state = TargetState.DRAFT
         target.approved_by = None
@@ -242,10 +241,10 @@ def target_set(
 
 @transaction.atomic
 def target_set_group(
-    *, actor: Any, organisation: Organisation, year: int, group: str, number: int
+    *, actor: Actor, organisation: Organisation, year: int, group: str, number: int
 ) -> Target:
     """Set a priority group's sub-target (a child row of the organisation's target)."""
-    authorize_target(actor, organisation)
+    targets_policy.authorize(actor, TargetAction.SET_TARGET, organisation)
     if group not in PriorityGroup.values:
         raise ValidationError({"group": [_("Nhóm đối tượng không hợp lệ.")]})
     main = (
@@ -298,9 +297,9 @@ def target_set_group(
     return target
 
 
-def _transition(*, actor: Any, target: Target, source: str, result: str, summary: str) -> Target:
+def _transition(*, actor: Actor, target: Target, source: str, result: str, summary: str) -> Target:
     target = Target.objects.select_for_update().select_related("organisation").get(pk=target.pk)
-    authorize_target(actor, target.organisation)
+    targets_policy.authorize(actor, TargetAction.SET_TARGET, target.organisation)
     if target.group:
         raise ValidationError(
             {"target": [_("Chỉ tiêu theo nhóm được duyệt, khóa cùng chỉ tiêu chung.")]}
@@ -315,7 +314,7 @@ def _transition(*, actor: Any, target: Target, source: str, result: str, summary
             }
         )
     now = timezone.now()
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = stored_user(actor)
     target.state = result
     if result == TargetState.APPROVED:
         target.approved_by, target.approved_at = user, now
@@ -334,7 +333,7 @@ def _transition(*, actor: Any, target: Target, source: str, result: str, summary
 
 
 @transaction.atomic
-def target_approve(*, actor: Any, target: Target) -> Target:
+def target_approve(*, actor: Actor, target: Target) -> Target:
     return _transition(
         actor=actor,
         target=target,
@@ -345,7 +344,7 @@ def target_approve(*, actor: Any, target: Target) -> Target:
 
 
 @transaction.atomic
-def target_lock(*, actor: Any, target: Target) -> Target:
+def target_lock(*, actor: Actor, target: Target) -> Target:
     return _transition(
         actor=actor,
         target=target,
@@ -357,13 +356,13 @@ def target_lock(*, actor: Any, target: Target) -> Target:
 
 @transaction.atomic
 def target_amend(
-    *, actor: Any, target: Target, number: int, reason: str, group_target: Any = None
+    *, actor: Actor, target: Target, number: int, reason: str, group_target: Any = None
 ) -> TargetAmendment:
     """Change a locked target, or the group sub-target of it that the request names by id
     (`group_target`), with a reason. A sub-target that is not one of `target`'s own is a
     field error and nothing changes (never the main target instead)."""
     target = Target.objects.select_for_update().select_related("organisation").get(pk=target.pk)
-    authorize_target(actor, target.organisation)
+    targets_policy.authorize(actor, TargetAction.SET_TARGET, target.organisation)
     if group_target not in (None, ""):
         try:
             target = (
@@ -393,7 +392,7 @@ def target_amend(
         number_before=target.number,
         number_after=number,
         reason=reason,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=stored_user(actor),
     )
     amendment.full_clean()
     amendment.save()
@@ -427,7 +426,7 @@ def target_amend(
 @transaction.atomic
 def term_create(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation,
     name: str,
     start_year: int,
@@ -436,7 +435,7 @@ def term_create(
     congress_resolution: str = "",
     programmes: list[tuple[str, int]] | None = None,
 ) -> Term:
-    authorize_terms(actor, organisation)
+    targets_policy.authorize(actor, TargetAction.MANAGE_TERMS, organisation)
     _check_year(start_year)
     _check_year(end_year)
     term = Term(
@@ -471,7 +470,7 @@ def term_create(
 @transaction.atomic
 def term_update(
     *,
-    actor: Any,
+    actor: Actor,
     term: Term,
     name: str,
     start_year: int,
@@ -480,7 +479,7 @@ def term_update(
     congress_resolution: str = "",
 ) -> Term:
     term = Term.objects.select_for_update().select_related("organisation").get(pk=term.pk)
-    authorize_terms(actor, term.organisation)
+    targets_policy.authorize(actor, TargetAction.MANAGE_TERMS, term.organisation)
     before = {
         "name": term.name,
         "start_year": term.start_year,
@@ -505,9 +504,9 @@ def term_update(
 
 
 @transaction.atomic
-def programme_target_set(*, actor: Any, term: Term, name: str, number: int) -> ProgrammeTarget:
+def programme_target_set(*, actor: Actor, term: Term, name: str, number: int) -> ProgrammeTarget:
     """Create or change (by name) a programme's target for the term."""
-    authorize_terms(actor, term.organisation)
+    targets_policy.authorize(actor, TargetAction.MANAGE_TERMS, term.organisation)
     name = name.strip()
     programme = ProgrammeTarget.objects.filter(term=term, name=name).first()
     before = programme.number if programme else None
@@ -527,8 +526,8 @@ def programme_target_set(*, actor: Any, term: Term, name: str, number: int) -> P
 
 
 @transaction.atomic
-def programme_target_delete(*, actor: Any, programme: ProgrammeTarget) -> None:
-    authorize_terms(actor, programme.term.organisation)
+def programme_target_delete(*, actor: Actor, programme: ProgrammeTarget) -> None:
+    targets_policy.authorize(actor, TargetAction.MANAGE_TERMS, programme.term.organisation)
     audit_record(
         actor=actor,
         action="delete",
@@ -542,17 +541,14 @@ def programme_target_delete(*, actor: Any, programme: ProgrammeTarget) -> None:
 # --- Plans ----------------------------------------------------------------------------------
 
 
-def _authorize_plan(actor: Any, organisation: Organisation) -> None:
-    if role_rank_at(actor, organisation.path) == 0:
-        raise Http404
-    if not can_plan(actor, organisation):
-        raise PermissionDenied
+def _authorize_plan(actor: Actor, organisation: Organisation) -> None:
+    targets_policy.authorize(actor, TargetAction.PLAN, organisation)
 
 
 @transaction.atomic
 def plan_assign(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation,
     year: int,
     candidacy: Candidacy,
@@ -611,7 +607,7 @@ def plan_assign(
 
 
 @transaction.atomic
-def plan_unassign(*, actor: Any, assignment: PlanAssignment) -> None:
+def plan_unassign(*, actor: Actor, assignment: PlanAssignment) -> None:
     _authorize_plan(actor, assignment.organisation)
     audit_record(
         actor=actor,

@@ -43,11 +43,10 @@ from ptdv.targets.forms import AmendForm, ChildrenTargetsForm, GroupTargetForm, 
 from ptdv.targets.measures import PriorityGroup
 from ptdv.targets.models import Target, TargetState
 from ptdv.targets.policies import (
-    can_manage_terms,
-    can_plan,
-    can_set_target,
+    TargetAction,
     plan_policy,
     target_policy,
+    targets_policy,
     term_policy,
 )
 from ptdv.targets.selectors import (
@@ -214,8 +213,8 @@ def targets_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "charts": charts,
         "term": term,
         "can_manage_targets": role_rank_at(request.user, organisation.path) >= ADMINISTRATOR
-        or can_set_target(request.user, organisation),
-        "can_plan": can_plan(request.user, organisation),
+        or targets_policy.can(request.user, TargetAction.SET_TARGET, organisation),
+        "can_plan": targets_policy.can(request.user, TargetAction.PLAN, organisation),
     }
     return render_page(request, "targets/dashboard.html", context)
 
@@ -228,7 +227,7 @@ def _target_rows(
 ) -> list[dict[str, Any]]:
     """The organisation itself (when the user may set its target) and its children."""
     settable: list[Organisation] = []
-    if can_set_target(request.user, organisation):
+    if targets_policy.can(request.user, TargetAction.SET_TARGET, organisation):
         settable.append(organisation)
     children = list(organisation_children(actor=request.user, organisation=organisation))
     nodes = settable + children
@@ -252,7 +251,7 @@ def _target_rows(
                 "target": target,
                 "number": target.number if target else None,
                 "locked": bool(target and target.state == TargetState.LOCKED),
-                "may_set": can_set_target(request.user, node),
+                "may_set": targets_policy.can(request.user, TargetAction.SET_TARGET, node),
             }
         )
     return rows
@@ -330,7 +329,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
     )
     organisation = target.organisation
-    may_set = can_set_target(request.user, organisation)
+    may_set = targets_policy.can(request.user, TargetAction.SET_TARGET, organisation)
     group_form = GroupTargetForm(request.POST if request.POST.get("step") == "group" else None)
     amend_form = AmendForm(request.POST if request.POST.get("step") == "amend" else None)
     if request.method == "POST":
@@ -389,7 +388,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def terms_view(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = organisation_policy.get_visible(request.user, pk)
-    may_manage = can_manage_terms(request.user, organisation)
+    may_manage = targets_policy.can(request.user, TargetAction.MANAGE_TERMS, organisation)
     form = TermForm(request.POST or None)
     if request.method == "POST":
         if not may_manage:
@@ -490,7 +489,7 @@ def plan_view(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = organisation_policy.get_visible(request.user, pk)
     today = timezone.localdate()
     year = selected_year(request, today)
-    may_plan = can_plan(request.user, organisation)
+    may_plan = targets_policy.can(request.user, TargetAction.PLAN, organisation)
     choices = _plan_choices(request, organisation) if may_plan else None
     form = (
         PlanForm(

@@ -35,11 +35,11 @@ from ptdv.candidacies.models import (
     Stage,
 )
 from ptdv.candidacies.transitions import TRANSITIONS
-from ptdv.documents.models import DocumentNumber
+from ptdv.documents.models import DocumentNumber, Signer, SignerCapacity
 from ptdv.documents.services import document_render
 from ptdv.factories import user_with_role
 from ptdv.members.models import MembershipStatus, PartyMembership
-from ptdv.organisations.models import Organisation
+from ptdv.organisations.models import Kind, Organisation
 from ptdv.rules import engine
 from ptdv.rules.services import rules_calendar
 
@@ -130,6 +130,9 @@ class Replay:
         )
         self.calendar = calendar
         self.violations: list[tuple[str, str]] = []
+        # Where the dossier is as its events go: where it began, until a transfer moves it.
+        first = CandidacyEvent.objects.filter(candidacy=candidacy).order_by("on", "id").first()
+        self.organisation_id = first.organisation_id if first else candidacy.organisation_id
 
     def judge(self, event: CandidacyEvent) -> None:
         action = TRANSITIONS[event.action].engine_action
@@ -166,6 +169,18 @@ class Replay:
             copy.failed_recognition_votes += 1
         if event.action == "record_introduction":
             self.context.introducers.append(self._introducer(facts))
+        if event.action == "amend":
+            assert _value(facts["before"]) == getattr(copy, facts["field"])
+            setattr(copy, facts["field"], _value(facts["value"]))
+        if event.action == "transfer":
+            # To a sibling cell of the same grassroots organisation, before the cell records
+            # anything of its own.
+            before = Organisation.objects.get(pk=self.organisation_id)
+            after = Organisation.objects.get(pk=facts["organisation"])
+            assert (facts["from"], facts["to"]) == (before.code, after.code)
+            assert before.parent_id == after.parent_id and before.pk != after.pk
+            assert not self.context.introducers
+            self.organisation_id = after.pk
         if event.action == "record_consent":
             consent = Consent.objects.get(pk=facts["consent"])
             assert (consent.kind, consent.date, consent.ref) == (
@@ -225,20 +240,25 @@ def test_every_timeline_replays_through_the_engine_to_its_dossier(demo: Any) -> 
         timeline = events.get(candidacy.pk, [])
         assert timeline, candidacy.stage  # past the pool or closed: a story
         for event in timeline:
-            assert event.on <= TODAY and event.organisation_id == candidacy.organisation_id
+            assert event.on <= TODAY
             replay.judge(event)
             replay.apply(event)
+            # (A transfer's event is the new cell's: the dossier is there once it is recorded.)
+            assert event.organisation_id == replay.organisation_id
             judged[event.action] += 1
             flagged += event.flagged
         violations += [(candidacy.pk, a, r) for a, r in replay.violations]
         for name in FIELDS:
             assert getattr(replay.copy, name) == getattr(candidacy, name), (candidacy.pk, name)
+        assert replay.organisation_id == candidacy.organisation_id
         if candidacy.stage in (Stage.PROBATIONARY, Stage.OFFICIAL):
             ceremony = next(e for e in timeline if e.action == "ceremony")
             assert ceremony.facts["membership"] == candidacy.membership.pk
         walked += 1
     assert violations == []
     assert walked > 100 and judged["branch_vote"] > 50 and judged["record_introduction"] > 100
+    # A few dossiers were transferred from a neighbouring cell, a few had a date corrected.
+    assert judged["transfer"] >= 1 and judged["amend"] >= 1, judged
     # Deliberately flagged steps (a cell too small to vote) stay a small share.
     assert flagged < 0.05 * sum(judged.values())
     # Numbers come from each issuing body's register: unique, growing with the dates.
@@ -310,3 +330,43 @@ def test_the_admission_decision_of_a_probationary_member_prints_its_dates(demo: 
     assert not PartyMembership.objects.filter(
         candidacy=candidacy, admission_decision_date__isnull=True
     ).exists()
+
+
+def _docx_text(content: bytes) -> str:
+    document = docx.Document(io.BytesIO(content))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts += [cell.text for cell in row.cells]
+    return " ".join(" ".join(parts).split())
+
+
+@pytest.mark.django_db
+def test_the_signing_bodies_have_their_signers_and_forms_print_them(demo: Any) -> None:
+    # One default signer per organisation: the name its documents were signed with.
+    organisations = Organisation.objects.exclude(kind=Kind.NATIONAL)
+    signers = {s.organisation_id: s for s in Signer.objects.filter(is_default=True, active=True)}
+    assert set(signers) == set(organisations.values_list("pk", flat=True))
+    assert Signer.objects.count() == len(signers)
+    issuer = {
+        (candidacy, symbol): organisation
+        for candidacy, symbol, organisation in DocumentNumber.objects.values_list(
+            "candidacy", "symbol", "organisation"
+        )
+    }
+    numbered = CandidacyEvent.objects.exclude(document_number="").exclude(signer="")
+    assert numbered.exists()
+    for event in numbered:
+        body = issuer[(event.candidacy_id, event.document_number)]
+        assert signers[body].name == event.signer, event.action
+    province = Organisation.objects.get(kind=Kind.PROVINCE)
+    assert signers[province.pk].capacity == SignerCapacity.DEPUTY
+    # A form whose step records no signer (the cell's summary of the opinions, 5-KNĐ) prints
+    # the cell's default signer.
+    root = Organisation.objects.get(parent__isnull=True)
+    admin = user_with_role(root, Role.ADMINISTRATOR)
+    candidacy = Candidacy.objects.filter(opinions_date__isnull=False, is_open=True).first()
+    assert candidacy is not None
+    result = document_render(actor=admin, candidacy_id=candidacy.pk, slug="5-knd", fmt="docx")
+    text = _docx_text(result.content)
+    assert f"T/M CHI ỦY BÍ THƯ {signers[candidacy.organisation_id].name}" in text

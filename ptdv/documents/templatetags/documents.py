@@ -7,16 +7,17 @@ from typing import Any
 
 from django import template
 
+from ptdv.core.policies import Actor
 from ptdv.documents.selectors import documents_for_candidacy, person_relatives
 
 register = template.Library()
 
 
 @register.simple_tag
-def candidacy_documents(candidacy: Any, user: Any) -> dict[str, Any]:
+def candidacy_documents(candidacy: Any, user: Actor) -> dict[str, Any]:
     return documents_for_candidacy(actor=user, candidacy=candidacy)
 
 
 @register.simple_tag(name="person_relatives")
-def person_relatives_tag(person: Any, user: Any) -> list[Any]:
+def person_relatives_tag(person: Any, user: Actor) -> list[Any]:
     return list(person_relatives(actor=user, person=person))

@@ -8,9 +8,10 @@ are adjusted once per organisation with the totals.
 - `context`: the import's context (actor, sheet, organisations in scope) and its issues;
 - `parsing`: typed values from the sheet's cells;
 - `people`: checks and columns of the new people;
-- one module per kind: `organisations`, `localities`, `users`, `members`, `candidates`,
-  `dossiers` (with `dossier_steps`, the legacy file's row as the past steps it attests),
-  `people_update` (corrections of people matched by national ID: mode "update").
+- one module per kind: `organisations`, `organisation_changes`, `localities`, `users`,
+  `members`, `candidates`, `dossiers` (with `dossier_steps`, the legacy file's row as the
+  past steps it attests), `people_update` (corrections of people matched by national ID:
+  mode "update").
 
 A kind declares its modes (`Importer.modes`, the first is the default): "create" writes new
 records, "update" corrects existing ones through their own write service.
@@ -24,6 +25,7 @@ from ptdv.exchange.importers.context import ImportContext, Issue, OrgInfo
 from ptdv.exchange.importers.dossiers import DossierImporter
 from ptdv.exchange.importers.localities import LocalityImporter
 from ptdv.exchange.importers.members import MemberImporter
+from ptdv.exchange.importers.organisation_changes import OrganisationChangeImporter
 from ptdv.exchange.importers.organisations import OrganisationImporter
 from ptdv.exchange.importers.parsing import parse_rows
 from ptdv.exchange.importers.people_update import PeopleUpdateImporter
@@ -39,6 +41,7 @@ __all__ = [
     "LocalityImporter",
     "MemberImporter",
     "OrgInfo",
+    "OrganisationChangeImporter",
     "OrganisationImporter",
     "PeopleUpdateImporter",
     "UserImporter",
@@ -55,5 +58,6 @@ IMPORTERS: dict[str, type[Importer]] = {
         CandidateImporter,
         DossierImporter,
         PeopleUpdateImporter,
+        OrganisationChangeImporter,
     )
 }

@@ -41,7 +41,6 @@ from .case import (
 )
 from .check import check_files
 from .codes import (
-    Action,
     AreaFlag,
     ConsentKind,
     Decider,
@@ -81,7 +80,6 @@ __all__ = [
     "RULE_IDS",
     "RULE_LABELS",
     "RULE_SETS",
-    "Action",  # deprecated alias of EngineAction, see codes.py
     "Applicant",
     "AreaFlag",
     "CalendarRangeError",

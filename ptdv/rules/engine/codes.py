@@ -9,7 +9,6 @@ from __future__ import annotations
 from enum import StrEnum
 
 __all__ = [
-    "Action",
     "AreaFlag",
     "ConsentKind",
     "Decider",
@@ -34,12 +33,6 @@ class EngineAction(StrEnum):
     CEREMONY = "ceremony"
     RECOGNITION_VOTE = "recognition_vote"
     RECOGNITION_DECISION = "recognition_decision"
-
-
-# Deprecated alias (issue 11): the engine's actions were called ``Action`` until they were
-# renamed to stop colliding with ``ptdv.core.policies.Action``. Kept only while callers
-# outside ``ptdv.rules`` move to ``EngineAction``; new code must not use it.
-Action = EngineAction
 
 
 class Decider(StrEnum):

@@ -216,14 +216,17 @@ print(sorted(
     assert result.stdout.strip() == "[]"
 
 
-def test_deprecated_action_alias_is_engine_action_and_unused_in_rules() -> None:
-    assert ptdv.rules.engine.Action is EngineAction
-    rules = Path(ptdv.rules.engine.__file__).parent.parent
-    needles = ("engine.Action", "import Action", " Action.", " Action(")
+def test_the_engine_has_no_action_alias_and_nothing_uses_one() -> None:
+    """The engine's actions are `EngineAction` only (the old name `Action` collided with
+    `ptdv.core.policies.Action`)."""
+    assert not hasattr(ptdv.rules.engine, "Action")
+    assert not hasattr(ptdv.rules.engine.codes, "Action")
+    root = Path(ptdv.rules.engine.__file__).parent.parent.parent
+    needles = ("engine.Action", "engine import Action", "codes import Action")
     users = [
-        path.name
-        for path in rules.rglob("*.py")
-        if path.name not in {"codes.py", "__init__.py", Path(__file__).name}
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if path.name != Path(__file__).name
         and any(needle in path.read_text(encoding="utf-8") for needle in needles)
     ]
     assert users == []

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http import Http404
 from django.utils import timezone
 
+from ptdv.core.policies import Actor
 from ptdv.documents.cli import add_actor_argument, command_actor, parse_day
 from ptdv.documents.models import Attachment
 from ptdv.documents.official_forms import FORMS
@@ -59,7 +60,7 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from None
 
-    def _render(self, actor: Any, options: dict[str, Any]) -> None:
+    def _render(self, actor: Actor, options: dict[str, Any]) -> None:
         try:
             rendered = document_render(
                 actor=actor,
@@ -72,7 +73,7 @@ class Command(BaseCommand):
         Path(options["output"]).write_bytes(rendered.content)
         self.stdout.write(f"Đã ghi {options['output']} ({len(rendered.content)} byte).")
 
-    def _number(self, actor: Any, options: dict[str, Any]) -> None:
+    def _number(self, actor: Actor, options: dict[str, Any]) -> None:
         organisation = (
             organisation_policy.visible_to(actor).filter(code=options["organisation"]).first()
         )
