@@ -125,7 +125,6 @@ _PATH_KINDS = {
     "candidacies": "candidacy",
     "members": "membership",
     "people": "person",
-    "members": "membership",
     "relatives": "relative",
     "attachments": "attachment",
     "auth": "api_token",  # /auth/tokens/{id}/
