@@ -117,7 +117,7 @@ class MemberSerializer(ApiModelSerializer):
         return membership.exempt_from is not None
 
 
-class MembershipEventSerializer(serializers.Serializer[Any]):
+class MemberHistoryEventSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     action = serializers.ChoiceField(choices=MembershipAction.choices)
     # The API field shares its name with `Field.label` (the stubs type it as text).
@@ -153,12 +153,12 @@ class MemberDetailSerializer(MemberSerializer):
         fields = [*MemberSerializer.Meta.fields, "candidacy", "history"]
         read_only_fields = fields
 
-    @extend_schema_field(MembershipEventSerializer(many=True))
+    @extend_schema_field(MemberHistoryEventSerializer(many=True))
     def get_history(self, membership: PartyMembership) -> list[dict[str, Any]]:
         """The membership's events, oldest first (admission, recognition, transfers,
         attachments, exemptions, exit)."""
         events = member_history(membership=membership)
-        return list(MembershipEventSerializer(events, many=True).data)
+        return list(MemberHistoryEventSerializer(events, many=True).data)
 
 
 class MemberFilterSerializer(ApiSerializer):
