@@ -9,6 +9,7 @@ from config.api_docs import ApiDocsView
 from ptdv.accounts.api import TokenDetailView, TokenListView, TokenObtainView
 from ptdv.audit.api import AuditEntryViewSet
 from ptdv.candidacies.api import CandidacyViewSet
+from ptdv.members.roster_api import MemberViewSet
 from ptdv.organisations.api import OrganisationViewSet
 from ptdv.people.api import PersonViewSet
 
@@ -19,6 +20,7 @@ router.include_root_view = False
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("people", PersonViewSet, basename="person")
 router.register("candidacies", CandidacyViewSet, basename="candidacy")
+router.register("members", MemberViewSet, basename="member")
 router.register("audit", AuditEntryViewSet, basename="audit")
 
 urlpatterns = [
@@ -29,6 +31,7 @@ urlpatterns = [
     path("docs/", ApiDocsView.as_view(), name="docs"),
     path("", include("ptdv.rules.api_urls")),
     path("", include("ptdv.targets.api_urls")),
+    path("", include("ptdv.organisations.locality_api_urls")),
     path("", include("ptdv.reports.api_urls")),
     path("", include("ptdv.documents.api_urls")),
     path("", include("ptdv.exchange.api_urls")),

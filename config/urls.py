@@ -21,6 +21,7 @@ urlpatterns = [
     path("organisations/", include("ptdv.organisations.urls")),
     path("people/", include("ptdv.documents.person_urls")),
     path("candidacies/", include("ptdv.candidacies.urls")),
+    path("members/", include("ptdv.members.urls")),
     path("members/", include("ptdv.members.action_views")),
     path("rules/", include("ptdv.rules.urls")),
     path("targets/", include("ptdv.targets.urls")),

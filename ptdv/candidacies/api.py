@@ -29,6 +29,7 @@ from rest_framework.views import APIView
 from ptdv.accounts.models import ROLE_RANK
 from ptdv.audit.services import audit_list_read, audit_record
 from ptdv.candidacies.actions import SPECS
+from ptdv.candidacies.breakdown import candidacy_breakdown
 from ptdv.candidacies.facts import ActionFacts, DocumentSerializer
 from ptdv.candidacies.models import Candidacy
 from ptdv.candidacies.policies import candidacy_policy
@@ -46,6 +47,7 @@ from ptdv.candidacies.workflow import RuleViolation, StaleVersion, WrongStage, c
 from ptdv.core.api import error_body
 from ptdv.core.policies import REQUIRED_ROLE, Action, user_scopes
 from ptdv.core.schema import error_ref
+from ptdv.members.roster_api import BreakdownSerializer
 from ptdv.people.services import PersonData
 
 # Keys a service error may carry that describe the typed-in person, not the candidacy.
@@ -178,7 +180,7 @@ class CandidacyViewSet(
 
     def get_queryset(self) -> QuerySet[Candidacy]:
         user = self.request.user
-        if self.action == "list":
+        if self.action in ("list", "breakdown"):
             filters = CandidacyFilterSerializer(
                 data=self.request.query_params, context=self.get_serializer_context()
             )
@@ -228,6 +230,20 @@ class CandidacyViewSet(
         if self.action == "retrieve":
             return CandidacyDetailSerializer
         return CandidacySerializer
+
+    @extend_schema(
+        summary="Cơ cấu danh sách hồ sơ",
+        description=(
+            "Số hồ sơ của danh sách (cùng bộ lọc) theo lĩnh vực và đặc điểm địa bàn của chi "
+            "bộ, và theo đối tượng của người được bồi dưỡng. Một người thuộc nhiều đối tượng, "
+            "một chi bộ có nhiều đặc điểm được đếm ở mỗi mục."
+        ),
+        parameters=[CandidacyFilterSerializer],
+        responses={200: BreakdownSerializer},
+    )
+    @action_route(detail=False, methods=["get"], pagination_class=None)
+    def breakdown(self, request: Request, format: str | None = None) -> Response:
+        return Response(candidacy_breakdown(self.get_queryset()).to_dict())
 
     @extend_schema(
         summary="Thực hiện một thao tác trên hồ sơ",

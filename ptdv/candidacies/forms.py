@@ -28,7 +28,7 @@ from ptdv.core.forms import StyledFormMixin, VietnameseDateField
 from ptdv.core.policies import Actor
 from ptdv.core.text import validate_person_name
 from ptdv.members.models import PartyMembership
-from ptdv.organisations.models import Locality, Organisation
+from ptdv.organisations.models import AreaFlag, Locality, Organisation, Sector
 from ptdv.organisations.selectors import (
     organisation_cells_for_registration,
     organisation_localities_for_cell,
@@ -68,6 +68,14 @@ class CandidacyFilterForm(StyledFormMixin, forms.Form):
         required=False,
         choices=[("", _("Tất cả đối tượng")), *TargetGroup.choices],
     )
+    sector = forms.ChoiceField(
+        label=_("Lĩnh vực"), required=False, choices=[("", _("Mọi lĩnh vực")), *Sector.choices]
+    )
+    area_flag = forms.ChoiceField(
+        label=_("Đặc điểm địa bàn"),
+        required=False,
+        choices=[("", _("Mọi địa bàn")), *AreaFlag.choices],
+    )
     status = forms.ChoiceField(label=_("Tình trạng"), required=False, choices=STATUS_CHOICES)
     due = forms.ChoiceField(
         label=_("Thời hạn"),
@@ -97,6 +105,8 @@ class CandidacyFilterForm(StyledFormMixin, forms.Form):
             "organisation_id": data.get("organisation"),
             "stage": data.get("stage") or None,
             "target_group": data.get("target_group") or None,
+            "sector": data.get("sector") or None,
+            "area_flag": data.get("area_flag") or None,
             "open": STATUS_OPEN[data.get("status") or "open"],
             "search": (data.get("q") or "").strip() or None,
             "due": data.get("due") or None,

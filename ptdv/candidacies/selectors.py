@@ -39,7 +39,8 @@ def candidacy_list(*, actor: Actor, filters: dict[str, Any] | None = None) -> Qu
     """Open and closed candidacies the user may see, in Vietnamese name order.
 
     Filters: `organisation` (an Organisation: its whole subtree), `stage`, `target_group`,
-    `search` (accent-insensitive name tokens), `open` (bool), `due` (overdue | 30d).
+    `sector` and `area_flag` (of the dossier's cell), `search` (accent-insensitive name
+    tokens), `open` (bool), `due` (overdue | 30d).
 
     The scope, the subtree and the name are read from the candidacies' search entries
     (`CandidacySearch`: path, folded name, sort key), which also give the name order; when
@@ -67,6 +68,11 @@ def candidacy_list(*, actor: Actor, filters: dict[str, Any] | None = None) -> Qu
         qs, narrow = qs.filter(stage=filters["stage"]), False
     if filters.get("open") is not None:
         qs, narrow = qs.filter(is_open=filters["open"]), False
+    if filters.get("sector"):
+        qs, narrow = qs.filter(organisation__sector=filters["sector"]), False
+    if filters.get("area_flag"):
+        qs = qs.filter(organisation__area_flags__icontains=f'"{filters["area_flag"]}"')
+        narrow = False
     if filters.get("target_group"):
         # JSON containment is not portable to SQLite; the stored list is sorted codes in a
         # JSON array, so the quoted code is a safe substring.

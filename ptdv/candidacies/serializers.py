@@ -13,7 +13,7 @@ from ptdv.core.api_views import ApiModelSerializer, ApiSerializer, VisibleRelate
 from ptdv.core.refusals import Unprocessable
 from ptdv.core.text import PersonNameValidator
 from ptdv.members.policies import membership_policy
-from ptdv.organisations.models import Locality, Organisation
+from ptdv.organisations.models import AreaFlag, Locality, Organisation, Sector
 from ptdv.organisations.policies import organisation_policy
 from ptdv.people.choices import (
     ETHNICITIES,
@@ -94,6 +94,12 @@ class CandidacyFilterSerializer(ApiSerializer):
     )
     stage = serializers.ChoiceField(choices=Stage.choices, required=False)
     target_group = serializers.ChoiceField(choices=TargetGroup.choices, required=False)
+    sector = serializers.ChoiceField(
+        choices=Sector.choices, required=False, help_text=_("Lĩnh vực của chi bộ.")
+    )
+    area_flag = serializers.ChoiceField(
+        choices=AreaFlag.choices, required=False, help_text=_("Đặc điểm địa bàn của chi bộ.")
+    )
     open = serializers.BooleanField(
         required=False,
         allow_null=True,

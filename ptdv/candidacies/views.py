@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from ptdv.audit.services import audit_list_read, audit_record
 from ptdv.candidacies.actions import DossierAction, spec_for
+from ptdv.candidacies.breakdown import candidacy_breakdown
 from ptdv.candidacies.case import NextAction, candidacy_next, official_member_count
 from ptdv.candidacies.forms import (
     DOSSIER_LABELS,
@@ -126,6 +127,9 @@ def candidacy_list_view(request: HttpRequest) -> HttpResponse:
         "today": timezone.localdate(),
         "organisation": organisation,
         "section": "candidacies",
+        "breakdown": candidacy_breakdown(candidacies)
+        if request.GET.get("breakdown") == "1"
+        else None,
     }
     if is_htmx(request):
         response = render(request, "candidacies/_results.html", {**context, "oob": True})

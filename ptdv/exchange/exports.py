@@ -8,20 +8,21 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from ptdv.audit.services import audit_filters, audit_record
 from ptdv.candidacies.models import Stage
 from ptdv.candidacies.selectors import candidacy_list
 from ptdv.core.policies import Actor
-from ptdv.core.search import person_search_filter
 from ptdv.core.spreadsheets import Export
 from ptdv.core.spreadsheets import workbook_write as _write
 from ptdv.exchange.columns import KINDS
-from ptdv.members.models import MembershipStatus, PartyMembership
-from ptdv.members.policies import membership_policy
-from ptdv.organisations.models import Kind, Organisation
+from ptdv.members.roster import member_filters_from_query
+from ptdv.members.selectors import MemberFilters, member_list
+from ptdv.organisations.models import AreaFlag, Kind, LocalityKind, Organisation, Sector
 from ptdv.organisations.policies import organisation_policy
-from ptdv.organisations.selectors import organisation_list
+from ptdv.organisations.selectors import locality_list, organisation_list
+from ptdv.organisations.views import locality_flags
 from ptdv.people.choices import ETHNICITIES, Education, Gender, Occupation, TargetGroup
 
 CHUNK = 2000
@@ -99,36 +100,27 @@ def export_candidacies(*, actor: Actor, filters: dict[str, Any]) -> Export:
     return Export(handle, "danh-sach-ho-so.xlsx", count)
 
 
-def member_list(*, actor: Actor, filters: dict[str, Any]) -> QuerySet[PartyMembership]:
-    """Memberships the user may see: `organisation` (its subtree), `status` (default: the
-    current ones), `search` (name)."""
-    qs = membership_policy.visible_to(actor).select_related("person", "organisation")
-    organisation: Organisation | None = filters.get("organisation")
-    if organisation is not None:
-        qs = qs.filter(organisation__path__startswith=organisation.path)
-    status = filters.get("status")
-    if status == "all":
-        pass
-    elif status:
-        qs = qs.filter(status=status)
-    else:
-        qs = qs.filter(status__in=[MembershipStatus.PROBATIONARY, MembershipStatus.OFFICIAL])
-    if filters.get("search"):
-        qs = person_search_filter(qs, str(filters["search"]), prefix="person__")
-    return qs.order_by("person__sort_key", "id")
-
-
 def export_members(*, actor: Actor, filters: dict[str, Any]) -> Export:
-    """The members list, in the columns of the members import template (the national ID
-    left out: it is never exported)."""
-    queryset = member_list(actor=actor, filters=filters)
+    """The member roster with the roster's own filters (`member_list`), in the columns of the
+    members import template (the national ID left out: it is never exported), then what the
+    roster shows besides: the cell's name, sector and area, the residence, the target groups,
+    temporary attachment and exemption."""
+    member_filters: MemberFilters = filters["member_filters"]
+    queryset = member_list(actor=actor, filters=member_filters, today=timezone.localdate())
     spec = KINDS["members"]
     columns = [c for c in spec.columns if c.key != "national_id"]
     labels = {c.key: c.label_of for c in columns}
+    sectors = dict(Sector.choices)
+    flags = dict(AreaFlag.choices)
+    extra = [
+        "Tên chi bộ", "Lĩnh vực", "Đặc điểm địa bàn", "Thôn, tổ dân phố cư trú",
+        "Đối tượng ưu tiên", "Sinh hoạt tạm thời tại", "Miễn công tác, sinh hoạt từ ngày",
+    ]  # fmt: skip
 
     def rows() -> Iterator[list[Any]]:
         for m in _chunked(queryset):
             person = m.person
+            locality = person.residence_locality
             values = {
                 "family_name": person.family_name,
                 "middle_name": person.middle_name,
@@ -139,6 +131,8 @@ def export_members(*, actor: Actor, filters: dict[str, Any]) -> Export:
                 "religion": person.religion,
                 "education": person.education,
                 "occupation": person.occupation,
+                "workplace": person.workplace,
+                "residence_locality": locality.code if locality is not None else "",
                 "organisation": m.organisation.code,
                 "status": m.status,
                 "admission_decision_date": m.admission_decision_date,
@@ -148,14 +142,66 @@ def export_members(*, actor: Actor, filters: dict[str, Any]) -> Export:
                 "exit_reason": m.exit_reason,
                 "readmitted": "1" if m.readmitted else "0",
             }
-            yield [
-                labels[c.key].get(values[c.key], values[c.key]) if labels[c.key] else values[c.key]
+            cells = [
+                labels[c.key].get(values.get(c.key, ""), values.get(c.key, ""))
+                if labels[c.key]
+                else values.get(c.key, "")
                 for c in columns
             ]
+            yield [
+                *cells,
+                m.organisation.name,
+                _label(sectors, m.organisation.sector),
+                "; ".join(_label(flags, f) for f in m.organisation.area_flags or []),
+                f"{locality.full_name}, {locality.organisation.name}" if locality else "",
+                "; ".join(_label(_TARGET, t) for t in person.target_groups or []),
+                m.attached_to.name if m.attached_to_id else m.attached_note,
+                m.exempt_from,
+            ]
 
-    handle, count = _write(spec.sheet, [c.header for c in columns], rows())
-    _audit(actor, "members", filters, count)
+    handle, count = _write(spec.sheet, [*(c.header for c in columns), *extra], rows())
+    _audit(actor, "members", member_filters.as_audit(), count)
     return Export(handle, "danh-sach-dang-vien.xlsx", count)
+
+
+def export_localities(*, actor: Actor, filters: dict[str, Any]) -> Export:
+    """The localities of a subtree (`locality_list`: `organisation`, `white`,
+    `without_cell`), with their resident members and the cell that covers each."""
+    queryset = locality_list(
+        actor=actor,
+        organisation=filters.get("organisation"),
+        white=filters.get("white"),
+        without_cell=filters.get("without_cell"),
+    )
+    headers = [
+        "Mã", "Thôn, tổ dân phố", "Loại", "Xã, phường", "Mã xã, phường", "Chi bộ phụ trách",
+        "Mã chi bộ", "Chi bộ ghép", "Chưa có chi bộ riêng", "Số đảng viên cư trú",
+        "Chưa có đảng viên", "Đặc điểm địa bàn",
+    ]  # fmt: skip
+    kinds = dict(LocalityKind.choices)
+    flags = dict(AreaFlag.choices)
+    yes_no = {True: "Có", False: "Không"}
+
+    def rows() -> Iterator[list[Any]]:
+        for loc in _chunked(queryset):
+            yield [
+                loc.code,
+                loc.full_name,
+                _label(kinds, loc.kind),
+                loc.organisation.name,
+                loc.organisation.code,
+                loc.cell.name if loc.cell_id else "",
+                loc.cell.code if loc.cell_id else "",
+                yes_no[bool(loc.cell_id and loc.cell_is_shared)],
+                yes_no[loc.cell_id is None or loc.cell_is_shared],
+                loc.active_members,
+                yes_no[loc.active_members == 0],
+                "; ".join(_label(flags, f) for f in loc.area_flags or []),
+            ]
+
+    handle, count = _write("Thôn, tổ dân phố", headers, rows())
+    _audit(actor, "localities", filters, count)
+    return Export(handle, "danh-sach-thon-to-dan-pho.xlsx", count)
 
 
 def export_organisations(*, actor: Actor, filters: dict[str, Any]) -> Export:
@@ -220,14 +266,15 @@ EXPORTS = {
     "candidacies": export_candidacies,
     "members": export_members,
     "organisations": export_organisations,
+    "localities": export_localities,
 }
 
 
 def candidacy_export_filters(actor: Actor, params: Any) -> dict[str, Any]:
     """The candidate list's query string as `candidacy_list` filters: `organisation`, `stage`,
-    `target_group`, `status` (open/closed/all; default open) or `open` (true/false), `q` or
-    `search`, `due` (overdue/30d). An invalid value is ignored, as on the list page; an
-    organisation outside the user's subtrees is a 404."""
+    `target_group`, `sector`, `area_flag`, `status` (open/closed/all; default open) or
+    `open` (true/false), `q` or `search`, `due` (overdue/30d). An invalid value is ignored,
+    as on the list page; an organisation outside the user's subtrees is a 404."""
     filters: dict[str, Any] = {"open": True}
     raw = params.get("organisation")
     if raw:
@@ -236,6 +283,10 @@ def candidacy_export_filters(actor: Actor, params: Any) -> dict[str, Any]:
         filters["stage"] = params["stage"]
     if params.get("target_group") in TargetGroup.values:
         filters["target_group"] = params["target_group"]
+    if params.get("sector") in Sector.values:
+        filters["sector"] = params["sector"]
+    if params.get("area_flag") in AreaFlag.values:
+        filters["area_flag"] = params["area_flag"]
     status = params.get("status")
     if status in ("open", "closed", "all"):
         filters["open"] = {"open": True, "closed": False, "all": None}[status]
@@ -251,15 +302,16 @@ def candidacy_export_filters(actor: Actor, params: Any) -> dict[str, Any]:
 
 
 def member_export_filters(actor: Actor, params: Any) -> dict[str, Any]:
-    filters: dict[str, Any] = {}
+    """The roster's query string (ptdv.members.roster): organisation and locality 404
+    outside the user's scope, any other invalid value ignored."""
+    member_filters = member_filters_from_query(actor, params)
+    return {"member_filters": member_filters, "organisation": member_filters.organisation}
+
+
+def locality_export_filters(actor: Actor, params: Any) -> dict[str, Any]:
+    filters: dict[str, Any] = dict(locality_flags(params))
     if params.get("organisation"):
         filters["organisation"] = organisation_policy.get_visible(actor, params["organisation"])
-    status = params.get("status")
-    if status == "all" or status in MembershipStatus.values:
-        filters["status"] = status
-    search = (params.get("q") or params.get("search") or "").strip()
-    if search:
-        filters["search"] = search[:100]
     return filters
 
 
@@ -279,4 +331,5 @@ EXPORT_FILTERS = {
     "candidacies": candidacy_export_filters,
     "members": member_export_filters,
     "organisations": organisation_export_filters,
+    "localities": locality_export_filters,
 }

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
-from ptdv.core.policies import Actor, subtree_q
+from ptdv.core.policies import Actor, subtree_q, user_scopes
 from ptdv.core.roles import ROLE_RANK, Role
-from ptdv.organisations.models import CELL_KINDS, Locality, Organisation
+from ptdv.organisations.models import CELL_KINDS, Locality, Organisation, ancestor_paths
 from ptdv.organisations.policies import locality_policy, organisation_policy
 
 
@@ -59,6 +60,55 @@ def organisation_localities(*, actor: Actor, organisation: Organisation) -> Quer
     return locality_policy.visible_to(
         actor, Locality.objects.filter(organisation=organisation).select_related("cell")
     ).order_by("name", "id")
+
+
+def localities_visible_q(actor: Actor | None) -> Q:
+    """Localities a user may see: those of the communes in their subtrees, and those a cell
+    of their subtrees covers (a cell's clerk sees the villages of their cell). A locality
+    holds no personal data; its resident members are listed by the roster, scoped apart."""
+    return subtree_q(actor, "organisation__path") | subtree_q(actor, "cell__path")
+
+
+def locality_list(
+    *,
+    actor: Actor,
+    organisation: Organisation | None = None,
+    white: bool | None = None,
+    without_cell: bool | None = None,
+) -> QuerySet[Locality]:
+    """The localities of `organisation`'s subtree (None: all the user may see) — of the
+    communes in it, or covered by a cell in it — with their commune and cell, by commune,
+    then name. `white`: no resident member (True) or some (False); `without_cell`: no cell
+    of its own, none or a shared one (True), or a cell of its own (False). Each flag reads
+    what the services keep (`Locality.active_members`, `cell`, `cell_is_shared`), so a page
+    costs one query."""
+    qs = Locality.objects.filter(localities_visible_q(actor))
+    if organisation is not None:
+        qs = qs.filter(
+            Q(organisation__path__startswith=organisation.path)
+            | Q(cell__path__startswith=organisation.path)
+        )
+    if white is not None:
+        qs = qs.filter(active_members=0) if white else qs.filter(active_members__gt=0)
+    if without_cell is not None:
+        no_own_cell = Q(cell__isnull=True) | Q(cell_is_shared=True)
+        qs = qs.filter(no_own_cell) if without_cell else qs.exclude(no_own_cell)
+    return qs.select_related("organisation", "cell").order_by("organisation__path", "name", "id")
+
+
+def locality_get_visible(*, actor: Actor | None, pk: Any) -> Locality:
+    """A locality a request names (the roster's residence filter): 404 outside what the user
+    may see, as for an absent one. A cell's clerk may name the villages of the communes above
+    their cell (what the registration form offers them), not only those their cell covers."""
+    above = {p for path, _rank in user_scopes(actor) for p in ancestor_paths(path)}
+    try:
+        return (
+            Locality.objects.filter(localities_visible_q(actor) | Q(organisation__path__in=above))
+            .select_related("organisation")
+            .get(pk=pk)
+        )
+    except (Locality.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
 
 
 def organisation_cells_for_registration(*, actor: Actor) -> QuerySet[Organisation]:

@@ -5,6 +5,7 @@ from ptdv.organisations import views, views_changes
 app_name = "organisations"
 urlpatterns: list[URLPattern] = [
     path("", views.organisation_index, name="index"),
+    path("<int:pk>/localities/", views.locality_list_view, name="localities"),
     path("<int:pk>/", views.organisation_detail, name="detail"),
     path("<int:pk>/changes/", views_changes.organisation_changes, name="changes"),
     path("<int:pk>/changes/<str:action>/", views_changes.organisation_change, name="change"),

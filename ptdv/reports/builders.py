@@ -17,6 +17,7 @@ from ptdv.candidacies.models import PIPELINE_STAGES, AdmissionTally, Stage
 from ptdv.core.policies import Actor
 from ptdv.organisations.models import CELL_KINDS, Organisation
 from ptdv.organisations.selectors import organisation_children
+from ptdv.targets.breakdowns import Breakdowns, progress_breakdowns
 from ptdv.targets.formatting import vn_date_line
 from ptdv.targets.models import Term
 from ptdv.targets.selectors import (
@@ -116,6 +117,7 @@ class ProgressReport:
     suggested: int
     pipeline_rows: list[tuple[str, int]] = field(default_factory=list)
     breakdown_rows: list[tuple[str, int, float | None]] = field(default_factory=list)
+    breakdowns: Breakdowns = field(default_factory=Breakdowns)
 
     @property
     def title(self) -> str:
@@ -145,13 +147,15 @@ def progress_report(
     progress = progress_for(organisation, year, today)
     stage_labels = dict(Stage.choices)
     admitted = progress.admitted
+    children = progress_children(actor=actor, organisation=organisation, year=year, today=today)
     return ProgressReport(
         organisation=organisation,
         year=year,
         today=today,
         letterhead=letterhead(organisation, today),
         progress=progress,
-        children=progress_children(actor=actor, organisation=organisation, year=year, today=today),
+        children=children,
+        breakdowns=progress_breakdowns(organisation=organisation, children=children, year=year),
         trend=progress_trend(organisation, list(range(year - TREND_YEARS + 1, year + 1))),
         cohorts=retention_for(organisation, list(range(year - COHORTS, year)), today),
         suggested=suggested_target(progress.members_at_start, progress.floor_rate),

@@ -194,6 +194,51 @@ def progress_workbook(report: ProgressReport) -> bytes:
     )
     average_row = HEADER_ROW + len(report.breakdown_rows) + 2
     composition.cell(row=average_row, column=2).number_format = DECIMAL
+    group_columns = [
+        ("Tổ chức trực thuộc", 12, COUNT),
+        ("Đảng viên đầu năm", 12, COUNT),
+        ("Chỉ tiêu", 10, COUNT),
+        ("Đã kết nạp", 10, COUNT),
+        ("Tỷ lệ kết nạp", 10, PERCENT2),
+        ("Quần chúng trong nguồn", 12, COUNT),
+        ("Thôn “trắng”", 10, COUNT),
+    ]
+    for title, first, rows in (
+        ("Theo lĩnh vực", "Lĩnh vực", report.breakdowns.by_sector),
+        ("Theo địa bàn", "Đặc điểm địa bàn", report.breakdowns.by_area_flag),
+    ):
+        _sheet(
+            workbook,
+            title,
+            heading,
+            subtitle,
+            [(first, 36, TEXT), *group_columns],
+            [
+                (
+                    r.label,
+                    r.organisations,
+                    r.members_at_start,
+                    r.target,
+                    r.admitted,
+                    r.admission_rate,
+                    r.candidates,
+                    r.white_localities,
+                )
+                for r in rows
+            ],
+        )
+    _sheet(
+        workbook,
+        "Theo đối tượng",
+        heading,
+        subtitle,
+        [
+            ("Đối tượng", 36, TEXT),
+            ("Quần chúng trong nguồn", 14, COUNT),
+            (f"Kết nạp năm {report.year}", 14, COUNT),
+        ],
+        [(r.label, r.candidates, r.admitted) for r in report.breakdowns.by_target_group],
+    )
     _sheet(
         workbook,
         "Qua các năm",

@@ -15,10 +15,12 @@ from rest_framework.views import APIView
 
 from ptdv.organisations.models import Organisation
 from ptdv.organisations.policies import organisation_policy
+from ptdv.targets.breakdowns import progress_breakdowns
 from ptdv.targets.selectors import progress_children, progress_for
 from ptdv.targets.serializers import (
     ProgressListSerializer,
-    ProgressSerializer,
+    ProgressQuerySerializer,
+    ProgressWithBreakdownsSerializer,
     YearQuerySerializer,
 )
 
@@ -43,16 +45,28 @@ class ProgressView(APIView):
         description=(
             "Số đảng viên đầu năm, chỉ tiêu, số kết nạp, tỷ lệ (phân số 0–1, null khi mẫu số "
             "bằng 0), nguồn theo giai đoạn, cơ cấu, thôn trắng đảng viên, thôn chưa có chi bộ, "
-            "hồ sơ quá hạn và dự báo cuối năm."
+            "hồ sơ quá hạn và dự báo cuối năm; với `breakdown=true`, thêm số liệu theo lĩnh "
+            "vực, đặc điểm địa bàn và đối tượng."
         ),
-        parameters=[YearQuerySerializer],
-        responses={200: ProgressSerializer, **_ERRORS},
+        parameters=[ProgressQuerySerializer],
+        responses={200: ProgressWithBreakdownsSerializer, **_ERRORS},
         tags=["progress"],
     )
     def get(self, request: Request, pk: int) -> Response:
         organisation, year = _organisation_and_year(request, pk)
-        progress = progress_for(organisation, year, timezone.localdate())
-        return Response(progress.to_dict())
+        today = timezone.localdate()
+        progress = progress_for(organisation, year, today)
+        body = progress.to_dict()
+        query = ProgressQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        if query.validated_data.get("breakdown"):
+            children = progress_children(
+                actor=request.user, organisation=organisation, year=year, today=today
+            )
+            body["breakdowns"] = progress_breakdowns(
+                organisation=organisation, children=children, year=year
+            ).to_dict()
+        return Response(body)
 
 
 class ProgressChildrenView(APIView):

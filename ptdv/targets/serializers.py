@@ -18,6 +18,17 @@ class YearQuerySerializer(ApiSerializer):
     )
 
 
+class ProgressQuerySerializer(YearQuerySerializer):
+    breakdown = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_(
+            "true: thêm `breakdowns` — theo lĩnh vực và đặc điểm địa bàn của các tổ chức trực "
+            "thuộc, và theo đối tượng (quần chúng trong nguồn, kết nạp trong năm)."
+        ),
+    )
+
+
 class ForecastSerializer(ApiSerializer):
     expected = serializers.IntegerField(help_text=_("Số kết nạp dự kiến đến 31/12."))
     upper_bound = serializers.IntegerField(
@@ -60,6 +71,40 @@ class ProgressSerializer(ApiSerializer):
     )
     overdue = serializers.IntegerField(help_text=_("Số hồ sơ đang mở đã quá hạn."))
     forecast = ForecastSerializer()
+
+
+class GroupProgressSerializer(ApiSerializer):
+    code = serializers.CharField()
+    # The API field shares its name with `Field.label` (the stubs type it as text).
+    label = serializers.CharField()  # type: ignore[assignment]
+    organisations = serializers.IntegerField(help_text=_("Số tổ chức trực thuộc trong nhóm."))
+    members_at_start = serializers.IntegerField()
+    target = serializers.IntegerField()
+    admitted = serializers.IntegerField()
+    admission_rate = serializers.FloatField(allow_null=True)
+    candidates = serializers.IntegerField(help_text=_("Số hồ sơ đang mở."))
+    white_localities = serializers.IntegerField()
+    localities_without_cell = serializers.IntegerField()
+
+
+class TargetGroupProgressSerializer(ApiSerializer):
+    code = serializers.CharField()
+    # The API field shares its name with `Field.label` (the stubs type it as text).
+    label = serializers.CharField()  # type: ignore[assignment]
+    candidates = serializers.IntegerField(help_text=_("Số hồ sơ đang mở của người thuộc nhóm."))
+    admitted = serializers.IntegerField(help_text=_("Số kết nạp trong năm thuộc nhóm."))
+
+
+class ProgressBreakdownsSerializer(ApiSerializer):
+    by_sector = GroupProgressSerializer(many=True)
+    by_area_flag = GroupProgressSerializer(many=True)
+    by_target_group = TargetGroupProgressSerializer(many=True)
+
+
+class ProgressWithBreakdownsSerializer(ProgressSerializer):
+    breakdowns = ProgressBreakdownsSerializer(
+        required=False, help_text=_("Chỉ có khi hỏi `breakdown=true`.")
+    )
 
 
 class ProgressListSerializer(ApiSerializer):

@@ -32,11 +32,13 @@ from ptdv.members.policies import membership_policy
 from ptdv.organisations.models import Organisation
 from ptdv.organisations.policies import organisation_policy
 from ptdv.organisations.selectors import (
+    locality_list,
     organisation_ancestors,
     organisation_children,
     organisation_roots,
 )
 from ptdv.people.models import Person
+from ptdv.targets.breakdowns import progress_breakdowns
 from ptdv.targets.forms import AmendForm, ChildrenTargetsForm, GroupTargetForm, PlanForm, TermForm
 from ptdv.targets.measures import PriorityGroup
 from ptdv.targets.models import Target, TargetState
@@ -82,6 +84,9 @@ from ptdv.targets.services import (
 ADMINISTRATOR = ROLE_RANK[Role.ADMINISTRATOR]
 TREND_YEARS = 6
 COHORTS = 6
+# The white localities and those without a cell of their own named on the dashboard (the
+# rest on the locality list it links to).
+LOCALITY_NAMES = 20
 # How many people a plan form offers at once: the page is meant for a commune or a
 # grassroots organisation; above that, choose a lower level.
 PLAN_CHOICES = 500
@@ -174,8 +179,24 @@ def targets_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         },
     }
     term = term_current(actor=request.user, organisation=organisation, year=year)
+    breakdowns = progress_breakdowns(organisation=organisation, children=children, year=year)
     context = {
         **_base(request, organisation, year),
+        "breakdowns": breakdowns,
+        "breakdown_panels": [
+            (_("Theo lĩnh vực"), breakdowns.by_sector, "by-sector"),
+            (_("Theo đặc điểm địa bàn"), breakdowns.by_area_flag, "by-area-flag"),
+        ],
+        "white_localities": list(
+            locality_list(actor=request.user, organisation=organisation, white=True)[
+                :LOCALITY_NAMES
+            ]
+        ),
+        "cell_less_localities": list(
+            locality_list(actor=request.user, organisation=organisation, without_cell=True)[
+                :LOCALITY_NAMES
+            ]
+        ),
         "progress": progress,
         "children": children,
         "children_targets": target_children_sum(organisation, year),

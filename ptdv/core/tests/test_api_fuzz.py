@@ -135,6 +135,7 @@ _QUERY_KINDS = {
     "parent": "organisation",
     "person": "person",
     "user": "user",
+    "locality": "locality",
 }
 # Which kind of object a body field names.
 _BODY_KINDS = {

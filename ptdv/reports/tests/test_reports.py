@@ -68,6 +68,9 @@ def test_progress_workbook(world):
         "Tổ chức trực thuộc",
         "Nguồn",
         "Cơ cấu",
+        "Theo lĩnh vực",
+        "Theo địa bàn",
+        "Theo đối tượng",
         "Qua các năm",
         "Xóa tên, khai trừ",
     ]
@@ -98,6 +101,22 @@ def test_progress_workbook(world):
     assert rows["Đảng bộ xã A"][1:4] == [15, 1, 2]
     assert rows["Đảng bộ xã B"][10] == "x"  # cannot reach 5
     assert children.column_dimensions["A"].width == 40 and children.freeze_panes == "A5"
+    # Both communes are rural ("Xã"): the sector sheet sums their rows.
+    sectors = [[c.value for c in row] for row in book["Theo lĩnh vực"].iter_rows(min_row=5)]
+    assert sectors == [
+        [
+            "Xã",
+            2,
+            sum(r[1] for r in rows.values()),
+            sum(r[2] or 0 for r in rows.values()),
+            sum(r[3] for r in rows.values()),
+            pytest.approx(sum(r[3] for r in rows.values()) / sum(r[1] for r in rows.values())),
+            sectors[0][6],
+            sum(r[9] for r in rows.values()),
+        ]
+    ]
+    groups = [row[0].value for row in book["Theo đối tượng"].iter_rows(min_row=5)]
+    assert groups[0] == "Học sinh, sinh viên" and len(groups) == 10
     composition = book["Cơ cấu"]
     labels = {
         composition.cell(row=r, column=1).value: composition.cell(row=r, column=2).value

@@ -1,4 +1,5 @@
-"""`ptdv export candidacies|members|organisations --as USERNAME --output FILE [filters]` and
+"""`ptdv export candidacies|members|organisations|localities --as USERNAME --output FILE
+[filters]` and
 `ptdv export template --kind KIND --output FILE`."""
 
 from __future__ import annotations
@@ -14,7 +15,13 @@ from ptdv.exchange.columns import KINDS
 from ptdv.exchange.exports import EXPORT_FILTERS, EXPORTS
 from ptdv.exchange.services import vn_number
 from ptdv.exchange.workbook import template_build
-from ptdv.organisations.models import Organisation
+from ptdv.organisations.models import Locality, Organisation
+
+# The roster's filters the console takes as they are (values as in the query string).
+MEMBER_OPTIONS = (
+    "gender", "ethnicity", "age_band", "year_admitted", "exempt", "sector", "area_flag",
+    "target_group",
+)  # fmt: skip
 
 
 class Command(BaseCommand):
@@ -26,12 +33,14 @@ class Command(BaseCommand):
             ("candidacies", "Hồ sơ phát triển đảng viên"),
             ("members", "Đảng viên"),
             ("organisations", "Tổ chức đảng"),
+            ("localities", "Thôn, tổ dân phố"),
         ):
             listing = sub.add_parser(name, help=label)
             listing.add_argument("--output", required=True)
             add_actor_argument(listing)
             listing.add_argument("--organisation", help="Mã tổ chức (lấy cả cấp dưới).")
-            listing.add_argument("--search", help="Tìm theo tên.")
+            if name != "localities":
+                listing.add_argument("--search", help="Tìm theo tên.")
             if name == "candidacies":
                 listing.add_argument("--stage")
                 listing.add_argument("--target-group", dest="target_group")
@@ -39,6 +48,12 @@ class Command(BaseCommand):
                 listing.add_argument("--due", choices=["overdue", "30d"])
             if name == "members":
                 listing.add_argument("--status", help="Tình trạng (mặc định: đang sinh hoạt; all).")
+                listing.add_argument("--locality", help="Mã thôn, tổ dân phố cư trú.")
+                for option in MEMBER_OPTIONS:
+                    listing.add_argument(f"--{option.replace('_', '-')}", dest=option)
+            if name == "localities":
+                listing.add_argument("--white", choices=["1", "0"])
+                listing.add_argument("--without-cell", dest="without_cell", choices=["1", "0"])
             if name == "organisations":
                 listing.add_argument("--kind")
         template = sub.add_parser("template", help="Tệp mẫu nhập.")
@@ -52,18 +67,20 @@ class Command(BaseCommand):
             self.stdout.write(f"Đã ghi {options['output']}.")
             return
         actor = command_actor(options["actor"])
-        params = {
-            key: options[key]
-            for key in ("search", "stage", "target_group", "status", "due", "kind")
-            if options.get(key)
-        }
+        keys = ("search", "stage", "target_group", "status", "due", "kind", "white", "without_cell")
+        params = {key: options[key] for key in (*keys, *MEMBER_OPTIONS) if options.get(key)}
         if options.get("organisation"):
             found = Organisation.objects.filter(code=options["organisation"]).first()
             params["organisation"] = str(found.pk) if found else "0"
+        if options.get("locality"):
+            locality = Locality.objects.filter(code=options["locality"]).first()
+            params["locality"] = str(locality.pk) if locality else "0"
         try:
             filters = EXPORT_FILTERS[what](actor, params)
         except Http404:
-            raise CommandError("Không tìm thấy tổ chức trong phạm vi người dùng.") from None
+            raise CommandError(
+                "Không tìm thấy tổ chức hoặc thôn, tổ dân phố trong phạm vi người dùng."
+            ) from None
         export = EXPORTS[what](actor=actor, filters=filters)
         with open(options["output"], "wb") as target:
             shutil.copyfileobj(export.file, target)
