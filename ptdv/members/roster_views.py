@@ -8,8 +8,6 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template import TemplateDoesNotExist
-from django.template.loader import select_template
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
@@ -35,7 +33,6 @@ from ptdv.organisations.selectors import (
 
 PER_PAGE = 50
 INDENT = "\u2003"
-ACTIONS_TEMPLATE = "members/_actions.html"
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -103,15 +100,6 @@ def member_list_view(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _actions_template() -> str | None:
-    """The member actions' slot: helper "members" provides `members/_actions.html`."""
-    try:
-        select_template([ACTIONS_TEMPLATE])
-    except TemplateDoesNotExist:
-        return None
-    return ACTIONS_TEMPLATE
-
-
 @never_cache
 @require_safe
 def member_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -132,7 +120,6 @@ def member_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "ancestors": list(
             organisation_ancestors(actor=request.user, organisation=membership.organisation)
         ),
-        "actions_template": _actions_template(),
         "section": "members",
     }
     return render_page(request, "members/detail.html", context)
