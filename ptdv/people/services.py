@@ -298,7 +298,7 @@ def _clean_birth_date(name: str, value: Any) -> dt.date:
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         raise ValidationError(_error(name, "phải là một ngày (ngày/tháng/năm)."))
     if value.year < MIN_BIRTH_YEAR:
-        raise ValidationError(_error(name, f"năm sinh phải từ {MIN_BIRTH_YEAR} trở đi."))
+        raise unprocessable(_error(name, f"năm sinh phải từ {MIN_BIRTH_YEAR} trở đi."))
     if value > timezone.localdate():
         raise unprocessable(_error(name, "không được sau ngày hôm nay."))
     return value
