@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ptdv.accounts.models import Assignment, Role, User
+from ptdv.accounts.models import ROLE_RANK, Assignment, Role, User
 from ptdv.accounts.policies import user_authorize_account_change, user_get_visible
 from ptdv.audit.services import audit_record
 from ptdv.core.policies import Action, Actor
@@ -183,3 +183,61 @@ def assignment_delete(*, actor: Actor, assignment: Assignment) -> None:
         summary="Xóa phân quyền người dùng",
         data=data,
     )
+
+
+@transaction.atomic
+def assignments_follow(
+    *, source: Organisation, target: Organisation, actor: Actor | None, reason: str
+) -> int:
+    """`source` ends (merger, dissolution, split) and `target` succeeds it: the roles users
+    held on `source` now hold on `target`, so its clerks keep working. A user who already has
+    a role on `target` keeps one assignment there, with the higher of the two roles. Each
+    move is audited (`reason` names the change). Returns the assignments moved or merged."""
+    rows = list(
+        Assignment.objects.select_for_update()
+        .filter(organisation_id__in=[source.pk, target.pk])
+        .order_by("pk")
+    )
+    at_target = {a.user_id: a for a in rows if a.organisation_id == target.pk}
+    count = 0
+    for assignment in rows:
+        if assignment.organisation_id != source.pk:
+            continue
+        count += 1
+        data = {
+            "user": assignment.user_id,
+            "from": source.code,
+            "to": target.code,
+            "role": assignment.role,
+            "reason": reason,
+        }
+        kept = at_target.get(assignment.user_id)
+        if kept is None:
+            assignment.organisation = target
+            assignment.save(update_fields=["organisation"])
+            audit_record(
+                actor=actor,
+                action="change",
+                obj=assignment,
+                organisation=target,
+                summary=f"Chuyển phân quyền sang tổ chức kế thừa: {target.name}"[:255],
+                data=data,
+            )
+            continue
+        if ROLE_RANK[Role(assignment.role)] > ROLE_RANK[Role(kept.role)]:
+            data["replaced_role"] = kept.role
+            kept.role = assignment.role
+            kept.save(update_fields=["role"])
+        else:
+            data["kept_role"] = kept.role
+        object_id = str(assignment.pk)
+        assignment.delete()
+        audit_record(
+            actor=actor,
+            action="change",
+            obj=kept,
+            organisation=target,
+            summary=f"Gộp phân quyền vào tổ chức kế thừa: {target.name}"[:255],
+            data={**data, "merged_assignment": object_id},
+        )
+    return count

@@ -28,6 +28,7 @@ from ptdv.core.forms import StyledFormMixin, VietnameseDateField
 from ptdv.core.policies import Actor
 from ptdv.core.text import validate_person_name
 from ptdv.members.models import PartyMembership
+from ptdv.members.votes import cell_members_on
 from ptdv.organisations.models import AreaFlag, Locality, Organisation, Sector
 from ptdv.organisations.selectors import (
     organisation_cells_for_registration,
@@ -484,6 +485,8 @@ class CandidacyActionForm(StyledFormMixin, forms.Form):
         if issubclass(facts, CellVoteFacts):
             for name in _CELL_VOTE_SKIPS:
                 self.fields.pop(name, None)
+            if not self.is_bound:
+                self._cell_counts(candidacy)
         if issubclass(facts, BodyVoteFacts) and "vote.body_size" in self.fields:
             self.fields["vote.body_size"].required = True
         if "membership" in self.fields:
@@ -502,6 +505,37 @@ class CandidacyActionForm(StyledFormMixin, forms.Form):
             )
         self._people_fields(action, candidacy, actor)
         self.style_fields()
+
+    def _cell_counts(self, candidacy: Candidacy) -> None:
+        """A cell vote's counts left out of the denominator, pre-filled from the members'
+        records on the form's date (ptdv.members.votes): those attached elsewhere, and the
+        exempted (the clerk takes off those who attended). The clerk may correct both."""
+        on = self.initial.get("date")
+        if not isinstance(on, dt.date):
+            on = timezone.localdate()
+        counted = cell_members_on(candidacy.organisation_id, on)
+        day = f"{on:%d/%m/%Y}"
+        for name, value, note in (
+            (
+                "temporarily_attached_elsewhere",
+                counted.attached_elsewhere,
+                _("Điền sẵn theo hồ sơ đảng viên của chi bộ ngày %(day)s: %(n)s đảng viên "
+                  "đang sinh hoạt tạm thời nơi khác."),
+            ),
+            (
+                "exempted_absent",
+                counted.exempt,
+                _("Điền sẵn theo hồ sơ đảng viên của chi bộ ngày %(day)s: %(n)s đảng viên được "
+                  "miễn công tác và sinh hoạt; bớt đi những người vẫn có mặt."),
+            ),
+        ):  # fmt: skip
+            if name not in self.fields:
+                continue
+            self.initial.setdefault(name, value)
+            field = self.fields[name]
+            field.help_text = " ".join(
+                t for t in (str(field.help_text or ""), note % {"day": day, "n": value}) if t
+            )
 
     def _people_fields(self, action: str, candidacy: Candidacy, actor: Actor) -> None:
         """The helper, the responsible leader and the amended step as choices."""

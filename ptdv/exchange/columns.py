@@ -16,7 +16,8 @@ from typing import Any, Literal
 from ptdv.accounts.models import Role
 from ptdv.candidacies.models import SourceChannel, Stage
 from ptdv.core.text import fold
-from ptdv.members.models import ExitReason, MembershipStatus
+from ptdv.members.actions import EXPULSION_REASONS
+from ptdv.members.models import ExitReason, MembershipAction, MembershipStatus, RemovalGrounds
 from ptdv.organisations.models import AreaFlag, ChangeKind, Kind, LocalityKind, Sector
 from ptdv.people.choices import ETHNICITIES, Education, Gender, Occupation, Religion, TargetGroup
 
@@ -382,3 +383,59 @@ KINDS: dict[str, KindSpec] = {
         ),
     )
 }  # fmt: skip
+
+
+# Exits of current members (kind "members", mode "update"): the national ID finds the member.
+EXIT_ACTIONS = (
+    MembershipAction.REMOVE,
+    MembershipAction.EXPEL,
+    MembershipAction.DEATH,
+    MembershipAction.TRANSFER_OUT,
+)
+
+MEMBER_EXITS = KindSpec(
+    "members",
+    "Đảng viên ra khỏi tổ chức",
+    [
+        Column(
+            "national_id", "Số định danh cá nhân (CCCD)", "national_id", required=True,
+            example="042301012345", width=18,
+            note="Số định danh của đảng viên đang sinh hoạt: dùng để tìm đảng viên.",
+        ),
+        Column(
+            "action", "Thao tác", "code", required=True,
+            choices=_choices([(a.value, a.label) for a in EXIT_ACTIONS]), example="Xóa tên",
+            width=22,
+        ),
+        Column("date", "Ngày có hiệu lực", "date", required=True, example=dt.date(2024, 6, 1)),
+        Column(
+            "grounds", "Căn cứ xóa tên", "code", choices=_choices(RemovalGrounds.choices),
+            width=30, example="Bỏ sinh hoạt đảng hoặc không đóng đảng phí 3 tháng",
+            note="Bắt buộc khi xóa tên.",
+        ),
+        Column(
+            "exit_reason", "Lý do khai trừ", "code",
+            choices=_choices([(r.value, r.label) for r in EXPULSION_REASONS]), width=30,
+        ),
+        Column(
+            "destination", "Nơi chuyển đến", width=24,
+            note="Bắt buộc khi chuyển sinh hoạt ra ngoài tỉnh.",
+        ),
+        Column("reason", "Lý do", width=30, max_length=2000, example="Bỏ sinh hoạt 4 tháng"),
+        Column("document_number", "Số văn bản", max_length=60, example="15-QĐ/ĐU"),
+        Column("document_date", "Ngày văn bản", "date", example=dt.date(2024, 6, 1)),
+        Column("issuing_body", "Cơ quan ban hành", width=24, example="Đảng ủy xã Mẫu"),
+        Column("signer", "Người ký", max_length=150, example="Nguyễn Văn Ký"),
+    ],
+    "mau-cap-nhat-dang-vien-ra-khoi-to-chuc.xlsx",
+)  # fmt: skip
+
+# The columns of the modes other than a kind's first (KINDS holds the first's).
+MODE_KINDS: dict[tuple[str, str], KindSpec] = {("members", "update"): MEMBER_EXITS}
+
+
+def kind_spec(kind: str, mode: str | None = None) -> KindSpec:
+    """The columns of an import of `kind` in `mode` (None: the kind's first mode)."""
+    if mode is not None and (kind, mode) in MODE_KINDS:
+        return MODE_KINDS[(kind, mode)]
+    return KINDS[kind]

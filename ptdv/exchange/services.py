@@ -31,8 +31,8 @@ from ptdv.candidacies.pipeline import pipeline_refresh
 from ptdv.candidacies.tallies import aggregates_rows_added
 from ptdv.core.policies import Actor
 from ptdv.documents.storage import private_storage
-from ptdv.exchange.columns import KINDS
-from ptdv.exchange.importers import IMPORTERS, ImportContext, Issue
+from ptdv.exchange.columns import KindSpec, kind_spec
+from ptdv.exchange.importers import ImportContext, Issue, importer_for, kind_modes
 from ptdv.exchange.models import ImportJob, ImportKind, ImportMode, ImportStatus
 from ptdv.exchange.policies import import_allowed
 from ptdv.exchange.workbook import (
@@ -107,7 +107,7 @@ def import_workbook(
     mode = import_mode(kind, mode)
     if not import_allowed(actor, kind):
         raise PermissionDenied
-    spec = KINDS[kind]
+    spec = kind_spec(kind, mode)
     timings: dict[str, float] = {}
     started = time.perf_counter()
     try:
@@ -125,7 +125,7 @@ def import_workbook(
     )
     if sheet.ignored_headers:
         ctx.warn(1, "", "Bỏ qua các cột không có trong mẫu: " + ", ".join(sheet.ignored_headers))
-    importer = IMPORTERS[kind](ctx)
+    importer = importer_for(kind, mode)(ctx)
     mark = time.perf_counter()
     importer.check()
     timings["check"] = time.perf_counter() - mark
@@ -154,7 +154,10 @@ def import_workbook(
                 actor=actor,
                 action="import",
                 object_type="exchange.import",
-                summary=f"Nhập Excel: {ImportKind(kind).label} ({vn_number(written)} dòng)",
+                summary=(
+                    f"Nhập Excel: {ImportKind(kind).label}{_mode_note(kind, mode)} "
+                    f"({vn_number(written)} dòng)"
+                ),
                 data={
                     "kind": kind,
                     "mode": mode,
@@ -183,9 +186,9 @@ def import_workbook(
 def import_mode(kind: str, mode: str | None) -> str:
     """The mode an import of `kind` runs in: `mode`, or the kind's default when None.
     ValueError names what is wrong, in Vietnamese (the pages and the command show it)."""
-    if kind not in IMPORTERS:
+    if not kind_modes(kind):
         raise ValueError(f"Không có loại dữ liệu “{kind}”.")
-    modes = IMPORTERS[kind].modes
+    modes = kind_modes(kind)
     if mode is None or mode == "":
         return modes[0]
     if mode not in modes:
@@ -195,6 +198,11 @@ def import_mode(kind: str, mode: str | None) -> str:
             f"chế độ có thể dùng: {labels}."
         )
     return mode
+
+
+def _mode_note(kind: str, mode: str) -> str:
+    """“ (cập nhật)” when `mode` is not the kind's default."""
+    return "" if mode == kind_modes(kind)[0] else f" ({str(ImportMode(mode).label).lower()})"
 
 
 def vn_number(value: int) -> str:
@@ -225,8 +233,8 @@ def errors_by_cell(
     return cells, messages
 
 
-def issue_dicts(issues: list[Issue], spec_kind: str) -> list[dict[str, Any]]:
-    headers = {c.key: c.header for c in KINDS[spec_kind].columns}
+def issue_dicts(issues: list[Issue], spec: KindSpec) -> list[dict[str, Any]]:
+    headers = {c.key: c.header for c in spec.columns}
     return [
         {"row": i.row, "column": headers.get(i.column, ""), "message": i.message}
         for i in issues[:MAX_LISTED_ISSUES]
@@ -270,7 +278,7 @@ def import_job_rows(job: ImportJob) -> int:
     path = Path(private_storage().path(job.storage_name))
     try:
         wb = WorkbookInfo(path)
-        spec = KINDS[job.kind]
+        spec = kind_spec(job.kind, job.mode)
         sheet = wb[spec.sheet] if spec.sheet in wb.sheetnames else wb.sheets[0]
         with zipfile.ZipFile(path) as archive:
             xml = archive.read(sheet._worksheet_path.lstrip("/"))
@@ -332,8 +340,8 @@ def import_job_run(job_id: int) -> ImportJob:
         rows_done=outcome.rows,
         rows_written=outcome.written,
         error_count=len(outcome.errors),
-        errors=issue_dicts(outcome.errors, job.kind),
-        warnings=issue_dicts(outcome.warnings, job.kind),
+        errors=issue_dicts(outcome.errors, kind_spec(job.kind, job.mode)),
+        warnings=issue_dicts(outcome.warnings, kind_spec(job.kind, job.mode)),
         message=outcome.message,
         result_storage_name=result_name,
         finished_at=timezone.now(),

@@ -18,9 +18,9 @@ from ptdv.audit.services import audit_record
 from ptdv.core.policies import user_scopes
 from ptdv.core.views import render_page
 from ptdv.documents.storage import private_storage
-from ptdv.exchange.columns import KINDS
+from ptdv.exchange.columns import KINDS, kind_spec
 from ptdv.exchange.exports import EXPORT_FILTERS, EXPORTS
-from ptdv.exchange.importers import IMPORTERS
+from ptdv.exchange.importers import kind_modes
 from ptdv.exchange.models import ImportJob, ImportKind, ImportMode
 from ptdv.exchange.policies import import_allowed
 from ptdv.exchange.services import MAX_IMPORT_BYTES, import_job_create, import_mode
@@ -43,9 +43,21 @@ def exchange_index_view(request: HttpRequest) -> HttpResponse:
             "value": kind.value,
             "label": kind.label,
             "allowed": import_allowed(request.user, kind),
-            "modes": ", ".join(str(ImportMode(m).label).lower() for m in IMPORTERS[kind].modes),
+            "modes": ", ".join(str(ImportMode(m).label).lower() for m in kind_modes(kind)),
         }
         for kind in ImportKind
+    ]
+    # One template per kind and mode: the default mode's at the kind's address, the others'
+    # with `?mode=`.
+    templates = [
+        {
+            "kind": kind.value,
+            "mode": "" if mode == kind_modes(kind)[0] else mode,
+            "label": kind_spec(kind, mode).sheet,
+        }
+        for kind in ImportKind
+        for mode in kind_modes(kind)
+        if mode == kind_modes(kind)[0] or kind_spec(kind, mode) is not KINDS[kind]
     ]
     if request.method == "POST":
         kind = request.POST.get("kind", "")
@@ -80,6 +92,7 @@ def exchange_index_view(request: HttpRequest) -> HttpResponse:
         "exchange/index.html",
         {
             "kinds": kinds,
+            "templates": templates,
             "modes": ImportMode.choices,
             "jobs": jobs,
             "section": "exchange",
@@ -102,9 +115,10 @@ def _mode_problem(kind: str, mode: str) -> str:
 @require_safe
 def template_view(request: HttpRequest, kind: str) -> FileResponse:
     _require_scope(request)
-    spec = KINDS.get(kind)
-    if spec is None:
+    mode = request.GET.get("mode") or None
+    if kind not in KINDS or (mode is not None and mode not in kind_modes(kind)):
         raise Http404
+    spec = kind_spec(kind, mode)
     handle = tempfile.TemporaryFile()
     template_build(spec, handle)
     handle.seek(0)

@@ -25,7 +25,7 @@ from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ptdv.core.text import fold
-from ptdv.exchange.columns import KINDS, Column, KindSpec
+from ptdv.exchange.columns import KINDS, MODE_KINDS, Column, KindSpec
 
 CODE_SHEET = "Danh mục"
 ERROR_HEADER = "Lỗi"
@@ -223,7 +223,10 @@ def _pick_sheet(wb: Any, spec: KindSpec) -> Any:
     names = list(wb.sheetnames)
     if spec.sheet in names:
         return wb[spec.sheet]
-    other = next((s for s in KINDS.values() if s.sheet in names and s.kind != spec.kind), None)
+    other = next(
+        (s for s in (*KINDS.values(), *MODE_KINDS.values()) if s.sheet in names and s is not spec),
+        None,
+    )
     if other is not None:
         raise WorkbookError(
             f"Tệp này là mẫu nhập “{other.sheet}”, không phải “{spec.sheet}”. Hãy chọn đúng "

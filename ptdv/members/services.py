@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from django.db.models import F, Model
 
@@ -205,3 +206,58 @@ def membership_unremove(*, candidacy_id: int) -> int:
     return PartyMembership.objects.filter(
         candidacy_id=candidacy_id, status=MembershipStatus.REMOVED
     ).update(status=MembershipStatus.PROBATIONARY, exit_date=None, exit_reason="")
+
+
+def attachments_follow(
+    *,
+    source_id: int,
+    target_id: int,
+    date: dt.date,
+    decision: dict[str, Any],
+    actor_id: int | None = None,
+) -> int:
+    """The organisation `source_id` ends (merger, dissolution, split) and `target_id`
+    succeeds it: the temporary attachments to it (`attached_to`) now point to the successor.
+    An attachment that would then point at the member's own organisation (the member's
+    organisation and the one they were attached to became one) ends on `date`, with an
+    "end of attachment" step naming the decision (`decision`: number, date, issuing_body).
+    Called after the memberships themselves followed (ptdv/targets/tree.py). Returns the
+    attachments moved or ended."""
+    ending = list(
+        PartyMembership.objects.select_for_update()
+        .filter(organisation_id=target_id, attached_to_id__in=[source_id, target_id])
+        .order_by("pk")
+    )
+    moved = (
+        PartyMembership.objects.filter(attached_to_id=source_id)
+        .exclude(pk__in=[m.pk for m in ending])
+        .update(attached_to_id=target_id, version=F("version") + 1)
+    )
+    if not ending:
+        return moved
+    MembershipEvent.objects.bulk_create(
+        [
+            MembershipEvent(
+                membership=m,
+                action=MembershipAction.END_ATTACHMENT,
+                date=date,
+                document_number=str(decision.get("number") or "")[:60],
+                document_date=decision.get("date"),
+                issuing_body=str(decision.get("issuing_body") or "")[:255],
+                facts={
+                    "attached_from": m.attached_from.isoformat() if m.attached_from else None,
+                    "place": m.attached_note,
+                    "organisation_change": True,
+                },
+                reason="Tổ chức sinh hoạt tạm thời và tổ chức của đảng viên nay là một.",
+                from_organisation_id=m.organisation_id,
+                to_organisation_id=m.attached_to_id,
+                actor_id=actor_id,
+            )
+            for m in ending
+        ]
+    )
+    PartyMembership.objects.filter(pk__in=[m.pk for m in ending]).update(
+        attached_to=None, attached_from=None, attached_note="", version=F("version") + 1
+    )
+    return moved + len(ending)

@@ -14,8 +14,9 @@ What moves, and how the derived data follow:
   its old ancestors and join the new ones, and the hook `organisation_subtree_moved` lets the
   layers above move the tallies and the candidate search entries (ptdv/targets/tree.py);
 - what hangs directly on an organisation that ends (its localities, and through the hook
-  `organisation_rows_moved` its members, dossiers, people, targets and plan assignments of
-  the current year) goes to the successor the decision names (`_rows_move`);
+  `organisation_rows_moved` its members, the members' temporary attachments to it, dossiers,
+  people, targets and plan assignments of the current year, and the users' roles on it)
+  goes to the successor the decision names (`_rows_move`);
 - the organisation that ends keeps its row with `valid_to` (history: reports of a past date
   rebuild the tree from `OrganisationMove`, ptdv/organisations/history.py);
 - a merger, a split or a dissolution hands the competence rows (who decides admission for
@@ -331,7 +332,12 @@ def _subtrees_move(
     )
 
 
-def _rows_move(source: Organisation, target: Organisation, change: OrganisationChange) -> None:
+def _rows_move(
+    source: Organisation,
+    target: Organisation,
+    change: OrganisationChange,
+    actor: Actor | None = None,
+) -> None:
     """What hangs directly on `source` (not its sub-organisations, moved before) goes to
     `target`: its localities here, the rows of the apps above through the hook; its own
     counters and tallies follow."""
@@ -366,6 +372,8 @@ def _rows_move(source: Organisation, target: Organisation, change: OrganisationC
         source_path=source.path,
         target_path=target.path,
         date=change.date,
+        change=change,
+        actor=actor,
     )
 
 
@@ -605,7 +613,7 @@ def organisation_merge(
         predecessors=olds,
         successors=[keep],
     )
-    moved = _absorb(olds, keep, change)
+    moved = _absorb(olds, keep, change, actor)
     change.data = {"moved": moved, "absorbed": into is not None}
     change.save(update_fields=["data"])
     _bump(keep)
@@ -615,7 +623,10 @@ def organisation_merge(
 
 
 def _absorb(
-    olds: Sequence[Organisation], keep: Organisation, change: OrganisationChange
+    olds: Sequence[Organisation],
+    keep: Organisation,
+    change: OrganisationChange,
+    actor: Actor | None = None,
 ) -> dict[str, int]:
     moved = {"children": 0, "localities": 0, "members": 0, "candidates": 0}
     for old in olds:
@@ -626,7 +637,7 @@ def _absorb(
         children = _live_children(old)
         _subtrees_move(children, keep, change)
         moved["children"] += len(children)
-        _rows_move(old, keep, change)
+        _rows_move(old, keep, change, actor)
         _end(old, change.date)
         _bump(old)
     return moved
@@ -700,7 +711,7 @@ def organisation_split(
         _localities_to(part.localities, source, created)
     if not keep_source:
         _subtrees_move(_live_children(source), news[0], change)
-        _rows_move(source, news[0], change)
+        _rows_move(source, news[0], change, actor)
         _end(source, decision.effective)
     _bump(source)
     change.data = {
@@ -792,7 +803,7 @@ def organisation_dissolve(
         successors=[heir] if heir else [],
     )
     if heir is not None:
-        change.data = {"moved": _absorb([node], heir, change)}
+        change.data = {"moved": _absorb([node], heir, change, actor)}
         change.save(update_fields=["data"])
         competence_moved([node], heir, change, actor)
     else:

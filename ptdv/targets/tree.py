@@ -5,10 +5,13 @@ this module, above them all, answers):
 - `organisation_subtree_moved`: a node moved whole; its tallies leave the old ancestors and
   join the new ones, the search entries follow the re-keyed paths;
 - `organisation_rows_moved`: an organisation ends and what hangs directly on it goes to its
-  successor — people it manages, memberships (current and past), dossiers, the targets and
-  plan assignments of the year of the change and later (a target already set at the
-  successor for that year is added to), and the tallies of those rows;
-- `organisation_holds_rows`: whether anything still hangs on an organisation;
+  successor — people it manages, memberships (current and past), the members' temporary
+  attachments to it (`attachments_follow`), dossiers, the targets and plan assignments of
+  the year of the change and later (a target already set at the successor for that year is
+  added to), the tallies of those rows, and the users' roles on it (`assignments_follow`:
+  the clerks of a merged commune keep working, audited);
+- `organisation_holds_rows`: whether anything still hangs on an organisation (members
+  attached to it included);
 - `locality_residents_moved`: the residents of a locality moved to another one.
 """
 
@@ -19,11 +22,14 @@ from typing import Any
 
 from django.db.models import F
 
+from ptdv.accounts.services import assignments_follow
 from ptdv.candidacies.models import Candidacy
 from ptdv.candidacies.tree import candidacies_reassign, search_paths_rekey, tallies_move
+from ptdv.core.policies import Actor
 from ptdv.members.localities import locality_residents_recount
 from ptdv.members.models import PartyMembership
-from ptdv.organisations.models import ancestor_paths
+from ptdv.members.services import attachments_follow
+from ptdv.organisations.models import Organisation, OrganisationChange, ancestor_paths
 from ptdv.people.models import Person
 from ptdv.targets.models import PlanAssignment, Target
 
@@ -50,6 +56,8 @@ def rows_moved(
     source_path: str,
     target_path: str,
     date: dt.date,
+    change: OrganisationChange | None = None,
+    actor: Actor | None = None,
     **_: Any,
 ) -> None:
     # The tallies first: they are the source's own rows, read before anything moves.
@@ -60,6 +68,33 @@ def rows_moved(
     )
     Person.objects.filter(organisation_id=source_id).update(organisation_id=target_id)
     PartyMembership.objects.filter(organisation_id=source_id).update(organisation_id=target_id)
+    decision: dict[str, Any] = (
+        {
+            "number": change.decision_number,
+            "date": change.decision_date,
+            "issuing_body": change.issuing_body,
+        }
+        if change is not None
+        else {}
+    )
+    attachments_follow(
+        source_id=source_id,
+        target_id=target_id,
+        date=date,
+        decision=decision,
+        actor_id=change.actor_id if change is not None else None,
+    )
+    source, target = Organisation.objects.get(pk=source_id), Organisation.objects.get(pk=target_id)
+    assignments_follow(
+        source=source,
+        target=target,
+        actor=actor,
+        reason=(
+            f"{change.get_kind_display()} theo {change.decision_number}"
+            if change is not None
+            else "Thay đổi tổ chức"
+        ),
+    )
     candidacies_reassign(source_id=source_id, target_id=target_id, target_path=target_path)
     PlanAssignment.objects.filter(organisation_id=source_id, year__gte=date.year).update(
         organisation_id=target_id
@@ -104,6 +139,7 @@ def holds_rows(*, organisation_id: int, answers: list[bool], **_: Any) -> None:
     answers.append(
         Person.objects.filter(organisation_id=organisation_id).exists()
         or PartyMembership.objects.filter(organisation_id=organisation_id).exists()
+        or PartyMembership.objects.filter(attached_to_id=organisation_id).exists()
         or Candidacy.objects.filter(organisation_id=organisation_id).exists()
     )
 

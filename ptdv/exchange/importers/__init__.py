@@ -11,10 +11,12 @@ are adjusted once per organisation with the totals.
 - one module per kind: `organisations`, `organisation_changes`, `localities`, `users`,
   `members`, `candidates`, `dossiers` (with `dossier_steps`, the legacy file's row as the
   past steps it attests), `people_update` (corrections of people matched by national ID:
-  mode "update").
+  mode "update"), `members_update` (exits of members matched by national ID: mode "update").
 
-A kind declares its modes (`Importer.modes`, the first is the default): "create" writes new
-records, "update" corrects existing ones through their own write service.
+A kind's modes are those its importers declare (`Importer.modes`; the first importer's first
+mode is the default): "create" writes new records, "update" corrects existing ones through
+their own write service. `importer_for(kind, mode)` is the importer of one mode, and
+`ptdv.exchange.columns.kind_spec(kind, mode)` its columns.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from ptdv.exchange.importers.context import ImportContext, Issue, OrgInfo
 from ptdv.exchange.importers.dossiers import DossierImporter
 from ptdv.exchange.importers.localities import LocalityImporter
 from ptdv.exchange.importers.members import MemberImporter
+from ptdv.exchange.importers.members_update import MemberUpdateImporter
 from ptdv.exchange.importers.organisation_changes import OrganisationChangeImporter
 from ptdv.exchange.importers.organisations import OrganisationImporter
 from ptdv.exchange.importers.parsing import parse_rows
@@ -33,6 +36,7 @@ from ptdv.exchange.importers.users import UserImporter
 
 __all__ = [
     "IMPORTERS",
+    "IMPORTERS_BY_MODE",
     "CandidateImporter",
     "DossierImporter",
     "ImportContext",
@@ -40,24 +44,42 @@ __all__ = [
     "Issue",
     "LocalityImporter",
     "MemberImporter",
+    "MemberUpdateImporter",
     "OrgInfo",
     "OrganisationChangeImporter",
     "OrganisationImporter",
     "PeopleUpdateImporter",
     "UserImporter",
+    "importer_for",
+    "kind_modes",
     "parse_rows",
 ]
 
-IMPORTERS: dict[str, type[Importer]] = {
-    cls.kind: cls
-    for cls in (
-        OrganisationImporter,
-        LocalityImporter,
-        UserImporter,
-        MemberImporter,
-        CandidateImporter,
-        DossierImporter,
-        PeopleUpdateImporter,
-        OrganisationChangeImporter,
-    )
+_CLASSES: tuple[type[Importer], ...] = (
+    OrganisationImporter,
+    LocalityImporter,
+    UserImporter,
+    MemberImporter,
+    MemberUpdateImporter,
+    CandidateImporter,
+    DossierImporter,
+    PeopleUpdateImporter,
+    OrganisationChangeImporter,
+)
+
+# (kind, mode) → its importer.
+IMPORTERS_BY_MODE: dict[tuple[str, str], type[Importer]] = {
+    (cls.kind, mode): cls for cls in _CLASSES for mode in cls.modes
 }
+# kind → the importer of its default mode.
+IMPORTERS: dict[str, type[Importer]] = {cls.kind: cls for cls in reversed(_CLASSES)}
+
+
+def kind_modes(kind: str) -> tuple[str, ...]:
+    """The modes of `kind`, the default first."""
+    return tuple(mode for (k, mode) in IMPORTERS_BY_MODE if k == kind)
+
+
+def importer_for(kind: str, mode: str) -> type[Importer]:
+    """The importer of `kind` in `mode` (KeyError when the kind has no such mode)."""
+    return IMPORTERS_BY_MODE[(kind, mode)]

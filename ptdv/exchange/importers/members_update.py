@@ -9,82 +9,31 @@ them in a savepoint that is rolled back, to collect every row's refusal into the
 workbook; then, when none is refused, all of them again for good, in the import's one
 transaction (all or nothing).
 
-`members_update_import` runs it like `import_workbook` runs the other kinds; the import page
-and command offer it once the kinds have modes (kind "members", mode "update").
+The import page, the job and `ptdv import --kind members --mode update` run it through
+`import_workbook` like every kind; its columns are `MEMBER_EXITS` (ptdv/exchange/columns.py).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
-from django.utils import timezone
 
-from ptdv.audit.services import audit_record
-from ptdv.core.policies import Actor
-from ptdv.exchange.columns import Column, KindSpec, _choices
+from ptdv.exchange.columns import MEMBER_EXITS
 from ptdv.exchange.importers.base import Importer
-from ptdv.exchange.importers.context import ImportContext, Issue
+from ptdv.exchange.importers.context import Issue
 from ptdv.exchange.importers.parsing import parse_rows
-from ptdv.exchange.workbook import SheetData, WorkbookError, errors_workbook, sheet_read
 from ptdv.members.actions import (
-    EXPULSION_REASONS,
     MEMBERSHIP_SPECS,
     StaleVersion,
     WrongState,
     membership_act,
 )
-from ptdv.members.models import ACTIVE_STATUSES, MembershipAction, PartyMembership, RemovalGrounds
+from ptdv.members.models import ACTIVE_STATUSES, PartyMembership
 from ptdv.members.policies import membership_policy
 from ptdv.people.crypto import national_id_hash
-
-EXIT_ACTIONS = (
-    MembershipAction.REMOVE,
-    MembershipAction.EXPEL,
-    MembershipAction.DEATH,
-    MembershipAction.TRANSFER_OUT,
-)
-
-MEMBER_EXITS = KindSpec(
-    "members",
-    "Đảng viên ra khỏi tổ chức",
-    [
-        Column(
-            "national_id", "Số định danh cá nhân (CCCD)", "national_id", required=True,
-            example="042301012345", width=18,
-            note="Số định danh của đảng viên đang sinh hoạt: dùng để tìm đảng viên.",
-        ),
-        Column(
-            "action", "Thao tác", "code", required=True,
-            choices=_choices([(a.value, a.label) for a in EXIT_ACTIONS]), example="Xóa tên",
-            width=22,
-        ),
-        Column("date", "Ngày có hiệu lực", "date", required=True, example=dt.date(2024, 6, 1)),
-        Column(
-            "grounds", "Căn cứ xóa tên", "code", choices=_choices(RemovalGrounds.choices),
-            width=30, example="Bỏ sinh hoạt đảng hoặc không đóng đảng phí 3 tháng",
-            note="Bắt buộc khi xóa tên.",
-        ),
-        Column(
-            "exit_reason", "Lý do khai trừ", "code",
-            choices=_choices([(r.value, r.label) for r in EXPULSION_REASONS]), width=30,
-        ),
-        Column(
-            "destination", "Nơi chuyển đến", width=24,
-            note="Bắt buộc khi chuyển sinh hoạt ra ngoài tỉnh.",
-        ),
-        Column("reason", "Lý do", width=30, max_length=2000, example="Bỏ sinh hoạt 4 tháng"),
-        Column("document_number", "Số văn bản", max_length=60, example="15-QĐ/ĐU"),
-        Column("document_date", "Ngày văn bản", "date", example=dt.date(2024, 6, 1)),
-        Column("issuing_body", "Cơ quan ban hành", width=24, example="Đảng ủy xã Mẫu"),
-        Column("signer", "Người ký", max_length=150, example="Nguyễn Văn Ký"),
-    ],
-    "mau-cap-nhat-dang-vien-ra-khoi-to-chuc.xlsx",
-)  # fmt: skip
 
 _FACTS = ("grounds", "exit_reason", "destination", "reason")
 # The service's error keys → the sheet's columns.
@@ -123,6 +72,7 @@ class MemberUpdateImporter(Importer):
     """The exits of current members, matched by national ID."""
 
     kind = "members"
+    modes = ("update",)
 
     def check(self) -> None:
         ctx = self.ctx
@@ -194,74 +144,4 @@ class MemberUpdateImporter(Importer):
         return len(self.items)
 
 
-def members_update_import(
-    *,
-    actor: Actor,
-    path: Path,
-    dry_run: bool = False,
-    today: dt.date | None = None,
-    errors_path: Path | None = None,
-) -> Any:
-    """Check and (unless `dry_run`) record the exits in the workbook at `path`, all or
-    nothing; with errors, the annotated copy is written to `errors_path` when given.
-    Returns an `ImportOutcome` (ptdv/exchange/services.py)."""
-    from ptdv.exchange.models import ImportStatus
-    from ptdv.exchange.policies import import_allowed
-    from ptdv.exchange.services import ImportOutcome, errors_by_cell, vn_number
-
-    if not import_allowed(actor, "members"):
-        raise PermissionDenied
-    try:
-        sheet: SheetData = sheet_read(path, MEMBER_EXITS)
-    except WorkbookError as exc:
-        return ImportOutcome(ImportStatus.REJECTED, message=exc.message)
-    ctx = ImportContext(
-        actor=actor,  # type: ignore[arg-type]
-        spec=MEMBER_EXITS,
-        sheet=sheet,
-        today=today or timezone.localdate(),
-    )
-    importer = MemberUpdateImporter(ctx)
-    importer.check()
-    outcome = ImportOutcome(
-        ImportStatus.REJECTED,
-        rows=len(sheet.rows),
-        errors=ctx.errors,
-        warnings=ctx.warnings,
-        sheet=sheet,
-    )
-    if ctx.errors:
-        bad_rows = len({e.row for e in ctx.errors})
-        outcome.message = (
-            f"Có {vn_number(len(ctx.errors))} lỗi ở {vn_number(bad_rows)} dòng: chưa cập nhật "
-            "dòng nào."
-        )
-        if errors_path is not None:
-            cells, messages = errors_by_cell(sheet, ctx.errors)
-            errors_workbook(path, errors_path, sheet, cells, messages)
-        return outcome
-    if not importer.items:
-        outcome.message = "Tệp không có dòng dữ liệu nào (ngoài dòng tiêu đề và dòng ví dụ)."
-        return outcome
-    if dry_run:
-        outcome.status = ImportStatus.CHECKED
-        outcome.message = (
-            f"Kiểm tra xong {vn_number(len(importer.items))} dòng: không có lỗi, có thể cập nhật."
-        )
-        return outcome
-    with transaction.atomic():
-        written = importer.write()
-        audit_record(
-            actor=actor,
-            action="import",
-            object_type="exchange.import",
-            summary=f"Nhập Excel: cập nhật đảng viên ra khỏi tổ chức ({vn_number(written)} dòng)",
-            data={"kind": "members", "mode": "update", "rows": written, "file": path.name},
-        )
-    outcome.status = ImportStatus.IMPORTED
-    outcome.written = written
-    outcome.message = f"Đã cập nhật {vn_number(written)} đảng viên."
-    return outcome
-
-
-__all__ = ["MEMBER_EXITS", "Issue", "MemberUpdateImporter", "members_update_import"]
+__all__ = ["MEMBER_EXITS", "Issue", "MemberUpdateImporter"]

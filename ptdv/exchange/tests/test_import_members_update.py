@@ -1,4 +1,5 @@
-"""Members, mode "update": the exits of current members from a workbook, all or nothing."""
+"""Members, mode "update": the exits of current members from a workbook, all or nothing,
+through the import every kind goes through (function, command, web page and job)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,18 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from ptdv.accounts.models import Role
-from ptdv.exchange.importers.members_update import MEMBER_EXITS, members_update_import
-from ptdv.exchange.services import import_workbook
+from ptdv.audit.models import AuditEntry
+from ptdv.exchange.columns import KINDS, MEMBER_EXITS, kind_spec
+from ptdv.exchange.importers import MemberImporter, MemberUpdateImporter, importer_for
+from ptdv.exchange.models import ImportJob, ImportStatus
+from ptdv.exchange.services import ImportOutcome, errors_by_cell, import_workbook
 from ptdv.exchange.tests.conftest import filled_template
-from ptdv.exchange.workbook import template_build
+from ptdv.exchange.workbook import errors_workbook, template_build
 from ptdv.factories import user_with_role
 from ptdv.members.models import MembershipEvent, MembershipStatus, PartyMembership
 
@@ -67,6 +73,18 @@ def members(tree, tmp_path):
     # The create mode's counters and tallies went through the memberships' hook.
     call_command("aggregates", "verify", stdout=StringIO())
     return {"approver": user_with_role(tree["commune_a"], Role.APPROVER), "clerk": clerk}
+
+
+def members_update_import(
+    *, actor: Any, path: Path, errors_path: Path | None = None, **kwargs: Any
+) -> ImportOutcome:
+    """The common import in mode "update"; with errors, the annotated copy as the job and
+    the command write it."""
+    outcome = import_workbook(actor=actor, path=path, kind="members", mode="update", **kwargs)
+    if outcome.errors and errors_path is not None and outcome.sheet is not None:
+        cells, messages = errors_by_cell(outcome.sheet, outcome.errors)
+        errors_workbook(path, errors_path, outcome.sheet, cells, messages)
+    return outcome
 
 
 def by_given(given: str) -> PartyMembership:
@@ -159,3 +177,137 @@ def test_dry_run_writes_nothing(tree, members, tmp_path):
     outcome = members_update_import(actor=members["clerk"], path=path, dry_run=True)
     assert outcome.status == "checked", outcome.errors
     assert by_given("Sử").status == MembershipStatus.OFFICIAL
+    assert not MembershipEvent.objects.filter(action="death").exists()
+
+
+def test_the_kind_s_modes_choose_importer_and_columns():
+    assert importer_for("members", "create") is MemberImporter
+    assert importer_for("members", "update") is MemberUpdateImporter
+    assert kind_spec("members") is KINDS["members"]
+    assert kind_spec("members", "create") is KINDS["members"]
+    assert kind_spec("members", "update") is MEMBER_EXITS
+    assert kind_spec("people", "update") is KINDS["people"]
+
+
+def test_the_command_in_update_mode(tree, members, tmp_path):
+    path = exits_workbook(
+        tmp_path,
+        [{"national_id": "042080000010", "action": "Từ trần", "date": dt.date(2025, 1, 3)}],
+    )
+    approver = members["approver"].username
+    out = StringIO()
+    call_command(
+        "import", str(path), "--kind", "members", "--mode", "update", "--as", approver,
+        "--dry-run", stdout=out,
+    )  # fmt: skip
+    assert "không có lỗi" in out.getvalue()
+    assert by_given("Hoa").status == MembershipStatus.OFFICIAL
+    assert not MembershipEvent.objects.filter(action="death").exists()
+
+    # The exits' workbook read in mode "create" is refused (another template), nothing written.
+    with pytest.raises(CommandError, match="ra khỏi tổ chức"):
+        call_command("import", str(path), "--kind", "members", "--as", approver, stdout=StringIO())
+
+    out = StringIO()
+    call_command(
+        "import", str(path), "--kind", "members", "--mode", "update", "--as", approver, stdout=out
+    )
+    assert "Đã nhập 1 dòng" in out.getvalue()
+    assert by_given("Hoa").status == MembershipStatus.DECEASED
+    entry = AuditEntry.objects.filter(action="import", data__mode="update").get()
+    assert entry.data["kind"] == "members" and "(cập nhật)" in entry.summary
+    call_command("aggregates", "verify", stdout=StringIO())
+
+
+def test_the_command_writes_the_annotated_workbook(tree, members, tmp_path):
+    path = exits_workbook(
+        tmp_path,
+        [{"national_id": "042090000011", "action": "Xóa tên", "date": dt.date(2024, 1, 3)}],
+    )
+    annotated = tmp_path / "loi-lenh.xlsx"
+    with pytest.raises(CommandError, match="chưa nhập dòng nào"):
+        call_command(
+            "import", str(path), "--kind", "members", "--mode", "update",
+            "--as", members["approver"].username, "--errors-output", str(annotated),
+            stdout=StringIO(), stderr=StringIO(),
+        )  # fmt: skip
+    ws = load_workbook(annotated)[MEMBER_EXITS.sheet]
+    header = [c.value for c in ws[1]]
+    assert "Căn cứ xóa tên" in ws.cell(row=3, column=header.index("Lỗi") + 1).value
+    assert by_given("Quang").status == MembershipStatus.OFFICIAL
+
+
+def test_the_template_of_the_update_mode(tree, members, tmp_path, client):
+    target = tmp_path / "mau.xlsx"
+    call_command(
+        "export",
+        "template",
+        "--kind",
+        "members",
+        "--mode",
+        "update",
+        "--output",
+        str(target),
+        stdout=StringIO(),
+    )
+    ws = load_workbook(target)[MEMBER_EXITS.sheet]
+    assert [str(c.value).removesuffix(" (*)") for c in ws[1]][:3] == [
+        "Số định danh cá nhân (CCCD)", "Thao tác", "Ngày có hiệu lực",
+    ]  # fmt: skip
+    with pytest.raises(CommandError):
+        call_command(
+            "export", "template", "--kind", "organisations", "--mode", "update",
+            "--output", str(target), stdout=StringIO(),
+        )  # fmt: skip
+
+    client.force_login(members["clerk"])
+    url = reverse("exchange:template", args=["members"])
+    page = client.get(reverse("exchange:index")).content.decode()
+    assert f"{url}?mode=update" in page
+    response = client.get(url, {"mode": "update"})
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith(f'{MEMBER_EXITS.template_name}"')
+    assert client.get(url, {"mode": "nope"}).status_code == 404
+    default = client.get(url)
+    assert default["Content-Disposition"].endswith(f'{KINDS["members"].template_name}"')
+
+
+def test_the_web_upload_in_update_mode(tree, members, tmp_path, client):
+    client.force_login(members["approver"])
+    bad = exits_workbook(
+        tmp_path,
+        [{"national_id": "042090000011", "action": "Xóa tên", "date": dt.date(2024, 1, 3)}],
+    )
+    url = reverse("exchange:index")
+    (tmp_path / "ok").mkdir()
+    with bad.open("rb") as handle:
+        client.post(url, {"kind": "members", "mode": "update", "file": handle})
+    rejected = ImportJob.objects.get()
+    assert (rejected.mode, rejected.status) == ("update", ImportStatus.REJECTED)
+    assert {e["column"] for e in rejected.errors} >= {"Căn cứ xóa tên", "Lý do"}
+    download = client.get(reverse("exchange:job_errors", args=[rejected.pk]))
+    assert download.status_code == 200
+    annotated = tmp_path / "tai-ve.xlsx"
+    annotated.write_bytes(b"".join(download.streaming_content))
+    ws = load_workbook(annotated)[MEMBER_EXITS.sheet]
+    header = [c.value for c in ws[1]]
+    assert "Căn cứ xóa tên" in ws.cell(row=3, column=header.index("Lỗi") + 1).value
+    assert by_given("Quang").status == MembershipStatus.OFFICIAL
+
+    good = exits_workbook(
+        tmp_path / "ok",
+        [{"national_id": "042090000011", "action": "Từ trần", "date": dt.date(2024, 1, 3)}],
+    )
+    with good.open("rb") as handle:
+        response = client.post(
+            url, {"kind": "members", "mode": "update", "dry_run": "1", "file": handle}
+        )
+    checked = ImportJob.objects.exclude(pk=rejected.pk).get()
+    assert response.status_code == 302
+    assert (checked.dry_run, checked.status) == (True, ImportStatus.CHECKED)
+    assert by_given("Quang").status == MembershipStatus.OFFICIAL
+    with good.open("rb") as handle:
+        client.post(url, {"kind": "members", "mode": "update", "file": handle})
+    done = ImportJob.objects.order_by("-pk").first()
+    assert done is not None and done.status == ImportStatus.IMPORTED
+    assert by_given("Quang").status == MembershipStatus.DECEASED

@@ -1,6 +1,5 @@
 """`ptdv export candidacies|members|organisations|localities --as USERNAME --output FILE
-[filters]` and
-`ptdv export template --kind KIND --output FILE`."""
+[filters]` and `ptdv export template --kind KIND [--mode MODE] --output FILE`."""
 
 from __future__ import annotations
 
@@ -11,9 +10,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http import Http404
 
 from ptdv.documents.cli import add_actor_argument, command_actor
-from ptdv.exchange.columns import KINDS
+from ptdv.exchange.columns import KINDS, kind_spec
 from ptdv.exchange.exports import EXPORT_FILTERS, EXPORTS
-from ptdv.exchange.services import vn_number
+from ptdv.exchange.services import import_mode, vn_number
 from ptdv.exchange.workbook import template_build
 from ptdv.organisations.models import Locality, Organisation
 
@@ -58,12 +57,19 @@ class Command(BaseCommand):
                 listing.add_argument("--kind")
         template = sub.add_parser("template", help="Tệp mẫu nhập.")
         template.add_argument("--kind", required=True, choices=list(KINDS))
+        template.add_argument(
+            "--mode", help="Chế độ nhập (create, update); mặc định theo loại dữ liệu."
+        )
         template.add_argument("--output", required=True)
 
     def handle(self, *args: Any, **options: Any) -> None:
         what = options["what"]
         if what == "template":
-            template_build(KINDS[options["kind"]], options["output"])
+            try:
+                mode = import_mode(options["kind"], options.get("mode"))
+            except ValueError as exc:
+                raise CommandError(str(exc)) from None
+            template_build(kind_spec(options["kind"], mode), options["output"])
             self.stdout.write(f"Đã ghi {options['output']}.")
             return
         actor = command_actor(options["actor"])
