@@ -200,6 +200,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AuditActionEnum": "ptdv.audit.models.AuditAction.choices",
         "AuditChannelEnum": "ptdv.audit.models.AuditChannel.choices",
+        "MembershipActionEnum": "ptdv.members.models.MembershipAction.choices",
+        "RemovalGroundsEnum": "ptdv.members.models.RemovalGrounds.choices",
+        "OrganisationKindEnum": "ptdv.organisations.models.Kind.choices",
+        "LocalityKindEnum": "ptdv.organisations.models.LocalityKind.choices",
     },
 }
 

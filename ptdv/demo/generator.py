@@ -184,7 +184,15 @@ def demo_provinces_load(
         judge = options.scale == "province" if options.judge is None else options.judge
         as_rows = options.scale == "national" if options.event_rows is None else options.event_rows
         PeopleGenerator(
-            rng=rng, plan=plan, today=options.today, tables=tables, judge=judge, rows=as_rows
+            rng=rng,
+            plan=plan,
+            today=options.today,
+            tables=tables,
+            judge=judge,
+            rows=as_rows,
+            # The bench's national dataset leaves out each event's state before it (disk):
+            # its steps can be amended, not voided. The province demo keeps it.
+            keep_before=options.scale != "national",
         ).run()
         report.provinces.append(prov.full_name)
         if progress is not None:

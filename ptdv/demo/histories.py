@@ -121,11 +121,17 @@ class Replayer:
     `rows`, the events come as their column values rather than model instances."""
 
     def __init__(
-        self, *, calendar: engine.WorkingCalendar, judge: bool = True, rows: bool = False
+        self,
+        *,
+        calendar: engine.WorkingCalendar,
+        judge: bool = True,
+        rows: bool = False,
+        keep_before: bool = True,
     ) -> None:
         self.calendar = calendar
         self.judge = judge
         self.rows = rows
+        self.keep_before = keep_before
 
     def replay(
         self,
@@ -152,9 +158,7 @@ class Replayer:
             calendar=self.calendar,
             judge=self.judge,
             rows=self.rows,
-            # The bench's national dataset leaves out each event's state before it (disk):
-            # its steps can be amended, not voided. The province demo keeps it.
-            keep_before=not self.rows,
+            keep_before=self.keep_before,
         )
 
     @staticmethod

@@ -214,6 +214,7 @@ class PeopleGenerator:
         calendar: WorkingCalendar | None = None,
         judge: bool = True,
         rows: bool = False,
+        keep_before: bool = True,
     ) -> None:
         self.rng = rng
         self.plan = plan
@@ -221,7 +222,7 @@ class PeopleGenerator:
         self.tables = tables
         calendar = calendar or rules_calendar()
         self.planner = Planner(rng=rng, calendar=calendar, today=today)
-        self.replayer = Replayer(calendar=calendar, judge=judge, rows=rows)
+        self.replayer = Replayer(calendar=calendar, judge=judge, rows=rows, keep_before=keep_before)
         self.localities = {locality.pk: locality for locality in plan.localities}
         self.histories = tables.histories
         self.histories.organisations = {o.pk: o for o in plan.tree.orgs}

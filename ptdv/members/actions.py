@@ -74,7 +74,7 @@ def _text(max_length: int, *, required: bool, missing: Label = "") -> serializer
     )
 
 
-class DocumentSerializer(serializers.Serializer[Any]):
+class MemberDocumentSerializer(serializers.Serializer[Any]):
     """The document an action records: number and symbol, date, issuing body, signer."""
 
     number = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
@@ -330,7 +330,9 @@ def _validated(
     document_data = payload.pop("document", None) or {}
     payload.pop("version", None)
     serializer = spec.facts(data=payload)
-    document = DocumentSerializer(data=document_data if isinstance(document_data, dict) else {})
+    document = MemberDocumentSerializer(
+        data=document_data if isinstance(document_data, dict) else {}
+    )
     errors: dict[str, list[ValidationError]] = {}
     if not serializer.is_valid():
         _collect(errors, serializer.errors)

@@ -23,7 +23,7 @@ from ptdv.core.api import error_body
 from ptdv.core.schema import error_ref
 from ptdv.members.actions import (
     MEMBERSHIP_SPECS,
-    DocumentSerializer,
+    MemberDocumentSerializer,
     MembershipFacts,
     StaleVersion,
     WrongState,
@@ -37,7 +37,7 @@ def _action_body(action: str, facts: type[MembershipFacts]) -> type[serializers.
     """The body of one action, for the schema: its facts, the document and the version."""
     name = "Member" + "".join(part.title() for part in action.split("_")) + "Action"
     fields = {
-        "document": DocumentSerializer(
+        "document": MemberDocumentSerializer(
             required=False, help_text=_("Văn bản ghi nhận thao tác (số, ngày, nơi ban hành, ký).")
         ),
         "version": serializers.IntegerField(
