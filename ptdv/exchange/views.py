@@ -53,7 +53,7 @@ def exchange_index_view(request: HttpRequest) -> HttpResponse:
         {
             "kind": kind.value,
             "mode": "" if mode == kind_modes(kind)[0] else mode,
-            "label": kind_spec(kind, mode).sheet,
+            "label": kind.label,
         }
         for kind in ImportKind
         for mode in kind_modes(kind)
