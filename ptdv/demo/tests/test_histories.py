@@ -29,8 +29,8 @@ SKIPPED = {
 
 def _rows(model: type[models.Model], first: int) -> list[tuple[Any, ...]]:
     """Every row of `model` in id order, its organisation ids (a transfer's target in the
-    facts too) counted from the load's `first` (PostgreSQL's sequences do not roll back with
-    the savepoint)."""
+    facts and the organisations in the event's before-state too) counted from the load's
+    `first` (PostgreSQL's sequences do not roll back with the savepoint)."""
     skipped = SKIPPED.get(model, set())
     fields = [f for f in model._meta.concrete_fields if f.attname not in skipped]
     rows = []
@@ -41,6 +41,14 @@ def _rows(model: type[models.Model], first: int) -> list[tuple[Any, ...]]:
                 row[index] -= first
             elif field.attname == "facts" and "organisation" in row[index]:  # a transfer's
                 row[index] = {**row[index], "organisation": row[index]["organisation"] - first}
+            elif field.attname == "before":  # the state a transfer left: organisation ids
+                row[index] = {
+                    part: {
+                        key: value - first if key == "organisation_id" and value else value
+                        for key, value in state.items()
+                    }
+                    for part, state in row[index].items()
+                }
         rows.append(tuple(row))
     if model is DocumentCounter:
         rows.sort()
