@@ -43,6 +43,7 @@ from ptdv.people.choices import (
     Religion,
     TargetGroup,
 )
+from ptdv.people.forms import LocalityChoiceField
 from ptdv.people.models import Person
 from ptdv.people.services import PersonData
 
@@ -118,12 +119,10 @@ class CandidacyFilterForm(StyledFormMixin, forms.Form):
 if TYPE_CHECKING:
     _OrganisationChoice = forms.ModelChoiceField[Organisation]
     _PartyMembershipChoice = forms.ModelChoiceField[PartyMembership]
-    _LocalityChoice = forms.ModelChoiceField[Locality]
     _PersonChoice = forms.ModelChoiceField[Person]
 else:
     _OrganisationChoice = forms.ModelChoiceField
     _PartyMembershipChoice = forms.ModelChoiceField
-    _LocalityChoice = forms.ModelChoiceField
     _PersonChoice = forms.ModelChoiceField
 
 
@@ -147,11 +146,6 @@ class HelperCellChoiceField(_PartyMembershipChoice):
 class LeaderChoiceField(_PersonChoice):
     def label_from_instance(self, obj: Person) -> str:
         return obj.full_name
-
-
-class LocalityChoiceField(_LocalityChoice):
-    def label_from_instance(self, obj: Locality) -> str:
-        return f"{obj.full_name} — {obj.organisation.name}"
 
 
 _NATIONAL_ID = re.compile(r"^\d{12}$")

@@ -29,8 +29,11 @@ _NATIONAL_ID = re.compile(r"^\d{12}$")
 
 
 class LocalityChoiceField(_LocalityChoice):
+    """A village or residential group, named once with its kind ("Thôn 9", not "Thôn Thôn
+    9") and its commune; the registration form uses it too."""
+
     def label_from_instance(self, obj: Locality) -> str:
-        return f"{obj.get_kind_display()} {obj.name} — {obj.organisation.name}"
+        return f"{obj.full_name} — {obj.organisation.name}"
 
 
 class PersonEditForm(StyledFormMixin, forms.Form):
