@@ -58,6 +58,10 @@ INSTALLED_APPS = [
     "ptdv.targets",
     "ptdv.reports",
     "ptdv.documents",
+    "ptdv.notifications",
+    "ptdv.correspondence",
+    "ptdv.courses",
+    "ptdv.work",
     "ptdv.exchange",
     "ptdv.demo",
 ]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class WorkConfig(AppConfig):
+    name = "ptdv.work"
+    label = "work"
+    verbose_name = "Việc của tôi"
