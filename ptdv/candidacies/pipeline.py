@@ -112,7 +112,7 @@ class _Tree:
         self._chains: dict[int, list[Organisation]] = {}
         # Who decides for whom, dated (a small table: read whole, by subject).
         self._competences: dict[int, list[Competence]] = defaultdict(list)
-        for row in Competence.objects.select_related("decider"):
+        for row in Competence.objects.select_related("decider", "grassroots"):
             self._competences[row.subject_id].append(row)
         self._chain_competences: dict[int, list[Competence]] = {}
 

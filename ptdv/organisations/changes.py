@@ -45,7 +45,7 @@ from ptdv.core import hooks
 from ptdv.core.policies import Actor, role_rank_at, subtree_q
 from ptdv.core.refusals import unprocessable
 from ptdv.core.roles import ROLE_RANK, Role
-from ptdv.organisations.competence import competence_move
+from ptdv.organisations.competence import competence_move, competence_pin
 from ptdv.organisations.localities import COUNTERS as LOCALITY_COUNTERS
 from ptdv.organisations.localities import locality_counters_apply
 from ptdv.organisations.models import (
@@ -290,6 +290,7 @@ def _subtrees_move(
             {"parent": _("Tổ chức cấp trên mới: không được là chính nó hay tổ chức cấp dưới.")}
         )
     old_parent_id = fresh[0].parent_id
+    competence_pin(fresh, change.date, detach=change.kind == ChangeKind.MOVE)
     old_ancestors = ancestor_paths(fresh[0].path)[:-1]
     new_ancestors = ancestor_paths(parent.path)
     first_seq = parent.child_seq + 1

@@ -38,6 +38,7 @@ from ptdv.organisations.models import (
     CompetenceBasis,
     Kind,
     Organisation,
+    ancestor_paths,
 )
 from ptdv.organisations.policies import organisation_policy
 
@@ -53,6 +54,7 @@ __all__ = [
     "competence_check",
     "competence_move",
     "competence_on",
+    "competence_pin",
     "competence_record",
     "competence_rows",
     "competent_for",
@@ -133,6 +135,11 @@ def _from_row(chain: Sequence[Organisation], row: Competence) -> Competent:
     decider = next((o for o in chain if o.pk == row.decider_id), None) or row.decider
     if row.basis == CompetenceBasis.AUTHORISED:
         return Competent(cell, decider, decider, True, row)
+    if row.grassroots_id is not None:
+        # Kept history of an organisation that has moved since (`competence_pin`).
+        then = next((o for o in chain if o.pk == row.grassroots_id), None) or row.grassroots
+        assert then is not None  # grassroots_id is set
+        return Competent(cell, decider, then, False, row)
     at = positions.get(row.decider_id)
     if at is None or at == 0:
         # The decider is not above the cell (a body outside its line): the row's subject
@@ -171,7 +178,9 @@ def competent_for(
 def competence_rows(organisations: Iterable[Organisation | int]) -> list[Competence]:
     """Every competence row (all dates) whose subject is one of `organisations` (one query)."""
     ids = {getattr(o, "pk", o) for o in organisations}
-    return list(Competence.objects.filter(subject_id__in=ids).select_related("decider"))
+    return list(
+        Competence.objects.filter(subject_id__in=ids).select_related("decider", "grassroots")
+    )
 
 
 def _chain(organisation: Organisation) -> list[Organisation]:
@@ -422,3 +431,101 @@ def _copy(
         issuing_body=ref.issuing_body or row.issuing_body,
         note=row.note,
     )
+
+
+# --- Moves: the past stays as it was ----------------------------------------------------------
+
+PIN_NOTE = "Thẩm quyền khi còn trực thuộc {parent} (giữ lại khi chuyển sang cấp trên mới)"
+
+
+def _periods(rows: Iterable[Competence], before: dt.date) -> list[tuple[dt.date | None, dt.date]]:
+    """The spans before `before` over which the rows in force do not change: (start, end),
+    the first starting at the beginning of time (None)."""
+    bounds: set[dt.date] = set()
+    for row in rows:
+        if row.valid_from is not None and row.valid_from < before:
+            bounds.add(row.valid_from)
+        if row.valid_to is not None and row.valid_to + dt.timedelta(days=1) < before:
+            bounds.add(row.valid_to + dt.timedelta(days=1))
+    starts: list[dt.date | None] = [None, *sorted(bounds)]
+    ends = [*(b - dt.timedelta(days=1) for b in sorted(bounds)), before - dt.timedelta(days=1)]
+    return list(zip(starts, ends, strict=True))
+
+
+def competence_pin(
+    nodes: Sequence[Organisation], date: dt.date, *, detach: bool
+) -> list[Competence]:
+    """Before `nodes` (siblings, with their subtrees) leave their parent on `date`, keep who
+    decided for them until the day before: a dossier step dated then still names the body of
+    its time once the tree has changed. Each span over which the old line up decided
+    differently becomes a row on the node (with the grassroots organisation of that time
+    when it is not the node), unless the node's own rows already say it.
+
+    `detach` (a move under another parent): rows that have a body outside the moved
+    subtrees decide for something inside them end the day before — from the move on, the
+    new line up decides (a merger or a split hands those rows over with `competence_move`).
+    Called by the tree's services inside their transaction, before the paths change."""
+    if not nodes:
+        return []
+    above = sorted(
+        Organisation.objects.filter(path__in=ancestor_paths(nodes[0].path)[:-1]),
+        key=lambda o: -len(o.path),
+    )
+    ids = [n.pk for n in nodes] + [o.pk for o in above]
+    rows = list(
+        Competence.objects.select_for_update()
+        .filter(subject_id__in=ids)
+        .select_related("decider", "grassroots")
+    )
+    pins: list[Competence] = []
+    for node in nodes:
+        chain = [node, *above]
+        spans: list[tuple[dt.date | None, dt.date, Competent]] = []
+        for start, end in _periods(rows, date):
+            who = competent_for(chain, end, rows)
+            same = spans and (spans[-1][2].decider.pk, spans[-1][2].grassroots.pk) == (
+                who.decider.pk,
+                who.grassroots.pk,
+            )
+            if same:
+                spans[-1] = (spans[-1][0], end, who)
+            else:
+                spans.append((start, end, who))
+        for start, end, who in spans:
+            if who.decider.pk == node.pk or (
+                who.rule is not None and who.rule.subject_id == node.pk
+            ):
+                continue  # the node's own row or flag says it, and stays
+            pins.append(
+                Competence(
+                    subject=node,
+                    decider=who.decider,
+                    basis=CompetenceBasis.AUTHORISED if who.authorised else CompetenceBasis.ABOVE,
+                    grassroots=None
+                    if who.authorised or who.grassroots.pk == node.pk
+                    else who.grassroots,
+                    valid_from=start,
+                    valid_to=end,
+                    note=PIN_NOTE.format(parent=above[0] if above else "")[:500],
+                )
+            )
+    if detach:
+        inside = Q()
+        for node in nodes:
+            inside |= Q(path__startswith=node.path)
+        subtree = Organisation.objects.filter(inside).values("pk")
+        leaving = (
+            Competence.objects.select_for_update()
+            .filter(
+                Q(valid_to__isnull=True) | Q(valid_to__gte=date),
+                subject__in=subtree,
+            )
+            .exclude(decider__in=subtree)
+        )
+        for row in leaving:
+            if row.valid_from is not None and row.valid_from >= date:
+                row.delete()
+            else:
+                row.valid_to = date - dt.timedelta(days=1)
+                row.save(update_fields=["valid_to"])
+    return Competence.objects.bulk_create(pins)

@@ -262,6 +262,17 @@ class Competence(models.Model):
         choices=CompetenceBasis.choices,
         default=CompetenceBasis.ABOVE,
     )
+    # Kept history only: the grassroots organisation of that time when it is no longer on
+    # the subject's way up (the subject has moved since; ptdv/organisations/competence.py
+    # `competence_pin`). Empty otherwise: the tree says which it is.
+    grassroots = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tổ chức cơ sở khi đó"),
+    )
     valid_from = models.DateField(_("từ ngày"), null=True, blank=True)
     valid_to = models.DateField(_("đến ngày"), null=True, blank=True)
     decision_number = models.CharField(_("số, ký hiệu quyết định"), max_length=60, blank=True)
