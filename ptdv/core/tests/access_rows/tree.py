@@ -83,7 +83,52 @@ def _locality_form(world: World, site: str, user: Any, action: str = "") -> dict
     return body
 
 
+def _competence_form(world: World, site: str, user: Any) -> dict[str, Any]:
+    # The cell decides for itself through its own standing committee: recorded by the
+    # administrators of the committee above it (the cell's parent).
+    return {
+        "decider": world.org_site[site].pk,
+        "basis": "above",
+        "valid_from": "01/01/2026",
+        "decision_number": "3-QĐ/ĐU",
+        "decision_date": "20/12/2025",
+        "issuing_body": "Ban Thường vụ Đảng ủy",
+    }
+
+
+def _competence_json(world: World, site: str, user: Any) -> dict[str, Any]:
+    return {
+        "decider": world.org_site[site].pk,
+        "basis": "above",
+        "valid_from": "2026-01-01",
+        "decision_number": "3-QĐ/ĐU",
+        "decision_date": "2025-12-20",
+        "issuing_body": "Ban Thường vụ Đảng ủy",
+    }
+
+
 DOORS = [
+    Door(
+        "organisations/<int:pk>/competence/",
+        rev("organisations:competence"),
+        obj="organisation",
+        writes=("POST",),
+        write=admin_of_parent,
+        data=_competence_form,
+        ok=(200, 302),
+        effective=True,
+    ),
+    Door(
+        "api/v1/organisations/<int:pk>/competence/",
+        rev("api:organisation-competence"),
+        obj="organisation",
+        writes=("POST",),
+        write=admin_of_parent,
+        data=_competence_json,
+        body="json",
+        ok=(200, 201),
+        effective=True,
+    ),
     Door(
         "organisations/localities/<int:pk>/changes/<str:action>/",
         rev("organisations:locality_change"),
