@@ -352,7 +352,7 @@ KINDS: dict[str, KindSpec] = {
                     "change", "Loại thay đổi", "code", required=True,
                     choices=_choices(
                         [(k, label) for k, label in ChangeKind.choices
-                         if k in ("merge", "rename", "move", "dissolve")]
+                         if k in ("merge", "split", "rename", "move", "dissolve")]
                     ),
                     example="Hợp nhất, sáp nhập", width=20,
                 ),
@@ -362,7 +362,8 @@ KINDS: dict[str, KindSpec] = {
                     "target", "Mã tổ chức tiếp nhận, tổ chức mới hoặc cấp trên mới",
                     example="X-MOI-1", max_length=40, width=22,
                     note="Hợp nhất: các dòng cùng mã tiếp nhận là một cuộc hợp nhất; mã chưa "
-                    "có trong hệ thống là tổ chức mới.",
+                    "có trong hệ thống là tổ chức mới. Chia tách: mỗi dòng một tổ chức mới "
+                    "(các dòng cùng mã tổ chức bị chia tách).",
                 ),
                 Column("new_name", "Tên mới", example="Đảng bộ xã Mới", width=28,
                        note="Tên tổ chức mới (hợp nhất) hoặc tên mới (đổi tên)."),
@@ -370,6 +371,12 @@ KINDS: dict[str, KindSpec] = {
                        width=20),
                 Column("parent", "Mã cấp trên của tổ chức mới", max_length=40,
                        note="Để trống: cấp trên của tổ chức ở dòng đầu."),
+                Column("children", "Mã tổ chức trực thuộc chuyển sang", width=24,
+                       note="Chia tách: các tổ chức trực thuộc mà tổ chức mới nhận, cách "
+                       "nhau bằng dấu phẩy; tổ chức mới đầu tiên nhận phần còn lại."),
+                Column("localities", "Mã thôn, tổ dân phố chuyển sang", width=24,
+                       note="Chia tách: các thôn, tổ dân phố mà tổ chức mới nhận, cách "
+                       "nhau bằng dấu phẩy."),
                 Column("decision_number", "Số quyết định", required=True,
                        example="125-QĐ/TU", max_length=60),
                 Column("decision_date", "Ngày quyết định", "date", required=True,

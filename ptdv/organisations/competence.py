@@ -473,7 +473,7 @@ def competence_pin(
     )
     ids = [n.pk for n in nodes] + [o.pk for o in above]
     rows = list(
-        Competence.objects.select_for_update()
+        Competence.objects.select_for_update(of=("self",))
         .filter(subject_id__in=ids)
         .select_related("decider", "grassroots")
     )

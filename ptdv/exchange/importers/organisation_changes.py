@@ -10,6 +10,11 @@ dry run rolls it back like any other import.
 Merge rows that name the same receiving code form one merger: an existing organisation
 absorbs the others; a code not in the system founds a new organisation (named by "Tên mới",
 under "Mã cấp trên của tổ chức mới" or the first row's parent).
+
+Split rows that name the same organisation form one split: each row founds one new
+organisation (its code, name and kind) taking the sub-organisations and villages listed
+(codes separated by commas); the split organisation ends and the first new one takes
+whatever no row named (its own members and dossiers too), as `organisation_split` does.
 """
 
 from __future__ import annotations
@@ -30,8 +35,9 @@ from ptdv.organisations.changes import (
     organisation_merge,
     organisation_move,
     organisation_rename,
+    organisation_split,
 )
-from ptdv.organisations.models import PATH_STEP, ChangeKind, Organisation
+from ptdv.organisations.models import PATH_STEP, ChangeKind, Locality, Organisation
 
 
 @dataclass
@@ -46,6 +52,18 @@ class Merger:
     decision: DecisionRef | None = None
 
 
+@dataclass
+class Split:
+    source: OrgInfo
+    rows: list[int] = field(default_factory=list)
+    parts: list[NewOrganisation] = field(default_factory=list)
+    decision: DecisionRef | None = None
+
+
+def _code_list(text: str | None) -> list[str]:
+    return [code.strip() for code in (text or "").replace(";", ",").split(",") if code.strip()]
+
+
 class OrganisationChangeImporter(Importer):
     kind = "organisation_changes"
 
@@ -57,14 +75,18 @@ class OrganisationChangeImporter(Importer):
         ctx = self.ctx
         named: dict[str, int] = {}
         self.mergers: dict[str, Merger] = {}
+        self.splits: dict[str, Split] = {}
         for row, data in parse_rows(ctx):
             change = data.get("change")
             code = data["organisation"]
+            if change == ChangeKind.SPLIT and code in self.splits:
+                self._split_row(row, data, self.splits[code].source, self.splits[code].decision)
+                continue
             if code in named:
                 ctx.error(row, "organisation", f"Tổ chức đã có ở dòng {named[code]}.")
                 continue
             named[code] = row
-            self.ending[code] = change in (ChangeKind.MERGE, ChangeKind.DISSOLVE)
+            self.ending[code] = change in (ChangeKind.MERGE, ChangeKind.SPLIT, ChangeKind.DISSOLVE)
             info = self._changed(row, code)
             if info is None:
                 continue
@@ -78,16 +100,20 @@ class OrganisationChangeImporter(Importer):
                 ctx.error(row, key, message.split(": ", 1)[-1])
             handlers: dict[str, Callable[[int, dict[str, Any], OrgInfo, DecisionRef], None]] = {
                 ChangeKind.MERGE: self._merge_row,
+                ChangeKind.SPLIT: self._split_row,
                 ChangeKind.RENAME: self._rename_row,
                 ChangeKind.MOVE: self._move_row,
                 ChangeKind.DISSOLVE: self._dissolve_row,
             }
             handler = handlers.get(str(change or ""))
             if handler is None:
-                ctx.error(row, "change", "Chỉ nhập được: hợp nhất, đổi tên, chuyển, giải thể.")
+                ctx.error(
+                    row, "change", "Chỉ nhập được: hợp nhất, chia tách, đổi tên, chuyển, giải thể."
+                )
                 continue
             handler(row, data, info, decision)
         self._check_mergers(self.mergers, named)
+        self._check_splits(named)
 
     def _changed(self, row: int, code: str) -> OrgInfo | None:
         """The organisation a row changes: in scope, active, and the user administers its
@@ -123,6 +149,65 @@ class OrganisationChangeImporter(Importer):
         merger.kind = merger.kind or data.get("new_kind") or ""
         if data.get("parent") and merger.parent is None:
             merger.parent = self.ctx.org(row, "parent", data["parent"], min_rank=ADMINISTRATOR)
+
+    def _split_row(
+        self, row: int, data: dict[str, Any], info: OrgInfo, decision: DecisionRef | None
+    ) -> None:
+        split = self.splits.get(info_code := data["organisation"])
+        if split is None:
+            split = self.splits[info_code] = Split(info, decision=decision)
+            self.items.append(("split", split))
+        split.rows.append(row)
+        code, name = data.get("target") or "", data.get("new_name") or ""
+        if not code:
+            self.ctx.error(row, "target", "Cần mã của tổ chức mới.")
+        if not name:
+            self.ctx.error(row, "new_name", "Cần tên của tổ chức mới.")
+        children: list[int] = []
+        for child in _code_list(data.get("children")):
+            found = self.ctx.orgs.get(child)
+            if found is None or found.path[:-PATH_STEP] != info.path or not found.active:
+                self.ctx.error(
+                    row, "children", f"“{child}” không phải tổ chức trực thuộc của “{info_code}”."
+                )
+            else:
+                children.append(found.id)
+        villages = _code_list(data.get("localities"))
+        found_villages = dict(
+            Locality.objects.filter(organisation_id=info.id, code__in=villages).values_list(
+                "code", "pk"
+            )
+        )
+        for village in villages:
+            if village not in found_villages:
+                self.ctx.error(
+                    row, "localities", f"“{village}” không phải thôn, tổ dân phố của “{info_code}”."
+                )
+        split.parts.append(
+            NewOrganisation(
+                code=code,
+                name=name,
+                kind=data.get("new_kind") or "",
+                children=children,
+                localities=[found_villages[v] for v in villages if v in found_villages],
+            )
+        )
+
+    def _check_splits(self, named: dict[str, int]) -> None:
+        codes = [part.code for split in self.splits.values() for part in split.parts]
+        taken = set(Organisation.objects.filter(code__in=codes).values_list("code", flat=True))
+        seen: dict[str, int] = {}
+        for split in self.splits.values():
+            if len(split.parts) < 2:
+                self.ctx.error(split.rows[0], "target", "Chia tách: cần ít nhất hai tổ chức mới.")
+            for row, part in zip(split.rows, split.parts, strict=True):
+                if part.code in taken or part.code in named:
+                    self.ctx.error(row, "target", f"Mã “{part.code}” đã có trong hệ thống.")
+                elif part.code in seen:
+                    self.ctx.error(
+                        row, "target", f"Mã “{part.code}” trùng với dòng {seen[part.code]}."
+                    )
+                seen.setdefault(part.code, row)
 
     def _rename_row(
         self, row: int, data: dict[str, Any], info: OrgInfo, decision: DecisionRef
@@ -193,6 +278,16 @@ class OrganisationChangeImporter(Importer):
                     decision=merger.decision,
                 )
                 written += len(merger.rows)
+            elif what == "split":
+                split: Split = item
+                assert split.decision is not None
+                organisation_split(
+                    actor=actor,
+                    organisation=split.source.id,
+                    parts=split.parts,
+                    decision=split.decision,
+                )
+                written += len(split.rows)
             elif what == "rename":
                 _row, info, name, decision = item
                 organisation_rename(actor=actor, organisation=info.id, name=name, decision=decision)

@@ -179,3 +179,65 @@ def test_the_bench_merger_verifies_and_leaves_nothing(db):
     clean = {"counters": 0, "tallies": 0, "localities": 0, "search": 0}
     assert timings["mismatches_before"] == timings["mismatches"] == clean
     assert Organisation.objects.count() == before
+
+
+def split_rows():
+    """Commune 1 splits in two: the first takes cell C11 and the village, the second C12."""
+    village = Locality.objects.get(organisation__code="X1")
+    return [
+        {
+            "change": "Chia tách",
+            "organisation": "X1",
+            "target": "X1A",
+            "new_name": "Đảng bộ xã Bắc",
+            "children": "C11",
+            "localities": village.code,
+            **DECISION,
+        },
+        {
+            "change": "Chia tách",
+            "organisation": "X1",
+            "target": "X1B",
+            "new_name": "Đảng bộ xã Nam",
+            "children": "C12",
+            **DECISION,
+        },
+    ]
+
+
+def test_a_split_takes_each_part_where_its_row_says(province, tmp_path):
+    admin = user_with_role(province, Role.ADMINISTRATOR)
+    path = filled_template(tmp_path, "organisation_changes", split_rows())
+    outcome = import_workbook(actor=admin, path=path, kind="organisation_changes")
+    assert outcome.status == "imported", [(e.row, e.column, e.message) for e in outcome.errors]
+    assert outcome.written == 2
+    north, south = Organisation.objects.get(code="X1A"), Organisation.objects.get(code="X1B")
+    assert Organisation.objects.get(code="C11").parent == north
+    assert Organisation.objects.get(code="C12").parent == south
+    assert Locality.objects.filter(organisation=north).count() == 1
+    assert (north.member_count, south.member_count) == (1, 1)
+    assert Organisation.objects.get(code="X1").valid_to == dt.date(2025, 7, 1)
+    out = StringIO()
+    call_command("aggregates", "verify", stdout=out)
+    assert "khớp" in out.getvalue()
+
+
+def test_a_split_row_naming_what_is_not_under_it_rejects_the_file(province, tmp_path):
+    admin = user_with_role(province, Role.ADMINISTRATOR)
+    rows = split_rows()
+    rows[1]["children"] = "C21"  # a cell of commune 2
+    rows.append({**rows[0], "target": "X1C", "children": "", "localities": "KHONG-CO"})
+    rows.append({"change": "Chia tách", "organisation": "X3", "target": "X3A",
+                 "new_name": "Một mình", **DECISION})  # fmt: skip
+    before = db_state(*TABLES)
+    outcome = import_workbook(
+        actor=admin,
+        path=filled_template(tmp_path, "organisation_changes", rows),
+        kind="organisation_changes",
+    )
+    assert outcome.status == "rejected"
+    messages = {(e.row, e.column): e.message for e in outcome.errors}
+    assert "không phải tổ chức trực thuộc" in messages[(4, "children")]
+    assert "không phải thôn" in messages[(5, "localities")]
+    assert "ít nhất hai" in messages[(6, "target")]
+    assert db_state(*TABLES) == before
