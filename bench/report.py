@@ -12,6 +12,7 @@ LABELS = {
     "progress:root": "progress, root",
     "progress:province": "progress, province",
     "progress:commune": "progress, commune",
+    "breakdowns:root": "progress + breakdowns, root",
     "children:province": "children table, province",
     "search": "candidate search (20 names)",
 }

@@ -360,6 +360,12 @@ def bench_database(dataset: Dataset, db: str, args: argparse.Namespace) -> dict[
             samples, answer = http_loop(client, path, args.requests, args.budget)
             result["endpoints"][f"progress:{label}"] = {**summary(samples), "answer": answer}
             say(f"{db}: progress {label}: p95 {summary(samples)['p95_ms']:.1f} ms")
+        # The dashboard's breakdowns (by sector, area and target group: issue 12 §4) for the
+        # root, with the progress they come with.
+        path = f"/api/v1/organisations/{targets['root']}/progress/?year={YEAR}&breakdown=true"
+        samples, answer = http_loop(client, path, min(args.requests, 10), args.budget)
+        result["endpoints"]["breakdowns:root"] = {**summary(samples)}
+        say(f"{db}: progress with breakdowns, root: p95 {summary(samples)['p95_ms']:.1f} ms")
         province = orgs["province"]["id"]
         path = f"/api/v1/organisations/{province}/progress/children/?year={YEAR}"
         samples, answer = http_loop(client, path, args.requests, args.budget)

@@ -134,11 +134,20 @@ class DossierContext:
     previous_membership: engine.PreviousMembership | None
     # The competence rows of the chain (who decides, dated); None: read them once, on first use.
     competences: list[Competence] | None = None
+    # Answers already worked out, by (cell, day): the pipeline shares one between the dossiers
+    # of a refresh, most of which ask about the same cells on the same day.
+    answers: dict[tuple[int, dt.date], Competent] | None = None
 
     def competent(self, on: dt.date) -> Competent:
+        key = (self.ancestors[0].pk, on)
+        if self.answers is not None and key in self.answers:
+            return self.answers[key]
         if self.competences is None:
             self.competences = competence_rows(self.ancestors)
-        return competent(self.ancestors, on, self.competences)
+        answer = competent(self.ancestors, on, self.competences)
+        if self.answers is not None:
+            self.answers[key] = answer
+        return answer
 
 
 def engine_introducer(introducer: Introducer) -> engine.Introducer:

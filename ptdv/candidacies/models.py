@@ -74,6 +74,8 @@ class DossierAction(models.TextChoices):
     REJECT = "reject", _("Không kết nạp (cấp có thẩm quyền từ chối)")
     LAPSE = "lapse", _("Hồ sơ hết hiệu lực")
     REMOVE = "remove", _("Xóa tên khỏi danh sách đảng viên dự bị")
+    DEATH = "death", _("Đảng viên dự bị từ trần")
+    TRANSFER_OUT = "transfer_out", _("Đảng viên dự bị chuyển sinh hoạt ra ngoài đảng bộ")
     TRANSFER = "transfer", _("Chuyển hồ sơ sang tổ chức đảng khác")
     AMEND = "amend", _("Đính chính thông tin đã ghi")
     ASSIGN_HELPER = (
@@ -87,6 +89,8 @@ class ClosedReason(models.TextChoices):
     REJECTED = "rejected", _("Không được kết nạp")
     LAPSED = "lapsed", _("Hồ sơ hết hiệu lực")
     REMOVED = "removed", _("Xóa tên khỏi danh sách dự bị")
+    DECEASED = "deceased", _("Đảng viên dự bị từ trần")
+    TRANSFERRED_OUT = "transferred_out", _("Chuyển sinh hoạt ra ngoài đảng bộ")
 
 
 class SourceChannel(models.TextChoices):

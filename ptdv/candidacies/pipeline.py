@@ -30,6 +30,7 @@ from ptdv.candidacies.case import (
 )
 from ptdv.candidacies.models import Candidacy, Consent, Introducer
 from ptdv.members.models import FORMER_MEMBER_STATUSES, MembershipStatus, PartyMembership
+from ptdv.organisations.competence import Competent
 from ptdv.organisations.models import PATH_STEP, Competence, Organisation
 from ptdv.rules.services import rules_calendar
 
@@ -115,6 +116,8 @@ class _Tree:
         for row in Competence.objects.select_related("decider", "grassroots"):
             self._competences[row.subject_id].append(row)
         self._chain_competences: dict[int, list[Competence]] = {}
+        # Who decides for a cell on a day, worked out once per refresh (case.DossierContext).
+        self.competent_answers: dict[tuple[int, dt.date], Competent] = {}
 
     def competences(self, org_id: int) -> list[Competence]:
         """The competence rows of the organisation's chain (all dates)."""
@@ -272,6 +275,7 @@ def _refresh_range(
                 if candidacy.is_readmission
                 else None,
                 competences=tree.competences(candidacy.organisation_id),
+                answers=tree.competent_answers,
             )
             fields = next_fields(
                 candidacy_next(candidacy, run.today, context, run.calendar), run.today

@@ -150,7 +150,7 @@ def _undo_rows(candidacy: Candidacy, event: CandidacyEvent) -> None:
             ) from None
     elif event.action == DossierAction.RECOGNITION_DECISION and event.outcome != Outcome.FAILED:
         membership_unrecognise(candidacy_id=candidacy.pk)
-    elif event.action == DossierAction.REMOVE:
+    elif event.action in (DossierAction.REMOVE, DossierAction.DEATH, DossierAction.TRANSFER_OUT):
         membership_unremove(candidacy_id=candidacy.pk)
 
 

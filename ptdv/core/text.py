@@ -98,6 +98,24 @@ def sort_key(given: str, middle: str, family: str) -> str:
     return "".join(primary) + "01" + "".join(secondary)
 
 
+def title_sort_key(text: str) -> str:
+    """A digits-only key that orders names of places ("Thôn Đông", "Tổ dân phố 10") the
+    Vietnamese way under any collation: word by word, the letters by the alphabet, a number
+    by its value (2 before 10) and before any word, then the tones as in `sort_key`."""
+    primary: list[str] = []
+    secondary: list[str] = []
+    for word in nfc(text).split():
+        if word.isdigit():
+            digits = word.lstrip("0") or "0"
+            primary.append(f"02{len(digits):02d}{digits}")
+        else:
+            for rank, tone in _letters(word):
+                primary.append(f"{rank:02d}")
+                secondary.append(str(tone))
+        primary.append("00")
+    return "".join(primary) + "01" + "".join(secondary)
+
+
 # Person names: the Latin letters in which Vietnamese names are written, those of the
 # ethnic-minority names too ("H'Hen Niê", "Y-Ngông", "Ksor Kơ"), with their diacritics — given
 # precomposed (NFC) or as a letter followed by combining marks (what a "Unicode tổ hợp" keyboard

@@ -12,6 +12,7 @@ import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from ptdv.core.text import title_sort_key
 from ptdv.demo import catalog
 from ptdv.demo.catalog import BLOCS, PROFILES, BlocSpec, Profile, UnitSpec
 from ptdv.organisations.admin_units import Commune, Province, communes_of
@@ -490,6 +491,7 @@ class ProvincePlan:
             locality = Locality(
                 code=f"L{commune.code}{number:03d}",
                 name=f"{loc_word.capitalize()} {loc_name}",
+                sort_key=title_sort_key(f"{loc_word.capitalize()} {loc_name}"),
                 kind=loc_kind,
                 organisation=org,
                 area_flags=list(loc_area.flags),

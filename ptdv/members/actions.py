@@ -298,7 +298,8 @@ def state_refusal(spec: MembershipSpec, membership: PartyMembership) -> str | No
     ):
         return _(
             "Đảng viên dự bị đang theo dõi trên hồ sơ phát triển đảng viên: thực hiện thao tác "
-            "này trên hồ sơ (xóa tên khỏi danh sách dự bị, chuyển hồ sơ)."
+            "này trên hồ sơ (xóa tên khỏi danh sách dự bị, từ trần, chuyển sinh hoạt ra ngoài "
+            "đảng bộ, chuyển hồ sơ)."
         )
     if spec.attached is True and not membership.is_attached_elsewhere:
         return _("Đảng viên không sinh hoạt tạm thời ở nơi khác.")

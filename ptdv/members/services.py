@@ -117,16 +117,33 @@ def membership_recognise(*, candidacy_id: int, official_date: dt.date) -> int:
     )
 
 
+# How a probationary member followed on a dossier leaves: the membership's status and step.
+DOSSIER_EXITS: dict[str, tuple[MembershipStatus, MembershipAction]] = {
+    MembershipStatus.REMOVED: (MembershipStatus.REMOVED, MembershipAction.REMOVE),
+    MembershipStatus.DECEASED: (MembershipStatus.DECEASED, MembershipAction.DEATH),
+    MembershipStatus.TRANSFERRED_OUT: (
+        MembershipStatus.TRANSFERRED_OUT,
+        MembershipAction.TRANSFER_OUT,
+    ),
+}
+
+
 def membership_remove(
-    *, candidacy_id: int, exit_date: dt.date, exit_reason: str = ExitReason.REMOVED
+    *,
+    candidacy_id: int,
+    exit_date: dt.date,
+    exit_reason: str = ExitReason.REMOVED,
+    status: str = MembershipStatus.REMOVED,
 ) -> int:
-    """The probationary member of this dossier is removed from the list."""
+    """The probationary member of this dossier leaves the list: removed (the default), dead
+    or transferred out of the organisation (`status`)."""
+    status, action = DOSSIER_EXITS[status]
     return _dossier_step(
         candidacy_id,
         MembershipStatus.PROBATIONARY,
-        MembershipAction.REMOVE,
+        action,
         exit_date,
-        status=MembershipStatus.REMOVED,
+        status=status,
         exit_date=exit_date,
         exit_reason=exit_reason,
     )
@@ -199,12 +216,14 @@ def membership_unrecognise(*, candidacy_id: int) -> int:
 
 
 def membership_unremove(*, candidacy_id: int) -> int:
-    """A voided removal: the probationary member of this dossier is back on the list."""
+    """A voided exit (removal, death, transfer out): the probationary member of this dossier
+    is back on the list."""
     MembershipEvent.objects.filter(
-        membership__candidacy_id=candidacy_id, action=MembershipAction.REMOVE
+        membership__candidacy_id=candidacy_id,
+        action__in=[action for _status, action in DOSSIER_EXITS.values()],
     ).delete()
     return PartyMembership.objects.filter(
-        candidacy_id=candidacy_id, status=MembershipStatus.REMOVED
+        candidacy_id=candidacy_id, status__in=list(DOSSIER_EXITS)
     ).update(status=MembershipStatus.PROBATIONARY, exit_date=None, exit_reason="")
 
 

@@ -23,6 +23,7 @@ from ptdv.audit.services import audit_record
 from ptdv.core import hooks
 from ptdv.core.policies import Actor, role_rank_at, subtree_q
 from ptdv.core.refusals import unprocessable
+from ptdv.core.text import title_sort_key
 from ptdv.organisations.changes import (
     ADMIN_RANK,
     DecisionRef,
@@ -130,6 +131,7 @@ def _create(spec: NewLocality, like: Locality, organisation: Organisation) -> Lo
     created = Locality(
         code=spec.code.strip(),
         name=spec.name.strip(),
+        sort_key=title_sort_key(spec.name.strip()),
         kind=spec.kind or like.kind,
         organisation=organisation,
         area_flags=list(like.area_flags or []),
@@ -152,7 +154,8 @@ def locality_rename(
     _check_decision(decision, [])
     before = found.name
     found.name = name.strip()
-    found.save(update_fields=["name"])
+    found.sort_key = title_sort_key(found.name)
+    found.save(update_fields=["name", "sort_key"])
     return _record(
         LocalityChangeKind.RENAME,
         decision,

@@ -205,6 +205,9 @@ class Locality(models.Model):
     )
     cell_is_shared = models.BooleanField(_("chi bộ ghép"), default=False)
     area_flags = models.JSONField(_("đặc điểm địa bàn"), default=list, blank=True)
+    # The name's place in Vietnamese order (ptdv.core.text.title_sort_key), written with the
+    # name by the services that write it.
+    sort_key = models.CharField(max_length=400, default="", editable=False)
     # Party members (probationary or official) whose residence is here: a locality with none
     # is "white". Kept by ptdv/members/localities.py, never by a form.
     active_members = models.PositiveIntegerField(
@@ -214,7 +217,8 @@ class Locality(models.Model):
     class Meta:
         verbose_name = _("thôn, tổ dân phố")
         verbose_name_plural = _("thôn, tổ dân phố")
-        ordering = ["organisation_id", "name"]
+        ordering = ["organisation_id", "sort_key"]
+        indexes = [models.Index(fields=["organisation", "sort_key"], name="locality_sorted")]
 
     def __str__(self) -> str:
         return self.name

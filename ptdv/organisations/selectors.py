@@ -59,7 +59,7 @@ def organisation_localities(*, actor: Actor, organisation: Organisation) -> Quer
     """The localities (thôn, tổ dân phố) of `organisation` with their cell, by name."""
     return locality_policy.visible_to(
         actor, Locality.objects.filter(organisation=organisation).select_related("cell")
-    ).order_by("name", "id")
+    ).order_by("sort_key", "id")
 
 
 def localities_visible_q(actor: Actor | None) -> Q:
@@ -93,7 +93,9 @@ def locality_list(
     if without_cell is not None:
         no_own_cell = Q(cell__isnull=True) | Q(cell_is_shared=True)
         qs = qs.filter(no_own_cell) if without_cell else qs.exclude(no_own_cell)
-    return qs.select_related("organisation", "cell").order_by("organisation__path", "name", "id")
+    return qs.select_related("organisation", "cell").order_by(
+        "organisation__path", "sort_key", "id"
+    )
 
 
 def locality_get_visible(*, actor: Actor | None, pk: Any) -> Locality:

@@ -9,6 +9,7 @@ from django.db.models import F
 
 from ptdv.audit.services import audit_record
 from ptdv.core.policies import Actor
+from ptdv.core.text import title_sort_key
 from ptdv.organisations.localities import locality_counters_move, locality_state
 from ptdv.organisations.models import (
     PATH_ALPHABET,
@@ -114,6 +115,9 @@ def locality_save(locality: Locality, *, update_fields: list[str] | None = None)
                     for f in Locality._meta.concrete_fields
                     if not f.primary_key and f.name != "active_members"
                 ]
+    locality.sort_key = title_sort_key(locality.name)
+    if update_fields is not None and "name" in update_fields:
+        update_fields = [*update_fields, "sort_key"]
     locality.save(update_fields=update_fields)
     locality_counters_move(before, locality_state(locality))
     return locality

@@ -165,7 +165,7 @@ def _membership_apply(
             membership.status = MembershipStatus.OFFICIAL
             membership.official_date = values["official_date"]
         elif op.change == MembershipChange.REMOVE:
-            membership.status = MembershipStatus.REMOVED
+            membership.status = values.get("status", MembershipStatus.REMOVED)
             membership.exit_date = values["exit_date"]
             membership.exit_reason = values.get("exit_reason", ExitReason.REMOVED)
         else:

@@ -46,6 +46,8 @@ TABLE = {
     "reject": (AFTER_BRANCH, S.CLOSED, A),
     "lapse": (POOL_STAGES, S.CLOSED, C),
     "remove": ((S.PROBATIONARY,), S.CLOSED, A),
+    "death": ((S.PROBATIONARY,), S.CLOSED, C),  # issue 12: a probationary member's exits
+    "transfer_out": ((S.PROBATIONARY,), S.CLOSED, C),
     "transfer": (POOL_STAGES, None, C),
     "amend": ((*POOL_STAGES, S.PROBATIONARY, S.OFFICIAL, S.CLOSED), None, C),
     "assign_helper": ((*POOL_STAGES, S.PROBATIONARY), None, C),
@@ -87,6 +89,7 @@ def test_rule_lists_come_from_the_engine_plus_the_specs_own():
     }  # fmt: skip
     assert {str(a): s.closes for a, s in SPECS.items() if s.closes} == {
         "withdraw": "withdrawn", "reject": "rejected", "lapse": "lapsed", "remove": "removed",
+        "death": "deceased", "transfer_out": "transferred_out",
     }  # fmt: skip
 
 

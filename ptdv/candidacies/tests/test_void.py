@@ -283,6 +283,28 @@ def test_voiding_a_removal_puts_the_probationary_member_back(cell, approver, can
     assert verified()
 
 
+@pytest.mark.parametrize(
+    ("action", "status"), [("death", "deceased"), ("transfer_out", "transferred_out")]
+)
+def test_a_probationary_member_dies_or_leaves_on_the_dossier_and_void_undoes_it(
+    cell, approver, candidacy, action, status
+):
+    for step, facts in journey(cell)[:10]:
+        act(approver, candidacy, step, **facts)
+    before = state(candidacy)
+    act(approver, candidacy, action, date="2025-09-01", reason="Giấy báo tử số 12/2025")
+    membership = PartyMembership.objects.get(candidacy=candidacy)
+    candidacy.refresh_from_db()
+    assert (membership.status, membership.exit_date) == (status, dt.date(2025, 9, 1))
+    assert (candidacy.is_open, candidacy.closed_reason) == (False, status)
+    assert membership.events.filter(action=action).exists()
+    assert verified()
+    void(approver, candidacy)
+    assert state(candidacy) == before
+    assert PartyMembership.objects.get(candidacy=candidacy).status == "probationary"
+    assert verified()
+
+
 def test_a_closed_dossier_is_not_reopened_over_a_newer_one(tree, cell, approver, candidacy):
     act(approver, candidacy, "withdraw", date="2024-05-01", reason="Xin rút")
     CandidacyFactory(person=candidacy.person, organisation=cell)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ptdv.core.text import title_sort_key
 from ptdv.exchange.importers.base import Importer
 from ptdv.exchange.importers.context import ADMINISTRATOR, BATCH
 from ptdv.exchange.importers.parsing import parse_rows
@@ -44,6 +45,7 @@ class LocalityImporter(Importer):
             Locality(
                 code=data["code"],
                 name=data["name"],
+                sort_key=title_sort_key(data["name"]),
                 kind=data["kind"],
                 organisation_id=commune.id,
                 cell_id=cell.id if cell else None,

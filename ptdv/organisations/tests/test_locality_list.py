@@ -21,6 +21,7 @@ from ptdv.factories import (
     user_with_role,
 )
 from ptdv.organisations.models import Locality, LocalityKind
+from ptdv.organisations.services import locality_save
 
 pytestmark = pytest.mark.django_db
 
@@ -175,3 +176,25 @@ def test_documents_print_the_residence_once():
         locality = Locality(name=name, kind=LocalityKind.VILLAGE, organisation=commune)
         dossier = SimpleNamespace(person=SimpleNamespace(residence_locality=locality))
         assert _locality_text(dossier) == printed  # type: ignore[arg-type]
+
+
+def test_localities_come_in_vietnamese_order_numbers_by_value(tree, api):
+    commune = tree["commune_b"]
+    names = ["Thôn Đông", "Thôn 10", "Thôn Dương", "Thôn 2", "Thôn Ấp", "Thôn An", "Tổ dân phố 1"]
+    for name in names:
+        LocalityFactory(organisation=commune, name=name)
+    clerk_b = user_with_role(commune, Role.CLERK)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {bearer_key(clerk_b)}")
+    answer = client.get(f"/api/v1/organisations/{commune.pk}/localities/").json()
+    listed = [row["name"] for row in answer["results"]]
+    # a < ă < â, d < đ; a number before any word, 2 before 10; "Thôn" < "Tổ".
+    assert listed == [
+        "Thôn 2", "Thôn 10", "Thôn An", "Thôn Ấp", "Thôn Dương", "Thôn Đông", "Tổ dân phố 1",
+    ]  # fmt: skip
+    # A rename keeps the order true.
+    locality = Locality.objects.get(name="Thôn An")
+    locality.name = "Thôn Yên"
+    locality_save(locality, update_fields=["name"])
+    answer = client.get(f"/api/v1/organisations/{commune.pk}/localities/").json()
+    assert [row["name"] for row in answer["results"]][-2:] == ["Thôn Yên", "Tổ dân phố 1"]
