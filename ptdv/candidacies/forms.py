@@ -4,7 +4,6 @@ form of each dossier action (generated from the action's facts serializer)."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -26,24 +25,17 @@ from ptdv.candidacies.selectors import (
 )
 from ptdv.core.forms import StyledFormMixin, VietnameseDateField
 from ptdv.core.policies import Actor
-from ptdv.core.text import validate_person_name
 from ptdv.members.models import PartyMembership
 from ptdv.members.votes import cell_members_on
-from ptdv.organisations.models import AreaFlag, Locality, Organisation, Sector
+from ptdv.organisations.models import AreaFlag, Organisation, Sector
 from ptdv.organisations.selectors import (
     organisation_cells_for_registration,
     organisation_localities_for_cell,
 )
 from ptdv.people.choices import (
-    ETHNICITIES,
-    KINH,
-    Education,
-    Gender,
-    Occupation,
-    Religion,
     TargetGroup,
 )
-from ptdv.people.forms import LocalityChoiceField
+from ptdv.people.forms import PersonFieldsForm
 from ptdv.people.models import Person
 from ptdv.people.services import PersonData
 
@@ -148,9 +140,6 @@ class LeaderChoiceField(_PersonChoice):
         return obj.full_name
 
 
-_NATIONAL_ID = re.compile(r"^\d{12}$")
-
-
 def _years_before(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year - years)
@@ -158,7 +147,7 @@ def _years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
-class CandidacyRegisterForm(StyledFormMixin, forms.Form):
+class CandidacyRegisterForm(PersonFieldsForm):
     """What a clerk types to put a person into the candidate pool of a cell.
 
     The helper and residence choices depend on the chosen cell: official members of that cell,
@@ -171,61 +160,8 @@ class CandidacyRegisterForm(StyledFormMixin, forms.Form):
         empty_label=_("— Chọn chi bộ —"),
         error_messages={"required": _("Chọn chi bộ.")},
     )
-    family_name = forms.CharField(
-        label=_("Họ"),
-        max_length=60,
-        error_messages={"required": _("Nhập họ.")},
-        validators=[validate_person_name],
-    )
-    middle_name = forms.CharField(
-        label=_("Tên đệm"), max_length=80, required=False, validators=[validate_person_name]
-    )
-    given_name = forms.CharField(
-        label=_("Tên"),
-        max_length=40,
-        error_messages={"required": _("Nhập tên.")},
-        validators=[validate_person_name],
-    )
-    birth_date = VietnameseDateField(
-        label=_("Ngày sinh"), error_messages={"required": _("Nhập ngày sinh.")}
-    )
-    gender = forms.ChoiceField(
-        label=_("Giới tính"),
-        choices=Gender.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Chọn giới tính.")},
-    )
-    national_id = forms.CharField(
-        label=_("Số định danh cá nhân (CCCD)"),
-        required=False,
-        max_length=20,
-        help_text=_("12 chữ số; để trống nếu chưa có."),
-    )
-    ethnicity = forms.ChoiceField(label=_("Dân tộc"), choices=ETHNICITIES, initial=KINH)
-    religion = forms.ChoiceField(
-        label=_("Tôn giáo"), choices=Religion.choices, initial=Religion.NONE
-    )
-    education = forms.ChoiceField(
-        label=_("Trình độ học vấn"), choices=Education.choices, initial=Education.UPPER_SECONDARY
-    )
-    occupation = forms.ChoiceField(
-        label=_("Nghề nghiệp"), choices=Occupation.choices, initial=Occupation.OTHER
-    )
-    workplace = forms.CharField(label=_("Nơi làm việc, học tập"), max_length=255, required=False)
-    residence_locality = LocalityChoiceField(
-        queryset=Locality.objects.none(),
-        label=_("Thôn, tổ dân phố cư trú"),
-        required=False,
-        empty_label=_("— Không chọn —"),
-    )
-    target_groups = forms.MultipleChoiceField(
-        label=_("Đối tượng ưu tiên"),
-        choices=TargetGroup.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    youth_union_member = forms.BooleanField(label=_("Đoàn viên"), required=False)
-    trade_union_member = forms.BooleanField(label=_("Đoàn viên công đoàn"), required=False)
+    # The cell first, then the person's fields (PersonFieldsForm), then the dossier's.
+    field_order = ["organisation"]
     source_channel = forms.ChoiceField(
         label=_("Nguồn giới thiệu"), choices=SourceChannel.choices, initial=SourceChannel.OTHER
     )
@@ -280,14 +216,6 @@ class CandidacyRegisterForm(StyledFormMixin, forms.Form):
                 cell=self.cell
             )
         self.style_fields()
-
-    def clean_national_id(self) -> str:
-        value = "".join(str(self.cleaned_data.get("national_id") or "").split())
-        if value and not _NATIONAL_ID.match(value):
-            raise forms.ValidationError(
-                _("Số định danh cá nhân (CCCD) phải gồm đúng 12 chữ số."), code="national_id"
-            )
-        return value
 
     def clean_birth_date(self) -> dt.date:
         born: dt.date = self.cleaned_data["birth_date"]

@@ -15,7 +15,15 @@ from ptdv.core.policies import Actor, subtree_q
 from ptdv.core.text import validate_person_name
 from ptdv.organisations.models import Locality
 from ptdv.organisations.selectors import organisation_localities_for_cell
-from ptdv.people.choices import ETHNICITIES, Education, Gender, Occupation, Religion, TargetGroup
+from ptdv.people.choices import (
+    ETHNICITIES,
+    KINH,
+    Education,
+    Gender,
+    Occupation,
+    Religion,
+    TargetGroup,
+)
 from ptdv.people.models import Person
 from ptdv.people.services import EDITABLE_FIELDS
 
@@ -36,7 +44,10 @@ class LocalityChoiceField(_LocalityChoice):
         return f"{obj.full_name} — {obj.organisation.name}"
 
 
-class PersonEditForm(StyledFormMixin, forms.Form):
+class PersonFieldsForm(StyledFormMixin, forms.Form):
+    """What a person is, as a clerk types it: the registration of a candidate and the person
+    page's correction share these fields (and `clean_national_id`)."""
+
     family_name = forms.CharField(
         label=_("Họ"),
         max_length=60,
@@ -62,16 +73,21 @@ class PersonEditForm(StyledFormMixin, forms.Form):
         error_messages={"required": _("Chọn giới tính.")},
     )
     national_id = forms.CharField(
-        label=_("Số định danh cá nhân (CCCD) mới"),
+        label=_("Số định danh cá nhân (CCCD)"),
         required=False,
         max_length=20,
-        help_text=_("Chỉ nhập khi sửa số định danh (12 chữ số); để trống là giữ số đang có."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+        help_text=_("12 chữ số; để trống nếu chưa có."),
     )
-    ethnicity = forms.ChoiceField(label=_("Dân tộc"), choices=ETHNICITIES)
-    religion = forms.ChoiceField(label=_("Tôn giáo"), choices=Religion.choices)
-    education = forms.ChoiceField(label=_("Trình độ học vấn"), choices=Education.choices)
-    occupation = forms.ChoiceField(label=_("Nghề nghiệp"), choices=Occupation.choices)
+    ethnicity = forms.ChoiceField(label=_("Dân tộc"), choices=ETHNICITIES, initial=KINH)
+    religion = forms.ChoiceField(
+        label=_("Tôn giáo"), choices=Religion.choices, initial=Religion.NONE
+    )
+    education = forms.ChoiceField(
+        label=_("Trình độ học vấn"), choices=Education.choices, initial=Education.UPPER_SECONDARY
+    )
+    occupation = forms.ChoiceField(
+        label=_("Nghề nghiệp"), choices=Occupation.choices, initial=Occupation.OTHER
+    )
     workplace = forms.CharField(label=_("Nơi làm việc, học tập"), max_length=255, required=False)
     residence_locality = LocalityChoiceField(
         queryset=Locality.objects.none(),
@@ -87,6 +103,24 @@ class PersonEditForm(StyledFormMixin, forms.Form):
     )
     youth_union_member = forms.BooleanField(label=_("Đoàn viên"), required=False)
     trade_union_member = forms.BooleanField(label=_("Đoàn viên công đoàn"), required=False)
+
+    def clean_national_id(self) -> str:
+        value = "".join(str(self.cleaned_data.get("national_id") or "").split())
+        if value and not _NATIONAL_ID.match(value):
+            raise forms.ValidationError(
+                _("Số định danh cá nhân (CCCD) phải gồm đúng 12 chữ số."), code="national_id"
+            )
+        return value
+
+
+class PersonEditForm(PersonFieldsForm):
+    national_id = forms.CharField(
+        label=_("Số định danh cá nhân (CCCD) mới"),
+        required=False,
+        max_length=20,
+        help_text=_("Chỉ nhập khi sửa số định danh (12 chữ số); để trống là giữ số đang có."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
     reason = forms.CharField(
         label=_("Lý do sửa"),
         required=False,
@@ -123,14 +157,6 @@ class PersonEditForm(StyledFormMixin, forms.Form):
             | Q(pk=person.residence_locality_id)
         )
         self.style_fields()
-
-    def clean_national_id(self) -> str:
-        value = "".join(str(self.cleaned_data.get("national_id") or "").split())
-        if value and not _NATIONAL_ID.match(value):
-            raise forms.ValidationError(
-                _("Số định danh cá nhân (CCCD) phải gồm đúng 12 chữ số."), code="national_id"
-            )
-        return value
 
     def changes(self) -> dict[str, Any]:
         """The values to give `person_update` (it keeps only those that differ)."""
