@@ -35,6 +35,7 @@ from ptdv.demo import catalog
 from ptdv.demo.activity import demo_activity_load
 from ptdv.demo.bulk import reset_sequences
 from ptdv.demo.extras import tallies_rebuild
+from ptdv.demo.membership_states import membership_states_load
 from ptdv.demo.people import PeopleGenerator, Tables
 from ptdv.demo.plan import ProvincePlan, Tree
 from ptdv.demo.signers import demo_signers_create
@@ -215,6 +216,10 @@ def demo_load_finish(
         [Person, PartyMembership, Candidacy, CandidacyEvent, Introducer, Consent, DocumentNumber]
     )
     membership_events_backfill(CandidacyEvent)
+    if options.scale == "province":
+        # Exempted and attached members (the roster's columns, the member pages' history).
+        states = membership_states_load(seed=options.seed, today=options.today)
+        report.rows.update({f"members_{key}": value for key, value in states.items()})
     candidacy_search_refresh()
     organisation_counters_rebuild()
     tallies_rebuild()
