@@ -166,7 +166,8 @@ class PersonBefore(Protocol):
     birth_date: dt.date | None
 
 
-# What the admission tallies break down by (ptdv.candidacies.measures), besides the birth date.
+# What the admission tallies break down by (ptdv.candidacies.measures), besides the birth date
+# and the target groups (which the pipeline tallies break down by too).
 _TALLIED = ("gender", "ethnicity", "religion", "education", "occupation", "enterprise_type")
 _TALLIED_FLAGS = ("youth_union_member",)
 
@@ -207,8 +208,12 @@ def person_changed(*, person_ids: Iterable[int], before: Mapping[int, PersonBefo
 
 
 def _tallied_change(was: PersonBefore, person: Person) -> bool:
-    return was.birth_date != person.birth_date or any(
-        getattr(was, name, None) != getattr(person, name) for name in _TALLIED + _TALLIED_FLAGS
+    return (
+        was.birth_date != person.birth_date
+        or any(
+            getattr(was, name, None) != getattr(person, name) for name in _TALLIED + _TALLIED_FLAGS
+        )
+        or set(getattr(was, "target_groups", ()) or ()) != set(person.target_groups or ())
     )
 
 

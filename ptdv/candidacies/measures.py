@@ -18,7 +18,15 @@ from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.utils.translation import gettext_lazy as _
 
-from ptdv.people.choices import KINH, Education, EnterpriseType, Gender, Occupation, Religion
+from ptdv.people.choices import (
+    KINH,
+    Education,
+    EnterpriseType,
+    Gender,
+    Occupation,
+    Religion,
+    TargetGroup,
+)
 
 YOUTH_MIN_AGE = 18
 YOUTH_MAX_AGE = 30
@@ -109,12 +117,29 @@ PERSON_MEASURES: tuple[Measure, ...] = (
     ),
 )
 
+# The directive's target groups (a person may be in several): a column `tg_<code>` of the
+# admission and pipeline tallies each, so the dashboard's table by group reads one row.
+TARGET_GROUP_FIELDS: tuple[str, ...] = tuple(f"tg_{code}" for code in TargetGroup.values)
+
+
+def target_group_values(person: Any) -> dict[str, int]:
+    groups = set(person.target_groups or [])
+    return {f"tg_{code}": int(code in groups) for code in TargetGroup.values}
+
+
+def target_group_q(person_prefix: str, code: str) -> Q:
+    """Rows whose person is in the group `code` (the JSON list holds the quoted code; the
+    text match works the same on SQLite and PostgreSQL)."""
+    return Q(**{f"{person_prefix}target_groups__icontains": f'"{code}"'})
+
+
 # Every stored column of an admission tally, in order.
 ADMISSION_FIELDS: tuple[str, ...] = (
     "admitted",
     "age_18_30",
     "age_sum",
     *(m.name for m in PERSON_MEASURES),
+    *TARGET_GROUP_FIELDS,
 )
 LABELS: dict[str, str] = {
     "admitted": str(_("Số kết nạp")),
@@ -140,6 +165,7 @@ def admission_values(person: Any, decided_on: dt.date) -> dict[str, int]:
     }
     for measure in PERSON_MEASURES:
         values[measure.name] = int(measure.test(person))
+    values.update(target_group_values(person))
     return values
 
 
@@ -172,6 +198,8 @@ def admission_aggregates(person_prefix: str) -> dict[str, Any]:
     }
     for measure in PERSON_MEASURES:
         aggregates[measure.name] = models.Count("pk", filter=measure.q(person_prefix))
+    for code in TargetGroup.values:
+        aggregates[f"tg_{code}"] = models.Count("pk", filter=target_group_q(person_prefix, code))
     return aggregates
 
 

@@ -463,6 +463,18 @@ class AdmissionTally(models.Model):
     ent_private = models.IntegerField(default=0)
     ent_foreign = models.IntegerField(default=0)
 
+    # One column per target group (ptdv.candidacies.measures.TARGET_GROUP_FIELDS).
+    tg_pupil_student = models.IntegerField(default=0)
+    tg_worker = models.IntegerField(default=0)
+    tg_business_owner = models.IntegerField(default=0)
+    tg_union_leader = models.IntegerField(default=0)
+    tg_village_head = models.IntegerField(default=0)
+    tg_discharged_soldier = models.IntegerField(default=0)
+    tg_returning_worker = models.IntegerField(default=0)
+    tg_public_service = models.IntegerField(default=0)
+    tg_ethnic_minority = models.IntegerField(default=0)
+    tg_religious = models.IntegerField(default=0)
+
     class Meta:
         db_table = "targets_admissiontally"  # created by the targets app, moved here
         verbose_name = _("số kết nạp theo năm (cộng dồn cây)")
@@ -488,6 +500,18 @@ class PipelineTally(models.Model):
     committee_resolved = models.IntegerField(default=0)
     decided = models.IntegerField(default=0)
     probationary = models.IntegerField(default=0)
+    # Open dossiers of the pipeline per target group of their person (a person may be in
+    # several groups, or none).
+    tg_pupil_student = models.IntegerField(default=0)
+    tg_worker = models.IntegerField(default=0)
+    tg_business_owner = models.IntegerField(default=0)
+    tg_union_leader = models.IntegerField(default=0)
+    tg_village_head = models.IntegerField(default=0)
+    tg_discharged_soldier = models.IntegerField(default=0)
+    tg_returning_worker = models.IntegerField(default=0)
+    tg_public_service = models.IntegerField(default=0)
+    tg_ethnic_minority = models.IntegerField(default=0)
+    tg_religious = models.IntegerField(default=0)
 
     class Meta:
         db_table = "targets_pipelinetally"  # created by the targets app, moved here

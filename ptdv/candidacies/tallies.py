@@ -49,9 +49,11 @@ from django.db.models.functions import ExtractYear
 
 from ptdv.candidacies.measures import (
     ADMISSION_FIELDS,
+    TARGET_GROUP_FIELDS,
     admission_aggregates,
     admission_values,
     age_expression,
+    target_group_values,
 )
 from ptdv.candidacies.models import (
     PIPELINE_STAGES,
@@ -62,10 +64,13 @@ from ptdv.candidacies.models import (
     Outcome,
     PipelineTally,
 )
+from ptdv.core.breakdowns import json_codes
 from ptdv.members.models import MembershipStatus, PartyMembership
 from ptdv.organisations.models import Organisation, ancestor_paths
 
 PIPELINE_FIELDS: tuple[str, ...] = tuple(str(s) for s in PIPELINE_STAGES)
+# Every stored column of a pipeline tally: the stages, then the target groups.
+PIPELINE_COLUMNS: tuple[str, ...] = (*PIPELINE_FIELDS, *TARGET_GROUP_FIELDS)
 
 
 # --- The write hook -------------------------------------------------------------------------
@@ -76,16 +81,25 @@ class _Contribution:
     path: str
     stage: str | None  # the pipeline column, None when not in the pipeline
     decided_on: dt.date | None
+    groups: tuple[str, ...] = ()  # the target-group columns it adds to while in the pipeline
 
 
-def _contribution(path: str, stage: str, is_open: bool, decided_on: Any) -> _Contribution:
+def _contribution(
+    path: str, stage: str, is_open: bool, decided_on: Any, groups: tuple[str, ...] = ()
+) -> _Contribution:
     if isinstance(decided_on, str):
         decided_on = dt.date.fromisoformat(decided_on)
+    in_pipeline = is_open and stage in PIPELINE_FIELDS
     return _Contribution(
         path=path,
-        stage=stage if is_open and stage in PIPELINE_FIELDS else None,
+        stage=stage if in_pipeline else None,
         decided_on=decided_on,
+        groups=groups if in_pipeline else (),
     )
+
+
+def _group_columns(person: Any) -> tuple[str, ...]:
+    return tuple(name for name, value in target_group_values(person).items() if value)
 
 
 def _decision_before(candidacy: Candidacy, event: CandidacyEvent) -> Any:
@@ -106,13 +120,15 @@ def _decision_before(candidacy: Candidacy, event: CandidacyEvent) -> Any:
     return candidacy.decision_date
 
 
-def _contribution_before(candidacy: Candidacy, event: CandidacyEvent) -> _Contribution:
+def _contribution_before(
+    candidacy: Candidacy, event: CandidacyEvent, groups: tuple[str, ...]
+) -> _Contribution:
     path = candidacy.organisation.path
     if event.action == "transfer" and event.facts.get("from"):
         path = Organisation.objects.values_list("path", flat=True).get(code=event.facts["from"])
     stage = event.stage_before
     # Only closing moves a dossier out of the open ones, and it always ends in `closed`.
-    return _contribution(path, stage, stage != "closed", _decision_before(candidacy, event))
+    return _contribution(path, stage, stage != "closed", _decision_before(candidacy, event), groups)
 
 
 def tallies_candidacy_changed(
@@ -125,12 +141,18 @@ def tallies_candidacy_changed(
     event; None for a newly registered candidacy, or for a voided step, whose `previous`
     (path, stage, is_open, decision date) says what the dossier counted before). Call it
     inside the write transaction."""
+    # An action does not change the person: the same groups before and after it.
+    groups = _group_columns(candidacy.person)
     after = _contribution(
-        candidacy.organisation.path, candidacy.stage, candidacy.is_open, candidacy.decision_date
+        candidacy.organisation.path,
+        candidacy.stage,
+        candidacy.is_open,
+        candidacy.decision_date,
+        groups,
     )
-    before = _contribution_before(candidacy, event) if event is not None else None
+    before = _contribution_before(candidacy, event, groups) if event is not None else None
     if event is None and previous is not None:
-        before = _contribution(*previous)
+        before = _contribution(*previous, groups)
     if before == after:
         return
     pipeline: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -142,6 +164,8 @@ def tallies_candidacy_changed(
         if contribution.stage is not None:
             for path in paths:
                 pipeline[path][contribution.stage] += sign
+                for column in contribution.groups:
+                    pipeline[path][column] += sign
         if contribution.decided_on is not None and contribution.decided_on.year >= TALLY_FIRST_YEAR:
             values = admission_values(candidacy.person, contribution.decided_on)
             for path in paths:
@@ -175,6 +199,19 @@ def tallies_person_changed(*, person: Any, before: Any) -> None:
         .values_list("organisation__path", "admission_decision_date"),
     ]
     deltas: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    # Their open dossiers in the pipeline move between the target-group columns.
+    was_in, now_in = target_group_values(before), target_group_values(person)
+    moved = {name: now_in[name] - was_in[name] for name in now_in if now_in[name] != was_in[name]}
+    pipeline: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    if moved:
+        open_paths = Candidacy.objects.filter(
+            person_id=person.pk, is_open=True, stage__in=PIPELINE_FIELDS
+        ).values_list("organisation__path", flat=True)
+        for path in open_paths:
+            for ancestor in ancestor_paths(path):
+                for name, value in moved.items():
+                    pipeline[(ancestor,)][name] += value
+    _apply(PipelineTally, pipeline)
     for path, decided_on in admissions:
         if decided_on is None:  # filtered out above; for the type checker
             continue
@@ -248,7 +285,7 @@ def aggregates_rows_added(
     if candidacy_ids:
         _apply(
             PipelineTally,
-            {(path,): _named(PIPELINE_FIELDS, v) for path, v in _pipeline_recount(candidacy_ids)},
+            {(path,): _named(PIPELINE_COLUMNS, v) for path, v in _pipeline_recount(candidacy_ids)},
         )
     if candidacy_ids or membership_ids:
         for year, totals in _admission_recount_by_year(candidacy_ids, membership_ids):
@@ -377,17 +414,23 @@ def _pipeline_recount(candidacy_ids: list[int] | None = None) -> list[tuple[str,
     candidacies = Candidacy.objects.filter(is_open=True, stage__in=PIPELINE_FIELDS)
     if candidacy_ids is not None:
         candidacies = candidacies.filter(pk__in=candidacy_ids)
-    position = {stage: index for index, stage in enumerate(PIPELINE_FIELDS)}
+    position = {name: index for index, name in enumerate(PIPELINE_COLUMNS)}
+    width = len(PIPELINE_COLUMNS)
     own: dict[str, list[int]] = {}
     grouped = (
         candidacies.order_by()
-        .values_list("organisation__path", "stage")
+        .values_list("organisation__path", "stage", "person__target_groups")
         .annotate(n=Count("id"))
         .iterator(chunk_size=5000)
     )
-    for path, stage, n in grouped:
-        own.setdefault(path, [0] * len(PIPELINE_FIELDS))[position[stage]] += n
-    return list(roll_up_lists(own.items(), len(PIPELINE_FIELDS)).items())
+    for path, stage, groups, n in grouped:
+        row = own.setdefault(path, [0] * width)
+        row[position[stage]] += n
+        for code in set(json_codes(groups)):
+            column = position.get(f"tg_{code}")
+            if column is not None:
+                row[column] += n
+    return list(roll_up_lists(own.items(), width).items())
 
 
 def admission_recount() -> dict[tuple[str, int], dict[str, int]]:
@@ -401,7 +444,7 @@ def admission_recount() -> dict[tuple[str, int], dict[str, int]]:
 
 
 def pipeline_recount() -> dict[str, dict[str, int]]:
-    return {path: _named(PIPELINE_FIELDS, values) for path, values in _pipeline_recount()}
+    return {path: _named(PIPELINE_COLUMNS, values) for path, values in _pipeline_recount()}
 
 
 def _stored(model: Any, fields: tuple[str, ...], year: int | None = None) -> dict[str, list[int]]:
@@ -420,8 +463,8 @@ def _comparisons() -> Iterator[
     yield (
         PipelineTally,
         None,
-        PIPELINE_FIELDS,
-        _stored(PipelineTally, PIPELINE_FIELDS),
+        PIPELINE_COLUMNS,
+        _stored(PipelineTally, PIPELINE_COLUMNS),
         dict(_pipeline_recount()),
     )
     stored_years = set(AdmissionTally.objects.values_list("year", flat=True).distinct())

@@ -15,7 +15,7 @@ from django.db.models.functions import Concat, Substr
 
 from ptdv.candidacies.measures import ADMISSION_FIELDS
 from ptdv.candidacies.models import AdmissionTally, Candidacy, CandidacySearch, PipelineTally
-from ptdv.candidacies.tallies import PIPELINE_FIELDS, _apply
+from ptdv.candidacies.tallies import PIPELINE_COLUMNS, _apply
 
 
 def tallies_move(
@@ -37,9 +37,9 @@ def tallies_move(
         total = by_year.setdefault(year, [0] * len(ADMISSION_FIELDS))
         for index, value in enumerate(values):
             total[index] += int(value)
-    open_total = [0] * len(PIPELINE_FIELDS)
+    open_total = [0] * len(PIPELINE_COLUMNS)
     for values in PipelineTally.objects.filter(organisation_id__in=ids).values_list(
-        *PIPELINE_FIELDS
+        *PIPELINE_COLUMNS
     ):
         for index, value in enumerate(values):
             open_total[index] += int(value)
@@ -52,7 +52,7 @@ def tallies_move(
                     name: sign * value for name, value in zip(ADMISSION_FIELDS, values, strict=True)
                 }
             pipeline[(path,)] = {
-                name: sign * value for name, value in zip(PIPELINE_FIELDS, open_total, strict=True)
+                name: sign * value for name, value in zip(PIPELINE_COLUMNS, open_total, strict=True)
             }
     _apply(AdmissionTally, admissions)
     _apply(PipelineTally, pipeline)

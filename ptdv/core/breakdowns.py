@@ -30,7 +30,7 @@ class BreakdownRow:
         return {"code": self.code, "label": self.label, "count": self.count}
 
 
-def _codes(value: Any) -> list[str]:
+def json_codes(value: Any) -> list[str]:
     """The codes of a stored JSON array (a list, or its text on a backend that returns it)."""
     if isinstance(value, str):
         try:
@@ -54,7 +54,7 @@ def list_field_counts(queryset: QuerySet[Any], field: str) -> Counter[str]:
     rows = queryset.order_by().values_list(field).annotate(n=Count("pk")).values_list(field, "n")
     counts: Counter[str] = Counter()
     for value, n in rows:
-        for code in set(_codes(value)):
+        for code in set(json_codes(value)):
             counts[code] += n
     return counts
 

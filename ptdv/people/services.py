@@ -243,6 +243,7 @@ class PersonSnapshot:
     enterprise_type: str = ""
     youth_union_member: bool = False
     trade_union_member: bool = False
+    target_groups: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, person: Person) -> PersonSnapshot:
@@ -261,6 +262,7 @@ class PersonSnapshot:
             enterprise_type=person.enterprise_type,
             youth_union_member=person.youth_union_member,
             trade_union_member=person.trade_union_member,
+            target_groups=tuple(person.target_groups or ()),
         )
 
 

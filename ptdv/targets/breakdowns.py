@@ -5,22 +5,19 @@ report show the same figures.
 
 By sector and by area flag, the rows are the children of the organisation grouped by their
 own sector or flags, with the figures of their progress rows (the tallies): nothing is read
-twice. A child with several flags counts under each. By target group, grouped queries over
-the subtree's path: the open dossiers (candidates in the pipeline) and the admissions of the
-year (as the tallies count them), each person counted under each of their groups.
+twice. A child with several flags counts under each. By target group, the tallies' columns
+`tg_<code>` (ptdv/candidacies/tallies.py): the open dossiers (candidates in the pipeline) and
+the admissions of the year, each person counted under each of their groups.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ptdv.candidacies.models import PIPELINE_STAGES, Candidacy
-from ptdv.core.breakdowns import list_field_counts
-from ptdv.members.models import MembershipStatus, PartyMembership
+from ptdv.candidacies.measures import TARGET_GROUP_FIELDS
+from ptdv.candidacies.models import AdmissionTally, PipelineTally
 from ptdv.organisations.models import AreaFlag, Organisation, Sector
 from ptdv.people.choices import TargetGroup
 from ptdv.targets.selectors import Progress, ratio
@@ -106,34 +103,25 @@ class TargetGroupRow:
 
 def by_target_group(organisation: Organisation, year: int) -> list[TargetGroupRow]:
     """Open dossiers (the pipeline's stages) and the year's admissions of the subtree per
-    target group, counted as the tallies count them (ptdv/candidacies/tallies.py): dossiers
-    by decision date, and members admitted before the system without a dossier (not their
-    transfer records). Three grouped queries."""
-    path = organisation.path
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    candidates = list_field_counts(
-        Candidacy.objects.filter(
-            organisation__path__startswith=path, is_open=True, stage__in=PIPELINE_STAGES
-        ),
-        "person__target_groups",
+    target group, read from the tallies (ptdv/candidacies/tallies.py), which count them as
+    the other figures of the dashboard: two rows, whatever the size of the subtree."""
+    admitted = (
+        AdmissionTally.objects.filter(organisation=organisation, year=year)
+        .values(*TARGET_GROUP_FIELDS)
+        .first()
+        or {}
     )
-    admitted: Counter[str] = list_field_counts(
-        Candidacy.objects.filter(
-            organisation__path__startswith=path, decision_date__gte=start, decision_date__lte=end
-        ),
-        "person__target_groups",
-    )
-    admitted += list_field_counts(
-        PartyMembership.objects.filter(
-            organisation__path__startswith=path,
-            candidacy__isnull=True,
-            admission_decision_date__gte=start,
-            admission_decision_date__lte=end,
-        ).exclude(status=MembershipStatus.TRANSFERRED_OUT),
-        "person__target_groups",
+    candidates = (
+        PipelineTally.objects.filter(organisation=organisation).values(*TARGET_GROUP_FIELDS).first()
+        or {}
     )
     return [
-        TargetGroupRow(str(code), str(label), candidates.get(code, 0), admitted.get(code, 0))
+        TargetGroupRow(
+            str(code),
+            str(label),
+            candidates.get(f"tg_{code}", 0),
+            admitted.get(f"tg_{code}", 0),
+        )
         for code, label in TargetGroup.choices
     ]
 

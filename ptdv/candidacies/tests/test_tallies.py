@@ -26,6 +26,7 @@ from ptdv.factories import (
 from ptdv.members.localities import locality_counter_mismatches
 from ptdv.members.models import MembershipStatus
 from ptdv.organisations.models import Organisation
+from ptdv.people.services import person_update
 
 STEPS = [
     ("record_certificate", {"date": "2025-06-01", "certificate_date": "2025-05-20"}),
@@ -113,6 +114,8 @@ def register(world, index, **person):
         "gender": "female" if index % 2 else "male",
         "ethnicity": "02" if index % 3 == 0 else "01",
         "residence_locality": world["village"] if index < 2 else None,
+        # The tallies count the target groups too: some have two, some none.
+        "target_groups": [["worker"], ["pupil_student", "worker"], []][index % 3],
     }
     defaults.update(person)
     return candidacy_register(
@@ -191,6 +194,9 @@ def pipeline(organisation):
             "committee_resolved",
             "decided",
             "probationary",
+            "tg_worker",
+            "tg_pupil_student",
+            "tg_returning_worker",
         )
     }
 
@@ -355,3 +361,27 @@ def test_a_ceremony_ends_a_white_village_and_a_removal_makes_it_white_again(worl
     step(world, candidacy, 13)  # removal during probation
     assert white() == [2, 1, 1]
     assert locality_counter_mismatches() == []
+
+
+@pytest.mark.django_db
+def test_the_target_groups_are_tallied_and_follow_a_correction(world):
+    tree = world["tree"]
+    aggregates_rebuild()
+    candidacy = register(world, 1)  # a pupil and a worker
+    assert pipeline(tree["province"])["tg_worker"] == 1
+    assert pipeline(tree["province"])["tg_pupil_student"] == 1
+    for index in DECIDE:
+        step(world, candidacy, index)
+    assert tally(tree["commune_a"], 2026).tg_pupil_student == 1
+    # The clerk corrects the groups: the open dossier and the admission move at once.
+    person_update(
+        actor=world["user"],
+        person=candidacy.person_id,
+        changes={"target_groups": ["returning_worker"]},
+    )
+    for key in ("province", "cell_a1"):
+        row = pipeline(tree[key])
+        assert (row["tg_pupil_student"], row["tg_worker"], row["tg_returning_worker"]) == (0, 0, 1)
+        admitted = tally(tree[key], 2026)
+        assert (admitted.tg_pupil_student, admitted.tg_returning_worker) == (0, 1)
+    assert aggregates_mismatches() == []

@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from ptdv.accounts.models import Role
 from ptdv.candidacies.models import Candidacy
+from ptdv.candidacies.tallies import aggregates_rebuild
 from ptdv.factories import bearer_key, user_with_role
 from ptdv.organisations.models import Organisation
 from ptdv.people.models import Person
@@ -34,6 +35,8 @@ def world(tree, monkeypatch):
     Person.objects.filter(pk=world["waiting"].person_id).update(
         target_groups=["pupil_student", "worker"]
     )
+    # Written past the services: the tallies (which count the groups) are recounted.
+    aggregates_rebuild()
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: TODAY)
     return world
 
