@@ -208,8 +208,11 @@ def _enrollable_candidacies(actor: Actor, course: Course, ids: Sequence[int]) ->
     return [found[pk] for pk in wanted]
 
 
-def _enrolment_refusals(course: Course, candidacies: list[Candidacy]) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
+def enrolment_refusals(course: Course, candidacies: list[Candidacy]) -> dict[int, list[str]]:
+    """Why each dossier may not be enrolled in `course` (by dossier id; none: it may): it
+    lies outside the organiser's subtree, its stage is not one the course takes, or it is
+    enrolled already."""
+    errors: dict[int, list[str]] = {}
     stages = ENROLLABLE[course.kind]
     already = set(
         course.enrolments.filter(candidacy__in=candidacies).values_list("candidacy_id", flat=True)
@@ -217,18 +220,17 @@ def _enrolment_refusals(course: Course, candidacies: list[Candidacy]) -> dict[st
     for candidacy in candidacies:
         name = candidacy.person.full_name
         if not candidacy.organisation.path.startswith(course.organiser.path):
-            errors.setdefault("candidacies", []).append(
-                _("%(name)s: hồ sơ không thuộc đơn vị tổ chức lớp.") % {"name": name}
-            )
+            message = _("%(name)s: hồ sơ không thuộc đơn vị tổ chức lớp.") % {"name": name}
         elif not candidacy.is_open or candidacy.stage not in stages:
-            errors.setdefault("candidacies", []).append(
-                _("%(name)s: giai đoạn “%(stage)s” không học lớp này.")
-                % {"name": name, "stage": candidacy.get_stage_display()}
-            )
+            message = _("%(name)s: giai đoạn “%(stage)s” không học lớp này.") % {
+                "name": name,
+                "stage": candidacy.get_stage_display(),
+            }
         elif candidacy.pk in already:
-            errors.setdefault("candidacies", []).append(
-                _("%(name)s: đã có trong lớp.") % {"name": name}
-            )
+            message = _("%(name)s: đã có trong lớp.") % {"name": name}
+        else:
+            continue
+        errors.setdefault(candidacy.pk, []).append(message)
     return errors
 
 
@@ -245,9 +247,9 @@ def enrolments_add(
     if not ids:
         raise ValidationError({"candidacies": [_("Cần chọn ít nhất một hồ sơ.")]})
     candidacies = _enrollable_candidacies(actor, course, ids)
-    errors = _enrolment_refusals(course, candidacies)
+    errors = enrolment_refusals(course, candidacies)
     if errors:
-        raise unprocessable(errors)
+        raise unprocessable({"candidacies": [m for ms in errors.values() for m in ms]})
     enrolled = course.enrolments.count()
     if enrolled + len(candidacies) > course.capacity:
         raise unprocessable(
