@@ -99,6 +99,8 @@ class CourseListView(GenericAPIView[Course]):
         query = CourseQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         filters = dict(query.validated_data)
+        if "delivery" in filters:
+            filters["format"] = filters.pop("delivery")
         if "organisation" in filters:
             filters["organisation"] = organisation_policy.get_visible(
                 request.user, filters["organisation"]

@@ -83,7 +83,10 @@ class CourseUpdateSerializer(CourseWriteSerializer):
 class CourseQuerySerializer(ApiSerializer):
     organisation = _id_field(required=False, help_text=_("Chỉ các lớp của cây tổ chức này."))
     kind = serializers.ChoiceField(choices=CourseKind.choices, required=False)
-    format = serializers.ChoiceField(choices=CourseFormat.choices, required=False)
+    # Not "format": DRF reads ?format= as the renderer to answer with.
+    delivery = serializers.ChoiceField(
+        choices=CourseFormat.choices, required=False, help_text=_("Hình thức học.")
+    )
     year = serializers.IntegerField(min_value=1900, max_value=2999, required=False)
     status = serializers.ChoiceField(
         choices=[

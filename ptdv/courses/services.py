@@ -41,6 +41,7 @@ from ptdv.courses.models import (
     Result,
 )
 from ptdv.courses.policies import course_policy
+from ptdv.courses.selectors import certificates_expiring, courses_starting
 from ptdv.documents.dossier import committee_name
 from ptdv.documents.models import DocumentKind
 from ptdv.documents.services import document_number_issue
@@ -268,15 +269,18 @@ def enrolments_add(
         [Enrolment(course=course, candidacy=c, enrolled_on=today) for c in candidacies]
     )
     _bump(course)
-    for candidacy in candidacies:
-        audit_record(
-            actor=actor,
-            action="change",
-            obj=candidacy,
-            person=candidacy.person,
-            summary=_("Ghi danh vào lớp bồi dưỡng"),
-            data={"course": course.pk},
-        )
+    # One entry naming every dossier and person (the audit page finds it by any of them).
+    audit_record(
+        actor=actor,
+        action="change",
+        obj=course,
+        organisation=course.organiser,
+        summary=_("Ghi danh vào lớp bồi dưỡng"),
+        data={
+            "candidacies": [c.pk for c in candidacies],
+            "person_ids": [c.person_id for c in candidacies],
+        },
+    )
     return list(Enrolment.objects.filter(pk__in=[r.pk for r in rows]).order_by("pk"))
 
 
@@ -324,8 +328,10 @@ def attendance_record(
     wanted = {int(k): {int(e) for e in v} for k, v in present.items()}
     unknown_sessions = set(wanted) - set(sessions)
     unknown_enrolments = set().union(*wanted.values()) - enrolments if wanted else set()
-    if unknown_sessions or unknown_enrolments:
-        raise ValidationError({"attendance": [_("Không tìm thấy buổi học hoặc học viên.")]})
+    if unknown_sessions:
+        raise Http404
+    if unknown_enrolments:
+        raise ValidationError({"present": [_("Không tìm thấy học viên trong lớp.")]})
     future = [s for pk, s in sessions.items() if pk in wanted and s.date > today]
     if future:
         raise unprocessable(
@@ -502,8 +508,6 @@ def certificates_expiring_notify(*, today: dt.date) -> int:
     """Tell the clerks of each dossier's cell (or the nearest organisation above with
     clerks) that a certificate expires within 90 days, before the cell's vote; once per
     dossier and certificate. Answers the notifications added."""
-    from ptdv.courses.selectors import certificates_expiring
-
     expiring = certificates_expiring(actor=None, today=today)
     organisations = Organisation.objects.in_bulk({e.organisation_id for e in expiring})
     told = 0
@@ -522,8 +526,6 @@ def certificates_expiring_notify(*, today: dt.date) -> int:
 
 def courses_starting_notify(*, today: dt.date) -> int:
     """Tell the organiser's clerks that a course starts within 14 days, once per course."""
-    from ptdv.courses.selectors import courses_starting
-
     told = 0
     for course in courses_starting(actor=None, today=today):
         told += notify(
