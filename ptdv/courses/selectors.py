@@ -338,7 +338,7 @@ def course_starting_items(actor: Actor, today: dt.date) -> list[WorkItem]:
             due=course.starts_on,
             organisation_id=course.organiser_id,
             object_key=f"course:{course.pk}",
-            detail=f"{course.enrolled}/{course.capacity} học viên; "
+            detail=f"{getattr(course, 'enrolled', 0)}/{course.capacity} học viên; "
             f"{course.get_format_display().lower()}",
         )
         for course in courses_starting(actor=actor, today=today)

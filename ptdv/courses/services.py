@@ -327,7 +327,7 @@ def attendance_record(
     enrolments = set(course.enrolments.values_list("pk", flat=True))
     wanted = {int(k): {int(e) for e in v} for k, v in present.items()}
     unknown_sessions = set(wanted) - set(sessions)
-    unknown_enrolments = set().union(*wanted.values()) - enrolments if wanted else set()
+    unknown_enrolments = {e for here in wanted.values() for e in here} - enrolments
     if unknown_sessions:
         raise Http404
     if unknown_enrolments:
@@ -441,9 +441,21 @@ def certificates_issue(
         raise unprocessable({"date": _("Ngày cấp không được sau hôm nay.")})
     pending = list(
         course.enrolments.filter(result=Result.PASSED, certificate__isnull=True)
-        .select_related("candidacy__person")
+        .select_related("candidacy__person", "candidacy__organisation")
         .order_by("candidacy__person__sort_key", "pk")
     )
+    moved = [
+        e.candidacy.person.full_name
+        for e in pending
+        if not e.candidacy.organisation.path.startswith(course.organiser.path)
+    ]
+    if moved:
+        raise unprocessable(
+            {
+                "candidacies": _("Hồ sơ đã chuyển khỏi đơn vị tổ chức lớp: %(names)s.")
+                % {"names": ", ".join(moved)}
+            }
+        )
     if not pending:
         raise unprocessable({"date": _("Không có học viên đạt nào chưa được cấp giấy chứng nhận.")})
     issuer = certificate_issuer(course)
@@ -471,11 +483,7 @@ def certificates_issue(
         try:
             candidacy_act(actor=actor, candidacy_id=candidacy.pk, action=action, data=facts)
         except (ValidationError, RuleViolation) as exc:
-            reasons = (
-                exc.message
-                if isinstance(exc, RuleViolation)
-                else "; ".join(m for ms in exc.message_dict.values() for m in ms)
-            )
+            reasons = exc.message if isinstance(exc, RuleViolation) else "; ".join(exc.messages)
             raise unprocessable(
                 {"candidacies": f"{candidacy.person.full_name}: {reasons}"}
             ) from exc
@@ -534,7 +542,7 @@ def courses_starting_notify(*, today: dt.date) -> int:
             % {
                 "name": course.name,
                 "d": f"{course.starts_on:%d/%m/%Y}",
-                "n": course.enrolled,
+                "n": getattr(course, "enrolled", 0),
                 "cap": course.capacity,
             },
             object_key=f"course:{course.pk}",

@@ -2,12 +2,13 @@
 
 A course lies in its organiser's subtree: its viewers read it, its clerks manage it. The
 world (`access_world`) has no course, so the rows' URLs name the organisation-level object
-of each site and `course_at` makes, the first time a door asks, the course that
-organisation runs, in one of four states (`FLAVOURS`): "empty" (nobody enrolled: the
-enrolment doors enrol the site's dossier), "plain" (the site's dossier enrolled, one
-session held), "passed" (enrolled and passed, waiting for the certificate) and "certified"
-(its certificate issued, for the printed certificates). The rows are written straight to the
-tables, once, inside the world's transaction; the site's dossier itself is left as it is.
+of each site and `course_at` makes the course that organisation runs the first time a door
+asks (and again after a door's test has rolled it back), in one of four states
+(`FLAVOURS`): "empty" (nobody enrolled: the enrolment doors enrol the site's dossier),
+"plain" (the site's dossier enrolled, one session held), "passed" (enrolled and passed,
+waiting for the certificate) and "certified" (its certificate issued, for the printed
+certificates). The rows are written straight to the tables; the site's dossier itself is
+left as it is.
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ def course_at(world: World, organisation: Organisation, flavour: str) -> Course:
     """The course of `flavour` that `organisation` runs (made on first use)."""
     made: dict[tuple[int, str], Course] = world.objects.setdefault("course", {})
     key = (organisation.pk, flavour)
-    if key in made:
+    # Each door's test rolls back what it made: a course made for an earlier door may be
+    # gone, and is then made again.
+    if key in made and Course.objects.filter(pk=made[key].pk).exists():
         return made[key]
     site = next(s for s, o in world.org_site.items() if o.pk == organisation.pk)
     course = Course.objects.create(
