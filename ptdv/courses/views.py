@@ -349,7 +349,7 @@ def course_certificates_view(request: HttpRequest, pk: int) -> HttpResponse:
     course = _course(request, pk)
     today = timezone.localdate()
     form = CertificateForm(
-        request.POST or None, initial={"date": min(max(course.ends_on, today), today)}
+        request.POST or None, initial={"date": today if course.ends_on <= today else None}
     )
     if request.method == "POST":
         course_policy.authorize(request.user, Action.CHANGE, course)
