@@ -258,3 +258,21 @@ def test_figures_per_organisation_and_year(clerk, tree, pool, today):
     assert total.flexible_share == 0.5
     assert [c.organisation.pk for c in children] == [tree["grassroots_a"].pk]
     assert children[0].trained == 6
+
+
+@pytest.mark.django_db
+def test_remind_command(clerk, tree, today):
+    import io
+
+    from django.core.management import call_command
+
+    make_course(
+        clerk,
+        tree["commune_a"],
+        today,
+        starts_on=today + dt.timedelta(days=3),
+        ends_on=today + dt.timedelta(days=10),
+    )
+    out = io.StringIO()
+    call_command("courses", "remind", "--today", today.strftime("%d/%m/%Y"), stdout=out)
+    assert "1 về lớp sắp khai giảng" in out.getvalue()
