@@ -11,7 +11,10 @@ import subprocess
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ptdv.candidacies.models import Candidacy, CandidacyEvent, Stage
 from ptdv.courses.certificates import certificates_render
@@ -171,3 +174,46 @@ def test_printing_is_scoped(clerk, course, pool, today, tree):
     outsider = user_with_role(tree["commune_b"], Role.ADMINISTRATOR)
     with pytest.raises(Http404):
         certificates_render(actor=outsider, course_id=course.pk, fmt="pdf")
+
+
+class _Rollback(Exception):
+    pass
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(passes=st.lists(st.booleans(), min_size=1, max_size=6))
+def test_every_pass_and_only_passes_get_the_next_numbers(clerk, course, pool, today, passes):
+    """Whatever the results, the certificates are the passes, numbered one after another
+    from where the register stood."""
+    try:
+        with transaction.atomic():
+            start = DocumentNumber.objects.filter(organisation=course.organiser).count()
+            chosen = pool[: len(passes)]
+            enrolments = enrolments_add(
+                actor=clerk, course_id=course.pk, candidacy_ids=[c.pk for c in chosen], today=today
+            )
+            results_record(
+                actor=clerk,
+                course_id=course.pk,
+                results={
+                    e.pk: Result.PASSED if ok else Result.FAILED
+                    for e, ok in zip(enrolments, passes, strict=True)
+                },
+            )
+            on = today - dt.timedelta(days=10)
+            if not any(passes):
+                with pytest.raises(ValidationError):
+                    certificates_issue(actor=clerk, course_id=course.pk, on=on, today=today)
+            else:
+                issued = certificates_issue(actor=clerk, course_id=course.pk, on=on, today=today)
+                assert {e.candidacy_id for e in issued} == {
+                    c.pk for c, ok in zip(chosen, passes, strict=True) if ok
+                }
+                numbers = sorted(e.certificate.number for e in issued)
+                assert numbers == list(range(start + 1, start + 1 + sum(passes)))
+            raise _Rollback
+    except _Rollback:
+        pass
