@@ -26,7 +26,7 @@ from ptdv.core.api import error_body
 from ptdv.core.schema import error_ref
 from ptdv.courses import selectors, services
 from ptdv.courses.certificates import FORMATS, certificates_render
-from ptdv.courses.models import Course
+from ptdv.courses.models import Course, CourseSession, Enrolment
 from ptdv.courses.serializers import (
     AttendanceSerializer,
     CertificateIssueSerializer,
@@ -43,6 +43,7 @@ from ptdv.courses.serializers import (
     SessionWriteSerializer,
 )
 from ptdv.documents.api import _JsonOnlyNegotiation, content_disposition
+from ptdv.organisations.models import Organisation
 from ptdv.organisations.policies import organisation_policy
 from ptdv.organisations.selectors import organisation_roots
 
@@ -87,6 +88,7 @@ def _page_count(view: GenericAPIView[Any], default: int) -> Any:
 
 class CourseListView(GenericAPIView[Course]):
     serializer_class = CourseSerializer
+    queryset = Course.objects.none()  # the schema's model; rows come from the selectors
 
     @extend_schema(
         summary="Danh sách lớp bồi dưỡng",
@@ -120,7 +122,7 @@ class CourseListView(GenericAPIView[Course]):
         body.is_valid(raise_exception=True)
         values = dict(body.validated_data)
         course = services.course_create(
-            actor=request.user, data=_course_data(values, values["organiser"])
+            actor=request.user, data=_course_data(values, values["organisation"])
         )
         course = selectors.course_list(actor=request.user).get(pk=course.pk)
         return Response(CourseSerializer(course).data, status=status.HTTP_201_CREATED)
@@ -128,6 +130,7 @@ class CourseListView(GenericAPIView[Course]):
 
 class CourseDetailView(GenericAPIView[Course]):
     serializer_class = CourseSerializer
+    queryset = Course.objects.none()  # the schema's model; rows come from the selectors
 
     @extend_schema(
         summary="Một lớp bồi dưỡng",
@@ -165,8 +168,9 @@ class CourseDetailView(GenericAPIView[Course]):
         return Response(CourseSerializer(course).data)
 
 
-class EnrolmentsView(GenericAPIView[Course]):
+class EnrolmentsView(GenericAPIView[Enrolment]):
     serializer_class = EnrolmentSerializer
+    queryset = Enrolment.objects.none()  # the schema's model; rows come from the selectors
 
     @extend_schema(
         summary="Học viên của lớp",
@@ -218,8 +222,9 @@ class EnrolmentsView(GenericAPIView[Course]):
         return Response(EnrolmentSerializer(rows, many=True).data, status=status.HTTP_201_CREATED)
 
 
-class SessionsView(GenericAPIView[Course]):
+class SessionsView(GenericAPIView[CourseSession]):
     serializer_class = SessionSerializer
+    queryset = CourseSession.objects.none()  # the schema's model; rows come from the selectors
 
     @extend_schema(
         summary="Các buổi học của lớp",
@@ -248,6 +253,7 @@ class SessionsView(GenericAPIView[Course]):
 
 class AttendanceView(GenericAPIView[Course]):
     serializer_class = AttendanceSerializer
+    queryset = Course.objects.none()  # the schema's model; rows come from the selectors
 
     @extend_schema(
         summary="Điểm danh một buổi học",
@@ -281,6 +287,7 @@ class AttendanceView(GenericAPIView[Course]):
 
 class ResultsView(GenericAPIView[Course]):
     serializer_class = ResultsSerializer
+    queryset = Course.objects.none()  # the schema's model; rows come from the selectors
 
     @extend_schema(
         summary="Ghi kết quả học tập",
@@ -307,8 +314,9 @@ class ResultsView(GenericAPIView[Course]):
         return Response(EnrolmentSerializer(rows, many=True).data)
 
 
-class CertificatesView(GenericAPIView[Course]):
+class CertificatesView(GenericAPIView[Enrolment]):
     serializer_class = EnrolmentSerializer
+    queryset = Enrolment.objects.none()  # the schema's model; rows come from the selectors
 
     @extend_schema(
         summary="Giấy chứng nhận đã cấp của lớp",
@@ -396,6 +404,7 @@ class CertificatesPrintView(_JsonOnlyNegotiation):
 
 class FiguresView(GenericAPIView[Course]):
     serializer_class = FiguresSerializer
+    queryset = Course.objects.none()  # the schema's model; rows come from the selectors
 
     @extend_schema(
         summary="Số liệu lớp bồi dưỡng của một tổ chức trong năm",
@@ -412,14 +421,15 @@ class FiguresView(GenericAPIView[Course]):
     def get(self, request: Request) -> Response:
         query = FiguresQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
+        organisation: Organisation | None
         if "organisation" in query.validated_data:
             organisation = organisation_policy.get_visible(
                 request.user, query.validated_data["organisation"]
             )
         else:
             organisation = organisation_roots(actor=request.user).first()
-            if organisation is None:
-                raise PermissionDenied
+        if organisation is None:
+            raise PermissionDenied
         year = query.validated_data.get("year") or timezone.localdate().year
         total, children = selectors.course_figures(
             actor=request.user, organisation=organisation, year=year

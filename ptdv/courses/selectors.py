@@ -290,6 +290,8 @@ def certificates_expiring(
         "person__middle_name",
         "person__given_name",
     ).order_by("certificate_date", "pk"):
+        if cert is None:
+            continue
         expires = engine.add_months(cert, months)
         if today <= expires <= horizon:
             name = " ".join(part for part in (family, middle, given) if part)

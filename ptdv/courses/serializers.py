@@ -20,7 +20,9 @@ def _id_field(**kwargs: Any) -> serializers.IntegerField:
 
 
 class CourseSerializer(ApiModelSerializer):
-    organiser_name = serializers.CharField(source="organiser.name", read_only=True)
+    # "organisation" in the API, as everywhere else: the organisation that runs the course.
+    organisation = serializers.IntegerField(source="organiser_id", read_only=True)
+    organisation_name = serializers.CharField(source="organiser.name", read_only=True)
     teacher_list = serializers.ListField(child=serializers.CharField(), read_only=True)
     enrolled = serializers.IntegerField(read_only=True, required=False)
     passed = serializers.IntegerField(read_only=True, required=False)
@@ -30,8 +32,8 @@ class CourseSerializer(ApiModelSerializer):
         model = Course
         fields = [
             "id",
-            "organiser",
-            "organiser_name",
+            "organisation",
+            "organisation_name",
             "kind",
             "format",
             "name",
@@ -51,7 +53,7 @@ class CourseSerializer(ApiModelSerializer):
 
 
 class CourseWriteSerializer(ApiSerializer):
-    organiser = _id_field(
+    organisation = _id_field(
         help_text=_("Mã tổ chức đảng tổ chức lớp (trong phạm vi được phân quyền).")
     )
     kind = serializers.ChoiceField(choices=CourseKind.choices)
@@ -76,7 +78,7 @@ class CourseWriteSerializer(ApiSerializer):
 class CourseUpdateSerializer(CourseWriteSerializer):
     """A change: the organiser stays; `version` is the one the client saw."""
 
-    organiser = None  # type: ignore[assignment]
+    organisation = None  # type: ignore[assignment]
     version = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
 
 
@@ -165,7 +167,7 @@ class ResultItemSerializer(ApiSerializer):
 
 
 class ResultsSerializer(ApiSerializer):
-    results = ResultItemSerializer(many=True, max_length=MAX_CAPACITY)
+    results = serializers.ListField(child=ResultItemSerializer(), max_length=MAX_CAPACITY)
     version = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
 
 

@@ -459,7 +459,7 @@ def certificates_issue(
     if not pending:
         raise unprocessable({"date": _("Không có học viên đạt nào chưa được cấp giấy chứng nhận.")})
     issuer = certificate_issuer(course)
-    action = CERTIFICATE_ACTION[course.kind]
+    action = CERTIFICATE_ACTION[CourseKind(course.kind)]
     for enrolment in pending:
         candidacy = enrolment.candidacy
         entry = document_number_issue(

@@ -306,8 +306,8 @@ def course_session_add_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Đã thêm buổi học.")
     else:
         for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+            for error in errors:
+                messages.error(request, str(error))
     return redirect("courses:attendance", pk=course.pk)
 
 
@@ -450,7 +450,7 @@ def course_figures_view(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_safe
-def course_figures_export_view(request: HttpRequest) -> HttpResponse:
+def course_figures_export_view(request: HttpRequest) -> FileResponse:
     _form, organisation, year = _figures_request(request)
     total, children = selectors.course_figures(
         actor=request.user, organisation=organisation, year=year

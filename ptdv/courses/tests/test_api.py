@@ -22,7 +22,7 @@ def _client(user) -> APIClient:
 def test_course_lifecycle_through_the_api(clerk, tree, pool, today):
     api = _client(clerk)
     body = {
-        "organiser": tree["commune_a"].pk,
+        "organisation": tree["commune_a"].pk,
         "kind": "awareness",
         "format": "online",
         "name": "Lớp trực tuyến khóa 1",

@@ -100,8 +100,8 @@ class EnrolmentImporter(Importer):
         for chunk in chunks(ids):
             for candidacy in base.filter(pk__in=chunk):
                 by_id[candidacy.pk] = candidacy
-        for chunk in chunks(list(hashes)):
-            for candidacy in base.filter(is_open=True, person__national_id_hash__in=chunk):
+        for hash_chunk in chunks(list(hashes)):
+            for candidacy in base.filter(is_open=True, person__national_id_hash__in=hash_chunk):
                 by_number[hashes[str(candidacy.person.national_id_hash)]] = candidacy
         return by_id, by_number
 

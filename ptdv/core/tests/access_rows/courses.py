@@ -132,7 +132,7 @@ def _create_form(world: World, site: str, user: Any) -> dict[str, Any]:
 
 
 def _create_json(world: World, site: str, user: Any) -> dict[str, Any]:
-    return {**_COURSE_JSON, "organiser": world.org_site[site].pk}
+    return {**_COURSE_JSON, "organisation": world.org_site[site].pk}
 
 
 def _edit_form(world: World, site: str, user: Any) -> dict[str, Any]:
