@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from ptdv.audit.services import audit_record
 from ptdv.candidacies.models import Candidacy
+from ptdv.candidacies.policies import require_clerk_somewhere
 from ptdv.candidacies.workflow import RuleViolation, candidacy_act
 from ptdv.core.policies import Action, Actor, subtree_q
 from ptdv.core.refusals import unprocessable
@@ -134,7 +135,9 @@ def _fields(data: CourseData) -> dict[str, Any]:
 @transaction.atomic
 def course_create(*, actor: Actor, data: CourseData) -> Course:
     """A new course run by `data.organiser`, an organisation where the actor is a clerk or
-    above (outside the scope: a field error, as for an absent one)."""
+    above (outside the scope: a field error, as for an absent one; a user who is a clerk
+    nowhere is refused, 403)."""
+    require_clerk_somewhere(actor)  # a role that changes nothing anywhere: 403
     organiser = organisation_policy.resolve_named(
         actor,
         data.organiser,
