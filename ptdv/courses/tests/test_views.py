@@ -113,3 +113,33 @@ def test_figures_page_and_export(clerk, course, tree, today):
     assert rows[1][0] == tree["commune_a"].name
     assert rows[2][0] == tree["grassroots_a"].name
     assert web.get(f"/courses/figures/?organisation={tree['commune_b'].pk}").status_code == 404
+
+
+@pytest.mark.django_db
+def test_pages_cost_a_fixed_number_of_queries(
+    clerk, course, pool, today, django_assert_max_num_queries
+):
+    from ptdv.courses.services import enrolments_add, session_add
+
+    enrolments_add(
+        actor=clerk, course_id=course.pk, candidacy_ids=[c.pk for c in pool[:25]], today=today
+    )
+    for day in range(3):
+        session_add(
+            actor=clerk,
+            course_id=course.pk,
+            date=course.starts_on + dt.timedelta(days=day),
+            topic=f"Chuyên đề {day}",
+        )
+    web = _client(clerk)
+    web.get("/courses/")  # the session and the user's scopes, once
+    for url in (
+        "/courses/",
+        f"/courses/{course.pk}/",
+        f"/courses/{course.pk}/attendance/",
+        f"/courses/{course.pk}/results/",
+        f"/courses/{course.pk}/certificates/",
+        f"/courses/{course.pk}/enrol/",
+    ):
+        with django_assert_max_num_queries(16):
+            assert web.get(url).status_code == 200
