@@ -217,3 +217,31 @@ def test_every_pass_and_only_passes_get_the_next_numbers(clerk, course, pool, to
             raise _Rollback
     except _Rollback:
         pass
+
+
+@pytest.mark.django_db
+def test_the_new_member_programme_records_its_certificate_on_the_dossier(clerk, tree, today):
+    from ptdv.courses.models import CourseKind
+    from ptdv.courses.tests.conftest import make_course
+    from ptdv.factories import CandidacyFactory
+
+    course = make_course(
+        clerk, tree["commune_a"], today, kind=CourseKind.NEW_MEMBER, name="Lớp đảng viên mới"
+    )
+    member = CandidacyFactory(organisation=tree["cell_a1"], stage=Stage.PROBATIONARY)
+    enrolment = enrolments_add(
+        actor=clerk, course_id=course.pk, candidacy_ids=[member.pk], today=today
+    )[0]
+    results_record(actor=clerk, course_id=course.pk, results={enrolment.pk: Result.PASSED})
+    on = today - dt.timedelta(days=10)
+    issued = certificates_issue(actor=clerk, course_id=course.pk, on=on, today=today)
+    member.refresh_from_db()
+    assert member.newmember_course_date == on
+    event = CandidacyEvent.objects.get(candidacy=member, action="record_newmember_course")
+    assert event.document_number == issued[0].certificate_number
+    pdf = certificates_render(actor=clerk, course_id=course.pk, fmt="pdf")
+    command = [PDFTOTEXT, "-", "-"]
+    text = subprocess.run(  # noqa: S603
+        command, input=pdf.content, capture_output=True, check=True
+    ).stdout.decode()
+    assert "đảng viên mới" in " ".join(text.split())
