@@ -37,5 +37,6 @@ urlpatterns = [
     path("", include("ptdv.exchange.api_urls")),
     path("", include("ptdv.members.api_actions")),
     path("", include("ptdv.organisations.api_urls")),
+    path("", include("ptdv.courses.api_urls")),
     path("", include(router.urls)),
 ]

@@ -25,6 +25,7 @@ urlpatterns = [
     path("members/", include("ptdv.members.action_views")),
     path("rules/", include("ptdv.rules.urls")),
     path("targets/", include("ptdv.targets.urls")),
+    path("courses/", include("ptdv.courses.urls")),
     path("reports/", include("ptdv.reports.urls")),
     path("documents/", include("ptdv.documents.urls")),
     path("exchange/", include("ptdv.exchange.urls")),

@@ -208,6 +208,8 @@ SPECTACULAR_SETTINGS = {
         "RemovalGroundsEnum": "ptdv.members.models.RemovalGrounds.choices",
         "OrganisationKindEnum": "ptdv.organisations.models.Kind.choices",
         "LocalityKindEnum": "ptdv.organisations.models.LocalityKind.choices",
+        "CourseKindEnum": "ptdv.courses.models.CourseKind.choices",
+        "CourseFormatEnum": "ptdv.courses.models.CourseFormat.choices",
     },
 }
 

@@ -50,6 +50,10 @@ def dashboards_load(*, today: dt.date, seed: int, say: Callable[[str], None]) ->
             f"{len(report.snapshots)} năm chốt số đảng viên, {vn(report.plans)} phân công "
             f"({vn(time.perf_counter() - started, 1)} giây)."
         )
+    if apps.is_installed("ptdv.courses"):
+        from ptdv.demo.courses import courses_demo_load
+
+        say(str(courses_demo_load(root=root, today=today, seed=seed)))
     from ptdv.candidacies.pipeline import pipeline_refresh
 
     stats = pipeline_refresh(today=today, full=True)

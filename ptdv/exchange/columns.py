@@ -346,6 +346,20 @@ KINDS: dict[str, KindSpec] = {
         ),
         KindSpec("people", "Công dân", PEOPLE_UPDATE, "mau-sua-thong-tin-cong-dan.xlsx"),
         KindSpec(
+            "enrolments", "Ghi danh",
+            [
+                Column("course", "Mã lớp", "int", required=True, example=1, width=10,
+                       note="Số ở trang của lớp (lớp bồi dưỡng)."),
+                Column("candidacy", "Mã hồ sơ", "int", example=1, width=10,
+                       note="Hoặc để trống và ghi số định danh."),
+                Column("national_id", "Số định danh cá nhân (CCCD)", "national_id",
+                       example="", width=18),
+                Column("full_name", "Họ và tên (để đối chiếu)", width=24, max_length=200,
+                       example="Trần Thị Mẫu"),
+            ],
+            "mau-ghi-danh-lop-boi-duong.xlsx",
+        ),
+        KindSpec(
             "organisation_changes", "Thay đổi tổ chức",
             [
                 Column(

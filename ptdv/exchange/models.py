@@ -22,6 +22,7 @@ class ImportKind(models.TextChoices):
     DOSSIERS = "dossiers", _("Hồ sơ đang thực hiện")
     PEOPLE = "people", _("Công dân (sửa thông tin)")
     ORGANISATION_CHANGES = "organisation_changes", _("Thay đổi tổ chức (hợp nhất, đổi tên…)")
+    ENROLMENTS = "enrolments", _("Ghi danh lớp bồi dưỡng")
 
 
 class ImportMode(models.TextChoices):

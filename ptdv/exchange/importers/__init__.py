@@ -25,6 +25,7 @@ from ptdv.exchange.importers.base import Importer
 from ptdv.exchange.importers.candidates import CandidateImporter
 from ptdv.exchange.importers.context import ImportContext, Issue, OrgInfo
 from ptdv.exchange.importers.dossiers import DossierImporter
+from ptdv.exchange.importers.enrolments import EnrolmentImporter
 from ptdv.exchange.importers.localities import LocalityImporter
 from ptdv.exchange.importers.members import MemberImporter
 from ptdv.exchange.importers.members_update import MemberUpdateImporter
@@ -39,6 +40,7 @@ __all__ = [
     "IMPORTERS_BY_MODE",
     "CandidateImporter",
     "DossierImporter",
+    "EnrolmentImporter",
     "ImportContext",
     "Importer",
     "Issue",
@@ -65,6 +67,7 @@ _CLASSES: tuple[type[Importer], ...] = (
     DossierImporter,
     PeopleUpdateImporter,
     OrganisationChangeImporter,
+    EnrolmentImporter,
 )
 
 # (kind, mode) → its importer.
