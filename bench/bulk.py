@@ -83,7 +83,7 @@ def bulk_bench(count: int = COUNT) -> dict[str, Any]:
             force_authenticate(request, user=user)
             view = CandidacyBulkView.as_view()
             mark = time.perf_counter()
-            response = view(request, action="record_certificate")
+            response: Any = view(request, action="record_certificate")
             response.render()
             seconds = time.perf_counter() - mark
             answer = json.loads(response.content)

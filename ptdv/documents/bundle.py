@@ -214,9 +214,13 @@ def _merge(toc: bytes, parts: list[BundlePart], title: str) -> bytes:
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(toc)), outline_item="Mục lục")
+    # The parts' own bookmarks (WeasyPrint makes one of each heading) are left out: the
+    # outline is the table of contents.
+    writer.append(PdfReader(io.BytesIO(toc)), outline_item="Mục lục", import_outline=False)
     for part in parts:
-        writer.append(PdfReader(io.BytesIO(part.content)), outline_item=part.title)
+        writer.append(
+            PdfReader(io.BytesIO(part.content)), outline_item=part.title, import_outline=False
+        )
     writer.add_metadata({"/Title": title, "/Producer": "PTĐV"})
     out = io.BytesIO()
     writer.write(out)

@@ -10,7 +10,7 @@ The selection travels as the list's own parameters: `ids` (repeated) for ticked 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -49,12 +49,21 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FILTER_KEYS = ("organisation", "stage", "status", "target_group", "sector", "area_flag", "due", "q")
 
 
-class _HelperChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+# ModelChoiceField is generic only in the type stubs, not at run time.
+if TYPE_CHECKING:
+    _MembershipChoice = forms.ModelChoiceField[PartyMembership]
+    _PersonChoice = forms.ModelChoiceField[Person]
+else:
+    _MembershipChoice = forms.ModelChoiceField
+    _PersonChoice = forms.ModelChoiceField
+
+
+class _HelperChoice(_MembershipChoice):
     def label_from_instance(self, obj: PartyMembership) -> str:
         return f"{obj.person.full_name} — {obj.organisation.name}"
 
 
-class _LeaderChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+class _LeaderChoice(_PersonChoice):
     def label_from_instance(self, obj: Person) -> str:
         return obj.full_name
 
@@ -169,6 +178,7 @@ def bulk_view(request: HttpRequest) -> HttpResponse:
         "action": action,
         "back": _back_to_list(params),
         "max": MAX_DOSSIERS,
+        "found": None,
     }
     try:
         ids, filters, carried = _selection(request, params)
