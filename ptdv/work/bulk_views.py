@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -153,14 +153,18 @@ def _selection(
     """(ids, filters or None, the parameters that carry the selection to the next page)."""
     if params.get("all") == "1":
         filters = bulk_list_filters(actor=request.user, params=params)
-        carried = [("all", "1")] + [(k, params[k]) for k in FILTER_KEYS if params.get(k)]
+        carried = [("all", "1"), *_filter_params(params)]
         return bulk_selection(actor=request.user, filters=filters), filters, carried
     ids = _ids(params)[:MAX_DOSSIERS]
     return ids, None, [("ids", str(pk)) for pk in ids]
 
 
+def _filter_params(params: QueryDict) -> list[tuple[str, str]]:
+    return [(key, str(params.get(key))) for key in FILTER_KEYS if params.get(key)]
+
+
 def _back_to_list(params: QueryDict) -> str:
-    query = urlencode([(k, params[k]) for k in FILTER_KEYS if params.get(k)])
+    query = urlencode(_filter_params(params))
     return reverse("candidacies:list") + (f"?{query}" if query else "")
 
 
@@ -217,14 +221,14 @@ def bulk_view(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_safe
-def bulk_export_view(request: HttpRequest) -> HttpResponse:
+def bulk_export_view(request: HttpRequest) -> HttpResponseBase:
     """The ticked dossiers as Excel; every dossier matching the filters (`all=1`) is the
     list's own export, with the same filters."""
     if not user_scopes(request.user):
         raise PermissionDenied
     params = request.GET
     if params.get("all") == "1":
-        query = urlencode([(k, params[k]) for k in FILTER_KEYS if params.get(k)])
+        query = urlencode(_filter_params(params))
         return redirect(reverse("exchange:export", args=["candidacies"]) + f"?{query}")
     export = bulk_export(actor=request.user, ids=_ids(params)[:MAX_DOSSIERS])
     response = FileResponse(
