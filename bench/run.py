@@ -32,6 +32,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bench import report
+from bench.bulk import bulk_measure
 from bench.config import (
     POSTGRES,
     PYTHON,
@@ -407,6 +408,7 @@ def bench_database(dataset: Dataset, db: str, args: argparse.Namespace) -> dict[
     say(f"{db}: baselines, pipeline refresh and import in process…")
     inside = run_worker(db, env, "measure", *dataset_args(dataset), "--params", json.dumps(params))
     result.update(inside)
+    result["bulk"] = bulk_measure(db, env)  # issue 13: a bulk action on 1,000 dossiers
     if args.verify:
         result["verify"] = run_worker(db, env, "verify", *dataset_args(dataset))
     return result

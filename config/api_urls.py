@@ -12,6 +12,7 @@ from ptdv.candidacies.api import CandidacyViewSet
 from ptdv.members.roster_api import MemberViewSet
 from ptdv.organisations.api import OrganisationViewSet
 from ptdv.people.api import PersonViewSet
+from ptdv.work.bulk_urls import api_urlpatterns as bulk_api_urlpatterns
 
 app_name = "api"
 
@@ -38,5 +39,6 @@ urlpatterns = [
     path("", include("ptdv.members.api_actions")),
     path("", include("ptdv.organisations.api_urls")),
     path("", include("ptdv.courses.api_urls")),
+    path("", include(bulk_api_urlpatterns)),
     path("", include(router.urls)),
 ]

@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/", include("ptdv.accounts.urls")),
     path("organisations/", include("ptdv.organisations.urls")),
     path("people/", include("ptdv.documents.person_urls")),
+    path("candidacies/bulk/", include("ptdv.work.bulk_urls")),
     path("candidacies/", include("ptdv.candidacies.urls")),
     path("members/", include("ptdv.members.urls")),
     path("members/", include("ptdv.members.action_views")),

@@ -7,8 +7,10 @@ class CandidaciesConfig(AppConfig):
     verbose_name = "Hồ sơ phát triển đảng viên"
 
     def ready(self) -> None:
+        from ptdv.candidacies.bulk import bulk_actions_register
         from ptdv.candidacies.derived import membership_changed, person_changed
         from ptdv.core import hooks
 
         hooks.register("person_changed", person_changed)
         hooks.register("membership_changed", membership_changed)
+        bulk_actions_register()

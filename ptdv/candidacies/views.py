@@ -48,8 +48,10 @@ from ptdv.candidacies.workflow import (
 )
 from ptdv.core.api import SourceCountPaginator
 from ptdv.core.forms import add_service_errors
-from ptdv.core.policies import Action
+from ptdv.core.policies import Action, user_scopes
+from ptdv.core.roles import ROLE_RANK, Role
 from ptdv.core.views import render_page
+from ptdv.core.work import bulk_actions
 from ptdv.organisations.models import Organisation
 from ptdv.organisations.policies import organisation_policy
 from ptdv.organisations.selectors import (
@@ -61,6 +63,10 @@ from ptdv.rules.engine import RULE_LABELS
 
 PER_PAGE = 50
 INDENT = "\u2003"
+# The list's filters, carried by the selection form to the bulk pages (ptdv.work.bulk_views).
+SELECTION_FILTERS = (
+    "organisation", "stage", "status", "target_group", "sector", "area_flag", "due", "q",
+)  # fmt: skip
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -130,6 +136,7 @@ def candidacy_list_view(request: HttpRequest) -> HttpResponse:
         "breakdown": candidacy_breakdown(candidacies)
         if request.GET.get("breakdown") == "1"
         else None,
+        **_selection_context(request, data),
     }
     if is_htmx(request):
         response = render(request, "candidacies/_results.html", {**context, "oob": True})
@@ -137,6 +144,17 @@ def candidacy_list_view(request: HttpRequest) -> HttpResponse:
         response = render_page(request, "candidacies/list.html", context)
     patch_vary_headers(response, ("HX-Request",))
     return response
+
+
+def _selection_context(request: HttpRequest, data: Any) -> dict[str, Any]:
+    """What the selection bar needs: the bulk actions (for a user who is a clerk somewhere;
+    each dossier is still judged by the role held at it) and the list's filters, so that "all
+    matching the filters" means what the list shows."""
+    clerk = any(rank >= ROLE_RANK[Role.CLERK] for _path, rank in user_scopes(request.user))
+    return {
+        "bulk_actions": sorted(bulk_actions().values(), key=lambda a: a.label) if clerk else [],
+        "selection_filters": [(key, data[key]) for key in SELECTION_FILTERS if data.get(key)],
+    }
 
 
 # What the next action may say is missing besides rule ids (before the engine is asked).

@@ -31,6 +31,7 @@ from ptdv.core.api_views import (
     localise_field,
 )
 from ptdv.core.text import PersonNameValidator
+from ptdv.documents.bundle import dossier_bundle
 from ptdv.documents.models import (
     Attachment,
     AttachmentType,
@@ -105,6 +106,28 @@ class CandidacyDocumentView(_JsonOnlyNegotiation):
             return Response(
                 error_body("not_available", exc.message), status=status.HTTP_409_CONFLICT
             )
+        response = HttpResponse(rendered.content, content_type=rendered.content_type)
+        response["Content-Disposition"] = content_disposition(rendered.filename)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class CandidacyBundleView(_JsonOnlyNegotiation):
+    @extend_schema(
+        summary="Tải toàn bộ hồ sơ thành một tệp PDF (gửi hồ sơ lên cấp trên)",
+        description=(
+            "Mục lục, rồi mọi biểu mẫu chính thức hồ sơ đã có và mọi bản scan đính kèm, theo "
+            "thứ tự các bước của quy trình kết nạp (bản scan sau văn bản của bước tương ứng). "
+            "Văn bản dùng số đã có trong hồ sơ, không lấy số mới. Mỗi lần tải được ghi nhật ký."
+        ),
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH, description="Mã hồ sơ.")],
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            404: OpenApiResponse(description="Không tìm thấy."),
+        },
+    )
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        rendered = dossier_bundle(actor=request.user, candidacy_id=pk)
         response = HttpResponse(rendered.content, content_type=rendered.content_type)
         response["Content-Disposition"] = content_disposition(rendered.filename)
         response["Cache-Control"] = "no-store"

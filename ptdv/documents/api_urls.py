@@ -6,6 +6,11 @@ from ptdv.documents import api
 
 urlpatterns: list[URLPattern] = [
     path(
+        "candidacies/<int:pk>/bundle.pdf",
+        api.CandidacyBundleView.as_view(),
+        name="candidacy-bundle",
+    ),
+    path(
         "candidacies/<int:pk>/documents/<slug:slug>.<str:ext>",
         api.CandidacyDocumentView.as_view(),
         name="candidacy-document",

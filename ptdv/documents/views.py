@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 from ptdv.candidacies.models import Candidacy
 from ptdv.candidacies.policies import candidacy_policy
 from ptdv.documents.api import attachment_response, content_disposition
+from ptdv.documents.bundle import dossier_bundle
 from ptdv.documents.selectors import attachment_get_visible
 from ptdv.documents.services import (
     MAX_ATTACHMENT_BYTES,
@@ -31,6 +32,16 @@ def form_download_view(request: HttpRequest, pk: int, slug: str, ext: str) -> Ht
     except FormNotAvailable as exc:
         messages.error(request, exc.message)
         return redirect("candidacies:detail", pk=pk)
+    response = HttpResponse(rendered.content, content_type=rendered.content_type)
+    response["Content-Disposition"] = content_disposition(rendered.filename)
+    return response
+
+
+@never_cache
+@require_safe
+def bundle_download_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The whole dossier as one PDF, with its table of contents (ptdv.documents.bundle)."""
+    rendered = dossier_bundle(actor=request.user, candidacy_id=pk)
     response = HttpResponse(rendered.content, content_type=rendered.content_type)
     response["Content-Disposition"] = content_disposition(rendered.filename)
     return response
