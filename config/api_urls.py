@@ -37,5 +37,7 @@ urlpatterns = [
     path("", include("ptdv.exchange.api_urls")),
     path("", include("ptdv.members.api_actions")),
     path("", include("ptdv.organisations.api_urls")),
+    path("", include("ptdv.notifications.api_urls")),
+    path("", include("ptdv.work.api_urls")),
     path("", include(router.urls)),
 ]
