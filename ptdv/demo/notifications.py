@@ -40,6 +40,17 @@ REMINDED = (
     DossierAction.RECOGNITION_DECISION,
 )
 CHUNK = 2000
+_EVENT_FIELDS = (
+    "id",
+    "action",
+    "on",
+    "candidacy_id",
+    "candidacy__organisation_id",
+    "candidacy__organisation__path",
+    "candidacy__person__family_name",
+    "candidacy__person__middle_name",
+    "candidacy__person__given_name",
+)
 
 
 def _at(day: dt.date, hour: int) -> dt.datetime:
@@ -52,21 +63,7 @@ def _events(today: dt.date) -> Iterator[list[dict[str, Any]]]:
     )
     last = 0
     while True:
-        rows = list(
-            qs.filter(pk__gt=last)
-            .order_by("pk")
-            .values(
-                "id",
-                "action",
-                "on",
-                "candidacy_id",
-                "candidacy__organisation_id",
-                "candidacy__organisation__path",
-                "candidacy__person__family_name",
-                "candidacy__person__middle_name",
-                "candidacy__person__given_name",
-            )[:CHUNK]
-        )
+        rows = list(qs.filter(pk__gt=last).order_by("pk").values(*_EVENT_FIELDS)[:CHUNK])
         if not rows:
             return
         yield rows

@@ -29,7 +29,9 @@ class NotificationFilterSerializer(ApiSerializer):
 class NotificationSerializer(ApiModelSerializer):
     kind = serializers.ChoiceField(choices=list(KINDS.items()), read_only=True)
     kind_label = serializers.SerializerMethodField()
-    organisation = serializers.PrimaryKeyRelatedField(read_only=True)
+    organisation: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        read_only=True
+    )
 
     class Meta:
         model = Notification

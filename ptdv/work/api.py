@@ -89,7 +89,7 @@ class WorkListView(GenericAPIView[Any]):
             kind=query.validated_data.get("kind") or "",
             due=query.validated_data.get("due") or "",
         )
-        page = self.paginate_queryset(items)  # type: ignore[arg-type]
+        page = self.paginate_queryset(items)
         assert page is not None
         audit_work_page(request.user, list(page), len(items))
         body = WorkItemSerializer(page, many=True, context={"today": today})

@@ -15,8 +15,10 @@ class WorkFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", "Tất cả"), *work_kinds().items()]
-        self.fields["due"].choices = [("", "Tất cả"), *DUE_FILTERS.items()]
+        kind: Any = self.fields["kind"]
+        due: Any = self.fields["due"]
+        kind.choices = [("", "Tất cả"), *work_kinds().items()]
+        due.choices = [("", "Tất cả"), *DUE_FILTERS.items()]
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"
 

@@ -69,7 +69,7 @@ _renderer = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("
 
 
 def render_markdown(text: str) -> str:
-    return _renderer.render(text)
+    return str(_renderer.render(text))
 
 
 def slugify(title: str) -> str:
@@ -100,7 +100,7 @@ def parse_sections(readme: str) -> list[Section]:
         if heading or lead:
             title = line[4:].strip() if heading else (lead.group("title") if lead else "")
             title = title.strip().rstrip(".:").strip()
-            sections.append((title, [] if heading else [line]))
+            sections.append((title, [line]))
         elif sections:
             sections[-1][1].append(line)
         else:

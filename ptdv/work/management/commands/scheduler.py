@@ -15,6 +15,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import close_old_connections
 from django.utils import timezone
 
 from ptdv.work.models import JobRun, RunState
@@ -87,17 +88,21 @@ class Command(BaseCommand):
             nonlocal stopping
             stopping = True
 
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
+        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
         self.stdout.write("Bộ lập lịch đang chạy (Ctrl-C để dừng).")
         ticks = 0
-        while not stopping:
-            self._report(run_due(today=timezone.localdate()))
-            ticks += 1
-            if max_ticks and ticks >= max_ticks:
-                break
-            for _second in range(TICK):
-                if stopping:
+        try:
+            while not stopping:
+                close_old_connections()  # a long-lived process: no connection kept too long
+                self._report(run_due(today=timezone.localdate()))
+                ticks += 1
+                if max_ticks and ticks >= max_ticks:
                     break
-                time.sleep(1)
+                for _second in range(TICK):
+                    if stopping:
+                        break
+                    time.sleep(1)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
         self.stdout.write("Bộ lập lịch đã dừng.")
