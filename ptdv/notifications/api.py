@@ -7,13 +7,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ptdv.core.api_views import ApiModelSerializer, ApiSerializer
+from ptdv.core.refusals import Unprocessable
+from ptdv.core.schema import error_ref
 from ptdv.notifications.models import Notification
 from ptdv.notifications.selectors import notification_list, unread_count
 from ptdv.notifications.services import KINDS, notifications_mark_read
@@ -27,7 +34,7 @@ class NotificationFilterSerializer(ApiSerializer):
 
 
 class NotificationSerializer(ApiModelSerializer):
-    kind = serializers.ChoiceField(choices=list(KINDS.items()), read_only=True)
+    kind = serializers.CharField(read_only=True, help_text="Loại thông báo (xem kind_label).")
     kind_label = serializers.SerializerMethodField()
     organisation: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
         read_only=True
@@ -55,7 +62,7 @@ class NotificationSerializer(ApiModelSerializer):
 
 class MarkReadSerializer(ApiSerializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
         required=False,
         max_length=1000,
         help_text="Mã (id) các thông báo cần đánh dấu đã đọc.",
@@ -66,9 +73,7 @@ class MarkReadSerializer(ApiSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not attrs.get("all") and not attrs.get("ids"):
-            raise serializers.ValidationError(
-                {"ids": ["Cần danh sách mã thông báo (ids) hoặc all = true."]}
-            )
+            raise Unprocessable({"ids": ["Cần danh sách mã thông báo (ids) hoặc all = true."]})
         return attrs
 
 
@@ -111,7 +116,11 @@ class NotificationReadView(APIView):
             200: inline_serializer(
                 name="NotificationReadResult",
                 fields={"marked": serializers.IntegerField(), "unread": serializers.IntegerField()},
-            )
+            ),
+            422: OpenApiResponse(
+                error_ref("RuleViolationError"),
+                description="Không nêu thông báo nào (`ids` rỗng và `all` không phải true).",
+            ),
         },
         tags=["notifications"],
     )

@@ -9,7 +9,7 @@ from typing import Any
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.generics import GenericAPIView
+from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -19,19 +19,10 @@ from ptdv.work.selectors import DUE_FILTERS, work_filter, work_list
 from ptdv.work.views import audit_work_page
 
 
-class WorkKindField(serializers.ChoiceField):
-    """The registered kinds, read when the request is validated (apps register late)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(choices=[], **kwargs)
-
-    def to_internal_value(self, data: Any) -> Any:
-        self.choices = list(WORK_KINDS.items())
-        return super().to_internal_value(data)
-
-
 class WorkFilterSerializer(ApiSerializer):
-    kind = WorkKindField(
+    kind = serializers.ChoiceField(
+        # The kinds every app registered (their AppConfig.ready runs before the URLs load).
+        choices=list(WORK_KINDS.items()),
         required=False,
         help_text=(
             "Loại việc: committee_decision, dossier_overdue, dossier_due và các loại do các "
@@ -63,7 +54,7 @@ class WorkItemSerializer(ApiSerializer):
         return item.overdue(self.context["today"])
 
 
-class WorkListView(GenericAPIView[Any]):
+class WorkListView(ListAPIView[Any]):
     serializer_class = WorkItemSerializer
     filter_backends: list[Any] = []
 
@@ -79,7 +70,7 @@ class WorkListView(GenericAPIView[Any]):
         responses={200: WorkItemSerializer(many=True)},
         tags=["work"],
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         query = WorkFilterSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         today = timezone.localdate()

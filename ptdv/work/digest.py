@@ -111,22 +111,22 @@ def digest_recipients() -> list[User]:
 def digest_send(today: dt.date, users: list[User] | None = None) -> int:
     """Send the day's digests; answers how many mails were sent."""
     sent = 0
-    connection = get_connection()
-    for user in digest_recipients() if users is None else users:
-        digest = digest_for(user, today)
-        if digest.empty:
-            continue
-        message = EmailMessage(
-            subject=digest.subject(),
-            body=digest_body(digest),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[user.email],
-            connection=connection,
-        )
-        message.send()
-        if digest.news:
-            Notification.objects.filter(pk__in=[n.pk for n in digest.news]).update(
-                digested_at=timezone.now()
-            )
-        sent += 1
+    with get_connection() as connection:  # one connection (SMTP session) for every mail
+        for user in digest_recipients() if users is None else users:
+            digest = digest_for(user, today)
+            if digest.empty:
+                continue
+            EmailMessage(
+                subject=digest.subject(),
+                body=digest_body(digest),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[user.email],
+                connection=connection,
+            ).send()
+            # Mailed: tomorrow's digest does not repeat them.
+            if digest.news:
+                Notification.objects.filter(pk__in=[n.pk for n in digest.news]).update(
+                    digested_at=timezone.now()
+                )
+            sent += 1
     return sent

@@ -83,7 +83,7 @@ def test_api_lists_and_marks_read(people):
     assert answer.status_code == 200 and answer.json() == {"marked": 2, "unread": 1}
     assert api.get("/api/v1/notifications/", {"unread": "true"}).json()["count"] == 1
     assert api.get("/api/v1/notifications/", {"kind": "khong-co"}).status_code == 400
-    assert api.post("/api/v1/notifications/read/", {}, format="json").status_code == 400
+    assert api.post("/api/v1/notifications/read/", {}, format="json").status_code == 422
     assert api.post("/api/v1/notifications/read/", {"all": True}, format="json").json() == {
         "marked": 1,
         "unread": 0,
