@@ -6,7 +6,7 @@ seconds and runs, one after the other in the order of JOBS, every job whose time
 the year). A run is claimed in the database before it starts (`JobRun`, unique per job and
 period), so a restarted scheduler, or a second one, never runs a job twice for a period; a
 scheduler that was stopped catches up with the day's jobs when it starts again. A failed run
-is tried again after RETRY_MINUTES, at most MAX_ATTEMPTS times; a run left "running" by a
+is tried again RETRY_MINUTES after it started, at most MAX_ATTEMPTS times; a run left "running" by a
 killed process counts as failed after STALE_HOURS.
 
 `ptdv scheduler --once [--today dd/mm/yyyy]` runs the jobs due on that day that have not
@@ -201,8 +201,9 @@ def _claim(job: Job, today: dt.date, now: dt.datetime) -> JobRun | None:
             return None
         if run.state == RunState.RUNNING and now - run.started_at < dt.timedelta(hours=STALE_HOURS):
             return None
-        last = run.finished_at or run.started_at
-        if run.state == RunState.FAILED and now - last < dt.timedelta(minutes=RETRY_MINUTES):
+        if run.state == RunState.FAILED and now - run.started_at < dt.timedelta(
+            minutes=RETRY_MINUTES
+        ):
             return None
         run.state, run.attempts = RunState.RUNNING, run.attempts + 1
         run.started_at, run.finished_at, run.run_for = now, None, today

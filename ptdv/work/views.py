@@ -24,9 +24,8 @@ PER_PAGE = 50
 
 def audit_work_page(actor: Actor, items: list[WorkItem], count: int) -> None:
     """A page of work names candidates: it is read like a page of the candidate list."""
-    ids = [
-        int(i.object_key.split(":", 1)[1]) for i in items if i.object_key.startswith("candidacy:")
-    ]
+    parts = [i.object_key.split(":") for i in items]
+    ids = [int(p[1]) for p in parts if len(p) > 1 and p[0] == "candidacy" and p[1].isdigit()]
     if not ids:
         return
     people = Candidacy.objects.filter(pk__in=ids).values_list("person_id", flat=True)
