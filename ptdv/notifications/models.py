@@ -51,12 +51,6 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def kind_label(self) -> str:
-        from ptdv.notifications.services import KINDS
-
-        return KINDS.get(self.kind, self.kind)
-
 
 class NotificationPreference(models.Model):
     """What a user wants to hear about: the kinds muted (no notification of those kinds is

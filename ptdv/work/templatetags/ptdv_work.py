@@ -13,8 +13,11 @@ register = template.Library()
 
 
 @register.simple_tag
-def guide_url(screen: str = "") -> str:
-    section = section_for(str(screen or ""))
+def guide_url(*screens: str) -> str:
+    """The first screen given that is not empty (`{% guide_url guide section %}`: a view's
+    precise key, else its navigation section)."""
+    screen = next((str(s) for s in screens if s), "")
+    section = section_for(screen)
     if section is None:
         return reverse("work:guide")
     return reverse("work:guide_section", args=[section.slug])
