@@ -46,6 +46,9 @@ class Job:
     every: str = "daily"  # "daily", "monthly" (from day `day`), "yearly" (from `month_day`)
     day: int = 1
     month_day: Callable[[], tuple[int, int]] | None = None
+    # A yearly job catches up at most this many days after its date: the yearly snapshot
+    # must not freeze, in March, a tree imported since (nor an empty new deployment).
+    window: int = 7
     command: str = ""  # how to run it by hand
 
     def due_on(self, today: dt.date) -> bool:
@@ -53,7 +56,8 @@ class Job:
             return today.day >= self.day
         if self.every == "yearly":
             month, day = self.month_day() if self.month_day else (1, 1)
-            return today >= dt.date(today.year, month, day)
+            start = dt.date(today.year, month, day)
+            return start <= today <= start + dt.timedelta(days=self.window)
         return True
 
     def period(self, today: dt.date) -> str:
@@ -70,7 +74,7 @@ class Job:
             return f"hằng tháng, từ ngày {self.day}, {at}"
         if self.every == "yearly":
             month, day = self.month_day() if self.month_day else (1, 1)
-            return f"hằng năm, từ ngày {day:02d}/{month:02d}, {at}"
+            return f"hằng năm, ngày {day:02d}/{month:02d} (bù đến {self.window} ngày), {at}"
         return f"hằng ngày, {at}"
 
 
