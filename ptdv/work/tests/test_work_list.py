@@ -208,3 +208,13 @@ def test_api_lists_filters_and_refuses_unknown_values(tree, today_dossiers):
     assert [r["object_key"] for r in api.get("/api/v1/work/").json()["results"]] == [
         f"candidacy:{today_dossiers['other'].pk}"
     ]
+
+
+def test_an_authorised_grassroots_committee_decides_itself(tree, dossiers):
+    grassroots = tree["grassroots_a"]
+    grassroots.authorised_to_admit = True
+    grassroots.save(update_fields=["authorised_to_admit"])
+    committee = user_with_role(grassroots, Role.APPROVER)
+    commune = user_with_role(tree["commune_a"], Role.APPROVER)
+    assert key(dossiers["decide"]) in keys(committee_decisions(committee, TODAY))
+    assert list(committee_decisions(commune, TODAY)) == []
