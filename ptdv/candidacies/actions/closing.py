@@ -44,7 +44,7 @@ def _spec(
     sources: tuple[Stage, ...],
     permission: Action,
     reason: ClosedReason,
-    hint: Label,
+    hint: Label = "",
 ) -> ActionSpec:
     return ActionSpec(
         action,
