@@ -47,7 +47,8 @@ def test_a_clerk_finds_the_work_and_reads_a_notification(page: Any) -> None:
 
     login(page, "nhaplieu", PASSWORD)
     expect(page.get_by_role("heading", name="Việc của tôi")).to_be_visible()
-    items = page.locator("#work-list .work-item")
+    # The dossiers' items (other apps list work of their own: courses, requests).
+    items = page.locator('#work-list .work-item[data-kind^="dossier_"]')
     expect(items).to_have_count(2)
     expect(items.nth(0)).to_contain_text("Lê Văn Quá")
     expect(items.nth(0)).to_contain_text("Hồ sơ quá hạn")
