@@ -38,7 +38,8 @@ run: setup
 	PTDV_DEMO=1 $(BIN)/ptdv migrate --noinput -v 0
 	PTDV_DEMO=1 $(BIN)/ptdv demo ensure --seed $(SEED)
 	PTDV_DEMO=1 $(BIN)/ptdv db_worker & worker=$$!; \
-	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	PTDV_DEMO=1 $(BIN)/ptdv scheduler & scheduler=$$!; \
+	trap "kill $$worker $$scheduler 2>/dev/null" EXIT INT TERM; \
 	PTDV_DEMO=1 $(BIN)/ptdv runserver 127.0.0.1:$(PORT)
 
 lint: setup

@@ -40,5 +40,7 @@ urlpatterns = [
     path("", include("ptdv.organisations.api_urls")),
     path("", include("ptdv.courses.api_urls")),
     path("", include(bulk_api_urlpatterns)),
+    path("", include("ptdv.notifications.api_urls")),
+    path("", include("ptdv.work.api_urls")),
     path("", include(router.urls)),
 ]

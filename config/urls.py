@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from ptdv.accounts.views import login_view, logout_view
 from ptdv.core.admin import scoped_view_on_site
-from ptdv.organisations.views import home
+from ptdv.work.views import home
 
 
 def healthz(request):  # type: ignore[no-untyped-def]
@@ -31,6 +31,8 @@ urlpatterns = [
     path("documents/", include("ptdv.documents.urls")),
     path("exchange/", include("ptdv.exchange.urls")),
     path("audit/", include("ptdv.audit.urls")),
+    path("notifications/", include("ptdv.notifications.urls")),
+    path("help/", include("ptdv.work.urls")),
     path("api/v1/", include("config.api_urls")),
     # Before the admin's own "view on site" URL, which it shadows (see the view).
     path(

@@ -314,3 +314,28 @@ PTDV_TOKEN_TTL_DAYS = int(os.environ.get("PTDV_TOKEN_TTL_DAYS", "30"))
 # PTDV_2FA_REQUIRED says otherwise; it defaults to off in the demo only.
 PTDV_2FA_REQUIRED = env_bool("PTDV_2FA_REQUIRED", not PTDV_DEMO)
 OTP_TOTP_ISSUER = "PTĐV"
+
+# --- E-mail, the daily digest, the in-app guide (issue 13 §3) ---------------------------------
+# SMTP when EMAIL_HOST is set (production); otherwise the console backend prints each mail
+# (the demo, a developer machine). Tests use Django's in-memory outbox. DJANGO_EMAIL_BACKEND
+# overrides the choice.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_SSL:
+    EMAIL_USE_TLS = False  # Django refuses both at once
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "PTĐV <ptdv@localhost>")
+# The address the digest's links start with.
+PTDV_SITE_URL = os.environ.get("PTDV_SITE_URL", "http://127.0.0.1:8000")
+# The in-app user guide is the Vietnamese guide section of this file (ptdv/work/guide.py).
+PTDV_GUIDE_FILE = Path(os.environ.get("PTDV_GUIDE_FILE", BASE_DIR / "README.md"))

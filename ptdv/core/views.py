@@ -1,5 +1,5 @@
-"""What every server-rendered page shares (the navigation). The home page, a list of the
-user's organisations, is the organisations app's (ptdv.organisations.views.home)."""
+"""What every server-rendered page shares (the navigation). The home page, the user's work
+("Việc của tôi") and organisations, is the work app's (ptdv.work.views.home)."""
 
 from __future__ import annotations
 

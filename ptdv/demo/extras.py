@@ -61,3 +61,13 @@ def dashboards_load(*, today: dt.date, seed: int, say: Callable[[str], None]) ->
         f"Việc tiếp theo của {vn(stats.examined)} hồ sơ đang mở đã được tính "
         f"({vn(stats.seconds, 1)} giây)."
     )
+    notifications_load(today=today, seed=seed, say=say)
+
+
+def notifications_load(*, today: dt.date, seed: int, say: Callable[[str], None]) -> None:
+    """A year of notifications for the staff (and the demo accounts, once they exist)."""
+    from ptdv.demo.notifications import demo_notifications_load
+
+    started = time.perf_counter()
+    added = demo_notifications_load(today=today, seed=seed)
+    say(f"Thông báo: {vn(added)} ({vn(time.perf_counter() - started, 1)} giây).")

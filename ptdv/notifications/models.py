@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -31,7 +32,8 @@ class Notification(models.Model):
     # object; notifying again about the same thing does not add a row.
     object_key = models.CharField(_("đối tượng"), max_length=80)
     due = models.DateField(_("hạn"), null=True, blank=True)
-    created_at = models.DateTimeField(_("lúc tạo"), auto_now_add=True)
+    # A default rather than auto_now_add: the demo writes a year of past notifications.
+    created_at = models.DateTimeField(_("lúc tạo"), default=timezone.now, editable=False)
     read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
     digested_at = models.DateTimeField(_("đã gửi thư lúc"), null=True, blank=True)
 
@@ -48,3 +50,28 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class NotificationPreference(models.Model):
+    """What a user wants to hear about: the kinds muted (no notification of those kinds is
+    created for them) and whether the daily digest e-mail is sent. No row: every kind, digest
+    on."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+        verbose_name=_("người dùng"),
+    )
+    # Sorted KINDS keys, as a JSON array (a quoted key is a safe substring to filter on).
+    muted_kinds = models.JSONField(_("loại không nhận"), default=list, blank=True)
+    digest = models.BooleanField(_("nhận thư tổng hợp hằng ngày"), default=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("tùy chọn thông báo")
+        verbose_name_plural = _("tùy chọn thông báo")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -31,13 +31,6 @@ def area_flag_labels(organisation: Organisation) -> list[str]:
 
 
 @require_safe
-def home(request: HttpRequest) -> HttpResponse:
-    """The home page: the organisations the user is assigned to, with their counters."""
-    roots = list(organisation_roots(actor=request.user))
-    return render_page(request, "organisations/home.html", {"roots": roots, "section": "home"})
-
-
-@require_safe
 def organisation_index(request: HttpRequest) -> HttpResponse:
     roots = list(organisation_roots(actor=request.user))
     if len(roots) == 1:

@@ -140,6 +140,9 @@ class ActionSpec:
     forms: tuple[str, ...] = ()  # official form codes (ptdv.documents FORMS keys) it issues
     # The stages from which the action moves the dossier to `target` (None: every source).
     moves_from: tuple[Stage, ...] | None = None
+    # What the regulation asks for, in a sentence or two with its source: shown at the top
+    # of the action's form.
+    hint: Label = ""
 
     @property
     def label(self) -> str:

@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from ptdv.candidacies.actions.base import (
     ActionSpec,
@@ -244,6 +245,10 @@ SPECS = (
         permission=Action.CHANGE,
         facts=TransferFacts,
         effect=transfer_effect,
+        hint=_lazy(
+            "Chuyển hồ sơ sang chi bộ khác trong cùng đảng bộ xã, phường, đặc khu hoặc khối: "
+            "hồ sơ giữ nguyên quá trình; chọn đảng viên giúp đỡ ở chi bộ mới."
+        ),
     ),
     ActionSpec(
         DossierAction.AMEND,
@@ -252,6 +257,11 @@ SPECS = (
         permission=Action.CHANGE,
         facts=AmendFacts,
         effect=amend_effect,
+        hint=_lazy(
+            "Đính chính thông tin đã ghi sai (ngày, số liệu biểu quyết, văn bản, người giới "
+            "thiệu), có ghi lý do; số liệu biểu quyết được xét lại tỷ lệ theo bộ quy định của "
+            "ngày biểu quyết."
+        ),
         own_rules=VOTE_OUTCOME_RULES,
     ),
 )

@@ -40,6 +40,10 @@ SPECS = (
         permission=Action.APPROVE,
         facts=ExtensionFacts,
         effect=extension_effect,
+        hint=_lazy(
+            "Cấp có thẩm quyền quyết định kết nạp trong 60 ngày làm việc kể từ nghị quyết của "
+            "chi bộ; được gia hạn một lần, không quá 30 ngày làm việc (QĐ 29 §4.3.1)."
+        ),
     ),
     ActionSpec(
         DossierAction.ADMISSION_DECISION,
@@ -52,6 +56,11 @@ SPECS = (
         is_vote=True,
         labels=DECISION_LABELS,
         help={"date": _lazy("Ngày ký quyết định kết nạp.")},
+        hint=_lazy(
+            "Ban thường vụ cấp ủy cấp trên trực tiếp của tổ chức cơ sở đảng (hoặc đảng ủy cơ sở "
+            "được ủy quyền) quyết định (mẫu 9-KNĐ) trong 60 ngày làm việc kể từ nghị quyết của "
+            "chi bộ; cần quá nửa số thành viên tán thành (đảng ủy được ủy quyền: ít nhất 2/3)."
+        ),
         forms=("9-knd",),
     ),
 )

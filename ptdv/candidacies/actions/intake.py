@@ -159,6 +159,10 @@ SPECS = (
         moves_from=(Stage.SOURCE,),
         permission=Action.CHANGE,
         facts=CertificateFacts,
+        hint=_lazy(
+            "Giấy chứng nhận học lớp bồi dưỡng nhận thức về Đảng (CN-NTVĐ) có giá trị 60 tháng: "
+            "khi chi bộ biểu quyết đề nghị kết nạp, giấy phải còn hạn (HD 06-HD/TW §5.4)."
+        ),
         effect=certificate_effect,
         forms=("cn-ntvd",),
     ),
@@ -168,6 +172,10 @@ SPECS = (
         target=Stage.APPLIED,
         permission=Action.CHANGE,
         facts=ApplicationFacts,
+        hint=_lazy(
+            "Người vào Đảng tự viết đơn xin vào Đảng (mẫu 1-KNĐ) và khai lý lịch (mẫu 2-KNĐ); "
+            "đơn đề ngày trước hoặc cùng ngày với lý lịch (HD 06-HD/TW §3)."
+        ),
         effect=application_effect,
         own_rules=("application.before_history",),
         forms=("1-knd", "2-knd"),
@@ -178,6 +186,11 @@ SPECS = (
         target=None,
         permission=Action.CHANGE,
         facts=VerificationFacts,
+        hint=_lazy(
+            "Chi ủy thẩm tra lý lịch người vào Đảng và người thân; được miễn khi cha, mẹ, anh "
+            "chị em ruột hoặc con là đảng viên và lý lịch đã khai đầy đủ. Kết quả dùng được "
+            "12 tháng tính đến ngày chi bộ biểu quyết (HD 01-HD/TW §3.4)."
+        ),
         effect=verification_effect,
     ),
     ActionSpec(
@@ -186,6 +199,12 @@ SPECS = (
         target=None,
         permission=Action.CHANGE,
         facts=IntroductionFacts,
+        hint=_lazy(
+            "Hai đảng viên chính thức cùng công tác, học tập hoặc cư trú với người vào Đảng ít "
+            "nhất 12 tháng; đoàn viên: ban chấp hành đoàn cơ sở và một đảng viên chính thức; nơi "
+            "không có đoàn mà có công đoàn: ban chấp hành công đoàn cơ sở và một đảng viên chính "
+            "thức (Điều lệ Đảng Điều 4; QĐ 294 §3.2.1). Giới thiệu có giá trị 12 tháng."
+        ),
         effect=introduction_effect,
         forms=("3-knd", "3a-knd", "4-knd", "4a-knd"),
     ),
@@ -195,6 +214,10 @@ SPECS = (
         target=None,
         permission=Action.CHANGE,
         facts=OpinionsFacts,
+        hint=_lazy(
+            "Chi ủy tổng hợp nhận xét của đoàn thể chính trị - xã hội nơi làm việc và chi ủy "
+            "nơi cư trú về người vào Đảng (mẫu 5-KNĐ) trước khi chi bộ xét."
+        ),
         effect=opinions_effect,
         forms=("5-knd",),
     ),
@@ -204,6 +227,11 @@ SPECS = (
         target=None,
         permission=Action.CHANGE,
         facts=ConsentFacts,
+        hint=_lazy(
+            "Văn bản đồng ý của ban thường vụ tỉnh ủy: người trên 60 tuổi, người chỉ biết đọc, "
+            "viết chữ quốc ngữ (già làng, trưởng bản, người có uy tín), người xin kết nạp lại; "
+            "phải có trước ngày quyết định kết nạp (QĐ 24 §1.1.2, §1.2.1; QĐ 294 §3.5)."
+        ),
         effect=consent_effect,
         labels={"kind": _lazy("Loại văn bản đồng ý")},
     ),
@@ -216,6 +244,10 @@ SPECS = (
         effect=member_file_effect,
         own_rules=("deadline.member_file",),
         labels={"date": _lazy("Ngày hoàn thành hồ sơ đảng viên")},
+        hint=_lazy(
+            "Hồ sơ đảng viên hoàn thành trong 30 ngày làm việc kể từ ngày lễ kết nạp; chậm hơn "
+            "được ghi nhận kèm cảnh báo."
+        ),
     ),
     ActionSpec(
         DossierAction.RECORD_NEWMEMBER_COURSE,
@@ -225,5 +257,9 @@ SPECS = (
         facts=DateOnlyFacts,
         effect=newmember_course_effect,
         labels={"date": _lazy("Ngày cấp giấy chứng nhận")},
+        hint=_lazy(
+            "Đảng viên dự bị học lớp bồi dưỡng đảng viên mới; giấy chứng nhận là điều kiện để "
+            "chi bộ xét công nhận đảng viên chính thức."
+        ),
     ),
 )

@@ -90,5 +90,9 @@ SPECS = (
             "date": _lazy("Ngày phân công (theo nghị quyết, thông báo của chi bộ)."),
             "helper": _lazy("Đảng viên chính thức của chi bộ; để trống để bỏ phân công."),
         },
+        hint=_lazy(
+            "Chi bộ phân công đảng viên chính thức giúp đỡ quần chúng ưu tú phấn đấu vào Đảng "
+            "và người chịu trách nhiệm bồi dưỡng (bước đầu của quy trình kết nạp)."
+        ),
     ),
 )

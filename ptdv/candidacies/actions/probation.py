@@ -69,6 +69,10 @@ SPECS = (
         effect=ceremony_effect,
         engine_action=engine.EngineAction.CEREMONY,
         help={"date": _lazy("Ngày tổ chức lễ kết nạp.")},
+        hint=_lazy(
+            "Chi bộ tổ chức lễ kết nạp trong 30 ngày làm việc kể từ ngày nhận quyết định; "
+            "muộn hơn phải có ý kiến đồng ý của cấp ủy cấp trên."
+        ),
     ),
     ActionSpec(
         DossierAction.RECOGNITION_VOTE,
@@ -80,6 +84,11 @@ SPECS = (
         engine_action=engine.EngineAction.RECOGNITION_VOTE,
         is_vote=True,
         help={"date": _lazy("Ngày chi bộ họp xét công nhận đảng viên chính thức.")},
+        hint=_lazy(
+            "Đủ 12 tháng dự bị kể từ lễ kết nạp và có chứng nhận lớp đảng viên mới; chi bộ xét "
+            "trong 30 ngày làm việc, cần ít nhất 2/3 đảng viên chính thức tán thành (mẫu "
+            "13-KNĐ). Sau 3 lần không đạt, cấp ủy cấp trên xem xét, quyết định."
+        ),
         forms=("13-knd",),
     ),
     ActionSpec(
@@ -93,6 +102,10 @@ SPECS = (
         is_vote=True,
         labels=DECISION_LABELS,
         help={"date": _lazy("Ngày ký quyết định công nhận đảng viên chính thức.")},
+        hint=_lazy(
+            "Cấp có thẩm quyền quyết định công nhận đảng viên chính thức trong 30 ngày làm việc "
+            "kể từ nghị quyết của chi bộ (gia hạn không quá 30 ngày)."
+        ),
         forms=("recognition-decision",),
     ),
 )

@@ -13,7 +13,7 @@ from django.db import transaction
 from ptdv.accounts.models import Role
 from ptdv.candidacies.models import Stage
 from ptdv.demo.accounts import demo_accounts_disable, demo_accounts_ensure
-from ptdv.demo.extras import dashboards_load
+from ptdv.demo.extras import dashboards_load, notifications_load
 from ptdv.demo.formatting import vn
 from ptdv.demo.generator import (
     DEFAULT_PROVINCE,
@@ -260,6 +260,7 @@ class Command(BaseCommand):
         if not accounts:
             self.stdout.write(self.style.WARNING("Chưa có tổ chức đảng nào: không tạo tài khoản."))
             return
+        notifications_load(today=demo.today, seed=demo.seed, say=self.stdout.write)
         self.stdout.write("Tài khoản demo (tên đăng nhập / mật khẩu — vai trò — tổ chức):")
         for account in accounts:
             self.stdout.write(
