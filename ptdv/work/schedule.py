@@ -120,6 +120,14 @@ def target_notifications_job(today: dt.date) -> str:
     return f"Đã tạo {target_notifications(today)} thông báo chỉ tiêu có nguy cơ không đạt."
 
 
+def courses_remind_job(today: dt.date) -> str:
+    from ptdv.courses.services import certificates_expiring_notify, courses_starting_notify
+
+    expiring = certificates_expiring_notify(today=today)
+    starting = courses_starting_notify(today=today)
+    return f"Đã nhắc {expiring} giấy chứng nhận sắp hết hạn, {starting} lớp sắp khai giảng."
+
+
 def digest_job(today: dt.date) -> str:
     from ptdv.work.digest import digest_send
 
@@ -143,10 +151,14 @@ JOBS: list[Job] = [
         dt.time(1, 0),
         command="ptdv pipeline refresh --incremental",
     ),
-    # The requests' escalation and the courses' reminders (their apps' functions):
-    # Job("requests_escalate", "Chuyển yêu cầu quá hạn lên cấp trên", …, dt.time(1, 30),
-    #     command="ptdv requests escalate"),
-    # Job("certificates_expiring", "Nhắc giấy chứng nhận sắp hết hạn", …, dt.time(1, 45)),
+    # The requests' escalation (ptdv.correspondence) comes at 01:30 once that app is in.
+    Job(
+        "courses_remind",
+        "Nhắc giấy chứng nhận sắp hết hạn, lớp sắp khai giảng",
+        courses_remind_job,
+        dt.time(1, 45),
+        command="ptdv courses remind",
+    ),
     Job(
         "rates",
         "Tính lại tỷ lệ chuyển thành kết nạp",
