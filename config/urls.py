@@ -29,6 +29,7 @@ urlpatterns = [
     path("documents/", include("ptdv.documents.urls")),
     path("exchange/", include("ptdv.exchange.urls")),
     path("audit/", include("ptdv.audit.urls")),
+    path("requests/", include("ptdv.correspondence.urls")),
     path("api/v1/", include("config.api_urls")),
     # Before the admin's own "view on site" URL, which it shadows (see the view).
     path(
