@@ -379,6 +379,11 @@ def request_action_view(request: HttpRequest, pk: int, action: str) -> HttpRespo
     req = request_policy.get_visible(request.user, pk)
     if action not in ACTIONS:
         raise Http404
+    # The side that takes the action, checked before any form is read (404 / 403).
+    side = {"receive": ADDRESSEE, "accept": ADDRESSEE, "refuse": ADDRESSEE}.get(action, SENDER)
+    if action == "answer" and not req.is_external:
+        side = ADDRESSEE
+    request_policy.authorize_on(request.user, Action.CHANGE, req, side)
     try:
         done, forms = _run(request, req, action)
     except StaleRequest as exc:

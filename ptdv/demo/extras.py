@@ -50,6 +50,9 @@ def dashboards_load(*, today: dt.date, seed: int, say: Callable[[str], None]) ->
             f"{len(report.snapshots)} năm chốt số đảng viên, {vn(report.plans)} phân công "
             f"({vn(time.perf_counter() - started, 1)} giây)."
         )
+    from ptdv.demo.correspondence import correspondence_demo_step
+
+    correspondence_demo_step(root=root, today=today, seed=seed, say=say)
     from ptdv.candidacies.pipeline import pipeline_refresh
 
     stats = pipeline_refresh(today=today, full=True)
