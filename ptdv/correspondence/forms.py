@@ -37,10 +37,11 @@ class RequestForm(_Styled):
         choices=[("", "—"), *VerificationPlace.choices],
         required=False,
     )
-    addressee = forms.ChoiceField(
-        label="Tổ chức nhận (trong hệ thống)",
-        choices=[("", "— Nơi nhận ngoài hệ thống —")],
+    addressee = forms.CharField(
+        label="Tổ chức nhận trong hệ thống: tên hoặc mã",
+        max_length=255,
         required=False,
+        help_text="Ví dụ: Đảng bộ phường Nam Hà. Để trống khi gửi ra ngoài hệ thống.",
     )
     addressee_name = forms.CharField(
         label="Hoặc: tên nơi nhận ngoài hệ thống", max_length=255, required=False
@@ -50,11 +51,6 @@ class RequestForm(_Styled):
     questions = forms.CharField(
         label="Nội dung đề nghị", max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
     )
-
-    def __init__(self, *args: Any, addressees: list[tuple[Any, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field: Any = self.fields["addressee"]
-        field.choices = [("", "— Nơi nhận ngoài hệ thống —"), *addressees]
 
 
 class AnswerForm(_Styled):

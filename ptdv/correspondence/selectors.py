@@ -8,11 +8,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
+from ptdv.candidacies.models import Candidacy
 from ptdv.core.policies import Actor, subtree_q
 from ptdv.core.roles import ROLE_RANK, Role
+from ptdv.core.text import fold, nfc
 from ptdv.core.work import WorkItem
 from ptdv.correspondence.models import (
     OPEN_STATUSES,
@@ -21,6 +25,7 @@ from ptdv.correspondence.models import (
     RequestStatus,
 )
 from ptdv.correspondence.policies import request_policy
+from ptdv.organisations.models import Kind, Organisation, ancestor_paths
 
 INCOMING = "incoming"
 OUTGOING = "outgoing"
@@ -55,9 +60,44 @@ def request_list(*, actor: Actor, filters: RequestFilters) -> QuerySet[Organisat
     return qs.order_by("-sent_on", "-pk")
 
 
-def candidacy_requests(*, actor: Actor, candidacy_id: int) -> QuerySet[OrganisationRequest]:
-    """The requests about one dossier the actor sees (the dossier page's panel)."""
-    return request_policy.visible_to(actor).filter(candidacy_id=candidacy_id).order_by("-pk")
+# The kinds of organisation a request from the web form may be addressed to by name.
+ADDRESSEE_KINDS = (Kind.COMMUNE, Kind.BLOC, Kind.GRASSROOTS_COMMITTEE, Kind.GRASSROOTS_CELL)
+_PREFIXES = ("đảng bộ ", "đảng ủy ", "đảng uỷ ")
+
+
+def addressee_lookup(*, candidacy: Candidacy, typed: str) -> Organisation:
+    """The organisation of the tree a clerk names on the form by its code (anywhere in the
+    tree) or by its name, accents and case aside, "Đảng bộ"/"Đảng ủy" optional (a committee,
+    a commune, ward or bloc, or a grassroots cell of the dossier's province). The form lists
+    no names: organisations outside the user's scope are not enumerated, the clerk names the
+    one they write to. Absent, dissolved or ambiguous: a field error."""
+    text = nfc(typed).strip()
+    by_code = Organisation.objects.filter(code__iexact=text, valid_to__isnull=True).first()
+    if by_code is not None:
+        return by_code
+    wanted = fold(text)
+    for prefix in _PREFIXES:
+        wanted = wanted.removeprefix(fold(prefix))
+    chain = Organisation.objects.filter(path__in=ancestor_paths(candidacy.organisation.path))
+    province = chain.filter(kind=Kind.PROVINCE).first() or chain.order_by("path").first()
+    assert province is not None
+    found = []
+    for pk, name in Organisation.objects.filter(
+        path__startswith=province.path, kind__in=ADDRESSEE_KINDS, valid_to__isnull=True
+    ).values_list("pk", "name"):
+        folded = fold(name)
+        for prefix in _PREFIXES:
+            folded = folded.removeprefix(fold(prefix))
+        if folded == wanted:
+            found.append(pk)
+    if len(found) != 1:
+        message = (
+            _("Có nhiều tổ chức trùng tên này; hãy nhập mã tổ chức.")
+            if found
+            else _("Không tìm thấy tổ chức nhận đang hoạt động có tên hoặc mã này.")
+        )
+        raise ValidationError({"addressee": [message]})
+    return Organisation.objects.get(pk=found[0])
 
 
 # --- "Việc của tôi" --------------------------------------------------------------------------

@@ -37,7 +37,7 @@ from ptdv.correspondence.letters import request_letter
 from ptdv.correspondence.models import OrganisationRequest, RequestKind, RequestStatus
 from ptdv.correspondence.parameters import DUE
 from ptdv.correspondence.policies import ADDRESSEE, SENDER, request_policy
-from ptdv.correspondence.selectors import RequestFilters, request_list
+from ptdv.correspondence.selectors import RequestFilters, addressee_lookup, request_list
 from ptdv.correspondence.services import (
     NewRequest,
     Reply,
@@ -51,7 +51,7 @@ from ptdv.correspondence.services import (
     request_refuse,
     request_send,
 )
-from ptdv.organisations.models import CELL_KINDS, Kind, Organisation, ancestor_paths
+from ptdv.organisations.models import CELL_KINDS, Organisation
 from ptdv.organisations.policies import organisation_policy
 
 PER_PAGE = 50
@@ -150,26 +150,6 @@ def request_export_view(request: HttpRequest) -> FileResponse:
     )
 
 
-def _addressees(candidacy: Candidacy) -> list[tuple[Any, str]]:
-    """The committees and grassroots cells of the dossier's province (or tree), outside the
-    dossier's own cell: whom a request may be addressed to from the form."""
-    chain = list(Organisation.objects.filter(path__in=ancestor_paths(candidacy.organisation.path)))
-    province = next((o for o in chain if o.kind == Kind.PROVINCE), None) or min(
-        chain, key=lambda o: len(o.path)
-    )
-    rows = (
-        Organisation.objects.filter(
-            path__startswith=province.path,
-            valid_to__isnull=True,
-            kind__in=(Kind.COMMUNE, Kind.BLOC, Kind.GRASSROOTS_COMMITTEE, Kind.GRASSROOTS_CELL),
-        )
-        .exclude(pk=candidacy.organisation_id)
-        .order_by("path")
-        .values_list("pk", "name")
-    )
-    return list(rows)
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def request_create_view(request: HttpRequest) -> HttpResponse:
@@ -182,19 +162,23 @@ def request_create_view(request: HttpRequest) -> HttpResponse:
     candidacy_policy.authorize(request.user, Action.CHANGE, candidacy)
     form = RequestForm(
         request.POST or None,
-        addressees=_addressees(candidacy),
         initial={"kind": request.GET.get("kind") or RequestKind.VERIFICATION},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
+            addressee = (
+                addressee_lookup(candidacy=candidacy, typed=data["addressee"])
+                if data["addressee"].strip()
+                else None
+            )
             created = request_send(
                 actor=request.user,
                 candidacy_id=candidacy.pk,
                 data=NewRequest(
                     kind=data["kind"],
                     questions=data["questions"],
-                    addressee=data["addressee"] or None,
+                    addressee=addressee,
                     addressee_name=data["addressee_name"],
                     addressee_address=data["addressee_address"],
                     place=data["place"],

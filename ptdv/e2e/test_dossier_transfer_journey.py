@@ -32,7 +32,7 @@ def send_transfer(page: Any, dossier: Candidacy, addressee: str) -> Organisation
     page.goto(f"{page.base_url}/candidacies/{dossier.pk}/")
     page.click("#send-request")
     page.select_option("select[name=kind]", "transfer")
-    page.select_option("select[name=addressee]", label=addressee)
+    page.fill("input[name=addressee]", addressee)
     page.fill("textarea[name=questions]", "Quần chúng chuyển nơi cư trú; đề nghị tiếp nhận hồ sơ.")
     page.click("#request-form button[type=submit]")
     expect(page.locator("#request-status")).to_have_text("Đã gửi")

@@ -65,7 +65,7 @@ def test_a_verification_request_goes_to_another_ward_and_back(
     expect(page.locator("h1")).to_contain_text("Gửi yêu cầu về hồ sơ Phan Thị Yến")
     page.select_option("select[name=kind]", "verification")
     page.select_option("select[name=place]", "residence")
-    page.select_option("select[name=addressee]", label="Đảng bộ phường Nam Hà")
+    page.fill("input[name=addressee]", "Đảng bộ phường Nam Hà")
     page.fill("input[name=home_town]", "Phường Nam Hà, tỉnh Hà Tĩnh")
     page.fill("textarea[name=questions]", "Đề nghị thẩm tra lý lịch bản thân và gia đình.")
     page.click("#request-form button[type=submit]")

@@ -70,25 +70,51 @@ def test_send_from_the_dossier_page(tree, clerk_a, dossier):
     assert f"/requests/new/?candidacy={dossier.pk}" in dossier_page
     form = c.get(f"/requests/new/?candidacy={dossier.pk}")
     assert form.status_code == 200
-    assert "Đảng bộ xã B" in form.content.decode()
+    # The form names no organisation outside the clerk's scope: they type the one they mean.
+    assert "Đảng bộ xã B" not in form.content.decode()
     response = c.post(
         f"/requests/new/?candidacy={dossier.pk}",
         {
             "kind": "verification",
             "place": "home_town",
-            "addressee": tree["commune_b"].pk,
+            "addressee": "xa b",
             "questions": "Đề nghị thẩm tra lý lịch.",
         },
     )
     request = OrganisationRequest.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/requests/{request.pk}/"
+    assert request.addressee == tree["commune_b"]
     refused = c.post(
         f"/requests/new/?candidacy={dossier.pk}",
-        {"kind": "verification", "place": "", "addressee": tree["commune_b"].pk, "questions": "x"},
+        {"kind": "verification", "place": "", "addressee": "Đảng bộ xã B", "questions": "x"},
     )
     assert refused.status_code == 200
     assert "Cần chọn nơi thẩm tra" in refused.content.decode()
+    assert OrganisationRequest.objects.count() == 1
+    unknown = c.post(
+        f"/requests/new/?candidacy={dossier.pk}",
+        {"kind": "mass_opinion", "addressee": "Đảng bộ xã Không Có", "questions": "x"},
+    )
+    assert "Không tìm thấy tổ chức nhận" in unknown.content.decode()
+
+
+def test_the_addressee_is_named_by_code_or_name(tree, dossier):
+    from django.core.exceptions import ValidationError
+
+    from ptdv.correspondence.selectors import addressee_lookup
+    from ptdv.factories import OrganisationFactory
+    from ptdv.organisations.models import Kind
+
+    assert addressee_lookup(candidacy=dossier, typed="xb") == tree["commune_b"]
+    assert addressee_lookup(candidacy=dossier, typed="ĐẢNG ỦY XÃ B") == tree["commune_b"]
+    assert addressee_lookup(candidacy=dossier, typed="Đảng bộ cơ sở B") == tree["grassroots_b"]
+    OrganisationFactory(parent=tree["commune_a"], name="Đảng bộ xã B", kind=Kind.COMMUNE)
+    with pytest.raises(ValidationError) as twice:
+        addressee_lookup(candidacy=dossier, typed="xã B")
+    assert "mã" in twice.value.message_dict["addressee"][0]
+    with pytest.raises(ValidationError):
+        addressee_lookup(candidacy=dossier, typed="Chi bộ thôn B1")  # a cell: by code only
 
 
 def test_answer_with_a_scan_then_the_dossier_checklist_ticks(
