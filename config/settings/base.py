@@ -208,6 +208,10 @@ SPECTACULAR_SETTINGS = {
         "RemovalGroundsEnum": "ptdv.members.models.RemovalGrounds.choices",
         "OrganisationKindEnum": "ptdv.organisations.models.Kind.choices",
         "LocalityKindEnum": "ptdv.organisations.models.LocalityKind.choices",
+        # The roster's status keeps its name beside the requests' status.
+        "StatusEnum": "ptdv.members.models.MembershipStatus.choices",
+        "RequestKindEnum": "ptdv.correspondence.models.RequestKind.choices",
+        "RequestStatusEnum": "ptdv.correspondence.models.RequestStatus.choices",
     },
 }
 
