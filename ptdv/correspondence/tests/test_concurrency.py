@@ -30,7 +30,7 @@ def test_two_clerks_answer_at_once_one_wins(monkeypatch, settings, tmp_path):
     dossier = CandidacyFactory(organisation=tree["cell_a1"], stage=Stage.TRAINED)
     sender = user_with_role(tree["commune_a"], Role.CLERK)
     first = user_with_role(tree["commune_b"], Role.CLERK)
-    second = user_with_role(tree["grassroots_b"], Role.CLERK)
+    second = user_with_role(tree["province"], Role.CLERK)
     today = dt.date.today()
     request = services.request_send(
         actor=sender,
