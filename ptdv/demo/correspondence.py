@@ -19,9 +19,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.http import Http404
 
 from ptdv.accounts.models import User
 from ptdv.candidacies.models import Candidacy, CandidacyEvent, Stage
@@ -333,7 +334,7 @@ def _transfers(
         try:
             with transaction.atomic():
                 _transfer(candidacy, sender, receiver, target_unit, cell, outcome, today)
-        except (ValidationError, RuleViolation):
+        except (ValidationError, RuleViolation, PermissionDenied, Http404):
             continue  # this dossier cannot move now: try the next one
         plan.pop()
         counts[outcome] += 1
