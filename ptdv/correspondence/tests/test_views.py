@@ -164,7 +164,9 @@ def test_the_letter_outside_the_tree(tree, dossier):
     )
     response = client(clerk).get(f"/requests/{request.pk}/letter.docx")
     assert response.status_code == 200
-    text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+    document = Document(io.BytesIO(response.content))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    text = "\n".join([*(p.text for p in document.paragraphs), *cells])
     assert "Đảng ủy xã Nghi Xuân" in text
     assert "Lê Thị Xuyến" in text
     assert request.number.symbol in text
@@ -205,3 +207,25 @@ def test_the_console_command_escalates(tree, verification, capsys):
     request = OrganisationRequest.objects.get(pk=verification.pk)
     assert request.status == RequestStatus.OVERDUE
     assert request.escalated_to == tree["province"]
+
+
+def test_the_letter_as_pdf_reads_back(tree, dossier, tmp_path):
+    import shutil
+    import subprocess
+
+    clerk = user_with_role(tree["grassroots_a"], Role.CLERK)
+    request = send(clerk, dossier, addressee_name="Công đoàn Công ty X", addressee_address="KCN")
+    response = client(clerk).get(f"/requests/{request.pk}/letter.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(response.content)
+    tool = shutil.which("pdftotext")
+    assert tool is not None, "pdftotext (poppler-utils) is needed"
+    text = subprocess.run(  # noqa: S603 - a fixed local tool on our own file
+        [tool, str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    flat = " ".join(text.split())
+    assert "Công đoàn Công ty X" in flat
+    assert "Lê Thị Xuyến" in flat
+    assert request.number.symbol in flat
