@@ -101,6 +101,7 @@ def test_a_transferred_dossier_continues_in_the_other_commune(page: Any) -> None
     expect(timeline.locator('[data-event="record_certificate"]')).to_have_count(1)
     expect(timeline.locator('[data-event="transfer"]')).to_have_count(1)
     page.locator('#actions a[data-action="record_application"]').click()
+    page.fill('#action-form [name="date"]', TODAY.strftime("%d/%m/%Y"))
     page.fill(
         '#action-form [name="application_date"]',
         (TODAY - dt.timedelta(days=3)).strftime("%d/%m/%Y"),
