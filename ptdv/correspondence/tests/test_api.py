@@ -28,6 +28,9 @@ def api(user):
 def test_the_lists_by_direction(tree, clerk_a, clerk_b, dossier, verification):
     outgoing = api(clerk_a).get("/api/v1/requests/?direction=outgoing").json()
     incoming = api(clerk_b).get("/api/v1/requests/?direction=incoming").json()
+    entry = AuditEntry.objects.filter(actor=clerk_b, action="view").latest("pk")
+    assert entry.data["ids"] == [verification.pk]
+    assert entry.data["person_ids"] == [dossier.person_id]
     assert [r["id"] for r in outgoing["results"]] == [verification.pk]
     assert [r["id"] for r in incoming["results"]] == [verification.pk]
     assert api(clerk_a).get("/api/v1/requests/?direction=incoming").json()["count"] == 0
@@ -45,9 +48,6 @@ def test_the_lists_by_direction(tree, clerk_a, clerk_b, dossier, verification):
         "mother": "",
     }
     assert "Chồng" not in str(incoming)  # the spouse declared in the dossier stays there
-    entry = AuditEntry.objects.filter(actor=clerk_b, action="view").latest("pk")
-    assert entry.data["ids"] == [verification.pk]
-    assert entry.data["person_ids"] == [dossier.person_id]
 
 
 def test_filters_by_status_and_kind(tree, clerk_a, dossier, verification):

@@ -68,7 +68,9 @@ def test_send_copies_only_what_the_addressee_needs_and_counts_working_days(
     assert request.due_on == rules_calendar().add_working_days(sent_on, 20)
     assert request.due_on > sent_on + dt.timedelta(days=28)  # the holidays are not counted
     assert request.number is None  # a letter inside the tree takes no number
-    entry = AuditEntry.objects.filter(object_id=str(request.pk), action="create").get()
+    entry = AuditEntry.objects.filter(
+        object_type="correspondence.organisationrequest", object_id=str(request.pk), action="create"
+    ).get()
     assert entry.actor == clerk_a
     assert "Xuyến" not in entry.summary + str(entry.data)
     told = Notification.objects.filter(kind="request_received", object_key=f"request:{request.pk}")

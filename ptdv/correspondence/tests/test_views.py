@@ -49,7 +49,11 @@ def test_the_addressee_sees_the_request_but_not_the_dossier(clerk_b, dossier, ve
     assert "letter-pdf" not in text  # the letter is the sender's
     assert client(clerk_b).get(f"/candidacies/{dossier.pk}/").status_code == 404
     assert client(clerk_b).get(f"/requests/{verification.pk}/letter.docx").status_code == 403
-    entry = AuditEntry.objects.filter(actor=clerk_b, object_id=str(verification.pk)).latest("pk")
+    entry = AuditEntry.objects.filter(
+        actor=clerk_b,
+        object_type="correspondence.organisationrequest",
+        object_id=str(verification.pk),
+    ).latest("pk")
     assert entry.action == "view"
     assert entry.person_id == dossier.person_id
 
