@@ -78,6 +78,9 @@ class RequestSerializer(ApiModelSerializer):
     addressee = RequestOrganisationSerializer(read_only=True, allow_null=True)
     escalated_to = RequestOrganisationSerializer(read_only=True, allow_null=True)
     transfer_target = RequestOrganisationSerializer(read_only=True, allow_null=True)
+    # Empty until answered / for other kinds: "" is one of the values.
+    place = serializers.ChoiceField(choices=[("", "—"), *VerificationPlace.choices], read_only=True)
+    conclusion = serializers.ChoiceField(choices=[("", "—"), *Conclusion.choices], read_only=True)
     subject = serializers.SerializerMethodField()
     number = serializers.SerializerMethodField()
     candidacy = serializers.SerializerMethodField()
