@@ -302,12 +302,9 @@ def _transfers(
 ) -> dict[str, int]:
     """A few dossier transfers taken through the services by the units' clerks: accepted
     (the dossier moves with its history), refused (nothing changes) and one still waiting."""
+    # Any dossier in training or applied may move (one with requests still waiting too).
     movers = _dossiers(
-        root,
-        Q(is_open=True, stage__in=(Stage.TRAINED, Stage.APPLIED), helper__isnull=True),
-        60,
-        rng,
-        taken,
+        root, Q(is_open=True, stage__in=(Stage.TRAINED, Stage.APPLIED)), 60, rng, set()
     )
     counts = {"accepted": 0, "refused": 0, "waiting": 0}
     plan = ["accepted", "refused", "accepted", "waiting", "refused", "accepted"]
