@@ -233,3 +233,20 @@ def test_the_letter_as_pdf_reads_back(tree, dossier, tmp_path):
     assert "Công đoàn Công ty X" in flat
     assert "Lê Thị Xuyến" in flat
     assert request.number.symbol in flat
+
+
+def test_the_list_page_costs_the_same_for_many_requests(
+    tree, clerk_a, dossier, django_assert_max_num_queries
+):
+    for index in range(15):
+        send(
+            clerk_a,
+            dossier,
+            kind="mass_opinion",
+            addressee_name=f"Đoàn thể số {index}",
+            addressee_address="Xã Ngoài",
+        )
+    c = client(clerk_a)
+    with django_assert_max_num_queries(14):
+        page = c.get("/requests/?direction=outgoing")
+    assert page.content.decode().count("data-request=") == 15
