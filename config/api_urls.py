@@ -9,6 +9,7 @@ from config.api_docs import ApiDocsView
 from ptdv.accounts.api import TokenDetailView, TokenListView, TokenObtainView
 from ptdv.audit.api import AuditEntryViewSet
 from ptdv.candidacies.api import CandidacyViewSet
+from ptdv.correspondence.api import RequestViewSet
 from ptdv.members.roster_api import MemberViewSet
 from ptdv.organisations.api import OrganisationViewSet
 from ptdv.people.api import PersonViewSet
@@ -23,6 +24,7 @@ router.register("people", PersonViewSet, basename="person")
 router.register("candidacies", CandidacyViewSet, basename="candidacy")
 router.register("members", MemberViewSet, basename="member")
 router.register("audit", AuditEntryViewSet, basename="audit")
+router.register("requests", RequestViewSet, basename="request")
 
 urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="token"),
@@ -37,6 +39,7 @@ urlpatterns = [
     path("", include("ptdv.documents.api_urls")),
     path("", include("ptdv.exchange.api_urls")),
     path("", include("ptdv.members.api_actions")),
+    path("", include("ptdv.correspondence.api")),
     path("", include("ptdv.organisations.api_urls")),
     path("", include("ptdv.courses.api_urls")),
     path("", include(bulk_api_urlpatterns)),

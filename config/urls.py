@@ -33,6 +33,7 @@ urlpatterns = [
     path("audit/", include("ptdv.audit.urls")),
     path("notifications/", include("ptdv.notifications.urls")),
     path("help/", include("ptdv.work.urls")),
+    path("requests/", include("ptdv.correspondence.urls")),
     path("api/v1/", include("config.api_urls")),
     # Before the admin's own "view on site" URL, which it shadows (see the view).
     path(

@@ -210,6 +210,10 @@ SPECTACULAR_SETTINGS = {
         "LocalityKindEnum": "ptdv.organisations.models.LocalityKind.choices",
         "CourseKindEnum": "ptdv.courses.models.CourseKind.choices",
         "CourseFormatEnum": "ptdv.courses.models.CourseFormat.choices",
+        # The roster's status keeps its name beside the requests' status.
+        "StatusEnum": "ptdv.members.models.MembershipStatus.choices",
+        "RequestKindEnum": "ptdv.correspondence.models.RequestKind.choices",
+        "RequestStatusEnum": "ptdv.correspondence.models.RequestStatus.choices",
     },
 }
 

@@ -182,8 +182,13 @@ def candidacy_act(
     action: str,
     data: dict[str, Any],
     version: int | None = None,
+    across_units: bool = False,
 ) -> ActionResult:
     """Take `action` on the dossier with the facts in `data`.
+
+    `across_units` lets a transfer move the dossier to a cell of another commune-level unit:
+    only for a dossier transfer the receiving side accepted (ptdv.correspondence), never from
+    a form or the API.
 
     Raises Http404 (outside the user's subtree), PermissionDenied (role), StaleVersion
     (version given and outdated), ValidationError (bad facts or wrong stage, by field),
@@ -218,7 +223,7 @@ def candidacy_act(
         ancestors = ancestors_of(candidacy.organisation)
         _check_source(spec, candidacy, ancestors, facts.get("date"))
         before = DossierSnapshot.of(candidacy)
-        result = _apply(actor, candidacy, spec, facts, document, ancestors)
+        result = _apply(actor, candidacy, spec, facts, document, ancestors, across_units)
         updated = Candidacy.objects.filter(pk=candidacy.pk, version=candidacy.version).update(
             version=F("version") + 1
         )
@@ -268,12 +273,14 @@ def _transfer_target(
     spec: ActionSpec,
     named: Any,
     ancestors: list[Organisation],
+    across_units: bool = False,
 ) -> Organisation:
     """The cell a transfer names, resolved through the actor's scope before anything is
     written: an active cell where the actor holds the role the action needs (absent and
     outside the scope answer alike), inside the dossier's own commune-level unit. Moving a
     dossier to another commune, ward, special zone or bloc is a request the receiving side
-    must accept; it is refused here, even for a provincial administrator."""
+    must accept (`across_units`, ptdv.correspondence); it is refused here otherwise, even for a
+    provincial administrator."""
     target = organisation_policy.resolve_named(
         actor,
         named,
@@ -286,14 +293,16 @@ def _transfer_target(
         raise unprocessable({"organisation": [_("Hồ sơ đã thuộc chi bộ này.")]})
     unit = commune_level_unit(ancestors)
     target_unit = commune_level_unit(ancestors_of(target))
+    if across_units:
+        return target
     if unit is not None and target_unit is not None and unit.pk != target_unit.pk:
         raise unprocessable(
             {
                 "organisation": [
                     _(
                         "Không thể chuyển hồ sơ sang chi bộ thuộc %(other)s: chỉ được chuyển "
-                        "trong %(unit)s. Chuyển sang đơn vị cấp xã khác phải do bên nhận "
-                        "tiếp nhận (chưa hỗ trợ)."
+                        "trong %(unit)s. Chuyển sang đơn vị cấp xã khác: gửi yêu cầu chuyển "
+                        "hồ sơ để bên nhận tiếp nhận."
                     )
                     % {"other": target_unit.name, "unit": unit.name}
                 ]
@@ -333,12 +342,15 @@ def _resolve_named(
     spec: ActionSpec,
     facts: dict[str, Any],
     ancestors: list[Organisation],
+    across_units: bool = False,
 ) -> _Named:
     named = _Named()
     if spec.action == DossierAction.RECORD_INTRODUCTION:
         named.membership = _introducer_membership(actor, facts.get("membership"))
     if spec.action == DossierAction.TRANSFER:
-        named.target = _transfer_target(actor, candidacy, spec, facts["organisation"], ancestors)
+        named.target = _transfer_target(
+            actor, candidacy, spec, facts["organisation"], ancestors, across_units
+        )
     if facts.get("helper"):
         named.helper = membership_policy.resolve_named(
             actor, facts["helper"], field="helper", message=_("Không tìm thấy đảng viên giúp đỡ.")
@@ -404,6 +416,7 @@ def _apply(
     facts: dict[str, Any],
     document: dict[str, Any],
     ancestors: list[Organisation],
+    across_units: bool = False,
 ) -> ActionResult:
     """Judge the action, take its spec's effect and write it, with its event."""
     on: dt.date = facts["date"]
@@ -411,7 +424,7 @@ def _apply(
     outcome, rule_set_id, warnings = _judge(spec, candidacy, facts, ancestors)
     rule_set = engine.ruleset_for(on)
     passed = outcome != Outcome.FAILED
-    named = _resolve_named(actor, candidacy, spec, facts, ancestors)
+    named = _resolve_named(actor, candidacy, spec, facts, ancestors, across_units)
     effect = spec.effect(
         EffectInput(
             candidacy=candidacy,

@@ -120,6 +120,12 @@ def target_notifications_job(today: dt.date) -> str:
     return f"Đã tạo {target_notifications(today)} thông báo chỉ tiêu có nguy cơ không đạt."
 
 
+def requests_escalate_job(today: dt.date) -> str:
+    from ptdv.correspondence.services import requests_escalate
+
+    return f"Đã chuyển cấp trên {requests_escalate(today=today)} yêu cầu quá hạn."
+
+
 def courses_remind_job(today: dt.date) -> str:
     from ptdv.courses.services import certificates_expiring_notify, courses_starting_notify
 
@@ -151,7 +157,13 @@ JOBS: list[Job] = [
         dt.time(1, 0),
         command="ptdv pipeline refresh --incremental",
     ),
-    # The requests' escalation (ptdv.correspondence) comes at 01:30 once that app is in.
+    Job(
+        "requests_escalate",
+        "Chuyển yêu cầu quá hạn lên cấp trên",
+        requests_escalate_job,
+        dt.time(1, 30),
+        command="ptdv requests escalate",
+    ),
     Job(
         "courses_remind",
         "Nhắc giấy chứng nhận sắp hết hạn, lớp sắp khai giảng",

@@ -40,6 +40,7 @@ from schemathesis.transport.serialization import Binary
 from ptdv.accounts.models import Role
 from ptdv.accounts.tokens import api_token_issue
 from ptdv.candidacies.models import Stage
+from ptdv.correspondence.services import NewRequest, request_send
 from ptdv.documents.models import Relative
 from ptdv.factories import (
     CandidacyFactory,
@@ -128,6 +129,7 @@ _PATH_KINDS = {
     "relatives": "relative",
     "attachments": "attachment",
     "auth": "api_token",  # /auth/tokens/{id}/
+    "requests": "request",
 }
 # Which kind of object a query filter names.
 _QUERY_KINDS = {
@@ -145,6 +147,8 @@ _BODY_KINDS = {
     "helper": "membership",
     "membership": "membership",
     "residence_locality": "locality",
+    "candidacy": "candidacy",  # a request between organisations is about a dossier
+    "addressee": "organisation",
 }
 
 
@@ -239,6 +243,18 @@ def fuzz_data(tree, keep_connection):
         relative=[r.pk for r in relatives],
         locality=[locality.pk],
     )
+    request = request_send(
+        actor=user,
+        candidacy_id=candidacies[1].pk,
+        data=NewRequest(
+            kind="verification",
+            place="residence",
+            questions="Đề nghị thẩm tra lý lịch.",
+            addressee=tree["commune_b"].pk,
+        ),
+        today=dt.date.today(),
+    )
+    IDS["request"] = [request.pk]
     token, key = api_token_issue(user=user)
     IDS["api_token"] = [token.pk]
     IDS["user"] = [user.pk]
