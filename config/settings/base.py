@@ -214,6 +214,9 @@ SPECTACULAR_SETTINGS = {
         "StatusEnum": "ptdv.members.models.MembershipStatus.choices",
         "RequestKindEnum": "ptdv.correspondence.models.RequestKind.choices",
         "RequestStatusEnum": "ptdv.correspondence.models.RequestStatus.choices",
+        # Person and organisation lists of codes, named once for every serializer using them.
+        "AreaFlagsEnum": "ptdv.organisations.models.AreaFlag.choices",
+        "TargetGroupsEnum": "ptdv.people.choices.TargetGroup.choices",
     },
 }
 
