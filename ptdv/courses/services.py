@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.http import Http404
@@ -554,3 +554,34 @@ def courses_starting_notify(*, today: dt.date) -> int:
             due=course.starts_on,
         )
     return told
+
+
+def bulk_enrol(
+    actor: Actor, candidacy: Any, facts: Mapping[str, Any], today: dt.date
+) -> list[dict[str, str]]:
+    """Enrol one dossier of the candidate list's selection in the course `facts["course"]`
+    (its id), through `enrolments_add` (scope, stage, room); answers the refusals as the bulk
+    endpoint reads them (`ptdv.core.work.BulkAction`). A course outside the user's scope is
+    named like an absent one."""
+    course_id = str(facts.get("course") or "").strip()
+    if not course_id.isdigit():
+        return [{"rule": "course", "message": _("Cần mã số lớp bồi dưỡng (số).")}]
+    try:
+        with transaction.atomic():
+            enrolments_add(
+                actor=actor,
+                course_id=int(course_id),
+                candidacy_ids=[getattr(candidacy, "pk", candidacy)],
+                today=today,
+            )
+    except Http404:
+        return [{"rule": "course", "message": _("Không tìm thấy lớp bồi dưỡng (hoặc hồ sơ).")}]
+    except PermissionDenied:
+        return [{"rule": "permission", "message": _("Vai trò của đồng chí không được ghi danh.")}]
+    except ValidationError as exc:
+        return [
+            {"rule": "enrolment", "message": str(message)}
+            for messages in exc.message_dict.values()
+            for message in messages
+        ]
+    return []
