@@ -149,6 +149,7 @@ _BODY_KINDS = {
     "residence_locality": "locality",
     "candidacy": "candidacy",  # a request between organisations is about a dossier
     "addressee": "organisation",
+    "decider": "organisation",  # who decides for an organisation (its competence)
 }
 
 
