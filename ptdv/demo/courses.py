@@ -32,6 +32,7 @@ from ptdv.courses.models import (
     Enrolment,
     Result,
 )
+from ptdv.demo.formatting import vn
 from ptdv.documents.dossier import committee_name
 from ptdv.documents.models import DocumentNumber
 from ptdv.organisations.models import PATH_STEP, Organisation
@@ -66,9 +67,9 @@ class CoursesDemoReport:
 
     def __str__(self) -> str:
         return (
-            f"Lớp bồi dưỡng: {self.courses} lớp ({self.planned} sắp khai giảng), "
-            f"{self.enrolments} học viên, {self.certificates} giấy chứng nhận, "
-            f"{self.attendance} lượt điểm danh."
+            f"Lớp bồi dưỡng: {vn(self.courses)} lớp ({vn(self.planned)} sắp khai giảng), "
+            f"{vn(self.enrolments)} học viên, {vn(self.certificates)} giấy chứng nhận, "
+            f"{vn(self.attendance)} lượt điểm danh."
         )
 
 
