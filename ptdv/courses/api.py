@@ -168,6 +168,26 @@ class CourseDetailView(GenericAPIView[Course]):
         return Response(CourseSerializer(course).data)
 
 
+def _enrolment_page(
+    view: GenericAPIView[Enrolment], request: Request, course: Any, rows: Any, summary: str
+) -> Response:
+    """One page of a course's enrolments (students, certificates), its reading audited: the
+    people listed are personal data."""
+    page = view.paginate_queryset(rows)
+    shown = list(page or [])
+    audit_list_read(
+        actor=request.user,
+        object_type="courses.enrolment",
+        ids=[e.pk for e in shown],
+        person_ids=[e.candidacy.person_id for e in shown],
+        count=_page_count(view, len(shown)),
+        summary=summary,
+        filters={"course": course.pk},
+        organisation=course.organiser,
+    )
+    return view.get_paginated_response(EnrolmentSerializer(shown, many=True).data)
+
+
 class EnrolmentsView(GenericAPIView[Enrolment]):
     serializer_class = EnrolmentSerializer
     queryset = Enrolment.objects.none()  # the schema's model; rows come from the selectors
@@ -181,19 +201,13 @@ class EnrolmentsView(GenericAPIView[Enrolment]):
     )
     def get(self, request: Request, pk: int) -> Response:
         course = selectors.course_get(actor=request.user, pk=pk)
-        page = self.paginate_queryset(selectors.course_enrolments(course=course))
-        rows = list(page or [])
-        audit_list_read(
-            actor=request.user,
-            object_type="courses.enrolment",
-            ids=[e.pk for e in rows],
-            person_ids=[e.candidacy.person_id for e in rows],
-            count=_page_count(self, len(rows)),
-            summary="Xem danh sách học viên lớp bồi dưỡng",
-            filters={"course": course.pk},
-            organisation=course.organiser,
+        return _enrolment_page(
+            self,
+            request,
+            course,
+            selectors.course_enrolments(course=course),
+            "Xem danh sách học viên lớp bồi dưỡng",
         )
-        return self.get_paginated_response(EnrolmentSerializer(rows, many=True).data)
 
     @extend_schema(
         summary="Ghi danh hồ sơ vào lớp",
@@ -327,19 +341,13 @@ class CertificatesView(GenericAPIView[Enrolment]):
     )
     def get(self, request: Request, pk: int) -> Response:
         course = selectors.course_get(actor=request.user, pk=pk)
-        page = self.paginate_queryset(selectors.course_certificates(course=course))
-        rows = list(page or [])
-        audit_list_read(
-            actor=request.user,
-            object_type="courses.enrolment",
-            ids=[e.pk for e in rows],
-            person_ids=[e.candidacy.person_id for e in rows],
-            count=_page_count(self, len(rows)),
-            summary="Xem giấy chứng nhận lớp bồi dưỡng",
-            filters={"course": course.pk},
-            organisation=course.organiser,
+        return _enrolment_page(
+            self,
+            request,
+            course,
+            selectors.course_certificates(course=course),
+            "Xem giấy chứng nhận lớp bồi dưỡng",
         )
-        return self.get_paginated_response(EnrolmentSerializer(rows, many=True).data)
 
     @extend_schema(
         summary="Cấp giấy chứng nhận cho học viên đạt",
