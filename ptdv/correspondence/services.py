@@ -449,6 +449,20 @@ def _record_fact(actor: Actor, request: OrganisationRequest) -> CandidacyEvent |
     return result.event
 
 
+def _tell_sender_answered(request: OrganisationRequest) -> None:
+    """Once the transaction commits, the sender's people hear that the request was answered
+    (a reply, an acceptance or a refusal of a transfer)."""
+    transaction.on_commit(
+        lambda: notify(
+            kind="request_answered",
+            title=_title(request),
+            object_key=request.object_key,
+            organisation=request.sender,
+            url=_url(request),
+        )
+    )
+
+
 def request_answer(
     *,
     actor: Actor,
@@ -507,15 +521,7 @@ def request_answer(
                 "scan": request.reply_attachment_id,
             },
         )
-        transaction.on_commit(
-            lambda: notify(
-                kind="request_answered",
-                title=_title(request),
-                object_key=request.object_key,
-                organisation=request.sender,
-                url=_url(request),
-            )
-        )
+        _tell_sender_answered(request)
     return request
 
 
@@ -615,15 +621,7 @@ def request_accept(
             summary="Tiếp nhận hồ sơ chuyển đến",
             data={"cell": cell.pk, "event": result.event.pk},
         )
-        transaction.on_commit(
-            lambda: notify(
-                kind="request_answered",
-                title=_title(request),
-                object_key=request.object_key,
-                organisation=request.sender,
-                url=_url(request),
-            )
-        )
+        _tell_sender_answered(request)
     return request
 
 
@@ -661,15 +659,7 @@ def request_refuse(
             organisation=request.addressee,
             summary="Từ chối tiếp nhận hồ sơ chuyển đến",
         )
-        transaction.on_commit(
-            lambda: notify(
-                kind="request_answered",
-                title=_title(request),
-                object_key=request.object_key,
-                organisation=request.sender,
-                url=_url(request),
-            )
-        )
+        _tell_sender_answered(request)
     return request
 
 
