@@ -45,5 +45,11 @@ urlpatterns = [
     path("", include(bulk_api_urlpatterns)),
     path("", include("ptdv.notifications.api_urls")),
     path("", include("ptdv.work.api_urls")),
+    path("", include("ptdv.movements.api_urls")),
+    path("", include("ptdv.obstacles.api_urls")),
+    path("", include("ptdv.exemplars.api_urls")),
+    path("", include("ptdv.inspections.api_urls")),
+    path("", include("ptdv.surveys.api_urls")),
+    path("", include("ptdv.evaluations.api_urls")),
     path("", include(router.urls)),
 ]

@@ -34,6 +34,12 @@ urlpatterns = [
     path("notifications/", include("ptdv.notifications.urls")),
     path("help/", include("ptdv.work.urls")),
     path("requests/", include("ptdv.correspondence.urls")),
+    path("movements/", include("ptdv.movements.urls")),
+    path("obstacles/", include("ptdv.obstacles.urls")),
+    path("exemplars/", include("ptdv.exemplars.urls")),
+    path("inspections/", include("ptdv.inspections.urls")),
+    path("surveys/", include("ptdv.surveys.urls")),
+    path("evaluations/", include("ptdv.evaluations.urls")),
     path("api/v1/", include("config.api_urls")),
     # Before the admin's own "view on site" URL, which it shadows (see the view).
     path(

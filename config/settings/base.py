@@ -62,6 +62,12 @@ INSTALLED_APPS = [
     "ptdv.correspondence",
     "ptdv.courses",
     "ptdv.work",
+    "ptdv.movements",
+    "ptdv.obstacles",
+    "ptdv.exemplars",
+    "ptdv.inspections",
+    "ptdv.surveys",
+    "ptdv.evaluations",
     "ptdv.exchange",
     "ptdv.demo",
 ]

@@ -1,0 +1,1 @@
+"""Models of đánh giá, xếp loại (issue 14)."""

@@ -1,0 +1,1 @@
+"""Models of gương điển hình (issue 14)."""

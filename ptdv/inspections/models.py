@@ -1,0 +1,1 @@
+"""Models of kiểm tra, giám sát (issue 14)."""

@@ -1,0 +1,1 @@
+"""Models of phong trào và đoàn thể (issue 14)."""

@@ -1,0 +1,1 @@
+"""Models of khó khăn, vướng mắc (issue 14)."""

@@ -1,0 +1,1 @@
+"""Models of khảo sát nguồn (issue 14)."""
