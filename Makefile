@@ -11,7 +11,7 @@ SCALE ?= national
 SYSTEM_PACKAGES := chromium fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
 export PTDV_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: run test setup system-deps lint typecheck bench clean
+.PHONY: run dev deploy-check test setup system-deps lint typecheck bench clean
 
 $(BIN)/ptdv: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,7 +34,25 @@ system-deps:
 setup: system-deps $(BIN)/ptdv node_modules/.package-lock.json
 	@mkdir -p var/static
 
-run: setup
+# The collected static files (hashed and compressed once; again only when a source changes).
+$(PTDV_VAR_DIR)/static/staticfiles.json: $(shell find ptdv/static -type f) package-lock.json | setup
+	DJANGO_SETTINGS_MODULE=config.settings.demo $(BIN)/ptdv collectstatic --noinput -v 0
+
+# The demo served as production serves it: gunicorn (DEBUG off, WhiteNoise), the background
+# worker and the scheduled jobs; Ctrl-C stops all three.
+run: export DJANGO_SETTINGS_MODULE = config.settings.demo
+run: export PTDV_DEMO = 1
+run: export PORT := $(PORT)
+run: setup $(PTDV_VAR_DIR)/static/staticfiles.json
+	$(BIN)/ptdv migrate --noinput -v 0
+	$(BIN)/ptdv demo ensure --seed $(SEED)
+	$(BIN)/ptdv db_worker & worker=$$!; \
+	$(BIN)/ptdv scheduler & scheduler=$$!; \
+	trap "kill $$worker $$scheduler 2>/dev/null; wait" EXIT INT TERM; \
+	$(BIN)/gunicorn -c config/gunicorn.conf.py
+
+# For developers: Django's development server (DEBUG on, autoreload), same database and demo.
+dev: setup
 	PTDV_DEMO=1 $(BIN)/ptdv migrate --noinput -v 0
 	PTDV_DEMO=1 $(BIN)/ptdv demo ensure --seed $(SEED)
 	PTDV_DEMO=1 $(BIN)/ptdv db_worker & worker=$$!; \
@@ -59,6 +77,11 @@ test: setup lint typecheck
 
 bench: setup
 	$(BIN)/python -m bench.run --scale $(SCALE) $(BENCH_ARGS)
+
+# The deployment kit (deploy/) checked by nginx, systemd and Django's own checkers.
+deploy-check: setup
+	@$(MAKE) --no-print-directory system-deps SYSTEM_PACKAGES="nginx systemd openssl"
+	deploy/check.sh
 
 clean:
 	rm -rf $(VENV) node_modules var/static

@@ -166,7 +166,17 @@ STATIC_ROOT = VAR_DIR / "static"
 # from node_modules under /static/vendor/ — nothing is copied into the repository.
 STATICFILES_DIRS = [
     BASE_DIR / "ptdv" / "static",
-    ("vendor", BASE_DIR / "node_modules"),
+    # Only the built files the pages load (and what they reference: fonts, source maps), so
+    # that `collectstatic` hashes and compresses a few hundred files, not every package source.
+    *(
+        (f"vendor/{package}/{folder}", BASE_DIR / "node_modules" / package / folder)
+        for package, folder in (
+            ("bootstrap", "dist"),
+            ("bootstrap-icons", "font"),
+            ("chart.js", "dist"),
+            ("htmx.org", "dist"),
+        )
+    ),
 ]
 MEDIA_ROOT = VAR_DIR / "media"
 # Uploaded scans live outside the static files and are served only through a view that

@@ -1,0 +1,27 @@
+"""gunicorn's settings for `make run` and production (`gunicorn -c config/gunicorn.conf.py`).
+
+Every value can be overridden from the environment: `PORT` or `GUNICORN_BIND`,
+`GUNICORN_WORKERS`, `GUNICORN_THREADS`, `GUNICORN_TIMEOUT`.
+"""
+
+import multiprocessing
+import os
+
+wsgi_app = "config.wsgi:application"
+bind = os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{os.environ.get('PORT', '8000')}"
+# Synchronous workers, two per core plus one (gunicorn's advice): a request waiting on the
+# database leaves the core to another worker.
+workers = int(os.environ.get("GUNICORN_WORKERS") or multiprocessing.cpu_count() * 2 + 1)
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# Exports and the whole-dossier PDF run in the request; anything longer goes to the worker.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
+graceful_timeout = 20
+# A worker is replaced after this many requests (spread out), so that a slow leak never grows.
+max_requests = 2000
+max_requests_jitter = 200
+# Requests are logged by the application itself; gunicorn logs only its own life.
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# The proxy (nginx) on the same host sets X-Forwarded-Proto.
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
