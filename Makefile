@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 SEED ?= 1
 SCALE ?= national
-SYSTEM_PACKAGES := chromium fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
+SYSTEM_PACKAGES := postgresql-client chromium fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
 export PTDV_VAR_DIR ?= $(CURDIR)/var
 
 .PHONY: run dev deploy-check test setup system-deps lint typecheck bench clean

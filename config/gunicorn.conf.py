@@ -22,6 +22,8 @@ max_requests_jitter = 200
 # Requests are logged by the application itself; gunicorn logs only its own life.
 accesslog = None
 errorlog = "-"
+# No control socket (gunicornc): nothing is managed that way, and the services have no home.
+control_socket_disable = True
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # The proxy (nginx) on the same host sets X-Forwarded-Proto.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")

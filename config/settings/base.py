@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "ptdv.surveys",
     "ptdv.evaluations",
     "ptdv.exchange",
+    "ptdv.ops",
     "ptdv.demo",
 ]
 
