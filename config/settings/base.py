@@ -74,7 +74,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so that whatever any later middleware or view audits names its door.
+    # First: it times and counts everything below, and stamps the request id on every answer.
+    "ptdv.core.observe.RequestLogMiddleware",
+    # Then, so that whatever any later middleware or view audits names its door.
     "ptdv.audit.middleware.AuditChannelMiddleware",
     # Every answer under /api/ is JSON, whatever failed below (ptdv.core.errors).
     "ptdv.core.errors.ApiErrorMiddleware",
@@ -116,6 +118,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'ptdv.sqlite3'}"),
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        # A kept connection is checked before a request uses it: after the database was
+        # restarted, the next request reconnects instead of failing on a dead connection.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -254,9 +259,24 @@ PTDV_SNAPSHOT_MONTH_DAY = os.environ.get("PTDV_SNAPSHOT_MONTH_DAY", "01-01")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"message": {"format": "%(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "requests": {"class": "logging.StreamHandler", "formatter": "message"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("PTDV_LOG_LEVEL", "WARNING")},
+    # One JSON line per request (ptdv.core.observe); PTDV_REQUEST_LOG_LEVEL=WARNING keeps
+    # only the slow ones.
+    "loggers": {
+        "ptdv.requests": {
+            "handlers": ["requests"],
+            "level": os.environ.get("PTDV_REQUEST_LOG_LEVEL", "INFO"),
+            "propagate": False,
+        },
+    },
 }
+# A request slower than this (milliseconds) is logged at WARNING with "slow": true.
+PTDV_SLOW_REQUEST_MS = int(os.environ.get("PTDV_SLOW_REQUEST_MS", "1000"))
 
 # --- Sessions and Content-Security-Policy (issue 10: hardening) ------------------------------
 # A session ends after PTDV_SESSION_IDLE_MINUTES without a request (the server-side expiry,

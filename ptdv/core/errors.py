@@ -16,15 +16,19 @@ Pages outside /api/ keep the Vietnamese HTML error pages (ptdv/templates/4xx.htm
 from __future__ import annotations
 
 import logging
+import sys
 import uuid
 from collections.abc import Callable
 
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
 from django.views import defaults
 from django.views.csrf import csrf_failure as django_csrf_failure
 
 from ptdv.core.api import MESSAGES, error_body
+from ptdv.core.observe import request_id_of
 
 logger = logging.getLogger("ptdv.errors")
 
@@ -42,7 +46,16 @@ _BY_STATUS: dict[int, tuple[str, str]] = {
     415: ("unsupported_media_type", MESSAGES["unsupported_media_type"]),
     429: ("throttled", MESSAGES["throttled"]),
     500: ("server_error", "Lỗi máy chủ. Hãy báo mã tham chiếu này cho quản trị hệ thống."),
+    503: (
+        "service_unavailable",
+        "Hệ thống tạm thời không kết nối được cơ sở dữ liệu; yêu cầu chưa được thực hiện. "
+        "Hãy thử lại sau ít phút.",
+    ),
 }
+# The database out of reach (down, restarting, the network cut, SQLite locked too long): the
+# request did nothing (every write is one transaction), so it is a 503 to retry, not a 500.
+_DATABASE_DOWN = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
 _CSRF_MESSAGE = "Yêu cầu bị từ chối: thiếu hoặc sai mã chống giả mạo (CSRF)."
 # Exceptions Django answers itself (404, 403, 400): not server errors.
 _CLIENT_ERRORS = (Http404, PermissionDenied, SuspiciousOperation, BadRequest)
@@ -68,8 +81,8 @@ def api_error(
 
 
 def server_error_response(request: HttpRequest, *, exc_info: bool) -> JsonResponse:
-    """Log an unhandled error under a fresh reference and answer it in JSON."""
-    reference = new_reference()
+    """Log an unhandled error under the request's id and answer it in JSON."""
+    reference = request_id_of(request) or new_reference()
     # Method and path only: ids in the path are not personal data; the query string (a name
     # searched for), the body and the user may be.
     logger.error(
@@ -103,7 +116,28 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return defaults.page_not_found(request, exception)
 
 
+def database_down(request: HttpRequest) -> HttpResponse:
+    """The answer while the database is out of reach: the JSON envelope under /api/, the
+    Vietnamese page elsewhere (rendered without the database: no context processor runs)."""
+    logger.warning(
+        "Cơ sở dữ liệu không truy cập được, yêu cầu %s: %s %s",
+        request_id_of(request),
+        request.method,
+        request.path_info,
+    )
+    if is_api(request):
+        response: HttpResponse = api_error(503)
+    else:
+        html = loader.render_to_string("503.html", {"request_id": request_id_of(request)})
+        response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Called while Django handles the exception: it is still at hand.
+    if isinstance(sys.exc_info()[1], _DATABASE_DOWN):
+        return database_down(request)
     if is_api(request):
         # Called while Django handles the exception: the traceback is still at hand.
         return server_error_response(request, exc_info=True)
@@ -151,6 +185,8 @@ class ApiErrorMiddleware:
         return replacement
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, _DATABASE_DOWN):
+            return database_down(request)
         if not is_api(request) or isinstance(exception, _CLIENT_ERRORS):
             return None
         return server_error_response(request, exc_info=True)
