@@ -46,7 +46,7 @@ run: export PORT := $(PORT)
 run: setup $(PTDV_VAR_DIR)/static/staticfiles.json
 	$(BIN)/ptdv migrate --noinput -v 0
 	$(BIN)/ptdv demo ensure --seed $(SEED)
-	$(BIN)/ptdv db_worker & worker=$$!; \
+	$(BIN)/ptdv worker & worker=$$!; \
 	$(BIN)/ptdv scheduler & scheduler=$$!; \
 	trap "kill $$worker $$scheduler 2>/dev/null; wait" EXIT INT TERM; \
 	$(BIN)/gunicorn -c config/gunicorn.conf.py
@@ -55,7 +55,7 @@ run: setup $(PTDV_VAR_DIR)/static/staticfiles.json
 dev: setup
 	PTDV_DEMO=1 $(BIN)/ptdv migrate --noinput -v 0
 	PTDV_DEMO=1 $(BIN)/ptdv demo ensure --seed $(SEED)
-	PTDV_DEMO=1 $(BIN)/ptdv db_worker & worker=$$!; \
+	PTDV_DEMO=1 $(BIN)/ptdv worker & worker=$$!; \
 	PTDV_DEMO=1 $(BIN)/ptdv scheduler & scheduler=$$!; \
 	trap "kill $$worker $$scheduler 2>/dev/null" EXIT INT TERM; \
 	PTDV_DEMO=1 $(BIN)/ptdv runserver 127.0.0.1:$(PORT)

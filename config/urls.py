@@ -1,15 +1,10 @@
 from django.contrib import admin
-from django.http import HttpResponse
 from django.urls import include, path
 
 from ptdv.accounts.views import login_view, logout_view
 from ptdv.core.admin import scoped_view_on_site
+from ptdv.ops.views import healthz
 from ptdv.work.views import home
-
-
-def healthz(request):  # type: ignore[no-untyped-def]
-    return HttpResponse("ok", content_type="text/plain")
-
 
 urlpatterns = [
     # Without a namespace: the settings name them (LOGIN_URL, LOGIN_REDIRECT_URL,

@@ -42,3 +42,19 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.period}"
+
+
+class Heartbeat(models.Model):
+    """The last sign of life of a long-running process ("worker", "scheduler"), written
+    every HEARTBEAT_SECONDS while it runs; /healthz reads it (ptdv/work/heartbeat.py)."""
+
+    name = models.CharField(max_length=40, unique=True)
+    at = models.DateTimeField()
+    pid = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("tín hiệu hoạt động")
+        verbose_name_plural = _("tín hiệu hoạt động")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.at:%d/%m/%Y %H:%M:%S}"

@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
 from django.utils import timezone
 
+from ptdv.work.heartbeat import beat_safely
 from ptdv.work.models import JobRun, RunState
 from ptdv.work.schedule import JOBS, TICK, job_named, last_runs, run_due, run_now
 
@@ -94,6 +95,7 @@ class Command(BaseCommand):
         try:
             while not stopping:
                 close_old_connections()  # a long-lived process: no connection kept too long
+                beat_safely("scheduler")  # for /healthz (one row, every tick)
                 self._report(run_due(today=timezone.localdate()))
                 ticks += 1
                 if max_ticks and ticks >= max_ticks:
