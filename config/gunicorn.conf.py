@@ -6,6 +6,8 @@ Every value can be overridden from the environment: `PORT` or `GUNICORN_BIND`,
 
 import multiprocessing
 import os
+import shutil
+from pathlib import Path
 
 wsgi_app = "config.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{os.environ.get('PORT', '8000')}"
@@ -27,3 +29,28 @@ control_socket_disable = True
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # The proxy (nginx) on the same host sets X-Forwarded-Proto.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# /metrics adds up the metrics of every worker (prometheus_client's multiprocess mode): each
+# worker writes its own files here; the folder is emptied when gunicorn starts.
+os.environ.setdefault(
+    "PROMETHEUS_MULTIPROC_DIR",
+    str(
+        Path(os.environ.get("PTDV_VAR_DIR") or Path(__file__).resolve().parents[1] / "var")
+        / "prometheus"
+    ),
+)
+
+
+Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).mkdir(parents=True, exist_ok=True)
+
+
+def on_starting(server):  # type: ignore[no-untyped-def]
+    folder = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+
+
+def child_exit(server, worker):  # type: ignore[no-untyped-def]
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]

@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from ptdv.accounts.views import login_view, logout_view
 from ptdv.core.admin import scoped_view_on_site
-from ptdv.ops.views import healthz
+from ptdv.ops.views import healthz, metrics
 from ptdv.work.views import home
 
 urlpatterns = [
@@ -44,6 +44,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("healthz", healthz),
+    path("metrics", metrics),
 ]
 
 # JSON under /api/, the Vietnamese HTML pages elsewhere (ptdv.core.errors).

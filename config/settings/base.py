@@ -76,6 +76,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: it times and counts everything below, and stamps the request id on every answer.
     "ptdv.core.observe.RequestLogMiddleware",
+    # Request counts and latencies for /metrics (django-prometheus), around everything else.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     # Then, so that whatever any later middleware or view audits names its door.
     "ptdv.audit.middleware.AuditChannelMiddleware",
     # Every answer under /api/ is JSON, whatever failed below (ptdv.core.errors).
@@ -92,6 +94,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ptdv.core.middleware.LoginRequiredMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -275,6 +278,9 @@ LOGGING = {
         },
     },
 }
+# /metrics (Prometheus) answers a scraper presenting "Authorization: Bearer <this token>" and
+# the root's administrators; everyone else gets a 404. Empty: administrators only.
+PTDV_METRICS_TOKEN = os.environ.get("PTDV_METRICS_TOKEN", "")
 # A request slower than this (milliseconds) is logged at WARNING with "slow": true.
 PTDV_SLOW_REQUEST_MS = int(os.environ.get("PTDV_SLOW_REQUEST_MS", "1000"))
 

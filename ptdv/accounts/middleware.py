@@ -34,6 +34,7 @@ ALWAYS_OPEN = (
     "/api/v1/docs/",
     "/static/",
     "/healthz",
+    "/metrics",  # checks its own token or administrator (ptdv/ops/views.py)
 )
 SETUP_PREFIX = "/accounts/two-factor/setup/"
 OTP_REQUIRED = "Hãy hoàn tất đăng nhập hai bước trên trang web trước."

@@ -21,6 +21,7 @@ PUBLIC_PREFIXES = (
     "/api/v1/docs/",
     "/static/",
     "/healthz",
+    "/metrics",  # checks its own token or administrator (ptdv/ops/views.py)
 )
 
 

@@ -317,6 +317,8 @@ DOORS: list[Door] = [
     ),
     Door("accounts/logout/", rev("logout", pk=None), reads=(), writes=("POST",), write=ANY),
     Door("healthz", _literal("/healthz"), read=PUBLIC),
+    # Prometheus: the root's administrators (or a scraper's token); anyone else as absent.
+    Door("metrics", _literal("/metrics"), read=root_administrator, denied=(404,)),
     Door("api/v1/schema/", rev("api:schema", pk=None), read=PUBLIC),
     Door("api/v1/docs/", rev("api:docs", pk=None), read=PUBLIC),
     Door(

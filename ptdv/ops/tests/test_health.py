@@ -76,3 +76,27 @@ def test_the_worker_beats_from_its_own_thread() -> None:
         stop.set()
     first = Heartbeat.objects.get(name="worker").at
     assert timezone.now() - first < dt.timedelta(seconds=10)
+
+
+@pytest.mark.django_db
+def test_metrics_for_a_root_administrator_or_the_scraper_token_only(tree, settings) -> None:
+    from ptdv.accounts.models import Role
+    from ptdv.factories import user_with_role
+
+    assert Client().get("/metrics").status_code == 404
+    clerk = Client()
+    clerk.force_login(user_with_role(tree["commune_a"], Role.ADMINISTRATOR))
+    assert clerk.get("/metrics").status_code == 404  # an administrator below the root
+    root = Client()
+    root.force_login(user_with_role(tree["province"], Role.ADMINISTRATOR))
+    response = root.get("/metrics")
+    assert response.status_code == 200
+    assert b"django_http_requests_total_by_method_total" in response.content
+
+    settings.PTDV_METRICS_TOKEN = "scraper-secret-token-1234567890"
+    wrong = Client().get("/metrics", headers={"Authorization": "Bearer nope"})
+    assert wrong.status_code == 404
+    scraper = Client().get(
+        "/metrics", headers={"Authorization": "Bearer scraper-secret-token-1234567890"}
+    )
+    assert scraper.status_code == 200 and b"django_http_responses" in scraper.content
