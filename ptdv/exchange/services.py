@@ -354,3 +354,28 @@ def import_job_run(job_id: int) -> ImportJob:
         pipeline_refresh(today=timezone.localdate(), full=False, jobs=1)
     job.refresh_from_db()
     return job
+
+
+def import_jobs_interrupted_fail() -> int:
+    """Mark failed the jobs a stopped worker left "running" (killed, or the server went
+    down): their import's transaction never committed, so nothing of them was written. The
+    worker calls this when it starts — one worker per installation, so a job still
+    "running" then is one nobody runs. Their uploaded workbooks are removed, as at a normal
+    end. Answers how many jobs were marked."""
+    storage = private_storage()
+    marked = 0
+    for job in ImportJob.objects.filter(status=ImportStatus.RUNNING).only("pk", "storage_name"):
+        updated = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.RUNNING).update(
+            status=ImportStatus.FAILED,
+            phase="",
+            message=(
+                "Việc nhập bị gián đoạn vì tiến trình nền dừng giữa chừng; chưa có dữ liệu "
+                "nào được ghi. Hãy tải tệp lên và nhập lại."
+            ),
+            finished_at=timezone.now(),
+        )
+        if updated:
+            marked += 1
+            if job.storage_name:
+                storage.delete(job.storage_name)
+    return marked

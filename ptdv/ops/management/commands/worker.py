@@ -1,5 +1,6 @@
-"""`ptdv worker`: the background worker — django-tasks-db's `db_worker`, same options — with a
-heartbeat for /healthz. `make run` and the deployment kit start this one."""
+"""`ptdv worker`: the background worker — django-tasks-db's `db_worker`, same options — that
+first marks failed the imports a stopped worker left running, then beats for /healthz while
+it runs. `make run` and the deployment kit start this one (one per installation)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
+from ptdv.exchange.services import import_jobs_interrupted_fail
 from ptdv.work.heartbeat import beat_in_background
 
 
@@ -14,6 +16,8 @@ class Command(DbWorkerCommand):
     help = "Chạy việc nền (nhập dữ liệu lớn, tính toán dài) và báo tín hiệu hoạt động."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if marked := import_jobs_interrupted_fail():
+            self.stdout.write(f"Đã đánh dấu {marked} việc nhập bị gián đoạn là lỗi.")
         stop = beat_in_background("worker")
         try:
             super().handle(*args, **options)
