@@ -200,8 +200,14 @@ def person_changed(*, person_ids: Iterable[int], before: Mapping[int, PersonBefo
     if renamed:
         candidacy_search_refresh(person_ids=renamed)
     today = timezone.localdate()
-    open_dossiers = Candidacy.objects.filter(person_id__in=ids, is_open=True).select_related(
-        "person", "organisation"
+    # Locked (and so read as committed): a user acting on one of these dossiers at the same
+    # time finishes first, and its step is what the next action is computed from — read
+    # unlocked, the step's own next action was overwritten with one from before it.
+    open_dossiers = (
+        Candidacy.objects.filter(person_id__in=ids, is_open=True)
+        .select_related("person", "organisation")
+        .select_for_update(of=("self",), no_key=True)
+        .order_by("pk")
     )
     for candidacy in open_dossiers:
         candidacy_refresh_next(candidacy, today)

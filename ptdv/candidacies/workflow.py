@@ -201,7 +201,9 @@ def candidacy_act(
         candidacy = candidacy_policy.get_visible(
             actor,
             candidacy_id,
-            Candidacy.objects.select_for_update(of=("self",)).select_related(
+            # NO KEY: rows that merely reference the dossier (an import's search entry, a
+            # request) may still be written meanwhile; two actions still queue.
+            Candidacy.objects.select_for_update(of=("self",), no_key=True).select_related(
                 "person__residence_locality", "organisation"
             ),
         )

@@ -272,7 +272,12 @@ def person_for_change(*, actor: Actor | None, pk: Any, lock: bool = False) -> Pe
     for the rest of the transaction."""
     queryset = Person.objects.select_related("organisation", "residence_locality")
     if lock:
-        queryset = queryset.select_for_update(of=("self",))
+        # FOR NO KEY UPDATE: it still keeps two correctors apart, but lets another
+        # transaction that only references the person (a dossier step, an audit entry: the
+        # foreign-key check at commit takes FOR KEY SHARE) commit meanwhile — with FOR UPDATE,
+        # such a transaction that had locked the person's dossier first deadlocked with a
+        # correction waiting for that dossier (ptdv/ops/tests/test_concurrent_writers.py).
+        queryset = queryset.select_for_update(of=("self",), no_key=True)
     person = person_policy.get_visible(actor, pk, queryset)
     if not person_policy.can(actor, Action.CHANGE, person):
         raise PermissionDenied
