@@ -44,6 +44,10 @@ _ERRORS = {
     400: OpenApiResponse(description="Dữ liệu không hợp lệ."),
     403: OpenApiResponse(description="Vai trò không được phép (cần nhập liệu trở lên)."),
     404: _NOT_FOUND,
+    422: OpenApiResponse(
+        description="Đúng định dạng nhưng không được chấp nhận (chọn cả hai hoặc không ai; "
+        "đảng viên không sinh hoạt trong tổ chức giao)."
+    ),
 }
 _QUOTA_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="Mã chỉ tiêu cá nhân.")
 

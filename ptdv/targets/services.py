@@ -22,6 +22,7 @@ from ptdv.audit.services import audit_record
 from ptdv.candidacies.models import Candidacy
 from ptdv.candidacies.tallies import roll_up_lists
 from ptdv.core.policies import Actor
+from ptdv.core.refusals import unprocessable
 from ptdv.members.models import ACTIVE_STATUSES, MembershipStatus, PartyMembership
 from ptdv.members.policies import membership_policy
 from ptdv.organisations.models import PATH_STEP, Organisation
@@ -644,12 +645,12 @@ def _resolve_holder(
     """The holder a request names (ids or instances), resolved through the actor's scope:
     absent and outside it answer the same field error, and nothing is written."""
     if person in (None, "") and member in (None, ""):
-        raise ValidationError(
-            {"person": [_("Cần chọn một người: cấp ủy viên, cán bộ lãnh đạo hoặc đảng viên.")]}
+        raise unprocessable(
+            {"person": _("Cần chọn một người: cấp ủy viên, cán bộ lãnh đạo hoặc đảng viên.")}
         )
     if person not in (None, "") and member not in (None, ""):
-        raise ValidationError(
-            {"member": [_("Chỉ chọn một người: cấp ủy viên, cán bộ lãnh đạo hoặc đảng viên.")]}
+        raise unprocessable(
+            {"member": _("Chỉ chọn một người: cấp ủy viên, cán bộ lãnh đạo hoặc đảng viên.")}
         )
     if person not in (None, ""):
         return (
@@ -668,8 +669,8 @@ def _resolve_holder(
     if found.status not in ACTIVE_STATUSES or not found.organisation.path.startswith(
         organisation.path
     ):
-        raise ValidationError(
-            {"member": [_("Đảng viên phải đang sinh hoạt trong tổ chức giao chỉ tiêu.")]}
+        raise unprocessable(
+            {"member": _("Đảng viên phải đang sinh hoạt trong tổ chức giao chỉ tiêu.")}
         )
     return None, found
 
