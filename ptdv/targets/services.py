@@ -741,7 +741,7 @@ def quota_set(
 @transaction.atomic
 def quota_delete(*, actor: Actor, quota: ResponsibilityQuota) -> None:
     quota = (
-        ResponsibilityQuota.objects.select_for_update()
+        ResponsibilityQuota.objects.select_for_update(of=("self",))
         .select_related("organisation", "person", "member__person")
         .get(pk=quota.pk)
     )

@@ -26,7 +26,7 @@ from ptdv.factories import (
     bearer_key,
     user_with_role,
 )
-from ptdv.targets.models import PlanAssignment, ResponsibilityQuota
+from ptdv.targets.models import ResponsibilityQuota
 from ptdv.targets.responsibility import person_criterion, responsibility_report
 from ptdv.targets.services import plan_assign, quota_delete, quota_set
 
@@ -414,27 +414,3 @@ def test_review_sources_for_tasks_3_and_4(setup):
     assert [f.value for f in figures] == [2, 4, 2]
     figures = members(setup["clerk"], tree["commune_a"], start, end)
     assert [f.value for f in figures][:3] == [1, 2, 1]
-
-
-def test_demo_loader_adds_assignments_and_quotas(tree):
-    from ptdv.demo.responsibility import responsibility_demo_load
-
-    cell = tree["cell_a1"]
-    leader = MembershipFactory(organisation=cell)
-    helper = MembershipFactory(organisation=cell)
-    for index in range(3):
-        CandidacyFactory(
-            organisation=cell,
-            stage=Stage.DECIDED,
-            decision_date=dt.date(YEAR, 3 + index, 1),
-            responsible_leader=leader.person,
-            helper=helper,
-        )
-    summary = responsibility_demo_load(root=tree["province"], today=TODAY, seed=1)
-    assert "3 phân công" in summary
-    assert PlanAssignment.objects.filter(year=YEAR, responsible_person=leader.person).count() == 3
-    quota = ResponsibilityQuota.objects.get(person=leader.person, year=YEAR)
-    assert 2 <= quota.number <= 4
-    # Loading again adds nothing.
-    responsibility_demo_load(root=tree["province"], today=TODAY, seed=1)
-    assert PlanAssignment.objects.count() == 3
