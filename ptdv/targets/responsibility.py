@@ -29,7 +29,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from ptdv.accounts.models import ROLE_RANK, Role
-from ptdv.candidacies.models import POOL_STAGES, Candidacy, DossierAction
+from ptdv.candidacies.models import Candidacy, DossierAction, Stage
 from ptdv.core.policies import Actor, subtree_q
 from ptdv.core.review import ReviewFigure
 from ptdv.core.work import WorkItem
@@ -269,18 +269,19 @@ def next_action_label(action: str) -> str:
 
 # Work list: the organisations whose pool has candidates nobody was made responsible for.
 UNASSIGNED_LIMIT = 50
+NEAR_A_VOTE = (Stage.APPLIED, Stage.BRANCH_RESOLVED, Stage.COMMITTEE_RESOLVED)
 
 
 def unassigned_candidates(*, actor: Actor, today: dt.date) -> list[tuple[Organisation, int]]:
     """Per organisation (the candidacy's cell) where the actor may plan (clerk or above):
-    open candidates in the pool before the decision without an assignment this year (one
-    grouped query and one for the organisations)."""
+    open candidates close to a vote (with an application, before the decision) without an
+    assignment this year (one grouped query and one for the organisations)."""
     clerk = ROLE_RANK[Role.CLERK]
     grouped = list(
         Candidacy.objects.filter(
             subtree_q(actor, "organisation__path", min_rank=clerk),
             is_open=True,
-            stage__in=[s for s in POOL_STAGES if s != "decided"],
+            stage__in=NEAR_A_VOTE,
         )
         .exclude(plan_assignments__year=today.year)
         .order_by()

@@ -396,7 +396,8 @@ def test_api_quotas(setup):
 
 def test_work_source_names_the_pool_without_anyone_responsible(setup, monkeypatch):
     tree = setup["tree"]
-    CandidacyFactory(organisation=tree["cell_a2"], stage=Stage.SOURCE)
+    CandidacyFactory(organisation=tree["cell_a2"], stage=Stage.APPLIED)
+    CandidacyFactory(organisation=tree["cell_a2"], stage=Stage.SOURCE)  # not yet
     source = work_sources()["candidate_unassigned"]
     items = list(source(setup["clerk"], dt.date(YEAR, 10, 1)))
     assert [item.organisation_id for item in items] == [tree["cell_a2"].pk]
