@@ -50,6 +50,9 @@ def dashboards_load(*, today: dt.date, seed: int, say: Callable[[str], None]) ->
             f"{len(report.snapshots)} năm chốt số đảng viên, {vn(report.plans)} phân công "
             f"({vn(time.perf_counter() - started, 1)} giây)."
         )
+        from ptdv.demo.responsibility import responsibility_demo_load
+
+        say(responsibility_demo_load(root=root, today=today, seed=seed))
     if apps.is_installed("ptdv.courses"):
         from ptdv.demo.courses import courses_demo_load
 

@@ -12,8 +12,21 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from ptdv.audit.policy_admin import PolicyAdmin
-from ptdv.targets.models import MemberSnapshot, PlanAssignment, Target, TargetAmendment, Term
-from ptdv.targets.policies import plan_policy, snapshot_policy, target_policy, term_policy
+from ptdv.targets.models import (
+    MemberSnapshot,
+    PlanAssignment,
+    ResponsibilityQuota,
+    Target,
+    TargetAmendment,
+    Term,
+)
+from ptdv.targets.policies import (
+    plan_policy,
+    quota_policy,
+    snapshot_policy,
+    target_policy,
+    term_policy,
+)
 
 
 class ReadOnlyPolicyAdmin(PolicyAdmin):
@@ -71,3 +84,12 @@ class MemberSnapshotAdmin(ReadOnlyPolicyAdmin):
     list_filter = ("year",)
     list_select_related = ("organisation",)
     search_fields = ("organisation__name", "organisation__code")
+
+
+@admin.register(ResponsibilityQuota)
+class ResponsibilityQuotaAdmin(ReadOnlyPolicyAdmin):
+    policy = quota_policy
+    list_display = ("year", "organisation", "person", "member", "number")
+    list_filter = ("year",)
+    list_select_related = ("organisation", "person", "member__person")
+    raw_id_fields = ("person", "member")

@@ -4,6 +4,7 @@ these longer paths are distinct from it and are included before it."""
 from django.urls import URLPattern, path
 
 from ptdv.targets.api import ProgressChildrenView, ProgressView
+from ptdv.targets.responsibility_api import QuotaDetailView, QuotaListView, ResponsibilityView
 
 urlpatterns: list[URLPattern] = [
     path(
@@ -15,5 +16,12 @@ urlpatterns: list[URLPattern] = [
         "organisations/<int:pk>/progress/children/",
         ProgressChildrenView.as_view(),
         name="organisation-progress-children",
+    ),
+    path("responsibility/", ResponsibilityView.as_view(), name="responsibility"),
+    path("responsibility/quotas/", QuotaListView.as_view(), name="responsibility-quotas"),
+    path(
+        "responsibility/quotas/<int:pk>/",
+        QuotaDetailView.as_view(),
+        name="responsibility-quota-detail",
     ),
 ]

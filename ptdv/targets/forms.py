@@ -147,3 +147,41 @@ class PlanForm(StyledFormMixin, forms.Form):
         )
         self.fields["note"] = forms.CharField(label=_("Ghi chú"), max_length=255, required=False)
         self.style_fields()
+
+
+class QuotaForm(StyledFormMixin, forms.Form):
+    """A personal quota: one holder (a committee member or leader, or a member) and the
+    number of candidates to nurture to admission in the year."""
+
+    def __init__(
+        self,
+        *args: Any,
+        members: QuerySet[PartyMembership],
+        leaders: QuerySet[Person],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"] = _PersonChoice(
+            queryset=leaders,
+            label=_("Cấp ủy viên, cán bộ lãnh đạo"),
+            required=False,
+            empty_label=_("— Không chọn —"),
+        )
+        self.fields["member"] = _MemberChoice(
+            queryset=members,
+            label=_("Hoặc đảng viên"),
+            required=False,
+            empty_label=_("— Không chọn —"),
+        )
+        self.fields["number"] = forms.IntegerField(
+            label=_("Số quần chúng phải bồi dưỡng, kết nạp trong năm"),
+            min_value=0,
+            max_value=100,
+            error_messages={
+                **_INT,
+                "max_value": _("Không được lớn hơn 100."),
+                "required": _("Cần nhập số quần chúng."),
+            },
+        )
+        self.fields["note"] = forms.CharField(label=_("Ghi chú"), max_length=255, required=False)
+        self.style_fields()

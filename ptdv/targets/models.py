@@ -347,3 +347,74 @@ class ConversionRate(models.Model):
     @property
     def rate(self) -> float:
         return self.converted / self.entered if self.entered else 0.0
+
+
+# --- Responsibility per person (directive tasks 3, 4) ---------------------------------------
+
+
+class ResponsibilityQuota(models.Model):
+    """How many candidates an organisation asks one person to nurture to admission in a year
+    (a committee member or leader: a person; a member: a membership). The plan assignments
+    name the candidates; the quota is the number to reach."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("tổ chức giao"),
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cấp ủy viên, cán bộ lãnh đạo"),
+    )
+    member = models.ForeignKey(
+        "members.PartyMembership",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("đảng viên"),
+    )
+    number = models.PositiveSmallIntegerField(_("số quần chúng phải bồi dưỡng, kết nạp"))
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("chỉ tiêu cá nhân phụ trách quần chúng")
+        verbose_name_plural = _("chỉ tiêu cá nhân phụ trách quần chúng")
+        ordering = ["year", "organisation_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(person__isnull=False) & models.Q(member__isnull=True))
+                | (models.Q(person__isnull=True) & models.Q(member__isnull=False)),
+                name="quota_one_holder",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "year", "person"],
+                condition=models.Q(person__isnull=False),
+                name="quota_org_year_person",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "year", "member"],
+                condition=models.Q(member__isnull=False),
+                name="quota_org_year_member",
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "organisation"], name="quota_year_org")]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.number}"

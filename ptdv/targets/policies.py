@@ -14,7 +14,13 @@ from enum import StrEnum
 from ptdv.accounts.models import ROLE_RANK, Role
 from ptdv.core.policies import Action, Actor, Policy, role_rank_at, user_scopes
 from ptdv.organisations.models import PATH_STEP, Organisation
-from ptdv.targets.models import MemberSnapshot, PlanAssignment, Target, Term
+from ptdv.targets.models import (
+    MemberSnapshot,
+    PlanAssignment,
+    ResponsibilityQuota,
+    Target,
+    Term,
+)
 
 ADMINISTRATOR_RANK = ROLE_RANK[Role.ADMINISTRATOR]
 
@@ -22,6 +28,7 @@ target_policy = Policy(Target, "organisation__path")
 term_policy = Policy(Term, "organisation__path")
 plan_policy = Policy(PlanAssignment, "organisation__path")
 snapshot_policy = Policy(MemberSnapshot, "organisation__path")
+quota_policy = Policy(ResponsibilityQuota, "organisation__path")
 
 
 def setter_path(organisation: Organisation) -> str:

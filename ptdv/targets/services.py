@@ -22,8 +22,11 @@ from ptdv.audit.services import audit_record
 from ptdv.candidacies.models import Candidacy
 from ptdv.candidacies.tallies import roll_up_lists
 from ptdv.core.policies import Actor
+from ptdv.core.refusals import unprocessable
 from ptdv.members.models import ACTIVE_STATUSES, MembershipStatus, PartyMembership
+from ptdv.members.policies import membership_policy
 from ptdv.organisations.models import PATH_STEP, Organisation
+from ptdv.organisations.policies import organisation_policy
 from ptdv.people.models import Person
 from ptdv.people.policies import person_policy
 from ptdv.targets.measures import PriorityGroup
@@ -31,6 +34,7 @@ from ptdv.targets.models import (
     MemberSnapshot,
     PlanAssignment,
     ProgrammeTarget,
+    ResponsibilityQuota,
     SnapshotRun,
     Target,
     TargetAmendment,
@@ -576,6 +580,16 @@ def plan_assign(
         errors["member"] = [_("Đảng viên được giao phải đang sinh hoạt trong tổ chức này.")]
     if member is not None and member.person_id == candidacy.person_id:
         errors["member"] = [_("Không thể giao cho chính người trong hồ sơ.")]
+    if responsible_person is not None and responsible_person.pk == candidacy.person_id:
+        errors["responsible_person"] = [_("Không thể giao cho chính người trong hồ sơ.")]
+    if (
+        responsible_person is not None
+        and member is not None
+        and member.person_id == responsible_person.pk
+    ):
+        errors["member"] = [
+            _("Đảng viên được giao trùng với cán bộ phụ trách: chỉ cần chọn một lần.")
+        ]
     if errors:
         raise ValidationError(errors)
     assignment = (
@@ -618,3 +632,128 @@ def plan_unassign(*, actor: Actor, assignment: PlanAssignment) -> None:
         data={"candidacy": assignment.candidacy_id},
     )
     assignment.delete()
+
+
+# --- Responsibility quotas ------------------------------------------------------------------
+
+QUOTA_MAX = 100
+
+
+def _resolve_holder(
+    actor: Actor, organisation: Organisation, person: Any, member: Any
+) -> tuple[Person | None, PartyMembership | None]:
+    """The holder a request names (ids or instances), resolved through the actor's scope:
+    absent and outside it answer the same field error, and nothing is written."""
+    if person in (None, "") and member in (None, ""):
+        raise unprocessable(
+            {"person": _("Cần chọn một người: cấp ủy viên, cán bộ lãnh đạo hoặc đảng viên.")}
+        )
+    if person not in (None, "") and member not in (None, ""):
+        raise unprocessable(
+            {"member": _("Chỉ chọn một người: cấp ủy viên, cán bộ lãnh đạo hoặc đảng viên.")}
+        )
+    if person not in (None, ""):
+        return (
+            person_policy.resolve_named(
+                actor, person, field="person", message=_("Không tìm thấy người này.")
+            ),
+            None,
+        )
+    found = membership_policy.resolve_named(
+        actor,
+        member,
+        field="member",
+        message=_("Không tìm thấy đảng viên này."),
+        queryset=PartyMembership.objects.select_related("organisation", "person"),
+    )
+    if found.status not in ACTIVE_STATUSES or not found.organisation.path.startswith(
+        organisation.path
+    ):
+        raise unprocessable(
+            {"member": _("Đảng viên phải đang sinh hoạt trong tổ chức giao chỉ tiêu.")}
+        )
+    return None, found
+
+
+@transaction.atomic
+def quota_set(
+    *,
+    actor: Actor,
+    organisation: Organisation | int,
+    year: int,
+    number: int,
+    person: Person | int | None = None,
+    member: PartyMembership | int | None = None,
+    note: str = "",
+) -> ResponsibilityQuota:
+    """Set (create or change) how many candidates the organisation asks one person — a
+    committee member or leader (`person`) or a member (`member`) — to nurture to admission
+    in `year`. One quota per organisation, year and person. The organisation, person and
+    member may be named by id (an API body): each is resolved through the actor's scope."""
+    organisation = organisation_policy.resolve_named(
+        actor,
+        organisation,
+        field="organisation",
+        message=_("Không tìm thấy tổ chức đảng này."),
+    )
+    _authorize_plan(actor, organisation)
+    _check_year(year)
+    if number is None or not 0 <= number <= QUOTA_MAX:
+        raise ValidationError({"number": [_("Chỉ tiêu cá nhân phải là số nguyên từ 0 đến 100.")]})
+    holder_person, holder_member = _resolve_holder(actor, organisation, person, member)
+    holder: dict[str, Any] = (
+        {"person": holder_person} if holder_person is not None else {"member": holder_member}
+    )
+    quota = (
+        ResponsibilityQuota.objects.select_for_update()
+        .filter(organisation=organisation, year=year, **holder)
+        .first()
+    )
+    created = quota is None
+    before = None if quota is None else quota.number
+    if quota is None:
+        quota = ResponsibilityQuota(organisation=organisation, year=year, **holder)
+    quota.number = number
+    quota.note = (note or "").strip()
+    quota.set_by = stored_user(actor)
+    quota.full_clean(validate_constraints=False)
+    quota.save()
+    subject = holder_person if holder_person is not None else holder_member.person  # type: ignore[union-attr]
+    audit_record(
+        actor=actor,
+        action="create" if created else "change",
+        obj=quota,
+        person=subject,
+        summary=_("Giao chỉ tiêu cá nhân phụ trách quần chúng năm %(year)s cho %(name)s: %(n)s")
+        % {"year": year, "name": subject.full_name, "n": number},
+        data={
+            "organisation": organisation.code,
+            "year": year,
+            "person": holder_person.pk if holder_person else None,
+            "member": holder_member.pk if holder_member else None,
+            "number_before": before,
+            "number": number,
+        },
+    )
+    return quota
+
+
+@transaction.atomic
+def quota_delete(*, actor: Actor, quota: ResponsibilityQuota) -> None:
+    quota = (
+        ResponsibilityQuota.objects.select_for_update(of=("self",))
+        .select_related("organisation", "person", "member__person")
+        .get(pk=quota.pk)
+    )
+    _authorize_plan(actor, quota.organisation)
+    subject: Any = quota.person if quota.person_id else quota.member.person  # type: ignore[union-attr]
+    audit_record(
+        actor=actor,
+        action="delete",
+        obj=quota,
+        person=subject,
+        summary=_("Bỏ chỉ tiêu cá nhân phụ trách quần chúng năm %(year)s của %(name)s")
+        % {"year": quota.year, "name": subject.full_name},
+        data={"organisation": quota.organisation.code, "year": quota.year, "number": quota.number},
+    )
+    quota.delete()

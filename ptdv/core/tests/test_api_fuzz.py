@@ -150,6 +150,8 @@ _BODY_KINDS = {
     "candidacy": "candidacy",  # a request between organisations is about a dossier
     "addressee": "organisation",
     "decider": "organisation",  # who decides for an organisation (its competence)
+    "person": "person",  # a personal quota's committee member or leader
+    "member": "membership",  # a personal quota's member
 }
 
 

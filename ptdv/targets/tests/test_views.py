@@ -177,7 +177,8 @@ def test_plan_page(client, world):
             "step": "assign",
             "candidacy": world["applied"].pk,
             "member": member.pk,
-            "responsible_person": member.person.pk,
+            # A leader other than the member (the same person twice is refused).
+            "responsible_person": world["members"]["cell_b1"][1].person.pk,
             "note": "Quý IV",
         },
     )
