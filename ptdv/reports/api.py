@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from ptdv.organisations.policies import organisation_policy
-from ptdv.reports.periods import Period, period_parse
+from ptdv.reports.periods import DATE_PATTERN, FIRST_YEAR, LAST_YEAR, Period, period_parse
 from ptdv.reports.selectors import report_term
 from ptdv.reports.services import (
     DOCX,
@@ -29,7 +29,11 @@ from ptdv.reports.views import as_download
 
 _ERRORS: dict[Any, OpenApiResponse] = {
     400: OpenApiResponse(
-        description="Kỳ báo cáo không hợp lệ (năm, quý, 6 tháng, từ ngày, đến ngày)."
+        description="Tham số không đúng dạng (năm, quý, 6 tháng, từ ngày, đến ngày, loại)."
+    ),
+    422: OpenApiResponse(
+        description="Kỳ báo cáo không hợp lệ (từ ngày sau đến ngày, khoảng ngày quá dài, "
+        "chọn cả quý và 6 tháng, ngày không có thật)."
     ),
     404: OpenApiResponse(description="Không tìm thấy (hoặc ngoài phạm vi được phân quyền)."),
 }
@@ -44,12 +48,17 @@ _FORMAT = OpenApiParameter(
     "fmt", str, OpenApiParameter.PATH, enum=sorted(FORMATS), description="Định dạng tệp."
 )
 _ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="Mã tổ chức.")
+_DATE: dict[str, Any] = {"type": "string", "pattern": DATE_PATTERN}
 _PERIOD = [
-    OpenApiParameter("year", int, description="Năm (mặc định: năm nay); một mình là cả năm."),
+    OpenApiParameter(
+        "year",
+        {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR},
+        description="Năm (mặc định: năm nay); một mình là cả năm.",
+    ),
     OpenApiParameter("quarter", int, enum=[1, 2, 3, 4], description="Quý của năm `year`."),
     OpenApiParameter("half", int, enum=[1, 2], description="6 tháng đầu (1) hoặc cuối (2) năm."),
-    OpenApiParameter("from", str, description="Từ ngày (dd/mm/yyyy), cùng với `to`."),
-    OpenApiParameter("to", str, description="Đến ngày (dd/mm/yyyy), cùng với `from`."),
+    OpenApiParameter("from", _DATE, description="Từ ngày (dd/mm/yyyy), cùng với `to`."),
+    OpenApiParameter("to", _DATE, description="Đến ngày (dd/mm/yyyy), cùng với `from`."),
 ]
 
 

@@ -2,20 +2,26 @@
 any range of days, named the way a party report names it ("Quý III năm 2026", "6 tháng đầu
 năm 2026", "Từ 01/03/2026 đến 15/05/2026").
 
-One parser for the pages, the API and the command line: `?from=dd/mm/yyyy&to=dd/mm/yyyy`, or
+One parser for the pages and the API: `?from=dd/mm/yyyy&to=dd/mm/yyyy`, or
 `?quarter=1..4&year=`, or `?half=1|2&year=`, or `?year=` alone (the whole year). Errors are
-a `ValidationError` keyed by the query field, in Vietnamese, naming the field and the reason.
+a `ValidationError` keyed by the query field, in Vietnamese, naming the field and the reason;
+a value the API's schema states (the dd/mm/yyyy pattern, the enums, the year's bounds) is a
+plain error (400), a rule between well-formed values (from after to, a range too long, a
+quarter and a half at once, 31/02) a refusal (422, `ptdv.core.refusals`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from ptdv.core.refusals import unprocessable
 
 PeriodKind = Literal["year", "quarter", "half", "range"]
 
@@ -25,6 +31,7 @@ LAST_YEAR = 2100
 MAX_RANGE_DAYS = 5 * 366
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 PERIOD_FIELDS = ("from", "to", "quarter", "half", "year")
+DATE_PATTERN = r"^\d{2}/\d{2}/\d{4}$"
 
 
 @dataclass(frozen=True)
@@ -116,11 +123,14 @@ def period_range(start: dt.date, end: dt.date) -> Period:
 
 
 def _date(value: str, field: str, label: str) -> dt.date:
+    message = _("%(label)s phải là ngày dạng dd/mm/yyyy.") % {"label": label}
+    if not re.match(DATE_PATTERN, value):
+        raise ValidationError({field: [message]})
     try:
-        return dt.datetime.strptime(value.strip(), "%d/%m/%Y").date()
+        return dt.datetime.strptime(value, "%d/%m/%Y").date()
     except ValueError:
-        raise ValidationError(
-            {field: [_("%(label)s phải là ngày dạng dd/mm/yyyy.") % {"label": label}]}
+        raise unprocessable(
+            {field: _("%(label)s không phải là ngày có thật.") % {"label": label}}
         ) from None
 
 
@@ -142,30 +152,28 @@ def period_parse(params: Mapping[str, str], *, today: dt.date) -> Period:
     given = {name: str(params.get(name) or "").strip() for name in PERIOD_FIELDS}
     has_range = bool(given["from"] or given["to"])
     if given["quarter"] and given["half"]:
-        raise ValidationError({"half": [_("Chỉ chọn một trong hai: quý hoặc 6 tháng.")]})
+        raise unprocessable({"half": _("Chỉ chọn một trong hai: quý hoặc 6 tháng.")})
     if has_range and (given["quarter"] or given["half"]):
         field = "quarter" if given["quarter"] else "half"
-        raise ValidationError(
-            {field: [_("Đã chọn khoảng ngày (từ ngày, đến ngày) thì không chọn quý hoặc 6 tháng.")]}
+        raise unprocessable(
+            {field: _("Đã chọn khoảng ngày (từ ngày, đến ngày) thì không chọn quý hoặc 6 tháng.")}
         )
     if has_range:
         if not given["from"]:
-            raise ValidationError({"from": [_("Cần nhập từ ngày.")]})
+            raise unprocessable({"from": _("Cần nhập từ ngày.")})
         if not given["to"]:
-            raise ValidationError({"to": [_("Cần nhập đến ngày.")]})
+            raise unprocessable({"to": _("Cần nhập đến ngày.")})
         start = _date(given["from"], "from", _("Từ ngày"))
         end = _date(given["to"], "to", _("Đến ngày"))
         if start > end:
-            raise ValidationError({"from": [_("Từ ngày phải trước hoặc bằng đến ngày.")]})
+            raise unprocessable({"from": _("Từ ngày phải trước hoặc bằng đến ngày.")})
         if start.year < FIRST_YEAR or end.year > LAST_YEAR:
-            raise ValidationError({"from": [_("Khoảng ngày phải nằm trong các năm 1930–2100.")]})
+            raise unprocessable({"from": _("Khoảng ngày phải nằm trong các năm 1930–2100.")})
         if (end - start).days + 1 > MAX_RANGE_DAYS:
-            raise ValidationError(
+            raise unprocessable(
                 {
-                    "to": [
-                        _("Khoảng ngày dài quá %(days)s ngày (5 năm); hãy dùng báo cáo nhiệm kỳ.")
-                        % {"days": MAX_RANGE_DAYS}
-                    ]
+                    "to": _("Khoảng ngày dài quá %(days)s ngày (5 năm); hãy dùng báo cáo nhiệm kỳ.")
+                    % {"days": MAX_RANGE_DAYS}
                 }
             )
         return period_range(start, end)
