@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
@@ -323,6 +324,8 @@ def test_the_page_offers_the_periods_and_explains_refusals(client, world):
     for text in ("Báo cáo tiến độ kết nạp", "Quý III", "6 tháng đầu năm", "Từ ngày", "Tổng kết"):
         assert text in html
     assert client.get(f"/reports/{tree['province'].pk}/").status_code == 404
+    dashboard = client.get(reverse("targets:dashboard", args=[tree["commune_a"].pk]))
+    assert f"/reports/{tree['commune_a'].pk}/?year=" in dashboard.content.decode()
     response = client.get(
         f"/reports/progress/{tree['commune_a'].pk}.xlsx",
         {"from": "15/05/2026", "to": "01/03/2026"},
