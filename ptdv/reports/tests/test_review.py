@@ -192,3 +192,32 @@ def test_review_api(world):
     )
     assert outsider.get(url).status_code == 404
     assert outsider.get(f"/api/v1/reports/review/{tree['commune_b'].pk}.docx").status_code == 200
+
+
+def test_command_line_periods_and_review(world, tmp_path):
+    from django.core.management import CommandError, call_command
+    from openpyxl import load_workbook
+
+    tree = world["tree"]
+    username = world["user"].username
+    review_file = tmp_path / "so-ket.docx"
+    call_command(
+        "report", "review", "--organisation", "P", "--kind", "final", "--half", "1",
+        "--year", "2026", "--output", str(review_file), "--as", username,
+    )  # fmt: skip
+    texts = paragraphs(docx.Document(str(review_file)))
+    assert any(
+        t.startswith("Tổng kết thực hiện Chỉ thị") and "6 tháng đầu năm 2026" in t for t in texts
+    )
+    progress_file = tmp_path / "quy.xlsx"
+    call_command(
+        "report", "progress", "--organisation", tree["commune_a"].code, "--quarter", "2",
+        "--year", "2026", "--format", "xlsx", "--output", str(progress_file), "--as", username,
+    )  # fmt: skip
+    summary = load_workbook(progress_file)["Tổng hợp"]
+    assert summary["A1"].value.startswith("BÁO CÁO TIẾN ĐỘ KẾT NẠP ĐẢNG VIÊN QUÝ II NĂM 2026")
+    with pytest.raises(CommandError, match="Từ ngày phải trước hoặc bằng đến ngày"):
+        call_command(
+            "report", "review", "--organisation", "P", "--from", "02/05/2026",
+            "--to", "01/05/2026", "--output", str(review_file), "--as", username,
+        )  # fmt: skip

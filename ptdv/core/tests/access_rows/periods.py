@@ -9,7 +9,8 @@ indicator downloads reuse their rows in `access_matrix` (the period is not an ob
 
 from __future__ import annotations
 
-from ptdv.core.tests.access_matrix import Door, rev
+from ptdv.core.tests.access_matrix import Command, Door, rev
+from ptdv.core.tests.access_world import YEAR
 
 DOORS = [
     Door(
@@ -33,3 +34,24 @@ DOORS = [
         obj="organisation",
     ),
 ]
+
+COMMANDS = {
+    "report review": Command(
+        lambda w, s, u, out: [
+            "report",
+            "review",
+            "--organisation",
+            w.org_site[s].code,
+            "--kind",
+            "interim",
+            "--quarter",
+            "2",
+            "--year",
+            str(YEAR),
+            "--output",
+            out,
+            "--as",
+            u.username,
+        ]
+    ),
+}
