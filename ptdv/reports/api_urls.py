@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from ptdv.reports.api import IndicatorsReportView, ProgressReportView
+from ptdv.reports.api import IndicatorsReportView, ProgressReportView, ReviewReportView
 
 urlpatterns: list[URLPattern] = [
     path(
@@ -12,5 +12,10 @@ urlpatterns: list[URLPattern] = [
         "reports/indicators/<int:pk>.<str:fmt>",
         IndicatorsReportView.as_view(),
         name="report-indicators",
+    ),
+    path(
+        "reports/review/<int:pk>.docx",
+        ReviewReportView.as_view(),
+        name="report-review",
     ),
 ]

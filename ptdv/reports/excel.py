@@ -114,7 +114,11 @@ def progress_workbook(report: ProgressReport) -> bytes:
         ),
         _value_row(f"Số kết nạp tối thiểu ({progress.floor_rate:.0%})", report.suggested, COUNT),
         _value_row("Chỉ tiêu kết nạp", progress.target, COUNT),
-        _value_row("Số đã kết nạp", progress.admitted, COUNT),
+        _value_row(
+            "Số đã kết nạp" if report.figures is None else f"Số đã kết nạp ({report.period_label})",
+            progress.admitted,
+            COUNT,
+        ),
         _value_row("Tỷ lệ kết nạp so với số đảng viên đầu năm", progress.admission_rate, PERCENT2),
         _value_row("Tỷ lệ tối thiểu", progress.floor_rate, PERCENT),
         _value_row("Tỷ lệ đạt chỉ tiêu", progress.achievement, PERCENT),
@@ -128,6 +132,32 @@ def progress_workbook(report: ProgressReport) -> bytes:
             "Số thôn, tổ dân phố chưa có chi bộ riêng", progress.localities_without_cell, COUNT
         ),
     ]
+    if report.period is not None and report.figures is not None:
+        period, figures = report.period, report.figures
+        summary.insert(
+            0,
+            _value_row(
+                "Kỳ báo cáo",
+                f"{period.label} ({period.start:%d/%m/%Y} – {period.end:%d/%m/%Y})",
+                TEXT,
+            ),
+        )
+        summary += [
+            _value_row(
+                "Trong kỳ: số đảng viên được công nhận chính thức", figures.recognised, COUNT
+            ),
+            _value_row("Trong kỳ: số đảng viên bị xóa tên, khai trừ", figures.removed, COUNT),
+            _value_row("Trong đó: kết nạp chưa tròn 2 năm", figures.removed_early, COUNT),
+            _value_row("Trong kỳ: số quần chúng mới đưa vào nguồn", figures.new_candidates, COUNT),
+            _value_row(
+                "Trong kỳ: số được cấp giấy chứng nhận bồi dưỡng nhận thức về Đảng",
+                figures.certificates,
+                COUNT,
+            ),
+            _value_row(
+                "Trong kỳ: số hồ sơ đã kết luận thẩm tra lý lịch", figures.verifications, COUNT
+            ),
+        ]
     summary += [
         _value_row(
             f"Chỉ tiêu nhóm {row['label']}: chỉ tiêu / đã kết nạp",
@@ -235,7 +265,7 @@ def progress_workbook(report: ProgressReport) -> bytes:
         [
             ("Đối tượng", 36, TEXT),
             ("Quần chúng trong nguồn", 14, COUNT),
-            (f"Kết nạp năm {report.year}", 14, COUNT),
+            (report.admitted_label, 14, COUNT),
         ],
         [(r.label, r.candidates, r.admitted) for r in report.breakdowns.by_target_group],
     )
@@ -287,6 +317,18 @@ def indicators_workbook(report: IndicatorsReport) -> bytes:
     subtitle = report.subtitle
     rows = [
         _value_row("Nhiệm kỳ", report.term.name, TEXT),
+        *(
+            [
+                _value_row(
+                    "Kỳ báo cáo",
+                    f"{report.period.label} ({report.period.start:%d/%m/%Y} – "
+                    f"{report.period.end:%d/%m/%Y})",
+                    TEXT,
+                )
+            ]
+            if report.period is not None
+            else []
+        ),
         _value_row("Số đảng viên kết nạp", indicators.admitted, COUNT),
         _value_row("Số năm tính", indicators.years_counted, COUNT),
         _value_row("Bình quân mỗi năm", indicators.average_per_year, DECIMAL),
@@ -319,7 +361,7 @@ def indicators_workbook(report: IndicatorsReport) -> bytes:
             ("Năm", 8, "0"),
             ("Đảng viên đầu năm", 16, COUNT),
             ("Chỉ tiêu năm", 12, COUNT),
-            ("Đã kết nạp", 12, COUNT),
+            ("Đã kết nạp" if report.period is None else "Đã kết nạp trong kỳ", 12, COUNT),
             ("Tỷ lệ kết nạp", 12, PERCENT2),
         ],
         [

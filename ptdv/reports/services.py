@@ -16,11 +16,14 @@ from django.utils.translation import gettext as _
 
 from ptdv.audit.services import audit_record
 from ptdv.core.policies import Actor
+from ptdv.documents.docx_writer import render_docx
 from ptdv.organisations.models import Organisation
 from ptdv.organisations.policies import organisation_policy
 from ptdv.reports.builders import indicators_report, progress_report
 from ptdv.reports.excel import indicators_workbook, progress_workbook
 from ptdv.reports.pdf import indicators_pdf, progress_pdf
+from ptdv.reports.periods import Period, period_year
+from ptdv.reports.review import KINDS, ReviewKind, review_document
 from ptdv.targets.models import Term
 
 FORMATS = {
@@ -50,24 +53,45 @@ def _in_scope(actor: Actor, organisation: Organisation, term: Term | None = None
     return organisation
 
 
+def _period_data(period: Period) -> dict[str, str]:
+    return {"period": period.kind, "from": period.start.isoformat(), "to": period.end.isoformat()}
+
+
 def report_progress_export(
-    *, actor: Actor, organisation: Organisation, year: int, fmt: str, today: dt.date
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    year: int,
+    fmt: str,
+    today: dt.date,
+    period: Period | None = None,
 ) -> ExportedReport:
+    """`period` (a quarter, a half-year, a range; default the whole `year`)."""
     _check_format(fmt)
     organisation = _in_scope(actor, organisation)
-    report = progress_report(actor=actor, organisation=organisation, year=year, today=today)
+    period = period or period_year(year)
+    year = period.year
+    report = progress_report(
+        actor=actor, organisation=organisation, year=year, today=today, period=period
+    )
     content = progress_workbook(report) if fmt == "xlsx" else progress_pdf(report)
     audit_record(
         actor=actor,
         action="export",
         obj=organisation,
-        summary=_("Xuất báo cáo tiến độ kết nạp năm %(year)s (%(fmt)s)")
-        % {"year": year, "fmt": fmt},
-        data={"report": "progress", "year": year, "format": fmt, "organisation": organisation.code},
+        summary=_("Xuất báo cáo tiến độ kết nạp %(period)s (%(fmt)s)")
+        % {"period": report.period_text, "fmt": fmt},
+        data={
+            "report": "progress",
+            "year": year,
+            **_period_data(period),
+            "format": fmt,
+            "organisation": organisation.code,
+        },
     )
     return ExportedReport(
         content=content,
-        filename=f"bao-cao-tien-do-{organisation.code}-{year}.{fmt}",
+        filename=f"bao-cao-tien-do-{organisation.code}-{period.slug}.{fmt}",
         content_type=FORMATS[fmt],
     )
 
@@ -80,11 +104,15 @@ def report_indicators_export(
     year: int,
     fmt: str,
     today: dt.date,
+    period: Period | None = None,
 ) -> ExportedReport:
+    """The term up to `year`; or, with a `period` other than a whole year, that period."""
     _check_format(fmt)
     organisation = _in_scope(actor, organisation, term)
+    if period is not None and period.is_year:
+        year, period = period.year, None
     report = indicators_report(
-        actor=actor, organisation=organisation, term=term, year=year, today=today
+        actor=actor, organisation=organisation, term=term, year=year, today=today, period=period
     )
     content = indicators_workbook(report) if fmt == "xlsx" else indicators_pdf(report)
     audit_record(
@@ -96,13 +124,62 @@ def report_indicators_export(
         data={
             "report": "indicators",
             "term": term.pk,
-            "year": year,
+            "year": report.year,
+            **(_period_data(period) if period is not None else {}),
             "format": fmt,
             "organisation": organisation.code,
         },
     )
+    slug = f"{term.start_year}-{year}" if period is None else period.slug
     return ExportedReport(
         content=content,
-        filename=f"bao-cao-chi-so-{organisation.code}-{term.start_year}-{year}.{fmt}",
+        filename=f"bao-cao-chi-so-{organisation.code}-{slug}.{fmt}",
         content_type=FORMATS[fmt],
     )
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def review_kind_parse(value: str | None) -> ReviewKind:
+    """ "interim" (sơ kết, the default) or "final" (tổng kết)."""
+    value = (value or "interim").strip()
+    if value == "final":
+        return "final"
+    if value == "interim":
+        return "interim"
+    raise ValidationError(
+        {"kind": [_("Loại báo cáo phải là sơ kết (interim) hoặc tổng kết (final).")]}
+    )
+
+
+def report_review_export(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    period: Period,
+    kind: str,
+    today: dt.date,
+) -> ExportedReport:
+    """The sơ kết / tổng kết report of the directive as an editable DOCX."""
+    review_kind = review_kind_parse(kind)
+    organisation = _in_scope(actor, organisation)
+    document = review_document(
+        actor=actor, organisation=organisation, period=period, kind=review_kind, today=today
+    )
+    content = render_docx(document)
+    audit_record(
+        actor=actor,
+        action="export",
+        obj=organisation,
+        summary=_("Xuất báo cáo %(kind)s thực hiện Chỉ thị, %(period)s (docx)")
+        % {"kind": KINDS[review_kind].lower(), "period": period.label},
+        data={
+            "report": "review",
+            "kind": review_kind,
+            **_period_data(period),
+            "format": "docx",
+            "organisation": organisation.code,
+        },
+    )
+    return ExportedReport(content=content, filename=f"{document.filename}.docx", content_type=DOCX)

@@ -191,10 +191,21 @@ def outside_markers(world: World, level: str) -> list[str]:
     return [m for site, names in world.markers.items() if site not in INSIDE[level] for m in names]
 
 
+def docx_text(content: bytes) -> str:
+    """The paragraphs and table cells of a DOCX (a report in the party layout)."""
+    import docx
+
+    document = docx.Document(io.BytesIO(content))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
 def body_text(response: Any) -> str | None:
     """The text of a response to search for names (None when it is not searchable)."""
     content_type = response.get("Content-Type", "")
     content = b"".join(response.streaming_content) if response.streaming else response.content
+    if "wordprocessingml" in content_type:
+        return docx_text(content)
     if "spreadsheetml" in content_type:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
         return "\n".join(
@@ -451,6 +462,8 @@ def test_door(route: str, world: World) -> None:
 def _file_text(path: Path) -> str | None:
     if not path.exists() or not path.read_bytes().startswith(b"PK"):
         return None  # not a workbook (a PDF form, say)
+    if b"word/document.xml" in path.read_bytes():
+        return docx_text(path.read_bytes())
     book = openpyxl.load_workbook(path, read_only=True)
     return "\n".join(
         str(value)

@@ -15,33 +15,12 @@ from ptdv.audit.models import AuditEntry
 from ptdv.factories import bearer_key, user_with_role
 from ptdv.reports.builders import letterhead
 from ptdv.reports.services import report_indicators_export, report_progress_export
-from ptdv.targets.services import target_set, term_create
-from ptdv.targets.tests.scenario import TODAY, YEAR, build
+from ptdv.targets.tests.scenario import TODAY, YEAR
 
 pytestmark = pytest.mark.django_db
 # poppler-utils (installed by the Makefile)
 PDFTOTEXT = shutil.which("pdftotext") or "/usr/bin/pdftotext"
 PDFFONTS = shutil.which("pdffonts") or "/usr/bin/pdffonts"
-
-
-@pytest.fixture
-def world(tree, monkeypatch):
-    world = {"tree": tree, **build(tree)}
-    user = world["user"]
-    target_set(actor=user, organisation=tree["province"], year=YEAR, number=4)
-    target_set(actor=user, organisation=tree["commune_a"], year=YEAR, number=1)
-    target_set(actor=user, organisation=tree["commune_b"], year=YEAR, number=5)
-    world["term"] = term_create(
-        actor=user,
-        organisation=tree["province"],
-        name="2025–2030",
-        start_year=2025,
-        end_year=2029,
-        congress_target=10,
-        programmes=[("Chương trình hành động số 18-CTr/TU", 20)],
-    )
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: TODAY)
-    return world
 
 
 def pdf_text(content, tmp_path):

@@ -1,5 +1,8 @@
 """`ptdv report progress|indicators --organisation CODE --year Y --format xlsx|pdf
---output FILE --as USERNAME [--term NAME_OR_ID]`.
+--output FILE --as USERNAME [--term NAME_OR_ID]`, for a shorter period with `--quarter N` or
+`--half N` (of `--year`) or `--from dd/mm/yyyy --to dd/mm/yyyy`; `ptdv report review
+--organisation CODE --kind interim|final [period] --output FILE.docx --as USERNAME` (the sơ
+kết / tổng kết report of the directive).
 
 The report is scoped like the web download: the organisation must lie in the subtrees of the
 user named by `--as` (otherwise "not found"), and the export is written to the audit trail
@@ -18,24 +21,42 @@ from django.utils import timezone
 
 from ptdv.accounts.models import User
 from ptdv.organisations.policies import organisation_policy
+from ptdv.reports.periods import period_parse
 from ptdv.reports.selectors import report_term
-from ptdv.reports.services import FORMATS, report_indicators_export, report_progress_export
-from ptdv.targets.selectors import FIRST_YEAR, LAST_YEAR
+from ptdv.reports.services import (
+    FORMATS,
+    ExportedReport,
+    report_indicators_export,
+    report_progress_export,
+    report_review_export,
+)
 
 
 class Command(BaseCommand):
     help = "Xuất báo cáo tiến độ (progress) hoặc chỉ số theo nhiệm kỳ (indicators) ra Excel, PDF."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="kind", required=True, metavar="{progress,indicators}")
+        sub = parser.add_subparsers(
+            dest="kind", required=True, metavar="{progress,indicators,review}"
+        )
         for name, text in (
-            ("progress", "Báo cáo tiến độ kết nạp của một năm."),
-            ("indicators", "Báo cáo chỉ số theo Chỉ thị của một nhiệm kỳ."),
+            ("progress", "Báo cáo tiến độ kết nạp của một năm hoặc một kỳ."),
+            ("indicators", "Báo cáo chỉ số theo Chỉ thị của một nhiệm kỳ hoặc một kỳ."),
+            ("review", "Báo cáo sơ kết, tổng kết thực hiện Chỉ thị (docx)."),
         ):
             report = sub.add_parser(name, help=text)
             report.add_argument("--organisation", required=True, help="Mã tổ chức đảng.")
-            report.add_argument("--year", type=int, help="Năm (mặc định: năm nay).")
-            report.add_argument("--format", choices=sorted(FORMATS), required=True)
+            report.add_argument("--year", help="Năm (mặc định: năm nay).")
+            report.add_argument("--quarter", help="Quý (1–4) của năm.")
+            report.add_argument("--half", help="6 tháng đầu (1) hoặc cuối (2) năm.")
+            report.add_argument("--from", dest="start", help="Từ ngày (dd/mm/yyyy).")
+            report.add_argument("--to", dest="end", help="Đến ngày (dd/mm/yyyy).")
+            if name == "review":
+                report.add_argument(
+                    "--kind", dest="review_kind", choices=["interim", "final"], default="interim"
+                )
+            else:
+                report.add_argument("--format", choices=sorted(FORMATS), required=True)
             report.add_argument("--output", required=True, help="Tệp ghi ra.")
             report.add_argument("--as", dest="username", required=True, help="Người xuất báo cáo.")
             if name == "indicators":
@@ -50,9 +71,18 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"Không tìm thấy người dùng “{options['username']}”.")
         today = timezone.localdate()
-        year = options.get("year") or today.year
-        if not FIRST_YEAR <= year <= LAST_YEAR:
-            raise CommandError("Năm không hợp lệ.")
+        params = {
+            "year": options.get("year") or "",
+            "quarter": options.get("quarter") or "",
+            "half": options.get("half") or "",
+            "from": options.get("start") or "",
+            "to": options.get("end") or "",
+        }
+        try:
+            period = period_parse(params, today=today)
+        except ValidationError as exc:
+            raise CommandError("; ".join(exc.messages)) from None
+        year = period.year
         organisation = (
             organisation_policy.visible_to(user).filter(code=options["organisation"]).first()
         )
@@ -61,14 +91,24 @@ class Command(BaseCommand):
                 f"Không tìm thấy tổ chức “{options['organisation']}” trong phạm vi của "
                 f"{user.username}."
             )
+        report: ExportedReport
         try:
-            if options["kind"] == "progress":
+            if options["kind"] == "review":
+                report = report_review_export(
+                    actor=user,
+                    organisation=organisation,
+                    period=period,
+                    kind=options["review_kind"],
+                    today=today,
+                )
+            elif options["kind"] == "progress":
                 report = report_progress_export(
                     actor=user,
                     organisation=organisation,
                     year=year,
                     fmt=options["format"],
                     today=today,
+                    period=period,
                 )
             else:
                 term = report_term(
@@ -81,6 +121,7 @@ class Command(BaseCommand):
                     year=year,
                     fmt=options["format"],
                     today=today,
+                    period=period,
                 )
         except Http404:
             raise CommandError("Tổ chức này chưa có nhiệm kỳ nào.") from None
