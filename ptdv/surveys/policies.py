@@ -1,0 +1,66 @@
+"""Who may see, fill and review the pool survey.
+
+- A round is seen by whoever sees its root organisation or any organisation inside its
+  subtree (a ward's staff see the province's round, but only their own responses in it);
+  it is opened and closed by the administrators of its root.
+- A response is seen by the users whose subtrees hold the responding unit; it is filled and
+  submitted by its clerks and above (the unit's own staff, or a level above acting for it).
+- A response is reviewed (accepted or returned) by the level above: an approver (or above)
+  assigned to an organisation that strictly contains the responding unit — a user whose
+  scope is only the unit itself never reviews its own answer.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from ptdv.core.policies import Actor, Policy, role_rank_at, subtree_q, user_scopes
+from ptdv.core.roles import ROLE_RANK, Role
+from ptdv.surveys.models import SurveyResponse, SurveyRound
+
+CLERK_RANK = ROLE_RANK[Role.CLERK]
+APPROVER_RANK = ROLE_RANK[Role.APPROVER]
+ADMINISTRATOR_RANK = ROLE_RANK[Role.ADMINISTRATOR]
+
+response_policy = Policy(SurveyResponse, "organisation__path")
+
+
+class RoundPolicy(Policy[SurveyRound]):
+    """A round is visible from its root's subtree and from inside it."""
+
+    def visible_q(self, user: Actor | None) -> Q:
+        condition = subtree_q(user, "organisation__path")
+        for path, _rank in user_scopes(user):
+            ancestors = [path[:end] for end in range(4, len(path), 4)]
+            if ancestors:
+                condition |= Q(organisation__path__in=ancestors)
+        return condition
+
+    def visible_to(
+        self, user: Actor | None, queryset: QuerySet[SurveyRound] | None = None
+    ) -> QuerySet[SurveyRound]:
+        qs = self.queryset() if queryset is None else queryset
+        return qs.filter(self.visible_q(user))
+
+
+round_policy = RoundPolicy(SurveyRound, "organisation__path")
+
+
+def can_manage_round(user: Actor | None, survey_round: SurveyRound) -> bool:
+    return role_rank_at(user, survey_round.organisation.path) >= ADMINISTRATOR_RANK
+
+
+def can_fill(user: Actor | None, response: SurveyResponse) -> bool:
+    return role_rank_at(user, response.organisation.path) >= CLERK_RANK
+
+
+def review_rank(user: Actor | None, path: str) -> int:
+    """The highest role `user` holds on an organisation strictly above the node at `path`."""
+    return max(
+        (rank for scope, rank in user_scopes(user) if path.startswith(scope) and scope != path),
+        default=0,
+    )
+
+
+def can_review(user: Actor | None, response: SurveyResponse) -> bool:
+    return review_rank(user, response.organisation.path) >= APPROVER_RANK
