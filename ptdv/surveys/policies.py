@@ -1,7 +1,7 @@
 """Who may see, fill and review the pool survey.
 
-- A round is seen by whoever sees its root organisation or any organisation inside its
-  subtree (a ward's staff see the province's round, but only their own responses in it);
+- A round is seen in its root's subtree and by whoever sees one of its responses (a
+  ward's staff see the province's round, but only their own responses in it);
   it is opened and closed by the administrators of its root.
 - A response is seen by the users whose subtrees hold the responding unit; it is filled and
   submitted by its clerks and above (the unit's own staff, or a level above acting for it).
@@ -26,21 +26,18 @@ response_policy = Policy(SurveyResponse, "organisation__path")
 
 
 class RoundPolicy(Policy[SurveyRound]):
-    """A round is visible from its root's subtree and from inside it."""
-
-    def visible_q(self, user: Actor | None) -> Q:
-        condition = subtree_q(user, "organisation__path")
-        for path, _rank in user_scopes(user):
-            ancestors = [path[:end] for end in range(4, len(path), 4)]
-            if ancestors:
-                condition |= Q(organisation__path__in=ancestors)
-        return condition
+    """A round is visible in its root's subtree, and to whoever sees one of its responses
+    (a ward's staff see the province's round, with their own responses only)."""
 
     def visible_to(
         self, user: Actor | None, queryset: QuerySet[SurveyRound] | None = None
     ) -> QuerySet[SurveyRound]:
         qs = self.queryset() if queryset is None else queryset
-        return qs.filter(self.visible_q(user))
+        answered = SurveyResponse.objects.filter(subtree_q(user, "organisation__path"))
+        return qs.filter(
+            Q(subtree_q(user, "organisation__path"))
+            | Q(pk__in=answered.values("survey_round_id"))
+        )
 
 
 round_policy = RoundPolicy(SurveyRound, "organisation__path")
