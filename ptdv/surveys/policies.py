@@ -35,8 +35,7 @@ class RoundPolicy(Policy[SurveyRound]):
         qs = self.queryset() if queryset is None else queryset
         answered = SurveyResponse.objects.filter(subtree_q(user, "organisation__path"))
         return qs.filter(
-            Q(subtree_q(user, "organisation__path"))
-            | Q(pk__in=answered.values("survey_round_id"))
+            Q(subtree_q(user, "organisation__path")) | Q(pk__in=answered.values("survey_round_id"))
         )
 
 

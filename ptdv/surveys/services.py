@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ptdv.audit.services import audit_record
-from ptdv.core.policies import Action, Actor
+from ptdv.core.policies import Action, Actor, user_scopes
 from ptdv.core.refusals import unprocessable
 from ptdv.organisations.models import Organisation
 from ptdv.organisations.policies import organisation_policy
@@ -35,6 +35,7 @@ from ptdv.surveys.models import (
     SurveyRound,
 )
 from ptdv.surveys.policies import (
+    ADMINISTRATOR_RANK,
     can_fill,
     can_manage_round,
     can_review,
@@ -92,6 +93,8 @@ def round_open(
     system itself when `actor` is None): one response per grassroots organisation,
     pre-filled from the data of `today`."""
     today = today or timezone.localdate()
+    if actor is not None and not any(rank >= ADMINISTRATOR_RANK for _p, rank in user_scopes(actor)):
+        raise PermissionDenied  # administers nothing anywhere: 403
     if actor is None:
         root = Organisation.objects.get(pk=getattr(organisation, "pk", organisation))
     else:

@@ -58,13 +58,21 @@ def test_open_makes_one_prefilled_response_per_grassroots_unit(tree, data, surve
 
 
 def test_only_the_roots_administrators_open_and_no_overlap(tree, data, survey, today):
-    clerk = user_with_role(tree["province"], Role.APPROVER)
+    approver = user_with_role(tree["province"], Role.APPROVER)
+    with pytest.raises(PermissionDenied):
+        services.round_open(
+            actor=approver, organisation=tree["province"].pk, year=today.year + 1, due_date=today
+        )
+    commune_admin = user_with_role(tree["commune_a"], Role.ADMINISTRATOR)
+    # Outside the administrator's subtree: as for an absent organisation.
     with pytest.raises(ValidationError) as err:
         services.round_open(
-            actor=clerk, organisation=tree["province"].pk, year=today.year + 1, due_date=today
+            actor=commune_admin,
+            organisation=tree["province"].pk,
+            year=today.year + 1,
+            due_date=today,
         )
     assert "organisation" in err.value.message_dict
-    commune_admin = user_with_role(tree["commune_a"], Role.ADMINISTRATOR)
     with pytest.raises(ValidationError) as err:
         services.round_open(
             actor=commune_admin,
@@ -83,12 +91,12 @@ def test_only_the_roots_administrators_open_and_no_overlap(tree, data, survey, t
     assert "due_date" in err.value.message_dict
 
 
-def test_fill_submit_return_resubmit_accept(tree, survey, unit_clerk, unit_approver, commune_approver):
+def test_fill_submit_return_resubmit_accept(
+    tree, survey, unit_clerk, unit_approver, commune_approver
+):
     response = response_of(survey, tree["grassroots_a"])
     with pytest.raises(ValidationError) as err:
-        services.response_submit(
-            actor=unit_clerk, round_id=survey.pk, response_id=response.pk
-        )
+        services.response_submit(actor=unit_clerk, round_id=survey.pk, response_id=response.pk)
     assert "pool_quality" in err.value.message_dict
     _fill(unit_clerk, response)
     submitted = services.response_submit(
@@ -100,9 +108,7 @@ def test_fill_submit_return_resubmit_accept(tree, survey, unit_clerk, unit_appro
         _fill(unit_clerk, response)
     # A unit never reviews its own answer, whatever its role.
     with pytest.raises(PermissionDenied):
-        services.response_accept(
-            actor=unit_approver, round_id=survey.pk, response_id=response.pk
-        )
+        services.response_accept(actor=unit_approver, round_id=survey.pk, response_id=response.pk)
     with pytest.raises(ValidationError) as err:
         services.response_return(
             actor=commune_approver, round_id=survey.pk, response_id=response.pk, reason=" "
@@ -146,9 +152,11 @@ def test_out_of_scope_is_absent_and_viewer_is_refused(tree, survey):
         _fill(viewer, response)
     assert selectors.round_list(actor=other).filter(pk=survey.pk).exists()
     # A commune B user sees the province round (their own responses are in it), but not A's.
-    assert not selectors.response_list(actor=other, survey_round=survey).filter(
-        organisation=tree["grassroots_a"]
-    ).exists()
+    assert (
+        not selectors.response_list(actor=other, survey_round=survey)
+        .filter(organisation=tree["grassroots_a"])
+        .exists()
+    )
 
 
 def test_refresh_reads_the_data_again(tree, survey, unit_clerk):
@@ -164,7 +172,9 @@ def test_refresh_reads_the_data_again(tree, survey, unit_clerk):
         )
 
 
-def test_rollup_counts_accepted_responses_per_level(tree, survey, unit_clerk, commune_approver, admin):
+def test_rollup_counts_accepted_responses_per_level(
+    tree, survey, unit_clerk, commune_approver, admin
+):
     response = response_of(survey, tree["grassroots_a"])
     _fill(unit_clerk, response)
     services.response_submit(actor=unit_clerk, round_id=survey.pk, response_id=response.pk)
