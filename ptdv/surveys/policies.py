@@ -12,7 +12,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from ptdv.core.policies import Actor, Policy, role_rank_at, subtree_q, user_scopes
 from ptdv.core.roles import ROLE_RANK, Role
@@ -23,6 +26,19 @@ APPROVER_RANK = ROLE_RANK[Role.APPROVER]
 ADMINISTRATOR_RANK = ROLE_RANK[Role.ADMINISTRATOR]
 
 response_policy = Policy(SurveyResponse, "organisation__path")
+
+MAX_ID = 2**63 - 1
+
+
+def checked_id(value: Any) -> int:
+    """An id from a URL or a body: a whole number the database can hold, else absent (404)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    if not 1 <= number <= MAX_ID:
+        raise Http404
+    return number
 
 
 class RoundPolicy(Policy[SurveyRound]):

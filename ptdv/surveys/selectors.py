@@ -25,7 +25,13 @@ from ptdv.surveys.models import (
     SurveyResponse,
     SurveyRound,
 )
-from ptdv.surveys.policies import APPROVER_RANK, CLERK_RANK, response_policy, round_policy
+from ptdv.surveys.policies import (
+    APPROVER_RANK,
+    CLERK_RANK,
+    checked_id,
+    response_policy,
+    round_policy,
+)
 from ptdv.surveys.services import PLAN_KEYS
 
 
@@ -38,7 +44,7 @@ def round_list(*, actor: Actor, year: int | None = None) -> QuerySet[SurveyRound
 
 def round_get(*, actor: Actor, round_id: Any) -> SurveyRound:
     return round_policy.get_visible(
-        actor, round_id, SurveyRound.objects.select_related("organisation")
+        actor, checked_id(round_id), SurveyRound.objects.select_related("organisation")
     )
 
 
@@ -65,8 +71,8 @@ def response_list(
 def response_get(*, actor: Actor, round_id: Any, response_id: Any) -> SurveyResponse:
     return response_policy.get_visible(
         actor,
-        response_id,
-        SurveyResponse.objects.filter(survey_round_id=round_id).select_related(
+        checked_id(response_id),
+        SurveyResponse.objects.filter(survey_round_id=checked_id(round_id)).select_related(
             "organisation", "survey_round", "survey_round__organisation"
         ),
     )

@@ -39,6 +39,7 @@ from ptdv.surveys.policies import (
     can_fill,
     can_manage_round,
     can_review,
+    checked_id,
     response_policy,
     round_policy,
 )
@@ -167,7 +168,7 @@ def round_open(
 def _locked_round(actor: Actor | None, round_id: Any) -> SurveyRound:
     survey_round = round_policy.get_visible(
         actor,
-        round_id,
+        checked_id(round_id),
         SurveyRound.objects.select_for_update(of=("self",)).select_related("organisation"),
     )
     if not can_manage_round(actor, survey_round):
@@ -198,9 +199,9 @@ def _locked_response(actor: Actor | None, round_id: Any, response_id: Any) -> Su
     qs = (
         SurveyResponse.objects.select_for_update(of=("self",))
         .select_related("organisation", "survey_round", "survey_round__organisation")
-        .filter(survey_round_id=round_id)
+        .filter(survey_round_id=checked_id(round_id))
     )
-    return response_policy.get_visible(actor, response_id, qs)
+    return response_policy.get_visible(actor, checked_id(response_id), qs)
 
 
 def _check_version(response: SurveyResponse, version: int | None) -> None:

@@ -95,7 +95,7 @@ def round_create_view(request: HttpRequest) -> HttpResponse:
 
 def _under(request: HttpRequest, survey_round: SurveyRound) -> Organisation | None:
     raw = request.GET.get("under", "")
-    if not raw.isdigit():
+    if not raw.isdigit() or len(raw) > 9:
         return None
     node = organisation_policy.get_visible(request.user, raw)
     if not node.path.startswith(survey_round.organisation.path):
