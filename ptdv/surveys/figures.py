@@ -152,9 +152,11 @@ def compute_figures(
             if key != "organisation_id":
                 target[key] += int(value or 0)
 
-    org_ids = list(owner)
+    # The subtree by its path prefix (one indexed range, however many organisations it holds);
+    # rows of organisations outside every part (inactive ones) are left out by `add`.
+    in_tree = {"organisation__path__startswith": root.path}
     members = (
-        PartyMembership.objects.filter(organisation_id__in=org_ids, status__in=ACTIVE_STATUSES)
+        PartyMembership.objects.filter(**in_tree, status__in=ACTIVE_STATUSES)
         .values("organisation_id")
         .annotate(
             members=Count("pk"),
@@ -166,7 +168,7 @@ def compute_figures(
         add(member_row["organisation_id"], member_row)
 
     is_member = PartyMembership.objects.filter(person_id=OuterRef("pk"), status__in=ACTIVE_STATUSES)
-    people = Person.objects.filter(organisation_id__in=org_ids).filter(~Exists(is_member))
+    people = Person.objects.filter(**in_tree).filter(~Exists(is_member))
     for union, field in (("yu", "youth_union_member"), ("tu", "trade_union_member")):
         aggregates: dict[str, Any] = {union: Count("pk")}
         for band, _label, lowest, highest in AGE_BANDS:
@@ -191,7 +193,7 @@ def compute_figures(
             condition = _MEASURES[_GROUP_MEASURE[group]].q("person__")
         pool[f"group_{group}"] = Count("pk", filter=condition)
     candidacies = (
-        Candidacy.objects.filter(organisation_id__in=org_ids, is_open=True, stage__in=POOL_STAGES)
+        Candidacy.objects.filter(**in_tree, is_open=True, stage__in=POOL_STAGES)
         .values("organisation_id")
         .annotate(**pool)
     )
@@ -199,7 +201,7 @@ def compute_figures(
         add(pool_row["organisation_id"], pool_row)
 
     localities = (
-        Locality.objects.filter(organisation_id__in=org_ids)
+        Locality.objects.filter(**in_tree)
         .values("organisation_id")
         .annotate(
             localities=Count("pk"),

@@ -247,13 +247,12 @@ def response_refresh(
     _check_version(response, version)
     _require_editable(response)
     today = today or timezone.localdate()
-    root = response.survey_round.organisation
-    others = SurveyResponse.objects.filter(
-        survey_round=response.survey_round,
-        organisation__path__startswith=response.organisation.path,
+    unit = response.organisation
+    inside = SurveyResponse.objects.filter(
+        survey_round=response.survey_round, organisation__path__startswith=unit.path
     ).values_list("organisation_id", flat=True)
     # The unit's part: its subtree without the responding units below it.
-    figures = compute_figures(root, list(others), today)[response.organisation_id]
+    figures = compute_figures(unit, list(inside), today)[response.organisation_id]
     response.figures = figures
     response.figures_on = today
     _save(response, ["figures", "figures_on"])
