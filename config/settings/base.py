@@ -242,6 +242,8 @@ SPECTACULAR_SETTINGS = {
         # Person and organisation lists of codes, named once for every serializer using them.
         "AreaFlagsEnum": "ptdv.organisations.models.AreaFlag.choices",
         "TargetGroupsEnum": "ptdv.people.choices.TargetGroup.choices",
+        "SurveyRoundStatusEnum": "ptdv.surveys.models.RoundStatus.choices",
+        "SurveyResponseStatusEnum": "ptdv.surveys.models.ResponseStatus.choices",
     },
 }
 

@@ -23,6 +23,7 @@ from ptdv.candidacies.measures import ADMISSION_FIELDS, age_expression, breakdow
 from ptdv.candidacies.models import AdmissionTally, Candidacy, PipelineTally
 from ptdv.candidacies.policies import candidacy_policy
 from ptdv.candidacies.tallies import PIPELINE_FIELDS
+from ptdv.core.plans import planned_admissions
 from ptdv.core.policies import Actor
 from ptdv.members.models import (
     FORMER_MEMBER_STATUSES,
@@ -140,6 +141,13 @@ class Progress:
     overdue: int
     forecast: Forecast
     group_targets: dict[str, int] = field(default_factory=dict)
+    # What the accepted yearly pool surveys of the year before plan to admit (None: no plan).
+    planned_admissions: int | None = None
+
+    @property
+    def suggested(self) -> int:
+        """The floor suggestion: ceil(floor rate × members at start)."""
+        return suggested_target(self.members_at_start, self.floor_rate)
 
     @property
     def admitted(self) -> int:
@@ -192,6 +200,8 @@ class Progress:
             "admitted": self.admitted,
             "admission_rate": self.admission_rate,
             "floor_rate": self.floor_rate,
+            "suggested": self.suggested,
+            "planned_admissions": self.planned_admissions,
             "achievement": self.achievement,
             "pipeline": dict(self.pipeline),
             "breakdown": self.breakdown,
@@ -287,6 +297,7 @@ def progress_many(
         )
     }
     rate = floor_rate()
+    planned = planned_admissions(ids, year)
     result = []
     for organisation in organisations:
         tally = tallies.get(organisation.pk, {name: 0 for name in ADMISSION_FIELDS})
@@ -320,6 +331,7 @@ def progress_many(
                     today=today,
                 ),
                 group_targets=groups.get(organisation.pk, {}),
+                planned_admissions=planned.get(organisation.pk),
             )
         )
     return result

@@ -58,6 +58,18 @@ class ProgressSerializer(ApiSerializer):
         allow_null=True, help_text=_("admitted / members_at_start (0–1).")
     )
     floor_rate = serializers.FloatField(help_text=_("Tỷ lệ tối thiểu (0,03)."))
+    suggested = serializers.IntegerField(
+        help_text=_(
+            "Chỉ tiêu gợi ý theo tỷ lệ tối thiểu: làm tròn lên floor_rate × members_at_start."
+        )
+    )
+    planned_admissions = serializers.IntegerField(
+        allow_null=True,
+        help_text=_(
+            "Kế hoạch theo khảo sát: số kết nạp mà các phiếu khảo sát nguồn năm trước đã được "
+            "cấp trên chấp nhận dự kiến cho năm này (null khi chưa có)."
+        ),
+    )
     achievement = serializers.FloatField(allow_null=True, help_text=_("admitted / target (0–1)."))
     pipeline = serializers.DictField(
         child=serializers.IntegerField(), help_text=_("Số hồ sơ đang mở theo giai đoạn.")

@@ -25,6 +25,7 @@ from ptdv.candidacies.measures import LABELS
 from ptdv.candidacies.models import PIPELINE_STAGES, Candidacy, Stage
 from ptdv.candidacies.policies import candidacy_policy
 from ptdv.core.forms import add_service_errors
+from ptdv.core.plans import planned_admissions
 from ptdv.core.policies import role_rank_at
 from ptdv.core.views import render_page
 from ptdv.members.models import ACTIVE_STATUSES, MembershipStatus, PartyMembership
@@ -237,6 +238,7 @@ def _target_rows(
         for t in Target.objects.filter(organisation__in=nodes, year=year, group="")
     }
     rate = floor_rate()
+    planned = planned_admissions([node.pk for node in nodes], year)
     rows = []
     for node in nodes:
         members, estimated = starts[(node.pk, year)]
@@ -248,6 +250,7 @@ def _target_rows(
                 "members": members,
                 "estimated": estimated,
                 "suggested": suggested_target(members, rate),
+                "planned": planned.get(node.pk),
                 "target": target,
                 "number": target.number if target else None,
                 "locked": bool(target and target.state == TargetState.LOCKED),

@@ -18,6 +18,7 @@ FIELDS = {
     "id", "code", "name", "year", "members_at_start", "members_at_start_estimated", "target",
     "admitted", "admission_rate", "floor_rate", "achievement", "pipeline", "breakdown",
     "white_localities", "localities_without_cell", "overdue", "forecast",
+    "suggested", "planned_admissions",
 }  # fmt: skip
 
 
@@ -128,10 +129,10 @@ def test_query_counts_are_pinned_and_independent_of_the_subtree(world, django_as
     tree = world["tree"]
     api = client_for(user_with_role(tree["province"], Role.VIEWER))
     # token, scopes, organisation, 2 × tallies, snapshot run + rows, targets, rates, overdue,
-    # localities
-    with django_assert_num_queries(11):
+    # localities, the survey plans (paths, accepted plans: ptdv.core.plans)
+    with django_assert_num_queries(13):
         assert api.get(url(tree["province"]), {"year": YEAR}).status_code == 200
-    with django_assert_num_queries(12):  # + the children
+    with django_assert_num_queries(14):  # + the children
         assert api.get(url(tree["province"], children=True), {"year": YEAR}).status_code == 200
 
     def count(target):
@@ -144,4 +145,4 @@ def test_query_counts_are_pinned_and_independent_of_the_subtree(world, django_as
         commune = OrganisationFactory(parent=tree["province"], kind=Kind.COMMUNE, code=f"Y{index}")
         OrganisationFactory(parent=commune, code=f"YC{index}")
     assert count(url(tree["province"], children=True)) == few
-    assert count(url(tree["province"])) == 11
+    assert count(url(tree["province"])) == 13
