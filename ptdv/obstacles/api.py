@@ -30,10 +30,17 @@ from ptdv.audit.services import audit_list_read, audit_record
 from ptdv.core.api import error_body
 from ptdv.core.api_views import ApiModelSerializer, ApiSerializer
 from ptdv.core.schema import error_ref
-from ptdv.obstacles.models import Category, EventKind, Obstacle, ObstacleEvent, Status
+from ptdv.obstacles.models import (
+    OUTCOME_CHOICES,
+    Category,
+    EventKind,
+    Obstacle,
+    ObstacleEvent,
+    Status,
+)
 from ptdv.obstacles.policies import obstacle_policy
 from ptdv.obstacles.selectors import (
-    STATUS_FILTERS,
+    STATUS_FILTER_CHOICES,
     ObstacleFilters,
     obstacle_history,
     obstacle_list,
@@ -133,7 +140,7 @@ class ObstacleDetailSerializer(ObstacleSerializer):
 
 class ObstacleQuerySerializer(ApiSerializer):
     status = serializers.ChoiceField(
-        choices=list(STATUS_FILTERS.items()),
+        choices=STATUS_FILTER_CHOICES,
         required=False,
         help_text=_("open, resolved, declined, hoặc overdue (đang chờ và đã quá hạn)."),
     )
@@ -195,10 +202,7 @@ class ObstacleResolveBody(_Versioned):
     """Kết thúc ở cấp hiện tại: giải quyết (`resolved`) hoặc trả lời lý do (`declined`)."""
 
     outcome = serializers.ChoiceField(
-        choices=[
-            (Status.RESOLVED, Status.RESOLVED.label),
-            (Status.DECLINED, Status.DECLINED.label),
-        ],
+        choices=OUTCOME_CHOICES,
         default=Status.RESOLVED,
     )
     answer = serializers.CharField(max_length=8000)

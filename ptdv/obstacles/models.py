@@ -35,6 +35,8 @@ class Status(models.TextChoices):
 
 
 CLOSED_STATUSES = (Status.RESOLVED, Status.DECLINED)
+# How the level where it sits closes it (the API's `outcome`).
+OUTCOME_CHOICES = [(s.value, s.label) for s in CLOSED_STATUSES]
 
 
 class EventKind(models.TextChoices):

@@ -23,6 +23,7 @@ from ptdv.organisations.policies import organisation_policy
 
 OVERDUE = "overdue"
 STATUS_FILTERS = {**dict(Status.choices), OVERDUE: "Quá hạn ở cấp hiện tại"}
+STATUS_FILTER_CHOICES = list(STATUS_FILTERS.items())
 WORK_LIMIT = 200
 
 

@@ -70,7 +70,9 @@ def test_create(tree, cell_clerk, dossier, foreign_dossier):
     assert db_state(*WRITES) == before
 
 
-def test_escalate_and_resolve(tree, obstacle, cell_clerk, grassroots_clerk, commune_clerk, other_clerk):
+def test_escalate_and_resolve(
+    tree, obstacle, cell_clerk, grassroots_clerk, commune_clerk, other_clerk
+):
     url = f"/api/v1/obstacles/{obstacle.pk}/actions/"
     assert api(other_clerk).post(url + "escalate/", {"note": "x"}, format="json").status_code == 404
     assert api(cell_clerk).post(url + "escalate/", {}, format="json").status_code == 400
@@ -80,7 +82,9 @@ def test_escalate_and_resolve(tree, obstacle, cell_clerk, grassroots_clerk, comm
     assert up.status_code == 200 and up.json()["level"]["id"] == tree["grassroots_a"].pk
     assert api(cell_clerk).post(url + "escalate/", {"note": "x"}, format="json").status_code == 403
     assert (
-        api(grassroots_clerk).post(url + "escalate/", {"note": "Lên nữa"}, format="json").status_code
+        api(grassroots_clerk)
+        .post(url + "escalate/", {"note": "Lên nữa"}, format="json")
+        .status_code
         == 200
     )
     done = api(commune_clerk).post(

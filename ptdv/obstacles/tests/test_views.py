@@ -99,7 +99,10 @@ def test_detail_and_actions_by_level(tree, obstacle, cell_clerk, commune_clerk, 
     obstacle.refresh_from_db()
     assert obstacle.level == tree["grassroots_a"]
     # The cell now only reads: no actions, and a post is refused.
-    assert 'id="escalate-form"' not in client(cell_clerk).get(f"/obstacles/{obstacle.pk}/").content.decode()
+    assert (
+        'id="escalate-form"'
+        not in client(cell_clerk).get(f"/obstacles/{obstacle.pk}/").content.decode()
+    )
     assert (
         client(cell_clerk)
         .post(f"/obstacles/{obstacle.pk}/actions/resolve/", {"resolve-answer": "x"})
@@ -120,7 +123,9 @@ def test_detail_and_actions_by_level(tree, obstacle, cell_clerk, commune_clerk, 
     assert "đã kết thúc" in again.content.decode()
     history = client(cell_clerk).get(f"/obstacles/{obstacle.pk}/").content.decode()
     assert history.count('data-kind="') == 3
-    assert client(commune_clerk).post(f"/obstacles/{obstacle.pk}/actions/delete/").status_code == 404
+    assert (
+        client(commune_clerk).post(f"/obstacles/{obstacle.pk}/actions/delete/").status_code == 404
+    )
 
 
 def test_monthly_page_and_export(tree, obstacle, commune_clerk):
@@ -147,6 +152,9 @@ def test_stats_page(tree, obstacle, commune_clerk):
     page = client(commune_clerk).get("/obstacles/stats/?year=2026")
     text = page.content.decode()
     assert page.status_code == 200 and 'data-category="background"' in text
-    assert client(commune_clerk).get(
-        f"/obstacles/stats/?year=2026&organisation={tree['commune_b'].pk}"
-    ).status_code == 404
+    assert (
+        client(commune_clerk)
+        .get(f"/obstacles/stats/?year=2026&organisation={tree['commune_b'].pk}")
+        .status_code
+        == 404
+    )
