@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from ptdv.accounts.models import stored_user
 from ptdv.audit.services import audit_record
 from ptdv.candidacies.models import Candidacy
-from ptdv.candidacies.policies import candidacy_policy
+from ptdv.candidacies.policies import candidacy_policy, require_clerk_somewhere
 from ptdv.core.policies import Action, Actor
 from ptdv.core.refusals import unprocessable
 from ptdv.core.text import nfc
@@ -134,6 +134,7 @@ def _candidacies(actor: Actor, organisation: Organisation, named: Iterable[Any])
 def obstacle_record(*, actor: Actor, data: NewObstacle, today: dt.date) -> Obstacle:
     """Record a difficulty met by an organisation the actor may change things in. It sits at
     that organisation's level, due there after the set number of working days."""
+    require_clerk_somewhere(actor)
     errors = _validate_new(data)
     if errors:
         raise unprocessable(errors)
