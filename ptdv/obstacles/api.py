@@ -153,6 +153,9 @@ class ObstacleQuerySerializer(ApiSerializer):
         required=False,
         help_text=_("Mã tổ chức: khó khăn do cây tổ chức này ghi nhận."),
     )
+    candidacy = serializers.IntegerField(
+        min_value=1, required=False, help_text=_("Mã hồ sơ: các khó khăn vướng hồ sơ này.")
+    )
     month = serializers.RegexField(
         r"^(0?[1-9]|1[0-2])/\d{4}$",
         required=False,
@@ -171,6 +174,7 @@ class ObstacleQuerySerializer(ApiSerializer):
             level=data.get("level"),
             organisation=data.get("organisation"),
             month=month,
+            candidacy=data.get("candidacy"),
         )
 
 

@@ -48,6 +48,9 @@ class ObstacleFilterForm(StyledFormMixin, forms.Form):
     )
     level = IdField(label=_("Cấp đang giải quyết"), required=False, coerce=int, empty_value=None)
     month = MonthField(label=_("Tháng ghi nhận"), required=False)
+    candidacy = forms.IntegerField(
+        required=False, min_value=1, max_value=999_999_999, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args: Any, levels: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

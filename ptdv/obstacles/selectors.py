@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Avg, Count, Q, QuerySet
 from django.urls import reverse
 
+from ptdv.candidacies.policies import candidacy_policy
 from ptdv.core.policies import Actor, user_scopes
 from ptdv.core.review import ReviewFigure
 from ptdv.core.roles import ROLE_RANK, Role
@@ -34,6 +35,7 @@ class ObstacleFilters:
     level: Any = None  # the organisation (id) where it sits now
     organisation: Any = None  # the recording organisation's subtree (id)
     month: dt.date | None = None  # recorded in this month (any day of it)
+    candidacy: Any = None  # blocking this dossier (id)
 
     def as_audit(self) -> dict[str, Any]:
         return {
@@ -42,6 +44,7 @@ class ObstacleFilters:
             "level": getattr(self.level, "pk", self.level),
             "organisation": getattr(self.organisation, "pk", self.organisation),
             "month": f"{self.month:%m/%Y}" if self.month else "",
+            "candidacy": getattr(self.candidacy, "pk", self.candidacy),
         }
 
 
@@ -59,7 +62,7 @@ def obstacle_list(
     *, actor: Actor, filters: ObstacleFilters | None = None, today: dt.date
 ) -> QuerySet[Obstacle]:
     """The obstacles the actor sees, newest first, with the number of dossiers each blocks.
-    A `level` or `organisation` filter outside the actor's scope answers 404."""
+    A `level`, `organisation` or `candidacy` filter outside the actor's scope answers 404."""
     filters = filters or ObstacleFilters()
     qs = obstacle_policy.visible_to(actor).annotate(n_candidacies=Count("candidacies"))
     if filters.status == OVERDUE:
@@ -76,6 +79,11 @@ def obstacle_list(
     if filters.month is not None:
         start, end = month_bounds(filters.month)
         qs = qs.filter(recorded_on__range=(start, end))
+    if filters.candidacy not in (None, ""):
+        candidacy = candidacy_policy.get_visible(
+            actor, getattr(filters.candidacy, "pk", filters.candidacy)
+        )
+        qs = qs.filter(candidacies=candidacy)
     return qs.order_by("-recorded_on", "-pk")
 
 

@@ -102,6 +102,7 @@ def obstacle_list_view(request: HttpRequest) -> HttpResponse:
         category=data.get("category", ""),
         level=data.get("level"),
         month=data.get("month"),
+        candidacy=data.get("candidacy"),
     )
     today = timezone.localdate()
     rows = obstacle_list(actor=request.user, filters=filters, today=today)

@@ -158,3 +158,11 @@ def test_stats_page(tree, obstacle, commune_clerk):
         .status_code
         == 404
     )
+
+
+def test_the_dossier_page_links_to_its_obstacles(tree, obstacle, dossier, cell_clerk, other_clerk):
+    page = client(cell_clerk).get(f"/candidacies/{dossier.pk}/").content.decode()
+    assert f"/obstacles/?candidacy={dossier.pk}&amp;status=open" in page
+    listed = client(cell_clerk).get(f"/obstacles/?candidacy={dossier.pk}&status=open")
+    assert f'data-obstacle="{obstacle.pk}"' in listed.content.decode()
+    assert client(other_clerk).get(f"/obstacles/?candidacy={dossier.pk}").status_code == 404
