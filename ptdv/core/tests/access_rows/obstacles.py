@@ -14,7 +14,7 @@ from typing import Any
 from django.urls import reverse
 
 from ptdv.accounts.models import Role
-from ptdv.core.tests.access_matrix import ANY, Door, Rule, Url
+from ptdv.core.tests.access_matrix import ANY, READ_ONLY, AdminModel, Door, Rule, Url
 from ptdv.core.tests.access_world import TODAY, World
 from ptdv.obstacles.models import Obstacle
 from ptdv.obstacles.services import NewObstacle, obstacle_record
@@ -24,7 +24,7 @@ MONTH = f"{TODAY:%m/%Y}"
 
 
 def obstacle_at(world: World, organisation: Organisation) -> Obstacle:
-    made: dict[int, Obstacle] = world.objects.setdefault("obstacle", {})
+    made: dict[int, Obstacle] = world.objects.setdefault("obstacle_by_organisation", {})
     known = made.get(organisation.pk)
     if known is not None and Obstacle.objects.filter(pk=known.pk).exists():
         return known
@@ -174,3 +174,7 @@ DOORS = [
         effective=True,
     ),
 ]
+
+# The admin lists the obstacles of the user's subtree, read-only (the steps go through the
+# services); the world's obstacles are made by the doors above, so no object kind is named.
+ADMIN_MODELS = {"obstacles.obstacle": AdminModel(None, view=ANY, **READ_ONLY)}
