@@ -157,9 +157,10 @@ class ObstacleQuerySerializer(ApiSerializer):
         min_value=1, required=False, help_text=_("Mã hồ sơ: các khó khăn vướng hồ sơ này.")
     )
     month = serializers.RegexField(
-        r"^(0?[1-9]|1[0-2])/\d{4}$",
+        # Empty is "no filter" (as an absent query parameter is).
+        r"^((0?[1-9]|1[0-2])/(19|20|21)\d{2})?$",
         required=False,
-        help_text=_("Tháng ghi nhận, dạng mm/yyyy."),
+        help_text=_("Tháng ghi nhận, dạng mm/yyyy (để trống: mọi tháng)."),
     )
 
     def filters(self) -> ObstacleFilters:

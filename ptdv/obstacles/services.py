@@ -105,8 +105,9 @@ def _validate_new(data: NewObstacle) -> dict[str, list[str]]:
 
 
 def _candidacies(actor: Actor, organisation: Organisation, named: Iterable[Any]) -> list[Candidacy]:
-    """The dossiers the obstacle blocks: each visible to the actor and kept inside the
-    recording organisation's subtree; absent or elsewhere answer the same field error."""
+    """The dossiers the obstacle blocks: each visible to the actor (absent or outside the
+    scope: the same field error, 400) and kept inside the recording organisation's subtree
+    (a dossier of another organisation: refused, 422)."""
     ids = []
     for item in named:
         pk = getattr(item, "pk", item)
@@ -116,19 +117,28 @@ def _candidacies(actor: Actor, organisation: Organisation, named: Iterable[Any])
         raise unprocessable(
             {"candidacies": [_("Hồ sơ bị vướng: tối đa %(n)s hồ sơ.") % {"n": MAX_CANDIDACIES}]}
         )
-    inside = Candidacy.objects.filter(organisation__path__startswith=organisation.path)
-    return [
+    found = [
         candidacy_policy.resolve_named(
             actor,
             pk,
             field="candidacies",
-            message=_("Hồ sơ bị vướng: không tìm thấy hồ sơ số %(id)s trong tổ chức ghi nhận.")
-            % {"id": pk},
+            message=_("Hồ sơ bị vướng: không tìm thấy hồ sơ số %(id)s.") % {"id": pk},
             action=Action.VIEW,
-            queryset=inside,
+            queryset=Candidacy.objects.select_related("organisation"),
         )
         for pk in ids
     ]
+    elsewhere = [c.pk for c in found if not c.organisation.path.startswith(organisation.path)]
+    if elsewhere:
+        raise unprocessable(
+            {
+                "candidacies": [
+                    _("Hồ sơ bị vướng: hồ sơ số %(ids)s không thuộc tổ chức ghi nhận.")
+                    % {"ids": ", ".join(str(pk) for pk in elsewhere)}
+                ]
+            }
+        )
+    return found
 
 
 def obstacle_record(*, actor: Actor, data: NewObstacle, today: dt.date) -> Obstacle:

@@ -150,10 +150,13 @@ _BODY_KINDS = {
     "candidacy": "candidacy",  # a request between organisations is about a dossier
     "addressee": "organisation",
     "decider": "organisation",  # who decides for an organisation (its competence)
+    "candidacies": "candidacy",  # the dossiers an obstacle blocks (a list of ids)
 }
 
 
 def _real(kind: str, drawn: Any) -> Any:
+    if isinstance(drawn, list):
+        return [_real(kind, item) for item in drawn]
     ids = IDS.get(kind) or []
     if isinstance(drawn, str) and drawn.isascii() and drawn.isdigit():
         return str(ids[int(drawn) % len(ids)]) if ids else drawn

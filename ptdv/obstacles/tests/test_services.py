@@ -200,3 +200,16 @@ def test_the_scheduled_job_is_declared():
     from ptdv.work.schedule import job_named
 
     assert job_named("obstacles_escalate").command == "ptdv obstacles escalate"
+
+
+def test_a_visible_dossier_of_another_unit_is_refused_as_unprocessable(
+    tree, commune_clerk, foreign_dossier
+):
+    from ptdv.factories import CandidacyFactory
+
+    sibling = CandidacyFactory(organisation=tree["cell_a2"])
+    with pytest.raises(ValidationError) as err:
+        record(commune_clerk, tree["cell_a1"], candidacies=[sibling])
+    assert err.value.error_dict["candidacies"][0].code == "unprocessable"
+    assert "không thuộc tổ chức ghi nhận" in err.value.message_dict["candidacies"][0]
+    assert not Obstacle.objects.exists()
