@@ -244,6 +244,11 @@ SPECTACULAR_SETTINGS = {
         "TargetGroupsEnum": "ptdv.people.choices.TargetGroup.choices",
         "SurveyRoundStatusEnum": "ptdv.surveys.models.RoundStatus.choices",
         "SurveyResponseStatusEnum": "ptdv.surveys.models.ResponseStatus.choices",
+        "ObstacleCategoryEnum": "ptdv.obstacles.models.Category.choices",
+        "ObstacleStatusEnum": "ptdv.obstacles.models.Status.choices",
+        "ObstacleStatusFilterEnum": "ptdv.obstacles.selectors.STATUS_FILTER_CHOICES",
+        "ObstacleEventKindEnum": "ptdv.obstacles.models.EventKind.choices",
+        "ObstacleOutcomeEnum": "ptdv.obstacles.models.OUTCOME_CHOICES",
     },
 }
 
@@ -252,6 +257,8 @@ SPECTACULAR_SETTINGS = {
 PTDV_DATA_KEY = os.environ.get("PTDV_DATA_KEY", "")
 PTDV_DEMO = env_bool("PTDV_DEMO")
 PTDV_FLOOR_RATE = float(os.environ.get("PTDV_FLOOR_RATE", "0.03"))
+# Working days each level has to act on an obstacle before it goes up (ptdv.obstacles).
+PTDV_OBSTACLE_DUE_WORKING_DAYS = int(os.environ.get("PTDV_OBSTACLE_DUE_WORKING_DAYS", "15"))
 # How long the audit trail is kept, in days (`ptdv audit purge` removes older entries; nothing
 # else can). Default 5 years (1,826 days): a whole party term (nhiệm kỳ đại hội, 5 years), so
 # an inspection at the end of a term sees every access during it, and longer than the longest

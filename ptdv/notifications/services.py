@@ -37,6 +37,8 @@ KINDS: dict[str, str] = {
     "certificate_expiring": "Giấy chứng nhận sắp hết hạn",
     "course_starting": "Lớp sắp khai giảng",
     "target_at_risk": "Chỉ tiêu có nguy cơ không đạt",
+    "obstacle_escalated": "Khó khăn, vướng mắc chuyển lên",
+    "obstacle_answered": "Khó khăn, vướng mắc đã được trả lời",
 }
 
 

@@ -126,6 +126,12 @@ def requests_escalate_job(today: dt.date) -> str:
     return f"Đã chuyển cấp trên {requests_escalate(today=today)} yêu cầu quá hạn."
 
 
+def obstacles_escalate_job(today: dt.date) -> str:
+    from ptdv.obstacles.services import obstacles_escalate
+
+    return f"Đã chuyển cấp trên {obstacles_escalate(today=today)} khó khăn, vướng mắc quá hạn."
+
+
 def courses_remind_job(today: dt.date) -> str:
     from ptdv.courses.services import certificates_expiring_notify, courses_starting_notify
 
@@ -163,6 +169,13 @@ JOBS: list[Job] = [
         requests_escalate_job,
         dt.time(1, 30),
         command="ptdv requests escalate",
+    ),
+    Job(
+        "obstacles_escalate",
+        "Chuyển khó khăn, vướng mắc quá hạn lên cấp trên",
+        obstacles_escalate_job,
+        dt.time(1, 40),
+        command="ptdv obstacles escalate",
     ),
     Job(
         "courses_remind",

@@ -152,10 +152,13 @@ _BODY_KINDS = {
     "decider": "organisation",  # who decides for an organisation (its competence)
     "person": "person",  # a personal quota's committee member or leader
     "member": "membership",  # a personal quota's member
+    "candidacies": "candidacy",  # the dossiers an obstacle blocks (a list of ids)
 }
 
 
 def _real(kind: str, drawn: Any) -> Any:
+    if isinstance(drawn, list):
+        return [_real(kind, item) for item in drawn]
     ids = IDS.get(kind) or []
     if isinstance(drawn, str) and drawn.isascii() and drawn.isdigit():
         return str(ids[int(drawn) % len(ids)]) if ids else drawn
