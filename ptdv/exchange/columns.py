@@ -131,6 +131,14 @@ CANDIDATE_EXTRA = [
         "source_channel", "Nguồn giới thiệu", "code", choices=_choices(SourceChannel.choices),
         example="Công đoàn giới thiệu", width=22,
     ),
+    Column(
+        "movement", "Mã phong trào, câu lạc bộ", "int", width=12,
+        note="Mã số phong trào, câu lạc bộ nơi quần chúng được phát hiện (trang Phong trào).",
+    ),
+    Column(
+        "referring_body", "Mã đoàn thể giới thiệu", "int", width=12,
+        note="Mã số đoàn thể giới thiệu (trang Đoàn thể); nguồn giới thiệu theo loại đoàn thể.",
+    ),
     Column("opened_on", "Ngày đưa vào nguồn", "date", example=dt.date(2026, 1, 15)),
 ]  # fmt: skip
 
