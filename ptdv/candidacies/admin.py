@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import F, QuerySet
 from django.http import HttpRequest
 
@@ -53,7 +53,11 @@ class CandidacyAdmin(PolicyAdmin):
     )
 
     def get_form(
-        self, request: HttpRequest, obj: Candidacy | None = None, change: bool = False, **kwargs: Any
+        self,
+        request: HttpRequest,
+        obj: Candidacy | None = None,
+        change: bool = False,
+        **kwargs: Any,
     ) -> Any:
         form_class = super().get_form(request, obj, change, **kwargs)
         actor = request.user

@@ -100,9 +100,7 @@ def candidates_of(*, actor: Actor, movement: Movement | None = None, body: Any =
         qs = qs.filter(movement=movement)
     if body is not None:
         qs = qs.filter(referring_body=body)
-    return qs.select_related("person", "organisation").order_by(
-        "search_entry__sort_key", "pk"
-    )
+    return qs.select_related("person", "organisation").order_by("search_entry__sort_key", "pk")
 
 
 def organiser_choices(*, actor: Actor) -> QuerySet[Organisation]:
@@ -172,7 +170,7 @@ def _counts(start: dt.date, end: dt.date) -> dict[str, Count]:
     }
 
 
-def _related_counts(relation: str, start: dt.date, end: dt.date, scope: Q) -> dict[str, Count]:
+def _related_counts(relation: str, start: dt.date, end: dt.date, scope: Q) -> dict[str, Any]:
     return {
         key: Count(relation, filter=scope & Q(**{f"{relation}__{field}__range": (start, end)}))
         for key, field in (
@@ -198,10 +196,14 @@ def movement_yield(*, actor: Actor, organisation: Organisation, year: int) -> Yi
     movement and by referring mass organisation — with each mass organisation's target for
     the year beside its referred count (= found). Four grouped queries."""
     start, end = year_bounds(year)
-    dossiers = candidacy_model().objects.filter(
-        subtree_q(actor, "organisation__path"),
-        organisation__path__startswith=organisation.path,
-    ).filter(_in_year(start, end))
+    dossiers = (
+        candidacy_model()
+        .objects.filter(
+            subtree_q(actor, "organisation__path"),
+            organisation__path__startswith=organisation.path,
+        )
+        .filter(_in_year(start, end))
+    )
     counts = _counts(start, end)
     total_row = dossiers.aggregate(**counts)
     channel_field = candidacy_model()._meta.get_field("source_channel")
@@ -223,15 +225,15 @@ def movement_yield(*, actor: Actor, organisation: Organisation, year: int) -> Yi
     movement_counts = _related_counts(
         "candidacies", start, end, subtree_q(actor, "candidacies__organisation__path")
     )
-    movements = [
-        YieldRow(m.pk, m.name, m.found, m.trained, m.admitted, obj=m)
-        for m in movement_policy.visible_to(actor)
+    running: QuerySet[Any] = (
+        movement_policy.visible_to(actor)
         .filter(organiser__path__startswith=organisation.path)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start), starts_on__lte=end)
         .select_related("organiser")
         .annotate(**movement_counts)
         .order_by("-found", "name", "pk")
-    ]
+    )
+    movements = [YieldRow(m.pk, m.name, m.found, m.trained, m.admitted, obj=m) for m in running]
     body_counts = _related_counts(
         "referred_candidacies",
         start,
@@ -241,13 +243,16 @@ def movement_yield(*, actor: Actor, organisation: Organisation, year: int) -> Yi
     target = MassOrganisationTarget.objects.filter(
         mass_organisation=OuterRef("pk"), year=year
     ).values("referrals")[:1]
-    bodies = [
-        YieldRow(b.pk, b.name, b.found, b.trained, b.admitted, target=b.target, obj=b)
-        for b in mass_organisation_policy.visible_to(actor)
+    body_rows: QuerySet[Any] = (
+        mass_organisation_policy.visible_to(actor)
         .filter(organisation__path__startswith=organisation.path)
         .select_related("organisation")
         .annotate(**body_counts, target=Subquery(target, output_field=IntegerField()))
         .order_by("organisation__path", "kind", "name")
+    )
+    bodies = [
+        YieldRow(b.pk, b.name, b.found, b.trained, b.admitted, target=b.target, obj=b)
+        for b in body_rows
     ]
     total = YieldRow(
         None,
@@ -257,3 +262,55 @@ def movement_yield(*, actor: Actor, organisation: Organisation, year: int) -> Yi
         total_row["admitted"] or 0,
     )
     return Yield(year, organisation, total, channels, movements, bodies)
+
+
+def review_figures(actor: Actor, organisation: Any, start: dt.date, end: dt.date) -> list[Any]:
+    """The figures of directive tasks 1 and 5 for the review report (ptdv.core.review): the
+    movements, forums and clubs that ran in the period and the candidates they and the mass
+    organisations brought, in `organisation`'s subtree. Three grouped queries."""
+    from ptdv.core.review import ReviewFigure
+
+    running = movement_policy.visible_to(actor).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=start),
+        organiser__path__startswith=organisation.path,
+        starts_on__lte=end,
+    )
+    by_kind = dict(running.values_list("kind").annotate(n=Count("pk")).order_by())
+    dossiers = candidacy_model().objects.filter(
+        subtree_q(actor, "organisation__path"),
+        organisation__path__startswith=organisation.path,
+    )
+    period = Q(opened_on__range=(start, end))
+    counts = dossiers.aggregate(
+        found=Count("pk", filter=period),
+        from_movements=Count("pk", filter=period & Q(movement__isnull=False)),
+        referred=Count("pk", filter=period & Q(referring_body__isnull=False)),
+        admitted_movements=Count(
+            "pk",
+            filter=Q(decision_date__range=(start, end))
+            & (Q(movement__isnull=False) | Q(referring_body__isnull=False)),
+        ),
+    )
+    bodies = mass_organisation_policy.visible_to(actor).filter(
+        organisation__path__startswith=organisation.path
+    )
+    figures = [
+        ReviewFigure(
+            "Số phong trào, diễn đàn, câu lạc bộ, tổ nhóm hoạt động",
+            sum(by_kind.values()),
+            "phong trào",
+        ),
+        ReviewFigure("Trong đó câu lạc bộ", by_kind.get("club", 0), "câu lạc bộ"),
+        ReviewFigure("Số đoàn thể tham gia giới thiệu quần chúng", bodies.count(), "đoàn thể"),
+        ReviewFigure("Số quần chúng được phát hiện, đưa vào nguồn", counts["found"], "người"),
+        ReviewFigure(
+            "Trong đó phát hiện qua phong trào, câu lạc bộ", counts["from_movements"], "người"
+        ),
+        ReviewFigure("Trong đó do đoàn thể giới thiệu", counts["referred"], "người"),
+        ReviewFigure(
+            "Số được kết nạp từ nguồn phong trào, đoàn thể giới thiệu",
+            counts["admitted_movements"],
+            "người",
+        ),
+    ]
+    return figures

@@ -5,21 +5,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('candidacies', '0011_target_group_tallies'),
-        ('movements', '0001_mass_organisations_and_movements'),
+        ("candidacies", "0011_target_group_tallies"),
+        ("movements", "0001_mass_organisations_and_movements"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='candidacy',
-            name='movement',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='candidacies', to='movements.movement', verbose_name='phong trào, câu lạc bộ'),
+            model_name="candidacy",
+            name="movement",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="candidacies",
+                to="movements.movement",
+                verbose_name="phong trào, câu lạc bộ",
+            ),
         ),
         migrations.AddField(
-            model_name='candidacy',
-            name='referring_body',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='referred_candidacies', to='movements.massorganisation', verbose_name='đoàn thể giới thiệu'),
+            model_name="candidacy",
+            name="referring_body",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="referred_candidacies",
+                to="movements.massorganisation",
+                verbose_name="đoàn thể giới thiệu",
+            ),
         ),
     ]

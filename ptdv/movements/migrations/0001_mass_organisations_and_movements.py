@@ -5,76 +5,170 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0008_locality_sort_key'),
+        ("organisations", "0008_locality_sort_key"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MassOrganisation',
+            name="MassOrganisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('youth_union', 'Đoàn Thanh niên Cộng sản Hồ Chí Minh'), ('womens_union', 'Hội Liên hiệp Phụ nữ'), ('farmers_union', 'Hội Nông dân'), ('trade_union', 'Công đoàn'), ('veterans_union', 'Hội Cựu chiến binh')], max_length=20, verbose_name='loại đoàn thể')),
-                ('name', models.CharField(max_length=200, verbose_name='tên')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='mass_organisations', to='organisations.organisation', verbose_name='tổ chức đảng')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("youth_union", "Đoàn Thanh niên Cộng sản Hồ Chí Minh"),
+                            ("womens_union", "Hội Liên hiệp Phụ nữ"),
+                            ("farmers_union", "Hội Nông dân"),
+                            ("trade_union", "Công đoàn"),
+                            ("veterans_union", "Hội Cựu chiến binh"),
+                        ],
+                        max_length=20,
+                        verbose_name="loại đoàn thể",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="tên")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="mass_organisations",
+                        to="organisations.organisation",
+                        verbose_name="tổ chức đảng",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'đoàn thể',
-                'verbose_name_plural': 'đoàn thể',
-                'ordering': ['organisation__path', 'kind', 'name'],
+                "verbose_name": "đoàn thể",
+                "verbose_name_plural": "đoàn thể",
+                "ordering": ["organisation__path", "kind", "name"],
             },
         ),
         migrations.CreateModel(
-            name='MassOrganisationTarget',
+            name="MassOrganisationTarget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='năm')),
-                ('referrals', models.PositiveIntegerField(verbose_name='số quần chúng giới thiệu')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('mass_organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='movements.massorganisation', verbose_name='đoàn thể')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="năm")),
+                ("referrals", models.PositiveIntegerField(verbose_name="số quần chúng giới thiệu")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "mass_organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="targets",
+                        to="movements.massorganisation",
+                        verbose_name="đoàn thể",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'chỉ tiêu giới thiệu của đoàn thể',
-                'verbose_name_plural': 'chỉ tiêu giới thiệu của đoàn thể',
-                'ordering': ['mass_organisation', '-year'],
+                "verbose_name": "chỉ tiêu giới thiệu của đoàn thể",
+                "verbose_name_plural": "chỉ tiêu giới thiệu của đoàn thể",
+                "ordering": ["mass_organisation", "-year"],
             },
         ),
         migrations.CreateModel(
-            name='Movement',
+            name="Movement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255, verbose_name='tên')),
-                ('kind', models.CharField(choices=[('movement', 'Phong trào thi đua'), ('forum', 'Diễn đàn'), ('club', 'Câu lạc bộ'), ('group', 'Tổ, nhóm')], max_length=20, verbose_name='loại')),
-                ('starts_on', models.DateField(verbose_name='ngày bắt đầu')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='ngày kết thúc')),
-                ('description', models.TextField(blank=True, verbose_name='mô tả')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('locality', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='movements', to='organisations.locality', verbose_name='thôn, tổ dân phố')),
-                ('mass_organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='movements', to='movements.massorganisation', verbose_name='đoàn thể phụ trách')),
-                ('organiser', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='movements', to='organisations.organisation', verbose_name='đơn vị tổ chức')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="tên")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("movement", "Phong trào thi đua"),
+                            ("forum", "Diễn đàn"),
+                            ("club", "Câu lạc bộ"),
+                            ("group", "Tổ, nhóm"),
+                        ],
+                        max_length=20,
+                        verbose_name="loại",
+                    ),
+                ),
+                ("starts_on", models.DateField(verbose_name="ngày bắt đầu")),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="ngày kết thúc")),
+                ("description", models.TextField(blank=True, verbose_name="mô tả")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "locality",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="movements",
+                        to="organisations.locality",
+                        verbose_name="thôn, tổ dân phố",
+                    ),
+                ),
+                (
+                    "mass_organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="movements",
+                        to="movements.massorganisation",
+                        verbose_name="đoàn thể phụ trách",
+                    ),
+                ),
+                (
+                    "organiser",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="movements",
+                        to="organisations.organisation",
+                        verbose_name="đơn vị tổ chức",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'phong trào, câu lạc bộ',
-                'verbose_name_plural': 'phong trào, câu lạc bộ',
-                'ordering': ['-starts_on', '-pk'],
+                "verbose_name": "phong trào, câu lạc bộ",
+                "verbose_name_plural": "phong trào, câu lạc bộ",
+                "ordering": ["-starts_on", "-pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='massorganisation',
-            constraint=models.UniqueConstraint(fields=('organisation', 'name'), name='mass_organisation_unique_name'),
+            model_name="massorganisation",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "name"), name="mass_organisation_unique_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='massorganisationtarget',
-            constraint=models.UniqueConstraint(fields=('mass_organisation', 'year'), name='mass_target_once_per_year'),
+            model_name="massorganisationtarget",
+            constraint=models.UniqueConstraint(
+                fields=("mass_organisation", "year"), name="mass_target_once_per_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='movement',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='movement_ends_after_start'),
+            model_name="movement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ends_on__isnull", True),
+                    ("ends_on__gte", models.F("starts_on")),
+                    _connector="OR",
+                ),
+                name="movement_ends_after_start",
+            ),
         ),
     ]
