@@ -231,9 +231,12 @@ def movement_yield(*, actor: Actor, organisation: Organisation, year: int) -> Yi
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start), starts_on__lte=end)
         .select_related("organiser")
         .annotate(**movement_counts)
-        .order_by("-found", "name", "pk")
+        .order_by("name", "pk")
     )
-    movements = [YieldRow(m.pk, m.name, m.found, m.trained, m.admitted, obj=m) for m in running]
+    movements = sorted(
+        (YieldRow(m.pk, m.name, m.found, m.trained, m.admitted, obj=m) for m in running),
+        key=lambda row: -row.found,
+    )
     body_counts = _related_counts(
         "referred_candidacies",
         start,
