@@ -72,10 +72,12 @@ def _mass_clean(data: MassOrganisationData) -> dict[str, Any]:
 
 
 def _unique_name(model: Any, organisation: Organisation, name: str, pk: Any = None) -> None:
-    clash = model.objects.filter(organisation=organisation, name__iexact=name)
+    # Compared case-folded in Python: SQLite's iexact folds ASCII only, and an organisation
+    # has a handful of mass organisations.
+    others = model.objects.filter(organisation=organisation)
     if pk is not None:
-        clash = clash.exclude(pk=pk)
-    if clash.exists():
+        others = others.exclude(pk=pk)
+    if name.casefold() in {n.casefold() for n in others.values_list("name", flat=True)}:
         raise unprocessable({"name": _("Tổ chức này đã có một đoàn thể cùng tên.")})
 
 
