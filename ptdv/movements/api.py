@@ -135,8 +135,9 @@ class MassOrganisationListView(GenericAPIView[MassOrganisation]):
         created = services.mass_organisation_create(
             actor=request.user, data=_mass_data(dict(body.validated_data))
         )
+        fresh = selectors.mass_organisation_get(actor=request.user, pk=created.pk)
         return Response(
-            MassOrganisationDetailSerializer(created).data, status=status.HTTP_201_CREATED
+            MassOrganisationDetailSerializer(fresh).data, status=status.HTTP_201_CREATED
         )
 
 
@@ -167,7 +168,8 @@ class MassOrganisationDetailView(GenericAPIView[MassOrganisation]):
         updated = services.mass_organisation_update(
             actor=request.user, pk=pk, data=_mass_data(dict(body.validated_data))
         )
-        return Response(MassOrganisationDetailSerializer(updated).data)
+        fresh = selectors.mass_organisation_get(actor=request.user, pk=updated.pk)
+        return Response(MassOrganisationDetailSerializer(fresh).data)
 
 
 class MassTargetView(GenericAPIView[MassOrganisation]):
@@ -259,7 +261,8 @@ class MovementListView(GenericAPIView[Movement]):
         created = services.movement_create(
             actor=request.user, data=_movement_data(dict(body.validated_data))
         )
-        return Response(MovementSerializer(created).data, status=status.HTTP_201_CREATED)
+        fresh = selectors.movement_list(actor=request.user).get(pk=created.pk)
+        return Response(MovementSerializer(fresh).data, status=status.HTTP_201_CREATED)
 
 
 class MovementDetailView(GenericAPIView[Movement]):

@@ -83,8 +83,13 @@ def movement_get(*, actor: Actor, pk: Any) -> Movement:
 
 
 def mass_organisation_get(*, actor: Actor, pk: Any) -> MassOrganisation:
+    """One mass organisation (404 outside the scope), with the number it referred."""
     return mass_organisation_policy.get_visible(
-        actor, pk, MassOrganisation.objects.select_related("organisation")
+        actor,
+        pk,
+        MassOrganisation.objects.select_related("organisation")
+        .prefetch_related("targets")
+        .annotate(referred=Count("referred_candidacies")),
     )
 
 

@@ -130,6 +130,8 @@ _PATH_KINDS = {
     "attachments": "attachment",
     "auth": "api_token",  # /auth/tokens/{id}/
     "requests": "request",
+    "movements": "movement",
+    "mass-organisations": "mass_organisation",
 }
 # Which kind of object a query filter names.
 _QUERY_KINDS = {
@@ -150,6 +152,10 @@ _BODY_KINDS = {
     "candidacy": "candidacy",  # a request between organisations is about a dossier
     "addressee": "organisation",
     "decider": "organisation",  # who decides for an organisation (its competence)
+    "movement": "movement",
+    "referring_body": "mass_organisation",
+    "mass_organisation": "mass_organisation",
+    "locality": "locality",
 }
 
 
@@ -259,7 +265,21 @@ def fuzz_data(tree, keep_connection):
     token, key = api_token_issue(user=user)
     IDS["api_token"] = [token.pk]
     IDS["user"] = [user.pk]
+    _movement_ids(tree)
     return {"token": key}
+
+
+def _movement_ids(tree: Any) -> None:
+    from ptdv.movements.models import MassOrganisation, Movement
+
+    body = MassOrganisation.objects.create(
+        organisation=tree["commune_a"], kind="youth_union", name="Đoàn Thanh niên xã A"
+    )
+    movement = Movement.objects.create(
+        organiser=tree["commune_a"], kind="club", name="CLB", starts_on=dt.date(2025, 1, 1)
+    )
+    IDS["mass_organisation"] = [body.pk]
+    IDS["movement"] = [movement.pk]
 
 
 @pytest.mark.django_db
