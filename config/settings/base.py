@@ -223,6 +223,8 @@ SPECTACULAR_SETTINGS = {
         # Person and organisation lists of codes, named once for every serializer using them.
         "AreaFlagsEnum": "ptdv.organisations.models.AreaFlag.choices",
         "TargetGroupsEnum": "ptdv.people.choices.TargetGroup.choices",
+        "MassOrganisationKindEnum": "ptdv.movements.models.MassOrganisationKind.choices",
+        "MovementKindEnum": "ptdv.movements.models.MovementKind.choices",
     },
 }
 
