@@ -37,7 +37,7 @@ ENTERPRISE_SECTORS = (
     Sector.NON_STATE_ENTERPRISE,
     Sector.FDI_ENTERPRISE,
 )
-BODY_NAMES = {
+BODY_NAMES: dict[str, str] = {
     MassOrganisationKind.YOUTH_UNION: "Đoàn Thanh niên",
     MassOrganisationKind.WOMENS_UNION: "Hội Liên hiệp Phụ nữ",
     MassOrganisationKind.FARMERS_UNION: "Hội Nông dân",
@@ -46,7 +46,8 @@ BODY_NAMES = {
 }
 # (name, kind, carried by, how it runs): "on" = since a few years, still running; "year" =
 # the calendar year; "summer" = June to August; "spring" = March (the Youth Union's month).
-COMMUNE_MOVEMENTS = (
+CatalogEntry = tuple[str, str, str, str]
+COMMUNE_MOVEMENTS: tuple[CatalogEntry, ...] = (
     ("Câu lạc bộ Thanh niên với pháp luật", MovementKind.CLUB, "youth_union", "on"),
     ("Chiến dịch Thanh niên tình nguyện hè", MovementKind.MOVEMENT, "youth_union", "summer"),
     ("Diễn đàn Thanh niên với Đảng, Đảng với thanh niên", MovementKind.FORUM, "youth_union",
@@ -57,7 +58,7 @@ COMMUNE_MOVEMENTS = (
     ("Tổ hợp tác Cựu chiến binh giúp nhau làm kinh tế", MovementKind.GROUP, "veterans_union",
      "on"),
 )  # fmt: skip
-ENTERPRISE_MOVEMENTS = (
+ENTERPRISE_MOVEMENTS: tuple[CatalogEntry, ...] = (
     ("Phong trào Lao động giỏi, lao động sáng tạo", MovementKind.MOVEMENT, "trade_union", "year"),
     ("Câu lạc bộ Công nhân trẻ", MovementKind.CLUB, "youth_union", "on"),
     ("Diễn đàn Công nhân với Đảng", MovementKind.FORUM, "trade_union", "spring"),
@@ -87,8 +88,11 @@ def _periods(how: str, today: dt.date, rng: random.Random) -> list[tuple[dt.date
     return [(start, end) for start, end in spans if start <= today]
 
 
-def _hosts(root: Organisation) -> list[tuple[Organisation, list[str], tuple[tuple, ...]]]:
-    hosts = []
+Host = tuple[Organisation, list[str], tuple[CatalogEntry, ...]]
+
+
+def _hosts(root: Organisation) -> list[Host]:
+    hosts: list[Host] = []
     for org in Organisation.objects.filter(
         path__startswith=root.path, valid_to__isnull=True
     ).order_by("path"):
