@@ -106,6 +106,8 @@ class CandidacyAdmin(PolicyAdmin):
 
     def fields_to_save(self, obj: Candidacy, form: forms.ModelForm[Candidacy]) -> list[str]:
         names = super().fields_to_save(obj, form)
+        if {"movement", "referring_body"} & set(names) and "source_channel" not in names:
+            names.append("source_channel")  # settled by the form's source check
         if names:
             # Any change makes forms opened on the previous version stale (optimistic locking).
             obj.version = F("version") + 1
