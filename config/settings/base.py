@@ -249,6 +249,8 @@ SPECTACULAR_SETTINGS = {
         "ObstacleStatusFilterEnum": "ptdv.obstacles.selectors.STATUS_FILTER_CHOICES",
         "ObstacleEventKindEnum": "ptdv.obstacles.models.EventKind.choices",
         "ObstacleOutcomeEnum": "ptdv.obstacles.models.OUTCOME_CHOICES",
+        "MassOrganisationKindEnum": "ptdv.movements.models.MassOrganisationKind.choices",
+        "MovementKindEnum": "ptdv.movements.models.MovementKind.choices",
     },
 }
 

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import F, QuerySet
 from django.http import HttpRequest
 
@@ -9,6 +12,7 @@ from ptdv.audit.policy_admin import PolicyAdmin
 from ptdv.candidacies.models import Candidacy
 from ptdv.candidacies.policies import candidacy_policy
 from ptdv.candidacies.search import candidacy_name_filter
+from ptdv.movements.services import candidacy_source_resolve
 
 
 @admin.register(Candidacy)
@@ -35,12 +39,57 @@ class CandidacyAdmin(PolicyAdmin):
         "helper",
         "responsible_leader",
         "source_channel",
+        "movement",
+        "referring_body",
         "opened_on",
         "stage_changed_on",
         "closed_on",
         "version",
     )
-    readonly_fields = tuple(f for f in fields if f not in ("responsible_leader", "source_channel"))
+    readonly_fields = tuple(
+        f
+        for f in fields
+        if f not in ("responsible_leader", "source_channel", "movement", "referring_body")
+    )
+
+    def get_form(
+        self,
+        request: HttpRequest,
+        obj: Candidacy | None = None,
+        change: bool = False,
+        **kwargs: Any,
+    ) -> Any:
+        form_class = super().get_form(request, obj, change, **kwargs)
+        actor = request.user
+
+        class SourceCheckedForm(form_class):  # type: ignore[misc, valid-type]
+            """The movement and the referring body are resolved again through the user's
+            scope, checked against the dossier's cell and the channel (ptdv.movements)."""
+
+            def clean(self) -> dict[str, Any]:
+                cleaned: dict[str, Any] = super().clean()
+                if self.instance.pk is None or not {
+                    "source_channel",
+                    "movement",
+                    "referring_body",
+                } <= set(cleaned):
+                    return cleaned
+                try:
+                    source = candidacy_source_resolve(
+                        actor=actor,
+                        cell=self.instance.organisation,
+                        channel=cleaned["source_channel"],
+                        movement=cleaned["movement"],
+                        referring_body=cleaned["referring_body"],
+                    )
+                except ValidationError as exc:
+                    for field, errors in exc.message_dict.items():
+                        self.add_error(field if field in self.fields else None, errors)
+                    return cleaned
+                cleaned["source_channel"] = source.channel
+                return cleaned
+
+        return form_class if obj is None else SourceCheckedForm
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Candidacy], search_term: str
@@ -57,6 +106,8 @@ class CandidacyAdmin(PolicyAdmin):
 
     def fields_to_save(self, obj: Candidacy, form: forms.ModelForm[Candidacy]) -> list[str]:
         names = super().fields_to_save(obj, form)
+        if {"movement", "referring_body"} & set(names) and "source_channel" not in names:
+            names.append("source_channel")  # settled by the form's source check
         if names:
             # Any change makes forms opened on the previous version stale (optimistic locking).
             obj.version = F("version") + 1

@@ -408,6 +408,8 @@ class CandidacyViewSet(
                 responsible_leader=data.get("responsible_leader"),
                 source_channel=data["source_channel"],
                 opened_on=data.get("opened_on"),
+                movement=data.get("movement"),
+                referring_body=data.get("referring_body"),
             )
         except DjangoValidationError as exc:
             errors = _service_errors(exc, inline_person=person_data is not None)

@@ -27,6 +27,8 @@ from ptdv.core.forms import StyledFormMixin, VietnameseDateField
 from ptdv.core.policies import Actor
 from ptdv.members.models import PartyMembership
 from ptdv.members.votes import cell_members_on
+from ptdv.movements.models import MassOrganisation, Movement
+from ptdv.movements.selectors import source_choices
 from ptdv.organisations.models import AreaFlag, Organisation, Sector
 from ptdv.organisations.selectors import (
     organisation_cells_for_registration,
@@ -112,10 +114,14 @@ if TYPE_CHECKING:
     _OrganisationChoice = forms.ModelChoiceField[Organisation]
     _PartyMembershipChoice = forms.ModelChoiceField[PartyMembership]
     _PersonChoice = forms.ModelChoiceField[Person]
+    _MovementChoice = forms.ModelChoiceField[Movement]
+    _MassOrganisationChoice = forms.ModelChoiceField[MassOrganisation]
 else:
     _OrganisationChoice = forms.ModelChoiceField
     _PartyMembershipChoice = forms.ModelChoiceField
     _PersonChoice = forms.ModelChoiceField
+    _MovementChoice = forms.ModelChoiceField
+    _MassOrganisationChoice = forms.ModelChoiceField
 
 
 class CellChoiceField(_OrganisationChoice):
@@ -177,6 +183,21 @@ class CandidacyRegisterForm(PersonFieldsForm):
         required=False,
         empty_label=_("— Chưa có —"),
     )
+    # Where the candidate came from: the movements and mass organisations on the cell's line
+    # (the service resolves them again through the user's scope).
+    movement = _MovementChoice(
+        queryset=Movement.objects.none(),
+        label=_("Phong trào, câu lạc bộ"),
+        required=False,
+        empty_label=_("— Không —"),
+    )
+    referring_body = _MassOrganisationChoice(
+        queryset=MassOrganisation.objects.none(),
+        label=_("Đoàn thể giới thiệu"),
+        required=False,
+        empty_label=_("— Không —"),
+        help_text=_("Khi chọn đoàn thể, nguồn giới thiệu theo đoàn thể đó."),
+    )
     opened_on = VietnameseDateField(
         label=_("Ngày đưa vào nguồn"),
         initial=timezone.localdate,
@@ -215,6 +236,11 @@ class CandidacyRegisterForm(PersonFieldsForm):
             self.fields["residence_locality"].queryset = organisation_localities_for_cell(  # type: ignore[attr-defined]
                 cell=self.cell
             )
+            movements, bodies = source_choices(
+                actor=actor, cell=self.cell, today=timezone.localdate()
+            )
+            self.fields["movement"].queryset = movements  # type: ignore[attr-defined]
+            self.fields["referring_body"].queryset = bodies  # type: ignore[attr-defined]
         self.style_fields()
 
     def clean_birth_date(self) -> dt.date:

@@ -151,6 +151,24 @@ class Candidacy(models.Model):
         choices=SourceChannel.choices,
         default=SourceChannel.OTHER,
     )
+    # Where the candidate came from (issue 14 §4): the movement, forum or club and the mass
+    # organisation that referred them; `source_channel` stays the generic channel.
+    movement = models.ForeignKey(
+        "movements.Movement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="candidacies",
+        verbose_name=_("phong trào, câu lạc bộ"),
+    )
+    referring_body = models.ForeignKey(
+        "movements.MassOrganisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referred_candidacies",
+        verbose_name=_("đoàn thể giới thiệu"),
+    )
     opened_on = models.DateField(_("ngày đưa vào nguồn"))
     closed_on = models.DateField(_("ngày đóng hồ sơ"), null=True, blank=True, editable=False)
     stage_changed_on = models.DateField(_("ngày chuyển giai đoạn"), editable=False)

@@ -65,6 +65,8 @@ class CandidacySerializer(ApiModelSerializer):
             "helper",
             "responsible_leader",
             "source_channel",
+            "movement",
+            "referring_body",
             "opened_on",
             "closed_on",
             "version",
@@ -208,6 +210,22 @@ class CandidacyRegisterSerializer(ApiSerializer):
     )
     source_channel = serializers.ChoiceField(
         choices=SourceChannel.choices, default=SourceChannel.OTHER
+    )
+    movement = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text=_("Mã (id) phong trào, câu lạc bộ nơi quần chúng được phát hiện."),
+    )
+    referring_body = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text=_(
+            "Mã (id) đoàn thể giới thiệu; nguồn giới thiệu theo loại đoàn thể khi để `other`."
+        ),
     )
     opened_on = serializers.DateField(
         required=False, allow_null=True, help_text=_("Mặc định là hôm nay.")

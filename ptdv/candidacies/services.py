@@ -4,6 +4,7 @@ the transition table and the rule engine, never by writing `stage`."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -18,6 +19,7 @@ from ptdv.core.policies import REQUIRED_ROLE, Action, Actor, subtree_q
 from ptdv.core.refusals import unprocessable
 from ptdv.members.models import ACTIVE_STATUSES, FORMER_MEMBER_STATUSES, PartyMembership
 from ptdv.members.policies import membership_policy
+from ptdv.movements.services import candidacy_source_resolve
 from ptdv.organisations.models import CELL_KINDS, Locality, Organisation
 from ptdv.organisations.policies import organisation_policy
 from ptdv.people.models import Person
@@ -102,6 +104,8 @@ def candidacy_register(
     responsible_leader: Person | None = None,
     source_channel: str = SourceChannel.OTHER,
     opened_on: dt.date | None = None,
+    movement: Any = None,
+    referring_body: Any = None,
 ) -> Candidacy:
     """Put a person into the candidate pool of a cell (rule `person.unique_active`).
 
@@ -126,6 +130,15 @@ def candidacy_register(
             field="responsible_leader",
             message=_("Không tìm thấy người chịu trách nhiệm bồi dưỡng."),
         )
+    # The movement and the referring mass organisation (ids or instances), through the scope;
+    # they settle the generic channel too.
+    source = candidacy_source_resolve(
+        actor=actor,
+        cell=organisation,
+        channel=source_channel,
+        movement=movement,
+        referring_body=referring_body,
+    )
     _check_residence(person_data, organisation)
     # From here on the request is well formed and names only what the user may name: a refusal
     # is by a rule (422, ptdv.core.refusals).
@@ -163,7 +176,9 @@ def candidacy_register(
         is_readmission=is_readmission,
         helper=helper,
         responsible_leader=responsible_leader,
-        source_channel=source_channel,
+        source_channel=source.channel,
+        movement=source.movement,
+        referring_body=source.referring_body,
         opened_on=today,
         stage_changed_on=today,
     )

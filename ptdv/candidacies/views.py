@@ -388,6 +388,8 @@ def candidacy_register_view(request: HttpRequest) -> HttpResponse:
                 responsible_leader=data["responsible_leader"],
                 source_channel=data["source_channel"],
                 opened_on=data["opened_on"],
+                movement=data["movement"],
+                referring_body=data["referring_body"],
             )
         except ValidationError as exc:
             # The service ran in one transaction: nothing of this attempt was saved.

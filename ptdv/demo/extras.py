@@ -64,6 +64,9 @@ def dashboards_load(*, today: dt.date, seed: int, say: Callable[[str], None]) ->
     from ptdv.demo.obstacles import obstacles_demo_load
 
     say(obstacles_demo_load(root=root, today=today, seed=seed))
+    from ptdv.demo.movements import movements_demo_load
+
+    say(movements_demo_load(root=root, today=today, seed=seed))
     from ptdv.demo.correspondence import correspondence_demo_step
 
     correspondence_demo_step(root=root, today=today, seed=seed, say=say)

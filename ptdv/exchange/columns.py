@@ -134,6 +134,18 @@ CANDIDATE_EXTRA = [
     Column("opened_on", "Ngày đưa vào nguồn", "date", example=dt.date(2026, 1, 15)),
 ]  # fmt: skip
 
+# Where the candidate came from (issue 14 §4), last so the older columns keep their places.
+SOURCE_COLUMNS = [
+    Column(
+        "movement", "Mã phong trào, câu lạc bộ", "int", width=12,
+        note="Mã số phong trào, câu lạc bộ nơi quần chúng được phát hiện (trang Phong trào).",
+    ),
+    Column(
+        "referring_body", "Mã đoàn thể giới thiệu", "int", width=12,
+        note="Mã số đoàn thể giới thiệu (trang Đoàn thể); nguồn giới thiệu theo loại đoàn thể.",
+    ),
+]  # fmt: skip
+
 
 def _optional(column: Column, example: Any = "") -> Column:
     return dataclasses.replace(column, required=False, example=example)
@@ -336,12 +348,12 @@ KINDS: dict[str, KindSpec] = {
         ),
         KindSpec(
             "candidates", "Quần chúng",
-            [*PERSON_COLUMNS, *CANDIDATE_EXTRA],
+            [*PERSON_COLUMNS, *CANDIDATE_EXTRA, *SOURCE_COLUMNS],
             "mau-nhap-quan-chung.xlsx",
         ),
         KindSpec(
             "dossiers", "Hồ sơ",
-            [*PERSON_COLUMNS, *CANDIDATE_EXTRA, *DOSSIER_STEPS],
+            [*PERSON_COLUMNS, *CANDIDATE_EXTRA, *DOSSIER_STEPS, *SOURCE_COLUMNS],
             "mau-nhap-ho-so-dang-thuc-hien.xlsx",
         ),
         KindSpec("people", "Công dân", PEOPLE_UPDATE, "mau-sua-thong-tin-cong-dan.xlsx"),

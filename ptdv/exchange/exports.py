@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from ptdv.audit.services import audit_filters, audit_record
-from ptdv.candidacies.models import Stage
+from ptdv.candidacies.models import SourceChannel, Stage
 from ptdv.candidacies.selectors import candidacy_list
 from ptdv.core.policies import Actor
 from ptdv.core.spreadsheets import Export
@@ -65,13 +65,18 @@ def _label(choices: dict[Any, Any], value: Any) -> str:
 
 def export_candidacies(*, actor: Actor, filters: dict[str, Any]) -> Export:
     """The candidate list with the list's own filters (`candidacy_list`)."""
-    queryset = candidacy_list(actor=actor, filters=filters)
+    queryset = candidacy_list(actor=actor, filters=filters).select_related(
+        "movement", "referring_body"
+    )
     headers = [
         "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Trình độ học vấn", "Nghề nghiệp",
         "Đối tượng ưu tiên", "Chi bộ", "Mã chi bộ", "Giai đoạn", "Tình trạng", "Kết nạp lại",
         "Ngày đưa vào nguồn", "Việc tiếp theo", "Hạn", "Đảng viên giúp đỡ",
+        "Nguồn giới thiệu", "Mã phong trào, câu lạc bộ", "Phong trào, câu lạc bộ",
+        "Mã đoàn thể giới thiệu", "Đoàn thể giới thiệu",
     ]  # fmt: skip
     stages = dict(Stage.choices)
+    channels = dict(SourceChannel.choices)
 
     def rows() -> Iterator[list[Any]]:
         for c in _chunked(queryset):
@@ -93,6 +98,11 @@ def export_candidacies(*, actor: Actor, filters: dict[str, Any]) -> Export:
                 c.next_action,
                 c.next_due,
                 c.helper.person.full_name if c.helper_id else "",
+                _label(channels, c.source_channel),
+                c.movement_id,
+                c.movement.name if c.movement_id else "",
+                c.referring_body_id,
+                c.referring_body.name if c.referring_body_id else "",
             ]
 
     handle, count = _write("Hồ sơ", headers, rows())

@@ -30,6 +30,7 @@ from ptdv.core.policies import role_rank_at
 from ptdv.core.views import render_page
 from ptdv.members.models import ACTIVE_STATUSES, MembershipStatus, PartyMembership
 from ptdv.members.policies import membership_policy
+from ptdv.movements.selectors import movement_yield
 from ptdv.organisations.models import Organisation
 from ptdv.organisations.policies import organisation_policy
 from ptdv.organisations.selectors import (
@@ -211,6 +212,7 @@ def targets_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "suggested": suggested_target(progress.members_at_start, progress.floor_rate),
         "target_state": TargetState(progress.target_state).label if progress.target_state else "",
         "overdue": overdue_candidacies(actor=request.user, organisation=organisation, today=today),
+        "movement_yield": movement_yield(actor=request.user, organisation=organisation, year=year),
         "charts": charts,
         "term": term,
         "can_manage_targets": role_rank_at(request.user, organisation.path) >= ADMINISTRATOR

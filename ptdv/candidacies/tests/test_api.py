@@ -94,6 +94,8 @@ def test_register_existing_person_by_id(tree, api, clerk) -> None:
         "helper": None,
         "responsible_leader": None,
         "source_channel": "youth_union",
+        "movement": None,
+        "referring_body": None,
         "opened_on": candidacy.opened_on.isoformat(),
         "closed_on": None,
         "version": 1,

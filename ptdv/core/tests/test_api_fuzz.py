@@ -130,6 +130,8 @@ _PATH_KINDS = {
     "attachments": "attachment",
     "auth": "api_token",  # /auth/tokens/{id}/
     "requests": "request",
+    "movements": "movement",
+    "mass-organisations": "mass_organisation",
 }
 # Which kind of object a query filter names.
 _QUERY_KINDS = {
@@ -153,6 +155,10 @@ _BODY_KINDS = {
     "person": "person",  # a personal quota's committee member or leader
     "member": "membership",  # a personal quota's member
     "candidacies": "candidacy",  # the dossiers an obstacle blocks (a list of ids)
+    "movement": "movement",
+    "referring_body": "mass_organisation",
+    "mass_organisation": "mass_organisation",
+    "locality": "locality",
 }
 
 
@@ -264,7 +270,21 @@ def fuzz_data(tree, keep_connection):
     token, key = api_token_issue(user=user)
     IDS["api_token"] = [token.pk]
     IDS["user"] = [user.pk]
+    _movement_ids(tree)
     return {"token": key}
+
+
+def _movement_ids(tree: Any) -> None:
+    from ptdv.movements.models import MassOrganisation, Movement
+
+    body = MassOrganisation.objects.create(
+        organisation=tree["commune_a"], kind="youth_union", name="Đoàn Thanh niên xã A"
+    )
+    movement = Movement.objects.create(
+        organiser=tree["commune_a"], kind="club", name="CLB", starts_on=dt.date(2025, 1, 1)
+    )
+    IDS["mass_organisation"] = [body.pk]
+    IDS["movement"] = [movement.pk]
 
 
 @pytest.mark.django_db

@@ -20,6 +20,8 @@ from ptdv.exchange.importers.people import (
     person_check,
     person_values,
 )
+from ptdv.movements.policies import mass_organisation_policy, movement_policy
+from ptdv.movements.services import source_check
 from ptdv.organisations.models import CELL_KINDS, Locality
 from ptdv.people.models import Person
 
@@ -74,7 +76,7 @@ class CandidateImporter(Importer):
                 continue
             items.append(PersonRow(row, data, cell, extra={"opened_on": opened}))
         self.items = items
-        kept = self._residences(items)
+        kept = self._sources(self._residences(items))
         people_duplicates(ctx, kept)
         self.items = kept
         self.open_candidacies()
@@ -98,6 +100,60 @@ class CandidateImporter(Importer):
                     )
                     continue
                 item.extra["locality"] = found[0]
+            kept.append(item)
+        return kept
+
+    def _sources(self, items: list[PersonRow]) -> list[PersonRow]:
+        """The rows whose movement and referring body (if any) resolve through the importing
+        user's scope (absent or outside: the same error) and agree with the cell and the
+        channel; each keeps its settled channel. Two queries for the whole file."""
+        actor = self.ctx.actor
+        movement_ids = {i.data["movement"] for i in items if i.data.get("movement")}
+        body_ids = {i.data["referring_body"] for i in items if i.data.get("referring_body")}
+        movements: dict[int, str] = {}
+        for chunk in chunks(sorted(movement_ids)):
+            movements.update(
+                movement_policy.visible_to(actor)
+                .filter(pk__in=chunk)
+                .values_list("pk", "organiser__path")
+            )
+        bodies: dict[int, tuple[str, str]] = {}
+        for chunk in chunks(sorted(body_ids)):
+            bodies.update(
+                (pk, (path, kind))
+                for pk, path, kind in mass_organisation_policy.visible_to(actor)
+                .filter(pk__in=chunk)
+                .values_list("pk", "organisation__path", "kind")
+            )
+        kept = []
+        for item in items:
+            movement, body = item.data.get("movement"), item.data.get("referring_body")
+            if movement and movement not in movements:
+                self.ctx.error(
+                    item.row,
+                    "movement",
+                    f"Không tìm thấy phong trào, câu lạc bộ mã {movement} trong phạm vi được "
+                    "phân quyền.",
+                )
+                continue
+            if body and body not in bodies:
+                self.ctx.error(
+                    item.row,
+                    "referring_body",
+                    f"Không tìm thấy đoàn thể mã {body} trong phạm vi được phân quyền.",
+                )
+                continue
+            channel, errors = source_check(
+                cell_path=item.organisation.path,
+                channel=item.data.get("source_channel") or "other",
+                movement_path=movements[movement] if movement else None,
+                body=bodies[body] if body else None,
+            )
+            if errors:
+                for column, message in errors.items():
+                    self.ctx.error(item.row, column, str(message))
+                continue
+            item.extra["source"] = (channel, movement or None, body or None)
             kept.append(item)
         return kept
 
@@ -137,7 +193,9 @@ class CandidateImporter(Importer):
                     "person_id": person_id,
                     "organisation_id": item.organisation.id,
                     "stage": Stage.SOURCE,
-                    "source_channel": item.data.get("source_channel") or "other",
+                    "source_channel": item.extra["source"][0],
+                    "movement_id": item.extra["source"][1],
+                    "referring_body_id": item.extra["source"][2],
                     "opened_on": opened,
                     "stage_changed_on": opened,
                     **fields,

@@ -100,7 +100,9 @@ class DossierImporter(CandidateImporter):
             organisation=cell,
             stage=Stage.SOURCE,
             opened_on=item.extra["opened_on"],
-            source_channel=data.get("source_channel") or "other",
+            source_channel=item.extra["source"][0],
+            movement_id=item.extra["source"][1],
+            referring_body_id=item.extra["source"][2],
         )
         context = DossierContext(
             ancestors=ancestors,

@@ -77,7 +77,9 @@ def test_rejected_upload_offers_the_annotated_file(client, clerk, tmp_path):
     assert "Có lỗi, chưa nhập gì" in page and "99/99/2001" in page
     response = client.get(reverse("exchange:job_errors", args=[job.pk]))
     wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    assert wb["Quần chúng"].cell(row=1, column=19).value == "Lỗi"
+    # The column after the template's last one (issue 14 added the source columns).
+    after = len(KINDS["candidates"].columns) + 1
+    assert wb["Quần chúng"].cell(row=1, column=after).value == "Lỗi"
 
 
 def test_a_broken_upload_says_why(client, clerk):
