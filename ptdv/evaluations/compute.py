@@ -56,7 +56,7 @@ class OrgFigures:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _plus_days(name: str, days: int) -> ExpressionWrapper:
+def _plus_days(name: str, days: int) -> ExpressionWrapper[Any]:
     return ExpressionWrapper(F(name) + dt.timedelta(days=days), output_field=DateField())
 
 

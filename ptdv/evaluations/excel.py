@@ -35,7 +35,7 @@ def ranking_workbook(
     rows: list[Evaluation], leaders: dict[int, list[str]], *, year: int, heading: str
 ) -> bytes:
     wb = Workbook()
-    wb.remove(wb.active)  # type: ignore[arg-type]
+    wb.remove(wb.active)
     bold = Font(bold=True)
     used: set[str] = set()
     groups: dict[str, list[Evaluation]] = defaultdict(list)

@@ -53,23 +53,25 @@ def recount_figures(
     due_rows = memberships.filter(ceremony_date__year=year - 1).exclude(
         status=MembershipStatus.TRANSFERRED_OUT
     )
-    for m in due_rows.values("status", "ceremony_date", "official_date"):
-        if m["official_date"] is None and m["status"] in (
-            *FORMER_MEMBER_STATUSES,
-            MembershipStatus.DECEASED,
-        ):
+    gone = (*FORMER_MEMBER_STATUSES, MembershipStatus.DECEASED)
+    for status, ceremony, official in due_rows.values_list(
+        "status", "ceremony_date", "official_date"
+    ):
+        if official is None and status in gone:
             continue
         f.due += 1
-        if m["official_date"] and m["official_date"] <= m["ceremony_date"] + dt.timedelta(
-            days=recognition_days
-        ):
+        if official and ceremony and official <= ceremony + dt.timedelta(days=recognition_days):
             f.on_time += 1
-    for m in memberships.filter(
+    for exit_date, admitted_on in memberships.filter(
         status__in=FORMER_MEMBER_STATUSES,
         exit_date__year=year,
         admission_decision_date__isnull=False,
-    ).values("exit_date", "admission_decision_date"):
-        if m["exit_date"] < m["admission_decision_date"] + dt.timedelta(days=EARLY_REMOVAL_DAYS):
+    ).values_list("exit_date", "admission_decision_date"):
+        if (
+            exit_date
+            and admitted_on
+            and exit_date < admitted_on + dt.timedelta(days=EARLY_REMOVAL_DAYS)
+        ):
             f.removed_early += 1
     open_qs = Candidacy.objects.filter(organisation__path__startswith=path, is_open=True)
     f.open = open_qs.count()
@@ -126,11 +128,10 @@ def ranks_check(evaluations: list[Evaluation]) -> list[int]:
     for e in evaluations:
         by_group.setdefault(e.peer_group, []).append(e)
     for members in by_group.values():
-        scored = [e for e in members if e.score is not None]
+        scores = [e.score for e in members if e.score is not None]
         for e in members:
-            expected = (
-                None if e.score is None else 1 + sum(1 for o in scored if o.score > e.score)  # type: ignore[operator]
-            )
+            score = e.score
+            expected = None if score is None else 1 + sum(1 for other in scores if other > score)
             if e.rank != expected:
                 wrong.append(e.pk)
     return wrong

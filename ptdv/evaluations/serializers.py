@@ -29,7 +29,7 @@ class FormulaQuerySerializer(ApiSerializer):
 
 class ComponentSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
-    label = serializers.SerializerMethodField()
+    label = serializers.SerializerMethodField()  # type: ignore[assignment]
     weight = serializers.FloatField()
     full = serializers.FloatField()
     zero = serializers.FloatField()
@@ -71,7 +71,7 @@ class EvaluationSerializer(serializers.ModelSerializer[Evaluation]):
 
 class FormulaComponentSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
-    label = serializers.SerializerMethodField()
+    label = serializers.SerializerMethodField()  # type: ignore[assignment]
     explanation = serializers.SerializerMethodField()
     weight = serializers.FloatField()
     full = serializers.FloatField()
@@ -90,7 +90,7 @@ class FormulaComponentSerializer(serializers.Serializer[Any]):
 class FormulaSerializer(serializers.ModelSerializer[Formula]):
     components = FormulaComponentSerializer(many=True, read_only=True)
     grades = serializers.DictField(child=serializers.FloatField(), read_only=True)
-    created_by = serializers.StringRelatedField()
+    created_by: serializers.StringRelatedField[Any] = serializers.StringRelatedField()
 
     class Meta:
         model = Formula
