@@ -244,6 +244,11 @@ def runs_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def compute_view(request: HttpRequest) -> HttpResponse:
     _require_viewer(request)
+    # The organisation named: absent or outside the scope answers 404, inside without the
+    # administrator's role 403; the service checks it again inside its transaction.
+    organisation = organisation_policy.get_visible(request.user, request.POST.get("organisation"))
+    if role_rank_at(request.user, organisation.path) < services.ADMIN_RANK:
+        raise PermissionDenied
     try:
         run = evaluation_run_start(
             actor=request.user,
