@@ -196,3 +196,25 @@ def test_command_computes_as_a_user_or_the_system(data, province_admin):
     assert "Đã đánh giá 4 tổ chức thuộc Đảng bộ xã B" in out.getvalue()
     with pytest.raises(CommandError):
         call_command("evaluations", "compute", "--year", str(YEAR), "--as", "khong-co")
+
+
+def test_review_source_gives_the_figures_of_the_period(data, province_admin, commune_admin):
+    import datetime as dt
+
+    from ptdv.core.review import review_sources
+
+    evaluation_compute(
+        actor=province_admin, year=YEAR, organisation=data["province"].pk, today=TODAY
+    )
+    _name, source = next(s for s in review_sources()[8] if s[0] == "evaluations")
+    figures = {
+        f.label: f.value
+        for f in source(
+            commune_admin, data["commune_a"], dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31)
+        )
+    }
+    assert figures["Năm đánh giá gần nhất trong kỳ"] == YEAR
+    assert figures["Số tổ chức đảng được đánh giá"] == 4
+    assert figures["Thứ hạng trong nhóm Cấp xã và tương đương — Xã"] == "1/2"
+    empty = source(commune_admin, data["commune_a"], dt.date(2020, 1, 1), dt.date(2020, 12, 31))
+    assert empty[0].label == "Chưa có kết quả đánh giá, xếp loại trong kỳ"
