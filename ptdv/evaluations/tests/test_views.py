@@ -138,12 +138,25 @@ def test_compute_button_runs_in_the_background_worker(
     assert response.status_code == 302
     run = EvaluationRun.objects.get()
     assert run.status == RunStatus.DONE and run.evaluated == 4 and run.actor == commune_admin
-    refused = client.post(
+    outside = client.post(
+        reverse("evaluations:compute"), {"year": YEAR, "organisation": data["province"].pk}
+    )
+    assert outside.status_code == 404  # as for an absent organisation
+    from ptdv.accounts.models import Role
+    from ptdv.factories import user_with_role
+
+    client.force_login(user_with_role(data["commune_a"], Role.CLERK))
+    low = client.post(
+        reverse("evaluations:compute"), {"year": YEAR, "organisation": data["commune_a"].pk}
+    )
+    assert low.status_code == 403
+    client.force_login(commune_admin)
+    bad_year = client.post(
         reverse("evaluations:compute"),
-        {"year": YEAR, "organisation": data["province"].pk},
+        {"year": "1800", "organisation": data["commune_a"].pk},
         follow=True,
     )
-    assert "Không có tổ chức này trong phạm vi bạn quản trị." in refused.content.decode()
+    assert "Năm phải trong khoảng 2000–2100." in bad_year.content.decode()
     assert EvaluationRun.objects.count() == 1
     assert "Đã xong" in client.get(reverse("evaluations:runs")).content.decode()
 
