@@ -128,7 +128,8 @@ def points(value: float) -> Decimal:
 def score_of(
     components: list[dict[str, Any]], figures: dict[str, tuple[float, dict[str, Any]] | None]
 ) -> tuple[Decimal | None, list[dict[str, Any]]]:
-    """The total (None when no component applies) and each component with its figures.
+    """The total (None when no component applies) and each component with its value, its
+    score and its source figures (only the code when it does not apply).
     `figures` maps a code to (value, source figures), or None when it does not apply."""
     rows: list[dict[str, Any]] = []
     weighted = 0.0
@@ -136,16 +137,9 @@ def score_of(
     for component in components:
         code = component["code"]
         measured = figures.get(code)
-        row: dict[str, Any] = {
-            "code": code,
-            "weight": component["weight"],
-            "full": component["full"],
-            "zero": component["zero"],
-            "applies": measured is not None,
-            "value": None,
-            "score": None,
-            "figures": {},
-        }
+        # Stored compactly (one row per organisation and year, every organisation of the
+        # country): the weight and thresholds are the formula's (`Evaluation.component_details`).
+        row: dict[str, Any] = {"code": code}
         if measured is not None:
             value, source = measured
             part = component_score(value, float(component["full"]), float(component["zero"]))

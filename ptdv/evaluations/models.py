@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -125,3 +127,21 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id}/{self.year}: {self.score}"
+
+    def component_details(self) -> list[dict[str, Any]]:
+        """Each component of the formula with its weight and thresholds, whether it applies,
+        its value, its score (0–1) and its source figures."""
+        stored = {row["code"]: row for row in self.components}
+        return [
+            {
+                "code": item["code"],
+                "weight": item["weight"],
+                "full": item["full"],
+                "zero": item["zero"],
+                "applies": "value" in stored.get(item["code"], {}),
+                "value": stored.get(item["code"], {}).get("value"),
+                "score": stored.get(item["code"], {}).get("score"),
+                "figures": stored.get(item["code"], {}).get("figures", {}),
+            }
+            for item in self.formula.components
+        ]

@@ -87,7 +87,7 @@ def responsible_leaders(organisation_ids: list[int]) -> dict[int, list[str]]:
 def component_rows(evaluation: Evaluation) -> list[dict[str, Any]]:
     """The components with their labels, for the pages."""
     rows = []
-    for item in evaluation.components:
+    for item in evaluation.component_details():
         spec = SPECS.get(item["code"])
         rows.append(
             {

@@ -48,7 +48,7 @@ class EvaluationSerializer(serializers.ModelSerializer[Evaluation]):
     formula_version = serializers.IntegerField(source="formula.version", read_only=True)
     peer_group_label = serializers.SerializerMethodField()
     grade_label = serializers.CharField(source="get_grade_display", read_only=True)
-    components = ComponentSerializer(many=True, read_only=True)
+    components = ComponentSerializer(source="component_details", many=True, read_only=True)
     score = serializers.FloatField(allow_null=True, read_only=True)
 
     class Meta:

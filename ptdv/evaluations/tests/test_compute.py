@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _components(evaluation: Evaluation) -> dict:
-    return {c["code"]: c for c in evaluation.components}
+    return {c["code"]: c for c in evaluation.component_details()}
 
 
 def test_figures_are_counted_for_every_organisation_of_the_subtree(data):
