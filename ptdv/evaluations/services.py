@@ -14,13 +14,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -148,9 +150,23 @@ def resolve_root(
     )
 
 
-def _rank(rows: list[Evaluation]) -> None:
+@dataclass
+class _Row:
+    """One evaluation before it is written (lighter than a model instance: there is one per
+    organisation of the country)."""
+
+    organisation_id: int
+    score: Decimal | None
+    components: list[dict[str, Any]]
+    peer_group: str
+    grade: str
+    rank: int | None = None
+    peer_count: int = 0
+
+
+def _rank(rows: list[_Row]) -> None:
     """Ranks inside each peer group: by score, ties share a rank (1, 2, 2, 4)."""
-    groups: dict[str, list[Evaluation]] = defaultdict(list)
+    groups: dict[str, list[_Row]] = defaultdict(list)
     for row in rows:
         if row.score is not None:
             groups[row.peer_group].append(row)
@@ -163,6 +179,41 @@ def _rank(rows: list[Evaluation]) -> None:
                 rank, previous = index, row.score
             row.rank = rank
             row.peer_count = len(members)
+
+
+_COLUMNS = (
+    "organisation_id", "year", "run_id", "formula_id", "score", "components", "peer_group",
+    "rank", "peer_count", "grade",
+)  # fmt: skip
+
+
+def _write(rows: list[_Row], *, year: int, run: EvaluationRun, formula: Formula) -> None:
+    """Insert the rows: COPY on PostgreSQL (the JSON of every organisation of the country in
+    one stream), bulk_create elsewhere."""
+    if connection.vendor == "postgresql":
+        table = Evaluation._meta.db_table
+        with connection.cursor() as cursor:
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(_COLUMNS)}) FROM STDIN") as copy:
+                for r in rows:
+                    copy.write_row(
+                        (
+                            r.organisation_id, year, run.pk, formula.pk, r.score,
+                            json.dumps(r.components, ensure_ascii=False), r.peer_group, r.rank,
+                            r.peer_count, r.grade,
+                        )
+                    )  # fmt: skip
+        return
+    Evaluation.objects.bulk_create(
+        (
+            Evaluation(
+                organisation_id=r.organisation_id, year=year, run=run, formula=formula,
+                score=r.score, components=r.components, peer_group=r.peer_group, rank=r.rank,
+                peer_count=r.peer_count, grade=r.grade,
+            )
+            for r in rows
+        ),
+        batch_size=2000,
+    )  # fmt: skip
 
 
 def evaluation_compute(
@@ -218,26 +269,21 @@ def evaluation_compute(
                 ),
                 0,
             )
-            rows: list[Evaluation] = []
+            rows: list[_Row] = []
             for figures in subtree_figures(root, value, today, recognition_days=days or None):
                 score, components = score_of(formula.components, component_figures(figures))
                 rows.append(
-                    Evaluation(
+                    _Row(
                         organisation_id=figures.id,
-                        year=value,
-                        run=run,
-                        formula=formula,
                         score=score,
                         components=components,
                         peer_group=peer_group(figures.kind, figures.sector),
-                        rank=None,
-                        peer_count=0,
                         grade=grade_for(float(score), formula.grades) if score is not None else "",
                     )
                 )
             _rank(rows)
             Evaluation.objects.filter(organisation__path__startswith=root.path, year=value).delete()
-            Evaluation.objects.bulk_create(rows, batch_size=2000)
+            _write(rows, year=value, run=run, formula=formula)
             run.formula = formula
             run.status = RunStatus.DONE
             run.evaluated = len(rows)
