@@ -145,6 +145,19 @@ def _database_lines(db: str, data: dict[str, Any]) -> list[str]:
             f"{m.get('status')}, {m.get('communes_after', 0)} communes after; "
             f"aggregates verify: {mismatches} mismatches)"
         )
+    if "evaluations" in data:
+        e = data["evaluations"]
+        lines.append(
+            f"  {DB_NAMES[db]} evaluation of every organisation ({e['year']}): "
+            f"{e['evaluated']:,} in {e['seconds']:.1f} s ≤ {e['goal_seconds']:.0f} s: "
+            + ("met" if e["met"] else "MISSED")
+            + f"; recount of {e['recounted']} organisations and every rank: "
+            + (
+                "equal"
+                if e["equal"]
+                else f"DIFFER ({e['difference_count']}, {e['wrong_ranks']} ranks)"
+            )
+        )
     if "verify" in data:
         v = data["verify"]
         lines.append(

@@ -13,7 +13,9 @@
    and sequential requests: progress of the root, a province and a commune, the children
    table of a province, candidate search for 20 names.
 3. Beside each, the plain-SQL baseline on the raw tables, the import of 100,000 rows (issue 5)
-   and the nightly incremental refresh; on the province, `ptdv aggregates verify`.
+   and the nightly incremental refresh; on the province, `ptdv aggregates verify`. On
+   PostgreSQL, the yearly evaluation of every organisation (issue 14, goal < 2 min) checked
+   against a recount (`bench.evaluations`).
 4. A table on stdout and `bench/results.json`.
 """
 
@@ -409,6 +411,13 @@ def bench_database(dataset: Dataset, db: str, args: argparse.Namespace) -> dict[
     inside = run_worker(db, env, "measure", *dataset_args(dataset), "--params", json.dumps(params))
     result.update(inside)
     result["bulk"] = bulk_measure(db, env)  # issue 13: a bulk action on 1,000 dossiers
+    if db == "postgresql":
+        # Issue 14: the yearly evaluation of every organisation (< 2 min), equal to a recount.
+        say(f"{db}: the evaluation of every organisation…")
+        result["evaluations"] = run_worker(
+            db, env, "evaluations", *dataset_args(dataset),
+            "--params", json.dumps({"year": YEAR - 1, "today": today.isoformat()}),
+        )  # fmt: skip
     if args.verify:
         result["verify"] = run_worker(db, env, "verify", *dataset_args(dataset))
     return result

@@ -69,22 +69,27 @@ def main(argv: list[str] | None = None) -> None:
                 raise SystemExit(f"unknown step {step}")
             say(f"{step} done in {time.perf_counter() - tick:.1f} s")
             result.setdefault("seconds", {})[step] = time.perf_counter() - tick
-    elif args.task in ("prepare", "measure", "verify"):
-        from bench import measure
-
-        params = json.loads(args.params)
-        if args.task == "prepare":
-            result = measure.prepare(password=os.environ["BENCH_PASSWORD"])
-        elif args.task == "verify":
-            result = measure.verify(say=say)
-        else:
-            result = measure.in_process(
-                options=options, params=params, today=dt.date.fromisoformat(params["today"]),
-                say=say,
-            )  # fmt: skip
+    elif args.task in ("prepare", "measure", "verify", "evaluations"):
+        result = _in_process(args, options)
     else:
         raise SystemExit(f"unknown task {args.task}")
     Path(args.out).write_text(json.dumps(result, default=str))
+
+
+def _in_process(args: argparse.Namespace, options: Any) -> dict[str, Any]:
+    """The measurements made inside Django (bench.measure, bench.evaluations)."""
+    from bench import measure
+    from bench.evaluations import evaluations_measure
+
+    params = json.loads(args.params)
+    today = dt.date.fromisoformat(params.get("today", dt.date.today().isoformat()))
+    if args.task == "evaluations":
+        return evaluations_measure(year=params["year"], today=today, say=say)
+    if args.task == "prepare":
+        return measure.prepare(password=os.environ["BENCH_PASSWORD"])
+    if args.task == "verify":
+        return measure.verify(say=say)
+    return measure.in_process(options=options, params=params, today=today, say=say)
 
 
 if __name__ == "__main__":

@@ -77,6 +77,9 @@ def dashboards_load(*, today: dt.date, seed: int, say: Callable[[str], None]) ->
         f"Việc tiếp theo của {vn(stats.examined)} hồ sơ đang mở đã được tính "
         f"({vn(stats.seconds, 1)} giây)."
     )
+    from ptdv.demo.evaluations import evaluations_demo_load
+
+    say(evaluations_demo_load(root=root, today=today, seed=seed))
     notifications_load(today=today, seed=seed, say=say)
 
 

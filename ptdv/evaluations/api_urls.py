@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+"""Evaluation routes of API v1, mounted at /api/v1/."""
 
-urlpatterns: list = []  # type: ignore[type-arg]
+from django.urls import URLPattern, path
+
+from ptdv.evaluations import api
+
+urlpatterns: list[URLPattern] = [
+    path("evaluations/", api.EvaluationListView.as_view(), name="evaluation-list"),
+    path("evaluations/formula/", api.FormulaView.as_view(), name="evaluation-formula"),
+]
