@@ -62,7 +62,7 @@ class Exemplar(models.Model):
     # Folded tokens of the name, the deed and the description (ptdv.core.text.search_text).
     search_text = models.TextField(editable=False, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -40,7 +40,7 @@ class Inspection(models.Model):
     ends_on = models.DateField(_("đến ngày"))
     findings = models.TextField(_("kết quả, nhận xét"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -89,7 +89,7 @@ class Recommendation(models.Model):
     result = models.TextField(_("kết quả thực hiện"), blank=True)
     done_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
     done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 
 from ptdv.core.policies import Actor, subtree_q
@@ -60,10 +60,12 @@ def inspection_list(
         qs = qs.filter(kind=filters.kind)
     if filters.year:
         qs = qs.filter(starts_on__year=filters.year)
+    # Exists, not a join: the counts below must see every recommendation of the inspection.
+    pending = Recommendation.objects.filter(inspection=OuterRef("pk"), status=OPEN)
     if filters.followup == "open":
-        qs = qs.filter(recommendations__status=OPEN).distinct()
+        qs = qs.filter(Exists(pending))
     elif filters.followup == "overdue":
-        qs = qs.filter(recommendations__status=OPEN, recommendations__due_on__lt=today).distinct()
+        qs = qs.filter(Exists(pending.filter(due_on__lt=today)))
     return qs.annotate(
         recommended=Count("recommendations", distinct=True),
         done=Count(
