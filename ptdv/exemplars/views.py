@@ -302,7 +302,7 @@ def exemplar_link_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, "Mã hồ sơ: " + error)
+                messages.error(request, f"Mã hồ sơ: {error}")
     return redirect(exemplar)
 
 

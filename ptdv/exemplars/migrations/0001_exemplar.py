@@ -6,45 +6,112 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('candidacies', '0011_target_group_tallies'),
-        ('organisations', '0008_locality_sort_key'),
-        ('people', '0004_person_version'),
+        ("candidacies", "0011_target_group_tallies"),
+        ("organisations", "0008_locality_sort_key"),
+        ("people", "0004_person_version"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Exemplar',
+            name="Exemplar",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=150, verbose_name='họ và tên')),
-                ('description', models.CharField(blank=True, max_length=255, verbose_name='chức vụ, nơi làm việc')),
-                ('field', models.CharField(choices=[('production', 'Lao động, sản xuất, kinh doanh'), ('study', 'Học tập'), ('defence', 'Quốc phòng, an ninh'), ('community', 'Hoạt động cộng đồng, xã hội'), ('science', 'Khoa học, công nghệ'), ('culture', 'Văn hóa, thể thao'), ('other', 'Lĩnh vực khác')], max_length=20, verbose_name='lĩnh vực')),
-                ('deed', models.TextField(verbose_name='thành tích, việc làm tiêu biểu')),
-                ('recognised_on', models.DateField(verbose_name='ngày ghi nhận')),
-                ('evidence', models.TextField(blank=True, verbose_name='minh chứng')),
-                ('evidence_name', models.CharField(blank=True, max_length=255, verbose_name='tên tệp minh chứng')),
-                ('evidence_type', models.CharField(blank=True, editable=False, max_length=40)),
-                ('evidence_size', models.PositiveIntegerField(blank=True, editable=False, null=True)),
-                ('evidence_storage', models.CharField(blank=True, editable=False, max_length=255)),
-                ('search_text', models.TextField(blank=True, editable=False)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('candidacy', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='exemplars', to='candidacies.candidacy', verbose_name='hồ sơ quần chúng')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='exemplars', to='organisations.organisation', verbose_name='tổ chức')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='exemplars', to='people.person', verbose_name='người trong hệ thống')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=150, verbose_name="họ và tên")),
+                (
+                    "description",
+                    models.CharField(
+                        blank=True, max_length=255, verbose_name="chức vụ, nơi làm việc"
+                    ),
+                ),
+                (
+                    "field",
+                    models.CharField(
+                        choices=[
+                            ("production", "Lao động, sản xuất, kinh doanh"),
+                            ("study", "Học tập"),
+                            ("defence", "Quốc phòng, an ninh"),
+                            ("community", "Hoạt động cộng đồng, xã hội"),
+                            ("science", "Khoa học, công nghệ"),
+                            ("culture", "Văn hóa, thể thao"),
+                            ("other", "Lĩnh vực khác"),
+                        ],
+                        max_length=20,
+                        verbose_name="lĩnh vực",
+                    ),
+                ),
+                ("deed", models.TextField(verbose_name="thành tích, việc làm tiêu biểu")),
+                ("recognised_on", models.DateField(verbose_name="ngày ghi nhận")),
+                ("evidence", models.TextField(blank=True, verbose_name="minh chứng")),
+                (
+                    "evidence_name",
+                    models.CharField(blank=True, max_length=255, verbose_name="tên tệp minh chứng"),
+                ),
+                ("evidence_type", models.CharField(blank=True, editable=False, max_length=40)),
+                (
+                    "evidence_size",
+                    models.PositiveIntegerField(blank=True, editable=False, null=True),
+                ),
+                ("evidence_storage", models.CharField(blank=True, editable=False, max_length=255)),
+                ("search_text", models.TextField(blank=True, editable=False)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "candidacy",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="exemplars",
+                        to="candidacies.candidacy",
+                        verbose_name="hồ sơ quần chúng",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="exemplars",
+                        to="organisations.organisation",
+                        verbose_name="tổ chức",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="exemplars",
+                        to="people.person",
+                        verbose_name="người trong hệ thống",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'gương điển hình',
-                'verbose_name_plural': 'gương điển hình',
-                'ordering': ['-recognised_on', '-pk'],
-                'indexes': [models.Index(fields=['recognised_on'], name='exemplar_recognised')],
+                "verbose_name": "gương điển hình",
+                "verbose_name_plural": "gương điển hình",
+                "ordering": ["-recognised_on", "-pk"],
+                "indexes": [models.Index(fields=["recognised_on"], name="exemplar_recognised")],
             },
         ),
     ]

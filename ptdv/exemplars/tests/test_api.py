@@ -20,7 +20,9 @@ def api(user):
     return client
 
 
-def test_list_create_read_update_link(tree, clerk_a, clerk_b, viewer_a, django_assert_max_num_queries):
+def test_list_create_read_update_link(
+    tree, clerk_a, clerk_b, viewer_a, django_assert_max_num_queries
+):
     record(clerk_b, tree["cell_b1"], name="Trịnh Thị Xa")
     for index in range(3):
         record(clerk_a, tree["cell_a1"], name=f"Người Số {index}")
@@ -73,7 +75,13 @@ def test_list_create_read_update_link(tree, clerk_a, clerk_b, viewer_a, django_a
 def test_field_errors_are_vietnamese(tree, clerk_a):
     response = api(clerk_a).post(
         "/api/v1/exemplars/",
-        {"organisation": tree["cell_b1"].pk, "field": "study", "deed": "x", "recognised_on": "2026-01-01", "name": "A"},
+        {
+            "organisation": tree["cell_b1"].pk,
+            "field": "study",
+            "deed": "x",
+            "recognised_on": "2026-01-01",
+            "name": "A",
+        },
         format="json",
     )
     assert response.status_code == 400

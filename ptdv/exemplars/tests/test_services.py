@@ -136,7 +136,10 @@ def test_evidence_file_is_sniffed_kept_privately_and_read_audited(tree, clerk_a,
     exemplar = record(clerk_a, tree["cell_a1"])
     with pytest.raises(ValidationError) as bad:
         exemplar_evidence_attach(
-            actor=clerk_a, exemplar_id=exemplar.pk, upload=io.BytesIO(b"MZ.."), original_name="x.pdf"
+            actor=clerk_a,
+            exemplar_id=exemplar.pk,
+            upload=io.BytesIO(b"MZ.."),
+            original_name="x.pdf",
         )
     assert "file" in bad.value.message_dict
     exemplar = exemplar_evidence_attach(

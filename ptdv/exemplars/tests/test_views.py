@@ -35,9 +35,10 @@ def test_the_list_shows_the_scope_and_searches_without_accents(client, clerk_a, 
     assert "Gương điển hình" in text
     entry = AuditEntry.objects.filter(actor=clerk_a, action="view").latest("pk")
     assert entry.data["ids"] == [two[0].pk]
-    assert client.get(reverse("exemplars:list") + "?q=nong").content.decode().count(
-        "data-exemplar="
-    ) == 1
+    assert (
+        client.get(reverse("exemplars:list") + "?q=nong").content.decode().count("data-exemplar=")
+        == 1
+    )
     assert "data-exemplar=" not in client.get(reverse("exemplars:list") + "?q=xa").content.decode()
 
 
@@ -109,7 +110,8 @@ def test_excel_and_pdf_read_back(client, clerk_a, two):
     pdf = client.get(reverse("exemplars:print"))
     assert pdf["Content-Type"] == "application/pdf"
     text = " ".join(
-        unicodedata.normalize("NFC", p.extract_text()) for p in PdfReader(io.BytesIO(pdf.content)).pages
+        unicodedata.normalize("NFC", p.extract_text())
+        for p in PdfReader(io.BytesIO(pdf.content)).pages
     )
     text = " ".join(text.split())
     assert "Hoàng Văn Nông" in text and "Trịnh" not in text

@@ -6,63 +6,133 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0008_locality_sort_key'),
+        ("organisations", "0008_locality_sort_key"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Inspection',
+            name="Inspection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('inspection', 'Kiểm tra'), ('supervision', 'Giám sát')], max_length=20, verbose_name='loại')),
-                ('inspectors', models.TextField(blank=True, verbose_name='thành viên đoàn')),
-                ('subject', models.CharField(max_length=500, verbose_name='nội dung')),
-                ('starts_on', models.DateField(verbose_name='từ ngày')),
-                ('ends_on', models.DateField(verbose_name='đến ngày')),
-                ('findings', models.TextField(blank=True, verbose_name='kết quả, nhận xét')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('body', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='inspections_made', to='organisations.organisation', verbose_name='chủ thể kiểm tra, giám sát')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='inspections_received', to='organisations.organisation', verbose_name='tổ chức được kiểm tra, giám sát')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("inspection", "Kiểm tra"), ("supervision", "Giám sát")],
+                        max_length=20,
+                        verbose_name="loại",
+                    ),
+                ),
+                ("inspectors", models.TextField(blank=True, verbose_name="thành viên đoàn")),
+                ("subject", models.CharField(max_length=500, verbose_name="nội dung")),
+                ("starts_on", models.DateField(verbose_name="từ ngày")),
+                ("ends_on", models.DateField(verbose_name="đến ngày")),
+                ("findings", models.TextField(blank=True, verbose_name="kết quả, nhận xét")),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "body",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="inspections_made",
+                        to="organisations.organisation",
+                        verbose_name="chủ thể kiểm tra, giám sát",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="inspections_received",
+                        to="organisations.organisation",
+                        verbose_name="tổ chức được kiểm tra, giám sát",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'cuộc kiểm tra, giám sát',
-                'verbose_name_plural': 'cuộc kiểm tra, giám sát',
-                'ordering': ['-starts_on', '-pk'],
+                "verbose_name": "cuộc kiểm tra, giám sát",
+                "verbose_name_plural": "cuộc kiểm tra, giám sát",
+                "ordering": ["-starts_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Recommendation',
+            name="Recommendation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='kiến nghị, yêu cầu khắc phục')),
-                ('due_on', models.DateField(verbose_name='hạn thực hiện')),
-                ('status', models.CharField(choices=[('open', 'Đang thực hiện'), ('done', 'Đã hoàn thành')], default='open', editable=False, max_length=10, verbose_name='tình trạng')),
-                ('result', models.TextField(blank=True, verbose_name='kết quả thực hiện')),
-                ('done_on', models.DateField(blank=True, null=True, verbose_name='ngày hoàn thành')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('done_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('inspection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recommendations', to='inspections.inspection', verbose_name='cuộc kiểm tra, giám sát')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="kiến nghị, yêu cầu khắc phục")),
+                ("due_on", models.DateField(verbose_name="hạn thực hiện")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Đang thực hiện"), ("done", "Đã hoàn thành")],
+                        default="open",
+                        editable=False,
+                        max_length=10,
+                        verbose_name="tình trạng",
+                    ),
+                ),
+                ("result", models.TextField(blank=True, verbose_name="kết quả thực hiện")),
+                (
+                    "done_on",
+                    models.DateField(blank=True, null=True, verbose_name="ngày hoàn thành"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "done_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "inspection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="recommendations",
+                        to="inspections.inspection",
+                        verbose_name="cuộc kiểm tra, giám sát",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kiến nghị sau kiểm tra, giám sát',
-                'verbose_name_plural': 'kiến nghị sau kiểm tra, giám sát',
-                'ordering': ['due_on', 'pk'],
+                "verbose_name": "kiến nghị sau kiểm tra, giám sát",
+                "verbose_name_plural": "kiến nghị sau kiểm tra, giám sát",
+                "ordering": ["due_on", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='inspection',
-            index=models.Index(fields=['starts_on'], name='inspection_starts'),
+            model_name="inspection",
+            index=models.Index(fields=["starts_on"], name="inspection_starts"),
         ),
         migrations.AddIndex(
-            model_name='recommendation',
-            index=models.Index(fields=['status', 'due_on'], name='recommendation_status_due'),
+            model_name="recommendation",
+            index=models.Index(fields=["status", "due_on"], name="recommendation_status_due"),
         ),
     ]

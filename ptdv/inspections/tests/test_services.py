@@ -36,7 +36,10 @@ pytestmark = pytest.mark.django_db
 
 def test_recording_cleans_and_audits(tree, body_clerk, inspection):
     assert inspection.body == tree["commune_a"]
-    assert inspection.inspector_list == ["Nguyễn Văn Trưởng — Trưởng đoàn", "Trần Thị Viên — thành viên"]
+    assert inspection.inspector_list == [
+        "Nguyễn Văn Trưởng — Trưởng đoàn",
+        "Trần Thị Viên — thành viên",
+    ]
     entry = AuditEntry.objects.get(object_type="inspections.inspection", action="create")
     assert entry.actor == body_clerk
 
@@ -106,7 +109,10 @@ def test_recommendation_is_notified_and_closed_by_the_inspected_side(
         recommendation_close(actor=cell_clerk, recommendation_id=rec.pk, result=" ", done_on=TODAY)
     assert "result" in empty.value.message_dict
     rec = recommendation_close(
-        actor=cell_clerk, recommendation_id=rec.pk, result="Đã lập danh sách 5 quần chúng.", done_on=TODAY
+        actor=cell_clerk,
+        recommendation_id=rec.pk,
+        result="Đã lập danh sách 5 quần chúng.",
+        done_on=TODAY,
     )
     assert rec.status == RecommendationStatus.DONE and rec.done_by == cell_clerk
     with pytest.raises(ValidationError):
@@ -117,25 +123,39 @@ def test_followups_in_my_work_and_the_overdue_reminder(
     tree, inspection, body_clerk, cell_clerk, clerk_b
 ):
     overdue = recommendation_add(
-        actor=body_clerk, inspection_id=inspection.pk, text="Bổ sung hồ sơ", due_on=TODAY - dt.timedelta(days=3)
+        actor=body_clerk,
+        inspection_id=inspection.pk,
+        text="Bổ sung hồ sơ",
+        due_on=TODAY - dt.timedelta(days=3),
     )
     soon = recommendation_add(
-        actor=body_clerk, inspection_id=inspection.pk, text="Mở lớp nhận thức", due_on=TODAY + dt.timedelta(days=5)
+        actor=body_clerk,
+        inspection_id=inspection.pk,
+        text="Mở lớp nhận thức",
+        due_on=TODAY + dt.timedelta(days=5),
     )
     recommendation_add(
-        actor=body_clerk, inspection_id=inspection.pk, text="Tổng kết", due_on=TODAY + dt.timedelta(days=90)
+        actor=body_clerk,
+        inspection_id=inspection.pk,
+        text="Tổng kết",
+        due_on=TODAY + dt.timedelta(days=90),
     )
     assert "inspection_followup" in work_sources()
     for user in (cell_clerk, body_clerk):
         items = list(followup_items(user, TODAY))
-        assert [i.object_key for i in items] == [f"recommendation:{overdue.pk}", f"recommendation:{soon.pk}"]
+        assert [i.object_key for i in items] == [
+            f"recommendation:{overdue.pk}",
+            f"recommendation:{soon.pk}",
+        ]
         assert items[0].overdue(TODAY) and items[0].detail.startswith("Quá hạn")
     assert list(followup_items(clerk_b, TODAY)) == []
     assert followups_overdue_notify(today=TODAY) == 2  # both sides, once
     assert followups_overdue_notify(today=TODAY) == 0
     told = {n.user for n in Notification.objects.filter(kind="inspection_followup_overdue")}
     assert told == {cell_clerk, body_clerk}
-    flagged = inspection_list(actor=cell_clerk, today=TODAY, filters=InspectionFilters(followup="overdue"))
+    flagged = inspection_list(
+        actor=cell_clerk, today=TODAY, filters=InspectionFilters(followup="overdue")
+    )
     row = flagged.get()
     assert (row.recommended, row.done, row.overdue) == (3, 0, 1)
 
@@ -143,12 +163,23 @@ def test_followups_in_my_work_and_the_overdue_reminder(
 def test_review_figures_of_task_10(tree, inspection, body_clerk, cell_clerk):
     make(body_clerk, tree["commune_a"], tree["cell_a2"], kind="supervision")
     done = recommendation_add(
-        actor=body_clerk, inspection_id=inspection.pk, text="A", due_on=TODAY - dt.timedelta(days=20)
+        actor=body_clerk,
+        inspection_id=inspection.pk,
+        text="A",
+        due_on=TODAY - dt.timedelta(days=20),
     )
     recommendation_add(
-        actor=body_clerk, inspection_id=inspection.pk, text="B", due_on=TODAY - dt.timedelta(days=10)
+        actor=body_clerk,
+        inspection_id=inspection.pk,
+        text="B",
+        due_on=TODAY - dt.timedelta(days=10),
     )
-    recommendation_close(actor=cell_clerk, recommendation_id=done.pk, result="Xong", done_on=TODAY - dt.timedelta(days=25))
+    recommendation_close(
+        actor=cell_clerk,
+        recommendation_id=done.pk,
+        result="Xong",
+        done_on=TODAY - dt.timedelta(days=25),
+    )
     figures = inspection_review_figures(
         body_clerk, tree["province"], TODAY - dt.timedelta(days=100), TODAY
     )

@@ -25,10 +25,15 @@ def api(user):
     return client
 
 
-def test_list_page_excel_and_detail_per_side(client, tree, inspection, body_clerk, cell_clerk, clerk_b):
+def test_list_page_excel_and_detail_per_side(
+    client, tree, inspection, body_clerk, cell_clerk, clerk_b
+):
     make(body_clerk, tree["commune_a"], tree["cell_a2"], subject="Giám sát chi bộ A2")
     recommendation_add(
-        actor=body_clerk, inspection_id=inspection.pk, text="Bổ sung sổ theo dõi", due_on=TODAY - dt.timedelta(days=1)
+        actor=body_clerk,
+        inspection_id=inspection.pk,
+        text="Bổ sung sổ theo dõi",
+        due_on=TODAY - dt.timedelta(days=1),
     )
     client.force_login(cell_clerk)
     page = client.get(reverse("inspections:list")).content.decode()
@@ -130,7 +135,9 @@ def test_api(tree, body_clerk, cell_clerk, clerk_b, django_assert_max_num_querie
     assert (detail["recommended"], detail["done"]) == (1, 1)
     assert detail["recommendations"][0]["result"] == "Đã hoàn thiện"
     changed = api(body_clerk).put(
-        f"/api/v1/inspections/{pk}/", {**body, "findings": "Đạt yêu cầu", "version": 1}, format="json"
+        f"/api/v1/inspections/{pk}/",
+        {**body, "findings": "Đạt yêu cầu", "version": 1},
+        format="json",
     )
     assert changed.status_code == 409  # the recommendation moved the version on
     assert (
@@ -139,6 +146,13 @@ def test_api(tree, body_clerk, cell_clerk, clerk_b, django_assert_max_num_querie
         .json()["findings"]
         == "Đạt yêu cầu"
     )
-    assert api(clerk_b).post(
-        f"/api/v1/inspections/{pk}/recommendations/", {"text": "x", "due_on": "2026-03-01"}, format="json"
-    ).status_code == 404
+    assert (
+        api(clerk_b)
+        .post(
+            f"/api/v1/inspections/{pk}/recommendations/",
+            {"text": "x", "due_on": "2026-03-01"},
+            format="json",
+        )
+        .status_code
+        == 404
+    )
