@@ -79,8 +79,6 @@ def _clean(actor: Actor, data: ExemplarData) -> tuple[Any, Person | None, dict[s
         )
     errors: dict[str, str] = {}
     name = person.full_name if person is not None else nfc(data.name)
-    if not name:
-        errors["name"] = _("Họ và tên: cần nhập họ tên (hoặc chọn người trong hệ thống).")
     if data.field not in ExemplarField.values:
         errors["field"] = _("Lĩnh vực: giá trị không hợp lệ.")
     deed = data.deed.strip()
@@ -88,6 +86,11 @@ def _clean(actor: Actor, data: ExemplarData) -> tuple[Any, Person | None, dict[s
         errors["deed"] = _("Thành tích: cần mô tả thành tích, việc làm tiêu biểu.")
     if errors:
         raise ValidationError(errors)
+    if not name:
+        # Either a person of PTĐV or a typed name: a rule between two fields (422).
+        raise unprocessable(
+            {"name": _("Họ và tên: cần nhập họ tên (hoặc chọn người trong hệ thống).")}
+        )
     if data.recognised_on > timezone.localdate():
         raise unprocessable({"recognised_on": _("Ngày ghi nhận: không được sau ngày hôm nay.")})
     description = nfc(data.description)[:255]

@@ -150,6 +150,8 @@ _BODY_KINDS = {
     "candidacy": "candidacy",  # a request between organisations is about a dossier
     "addressee": "organisation",
     "decider": "organisation",  # who decides for an organisation (its competence)
+    "person": "person",  # an exemplar who is a person of PTĐV (a nested person is walked)
+    "body": "organisation",  # the inspecting body of an inspection
 }
 
 
@@ -165,7 +167,9 @@ def _real(kind: str, drawn: Any) -> Any:
 def _real_body(body: Any) -> Any:
     if isinstance(body, dict):
         return {
-            key: _real(_BODY_KINDS[key], value) if key in _BODY_KINDS else _real_body(value)
+            key: _real(_BODY_KINDS[key], value)
+            if key in _BODY_KINDS and not isinstance(value, dict)
+            else _real_body(value)
             for key, value in body.items()
         }
     return body
