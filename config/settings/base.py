@@ -223,6 +223,9 @@ SPECTACULAR_SETTINGS = {
         # Person and organisation lists of codes, named once for every serializer using them.
         "AreaFlagsEnum": "ptdv.organisations.models.AreaFlag.choices",
         "TargetGroupsEnum": "ptdv.people.choices.TargetGroup.choices",
+        "ExemplarFieldEnum": "ptdv.exemplars.models.ExemplarField.choices",
+        "InspectionKindEnum": "ptdv.inspections.models.InspectionKind.choices",
+        "RecommendationStatusEnum": "ptdv.inspections.models.RecommendationStatus.choices",
     },
 }
 
