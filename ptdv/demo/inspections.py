@@ -121,16 +121,16 @@ def inspections_demo_load(*, root: Organisation, today: dt.date, seed: int) -> s
     for inspection in inspections:
         for text in rng.sample(RECOMMENDATIONS, rng.randint(1, 3)):
             due = inspection.ends_on + dt.timedelta(days=rng.choice((30, 45, 60, 90)))
-            done = due <= today + dt.timedelta(days=20) and rng.random() < 0.75
+            carried_out = due <= today + dt.timedelta(days=20) and rng.random() < 0.75
             done_on = min(due + dt.timedelta(days=rng.randint(-25, 10)), today)
             recommendations.append(
                 Recommendation(
                     inspection=inspection,
                     text=text,
                     due_on=due,
-                    status=RecommendationStatus.DONE if done else RecommendationStatus.OPEN,
-                    result=rng.choice(RESULTS) if done else "",
-                    done_on=max(done_on, inspection.ends_on) if done else None,
+                    status=RecommendationStatus.DONE if carried_out else RecommendationStatus.OPEN,
+                    result=rng.choice(RESULTS) if carried_out else "",
+                    done_on=max(done_on, inspection.ends_on) if carried_out else None,
                 )
             )
     Recommendation.objects.bulk_create(recommendations, batch_size=2000)
