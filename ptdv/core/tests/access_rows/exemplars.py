@@ -17,7 +17,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from ptdv.accounts.models import Role
-from ptdv.core.tests.access_matrix import ANY, Door, Url, rev
+from ptdv.core.tests.access_matrix import ANY, READ_ONLY, AdminModel, Door, Url, rev
 from ptdv.core.tests.access_world import PDF, SITES, World
 from ptdv.core.text import search_text
 from ptdv.documents.storage import private_storage
@@ -180,3 +180,5 @@ DOORS = [
         effective=True,
     ),
 ]
+
+ADMIN_MODELS = {"exemplars.exemplar": AdminModel(None, view=ANY, **READ_ONLY)}

@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from ptdv.accounts.models import Role
-from ptdv.core.tests.access_matrix import ANY, Door, Url, rev
+from ptdv.core.tests.access_matrix import ANY, READ_ONLY, AdminModel, Door, Url, rev
 from ptdv.core.tests.access_world import SITES, World
 from ptdv.inspections.models import Inspection, Recommendation
 from ptdv.organisations.models import Organisation
@@ -222,3 +222,5 @@ DOORS = [
         effective=True,
     ),
 ]
+
+ADMIN_MODELS = {"inspections.inspection": AdminModel(None, view=ANY, **READ_ONLY)}
