@@ -251,6 +251,9 @@ SPECTACULAR_SETTINGS = {
         "ObstacleOutcomeEnum": "ptdv.obstacles.models.OUTCOME_CHOICES",
         "MassOrganisationKindEnum": "ptdv.movements.models.MassOrganisationKind.choices",
         "MovementKindEnum": "ptdv.movements.models.MovementKind.choices",
+        "ExemplarFieldEnum": "ptdv.exemplars.models.ExemplarField.choices",
+        "InspectionKindEnum": "ptdv.inspections.models.InspectionKind.choices",
+        "RecommendationStatusEnum": "ptdv.inspections.models.RecommendationStatus.choices",
     },
 }
 

@@ -67,6 +67,11 @@ def dashboards_load(*, today: dt.date, seed: int, say: Callable[[str], None]) ->
     from ptdv.demo.movements import movements_demo_load
 
     say(movements_demo_load(root=root, today=today, seed=seed))
+    from ptdv.demo.exemplars import exemplars_demo_load
+    from ptdv.demo.inspections import inspections_demo_load
+
+    say(exemplars_demo_load(root=root, today=today, seed=seed))
+    say(inspections_demo_load(root=root, today=today, seed=seed))
     from ptdv.demo.correspondence import correspondence_demo_step
 
     correspondence_demo_step(root=root, today=today, seed=seed, say=say)

@@ -132,6 +132,12 @@ def obstacles_escalate_job(today: dt.date) -> str:
     return f"Đã chuyển cấp trên {obstacles_escalate(today=today)} khó khăn, vướng mắc quá hạn."
 
 
+def inspections_remind_job(today: dt.date) -> str:
+    from ptdv.inspections.services import followups_overdue_notify
+
+    return f"Đã nhắc {followups_overdue_notify(today=today)} lần về kiến nghị quá hạn."
+
+
 def courses_remind_job(today: dt.date) -> str:
     from ptdv.courses.services import certificates_expiring_notify, courses_starting_notify
 
@@ -183,6 +189,13 @@ JOBS: list[Job] = [
         courses_remind_job,
         dt.time(1, 45),
         command="ptdv courses remind",
+    ),
+    Job(
+        "inspections_remind",
+        "Nhắc kiến nghị sau kiểm tra, giám sát quá hạn",
+        inspections_remind_job,
+        dt.time(1, 50),
+        command="ptdv inspections remind",
     ),
     Job(
         "rates",

@@ -152,13 +152,14 @@ _BODY_KINDS = {
     "candidacy": "candidacy",  # a request between organisations is about a dossier
     "addressee": "organisation",
     "decider": "organisation",  # who decides for an organisation (its competence)
-    "person": "person",  # a personal quota's committee member or leader
+    "person": "person",  # a personal quota's holder; an exemplar (a nested person is walked)
     "member": "membership",  # a personal quota's member
     "candidacies": "candidacy",  # the dossiers an obstacle blocks (a list of ids)
     "movement": "movement",
     "referring_body": "mass_organisation",
     "mass_organisation": "mass_organisation",
     "locality": "locality",
+    "body": "organisation",  # the inspecting body of an inspection
 }
 
 
@@ -176,7 +177,9 @@ def _real(kind: str, drawn: Any) -> Any:
 def _real_body(body: Any) -> Any:
     if isinstance(body, dict):
         return {
-            key: _real(_BODY_KINDS[key], value) if key in _BODY_KINDS else _real_body(value)
+            key: _real(_BODY_KINDS[key], value)
+            if key in _BODY_KINDS and not isinstance(value, dict)
+            else _real_body(value)
             for key, value in body.items()
         }
     return body

@@ -1,0 +1,184 @@
+"""API v1 of exemplars: `/api/v1/exemplars/` (list, record), `/{id}/` (read, change) and
+`/{id}/candidacy/` (link to the dossier of the candidate the exemplar became).
+
+An exemplar outside the user's subtree answers 404, as an absent one; inside it, a role below
+clerk may read but not change (403). A stale `version` answers 409.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.generics import GenericAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from ptdv.audit.services import audit_list_read, audit_record
+from ptdv.core.api import error_body
+from ptdv.core.schema import error_ref
+from ptdv.exemplars import selectors, services
+from ptdv.exemplars.models import Exemplar
+from ptdv.exemplars.serializers import (
+    ExemplarLinkSerializer,
+    ExemplarQuerySerializer,
+    ExemplarSerializer,
+    ExemplarUpdateSerializer,
+    ExemplarWriteSerializer,
+)
+from ptdv.organisations.policies import organisation_policy
+
+_NOT_FOUND = OpenApiResponse(description="Không tìm thấy (hoặc ngoài phạm vi được phân quyền).")
+_ERRORS = {
+    400: OpenApiResponse(description="Dữ liệu không hợp lệ."),
+    403: OpenApiResponse(description="Vai trò không được phép (cần nhập liệu trở lên)."),
+    404: _NOT_FOUND,
+    409: OpenApiResponse(
+        error_ref("StaleVersionError"), description="Gương điển hình đã bị người khác thay đổi."
+    ),
+    422: OpenApiResponse(description="Dữ liệu đúng định dạng nhưng không được chấp nhận."),
+}
+_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="Mã gương điển hình.")
+
+
+def _data(values: dict[str, Any]) -> services.ExemplarData:
+    return services.ExemplarData(
+        organisation=values["organisation"],
+        person=values.get("person"),
+        name=values.get("name", ""),
+        description=values.get("description", ""),
+        field=values["field"],
+        deed=values["deed"],
+        recognised_on=values["recognised_on"],
+        evidence=values.get("evidence", ""),
+    )
+
+
+def _answer(request: Request, pk: int, code: int = 200) -> Response:
+    exemplar = selectors.exemplar_get(actor=request.user, pk=pk)
+    return Response(ExemplarSerializer(exemplar).data, status=code)
+
+
+class ExemplarListView(GenericAPIView[Exemplar]):
+    serializer_class = ExemplarSerializer
+    queryset = Exemplar.objects.none()  # the schema's model; rows come from the selectors
+
+    @extend_schema(
+        summary="Danh sách gương điển hình",
+        description="Các gương điển hình trong phạm vi được phân quyền, mới nhất trước; "
+        "tìm theo tên, thành tích không cần dấu.",
+        parameters=[ExemplarQuerySerializer],
+        responses={200: ExemplarSerializer(many=True), 400: _ERRORS[400], 404: _NOT_FOUND},
+        tags=["exemplars"],
+    )
+    def get(self, request: Request) -> Response:
+        query = ExemplarQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        values = dict(query.validated_data)
+        organisation = None
+        if "organisation" in values:
+            organisation = organisation_policy.get_visible(request.user, values["organisation"])
+        filters = selectors.ExemplarFilters(
+            organisation=organisation,
+            field=values.get("field", ""),
+            year=values.get("year"),
+            q=values.get("q", ""),
+            candidate=values.get("candidate", ""),
+        )
+        qs = selectors.exemplar_list(actor=request.user, filters=filters)
+        page = self.paginate_queryset(qs)
+        rows = list(page) if page is not None else list(qs)
+        audit_list_read(
+            actor=request.user,
+            object_type="exemplars.exemplar",
+            ids=[e.pk for e in rows],
+            person_ids=[e.person_id for e in rows if e.person_id],
+            count=len(rows),
+            summary="Xem danh sách gương điển hình (API)",
+            filters=filters.as_audit(),
+        )
+        return self.get_paginated_response(ExemplarSerializer(rows, many=True).data)
+
+    @extend_schema(
+        summary="Ghi nhận gương điển hình",
+        request=ExemplarWriteSerializer,
+        responses={201: ExemplarSerializer, **{k: v for k, v in _ERRORS.items() if k != 409}},
+        tags=["exemplars"],
+    )
+    def post(self, request: Request) -> Response:
+        body = ExemplarWriteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        exemplar = services.exemplar_create(
+            actor=request.user, data=_data(dict(body.validated_data))
+        )
+        return _answer(request, exemplar.pk, status.HTTP_201_CREATED)
+
+
+class ExemplarDetailView(GenericAPIView[Exemplar]):
+    serializer_class = ExemplarSerializer
+    queryset = Exemplar.objects.none()
+
+    @extend_schema(
+        summary="Một gương điển hình",
+        parameters=[_ID],
+        responses={200: ExemplarSerializer, 404: _NOT_FOUND},
+        tags=["exemplars"],
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        exemplar = selectors.exemplar_get(actor=request.user, pk=pk)
+        audit_record(
+            actor=request.user,
+            action="view",
+            obj=exemplar,
+            person=exemplar.person,
+            organisation=exemplar.organisation,
+            summary="Xem gương điển hình (API)",
+        )
+        return Response(ExemplarSerializer(exemplar).data)
+
+    @extend_schema(
+        summary="Sửa gương điển hình",
+        parameters=[_ID],
+        request=ExemplarUpdateSerializer,
+        responses={200: ExemplarSerializer, **_ERRORS},
+        tags=["exemplars"],
+    )
+    def put(self, request: Request, pk: int) -> Response:
+        body = ExemplarUpdateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        values = dict(body.validated_data)
+        try:
+            services.exemplar_update(
+                actor=request.user,
+                exemplar_id=pk,
+                data=_data(values),
+                version=values.get("version"),
+            )
+        except services.StaleExemplar as exc:
+            payload = error_body("conflict", str(exc))
+            payload["version"] = exc.current
+            return Response(payload, status=status.HTTP_409_CONFLICT)
+        return _answer(request, pk)
+
+
+class ExemplarLinkView(GenericAPIView[Exemplar]):
+    serializer_class = ExemplarSerializer
+    queryset = Exemplar.objects.none()
+
+    @extend_schema(
+        summary="Gắn gương điển hình với hồ sơ quần chúng",
+        description="Khi gương điển hình trở thành quần chúng ưu tú: gắn với hồ sơ của người đó "
+        "(null để bỏ gắn).",
+        parameters=[_ID],
+        request=ExemplarLinkSerializer,
+        responses={200: ExemplarSerializer, **{k: v for k, v in _ERRORS.items() if k != 409}},
+        tags=["exemplars"],
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        body = ExemplarLinkSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.exemplar_link_candidacy(
+            actor=request.user, exemplar_id=pk, candidacy=body.validated_data["candidacy"]
+        )
+        return _answer(request, pk)
