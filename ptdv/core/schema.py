@@ -36,8 +36,14 @@ _ERROR_DETAIL: dict[str, Any] = {
         },
         "reference": {
             "type": "string",
-            "pattern": "^[0-9a-f]{32}$",
-            "description": "Mã tham chiếu của lỗi máy chủ (500), có trong nhật ký máy chủ.",
+            "pattern": "^[A-Za-z0-9._-]{8,64}$",
+            "description": "Mã tham chiếu của lỗi máy chủ (500), có trong nhật ký máy chủ "
+            "(là mã yêu cầu).",
+        },
+        "request_id": {
+            "type": "string",
+            "pattern": "^[A-Za-z0-9._-]{8,64}$",
+            "description": "Mã yêu cầu, như trong phần đầu X-Request-ID và nhật ký máy chủ.",
         },
     },
     "required": ["code", "message", "fields"],

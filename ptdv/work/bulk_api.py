@@ -48,8 +48,27 @@ def _ids_field() -> serializers.ListField:
     )
 
 
+class _JsonBoolean(serializers.BooleanField):
+    """In a JSON body: true, false or null only, as the schema says — not 0, 1 or "yes",
+    which the query-string filters of the list accept."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid")
+        return data
+
+
+class _BodyFilters(CandidacyFilterSerializer):
+    open = _JsonBoolean(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("true: hồ sơ đang mở; false: hồ sơ đã đóng; bỏ trống: tất cả."),
+    )
+
+
 def _filters_field() -> CandidacyFilterSerializer:
-    return CandidacyFilterSerializer(
+    return _BodyFilters(
         required=False,
         help_text=_(
             "Bộ lọc của danh sách hồ sơ (như GET /api/v1/candidacies/): mọi hồ sơ khớp bộ lọc "
