@@ -51,6 +51,12 @@ SCREEN_SECTIONS: dict[str, tuple[str, ...]] = {
     "correspondence": ("yeu-cau-giua-cac-to-chuc", "viec-cua-toi"),
     "courses": ("lop-boi-duong-va-giay-chung-nhan", "lop-hoc-giay-chung-nhan"),
     "schedule": ("viec-chay-dinh-ky-danh-cho-can-bo-ky-thuat",),
+    "surveys": ("khao-sat-nguon-phat-trien-dang-vien-hang-nam",),
+    "evaluations": ("danh-gia-xep-hang-cong-tac-phat-trien-dang-vien",),
+    "movements": ("phong-trao-va-doan-the",),
+    "obstacles": ("kho-khan-vuong-mac",),
+    "exemplars": ("guong-dien-hinh-kiem-tra-giam-sat",),
+    "inspections": ("guong-dien-hinh-kiem-tra-giam-sat",),
 }
 
 
