@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ptdv.demo.formatting import vn
 from ptdv.evaluations.formula import DEFAULT_COMPONENTS, DEFAULT_GRADES
 from ptdv.evaluations.models import Evaluation, Formula, Grade
 from ptdv.evaluations.services import evaluation_compute, formula_create
@@ -35,6 +36,6 @@ def evaluations_demo_load(*, root: Organisation, today: dt.date, seed: int) -> s
     excellent = Evaluation.objects.filter(run=run, grade=Grade.EXCELLENT).count()
     weak = Evaluation.objects.filter(run=run, grade=Grade.NOT_FULFILLED).count()
     return (
-        f"Đánh giá, xếp loại năm {year}: {run.evaluated} tổ chức, {excellent} hoàn thành xuất "
-        f"sắc, {weak} không hoàn thành ({run.seconds:.1f} giây)."
+        f"Đánh giá, xếp loại năm {year}: {vn(run.evaluated)} tổ chức, {vn(excellent)} hoàn "
+        f"thành xuất sắc, {vn(weak)} không hoàn thành ({vn(run.seconds, 1)} giây)."
     )
