@@ -2,8 +2,9 @@
 
 `RequestLogMiddleware` sits first in MIDDLEWARE. It gives every request an id — the caller's
 `X-Request-ID` when it is a plain token (a proxy's, so that its log and ours meet), otherwise
-a new one — returns it in the `X-Request-ID` header and in every JSON error envelope
-(`error.request_id`), and writes one JSON line to the `ptdv.requests` logger:
+a new one — returns it in the `X-Request-ID` header of every answer and in the JSON envelope
+of every server error (`error.request_id`; a 500's `reference` is the same id), and writes
+one JSON line to the `ptdv.requests` logger:
 
     {"event": "request", "request_id": "…", "user_id": 12, "method": "GET",
      "route": "candidacies/<int:pk>/", "status": 200, "duration_ms": 41.7, "queries": 9,
@@ -100,8 +101,11 @@ def _user_id(request: HttpRequest) -> int | None:
 
 
 def _stamp_envelope(response: HttpResponse, request_id: str) -> None:
-    """Put the request id into a JSON error envelope ({"error": {…}})."""
-    if response.status_code < 400 or getattr(response, "streaming", False):
+    """Put the request id into the JSON envelope of a server-side error (5xx: the answer a
+    user reports to support). A client error (4xx) carries it in the header only, so that
+    its body stays the same for the same request — "outside the scope" answers exactly as
+    "absent", body for body."""
+    if response.status_code < 500 or getattr(response, "streaming", False):
         return
     if not response.get("Content-Type", "").startswith("application/json"):
         return

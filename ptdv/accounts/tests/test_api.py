@@ -34,7 +34,7 @@ def assert_error(response, status: int, code: str) -> dict:
     assert response.status_code == status, response.content
     body = response.json()
     assert set(body) == {"error"}
-    assert set(body["error"]) == {"code", "message", "fields", "request_id"}
+    assert set(body["error"]) == {"code", "message", "fields"}
     assert body["error"]["code"] == code
     return body["error"]
 
