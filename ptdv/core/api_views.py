@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core import validators as django_validators
 from django.db.models import Model, QuerySet
+from django.http import QueryDict
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from rest_framework import fields as drf_fields
@@ -122,6 +123,22 @@ class ApiSerializer(_VietnameseMessages, serializers.Serializer[Any]):
     default_error_messages = {
         "invalid": _("Dữ liệu không hợp lệ: cần một đối tượng, nhưng nhận được {datatype}.")
     }
+
+    def to_internal_value(self, data: Any) -> Any:
+        """A query string naming a single-valued parameter twice (`?organisation=1&
+        organisation=`) is refused, not read as its last value (DRF's way, which made
+        `?organisation=7&organisation=` a request with no filter at all)."""
+        if isinstance(data, QueryDict):
+            repeated = {
+                name: [_("Chỉ được ghi một giá trị.")]
+                for name, field in self.fields.items()
+                if not field.read_only
+                and not isinstance(field, (drf_fields.ListField, drf_fields.MultipleChoiceField))
+                and len(data.getlist(name)) > 1
+            }
+            if repeated:
+                raise serializers.ValidationError(repeated)
+        return super().to_internal_value(data)
 
 
 class ApiModelSerializer(_VietnameseMessages, serializers.ModelSerializer[Any]):
