@@ -70,15 +70,18 @@ class Server:
 class Client:
     """Sequential requests; a request's time runs from sending it to the last body byte."""
 
-    def __init__(self, port: int, token: str = "") -> None:
+    def __init__(self, port: int, token: str = "", cookie: str = "") -> None:
         self.port = port
         self.token = token
+        self.cookie = cookie  # "name=value" of a session: the pages, as a browser asks them
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=900)
 
     def request(
         self, method: str, path: str, body: dict[str, Any] | None = None
     ) -> tuple[int, Any, float]:
         headers = {"Accept": "application/json", "Host": "127.0.0.1"}
+        if self.cookie:
+            headers.update(Accept="text/html", Cookie=self.cookie)
         payload = None
         if body is not None:
             payload = json.dumps(body).encode()

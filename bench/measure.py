@@ -14,7 +14,9 @@ import time
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
+from django.test import Client
 
 from bench.imports import exchange_bench_import
 from bench.load import Say, refresh
@@ -22,7 +24,7 @@ from bench.merger import merger_bench
 from bench.stats import summary, timed_loop
 from ptdv.accounts.models import Assignment, Role, User
 from ptdv.candidacies.counters import organisation_counter_mismatches
-from ptdv.candidacies.models import Candidacy
+from ptdv.candidacies.models import Candidacy, Stage
 from ptdv.candidacies.tallies import PIPELINE_FIELDS, aggregates_mismatches
 from ptdv.core.text import tokens
 from ptdv.demo.generator import DemoOptions
@@ -63,8 +65,22 @@ def prepare(*, password: str) -> dict[str, Any]:
     Assignment.objects.get_or_create(user=user, organisation=root, role=Role.ADMINISTRATOR)
     province = Organisation.objects.get(kind="province", admin_unit_code=PROVINCE_CODE)
     commune = Organisation.objects.get(admin_unit_code=COMMUNE_CODE, valid_to__isnull=True)
+    # The pages are read with a session, as a browser does (signed in here, no password).
+    client, name = Client(), settings.SESSION_COOKIE_NAME
+    client.force_login(user)
+    # A dossier of the province whose application form (1-KNĐ) can be generated.
+    form_dossier = (
+        Candidacy.objects.filter(
+            organisation__path__startswith=province.path, is_open=True, stage=Stage.APPLIED
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
     return {
         "username": BENCH_USER,
+        "session": f"{name}={client.cookies[name].value}",
+        "form_dossier": form_dossier,
         "organisations": {
             "root": {"id": root.pk, "name": root.name},
             "province": {"id": province.pk, "name": province.name},

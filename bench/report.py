@@ -15,9 +15,21 @@ LABELS = {
     "breakdowns:root": "progress + breakdowns, root",
     "children:province": "children table, province",
     "search": "candidate search (20 names)",
+    "page:dashboard": "dashboard page, root",
+    "page:candidate list": "candidate list page, root",
+    "page:form PDF": "official form as PDF (1-KNĐ)",
 }
-# Issue 4 §9, on PostgreSQL.
-TARGETS = {"progress:root": (100.0, 0.1), "search": (50.0, None)}
+# Issue 4 §9 and issue 15 §5, on PostgreSQL: (p95 limit in ms, share of the baseline).
+TARGETS = {
+    "progress:root": (100.0, 0.1),
+    "search": (50.0, None),
+    "page:dashboard": (300.0, None),
+    "page:candidate list": (300.0, None),
+    "page:form PDF": (500.0, None),
+}
+# Issue 15 §5: progress costs the same at every level — each within this many times the
+# commune's p95.
+LEVEL_RATIO = 2.0
 DB_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
 
@@ -167,6 +179,72 @@ def _database_lines(db: str, data: dict[str, Any]) -> list[str]:
     return lines
 
 
+def level_lines(db: str, endpoints: dict[str, Any]) -> list[str]:
+    """Each level's progress p95 against the commune's (issue 15 §5: within 2×)."""
+    commune = endpoints.get("progress:commune")
+    if not commune:
+        return []
+    parts, ok = [], True
+    for level in ("root", "province"):
+        endpoint = endpoints.get(f"progress:{level}")
+        if endpoint is None:
+            continue
+        ratio = endpoint["p95_ms"] / commune["p95_ms"]
+        ok = ok and ratio <= LEVEL_RATIO
+        parts.append(f"{level} {ratio:.2f}×")
+    if not parts:
+        return []
+    return [
+        f"  {DB_NAMES[db]} progress p95 against the commune's ({_ms(commune['p95_ms'])} ms): "
+        + ", ".join(parts)
+        + f" ≤ {LEVEL_RATIO:.0f}×: "
+        + ("met" if ok else "MISSED")
+    ]
+
+
+def load_lines(load: dict[str, Any]) -> list[str]:
+    """The load test's figures beside its goals (issue 15 §5)."""
+    goals, met, kinds = load["goals"], load["met"], load["kinds"]
+
+    def mark(key: str) -> str:
+        return "met" if met[key] else "MISSED"
+
+    lines = [
+        f"  load test (PostgreSQL, {load['users']} users, {load['duration_s']} s, gunicorn "
+        f"production settings): {load['requests']:,} requests, "
+        f"{load['throughput_rps']:.0f} requests/s ≥ {goals['throughput_rps']:.0f}: "
+        + mark("throughput")
+    ]
+    for kind, limit, key in (
+        ("read", goals["read_p95_ms"], "read_p95"),
+        ("write", goals["write_p95_ms"], "write_p95"),
+    ):
+        k = kinds.get(kind, {"n": 0})
+        if k["n"]:
+            lines.append(
+                f"    {kind}s: {k['n']:,}, p50 {_ms(k['p50_ms'])} / p95 {_ms(k['p95_ms'])} / "
+                f"p99 {_ms(k['p99_ms'])} ms; p95 ≤ {limit:.0f} ms: {mark(key)}"
+            )
+    for name, k in load["requests_by_name"].items():
+        if k["n"]:
+            lines.append(
+                f"      {name}: {k['n']:,}, p50 {_ms(k['p50_ms'])} / p95 {_ms(k['p95_ms'])} / "
+                f"p99 {_ms(k['p99_ms'])} ms"
+            )
+    check = load["check"]
+    lines.append(
+        f"    statuses {load['statuses']}; server errors {load['server_errors']}: "
+        + mark("server_errors")
+    )
+    lines.append(
+        f"    writes: {check['registrations']} registrations, {check['actions']} dossier actions "
+        f"and {check['documents']} forms acknowledged; each with one event and one audit entry, "
+        "nothing written for a failed one: "
+        + ("met" if met["writes"] else "MISSED — " + "; ".join(check["problems"]))
+    )
+    return lines
+
+
 def _target_lines(postgresql: dict[str, Any]) -> list[str]:
     lines = ["  targets (PostgreSQL):"]
     for key, (limit, share) in TARGETS.items():
@@ -213,6 +291,9 @@ def table(results: dict[str, Any]) -> str:
     lines.append("")
     for db in names:
         lines += _database_lines(db, databases[db])
+        lines += level_lines(db, databases[db]["endpoints"])
+        if "load" in databases[db]:
+            lines += load_lines(databases[db]["load"])
     lines.append("")
     lines.append("  answers: " + ("endpoint = SQL baseline everywhere" if not checks else "DIFFER"))
     lines += checks

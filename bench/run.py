@@ -45,6 +45,7 @@ from bench.config import (
     django_env,
 )
 from bench.http import Client, Server
+from bench.loadtest import load_measure
 from bench.stats import summary
 
 YEAR = 2026
@@ -392,6 +393,19 @@ def bench_database(dataset: Dataset, db: str, args: argparse.Namespace) -> dict[
                 break
         result["endpoints"]["search"] = {**summary(samples), "answer": answers}
         say(f"{db}: search: p95 {summary(samples)['p95_ms']:.1f} ms")
+        # Issue 15 §5: the pages a user opens first, at the root, as a browser asks them (a
+        # session), and an official form generated as PDF.
+        pages = Client(server.port, cookie=prep["session"])
+        page_paths = {
+            "page:dashboard": f"/targets/{targets['root']}/",
+            "page:candidate list": f"/candidacies/?organisation={targets['root']}",
+        }
+        if prep["form_dossier"]:
+            page_paths["page:form PDF"] = f"/documents/candidacies/{prep['form_dossier']}/1-knd.pdf"
+        for label, path in page_paths.items():
+            samples, _answer = http_loop(pages, path, args.requests, args.budget)
+            result["endpoints"][label] = summary(samples)
+            say(f"{db}: {label[5:]}: p95 {summary(samples)['p95_ms']:.1f} ms")
     params = {
         "organisations": targets,
         "children_of": orgs["province"]["id"],
@@ -418,6 +432,11 @@ def bench_database(dataset: Dataset, db: str, args: argparse.Namespace) -> dict[
             db, env, "evaluations", *dataset_args(dataset),
             "--params", json.dumps({"year": YEAR - 1, "today": today.isoformat()}),
         )  # fmt: skip
+    if db == "postgresql" and dataset.scale == "province" and not args.no_load:
+        # Issue 15 §5: 50 clerks at once against the real server, then every write checked.
+        result["load"] = load_measure(
+            run_worker, db, env, year=YEAR, today=today, queries=QUERIES, say=say
+        )
     if args.verify:
         result["verify"] = run_worker(db, env, "verify", *dataset_args(dataset))
     return result
@@ -468,6 +487,9 @@ def main(argv: list[str] | None = None) -> None:
         help="also run `ptdv aggregates verify` (default on the province)",
     )
     parser.add_argument("--build-only", action="store_true")
+    parser.add_argument(
+        "--no-load", action="store_true", help="skip the load test (province, PostgreSQL)"
+    )
     args = parser.parse_args(argv)
     if args.scale == "province":
         args.verify = True

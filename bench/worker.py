@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> None:
                 raise SystemExit(f"unknown step {step}")
             say(f"{step} done in {time.perf_counter() - tick:.1f} s")
             result.setdefault("seconds", {})[step] = time.perf_counter() - tick
-    elif args.task in ("prepare", "measure", "verify", "evaluations"):
+    elif args.task in ("prepare", "measure", "verify", "evaluations", "loadprep", "loadcheck"):
         result = _in_process(args, options)
     else:
         raise SystemExit(f"unknown task {args.task}")
@@ -78,11 +78,15 @@ def main(argv: list[str] | None = None) -> None:
 
 def _in_process(args: argparse.Namespace, options: Any) -> dict[str, Any]:
     """The measurements made inside Django (bench.measure, bench.evaluations)."""
-    from bench import measure
+    from bench import loadtest, measure
     from bench.evaluations import evaluations_measure
 
     params = json.loads(args.params)
     today = dt.date.fromisoformat(params.get("today", dt.date.today().isoformat()))
+    if args.task == "loadprep":
+        return loadtest.prepare(year=params["year"], today=today, queries=params["queries"])
+    if args.task == "loadcheck":
+        return loadtest.check(params["writes"])
     if args.task == "evaluations":
         return evaluations_measure(year=params["year"], today=today, say=say)
     if args.task == "prepare":
