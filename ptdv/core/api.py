@@ -223,3 +223,11 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
     default_detail = MESSAGES["conflict"]
+
+
+def stale_response(exc: Exception) -> Response:
+    """409 for a stale `version` (component StaleVersionError): the envelope with the
+    exception's message and the object's current version (`exc.current`)."""
+    body = error_body("conflict", str(exc))
+    body["version"] = getattr(exc, "current", None)
+    return Response(body, status=status.HTTP_409_CONFLICT)

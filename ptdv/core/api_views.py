@@ -1,4 +1,5 @@
-"""Shared pieces of API v1: serializers that answer in Vietnamese, policy-scoped id fields.
+"""Shared pieces of API v1: serializers that answer in Vietnamese, policy-scoped id fields, and
+the base of the views on objects seen through a policy (`ScopedObjectView`).
 (The public documentation page is assembled with the API itself: config/api_docs.py.)
 
 DRF's Vietnamese catalogue leaves most field messages in English, so every API serializer
@@ -8,6 +9,7 @@ the messages below (a message given explicitly to a field is kept).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.core import validators as django_validators
@@ -16,8 +18,12 @@ from django.http import QueryDict
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from rest_framework import fields as drf_fields
-from rest_framework import serializers
+from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
 
+from ptdv.core.api import stale_response
 from ptdv.core.policies import Policy
 
 # Messages by error code, whatever the field type.
@@ -165,3 +171,61 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField[Any]):
         request = self.context.get("request")
         user = getattr(request, "user", None)
         return self.policy.visible_to(user)
+
+
+# The shape of an app's views on one kind of object seen through the app's policy: its
+# list (and recording a new one) or one object (reading, changing it).
+#
+# A subclass says how one object is fetched, `scoped_object`, which raises Http404 when the
+# object is absent or outside the user's subtree (both answer the same 404); its handlers,
+# each with its own `extend_schema`, then answer with:
+#
+# - `answer(request, pk)`: the object, serialized by `answer_serializer_class` (by default
+#   `serializer_class`);
+# - `create_answer(request)`: the body validated by `write_serializer_class`, handed to
+#   `perform_create`, and the new object answered (201);
+# - `update_answer(request, pk)`: the body validated by `update_serializer_class`, handed to
+#   `perform_update`, and the object answered again; the exception `stale` (one carrying
+#   `current`) answers 409 with the current version.
+# (A comment, not a docstring: drf-spectacular would describe every operation of the views
+# without a description of their own with it.)
+class ScopedObjectView(GenericAPIView[Any]):
+    answer_serializer_class: type[serializers.BaseSerializer[Any]] | None = None
+    write_serializer_class: type[serializers.BaseSerializer[Any]]
+    update_serializer_class: type[serializers.BaseSerializer[Any]]
+    stale: type[Exception] | tuple[type[Exception], ...] = ()
+
+    def scoped_object(self, request: Request, pk: int) -> Any:
+        raise NotImplementedError
+
+    def perform_create(self, request: Request, values: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def perform_update(self, request: Request, pk: int, values: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def answer(self, request: Request, pk: int, code: int = status.HTTP_200_OK) -> Response:
+        serializer = self.answer_serializer_class or self.serializer_class
+        assert serializer is not None
+        return Response(serializer(self.scoped_object(request, pk)).data, status=code)
+
+    def create_answer(self, request: Request) -> Response:
+        created = self.perform_create(request, _validated(self.write_serializer_class, request))
+        return self.answer(request, created.pk, status.HTTP_201_CREATED)
+
+    def update_answer(self, request: Request, pk: int) -> Response:
+        values = _validated(self.update_serializer_class, request)
+        try:
+            self.perform_update(request, pk, values)
+        except self.stale as exc:
+            return stale_response(exc)
+        return self.answer(request, pk)
+
+
+def _validated(
+    serializer_class: type[serializers.BaseSerializer[Any]], request: Request
+) -> dict[str, Any]:
+    body = serializer_class(data=request.data)
+    body.is_valid(raise_exception=True)
+    values: Mapping[str, Any] = body.validated_data
+    return dict(values)

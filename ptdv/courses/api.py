@@ -22,7 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ptdv.audit.services import audit_list_read, audit_record
-from ptdv.core.api import error_body
+from ptdv.core.api import error_body, stale_response
 from ptdv.core.schema import error_ref
 from ptdv.courses import selectors, services
 from ptdv.courses.certificates import FORMATS, certificates_render
@@ -58,12 +58,6 @@ _ERRORS = {
     422: OpenApiResponse(description="Dữ liệu đúng định dạng nhưng không được chấp nhận."),
 }
 _COURSE_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="Mã lớp.")
-
-
-def _stale(exc: services.StaleCourse) -> Response:
-    body = error_body("conflict", str(exc))
-    body["version"] = exc.current
-    return Response(body, status=status.HTTP_409_CONFLICT)
 
 
 def _course_data(values: dict[str, Any], organiser: Any) -> services.CourseData:
@@ -163,7 +157,7 @@ class CourseDetailView(GenericAPIView[Course]):
                 version=values.get("version"),
             )
         except services.StaleCourse as exc:
-            return _stale(exc)
+            return stale_response(exc)
         course = selectors.course_list(actor=request.user).get(pk=pk)
         return Response(CourseSerializer(course).data)
 
@@ -292,7 +286,7 @@ class AttendanceView(GenericAPIView[Course]):
                 version=body.validated_data.get("version"),
             )
         except services.StaleCourse as exc:
-            return _stale(exc)
+            return stale_response(exc)
         session = selectors.course_sessions(
             course=selectors.course_get(actor=request.user, pk=pk)
         ).get(pk=session_id)
@@ -322,7 +316,7 @@ class ResultsView(GenericAPIView[Course]):
                 version=body.validated_data.get("version"),
             )
         except services.StaleCourse as exc:
-            return _stale(exc)
+            return stale_response(exc)
         course = selectors.course_get(actor=request.user, pk=pk)
         rows = list(selectors.course_enrolments(course=course)[:1000])
         return Response(EnrolmentSerializer(rows, many=True).data)
@@ -375,7 +369,7 @@ class CertificatesView(GenericAPIView[Enrolment]):
                 version=body.validated_data.get("version"),
             )
         except services.StaleCourse as exc:
-            return _stale(exc)
+            return stale_response(exc)
         return Response(EnrolmentSerializer(issued, many=True).data, status=status.HTTP_201_CREATED)
 
 

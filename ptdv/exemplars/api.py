@@ -10,13 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import status
-from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ptdv.audit.services import audit_list_read, audit_record
-from ptdv.core.api import error_body
+from ptdv.core.api_views import ScopedObjectView
 from ptdv.core.schema import error_ref
 from ptdv.exemplars import selectors, services
 from ptdv.exemplars.models import Exemplar
@@ -55,14 +53,16 @@ def _data(values: dict[str, Any]) -> services.ExemplarData:
     )
 
 
-def _answer(request: Request, pk: int, code: int = 200) -> Response:
-    exemplar = selectors.exemplar_get(actor=request.user, pk=pk)
-    return Response(ExemplarSerializer(exemplar).data, status=code)
-
-
-class ExemplarListView(GenericAPIView[Exemplar]):
+class _ExemplarView(ScopedObjectView):
     serializer_class = ExemplarSerializer
     queryset = Exemplar.objects.none()  # the schema's model; rows come from the selectors
+
+    def scoped_object(self, request: Request, pk: int) -> Exemplar:
+        return selectors.exemplar_get(actor=request.user, pk=pk)
+
+
+class ExemplarListView(_ExemplarView):
+    write_serializer_class = ExemplarWriteSerializer
 
     @extend_schema(
         summary="Danh sách gương điển hình",
@@ -107,17 +107,15 @@ class ExemplarListView(GenericAPIView[Exemplar]):
         tags=["exemplars"],
     )
     def post(self, request: Request) -> Response:
-        body = ExemplarWriteSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        exemplar = services.exemplar_create(
-            actor=request.user, data=_data(dict(body.validated_data))
-        )
-        return _answer(request, exemplar.pk, status.HTTP_201_CREATED)
+        return self.create_answer(request)
+
+    def perform_create(self, request: Request, values: dict[str, Any]) -> Exemplar:
+        return services.exemplar_create(actor=request.user, data=_data(values))
 
 
-class ExemplarDetailView(GenericAPIView[Exemplar]):
-    serializer_class = ExemplarSerializer
-    queryset = Exemplar.objects.none()
+class ExemplarDetailView(_ExemplarView):
+    update_serializer_class = ExemplarUpdateSerializer
+    stale = services.StaleExemplar
 
     @extend_schema(
         summary="Một gương điển hình",
@@ -126,7 +124,7 @@ class ExemplarDetailView(GenericAPIView[Exemplar]):
         tags=["exemplars"],
     )
     def get(self, request: Request, pk: int) -> Response:
-        exemplar = selectors.exemplar_get(actor=request.user, pk=pk)
+        exemplar = self.scoped_object(request, pk)
         audit_record(
             actor=request.user,
             action="view",
@@ -145,27 +143,15 @@ class ExemplarDetailView(GenericAPIView[Exemplar]):
         tags=["exemplars"],
     )
     def put(self, request: Request, pk: int) -> Response:
-        body = ExemplarUpdateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        values = dict(body.validated_data)
-        try:
-            services.exemplar_update(
-                actor=request.user,
-                exemplar_id=pk,
-                data=_data(values),
-                version=values.get("version"),
-            )
-        except services.StaleExemplar as exc:
-            payload = error_body("conflict", str(exc))
-            payload["version"] = exc.current
-            return Response(payload, status=status.HTTP_409_CONFLICT)
-        return _answer(request, pk)
+        return self.update_answer(request, pk)
+
+    def perform_update(self, request: Request, pk: int, values: dict[str, Any]) -> None:
+        services.exemplar_update(
+            actor=request.user, exemplar_id=pk, data=_data(values), version=values.get("version")
+        )
 
 
-class ExemplarLinkView(GenericAPIView[Exemplar]):
-    serializer_class = ExemplarSerializer
-    queryset = Exemplar.objects.none()
-
+class ExemplarLinkView(_ExemplarView):
     @extend_schema(
         summary="Gắn gương điển hình với hồ sơ quần chúng",
         description="Khi gương điển hình trở thành quần chúng ưu tú: gắn với hồ sơ của người đó "
@@ -181,4 +167,4 @@ class ExemplarLinkView(GenericAPIView[Exemplar]):
         services.exemplar_link_candidacy(
             actor=request.user, exemplar_id=pk, candidacy=body.validated_data["candidacy"]
         )
-        return _answer(request, pk)
+        return self.answer(request, pk)

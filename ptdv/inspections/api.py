@@ -19,7 +19,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from ptdv.core.api import error_body
+from ptdv.core.api_views import ScopedObjectView
 from ptdv.core.schema import error_ref
 from ptdv.inspections import selectors, services
 from ptdv.inspections.models import Inspection
@@ -63,21 +63,26 @@ def _data(values: dict[str, Any]) -> services.InspectionData:
     )
 
 
-def _detail(request: Request, pk: int, code: int = 200) -> Response:
-    inspection = (
-        selectors.inspection_list(actor=request.user, today=timezone.localdate())
-        .filter(pk=pk)
-        .prefetch_related("recommendations")
-        .first()
-    )
-    if inspection is None:
-        raise Http404
-    return Response(InspectionDetailSerializer(inspection).data, status=code)
-
-
-class InspectionListView(GenericAPIView[Inspection]):
-    serializer_class = InspectionSerializer
+class _InspectionView(ScopedObjectView):
+    # Answers an inspection with its recommendations and counts.
     queryset = Inspection.objects.none()  # the schema's model; rows come from the selectors
+    answer_serializer_class = InspectionDetailSerializer
+
+    def scoped_object(self, request: Request, pk: int) -> Inspection:
+        inspection = (
+            selectors.inspection_list(actor=request.user, today=timezone.localdate())
+            .filter(pk=pk)
+            .prefetch_related("recommendations")
+            .first()
+        )
+        if inspection is None:
+            raise Http404
+        return inspection
+
+
+class InspectionListView(_InspectionView):
+    serializer_class = InspectionSerializer
+    write_serializer_class = InspectionWriteSerializer
 
     @extend_schema(
         summary="Danh sách cuộc kiểm tra, giám sát",
@@ -113,17 +118,16 @@ class InspectionListView(GenericAPIView[Inspection]):
         tags=["inspections"],
     )
     def post(self, request: Request) -> Response:
-        body = InspectionWriteSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        inspection = services.inspection_create(
-            actor=request.user, data=_data(dict(body.validated_data))
-        )
-        return _detail(request, inspection.pk, status.HTTP_201_CREATED)
+        return self.create_answer(request)
+
+    def perform_create(self, request: Request, values: dict[str, Any]) -> Inspection:
+        return services.inspection_create(actor=request.user, data=_data(values))
 
 
-class InspectionDetailView(GenericAPIView[Inspection]):
+class InspectionDetailView(_InspectionView):
     serializer_class = InspectionDetailSerializer
-    queryset = Inspection.objects.none()
+    update_serializer_class = InspectionUpdateSerializer
+    stale = services.StaleInspection
 
     @extend_schema(
         summary="Một cuộc kiểm tra, giám sát",
@@ -132,7 +136,7 @@ class InspectionDetailView(GenericAPIView[Inspection]):
         tags=["inspections"],
     )
     def get(self, request: Request, pk: int) -> Response:
-        return _detail(request, pk)
+        return self.answer(request, pk)
 
     @extend_schema(
         summary="Sửa cuộc kiểm tra, giám sát",
@@ -142,21 +146,12 @@ class InspectionDetailView(GenericAPIView[Inspection]):
         tags=["inspections"],
     )
     def put(self, request: Request, pk: int) -> Response:
-        body = InspectionUpdateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        values = dict(body.validated_data)
-        try:
-            services.inspection_update(
-                actor=request.user,
-                inspection_id=pk,
-                data=_data(values),
-                version=values.get("version"),
-            )
-        except services.StaleInspection as exc:
-            payload = error_body("conflict", str(exc))
-            payload["version"] = exc.current
-            return Response(payload, status=status.HTTP_409_CONFLICT)
-        return _detail(request, pk)
+        return self.update_answer(request, pk)
+
+    def perform_update(self, request: Request, pk: int, values: dict[str, Any]) -> None:
+        services.inspection_update(
+            actor=request.user, inspection_id=pk, data=_data(values), version=values.get("version")
+        )
 
 
 class RecommendationsView(GenericAPIView[Inspection]):

@@ -14,13 +14,13 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ptdv.audit.services import audit_list_read
-from ptdv.core.policies import Action
+from ptdv.core.api_views import ScopedObjectView
+from ptdv.core.policies import Action, Policy
 from ptdv.movements import selectors, services
 from ptdv.movements.models import MassOrganisation, Movement
 from ptdv.movements.policies import mass_organisation_policy, movement_policy
@@ -72,7 +72,13 @@ def _movement_data(values: dict[str, Any]) -> services.MovementData:
     )
 
 
-def _candidates_page(view: GenericAPIView[Any], request: Request, obj: Any, rows: Any) -> Response:
+def _candidates_page(
+    view: GenericAPIView[Any], request: Request, policy: Policy[Any], obj: Any, **of: Any
+) -> Response:
+    """The candidates `obj` (a movement or a mass organisation, passed to `candidates_of` as
+    `of`) brought, one page, their reading audited: the people listed are personal data."""
+    policy.authorize(request.user, Action.VIEW, obj)
+    rows = selectors.candidates_of(actor=request.user, **of)
     page = view.paginate_queryset(rows)
     shown = list(page or [])
     paginator_page = getattr(view.paginator, "page", None)
@@ -93,9 +99,18 @@ def _candidates_page(view: GenericAPIView[Any], request: Request, obj: Any, rows
 # --- mass organisations ---------------------------------------------------------------------
 
 
-class MassOrganisationListView(GenericAPIView[MassOrganisation]):
-    serializer_class = MassOrganisationSerializer
+class _MassView(ScopedObjectView):
+    # Answers a mass organisation with its yearly targets.
     queryset = MassOrganisation.objects.none()
+    answer_serializer_class = MassOrganisationDetailSerializer
+
+    def scoped_object(self, request: Request, pk: int) -> MassOrganisation:
+        return selectors.mass_organisation_get(actor=request.user, pk=pk)
+
+
+class MassOrganisationListView(_MassView):
+    serializer_class = MassOrganisationSerializer
+    write_serializer_class = MassOrganisationWriteSerializer
 
     @extend_schema(
         summary="Danh sách đoàn thể",
@@ -130,20 +145,15 @@ class MassOrganisationListView(GenericAPIView[MassOrganisation]):
         tags=["movements"],
     )
     def post(self, request: Request) -> Response:
-        body = MassOrganisationWriteSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        created = services.mass_organisation_create(
-            actor=request.user, data=_mass_data(dict(body.validated_data))
-        )
-        fresh = selectors.mass_organisation_get(actor=request.user, pk=created.pk)
-        return Response(
-            MassOrganisationDetailSerializer(fresh).data, status=status.HTTP_201_CREATED
-        )
+        return self.create_answer(request)
+
+    def perform_create(self, request: Request, values: dict[str, Any]) -> MassOrganisation:
+        return services.mass_organisation_create(actor=request.user, data=_mass_data(values))
 
 
-class MassOrganisationDetailView(GenericAPIView[MassOrganisation]):
+class MassOrganisationDetailView(_MassView):
     serializer_class = MassOrganisationDetailSerializer
-    queryset = MassOrganisation.objects.none()
+    update_serializer_class = MassOrganisationUpdateSerializer
 
     @extend_schema(
         summary="Một đoàn thể, với chỉ tiêu giới thiệu theo năm",
@@ -152,8 +162,7 @@ class MassOrganisationDetailView(GenericAPIView[MassOrganisation]):
         tags=["movements"],
     )
     def get(self, request: Request, pk: int) -> Response:
-        body = selectors.mass_organisation_get(actor=request.user, pk=pk)
-        return Response(MassOrganisationDetailSerializer(body).data)
+        return self.answer(request, pk)
 
     @extend_schema(
         summary="Sửa thông tin đoàn thể",
@@ -163,18 +172,14 @@ class MassOrganisationDetailView(GenericAPIView[MassOrganisation]):
         tags=["movements"],
     )
     def put(self, request: Request, pk: int) -> Response:
-        body = MassOrganisationUpdateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        updated = services.mass_organisation_update(
-            actor=request.user, pk=pk, data=_mass_data(dict(body.validated_data))
-        )
-        fresh = selectors.mass_organisation_get(actor=request.user, pk=updated.pk)
-        return Response(MassOrganisationDetailSerializer(fresh).data)
+        return self.update_answer(request, pk)
+
+    def perform_update(self, request: Request, pk: int, values: dict[str, Any]) -> None:
+        services.mass_organisation_update(actor=request.user, pk=pk, data=_mass_data(values))
 
 
-class MassTargetView(GenericAPIView[MassOrganisation]):
+class MassTargetView(_MassView):
     serializer_class = TargetWriteSerializer
-    queryset = MassOrganisation.objects.none()
 
     @extend_schema(
         summary="Giao chỉ tiêu giới thiệu quần chúng của đoàn thể cho một năm",
@@ -192,13 +197,11 @@ class MassTargetView(GenericAPIView[MassOrganisation]):
             year=body.validated_data["year"],
             referrals=body.validated_data["referrals"],
         )
-        fresh = selectors.mass_organisation_get(actor=request.user, pk=pk)
-        return Response(MassOrganisationDetailSerializer(fresh).data)
+        return self.answer(request, pk)
 
 
-class MassCandidatesView(GenericAPIView[MassOrganisation]):
+class MassCandidatesView(_MassView):
     serializer_class = CandidateSerializer
-    queryset = MassOrganisation.objects.none()
 
     @extend_schema(
         summary="Quần chúng do đoàn thể giới thiệu",
@@ -208,19 +211,27 @@ class MassCandidatesView(GenericAPIView[MassOrganisation]):
         tags=["movements"],
     )
     def get(self, request: Request, pk: int) -> Response:
-        body = selectors.mass_organisation_get(actor=request.user, pk=pk)
-        mass_organisation_policy.authorize(request.user, Action.VIEW, body)
-        return _candidates_page(
-            self, request, body, selectors.candidates_of(actor=request.user, body=body)
-        )
+        body = self.scoped_object(request, pk)
+        return _candidates_page(self, request, mass_organisation_policy, body, body=body)
 
 
 # --- movements ------------------------------------------------------------------------------
 
 
-class MovementListView(GenericAPIView[Movement]):
+class _MovementView(ScopedObjectView):
+    # Answers a movement with the number of candidates it brought.
     serializer_class = MovementSerializer
     queryset = Movement.objects.none()
+
+    def scoped_object(self, request: Request, pk: int) -> Movement:
+        movement = selectors.movement_list(actor=request.user).filter(pk=pk).first()
+        if movement is None:
+            movement = selectors.movement_get(actor=request.user, pk=pk)  # 404
+        return movement
+
+
+class MovementListView(_MovementView):
+    write_serializer_class = MovementWriteSerializer
 
     @extend_schema(
         summary="Danh sách phong trào, diễn đàn, câu lạc bộ",
@@ -256,18 +267,14 @@ class MovementListView(GenericAPIView[Movement]):
         tags=["movements"],
     )
     def post(self, request: Request) -> Response:
-        body = MovementWriteSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        created = services.movement_create(
-            actor=request.user, data=_movement_data(dict(body.validated_data))
-        )
-        fresh = selectors.movement_list(actor=request.user).get(pk=created.pk)
-        return Response(MovementSerializer(fresh).data, status=status.HTTP_201_CREATED)
+        return self.create_answer(request)
+
+    def perform_create(self, request: Request, values: dict[str, Any]) -> Movement:
+        return services.movement_create(actor=request.user, data=_movement_data(values))
 
 
-class MovementDetailView(GenericAPIView[Movement]):
-    serializer_class = MovementSerializer
-    queryset = Movement.objects.none()
+class MovementDetailView(_MovementView):
+    update_serializer_class = MovementUpdateSerializer
 
     @extend_schema(
         summary="Một phong trào, câu lạc bộ",
@@ -276,10 +283,7 @@ class MovementDetailView(GenericAPIView[Movement]):
         tags=["movements"],
     )
     def get(self, request: Request, pk: int) -> Response:
-        movement = selectors.movement_list(actor=request.user).filter(pk=pk).first()
-        if movement is None:
-            movement = selectors.movement_get(actor=request.user, pk=pk)  # 404
-        return Response(MovementSerializer(movement).data)
+        return self.answer(request, pk)
 
     @extend_schema(
         summary="Sửa thông tin phong trào, câu lạc bộ",
@@ -289,13 +293,10 @@ class MovementDetailView(GenericAPIView[Movement]):
         tags=["movements"],
     )
     def put(self, request: Request, pk: int) -> Response:
-        body = MovementUpdateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.movement_update(
-            actor=request.user, pk=pk, data=_movement_data(dict(body.validated_data))
-        )
-        movement = selectors.movement_list(actor=request.user).get(pk=pk)
-        return Response(MovementSerializer(movement).data)
+        return self.update_answer(request, pk)
+
+    def perform_update(self, request: Request, pk: int, values: dict[str, Any]) -> None:
+        services.movement_update(actor=request.user, pk=pk, data=_movement_data(values))
 
 
 class MovementCandidatesView(GenericAPIView[Movement]):
@@ -311,10 +312,7 @@ class MovementCandidatesView(GenericAPIView[Movement]):
     )
     def get(self, request: Request, pk: int) -> Response:
         movement = selectors.movement_get(actor=request.user, pk=pk)
-        movement_policy.authorize(request.user, Action.VIEW, movement)
-        return _candidates_page(
-            self, request, movement, selectors.candidates_of(actor=request.user, movement=movement)
-        )
+        return _candidates_page(self, request, movement_policy, movement, movement=movement)
 
 
 class YieldView(GenericAPIView[Movement]):
