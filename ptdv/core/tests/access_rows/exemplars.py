@@ -14,11 +14,11 @@ import datetime as dt
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.urls import reverse
 
 from ptdv.accounts.models import Role
 from ptdv.core.tests.access_matrix import ANY, READ_ONLY, AdminModel, Door, Url, rev
-from ptdv.core.tests.access_world import PDF, SITES, World
+from ptdv.core.tests.access_rows.at_site import list_url, made_at, object_url, org_query
+from ptdv.core.tests.access_world import PDF, World
 from ptdv.core.text import search_text
 from ptdv.documents.storage import private_storage
 from ptdv.exemplars.models import Exemplar
@@ -27,53 +27,35 @@ from ptdv.organisations.models import Organisation
 
 def exemplar_at(world: World, organisation: Organisation) -> Exemplar:
     """The exemplar `organisation` recorded (made on first use)."""
-    made: dict[int, Exemplar] = world.objects.setdefault("exemplar", {})
-    known = made.get(organisation.pk)
-    if known is not None and Exemplar.objects.filter(pk=known.pk).exists():
-        return known
-    name = f"Gương {organisation.name}"
-    deed = "Làm kinh tế giỏi, giúp nhiều hộ thoát nghèo."
-    storage_name = private_storage().save(
-        f"exemplars/matrix-{organisation.pk}.pdf", ContentFile(PDF)
-    )
-    exemplar = Exemplar.objects.create(
-        organisation=organisation,
-        name=name,
-        field="production",
-        deed=deed,
-        recognised_on=dt.date(2025, 6, 1),
-        evidence_name="bang-khen.pdf",
-        evidence_type="application/pdf",
-        evidence_size=len(PDF),
-        evidence_storage=storage_name,
-        search_text=search_text(name, deed),
-    )
-    made[organisation.pk] = exemplar
-    return exemplar
 
+    def make() -> Exemplar:
+        name = f"Gương {organisation.name}"
+        deed = "Làm kinh tế giỏi, giúp nhiều hộ thoát nghèo."
+        storage_name = private_storage().save(
+            f"exemplars/matrix-{organisation.pk}.pdf", ContentFile(PDF)
+        )
+        return Exemplar.objects.create(
+            organisation=organisation,
+            name=name,
+            field="production",
+            deed=deed,
+            recognised_on=dt.date(2025, 6, 1),
+            evidence_name="bang-khen.pdf",
+            evidence_type="application/pdf",
+            evidence_size=len(PDF),
+            evidence_storage=storage_name,
+            search_text=search_text(name, deed),
+        )
 
-def _all(world: World) -> None:
-    for site in SITES:
-        exemplar_at(world, world.org_site[site])
+    return made_at(world, "exemplar", organisation.pk, Exemplar, make)
 
 
 def _list(name: str) -> Url:
-    def build(world: World, obj: Any, user: Any, **extra: Any) -> str:
-        _all(world)
-        return reverse(name)
-
-    return build
+    return list_url(name, exemplar_at)
 
 
 def _on(name: str) -> Url:
-    def build(world: World, obj: Any, user: Any, **extra: Any) -> str:
-        return reverse(name, kwargs={"pk": exemplar_at(world, obj).pk, **extra})
-
-    return build
-
-
-def _org_query(world: World, site: str) -> str:
-    return f"organisation={world.org_site[site].pk}"
+    return object_url(name, exemplar_at)
 
 
 def _count(path: str) -> int:
@@ -116,9 +98,9 @@ def _link(world: World, site: str, user: Any) -> dict[str, Any]:
 
 
 DOORS = [
-    Door("exemplars/", _list("exemplars:list"), read=ANY, query=_org_query),
-    Door("exemplars/export.xlsx", _list("exemplars:export"), read=ANY, query=_org_query),
-    Door("exemplars/print.pdf", _list("exemplars:print"), read=ANY, query=_org_query),
+    Door("exemplars/", _list("exemplars:list"), read=ANY, query=org_query),
+    Door("exemplars/export.xlsx", _list("exemplars:export"), read=ANY, query=org_query),
+    Door("exemplars/print.pdf", _list("exemplars:print"), read=ANY, query=org_query),
     Door(
         "exemplars/new/",
         rev("exemplars:create", pk=None),
@@ -153,7 +135,7 @@ DOORS = [
         _list("api:exemplar-list"),
         read=ANY,
         count=_count,
-        query=_org_query,
+        query=org_query,
         writes=("POST",),
         body="json",
         data=_create_json,

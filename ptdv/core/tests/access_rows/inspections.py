@@ -20,7 +20,8 @@ from django.urls import reverse
 
 from ptdv.accounts.models import Role
 from ptdv.core.tests.access_matrix import ANY, READ_ONLY, AdminModel, Door, Url, rev
-from ptdv.core.tests.access_world import SITES, World
+from ptdv.core.tests.access_rows.at_site import list_url, made_at, object_url, org_query
+from ptdv.core.tests.access_world import World
 from ptdv.inspections.models import Inspection, Recommendation
 from ptdv.organisations.models import Organisation
 
@@ -28,44 +29,30 @@ _STARTS = dt.date(2025, 5, 5)
 
 
 def inspection_at(world: World, organisation: Organisation) -> Inspection:
-    made: dict[int, Inspection] = world.objects.setdefault("inspection", {})
-    known = made.get(organisation.pk)
-    if known is not None and Inspection.objects.filter(pk=known.pk).exists():
-        return known
-    inspection = Inspection.objects.create(
-        kind="inspection",
-        body=organisation,
-        organisation=organisation,
-        subject=f"Tự kiểm tra công tác phát triển đảng viên của {organisation.name}",
-        starts_on=_STARTS,
-        ends_on=_STARTS + dt.timedelta(days=3),
-        inspectors="Đoàn kiểm tra",
-    )
-    Recommendation.objects.create(
-        inspection=inspection, text="Bổ sung kế hoạch tạo nguồn", due_on=dt.date(2025, 8, 1)
-    )
-    made[organisation.pk] = inspection
-    return inspection
+    def make() -> Inspection:
+        inspection = Inspection.objects.create(
+            kind="inspection",
+            body=organisation,
+            organisation=organisation,
+            subject=f"Tự kiểm tra công tác phát triển đảng viên của {organisation.name}",
+            starts_on=_STARTS,
+            ends_on=_STARTS + dt.timedelta(days=3),
+            inspectors="Đoàn kiểm tra",
+        )
+        Recommendation.objects.create(
+            inspection=inspection, text="Bổ sung kế hoạch tạo nguồn", due_on=dt.date(2025, 8, 1)
+        )
+        return inspection
 
-
-def _all(world: World) -> None:
-    for site in SITES:
-        inspection_at(world, world.org_site[site])
+    return made_at(world, "inspection", organisation.pk, Inspection, make)
 
 
 def _list(name: str) -> Url:
-    def build(world: World, obj: Any, user: Any, **extra: Any) -> str:
-        _all(world)
-        return reverse(name)
-
-    return build
+    return list_url(name, inspection_at)
 
 
 def _on(name: str) -> Url:
-    def build(world: World, obj: Any, user: Any, **extra: Any) -> str:
-        return reverse(name, kwargs={"pk": inspection_at(world, obj).pk, **extra})
-
-    return build
+    return object_url(name, inspection_at)
 
 
 def _on_recommendation(name: str) -> Url:
@@ -75,10 +62,6 @@ def _on_recommendation(name: str) -> Url:
         return reverse(name, kwargs={"pk": inspection.pk, "rid": rid})
 
     return build
-
-
-def _org_query(world: World, site: str) -> str:
-    return f"organisation={world.org_site[site].pk}"
 
 
 def _count(path: str) -> int:
@@ -141,8 +124,8 @@ def _done_json(world: World, site: str, user: Any) -> dict[str, Any]:
 
 
 DOORS = [
-    Door("inspections/", _list("inspections:list"), read=ANY, query=_org_query),
-    Door("inspections/export.xlsx", _list("inspections:export"), read=ANY, query=_org_query),
+    Door("inspections/", _list("inspections:list"), read=ANY, query=org_query),
+    Door("inspections/export.xlsx", _list("inspections:export"), read=ANY, query=org_query),
     Door(
         "inspections/new/",
         rev("inspections:create", pk=None),
@@ -185,7 +168,7 @@ DOORS = [
         _list("api:inspection-list"),
         read=ANY,
         count=_count,
-        query=_org_query,
+        query=org_query,
         writes=("POST",),
         body="json",
         data=_create_json,

@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from ptdv.accounts.models import ROLE_RANK, Role
 from ptdv.core.tests.access_matrix import ANY, READ_ONLY, AdminModel, Door, Url, rev
+from ptdv.core.tests.access_rows.at_site import made_at
 from ptdv.core.tests.access_world import TODAY, World
 from ptdv.organisations.models import Organisation
 from ptdv.surveys.models import ResponseStatus, SurveyResponse, SurveyRound
@@ -28,34 +29,31 @@ _FLAVOUR = {"refresh": "draft", "submit": "draft", "accept": "submitted", "retur
 
 def survey_at(world: World, organisation: Organisation, flavour: str) -> SurveyResponse:
     """The response of `organisation` in a round rooted at it (made on first use)."""
-    made: dict[tuple[int, str], SurveyResponse] = world.objects.setdefault("survey", {})
-    key = (organisation.pk, flavour)
     title = f"Khảo sát nguồn {flavour} {organisation.code}"
+
+    def make() -> SurveyResponse:
+        survey_round = SurveyRound.objects.create(
+            year=2025 if flavour == "draft" else 2024,
+            organisation=organisation,
+            title=title,
+            due_date=TODAY,
+            reference_date=TODAY,
+        )
+        return SurveyResponse.objects.create(
+            survey_round=survey_round,
+            organisation=organisation,
+            status=ResponseStatus.DRAFT if flavour == "draft" else ResponseStatus.SUBMITTED,
+            figures={"members": 3, "candidates": 2},
+            figures_on=TODAY,
+            pool_quality="fair",
+            quality_note="Nguồn ổn định.",
+            plan={"train": 2, "admit": 1},
+        )
+
     # A door's test rolls back what it made, and an id may then be given again to another
     # row: the cached one counts only if it is still this round's response.
-    if (
-        key in made
-        and SurveyResponse.objects.filter(pk=made[key].pk, survey_round__title=title).exists()
-    ):
-        return made[key]
-    survey_round = SurveyRound.objects.create(
-        year=2025 if flavour == "draft" else 2024,
-        organisation=organisation,
-        title=title,
-        due_date=TODAY,
-        reference_date=TODAY,
-    )
-    made[key] = SurveyResponse.objects.create(
-        survey_round=survey_round,
-        organisation=organisation,
-        status=ResponseStatus.DRAFT if flavour == "draft" else ResponseStatus.SUBMITTED,
-        figures={"members": 3, "candidates": 2},
-        figures_on=TODAY,
-        pool_quality="fair",
-        quality_note="Nguồn ổn định.",
-        plan={"train": 2, "admit": 1},
-    )
-    return made[key]
+    key = (organisation.pk, flavour)
+    return made_at(world, "survey", key, SurveyResponse, make, survey_round__title=title)
 
 
 def _round_url(name: str, flavour: str = "draft") -> Url:
