@@ -330,6 +330,21 @@ def evaluation_run_request(*, actor: Actor, year: Any, organisation: Any) -> Eva
     return run
 
 
+def evaluation_runs_interrupted_fail() -> int:
+    """Mark failed the runs a stopped worker left "running" (killed, or the server went
+    down): a run writes its evaluations in one transaction, so nothing of it was kept. The
+    worker calls this when it starts, like `import_jobs_interrupted_fail`. Answers how many
+    runs were marked."""
+    return EvaluationRun.objects.filter(status=RunStatus.RUNNING).update(
+        status=RunStatus.FAILED,
+        error=_(
+            "Việc tính bị gián đoạn vì tiến trình nền dừng giữa chừng; chưa có kết quả nào "
+            "được ghi. Hãy yêu cầu tính lại."
+        ),
+        finished_at=timezone.now(),
+    )
+
+
 def evaluation_run_execute(run_id: int) -> EvaluationRun:
     """The worker's side: compute a queued run as the user who asked for it."""
     run = EvaluationRun.objects.select_related("actor", "organisation").get(pk=run_id)

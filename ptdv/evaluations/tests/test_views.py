@@ -181,3 +181,24 @@ def test_api_lists_evaluations_and_the_formula(computed, province_admin, commune
         == 404
     )
     assert api.get("/api/v1/evaluations/", {"year": YEAR}).json()["count"] == 4
+
+
+def test_a_run_left_running_by_a_stopped_worker_is_marked_failed(data, commune_admin):
+    """The worker marks failed, when it starts, the runs a killed worker left "running"
+    (issue 15 §4); queued and finished runs are left as they are."""
+    from ptdv.evaluations.services import evaluation_runs_interrupted_fail
+
+    def run(status: str) -> EvaluationRun:
+        return EvaluationRun.objects.create(
+            organisation=data["commune_a"], year=YEAR, actor=commune_admin, status=status
+        )
+
+    left, queued, done = run(RunStatus.RUNNING), run(RunStatus.QUEUED), run(RunStatus.DONE)
+    assert evaluation_runs_interrupted_fail() == 1
+    left.refresh_from_db()
+    assert left.status == RunStatus.FAILED and left.finished_at is not None
+    assert "gián đoạn" in left.error
+    assert not Evaluation.objects.exists()
+    statuses = dict(EvaluationRun.objects.values_list("pk", "status"))
+    assert statuses[queued.pk] == RunStatus.QUEUED and statuses[done.pk] == RunStatus.DONE
+    assert evaluation_runs_interrupted_fail() == 0

@@ -8,6 +8,7 @@ from typing import Any
 
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
+from ptdv.evaluations.services import evaluation_runs_interrupted_fail
 from ptdv.exchange.services import import_jobs_interrupted_fail
 from ptdv.work.heartbeat import beat_in_background
 
@@ -18,6 +19,8 @@ class Command(DbWorkerCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if marked := import_jobs_interrupted_fail():
             self.stdout.write(f"Đã đánh dấu {marked} việc nhập bị gián đoạn là lỗi.")
+        if marked := evaluation_runs_interrupted_fail():
+            self.stdout.write(f"Đã đánh dấu {marked} lượt tính đánh giá bị gián đoạn là lỗi.")
         stop = beat_in_background("worker")
         try:
             super().handle(*args, **options)
