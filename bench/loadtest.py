@@ -225,7 +225,9 @@ def verdict(result: dict[str, Any]) -> dict[str, bool]:
     }
 
 
-def run_load(env: dict[str, str], plan: dict[str, Any], *, say: Any) -> dict[str, Any]:
+def run_load(
+    env: dict[str, str], plan: dict[str, Any], *, seconds: int, say: Any
+) -> dict[str, Any]:
     """gunicorn with the production configuration, then Locust against it; the figures."""
     from bench.http import Client
 
@@ -255,7 +257,7 @@ def run_load(env: dict[str, str], plan: dict[str, Any], *, say: Any) -> dict[str
             if time.monotonic() > deadline:
                 raise SystemExit("bench: gunicorn did not answer within 60 s")
             time.sleep(0.2)
-        say(f"load: {USERS} users for {DURATION} s against gunicorn on port {port}…")
+        say(f"load: {USERS} users for {seconds} s against gunicorn on port {port}…")
         spawn = USERS / SPAWN_RATE
         started = time.perf_counter()
         code = subprocess.call(  # noqa: S603 - fixed arguments
@@ -263,7 +265,7 @@ def run_load(env: dict[str, str], plan: dict[str, Any], *, say: Any) -> dict[str
                 PYTHON, "-m", "locust", "-f", "bench/locustfile.py", "--headless",
                 "--host", f"http://127.0.0.1:{port}",
                 "--users", str(USERS), "--spawn-rate", str(SPAWN_RATE),
-                "--run-time", f"{int(spawn + DURATION)}s", "--stop-timeout", "30",
+                "--run-time", f"{int(spawn + seconds)}s", "--stop-timeout", "30",
                 "--only-summary", "--loglevel", "WARNING",
             ],
             cwd=REPO,
@@ -285,7 +287,7 @@ def run_load(env: dict[str, str], plan: dict[str, Any], *, say: Any) -> dict[str
     # Throughput over the whole run, spawning included (the users' ramp is 5 s of it).
     result = figures(data["samples"], elapsed)
     result["users"] = USERS
-    result["duration_s"] = DURATION
+    result["duration_s"] = seconds
     result["locust_exit"] = code  # 1 when any request failed (4xx included): see statuses
     result["writes"] = data["writes"]
     return result
@@ -293,12 +295,12 @@ def run_load(env: dict[str, str], plan: dict[str, Any], *, say: Any) -> dict[str
 
 def load_measure(
     run_worker: Any, db: str, env: dict[str, str], *, year: int, today: dt.date,
-    queries: list[str], say: Any,
+    queries: list[str], say: Any, seconds: int = DURATION,
 ) -> dict[str, Any]:  # fmt: skip
     """The whole load test on one database (called by bench.run on the province)."""
     params = {"year": year, "today": today.isoformat(), "queries": queries}
     plan = run_worker(db, env, "loadprep", "--params", json.dumps(params))
-    result = run_load(env, plan, say=say)
+    result = run_load(env, plan, seconds=seconds, say=say)
     writes = result.pop("writes")
     result["check"] = run_worker(db, env, "loadcheck", "--params", json.dumps({"writes": writes}))
     result["goals"] = GOALS
