@@ -4,6 +4,7 @@ from django.urls import include, path
 from ptdv.accounts.views import login_view, logout_view
 from ptdv.core.admin import scoped_view_on_site
 from ptdv.ops.views import healthz, metrics
+from ptdv.people.account_views import user_person_view
 from ptdv.work.views import home
 
 urlpatterns = [
@@ -13,6 +14,8 @@ urlpatterns = [
     path("accounts/login/", login_view, name="login"),
     path("accounts/logout/", logout_view, name="logout"),
     path("accounts/", include("ptdv.accounts.urls")),
+    # A user page's form that resolves a person: it lives in the people app, above accounts.
+    path("accounts/users/<int:pk>/person/", user_person_view, name="user_person"),
     path("organisations/", include("ptdv.organisations.urls")),
     path("people/", include("ptdv.documents.person_urls")),
     path("candidacies/bulk/", include("ptdv.work.bulk_urls")),

@@ -181,6 +181,30 @@ class AssignmentForm(StyledFormMixin, forms.Form):
         self.style_fields()
 
 
+class UserPersonForm(StyledFormMixin, forms.Form):
+    """The person an account belongs to, by id (the service resolves it through the
+    administrator's scope: absent and outside answer the same "not found"); blank unlinks."""
+
+    person = forms.IntegerField(
+        label=_("Mã công dân của người trong hồ sơ"),
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text=_(
+            "Số ở cuối địa chỉ trang hồ sơ của người đó (…/people/<mã>/). Để trống để bỏ gắn."
+        ),
+        error_messages={
+            "invalid": _("Mã công dân phải là một số."),
+            "min_value": _("Mã công dân phải là số dương."),
+            "max_value": _("Mã công dân quá lớn."),
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+
 class UserFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label=_("Tìm kiếm"), required=False, max_length=100)
     status = forms.ChoiceField(

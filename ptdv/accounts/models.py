@@ -16,6 +16,17 @@ class User(AbstractUser):
     alone: a superuser without an assignment sees no organisation."""
 
     full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
+    # The person this account belongs to, so "Quần chúng tôi phụ trách" can find the
+    # candidates they are responsible for. Set only through `ptdv.people.accounts`
+    # (the person is resolved through the administrator's scope there); never grants access.
+    person = models.OneToOneField(
+        "people.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="user_account",
+        verbose_name=_("người trong hồ sơ"),
+    )
 
     class Meta:
         verbose_name = _("người dùng")

@@ -8,7 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from ptdv.accounts.models import Assignment, User
 from ptdv.accounts.policies import administered_q, users_visible_to
-from ptdv.core.policies import Actor
+from ptdv.core.policies import Actor, subtree_q
 
 
 def assignments_administered(*, actor: Actor) -> QuerySet[Assignment]:
@@ -51,3 +51,13 @@ def user_assignments(*, actor: Actor, user: User) -> tuple[list[Assignment], int
     inside = list(assignments_administered(actor=actor).filter(user=user))
     outside = Assignment.objects.filter(user=user).exclude(administered_q(actor)).count()
     return inside, outside
+
+
+def user_person_shown(*, actor: Actor, user: User) -> Any:
+    """The person (people.Person) the account is linked to, when the administrator may see
+    that person; None without a link or when the person lies outside their subtrees (then
+    `user.person_id` still tells that a link exists, without naming anyone)."""
+    if user.person_id is None:
+        return None
+    visible = User.objects.filter(pk=user.pk).filter(subtree_q(actor, "person__organisation__path"))
+    return user.person if visible.exists() else None

@@ -28,6 +28,7 @@ from ptdv.accounts.forms import (
     PasswordSetForm,
     UserCreateForm,
     UserFilterForm,
+    UserPersonForm,
 )
 from ptdv.accounts.lockout import login_locked_until
 from ptdv.accounts.models import User
@@ -36,7 +37,12 @@ from ptdv.accounts.policies import (
     user_can_change_account,
     user_get_visible,
 )
-from ptdv.accounts.selectors import assignments_administered, user_assignments, user_list
+from ptdv.accounts.selectors import (
+    assignments_administered,
+    user_assignments,
+    user_list,
+    user_person_shown,
+)
 from ptdv.accounts.services import (
     assignment_create,
     assignment_delete,
@@ -142,10 +148,16 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
     return render_page(request, "accounts/user_form.html", {"form": form, "section": "users"})
 
 
-def _user_detail(
-    request: HttpRequest, user: User, assignment_form: AssignmentForm | None = None
+def user_detail_page(
+    request: HttpRequest,
+    user: User,
+    assignment_form: AssignmentForm | None = None,
+    person_form: UserPersonForm | None = None,
 ) -> HttpResponse:
+    """The user's page (also rendered again, with its errors, by the form that links the
+    account to a person: `ptdv.people.account_views`)."""
     inside, outside = user_assignments(actor=request.user, user=user)
+    linked = user_person_shown(actor=request.user, user=user)
     context: dict[str, Any] = {
         "target": user,
         "assignments": inside,
@@ -156,6 +168,8 @@ def _user_detail(
         "tokens": api_tokens_of(user=user),
         "now": timezone.now(),
         "assignment_form": assignment_form or AssignmentForm(actor=request.user),
+        "linked_person": linked,
+        "person_form": person_form or UserPersonForm(initial={"person": linked and linked.pk}),
         "section": "users",
     }
     return render_page(request, "accounts/user_detail.html", context)
@@ -164,7 +178,7 @@ def _user_detail(
 @require_safe
 def user_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     require_administrator(request.user)
-    return _user_detail(request, user_get_visible(request.user, pk))
+    return user_detail_page(request, user_get_visible(request.user, pk))
 
 
 def _set_active(request: HttpRequest, pk: int, is_active: bool) -> HttpResponse:
@@ -227,7 +241,7 @@ def assignment_add_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã thêm phân quyền."))
             return redirect("accounts:user_detail", pk=user.pk)
-    return _user_detail(request, user, assignment_form=form)
+    return user_detail_page(request, user, assignment_form=form)
 
 
 @require_POST

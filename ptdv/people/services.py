@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ptdv.accounts.models import User
+from ptdv.accounts.policies import user_authorize_account_change
 from ptdv.audit.services import audit_record
 from ptdv.core import hooks
 from ptdv.core.policies import Action, Actor, subtree_q
@@ -540,4 +542,64 @@ def person_update(
         },
     )
     hooks.fire("person_changed", person_ids=[locked.pk], before={locked.pk: before})
+    return locked
+
+
+# --- The account of a person ----------------------------------------------------------------
+
+USER_PERSON_NOT_FOUND = (
+    "Người trong hồ sơ: không tìm thấy người có mã này trong phạm vi bạn quản trị."
+)
+USER_PERSON_TAKEN = "Người trong hồ sơ: người này đã được gắn với một tài khoản khác."
+
+
+@transaction.atomic
+def user_person_set(*, actor: Actor, user: User, person: Person | int | None) -> User:
+    """Link the account `user` to `person` (None: unlink), so that the user finds the
+    candidates that person is responsible for ("Quần chúng tôi phụ trách"). The link never
+    widens what the user sees: that still follows their assignments.
+
+    The actor must be allowed to change the account (`ptdv.accounts.policies`: a user outside
+    their subtrees is 404; their own account, one with roles elsewhere or a staff account is
+    403). The person is resolved through the actor's scope where they administer: absent and
+    outside answer the same field error. A person belongs to one account at most. Audited;
+    nothing is written on a refusal."""
+    user_authorize_account_change(actor, user)
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    chosen: Person | None = None
+    if person is not None:
+        chosen = person_policy.resolve_named(
+            actor,
+            person,
+            field="person",
+            message=USER_PERSON_NOT_FOUND,
+            action=Action.ADMINISTER,
+        )
+        if User.objects.filter(person=chosen).exclude(pk=locked.pk).exists():
+            raise ValidationError({"person": [USER_PERSON_TAKEN]})
+    previous = locked.person
+    if (previous.pk if previous else None) == (chosen.pk if chosen else None):
+        return locked
+    locked.person = chosen
+    try:
+        with transaction.atomic():
+            locked.save(update_fields=["person"])
+    except IntegrityError:
+        # Another account took the person between the check and the write.
+        raise ValidationError({"person": [USER_PERSON_TAKEN]}) from None
+    audit_record(
+        actor=actor,
+        action="change",
+        obj=locked,
+        person=chosen or previous,
+        summary=(
+            "Gắn tài khoản với người trong hồ sơ"
+            if chosen
+            else "Bỏ gắn tài khoản với người trong hồ sơ"
+        ),
+        data={
+            "person": chosen.pk if chosen else None,
+            "previous_person": previous.pk if previous else None,
+        },
+    )
     return locked

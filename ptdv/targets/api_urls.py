@@ -4,7 +4,12 @@ these longer paths are distinct from it and are included before it."""
 from django.urls import URLPattern, path
 
 from ptdv.targets.api import ProgressChildrenView, ProgressView
-from ptdv.targets.responsibility_api import QuotaDetailView, QuotaListView, ResponsibilityView
+from ptdv.targets.responsibility_api import (
+    MineView,
+    QuotaDetailView,
+    QuotaListView,
+    ResponsibilityView,
+)
 
 urlpatterns: list[URLPattern] = [
     path(
@@ -19,6 +24,7 @@ urlpatterns: list[URLPattern] = [
     ),
     path("responsibility/", ResponsibilityView.as_view(), name="responsibility"),
     path("responsibility/quotas/", QuotaListView.as_view(), name="responsibility-quotas"),
+    path("responsibility/mine/", MineView.as_view(), name="responsibility-mine"),
     path(
         "responsibility/quotas/<int:pk>/",
         QuotaDetailView.as_view(),

@@ -190,10 +190,13 @@ def responsibility_report(
 
 def responsible_candidates(*, actor: Actor, person: Person, year: int) -> QuerySet[PlanAssignment]:
     """The assignments of `year` that name `person` (as leader or as member), inside the
-    actor's scope, by the candidacy's next deadline."""
+    actor's scope — the assignment's organisation and the candidacy's both (a dossier since
+    moved out of the actor's subtrees is not listed) — by the candidacy's next deadline.
+    The page of one responsible person and "Quần chúng tôi phụ trách" (page and API) read it."""
     return (
         plan_policy.visible_to(actor)
         .filter(Q(responsible_person=person) | Q(member__person=person), year=year)
+        .filter(subtree_q(actor, "candidacy__organisation__path"))
         .select_related(
             "organisation",
             "candidacy__person",

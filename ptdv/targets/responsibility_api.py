@@ -4,7 +4,10 @@
   nurtured, admitted, in progress, quota and its achievement (paginated, with the totals);
 * `GET|POST /api/v1/responsibility/quotas/` — the personal quotas of a subtree and year; set
   (create or change) one;
-* `GET|DELETE /api/v1/responsibility/quotas/{id}/` — one quota; remove it.
+* `GET|DELETE /api/v1/responsibility/quotas/{id}/` — one quota; remove it;
+* `GET /api/v1/responsibility/mine/?year=` — "Quần chúng tôi phụ trách": the candidates the
+  caller's own person (the account's link to a person) is responsible for, inside the
+  caller's scope (paginated; empty, with `person: null`, without a link).
 
 An organisation, person or member outside the user's scope answers 404 (in the query) or the
 same field error as an absent one (in the body), and nothing is written; a role below clerk
@@ -26,10 +29,18 @@ from rest_framework.response import Response
 from ptdv.audit.services import audit_list_read, audit_record
 from ptdv.organisations.policies import organisation_policy
 from ptdv.organisations.selectors import organisation_roots
-from ptdv.targets.models import ResponsibilityQuota
+from ptdv.targets.models import PlanAssignment, ResponsibilityQuota
 from ptdv.targets.policies import quota_policy
-from ptdv.targets.responsibility import quotas_in, responsibility_report
+from ptdv.targets.responsibility import (
+    next_action_label,
+    quotas_in,
+    responsibility_report,
+    responsible_candidates,
+)
 from ptdv.targets.responsibility_serializers import (
+    MineCandidateSerializer,
+    MinePageSerializer,
+    MineQuerySerializer,
     QuotaQuerySerializer,
     QuotaSerializer,
     QuotaWriteSerializer,
@@ -205,3 +216,67 @@ class QuotaDetailView(GenericAPIView[ResponsibilityQuota]):
     def delete(self, request: Request, pk: int) -> Response:
         quota_delete(actor=request.user, quota=self._quota(request, pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _mine_row(assignment: PlanAssignment, person_id: int, today: Any) -> dict[str, Any]:
+    candidacy = assignment.candidacy
+    return {
+        "candidacy": candidacy.pk,
+        "name": candidacy.person.full_name,
+        "organisation": candidacy.organisation_id,
+        "organisation_name": candidacy.organisation.name,
+        "stage": candidacy.stage,
+        "stage_label": candidacy.get_stage_display(),
+        "next_action": candidacy.next_action,
+        "next_action_label": next_action_label(candidacy.next_action),
+        "next_due": candidacy.next_due,
+        "overdue": bool(candidacy.next_due and candidacy.next_due < today),
+        "role": "leader" if assignment.responsible_person_id == person_id else "member",
+        "note": assignment.note,
+    }
+
+
+class MineView(GenericAPIView[PlanAssignment]):
+    serializer_class = MineCandidateSerializer
+    queryset = PlanAssignment.objects.none()
+
+    @extend_schema(
+        summary="Quần chúng tôi phụ trách",
+        description=(
+            "Các quần chúng mà người gắn với tài khoản đang gọi (cấp ủy viên, cán bộ lãnh đạo "
+            "hoặc đảng viên được giao) phụ trách trong năm, hạn gần nhất lên đầu: tên, tổ chức, "
+            "giai đoạn, việc tiếp theo, hạn, quá hạn. Chỉ gồm hồ sơ trong phạm vi được phân "
+            "quyền của người gọi. Tài khoản chưa được gắn với người nào: `person` là null và "
+            "danh sách rỗng (quản trị viên gắn tài khoản tại trang người dùng)."
+        ),
+        parameters=[MineQuerySerializer],
+        responses={200: MinePageSerializer, 400: _ERRORS[400]},
+        tags=["responsibility"],
+    )
+    def get(self, request: Request) -> Response:
+        query = MineQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        today = timezone.localdate()
+        year = query.validated_data.get("year") or today.year
+        # The account's person (None: not linked).
+        person = getattr(request.user, "person", None)
+        person_id = person.pk if person is not None else None
+        assignments = (
+            responsible_candidates(actor=request.user, person=person, year=year)
+            if person is not None
+            else PlanAssignment.objects.none()
+        )
+        page = list(self.paginate_queryset(assignments) or [])
+        if person_id is not None:
+            audit_list_read(
+                actor=request.user,
+                object_type="candidacies.candidacy",
+                ids=[a.candidacy_id for a in page],
+                person_ids=[a.candidacy.person_id for a in page],
+                count=self.paginator.page.paginator.count if page else 0,  # type: ignore[union-attr]
+                summary="Xem danh sách quần chúng tôi phụ trách (API)",
+                filters={"year": year},
+            )
+        response = self.get_paginated_response([_mine_row(a, person_id or 0, today) for a in page])
+        response.data = {"person": person_id, "year": year, **response.data}
+        return response

@@ -112,3 +112,42 @@ class QuotaWriteSerializer(ApiSerializer):
     )
     number = serializers.IntegerField(min_value=0, max_value=QUOTA_MAX)
     note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+
+
+class MineQuerySerializer(ApiSerializer):
+    year = serializers.IntegerField(
+        min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False, help_text=_("Mặc định: năm nay.")
+    )
+
+
+class MineCandidateSerializer(ApiSerializer):
+    candidacy = serializers.IntegerField(help_text=_("Mã hồ sơ của quần chúng."))
+    name = serializers.CharField(help_text=_("Họ và tên quần chúng."))
+    organisation = serializers.IntegerField(help_text=_("Mã tổ chức đảng quản lý hồ sơ."))
+    organisation_name = serializers.CharField()
+    stage = serializers.CharField(help_text=_("Giai đoạn của hồ sơ (mã)."))
+    stage_label = serializers.CharField()
+    next_action = serializers.CharField(help_text=_("Việc tiếp theo (mã; rỗng: không có)."))
+    next_action_label = serializers.CharField()
+    next_due = serializers.DateField(allow_null=True, help_text=_("Hạn của việc tiếp theo."))
+    overdue = serializers.BooleanField(help_text=_("Đã quá hạn (hạn trước hôm nay)."))
+    role = serializers.ChoiceField(
+        choices=[("leader", _("Cán bộ phụ trách")), ("member", _("Đảng viên được giao"))],
+        help_text=_("Phụ trách với vai trò cán bộ lãnh đạo hay đảng viên được giao."),
+    )
+    note = serializers.CharField(help_text=_("Ghi chú của phân công."))
+
+
+class MinePageSerializer(ApiSerializer):
+    person = serializers.IntegerField(
+        allow_null=True,
+        help_text=_(
+            "Mã công dân gắn với tài khoản; null: tài khoản chưa được gắn với người nào "
+            "(quản trị viên gắn tại trang người dùng), danh sách rỗng."
+        ),
+    )
+    year = serializers.IntegerField()
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = MineCandidateSerializer(many=True)

@@ -1,6 +1,7 @@
 """Responsibility pages (directive tasks 3, 4): "what each leader achieved" for a subtree and
-a year (page and Excel), the personal quotas an organisation sets, and one responsible
-person's candidates with their stages and deadlines.
+a year (page and Excel), the personal quotas an organisation sets, one responsible person's
+candidates with their stages and deadlines, and the same list of the signed-in user's own
+person ("Quần chúng tôi phụ trách").
 
 Every organisation and person named by the URL or the form is resolved through the user's
 scope (404 outside it); writes go through `services.py` (403 when the role may not). The
@@ -9,7 +10,9 @@ pages name people: each view of one is audited.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -31,6 +34,7 @@ from ptdv.organisations.models import Organisation
 from ptdv.organisations.policies import organisation_policy
 from ptdv.people.policies import person_policy
 from ptdv.targets.forms import QuotaForm
+from ptdv.targets.models import PlanAssignment
 from ptdv.targets.policies import TargetAction, quota_policy, targets_policy
 from ptdv.targets.responsibility import (
     ResponsibilityReport,
@@ -42,7 +46,7 @@ from ptdv.targets.responsibility import (
     responsible_candidates,
 )
 from ptdv.targets.services import quota_delete, quota_set
-from ptdv.targets.views import _base, _plan_choices, selected_year
+from ptdv.targets.views import _base, _plan_choices, selected_year, year_choices
 
 PAGE_SIZE = 50
 CRITERION_YEARS = 5
@@ -247,21 +251,29 @@ def quotas_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render_page(request, "targets/quotas.html", context)
 
 
+def candidate_rows(
+    assignments: Iterable[PlanAssignment], person_id: int, today: dt.date
+) -> list[dict[str, Any]]:
+    """The rows of a responsible person's candidates (their page and "Quần chúng tôi phụ
+    trách"): the assignment, the role it gives the person, the next action, overdue."""
+    return [
+        {
+            "assignment": a,
+            "as_leader": a.responsible_person_id == person_id,
+            "next_action": next_action_label(a.candidacy.next_action),
+            "overdue": bool(a.candidacy.next_due and a.candidacy.next_due < today),
+        }
+        for a in assignments
+    ]
+
+
 @require_safe
 def responsible_view(request: HttpRequest, pk: int) -> HttpResponse:
     person = person_policy.get_visible(request.user, pk)
     today = timezone.localdate()
     year = selected_year(request, today)
     assignments = list(responsible_candidates(actor=request.user, person=person, year=year))
-    rows: list[dict[str, Any]] = [
-        {
-            "assignment": a,
-            "as_leader": a.responsible_person_id == person.pk,
-            "next_action": next_action_label(a.candidacy.next_action),
-            "overdue": bool(a.candidacy.next_due and a.candidacy.next_due < today),
-        }
-        for a in assignments
-    ]
+    rows = candidate_rows(assignments, person.pk, today)
     audit_record(
         actor=request.user,
         action="view",
@@ -286,3 +298,42 @@ def responsible_view(request: HttpRequest, pk: int) -> HttpResponse:
         "section": "targets",
     }
     return render_page(request, "targets/responsible.html", context)
+
+
+@require_safe
+def mine_view(request: HttpRequest) -> HttpResponse:
+    """The page "Quần chúng tôi phụ trách": the candidates the signed-in user's person (the
+    account's link to a person, set by an administrator) is responsible for in the year, as
+    leader or as member, by deadline — only those inside the user's own scope. Without a link
+    the page says whom to ask. Each page read is audited like a page of the candidate list."""
+    today = timezone.localdate()
+    year = selected_year(request, today)
+    # The account's person (None: not linked; an anonymous visitor never gets here).
+    person = getattr(request.user, "person", None)
+    context: dict[str, Any] = {
+        "year": year,
+        "years": year_choices(today),
+        "keep": {},
+        "today": today,
+        "linked": person is not None,
+        "page": None,
+        "rows": [],
+        "section": "mine",
+    }
+    if person is not None:
+        page = Paginator(
+            responsible_candidates(actor=request.user, person=person, year=year), PAGE_SIZE
+        ).get_page(request.GET.get("page"))
+        assignments = list(page.object_list)
+        context["page"] = page
+        context["rows"] = candidate_rows(assignments, person.pk, today)
+        audit_list_read(
+            actor=request.user,
+            object_type="candidacies.candidacy",
+            ids=[a.candidacy_id for a in assignments],
+            person_ids=[a.candidacy.person_id for a in assignments],
+            count=page.paginator.count,
+            summary="Xem danh sách quần chúng tôi phụ trách",
+            filters={"year": year},
+        )
+    return render_page(request, "targets/mine.html", context)

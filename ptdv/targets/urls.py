@@ -23,4 +23,5 @@ urlpatterns: list[URLPattern] = [
     ),
     path("<int:pk>/responsibility/quotas/", responsibility_views.quotas_view, name="quotas"),
     path("responsible/<int:pk>/", responsibility_views.responsible_view, name="responsible"),
+    path("mine/", responsibility_views.mine_view, name="mine"),
 ]

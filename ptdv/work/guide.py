@@ -31,6 +31,7 @@ GUIDE_HEADING = "## Hướng dẫn sử dụng"
 SCREEN_SECTIONS: dict[str, tuple[str, ...]] = {
     "home": ("viec-cua-toi", "cay-to-chuc-dang", "dang-nhap"),
     "work": ("viec-cua-toi", "dang-nhap"),
+    "mine": ("quan-chung-toi-phu-trach", "viec-cua-toi"),
     "notifications": ("thong-bao", "viec-cua-toi", "dang-nhap"),
     "organisations": ("cay-to-chuc-dang", "thon-to-dan-pho"),
     "localities": ("thon-to-dan-pho", "cay-to-chuc-dang"),

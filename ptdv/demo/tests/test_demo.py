@@ -323,6 +323,19 @@ def test_ensure_creates_demo_accounts_in_demo_mode(settings: Any) -> None:
     assert cell.kind == Kind.CELL and cell.parent == assignment.organisation
     assert cell.covered_localities.exists()
     assert cell.candidacies.filter(is_open=True, stage__in=POOL_STAGES).exists()
+    # Each is linked to a different person with candidates to look after in its subtree this
+    # year: "Quần chúng tôi phụ trách" shows rows (README, demo accounts).
+    from ptdv.demo.generator import DEFAULT_TODAY
+    from ptdv.targets.responsibility import responsible_candidates
+
+    linked = {}
+    for username in ("demo-chibo", "demo-xa", "demo-admin"):
+        user = User.objects.get(username=username)
+        assert user.person is not None, username
+        mine = responsible_candidates(actor=user, person=user.person, year=DEFAULT_TODAY.year)
+        assert mine.exists(), username
+        linked[username] = user.person_id
+    assert len(set(linked.values())) == 3
     # Running it again loads nothing and resets the accounts.
     admin.set_password("changed")
     admin.save()
@@ -332,6 +345,9 @@ def test_ensure_creates_demo_accounts_in_demo_mode(settings: Any) -> None:
     assert "không nạp lại" in out.getvalue()
     admin.refresh_from_db()
     assert admin.check_password("demo-admin") and admin.assignments.count() == 1
+    assert dict(User.objects.filter(username__in=linked).values_list("username", "person")) == (
+        linked
+    )
 
 
 @pytest.mark.django_db

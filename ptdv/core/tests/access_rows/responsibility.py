@@ -1,12 +1,18 @@
 """Access rows of responsibility per person (issue 14 §2): the report "what each leader
-achieved" (page, Excel, API), the personal quotas (page, API) and one responsible person's
-candidates.
+achieved" (page, Excel, API), the personal quotas (page, API), one responsible person's
+candidates, "Quần chúng tôi phụ trách" (page, API) and the user page's link of an account to
+a person.
 
 The report and the quotas belong to an organisation's subtree: its viewers read them, its
 clerks set quotas (like the plan assignments). A person's page is reached by the person's id
 and answers as the person does (404 outside the subtree). The world has no quota: `quota_at`
 makes, the first time a door asks (and again after a door's test rolled it back), a quota of
 the site's helper member at the site's organisation.
+
+"Quần chúng tôi phụ trách" names no object: any signed-in user opens their own list (the
+matrix users are linked to no person, so it is empty; the scope of its rows is tested in
+ptdv/targets/tests/test_mine.py). Linking an account to a person is the user page's: an
+administrator of the user (404 outside), with the person at the user's site.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from typing import Any
 from django.urls import reverse
 
 from ptdv.accounts.models import Role
-from ptdv.core.tests.access_matrix import READ_ONLY, AdminModel, Door, rev
+from ptdv.core.tests.access_matrix import ANY, READ_ONLY, AdminModel, Door, rev
 from ptdv.core.tests.access_world import YEAR, World
 from ptdv.organisations.models import Organisation
 from ptdv.targets.models import ResponsibilityQuota
@@ -84,6 +90,17 @@ DOORS = [
         effective=True,
     ),
     Door("targets/responsible/<int:pk>/", _person_url, obj="membership"),
+    Door("targets/mine/", rev("targets:mine", pk=None, query=f"year={YEAR}"), read=ANY),
+    Door(
+        "accounts/users/<int:pk>/person/",
+        rev("user_person"),
+        obj="user",
+        reads=(),
+        writes=("POST",),
+        write=Role.ADMINISTRATOR,
+        data=lambda w, s, u: {"person": w.obj("person", s).pk},
+        effective=True,
+    ),
     # --- API -----------------------------------------------------------------------------
     Door("api/v1/responsibility/", rev("api:responsibility", pk=None), query=_org_query),
     Door(
@@ -96,6 +113,11 @@ DOORS = [
         data=_quota_json,
         positional_body=True,
         effective=True,
+    ),
+    Door(
+        "api/v1/responsibility/mine/",
+        rev("api:responsibility-mine", pk=None, query=f"year={YEAR}"),
+        read=ANY,
     ),
     Door(
         "api/v1/responsibility/quotas/<int:pk>/",
