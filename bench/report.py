@@ -286,7 +286,7 @@ def table(results: dict[str, Any]) -> str:
         if any(key in databases[db]["endpoints"] for db in names):
             out.append(_measure_row(key, label, databases, names, checks))
     lines += _aligned(out)
-    lines.append("  (p50/p95 of sequential HTTP requests after 3 warm-ups; SQL: the same answer "
+    lines.append("  (p50/p95 of sequential HTTP requests after 6 warm-ups; SQL: the same answer "
                  "from the raw tables in one query; ratio = endpoint p95 / SQL p95)")  # fmt: skip
     lines.append("")
     for db in names:
