@@ -97,11 +97,16 @@ def prepare(*, year: int, today: dt.date, queries: list[str], seed: int = 1) -> 
     }
 
 
+def _per(rows: Any, field: str) -> Counter[Any]:
+    """How many of `rows` each value of `field` has (one grouped query)."""
+    from django.db.models import Count
+
+    return Counter(dict(rows.values(field).annotate(n=Count("id")).values_list(field, "n")))
+
+
 def check(writes: list[dict[str, Any]]) -> dict[str, Any]:
     """Each acknowledged write against what the database holds, and what the load users wrote
     that was not acknowledged (a write answered as failed must leave nothing)."""
-    from django.db.models import Count
-
     from ptdv.accounts.models import User
     from ptdv.audit.models import AuditEntry
     from ptdv.candidacies.models import Candidacy, CandidacyEvent
@@ -116,14 +121,7 @@ def check(writes: list[dict[str, Any]]) -> dict[str, Any]:
 
     # Registrations: the dossier exists, one "create" entry each, nothing unacknowledged.
     registered = [w["candidacy"] for w in by_kind["registration"]]
-    created = Counter(
-        dict(
-            entries.filter(action="create")
-            .values("object_id")
-            .annotate(n=Count("id"))
-            .values_list("object_id", "n")
-        )
-    )
+    created = _per(entries.filter(action="create"), "object_id")
     found = Candidacy.objects.filter(pk__in=registered).count()
     if found != len(registered):
         problems.append(f"{len(registered) - found} acknowledged registrations have no dossier")
@@ -136,14 +134,7 @@ def check(writes: list[dict[str, Any]]) -> dict[str, Any]:
 
     # Dossier actions: one event and one "action" entry each, nothing unacknowledged.
     acted = by_kind["action"]
-    events = Counter(
-        dict(
-            CandidacyEvent.objects.filter(actor_id__in=users_q)
-            .values("candidacy_id")
-            .annotate(n=Count("id"))
-            .values_list("candidacy_id", "n")
-        )
-    )
+    events = _per(CandidacyEvent.objects.filter(actor_id__in=users_q), "candidacy_id")
     wrong = [w for w in acted if events.get(w["candidacy"], 0) != 1]
     if wrong:
         problems.append(f"{len(wrong)} dossier actions without exactly one event")
@@ -160,14 +151,7 @@ def check(writes: list[dict[str, Any]]) -> dict[str, Any]:
 
     # Official forms generated: one "export" entry per generation.
     generated = Counter(str(w["candidacy"]) for w in by_kind["document"])
-    exported = Counter(
-        dict(
-            entries.filter(action="export")
-            .values("object_id")
-            .annotate(n=Count("id"))
-            .values_list("object_id", "n")
-        )
-    )
+    exported = _per(entries.filter(action="export"), "object_id")
     if generated != exported:
         problems.append("form generations and their audit entries differ")
 
