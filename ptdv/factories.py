@@ -15,6 +15,7 @@ from factory.django import DjangoModelFactory
 from ptdv.accounts.models import Assignment, Role, User
 from ptdv.candidacies.models import Candidacy, Stage
 from ptdv.candidacies.search import candidacy_search_refresh
+from ptdv.candidacies.tallies import due_state, tallies_due_changed
 from ptdv.members.localities import locality_residents_recount
 from ptdv.members.models import MembershipStatus, PartyMembership
 from ptdv.organisations.models import Kind, Locality, LocalityKind, Organisation, Sector
@@ -136,6 +137,8 @@ class CandidacyFactory(DjangoModelFactory):
         if candidacy.is_open and candidacy.stage not in ("probationary", "official"):
             organisation_counters_adjust(organisation=candidacy.organisation, candidates=1)
         candidacy_search_refresh(candidacy_ids=[candidacy.pk])
+        # The deadline tally, as the services keep it (the overdue counts read it).
+        tallies_due_changed([(None, due_state(candidacy))])
         return candidacy
 
 

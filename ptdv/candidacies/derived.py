@@ -20,8 +20,11 @@ from ptdv.candidacies.case import candidacy_refresh_next
 from ptdv.candidacies.models import POOL_STAGES, Candidacy, CandidacyEvent, Stage
 from ptdv.candidacies.search import candidacy_search_refresh
 from ptdv.candidacies.tallies import (
+    DueState,
     aggregates_rows_added,
+    due_state,
     tallies_candidacy_changed,
+    tallies_due_changed,
     tallies_memberships_moved,
     tallies_person_changed,
 )
@@ -44,6 +47,7 @@ class DossierSnapshot:
     is_open: bool
     residence_locality_id: int | None
     decision_date: dt.date | None = None
+    next_due: dt.date | None = None  # the stored deadline (the deadline tally counts it)
 
     @classmethod
     def of(cls, candidacy: Candidacy) -> DossierSnapshot:
@@ -53,6 +57,7 @@ class DossierSnapshot:
             is_open=candidacy.is_open,
             residence_locality_id=candidacy.person.residence_locality_id,
             decision_date=candidacy.decision_date,
+            next_due=candidacy.next_due,
         )
 
     @property
@@ -110,6 +115,16 @@ def dossier_changed(
             next_stale=True
         )
     candidacy_refresh_next(candidacy, today or timezone.localdate())
+    tallies_due_changed(
+        [
+            (
+                None
+                if before is None
+                else (before.organisation.path, before.is_open, before.next_due),
+                due_state(candidacy),
+            )
+        ]
+    )
     previous = None
     if event is None and before is not None:
         previous = (before.organisation.path, before.stage, before.is_open, before.decision_date)
@@ -209,8 +224,12 @@ def person_changed(*, person_ids: Iterable[int], before: Mapping[int, PersonBefo
         .select_for_update(of=("self",), no_key=True)
         .order_by("pk")
     )
+    moved: list[tuple[DueState | None, DueState | None]] = []
     for candidacy in open_dossiers:
+        counted = due_state(candidacy)
         candidacy_refresh_next(candidacy, today)
+        moved.append((counted, due_state(candidacy)))
+    tallies_due_changed(moved)
 
 
 def _tallied_change(was: PersonBefore, person: Person) -> bool:

@@ -505,6 +505,31 @@ class AdmissionTally(models.Model):
         return f"{self.organisation_id}/{self.year}: {self.admitted}"
 
 
+class DueTally(models.Model):
+    """Open dossiers in the subtree of `organisation` whose next lawful action falls due on
+    `due` (their stored `next_due`). A deadline passes without any write, so the overdue
+    count of a subtree cannot be a counter: it is the sum of its rows due before the day
+    asked about — a few hundred rows at the national root, however many dossiers are late
+    (ptdv/candidacies/tallies.py keeps them)."""
+
+    # The unique constraint's index (organisation, due) serves the lookups by organisation.
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    due = models.DateField(_("hạn"))
+    dossiers = models.IntegerField(_("số hồ sơ"), default=0)
+
+    class Meta:
+        verbose_name = _("số hồ sơ đang mở theo hạn (cộng dồn cây)")
+        verbose_name_plural = _("số hồ sơ đang mở theo hạn (cộng dồn cây)")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "due"], name="duetally_org_due")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}/{self.due}: {self.dossiers}"
+
+
 class PipelineTally(models.Model):
     """Open candidacies per stage in the subtree of `organisation` (now)."""
 

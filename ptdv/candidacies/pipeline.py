@@ -29,6 +29,7 @@ from ptdv.candidacies.case import (
     previous_membership_from,
 )
 from ptdv.candidacies.models import Candidacy, Consent, Introducer
+from ptdv.candidacies.tallies import tallies_due_changed
 from ptdv.members.models import FORMER_MEMBER_STATUSES, MembershipStatus, PartyMembership
 from ptdv.organisations.competence import Competent
 from ptdv.organisations.models import PATH_STEP, Competence, Organisation
@@ -110,6 +111,7 @@ class _Tree:
         qs = Organisation.objects.only(*fields)
         self.by_id: dict[int, Organisation] = {o.pk: o for o in qs.iterator(chunk_size=10000)}
         self.by_path = {o.path: o for o in self.by_id.values()}
+        self.ids = {o.path: o.pk for o in self.by_id.values()}
         self._chains: dict[int, list[Organisation]] = {}
         # Who decides for whom, dated (a small table: read whole, by subject).
         self._competences: dict[int, list[Competence]] = defaultdict(list)
@@ -149,21 +151,60 @@ def _next_values(row: Any) -> list[Any]:
     ]
 
 
-def _write_next(rows: list[Any]) -> int:
+def _write_next(rows: list[Any], ids: dict[str, int]) -> int:
     """Store the computed next actions; a dossier whose version moved since it was read (a
     user acted on it meanwhile, and that action stored its own next action) is left alone.
-    Returns the number of rows written."""
+    The deadline tally follows the dates that changed, from the rows as they stand under
+    their locks (`ids`: organisation id by path). Returns the number of rows written."""
     if not rows:
         return 0
-    if connection.vendor == "postgresql":
-        return _write_next_postgresql(rows)
-    # SQLite: one parameterised UPDATE per dossier, sent as a batch (Django's bulk_update
-    # builds a CASE expression per field and row, which costs more than the computation).
+    table = Candidacy._meta.db_table
+    with transaction.atomic():
+        # Locked, and so read as committed (on SQLite the IMMEDIATE transaction already
+        # holds the write lock): what the tally counts each dossier under right now.
+        lock = " FOR NO KEY UPDATE" if connection.vendor == "postgresql" else ""
+        placeholders = ", ".join(["%s"] * len(rows))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id, version, next_due FROM {table} "  # noqa: S608
+                f"WHERE id IN ({placeholders}) ORDER BY id{lock}",
+                [row.pk for row in rows],
+            )
+            stored = {pk: (version, due) for pk, version, due in cursor.fetchall()}
+        current = [row for row in rows if stored.get(row.pk, (None,))[0] == row.version]
+        if not current:
+            return 0
+        written = (
+            _write_next_postgresql(current)
+            if connection.vendor == "postgresql"
+            else _write_next_sqlite(current)
+        )
+        tallies_due_changed(
+            (
+                (
+                    (row.organisation.path, True, _as_date(stored[row.pk][1])),
+                    (row.organisation.path, True, row.next_due),
+                )
+                for row in current
+            ),
+            ids,
+        )
+        return written
+
+
+def _as_date(value: Any) -> dt.date | None:
+    """A date column read through a raw cursor (SQLite gives its ISO text)."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _write_next_sqlite(rows: list[Any]) -> int:
+    """SQLite: one parameterised UPDATE per dossier, sent as a batch (Django's bulk_update
+    builds a CASE expression per field and row, which costs more than the computation)."""
     table = Candidacy._meta.db_table
     assignments = ", ".join(f"{name} = %s" for name in NEXT_FIELDS)
     sql = f"UPDATE {table} SET {assignments} WHERE id = %s AND version = %s"  # noqa: S608
     params = [[*_next_values(row), row.pk, row.version] for row in rows]
-    with transaction.atomic(), connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         before = connection.connection.total_changes
         cursor.executemany(sql, params)
         return int(connection.connection.total_changes - before)
@@ -183,7 +224,7 @@ def _write_next_postgresql(rows: list[Any]) -> int:
     table = Candidacy._meta.db_table
     columns = ["id", "version", *NEXT_FIELDS]
     assignments = ", ".join(f"{name} = n.{name}" for name in NEXT_FIELDS)
-    with transaction.atomic(), connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(
             f"CREATE TEMP TABLE IF NOT EXISTS {_NEXT_TEMP} ({_NEXT_TEMP_COLUMNS}) "
             "ON COMMIT DELETE ROWS"
@@ -282,7 +323,7 @@ def _refresh_range(
             )
             for name, value in fields.items():
                 setattr(candidacy, name, value)
-        written += _write_next(rows)
+        written += _write_next(rows, run.tree.ids)
         examined += len(rows)
         if progress:
             progress(examined)

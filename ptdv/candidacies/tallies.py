@@ -6,7 +6,12 @@ Design. A candidacy contributes to two tallies:
 * `PipelineTally` — one open candidacy in its stage (PIPELINE_STAGES), for its cell and
   every ancestor;
 * `AdmissionTally` — one admission in the year of its decision date, with the person's
-  breakdown values (`measures.admission_values`), for its cell and every ancestor.
+  breakdown values (`measures.admission_values`), for its cell and every ancestor;
+* `DueTally` — one open dossier with a stored deadline (`next_due`), on that date, for its
+  cell and every ancestor: the overdue count of a subtree is the sum of its rows due
+  before today. `dossier_changed` and the person hook move a dossier's date when its next
+  action is recomputed, the pipeline refresh moves those of each chunk it writes
+  (`tallies_due_changed`), and the tree moves carry the rows like the others.
 
 Admissions decided before the system was in use exist only as membership rows: a membership
 without a candidacy, with an admission decision date and not a transfer record (whose
@@ -44,7 +49,7 @@ from itertools import groupby
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Sum
 from django.db.models.functions import ExtractYear
 
 from ptdv.candidacies.measures import (
@@ -61,6 +66,7 @@ from ptdv.candidacies.models import (
     Candidacy,
     CandidacyEvent,
     DossierAction,
+    DueTally,
     Outcome,
     PipelineTally,
 )
@@ -287,6 +293,16 @@ def aggregates_rows_added(
             PipelineTally,
             {(path,): _named(PIPELINE_COLUMNS, v) for path, v in _pipeline_recount(candidacy_ids)},
         )
+        due: dict[tuple[str, dt.date], int] = defaultdict(int)
+        for path, next_due, n in (
+            Candidacy.objects.filter(pk__in=candidacy_ids, is_open=True, next_due__isnull=False)
+            .order_by()
+            .values_list("organisation__path", "next_due")
+            .annotate(n=Count("id"))
+        ):
+            for prefix in ancestor_paths(path):
+                due[(prefix, next_due)] += n
+        _due_apply(due)
     if candidacy_ids or membership_ids:
         for year, totals in _admission_recount_by_year(candidacy_ids, membership_ids):
             _apply(
@@ -314,6 +330,88 @@ def tallies_memberships_moved(
                 for name, value in values.items():
                     row[name] += sign * value
     _apply(AdmissionTally, admissions)
+
+
+# --- Deadlines ------------------------------------------------------------------------------
+
+# How a dossier counts in the deadline tally: (cell path, open, stored next_due).
+DueState = tuple[str, bool, "dt.date | None"]
+
+
+def due_state(candidacy: Candidacy) -> DueState:
+    """How `candidacy` counts in the deadline tally as it stands in memory."""
+    return (candidacy.organisation.path, candidacy.is_open, candidacy.next_due)
+
+
+def tallies_due_changed(
+    changes: Iterable[tuple[DueState | None, DueState | None]],
+    ids: dict[str, int] | None = None,
+) -> None:
+    """Dossiers whose cell, openness or deadline changed, each as (state before, state now)
+    (None: not stored before, or deleted): an open dossier with a deadline leaves the date
+    it was counted on, in its old cell and every ancestor, and joins its new one. Call it in
+    the transaction that wrote the dossiers, with `before` read under their row locks.
+    `ids`: organisation id by path, when the caller has them."""
+    deltas: dict[tuple[str, dt.date], int] = defaultdict(int)
+    for before, after in changes:
+        if before == after:
+            continue
+        for state, sign in ((before, -1), (after, 1)):
+            if state is None:
+                continue
+            path, is_open, due = state
+            if not is_open or due is None:
+                continue
+            for prefix in ancestor_paths(path):
+                deltas[(prefix, due)] += sign
+    _due_apply(deltas, ids)
+
+
+def _due_apply(deltas: dict[tuple[str, dt.date], int], ids: dict[str, int] | None = None) -> None:
+    """Add `deltas` ((path, due) → dossiers) to the deadline tally: one upsert per 500 rows,
+    which adds to a row or creates it atomically on both databases — two writers never lose
+    an add, and rows are taken in (organisation, date) order so they never deadlock."""
+    kept = {key: n for key, n in deltas.items() if n}
+    if not kept:
+        return
+    if ids is None or any(path not in ids for path, _due in kept):
+        ids = dict(
+            Organisation.objects.filter(path__in={path for path, _due in kept}).values_list(
+                "path", "id"
+            )
+        )
+    rows = sorted((ids[path], due, n) for (path, due), n in kept.items() if path in ids)
+    table = connection.ops.quote_name(DueTally._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 500):
+            chunk = rows[start : start + 500]
+            values = ", ".join(["(%s, %s, %s)"] * len(chunk))
+            params = [
+                value
+                for org_id, due, n in chunk
+                for value in (org_id, connection.ops.adapt_datefield_value(due), n)
+            ]
+            cursor.execute(
+                f"INSERT INTO {table} (organisation_id, due, dossiers) VALUES {values} "  # noqa: S608
+                f"ON CONFLICT (organisation_id, due) "
+                f"DO UPDATE SET dossiers = {table}.dossiers + excluded.dossiers",
+                params,
+            )
+
+
+def overdue_counts(organisation_ids: Iterable[int], today: dt.date) -> dict[int, int]:
+    """Open dossiers past their deadline in the subtree of each organisation (one query
+    over their tally rows due before `today`)."""
+    return {
+        org_id: int(n or 0)
+        for org_id, n in DueTally.objects.filter(
+            organisation_id__in=list(organisation_ids), due__lt=today
+        )
+        .order_by()
+        .values_list("organisation_id")
+        .annotate(n=Sum("dossiers"))
+        .values_list("organisation_id", "n")
+    }
 
 
 # --- Recount --------------------------------------------------------------------------------
@@ -498,40 +596,83 @@ def _differences(
     ]
 
 
+def _due_groups(rows: Iterable[tuple[Any, str, int]]) -> Iterator[tuple[dt.date, list[Any]]]:
+    for due, group in groupby(rows, key=lambda row: row[0]):
+        yield due, [(path, n) for _due, path, n in group]
+
+
+def _due_comparisons() -> Iterator[tuple[dt.date, dict[str, list[int]], dict[str, list[int]]]]:
+    """(due date, stored, recount) for every date either side has, one date in memory at a
+    time: the stored rows and the open dossiers grouped by date and cell, both in date
+    order, walked side by side."""
+    stored_rows = _due_groups(
+        DueTally.objects.order_by("due")
+        .values_list("due", "organisation__path", "dossiers")
+        .iterator(chunk_size=5000)
+    )
+    recount_rows = _due_groups(
+        Candidacy.objects.filter(is_open=True, next_due__isnull=False)
+        .order_by()
+        .values_list("next_due", "organisation__path")
+        .annotate(n=Count("id"))
+        .order_by("next_due")
+        .iterator(chunk_size=5000)
+    )
+    stored = next(stored_rows, None)
+    recount = next(recount_rows, None)
+    while stored is not None or recount is not None:
+        due = min(part[0] for part in (stored, recount) if part is not None)
+        have: dict[str, list[int]] = {}
+        want: dict[str, list[int]] = {}
+        if stored is not None and stored[0] == due:
+            have = {path: [int(n)] for path, n in stored[1]}
+            stored = next(stored_rows, None)
+        if recount is not None and recount[0] == due:
+            want = roll_up_lists(((path, [int(n)]) for path, n in recount[1]), 1)
+            recount = next(recount_rows, None)
+        yield due, have, want
+
+
 def aggregates_mismatches() -> list[dict[str, Any]]:
-    """Every tally row that differs from a recount of the raw rows (empty when all agree)."""
-    found: list[tuple[str, str, int | None, dict[str, int], dict[str, int]]] = []
+    """Every tally row that differs from a recount of the raw rows (empty when all agree).
+    Each: table ("admissions", "pipeline" or "deadlines"), code, year (admissions), due
+    (deadlines), the stored and the recounted values of the columns that differ."""
+    found: list[dict[str, Any]] = []
     for model, year, fields, stored, recount in _comparisons():
         for path, have, want in _differences(stored, recount, len(fields)):
             changed = [i for i in range(len(fields)) if have[i] != want[i]]
             found.append(
-                (
-                    "admissions" if model is AdmissionTally else "pipeline",
-                    path,
-                    year,
-                    {fields[i]: have[i] for i in changed},
-                    {fields[i]: want[i] for i in changed},
-                )
+                {
+                    "table": "admissions" if model is AdmissionTally else "pipeline",
+                    "path": path,
+                    "year": year,
+                    "due": None,
+                    "stored": {fields[i]: have[i] for i in changed},
+                    "recount": {fields[i]: want[i] for i in changed},
+                }
             )
+    for due, stored, recount in _due_comparisons():
+        found += [
+            {
+                "table": "deadlines",
+                "path": path,
+                "year": None,
+                "due": due,
+                "stored": {"dossiers": have[0]},
+                "recount": {"dossiers": want[0]},
+            }
+            for path, have, want in _differences(stored, recount, 1)
+        ]
     codes = (
         dict(
-            Organisation.objects.filter(path__in={path for _t, path, *_rest in found}).values_list(
+            Organisation.objects.filter(path__in={item["path"] for item in found}).values_list(
                 "path", "code"
             )
         )
         if found
         else {}
     )
-    return [
-        {
-            "table": table,
-            "code": codes.get(path, "?"),
-            "year": year,
-            "stored": have,
-            "recount": want,
-        }
-        for table, path, year, have, want in found
-    ]
+    return [{"code": codes.get(item.pop("path"), "?"), **item} for item in found]
 
 
 def _lock_tallies() -> None:
@@ -539,7 +680,8 @@ def _lock_tallies() -> None:
     SQLite the IMMEDIATE transaction already serialises writers)."""
     if connection.vendor == "postgresql":
         tables = ", ".join(
-            connection.ops.quote_name(m._meta.db_table) for m in (AdmissionTally, PipelineTally)
+            connection.ops.quote_name(m._meta.db_table)
+            for m in (AdmissionTally, PipelineTally, DueTally)
         )
         with connection.cursor() as cursor:
             cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
@@ -571,6 +713,21 @@ def aggregates_rebuild() -> int:
                 for name, value in zip(fields, wanted[row.organisation_id], strict=True):
                     setattr(row, name, value)
             model.objects.bulk_update(rows, list(fields))
+    for due, stored, recount in _due_comparisons():
+        differences = _differences(stored, recount, 1)
+        if not differences and all(values[0] for values in stored.values()):
+            continue
+        # The date's rows written again from the recount (rows left at zero go too).
+        changed += len(differences)
+        DueTally.objects.filter(due=due).delete()
+        DueTally.objects.bulk_create(
+            [
+                DueTally(organisation_id=ids[path], due=due, dossiers=values[0])
+                for path, values in recount.items()
+                if path in ids
+            ],
+            batch_size=1000,
+        )
     return changed
 
 

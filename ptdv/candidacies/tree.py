@@ -14,8 +14,14 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 
 from ptdv.candidacies.measures import ADMISSION_FIELDS
-from ptdv.candidacies.models import AdmissionTally, Candidacy, CandidacySearch, PipelineTally
-from ptdv.candidacies.tallies import PIPELINE_COLUMNS, _apply
+from ptdv.candidacies.models import (
+    AdmissionTally,
+    Candidacy,
+    CandidacySearch,
+    DueTally,
+    PipelineTally,
+)
+from ptdv.candidacies.tallies import PIPELINE_COLUMNS, _apply, _due_apply
 
 
 def tallies_move(
@@ -56,6 +62,17 @@ def tallies_move(
             }
     _apply(AdmissionTally, admissions)
     _apply(PipelineTally, pipeline)
+    due_totals: dict[Any, int] = {}
+    for due, n in DueTally.objects.filter(organisation_id__in=ids).values_list("due", "dossiers"):
+        due_totals[due] = due_totals.get(due, 0) + n
+    _due_apply(
+        {
+            (path, due): sign * n
+            for paths, sign in ((gone, -1), (come, 1))
+            for path in paths
+            for due, n in due_totals.items()
+        }
+    )
 
 
 def search_paths_rekey(*, old_path: str, new_path: str) -> None:

@@ -17,12 +17,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Case, Count, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import ExtractYear, Substr
+from django.db.models.functions import ExtractYear
 
 from ptdv.candidacies.measures import ADMISSION_FIELDS, age_expression, breakdown_from
 from ptdv.candidacies.models import AdmissionTally, Candidacy, PipelineTally
 from ptdv.candidacies.policies import candidacy_policy
-from ptdv.candidacies.tallies import PIPELINE_FIELDS
+from ptdv.candidacies.tallies import PIPELINE_FIELDS, overdue_counts
 from ptdv.core.plans import planned_admissions
 from ptdv.core.policies import Actor
 from ptdv.members.models import (
@@ -233,13 +233,6 @@ def _rates_for(organisations: list[Organisation], month: int) -> dict[int, dict[
     return result
 
 
-def _grouped_by_prefix(queryset: QuerySet[Any], path_field: str, length: int) -> QuerySet[Any]:
-    grouped: QuerySet[Any] = (
-        queryset.order_by().annotate(prefix=Substr(path_field, 1, length)).values("prefix")
-    )
-    return grouped
-
-
 def progress_many(
     organisations: list[Organisation], *, year: int, today: dt.date, scope_path: str
 ) -> list[Progress]:
@@ -278,17 +271,7 @@ def progress_many(
             targets[org_id] = (number, target_state)
     month = today.month if year == today.year else 1
     rates = _rates_for(organisations, month)
-    overdue = dict(
-        _grouped_by_prefix(
-            Candidacy.objects.filter(
-                organisation__path__startswith=scope_path, is_open=True, next_due__lt=today
-            ),
-            "organisation__path",
-            length,
-        )
-        .annotate(n=Count("id"))
-        .values_list("prefix", "n")
-    )
+    overdue = overdue_counts(ids, today)
     # Subtree counters kept by the services (ptdv/organisations/localities.py), read fresh.
     places = {
         pk: counters
@@ -321,7 +304,7 @@ def progress_many(
                 localities=places[organisation.pk][0],
                 localities_without_cell=places[organisation.pk][1],
                 white_localities=places[organisation.pk][2],
-                overdue=overdue.get(organisation.path, 0),
+                overdue=overdue.get(organisation.pk, 0),
                 forecast=forecast(
                     admitted=tally.get("admitted", 0),
                     target=target,

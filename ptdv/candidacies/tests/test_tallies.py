@@ -300,7 +300,7 @@ def test_aggregates_command_verifies_and_rebuilds_the_tallies(world):
     register(world, 0)
     out = StringIO()
     call_command("aggregates", "verify", stdout=out)
-    assert "Số kết nạp theo năm và số hồ sơ theo giai đoạn lưu sẵn khớp" in out.getvalue()
+    assert "Số kết nạp theo năm, số hồ sơ theo giai đoạn và theo hạn lưu sẵn khớp" in out.getvalue()
     PipelineTally.objects.filter(organisation=world["tree"]["province"]).update(source=5)
     out = StringIO()
     with pytest.raises(CommandError) as error:

@@ -9,7 +9,7 @@ from typing import Any
 from ptdv.accounts.models import Role
 from ptdv.candidacies.models import Candidacy
 from ptdv.candidacies.services import candidacy_register
-from ptdv.candidacies.tallies import aggregates_rebuild
+from ptdv.candidacies.tallies import aggregates_rebuild, due_state, tallies_due_changed
 from ptdv.candidacies.workflow import candidacy_act
 from ptdv.factories import LocalityFactory, MembershipFactory, PersonFactory, user_with_role
 from ptdv.members.localities import locality_residents_recount
@@ -118,7 +118,12 @@ def build(tree: dict[str, Any]) -> dict[str, Any]:
     waiting = register("cell_b1")
     applied = register("cell_b1")
     act(user, applied, PREPARE[:2], [])
+    # Overdue: as a refresh would store it, with the deadline tally following.
+    applied.refresh_from_db()
+    counted = due_state(applied)
     Candidacy.objects.filter(pk=applied.pk).update(next_due=TODAY - dt.timedelta(days=3))
+    applied.refresh_from_db()
+    tallies_due_changed([(counted, due_state(applied))])
     return {
         "user": user,
         "members": members,

@@ -92,7 +92,8 @@ class Command(BaseCommand):
         if not mismatches:
             self.stdout.write(
                 self.style.SUCCESS(
-                    "Số kết nạp theo năm và số hồ sơ theo giai đoạn lưu sẵn khớp với số đếm lại."
+                    "Số kết nạp theo năm, số hồ sơ theo giai đoạn và theo hạn lưu sẵn khớp với số "
+                    "đếm lại."
                 )
             )
             return True
@@ -102,7 +103,11 @@ class Command(BaseCommand):
             )
         )
         for item in mismatches[:SHOWN]:
-            table = "kết nạp năm " + str(item["year"]) if item["year"] else "hồ sơ đang mở"
+            table = {
+                "admissions": f"kết nạp năm {item['year']}",
+                "pipeline": "hồ sơ đang mở",
+                "deadlines": f"hồ sơ đến hạn ngày {item['due']:%d/%m/%Y}" if item["due"] else "",
+            }[item["table"]]
             changes = "; ".join(
                 f"{name} {vn(item['stored'][name])} → {vn(item['recount'][name])}"
                 for name in item["stored"]
