@@ -15,7 +15,12 @@ from factory.django import DjangoModelFactory
 from ptdv.accounts.models import Assignment, Role, User
 from ptdv.candidacies.models import Candidacy, Stage
 from ptdv.candidacies.search import candidacy_search_refresh
-from ptdv.candidacies.tallies import due_state, tallies_due_changed
+from ptdv.candidacies.tallies import (
+    due_state,
+    tallies_due_changed,
+    tallies_yield_changed,
+    yield_state,
+)
 from ptdv.members.localities import locality_residents_recount
 from ptdv.members.models import MembershipStatus, PartyMembership
 from ptdv.organisations.models import Kind, Locality, LocalityKind, Organisation, Sector
@@ -133,12 +138,17 @@ class CandidacyFactory(DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class: type[Candidacy], *args: Any, **kwargs: Any) -> Candidacy:
+        # tallied=False: a row as an import writes it, before `aggregates_rows_added`.
+        tallied = kwargs.pop("tallied", True)
         candidacy = super()._create(model_class, *args, **kwargs)
         if candidacy.is_open and candidacy.stage not in ("probationary", "official"):
             organisation_counters_adjust(organisation=candidacy.organisation, candidates=1)
         candidacy_search_refresh(candidacy_ids=[candidacy.pk])
-        # The deadline tally, as the services keep it (the overdue counts read it).
-        tallies_due_changed([(None, due_state(candidacy))])
+        if tallied:
+            # The dated tallies, as the services keep them (the overdue counts and the yield
+            # read them); the pipeline and admission tallies are left to a rebuild.
+            tallies_due_changed([(None, due_state(candidacy))])
+            tallies_yield_changed([(None, yield_state(candidacy))])
         return candidacy
 
 

@@ -12,6 +12,7 @@ from ptdv.audit.policy_admin import PolicyAdmin
 from ptdv.candidacies.models import Candidacy
 from ptdv.candidacies.policies import candidacy_policy
 from ptdv.candidacies.search import candidacy_name_filter
+from ptdv.candidacies.tallies import tallies_yield_changed, yield_state
 from ptdv.movements.services import candidacy_source_resolve
 
 
@@ -117,5 +118,13 @@ class CandidacyAdmin(PolicyAdmin):
     def save_model(
         self, request: HttpRequest, obj: Candidacy, form: forms.ModelForm[Candidacy], change: bool
     ) -> None:
+        before = (
+            Candidacy.objects.select_for_update().select_related("organisation").get(pk=obj.pk)
+            if change
+            else None
+        )
         super().save_model(request, obj, form, change)
         obj.refresh_from_db(fields=["version"])
+        if before is not None and before.source_channel != obj.source_channel:
+            # The dossier's yield moves to its new channel.
+            tallies_yield_changed([(yield_state(before), yield_state(obj))])

@@ -21,12 +21,15 @@ from ptdv.candidacies.models import POOL_STAGES, Candidacy, CandidacyEvent, Stag
 from ptdv.candidacies.search import candidacy_search_refresh
 from ptdv.candidacies.tallies import (
     DueState,
+    YieldState,
     aggregates_rows_added,
     due_state,
     tallies_candidacy_changed,
     tallies_due_changed,
     tallies_memberships_moved,
     tallies_person_changed,
+    tallies_yield_changed,
+    yield_state,
 )
 from ptdv.members.derived import MembershipSnapshot
 from ptdv.members.localities import locality_residents_recount
@@ -48,6 +51,10 @@ class DossierSnapshot:
     residence_locality_id: int | None
     decision_date: dt.date | None = None
     next_due: dt.date | None = None  # the stored deadline (the deadline tally counts it)
+    # What the yield tally counts the dossier under (channel, the three dates).
+    source_channel: str = ""
+    opened_on: dt.date | None = None
+    certificate_date: dt.date | None = None
 
     @classmethod
     def of(cls, candidacy: Candidacy) -> DossierSnapshot:
@@ -58,6 +65,18 @@ class DossierSnapshot:
             residence_locality_id=candidacy.person.residence_locality_id,
             decision_date=candidacy.decision_date,
             next_due=candidacy.next_due,
+            source_channel=candidacy.source_channel,
+            opened_on=candidacy.opened_on,
+            certificate_date=candidacy.certificate_date,
+        )
+
+    def yield_state(self) -> YieldState:
+        return (
+            self.organisation.path,
+            self.source_channel,
+            self.opened_on,
+            self.certificate_date,
+            self.decision_date,
         )
 
     @property
@@ -124,6 +143,9 @@ def dossier_changed(
                 due_state(candidacy),
             )
         ]
+    )
+    tallies_yield_changed(
+        [(None if before is None else before.yield_state(), yield_state(candidacy))]
     )
     previous = None
     if event is None and before is not None:

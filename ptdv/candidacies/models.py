@@ -530,6 +530,36 @@ class DueTally(models.Model):
         return f"{self.organisation_id}/{self.due}: {self.dossiers}"
 
 
+class YieldTally(models.Model):
+    """Dossiers of the subtree of `organisation` that came through `channel` and were, in
+    `year`: found (put into the pool, `opened_on`), trained (awareness-course certificate)
+    and admitted (admission decision) — the yield of the movements page and the dashboard,
+    read in one row per channel whatever the size of the subtree."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    year = models.IntegerField()
+    channel = models.CharField(max_length=30, choices=SourceChannel.choices)
+    found = models.IntegerField(default=0)
+    trained = models.IntegerField(default=0)
+    admitted = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("số quần chúng phát hiện, bồi dưỡng, kết nạp theo nguồn (cộng dồn cây)")
+        verbose_name_plural = _(
+            "số quần chúng phát hiện, bồi dưỡng, kết nạp theo nguồn (cộng dồn cây)"
+        )
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year", "channel"], name="yieldtally_org_year_channel"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}/{self.year}/{self.channel}: {self.found}"
+
+
 class PipelineTally(models.Model):
     """Open candidacies per stage in the subtree of `organisation` (now)."""
 

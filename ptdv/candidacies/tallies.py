@@ -69,6 +69,7 @@ from ptdv.candidacies.models import (
     DueTally,
     Outcome,
     PipelineTally,
+    YieldTally,
 )
 from ptdv.core.breakdowns import json_codes
 from ptdv.members.models import MembershipStatus, PartyMembership
@@ -303,6 +304,16 @@ def aggregates_rows_added(
             for prefix in ancestor_paths(path):
                 due[(prefix, next_due)] += n
         _due_apply(due)
+        _upsert_add(
+            YieldTally,
+            ("year", "channel"),
+            YIELD_FIELDS,
+            {
+                (path, year, channel): _named(YIELD_FIELDS, values)
+                for year, totals in _yield_recount_by_year(candidacy_ids)
+                for (path, channel), values in totals.items()
+            },
+        )
     if candidacy_ids or membership_ids:
         for year, totals in _admission_recount_by_year(candidacy_ids, membership_ids):
             _apply(
@@ -368,33 +379,53 @@ def tallies_due_changed(
 
 
 def _due_apply(deltas: dict[tuple[str, dt.date], int], ids: dict[str, int] | None = None) -> None:
-    """Add `deltas` ((path, due) → dossiers) to the deadline tally: one upsert per 500 rows,
-    which adds to a row or creates it atomically on both databases — two writers never lose
-    an add, and rows are taken in (organisation, date) order so they never deadlock."""
-    kept = {key: n for key, n in deltas.items() if n}
+    """Add `deltas` ((path, due) → dossiers) to the deadline tally."""
+    _upsert_add(
+        DueTally, ("due",), ("dossiers",), {key: {"dossiers": n} for key, n in deltas.items()}, ids
+    )
+
+
+def _upsert_add(
+    model: Any,
+    keys: tuple[str, ...],
+    fields: tuple[str, ...],
+    deltas: dict[tuple[Any, ...], dict[str, int]],
+    ids: dict[str, int] | None = None,
+) -> None:
+    """Add `deltas` ((path, *key values) → column → amount) to the rows of `model` (unique on
+    the organisation and `keys`): one upsert per 500 rows, which adds to a row or creates it
+    atomically on both databases — two writers never lose an add, and rows are taken in key
+    order so that they never deadlock. `ids`: organisation id by path, when the caller has
+    them."""
+    kept = _nonzero(deltas)
     if not kept:
         return
-    if ids is None or any(path not in ids for path, _due in kept):
+    if ids is None or any(key[0] not in ids for key in kept):
         ids = dict(
-            Organisation.objects.filter(path__in={path for path, _due in kept}).values_list(
-                "path", "id"
-            )
+            Organisation.objects.filter(path__in={key[0] for key in kept}).values_list("path", "id")
         )
-    rows = sorted((ids[path], due, n) for (path, due), n in kept.items() if path in ids)
-    table = connection.ops.quote_name(DueTally._meta.db_table)
+    rows = sorted(
+        (ids[key[0]], *key[1:], *(columns.get(name, 0) for name in fields))
+        for key, columns in kept.items()
+        if key[0] in ids
+    )
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(name) for name in ("organisation_id", *keys, *fields))
+    conflict = ", ".join(quote(name) for name in ("organisation_id", *keys))
+    adds = ", ".join(f"{quote(n)} = {table}.{quote(n)} + excluded.{quote(n)}" for n in fields)
+    row_marks = "(" + ", ".join(["%s"] * (1 + len(keys) + len(fields))) + ")"
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 500):
             chunk = rows[start : start + 500]
-            values = ", ".join(["(%s, %s, %s)"] * len(chunk))
             params = [
-                value
-                for org_id, due, n in chunk
-                for value in (org_id, connection.ops.adapt_datefield_value(due), n)
+                connection.ops.adapt_datefield_value(value) if isinstance(value, dt.date) else value
+                for row in chunk
+                for value in row
             ]
             cursor.execute(
-                f"INSERT INTO {table} (organisation_id, due, dossiers) VALUES {values} "  # noqa: S608
-                f"ON CONFLICT (organisation_id, due) "
-                f"DO UPDATE SET dossiers = {table}.dossiers + excluded.dossiers",
+                f"INSERT INTO {table} ({names}) VALUES {', '.join([row_marks] * len(chunk))} "  # noqa: S608
+                f"ON CONFLICT ({conflict}) DO UPDATE SET {adds}",
                 params,
             )
 
@@ -412,6 +443,136 @@ def overdue_counts(organisation_ids: Iterable[int], today: dt.date) -> dict[int,
         .annotate(n=Sum("dossiers"))
         .values_list("organisation_id", "n")
     }
+
+
+# --- Yield ----------------------------------------------------------------------------------
+
+YIELD_FIELDS: tuple[str, ...] = ("found", "trained", "admitted")
+# The date each yield column counts a dossier in (its year).
+YIELD_DATES: tuple[str, ...] = ("opened_on", "certificate_date", "decision_date")
+
+# How a dossier counts in the yield tally: (cell path, channel, put into the pool on,
+# awareness-course certificate date, admission decision date).
+YieldState = tuple[str, str, "dt.date | None", "dt.date | None", "dt.date | None"]
+
+
+def yield_state(candidacy: Candidacy) -> YieldState:
+    """How `candidacy` counts in the yield tally as it stands in memory."""
+    return (
+        candidacy.organisation.path,
+        candidacy.source_channel,
+        candidacy.opened_on,
+        candidacy.certificate_date,
+        candidacy.decision_date,
+    )
+
+
+def tallies_yield_changed(
+    changes: Iterable[tuple[YieldState | None, YieldState | None]],
+    ids: dict[str, int] | None = None,
+) -> None:
+    """Dossiers whose cell, channel or one of the three dates changed, each as (state before,
+    state now) (None: not stored before): each leaves the (year, channel) rows it counted in,
+    in its old cell and every ancestor, and joins the new ones. Call it in the transaction
+    that wrote the dossiers, with `before` read under their row locks."""
+    deltas: dict[tuple[Any, ...], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for before, after in changes:
+        if before == after:
+            continue
+        for state, sign in ((before, -1), (after, 1)):
+            if state is None:
+                continue
+            path, channel, *dates = state
+            for name, date in zip(YIELD_FIELDS, dates, strict=True):
+                if date is None or date.year < TALLY_FIRST_YEAR:
+                    continue
+                for prefix in ancestor_paths(path):
+                    deltas[(prefix, date.year, channel)][name] += sign
+    _upsert_add(YieldTally, ("year", "channel"), YIELD_FIELDS, deltas, ids)
+
+
+def yield_counts(organisation_id: int, year: int) -> dict[str, tuple[int, int, int]] | None:
+    """Channel → (found, trained, admitted) in `year` in the subtree of the organisation,
+    from its tally rows (one query); None for a year before TALLY_FIRST_YEAR (not tallied)."""
+    if year < TALLY_FIRST_YEAR:
+        return None
+    return {
+        channel: (found, trained, admitted)
+        for channel, found, trained, admitted in YieldTally.objects.filter(
+            organisation_id=organisation_id, year=year
+        ).values_list("channel", *YIELD_FIELDS)
+        if found or trained or admitted
+    }
+
+
+def dossier_yield(*, organisation: Organisation, year: int, answers: list[Any], **_: Any) -> None:
+    """The listener of the "dossier_yield" hook (asked by ptdv.movements.selectors, which
+    lies below this app): the tallied yield of the subtree, when the year is tallied."""
+    counts = yield_counts(organisation.pk, year)
+    if counts is not None:
+        answers.append(counts)
+
+
+def _yield_groups(
+    candidacy_ids: list[int] | None = None,
+) -> Iterator[tuple[int, str, str, int, int]]:
+    """(year, cell path, channel, column index, dossiers) in year order: one grouped query
+    per date (found, trained, admitted), streamed side by side."""
+    since = dt.date(TALLY_FIRST_YEAR, 1, 1)
+    streams = []
+    for index, date_field in enumerate(YIELD_DATES):
+        rows = Candidacy.objects.filter(**{f"{date_field}__gte": since})
+        if candidacy_ids is not None:
+            rows = rows.filter(pk__in=candidacy_ids)
+        grouped = (
+            rows.order_by()
+            .annotate(tally_year=ExtractYear(date_field))
+            .values_list("tally_year", "organisation__path", "source_channel")
+            .annotate(n=Count("id"))
+            .order_by("tally_year")
+        )
+        streams.append(_tagged(grouped.iterator(chunk_size=5000), index))
+    yield from heapq.merge(*streams, key=lambda row: row[0])
+
+
+def _tagged(rows: Iterable[Any], index: int) -> Iterator[tuple[int, str, str, int, int]]:
+    for year, path, channel, n in rows:
+        yield int(year), path, channel, index, int(n)
+
+
+def _yield_recount_by_year(
+    candidacy_ids: list[int] | None = None,
+) -> Iterator[tuple[int, dict[tuple[str, str], list[int]]]]:
+    """(year, (path, channel) → subtree values) for each year with a found, trained or
+    admitted dossier."""
+    width = len(YIELD_FIELDS)
+    for year, rows in groupby(_yield_groups(candidacy_ids), key=lambda row: row[0]):
+        totals: dict[tuple[str, str], list[int]] = {}
+        for _year, path, channel, index, n in rows:
+            for prefix in ancestor_paths(path):
+                totals.setdefault((prefix, channel), [0] * width)[index] += n
+        yield year, totals
+
+
+def _yield_stored(year: int) -> dict[tuple[str, str], list[int]]:
+    return {
+        (path, channel): [int(v) for v in values]
+        for path, channel, *values in YieldTally.objects.filter(year=year)
+        .values_list("organisation__path", "channel", *YIELD_FIELDS)
+        .iterator(chunk_size=5000)
+    }
+
+
+def _yield_comparisons() -> Iterator[
+    tuple[int, dict[tuple[str, str], list[int]], dict[tuple[str, str], list[int]]]
+]:
+    """(year, stored, recount) for every year either side has, one year at a time."""
+    stored_years = set(YieldTally.objects.values_list("year", flat=True).distinct())
+    for year, recount in _yield_recount_by_year():
+        stored_years.discard(year)
+        yield year, _yield_stored(year), recount
+    for year in sorted(stored_years):
+        yield year, _yield_stored(year), {}
 
 
 # --- Recount --------------------------------------------------------------------------------
@@ -633,10 +794,22 @@ def _due_comparisons() -> Iterator[tuple[dt.date, dict[str, list[int]], dict[str
         yield due, have, want
 
 
+def _yield_differences(
+    stored: dict[tuple[str, str], list[int]], recount: dict[tuple[str, str], list[int]]
+) -> list[tuple[tuple[str, str], list[int], list[int]]]:
+    zero = [0] * len(YIELD_FIELDS)
+    return [
+        (key, stored.get(key, zero), recount.get(key, zero))
+        for key in sorted(set(stored) | set(recount))
+        if stored.get(key, zero) != recount.get(key, zero)
+    ]
+
+
 def aggregates_mismatches() -> list[dict[str, Any]]:
     """Every tally row that differs from a recount of the raw rows (empty when all agree).
-    Each: table ("admissions", "pipeline" or "deadlines"), code, year (admissions), due
-    (deadlines), the stored and the recounted values of the columns that differ."""
+    Each: table ("admissions", "pipeline", "deadlines" or "yield"), code, year (admissions,
+    yield), due (deadlines), channel (yield), the stored and the recounted values of the
+    columns that differ."""
     found: list[dict[str, Any]] = []
     for model, year, fields, stored, recount in _comparisons():
         for path, have, want in _differences(stored, recount, len(fields)):
@@ -647,6 +820,7 @@ def aggregates_mismatches() -> list[dict[str, Any]]:
                     "path": path,
                     "year": year,
                     "due": None,
+                    "channel": None,
                     "stored": {fields[i]: have[i] for i in changed},
                     "recount": {fields[i]: want[i] for i in changed},
                 }
@@ -658,11 +832,26 @@ def aggregates_mismatches() -> list[dict[str, Any]]:
                 "path": path,
                 "year": None,
                 "due": due,
+                "channel": None,
                 "stored": {"dossiers": have[0]},
                 "recount": {"dossiers": want[0]},
             }
             for path, have, want in _differences(stored, recount, 1)
         ]
+    for year, stored_yield, recount_yield in _yield_comparisons():
+        for (path, channel), have, want in _yield_differences(stored_yield, recount_yield):
+            changed = [i for i in range(len(YIELD_FIELDS)) if have[i] != want[i]]
+            found.append(
+                {
+                    "table": "yield",
+                    "path": path,
+                    "year": year,
+                    "due": None,
+                    "channel": channel,
+                    "stored": {YIELD_FIELDS[i]: have[i] for i in changed},
+                    "recount": {YIELD_FIELDS[i]: want[i] for i in changed},
+                }
+            )
     codes = (
         dict(
             Organisation.objects.filter(path__in={item["path"] for item in found}).values_list(
@@ -681,7 +870,7 @@ def _lock_tallies() -> None:
     if connection.vendor == "postgresql":
         tables = ", ".join(
             connection.ops.quote_name(m._meta.db_table)
-            for m in (AdmissionTally, PipelineTally, DueTally)
+            for m in (AdmissionTally, PipelineTally, DueTally, YieldTally)
         )
         with connection.cursor() as cursor:
             cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
@@ -724,6 +913,26 @@ def aggregates_rebuild() -> int:
             [
                 DueTally(organisation_id=ids[path], due=due, dossiers=values[0])
                 for path, values in recount.items()
+                if path in ids
+            ],
+            batch_size=1000,
+        )
+    for year, stored_yield, recount_yield in _yield_comparisons():
+        differences_yield = _yield_differences(stored_yield, recount_yield)
+        if not differences_yield and all(any(v) for v in stored_yield.values()):
+            continue
+        # The year's rows written again from the recount (rows left at zero go too).
+        changed += len(differences_yield)
+        YieldTally.objects.filter(year=year).delete()
+        YieldTally.objects.bulk_create(
+            [
+                YieldTally(
+                    organisation_id=ids[path],
+                    year=year,
+                    channel=channel,
+                    **_named(YIELD_FIELDS, values),
+                )
+                for (path, channel), values in recount_yield.items()
                 if path in ids
             ],
             batch_size=1000,

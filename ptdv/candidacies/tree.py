@@ -20,8 +20,15 @@ from ptdv.candidacies.models import (
     CandidacySearch,
     DueTally,
     PipelineTally,
+    YieldTally,
 )
-from ptdv.candidacies.tallies import PIPELINE_COLUMNS, _apply, _due_apply
+from ptdv.candidacies.tallies import (
+    PIPELINE_COLUMNS,
+    YIELD_FIELDS,
+    _apply,
+    _due_apply,
+    _upsert_add,
+)
 
 
 def tallies_move(
@@ -65,6 +72,26 @@ def tallies_move(
     due_totals: dict[Any, int] = {}
     for due, n in DueTally.objects.filter(organisation_id__in=ids).values_list("due", "dossiers"):
         due_totals[due] = due_totals.get(due, 0) + n
+    yields: dict[tuple[int, str], list[int]] = {}
+    for year, channel, *values in YieldTally.objects.filter(organisation_id__in=ids).values_list(
+        "year", "channel", *YIELD_FIELDS
+    ):
+        total = yields.setdefault((year, channel), [0] * len(YIELD_FIELDS))
+        for index, value in enumerate(values):
+            total[index] += int(value)
+    _upsert_add(
+        YieldTally,
+        ("year", "channel"),
+        YIELD_FIELDS,
+        {
+            (path, year, channel): {
+                name: sign * value for name, value in zip(YIELD_FIELDS, values, strict=True)
+            }
+            for paths, sign in ((gone, -1), (come, 1))
+            for path in paths
+            for (year, channel), values in yields.items()
+        },
+    )
     _due_apply(
         {
             (path, due): sign * n

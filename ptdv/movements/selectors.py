@@ -2,10 +2,11 @@
 the candidates that came from one of them, the choices a dossier form offers, and the yield
 (candidates found, trained, admitted per movement, channel and mass organisation in a year).
 
-Every figure is one grouped query over the dossiers (no loop of queries). The dossiers are
-reached through the reverse relations of the two foreign keys the dossier holds
-(`Candidacy.movement`, `Candidacy.referring_body`): this app sits below the dossiers and does
-not import them.
+Every figure is one grouped query over the dossiers (no loop of queries), or, for the yield
+by channel, the dossiers' own tally of it when the user's role covers the whole subtree. The
+dossiers are reached through the reverse relations of the two foreign keys the dossier holds
+(`Candidacy.movement`, `Candidacy.referring_body`) and the tally through a hook: this app
+sits below the dossiers and does not import them.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 
-from ptdv.core.policies import Actor, subtree_q
+from ptdv.core import hooks
+from ptdv.core.policies import Actor, role_rank_at, subtree_q
 from ptdv.core.roles import ROLE_RANK, Role
 from ptdv.core.text import nfc
 from ptdv.movements.models import MassOrganisation, MassOrganisationTarget, Movement
@@ -201,29 +203,14 @@ def movement_yield(*, actor: Actor, organisation: Organisation, year: int) -> Yi
     movement and by referring mass organisation — with each mass organisation's target for
     the year beside its referred count (= found). Four grouped queries."""
     start, end = year_bounds(year)
-    dossiers = (
-        candidacy_model()
-        .objects.filter(
-            subtree_q(actor, "organisation__path"),
-            organisation__path__startswith=organisation.path,
-        )
-        .filter(_in_year(start, end))
-    )
-    counts = _counts(start, end)
-    total_row = dossiers.aggregate(**counts)
     channel_field = candidacy_model()._meta.get_field("source_channel")
     labels = dict(channel_field.choices)
+    by_channel = _channel_counts(actor, organisation, year)
     channels = [
-        YieldRow(
-            row["source_channel"],
-            str(labels.get(row["source_channel"], row["source_channel"])),
-            row["found"],
-            row["trained"],
-            row["admitted"],
+        YieldRow(channel, str(labels.get(channel, channel)), found, trained, admitted)
+        for channel, (found, trained, admitted) in sorted(
+            by_channel.items(), key=lambda item: (-item[1][0], item[0])
         )
-        for row in dossiers.values("source_channel")
-        .annotate(**counts)
-        .order_by("-found", "source_channel")
     ]
     # A movement or a body of the subtree appears even with nothing yet (its zero is news);
     # the movements only when they ran in the year.
@@ -265,11 +252,38 @@ def movement_yield(*, actor: Actor, organisation: Organisation, year: int) -> Yi
     total = YieldRow(
         None,
         "Tổng số",
-        total_row["found"] or 0,
-        total_row["trained"] or 0,
-        total_row["admitted"] or 0,
+        sum(row.found for row in channels),
+        sum(row.trained for row in channels),
+        sum(row.admitted for row in channels),
     )
     return Yield(year, organisation, total, channels, movements, bodies)
+
+
+def _channel_counts(
+    actor: Actor, organisation: Organisation, year: int
+) -> dict[str, tuple[int, int, int]]:
+    """Channel → (found, trained, admitted) in `year` among the dossiers of the subtree the
+    actor sees. When the actor's role covers the whole subtree, the dossiers' yield tally
+    answers (one row per channel, ptdv.candidacies.tallies, through the "dossier_yield"
+    hook: the dossiers lie above this app); otherwise — a subtree seen only in part, or a
+    year not tallied — one grouped query over the dossiers."""
+    if role_rank_at(actor, organisation.path) >= 1:
+        answers: list[dict[str, tuple[int, int, int]]] = []
+        hooks.fire("dossier_yield", organisation=organisation, year=year, answers=answers)
+        if answers:
+            return answers[0]
+    start, end = year_bounds(year)
+    dossiers = candidacy_model().objects.filter(
+        subtree_q(actor, "organisation__path"),
+        organisation__path__startswith=organisation.path,
+    )
+    return {
+        row["source_channel"]: (row["found"], row["trained"], row["admitted"])
+        for row in dossiers.filter(_in_year(start, end))
+        .values("source_channel")
+        .annotate(**_counts(start, end))
+        .order_by()
+    }
 
 
 def review_figures(actor: Actor, organisation: Any, start: dt.date, end: dt.date) -> list[Any]:

@@ -278,9 +278,9 @@ def test_rows_written_in_bulk_are_added_by_the_import_hook(world):
     aggregates_rebuild()
     cell = world["cells"][1]
     decided = CandidacyFactory(
-        organisation=cell, stage="decided", decision_date=dt.date(2026, 2, 1)
+        organisation=cell, stage="decided", decision_date=dt.date(2026, 2, 1), tallied=False
     )
-    source = CandidacyFactory(organisation=cell)
+    source = CandidacyFactory(organisation=cell, tallied=False)
     older = MembershipFactory(organisation=cell, admission_decision_date=dt.date(2019, 7, 1))
     assert aggregates_mismatches() != []
     aggregates_rows_added(candidacy_ids=[decided.pk, source.pk], membership_ids=[older.pk])
@@ -300,7 +300,7 @@ def test_aggregates_command_verifies_and_rebuilds_the_tallies(world):
     register(world, 0)
     out = StringIO()
     call_command("aggregates", "verify", stdout=out)
-    assert "Số kết nạp theo năm, số hồ sơ theo giai đoạn và theo hạn lưu sẵn khớp" in out.getvalue()
+    assert "số hồ sơ theo giai đoạn, theo hạn và theo nguồn lưu sẵn khớp" in out.getvalue()
     PipelineTally.objects.filter(organisation=world["tree"]["province"]).update(source=5)
     out = StringIO()
     with pytest.raises(CommandError) as error:

@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from ptdv.candidacies.counters import organisation_counter_mismatches, organisation_counters_rebuild
+from ptdv.candidacies.models import SourceChannel
 from ptdv.candidacies.search import candidacy_search_mismatches, candidacy_search_refresh
 from ptdv.candidacies.tallies import aggregates_mismatches, aggregates_rebuild
 from ptdv.members.localities import locality_counter_mismatches
@@ -31,6 +32,7 @@ def vn(value: float, decimals: int = 0) -> str:
 
 # Enough lines to see the pattern of a drift without flooding the terminal.
 SHOWN = 20
+CHANNELS = dict(SourceChannel.choices)
 
 
 class Command(BaseCommand):
@@ -92,8 +94,8 @@ class Command(BaseCommand):
         if not mismatches:
             self.stdout.write(
                 self.style.SUCCESS(
-                    "Số kết nạp theo năm, số hồ sơ theo giai đoạn và theo hạn lưu sẵn khớp với số "
-                    "đếm lại."
+                    "Số kết nạp theo năm, số hồ sơ theo giai đoạn, theo hạn và theo nguồn lưu sẵn "
+                    "khớp với số đếm lại."
                 )
             )
             return True
@@ -107,6 +109,7 @@ class Command(BaseCommand):
                 "admissions": f"kết nạp năm {item['year']}",
                 "pipeline": "hồ sơ đang mở",
                 "deadlines": f"hồ sơ đến hạn ngày {item['due']:%d/%m/%Y}" if item["due"] else "",
+                "yield": f"{CHANNELS.get(item['channel'], item['channel'])}, năm {item['year']}",
             }[item["table"]]
             changes = "; ".join(
                 f"{name} {vn(item['stored'][name])} → {vn(item['recount'][name])}"

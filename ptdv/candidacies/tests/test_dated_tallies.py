@@ -1,7 +1,9 @@
-"""The deadline tally (`DueTally`): open dossiers per organisation and due date, for the cell
-and every ancestor. The overdue count of progress reads it, so it must follow every write
-that moves a deadline — an action, the pipeline refresh, a tree change — and equal a recount
-of the dossiers after each; the rebuild repairs any drift."""
+"""The dated tallies, for the cell and every ancestor: the deadline tally (`DueTally`, open
+dossiers per due date), which the overdue count of progress reads, and the yield tally
+(`YieldTally`, dossiers found, trained and admitted per year and channel), which the
+movements' yield reads. Each must follow every write that moves what it counts — an action,
+the pipeline refresh, a tree change, a correction in the admin — and equal a recount of the
+dossiers after each; the rebuild repairs any drift."""
 
 import datetime as dt
 import importlib
@@ -10,14 +12,19 @@ from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
+from django.contrib.admin import site
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import RequestFactory
 
-from ptdv.candidacies.models import Candidacy, DueTally
+from ptdv.accounts.models import Role
+from ptdv.candidacies.models import Candidacy, DueTally, YieldTally
 from ptdv.candidacies.pipeline import _write_next, pipeline_refresh
 from ptdv.candidacies.tallies import aggregates_mismatches, aggregates_rebuild
-from ptdv.candidacies.tests.test_tallies import PREPARE, register, step
+from ptdv.candidacies.tests.test_tallies import DECIDE, PREPARE, register, step
 from ptdv.candidacies.tests.test_tallies import world as world  # the fixture
+from ptdv.factories import user_with_role
+from ptdv.movements.selectors import movement_yield
 from ptdv.organisations.changes import DecisionRef, organisation_merge, organisation_move
 from ptdv.targets.selectors import progress_children, progress_for
 
@@ -198,4 +205,112 @@ def test_the_migration_counts_the_deadlines_already_stored(settled):
     migration = importlib.import_module("ptdv.candidacies.migrations.0013_due_tally")
     migration.fill_due_tally(apps, None)
     assert sorted(DueTally.objects.values_list("organisation_id", "due", "dossiers")) == expected
+    assert aggregates_mismatches() == []
+
+
+# --- The yield tally ------------------------------------------------------------------------
+
+
+def yields(organisation, year):
+    return {
+        channel: (found, trained, admitted)
+        for channel, found, trained, admitted in YieldTally.objects.filter(
+            organisation=organisation, year=year
+        ).values_list("channel", "found", "trained", "admitted")
+        if found or trained or admitted
+    }
+
+
+def test_the_yield_counts_each_step_in_its_year_and_channel(settled):
+    world = settled
+    tree = world["tree"]
+    candidacy = register(world, 0)  # put into the pool on 10/01/2025, channel "other"
+    for number in DECIDE:  # certificate 20/05/2025; decision 01/04/2026
+        step(world, candidacy, number)
+    candidacy.refresh_from_db()
+    assert candidacy.decision_date == dt.date(2026, 4, 1)
+    for organisation in (world["cells"][0], tree["commune_a"], tree["province"]):
+        assert yields(organisation, 2025) == {"other": (1, 1, 0)}
+        assert yields(organisation, 2026) == {"other": (0, 0, 1)}
+    assert yields(tree["commune_b"], 2025) == {}
+    # The movements' yield reads the tally for a user whose role covers the subtree, and
+    # the dossiers themselves for one who sees only part of it: the same figures.
+    tallied = movement_yield(actor=world["user"], organisation=tree["province"], year=2025)
+    assert (tallied.total.found, tallied.total.trained, tallied.total.admitted) == (1, 1, 0)
+    assert [(r.key, r.found, r.trained, r.admitted) for r in tallied.channels] == [
+        ("other", 1, 1, 0)
+    ]
+    partial = user_with_role(world["cells"][0], Role.VIEWER)
+    counted = movement_yield(actor=partial, organisation=tree["province"], year=2025)
+    assert counted.total == tallied.total and counted.channels == tallied.channels
+
+    # The decision date corrected into 2025: the admission moves to that year.
+    step(world, candidacy, 16)
+    assert yields(tree["province"], 2025) == {"other": (1, 1, 1)}
+    assert yields(tree["province"], 2026) == {}
+    assert aggregates_mismatches() == []
+
+
+def test_a_channel_corrected_in_the_admin_moves_the_yield(settled):
+    world = settled
+    tree = world["tree"]
+    candidacy = register(world, 0)
+    admin_user = user_with_role(tree["province"], Role.ADMINISTRATOR, is_staff=True)
+    request = RequestFactory().post("/")
+    request.user = admin_user
+    model_admin = site._registry[Candidacy]
+    obj = model_admin.get_object(request, str(candidacy.pk))
+    form_class = model_admin.get_form(request, obj, change=True)
+    form = form_class(
+        data={"source_channel": "youth_union", "movement": "", "referring_body": ""},
+        instance=obj,
+    )
+    assert form.is_valid(), form.errors
+    model_admin.save_model(request, form.save(commit=False), form, True)
+    assert yields(tree["province"], 2025) == {"youth_union": (1, 0, 0)}
+    assert aggregates_mismatches() == []
+
+
+def test_verify_names_a_drifted_yield_and_rebuild_repairs_it(settled):
+    world = settled
+    tree = world["tree"]
+    register(world, 0)
+    YieldTally.objects.filter(organisation=tree["province"], year=2025).update(found=5)
+    YieldTally.objects.create(organisation=tree["commune_b"], year=2024, channel="school")
+    mismatches = aggregates_mismatches()
+    assert [(m["table"], m["code"], m["year"], m["channel"], m["stored"]) for m in mismatches] == [
+        ("yield", "P", 2025, "other", {"found": 5})
+    ]
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("aggregates", "verify", stdout=out)
+    assert "P (Khác, năm 2025): found 5 → 1" in out.getvalue()
+    assert aggregates_rebuild() == 1
+    assert aggregates_mismatches() == []
+    assert yields(tree["province"], 2025) == {"other": (1, 0, 0)}
+    assert not YieldTally.objects.filter(year=2024).exists()
+
+
+def test_the_migration_counts_the_yield_already_stored(settled):
+    world = settled
+    for index in range(3):
+        candidacy = register(world, index)
+        step(world, candidacy, 0)
+    expected = sorted(
+        YieldTally.objects.values_list(
+            "organisation_id", "year", "channel", "found", "trained", "admitted"
+        )
+    )
+    assert expected
+    YieldTally.objects.all().delete()
+    migration = importlib.import_module("ptdv.candidacies.migrations.0014_yield_tally")
+    migration.fill_yield_tally(apps, None)
+    assert (
+        sorted(
+            YieldTally.objects.values_list(
+                "organisation_id", "year", "channel", "found", "trained", "admitted"
+            )
+        )
+        == expected
+    )
     assert aggregates_mismatches() == []
