@@ -245,7 +245,8 @@ def membership_changed(
     of the cells whose official members changed (the branch vote counts them)."""
     added = [now.pk for was, now in changes if was is None and _tallied_path(now)]
     for start in range(0, len(added), 5000):
-        aggregates_rows_added(membership_ids=added[start : start + 5000])
+        # The members' hook has counted them in the retention tally already.
+        aggregates_rows_added(membership_ids=added[start : start + 5000], retention=False)
     moved = [
         (was, now)
         for was, now in changes
