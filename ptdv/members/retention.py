@@ -25,12 +25,13 @@ transaction:
 * rows written in bulk without those hooks (the replayed dossiers, an import's memberships
   without a dossier): `retention_rows_added`, called by ptdv.candidacies.tallies.
   aggregates_rows_added with the dossier tallies;
-* a corrected birth date: the "person_changed" listener `retention_person_changed`;
+* a corrected birth date: `retention_birth_date_changed`, called by the "person_changed"
+  listener (ptdv.candidacies.derived.person_changed);
 * a moved subtree or an ended organisation: `retention_move` (ptdv.candidacies.tree).
 
 Lock order. A single write takes this tally's rows before the organisation counters and the
 dossier tallies (the dossier's membership step comes before `dossier_changed`; the membership
-hook writes it first; its person listener is registered before the dossiers' one), and a bulk
+hook writes it first; the person listener before the admission tallies), and a bulk
 write before the other tallies, so two writers do not wait for each other's rows in opposite
 orders.
 
@@ -231,32 +232,19 @@ def retention_rows_added(
             )
 
 
-def retention_person_changed(*, person_ids: Iterable[int], before: Mapping[int, Any]) -> None:
-    """The listener of the "person_changed" hook (ptdv.people.services.person_update): a
-    corrected birth date moves the person's tallied memberships between the age bands. A
-    snapshot without the birth date (None: the column is required) leaves it to
-    `ptdv aggregates rebuild`."""
-    ids = [pk for pk in person_ids if getattr(before.get(pk), "birth_date", None) is not None]
-    if not ids:
-        return
+def retention_birth_date_changed(*, person_id: int, was: dt.date, now: dt.date) -> None:
+    """A corrected birth date (ptdv.people.services.person_update, through the
+    "person_changed" listener in ptdv.candidacies.derived): the person's tallied memberships
+    move between the age bands, their departures with them."""
     since = dt.date(TALLY_FIRST_YEAR, 1, 1)
     rows = (
-        PartyMembership.objects.filter(person_id__in=ids, admission_decision_date__gte=since)
+        PartyMembership.objects.filter(person_id=person_id, admission_decision_date__gte=since)
         .exclude(status=MembershipStatus.TRANSFERRED_OUT)
-        .values_list(
-            "person_id",
-            "organisation__path",
-            "status",
-            "admission_decision_date",
-            "exit_date",
-            "person__birth_date",
-        )
+        .values_list("organisation__path", "status", "admission_decision_date", "exit_date")
     )
     changes = []
-    for person_id, path, status, decided_on, exit_date, birth in rows:
-        if birth == before[person_id].birth_date:
-            continue
-        was, now = (
+    for path, status, decided_on, exit_date in rows:
+        before, after = (
             retention_contribution(
                 path=path,
                 status=status,
@@ -264,9 +252,9 @@ def retention_person_changed(*, person_ids: Iterable[int], before: Mapping[int, 
                 exit_date=exit_date,
                 birth_date=birth_date,
             )
-            for birth_date in (before[person_id].birth_date, birth)
+            for birth_date in (was, now)
         )
-        changes.append((was, now))
+        changes.append((before, after))
     retention_changed(changes)
 
 
