@@ -103,6 +103,8 @@ class Command(BaseCommand):
         )
         for item in mismatches[:SHOWN]:
             table = "kết nạp năm " + str(item["year"]) if item["year"] else "hồ sơ đang mở"
+            if item["table"] == "retention":
+                table = f"khóa kết nạp năm {item['year']}, tuổi {item['band']}"
             changes = "; ".join(
                 f"{name} {vn(item['stored'][name])} → {vn(item['recount'][name])}"
                 for name in item["stored"]
