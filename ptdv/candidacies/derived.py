@@ -34,6 +34,7 @@ from ptdv.candidacies.tallies import (
 from ptdv.members.derived import MembershipSnapshot
 from ptdv.members.localities import locality_residents_recount
 from ptdv.members.models import MembershipStatus
+from ptdv.members.retention import retention_birth_date_changed
 from ptdv.organisations.models import Organisation
 from ptdv.organisations.services import organisation_counters_adjust
 from ptdv.people.models import Person
@@ -230,6 +231,11 @@ def person_changed(*, person_ids: Iterable[int], before: Mapping[int, PersonBefo
         if was.residence_locality_id != person.residence_locality_id:
             # A member who moves may leave a village without members, or end one.
             localities += [was.residence_locality_id, person.residence_locality_id]
+        if was.birth_date is not None and was.birth_date != person.birth_date:
+            # The members' retention tally (its age bands), before the admission tallies.
+            retention_birth_date_changed(
+                person_id=person.pk, was=was.birth_date, now=person.birth_date
+            )
         if was.birth_date is not None and _tallied_change(was, person):
             tallies_person_changed(person=person, before=was)
     if localities:
@@ -286,7 +292,8 @@ def membership_changed(
     of the cells whose official members changed (the branch vote counts them)."""
     added = [now.pk for was, now in changes if was is None and _tallied_path(now)]
     for start in range(0, len(added), 5000):
-        aggregates_rows_added(membership_ids=added[start : start + 5000])
+        # The members' hook has counted them in the retention tally already.
+        aggregates_rows_added(membership_ids=added[start : start + 5000], retention=False)
     moved = [
         (was, now)
         for was, now in changes

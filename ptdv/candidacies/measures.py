@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.db.models import Case, F, Q, Value, When
-from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from ptdv.core.ages import age_expression as age_expression
+from ptdv.core.ages import full_years as full_years
 from ptdv.people.choices import (
     KINH,
     Education,
@@ -150,11 +151,6 @@ LABELS: dict[str, str] = {
 }
 
 
-def full_years(birth: dt.date, on: dt.date) -> int:
-    """Age in full years on `on` (the birthday counts from its day)."""
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-
-
 def admission_values(person: Any, decided_on: dt.date) -> dict[str, int]:
     """What one admission adds to each column of a tally."""
     age = full_years(person.birth_date, decided_on)
@@ -167,25 +163,6 @@ def admission_values(person: Any, decided_on: dt.date) -> dict[str, int]:
         values[measure.name] = int(measure.test(person))
     values.update(target_group_values(person))
     return values
-
-
-def age_expression(birth_field: str, date_field: str) -> Any:
-    """SQL for `full_years(birth, date)`, portable between SQLite and PostgreSQL."""
-    before_birthday = Case(
-        When(
-            Q(**{f"{date_field}__month__lt": ExtractMonth(birth_field)})
-            | Q(
-                **{
-                    f"{date_field}__month": ExtractMonth(birth_field),
-                    f"{date_field}__day__lt": ExtractDay(birth_field),
-                }
-            ),
-            then=Value(1),
-        ),
-        default=Value(0),
-        output_field=models.IntegerField(),
-    )
-    return ExtractYear(date_field) - ExtractYear(birth_field) - before_birthday
 
 
 def admission_aggregates(person_prefix: str) -> dict[str, Any]:

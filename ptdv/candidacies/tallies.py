@@ -72,7 +72,13 @@ from ptdv.candidacies.models import (
     YieldTally,
 )
 from ptdv.core.breakdowns import json_codes
-from ptdv.members.models import MembershipStatus, PartyMembership
+from ptdv.members.models import MembershipStatus, PartyMembership, RetentionTally
+from ptdv.members.retention import TALLY_FIRST_YEAR as TALLY_FIRST_YEAR
+from ptdv.members.retention import (
+    retention_mismatches,
+    retention_rebuild,
+    retention_rows_added,
+)
 from ptdv.organisations.models import Organisation, ancestor_paths
 
 PIPELINE_FIELDS: tuple[str, ...] = tuple(str(s) for s in PIPELINE_STAGES)
@@ -282,13 +288,21 @@ def _apply(
 
 
 def aggregates_rows_added(
-    *, candidacy_ids: Iterable[int] = (), membership_ids: Iterable[int] = ()
+    *,
+    candidacy_ids: Iterable[int] = (),
+    membership_ids: Iterable[int] = (),
+    retention: bool = True,
 ) -> None:
     """Count rows written in bulk (an import) into the tallies, inside the transaction that
     wrote them: the new candidacies (their stage and decision) and the new membership rows
     without a candidacy (older admissions). Grouped queries over just those rows, rolled up
-    to the ancestors and added with `F()` updates."""
+    to the ancestors and added with `F()` updates. The members' retention tally too (the
+    memberships without a dossier and those of the dossiers), first, as in every write path
+    (ptdv.members.retention) — unless `retention` is False: rows that went through the
+    membership hook, which counted them."""
     candidacy_ids, membership_ids = list(candidacy_ids), list(membership_ids)
+    if retention:
+        retention_rows_added(membership_ids=membership_ids, candidacy_ids=candidacy_ids)
     if candidacy_ids:
         _apply(
             PipelineTally,
@@ -581,10 +595,10 @@ def _yield_comparisons() -> Iterator[
 # one year at a time from a single pass over grouped rows sorted by year, and values are
 # kept as plain lists of ints.
 
-# Admissions decided before this year are not tallied (nor corrected into it): the
+# Admissions decided before TALLY_FIRST_YEAR are not tallied (nor corrected into it): the
 # dashboards, reports and terms look back a decade or two, and tallying every member's
-# admission since the 1950s would multiply the rows by five for nothing.
-TALLY_FIRST_YEAR = 2010
+# admission since the 1950s would multiply the rows by five for nothing. The bound is defined
+# with the retention tally (ptdv.members.retention), the lower layer, so that both agree.
 
 
 def _named(fields: tuple[str, ...], values: list[int]) -> dict[str, int]:
@@ -807,9 +821,9 @@ def _yield_differences(
 
 def aggregates_mismatches() -> list[dict[str, Any]]:
     """Every tally row that differs from a recount of the raw rows (empty when all agree).
-    Each: table ("admissions", "pipeline", "deadlines" or "yield"), code, year (admissions,
-    yield), due (deadlines), channel (yield), the stored and the recounted values of the
-    columns that differ."""
+    Each: table ("admissions", "pipeline", "deadlines", "yield" or "retention"), code, year
+    (admissions, yield, retention), due (deadlines), channel (yield), band (retention), the
+    stored and the recounted values of the columns that differ."""
     found: list[dict[str, Any]] = []
     for model, year, fields, stored, recount in _comparisons():
         for path, have, want in _differences(stored, recount, len(fields)):
@@ -861,16 +875,20 @@ def aggregates_mismatches() -> list[dict[str, Any]]:
         if found
         else {}
     )
-    return [{"code": codes.get(item.pop("path"), "?"), **item} for item in found]
+    return [
+        *({"code": codes.get(item.pop("path"), "?"), "band": None, **item} for item in found),
+        # The members' retention tally (ptdv.members.retention), with its age band.
+        *({"due": None, "channel": None, **item} for item in retention_mismatches()),
+    ]
 
 
 def _lock_tallies() -> None:
-    """Make concurrent candidacy writes wait while the recount is written (PostgreSQL; on
-    SQLite the IMMEDIATE transaction already serialises writers)."""
+    """Make concurrent candidacy (and membership) writes wait while the recount is written
+    (PostgreSQL; on SQLite the IMMEDIATE transaction already serialises writers)."""
     if connection.vendor == "postgresql":
         tables = ", ".join(
             connection.ops.quote_name(m._meta.db_table)
-            for m in (AdmissionTally, PipelineTally, DueTally, YieldTally)
+            for m in (AdmissionTally, PipelineTally, DueTally, YieldTally, RetentionTally)
         )
         with connection.cursor() as cursor:
             cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
@@ -937,6 +955,7 @@ def aggregates_rebuild() -> int:
             ],
             batch_size=1000,
         )
+    changed += retention_rebuild()
     return changed
 
 

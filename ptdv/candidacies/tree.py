@@ -2,7 +2,8 @@
 changes.py fires the hooks; ptdv/targets/tree.py listens and calls these): the tallies an
 organisation carries move with it from its old ancestors to its new ones, and the candidate
 search entries follow the re-keyed paths. Nothing is recounted: the stored rows move, so
-`ptdv aggregates verify` stays as clean as it was.
+`ptdv aggregates verify` stays as clean as it was. The members' retention tally moves the
+same way (ptdv.members.retention.retention_move).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from ptdv.candidacies.tallies import (
     _due_apply,
     _upsert_add,
 )
+from ptdv.members.retention import retention_move
 
 
 def tallies_move(
@@ -43,6 +45,7 @@ def tallies_move(
     if not gone and not come:
         return
     ids = list(organisation_ids)
+    retention_move(organisation_ids=ids, old=old, new=new)  # the members' tally, first
     by_year: dict[int, list[int]] = {}
     for year, *values in AdmissionTally.objects.filter(organisation_id__in=ids).values_list(
         "year", *ADMISSION_FIELDS

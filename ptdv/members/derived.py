@@ -6,8 +6,9 @@ with the snapshots of the rows as they stood before (None for a new row): the or
 member counters, the localities' resident members and white flags follow here; then the
 "membership_changed" hook (ptdv/core/hooks.py) lets the layers above follow (the admission
 tallies of members without a dossier and the next action of the cells' open dossiers:
-ptdv/candidacies/derived.py). The vote denominators and the cohort retention figures are read
-live from the membership rows (ptdv/candidacies/case.py, ptdv/targets/selectors.py).
+ptdv/candidacies/derived.py). The retention tally (ptdv/members/retention.py) follows first,
+before the counters: every write path takes its rows in that order. The vote denominators are
+read live from the membership rows (ptdv/candidacies/case.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from ptdv.core import hooks
 from ptdv.members.localities import locality_residents_recount
 from ptdv.members.models import ACTIVE_STATUSES, MembershipStatus, PartyMembership
+from ptdv.members.retention import retention_memberships_changed
 from ptdv.organisations.models import Organisation
 from ptdv.organisations.services import organisation_counters_adjust
 
@@ -38,6 +40,8 @@ class MembershipSnapshot:
     candidacy_id: int | None
     admission_decision_date: dt.date | None
     residence_locality_id: int | None
+    exit_date: dt.date | None
+    birth_date: dt.date | None  # the person's: the retention tally's age band
 
     @classmethod
     def of(cls, membership: PartyMembership) -> MembershipSnapshot:
@@ -51,6 +55,8 @@ class MembershipSnapshot:
             candidacy_id=membership.candidacy_id,
             admission_decision_date=membership.admission_decision_date,
             residence_locality_id=membership.person.residence_locality_id,
+            exit_date=membership.exit_date,
+            birth_date=membership.person.birth_date,
         )
 
     @property
@@ -71,6 +77,7 @@ def membership_changed(
     """Bring every derived store up to date after `memberships` changed (each loaded with
     its organisation and person; `before[pk]`: its snapshot before, None for a new row)."""
     changes = [(before.get(m.pk), MembershipSnapshot.of(m)) for m in memberships]
+    retention_memberships_changed(changes)
     members: Counter[int] = Counter()
     localities: set[int | None] = set()
     for was, now in changes:

@@ -20,6 +20,12 @@ ACTIVE_STATUSES = (MembershipStatus.PROBATIONARY, MembershipStatus.OFFICIAL)
 # Statuses after which a person coming back is a re-admission (kết nạp lại).
 FORMER_MEMBER_STATUSES = (MembershipStatus.REMOVED, MembershipStatus.EXPELLED)
 
+# The retention figures (README §5, ptdv/members/retention.py): the anniversaries of the
+# admission before which a departure counts, and the age bands at the admission decision (an
+# unknown age counts in the last band).
+RETENTION_YEARS = (1, 2, 3, 5)
+RETENTION_BANDS = ("18–30", "31–45", "46+")
+
 
 class ExitReason(models.TextChoices):
     """Why a membership ended; the re-admission rules read it (docs/rule-cases.md)."""
@@ -192,3 +198,36 @@ class MembershipEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.date:%d/%m/%Y}"
+
+
+class RetentionTally(models.Model):
+    """The members admitted (admission decision) in `year` in the subtree of `organisation`
+    whose age at the decision falls in `band` (RETENTION_BANDS): how many (`size`), and how
+    many of them were removed or expelled before the 1st, 2nd, 3rd and 5th anniversary of
+    the decision (`left_n`). A member's transfer record is not counted (their current row
+    carries the same admission). Kept current inside the write transaction of every
+    membership write (ptdv/members/retention.py); signed, so a stray write shows up in
+    `ptdv aggregates verify` rather than failing someone else's transaction."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField()
+    band = models.CharField(max_length=8)
+    size = models.IntegerField(default=0)
+    left_1 = models.IntegerField(default=0)
+    left_2 = models.IntegerField(default=0)
+    left_3 = models.IntegerField(default=0)
+    left_5 = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("số đảng viên còn lại theo khóa kết nạp (cộng dồn cây)")
+        verbose_name_plural = _("số đảng viên còn lại theo khóa kết nạp (cộng dồn cây)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year", "band"], name="retention_org_year_band"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}/{self.year}/{self.band}: {self.size}"

@@ -1,7 +1,10 @@
 """Every write of a party membership that a dossier makes: admitted at the ceremony,
 recognised as official, removed from the probationary list, dates corrected — and the bulk
 creation an import or the demo makes. The counters these rows feed are derived data kept by
-the dossier's hook (ptdv.candidacies.derived), not here."""
+the dossier's hook (ptdv.candidacies.derived), not here — except the retention tally, kept
+by this app (ptdv/members/retention.py): each step that can change a row's contribution
+(admission, exit, corrected decision date, and their undoing) is wrapped in
+`retention_follows`, which compares the dossier's membership before and after it."""
 
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from ptdv.members.models import (
     MembershipStatus,
     PartyMembership,
 )
+from ptdv.members.retention import retention_follows
 from ptdv.organisations.models import Organisation
 from ptdv.people.models import Person
 
@@ -56,15 +60,16 @@ def membership_admit(
 ) -> PartyMembership:
     """The ceremony: the person becomes a probationary member (with its history's first
     step, the decision's document copied from the dossier)."""
-    membership = PartyMembership.objects.create(
-        person_id=person_id,
-        organisation_id=organisation_id,
-        status=MembershipStatus.PROBATIONARY,
-        admission_decision_date=decision_date,
-        ceremony_date=ceremony_date,
-        readmitted=readmitted,
-        candidacy_id=candidacy_id,
-    )
+    with retention_follows(PartyMembership.objects.filter(candidacy_id=candidacy_id)):
+        membership = PartyMembership.objects.create(
+            person_id=person_id,
+            organisation_id=organisation_id,
+            status=MembershipStatus.PROBATIONARY,
+            admission_decision_date=decision_date,
+            ceremony_date=ceremony_date,
+            readmitted=readmitted,
+            candidacy_id=candidacy_id,
+        )
     _history_write([membership])
     return membership
 
@@ -138,15 +143,16 @@ def membership_remove(
     """The probationary member of this dossier leaves the list: removed (the default), dead
     or transferred out of the organisation (`status`)."""
     status, action = DOSSIER_EXITS[status]
-    return _dossier_step(
-        candidacy_id,
-        MembershipStatus.PROBATIONARY,
-        action,
-        exit_date,
-        status=status,
-        exit_date=exit_date,
-        exit_reason=exit_reason,
-    )
+    with retention_follows(PartyMembership.objects.filter(candidacy_id=candidacy_id)):
+        return _dossier_step(
+            candidacy_id,
+            MembershipStatus.PROBATIONARY,
+            action,
+            exit_date,
+            status=status,
+            exit_date=exit_date,
+            exit_reason=exit_reason,
+        )
 
 
 def membership_amend(
@@ -166,9 +172,9 @@ def membership_amend(
     }
     if not values:
         return 0
-    changed = PartyMembership.objects.filter(candidacy_id=candidacy_id).update(
-        version=F("version") + 1, **values
-    )
+    rows = PartyMembership.objects.filter(candidacy_id=candidacy_id)
+    with retention_follows(rows):
+        changed = rows.update(version=F("version") + 1, **values)
     admitted = values.get("ceremony_date") or values.get("admission_decision_date")
     if changed and admitted is not None:
         # The history's admission step follows the corrected date.
@@ -201,7 +207,9 @@ def membership_events_backfill(dossier_events: type[Model] | None = None) -> int
 def membership_unadmit(*, candidacy_id: int) -> int:
     """A voided ceremony: the membership it started never was. Raises ProtectedError when the
     membership is referenced elsewhere (an introduction, a helper assignment)."""
-    deleted, _rows = PartyMembership.objects.filter(candidacy_id=candidacy_id).delete()
+    rows = PartyMembership.objects.filter(candidacy_id=candidacy_id)
+    with retention_follows(rows):
+        deleted, _rows = rows.delete()
     return deleted
 
 
@@ -222,9 +230,10 @@ def membership_unremove(*, candidacy_id: int) -> int:
         membership__candidacy_id=candidacy_id,
         action__in=[action for _status, action in DOSSIER_EXITS.values()],
     ).delete()
-    return PartyMembership.objects.filter(
-        candidacy_id=candidacy_id, status__in=list(DOSSIER_EXITS)
-    ).update(status=MembershipStatus.PROBATIONARY, exit_date=None, exit_reason="")
+    with retention_follows(PartyMembership.objects.filter(candidacy_id=candidacy_id)):
+        return PartyMembership.objects.filter(
+            candidacy_id=candidacy_id, status__in=list(DOSSIER_EXITS)
+        ).update(status=MembershipStatus.PROBATIONARY, exit_date=None, exit_reason="")
 
 
 def attachments_follow(

@@ -16,20 +16,17 @@ from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, Count, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, Q, QuerySet, Sum
 
-from ptdv.candidacies.measures import ADMISSION_FIELDS, age_expression, breakdown_from
+from ptdv.candidacies.measures import ADMISSION_FIELDS, breakdown_from
 from ptdv.candidacies.models import AdmissionTally, Candidacy, PipelineTally
 from ptdv.candidacies.policies import candidacy_policy
 from ptdv.candidacies.tallies import PIPELINE_FIELDS, overdue_counts
 from ptdv.core.plans import planned_admissions
 from ptdv.core.policies import Actor
-from ptdv.members.models import (
-    FORMER_MEMBER_STATUSES,
-    MembershipStatus,
-    PartyMembership,
-)
+from ptdv.members import models as member_models
+from ptdv.members.models import RetentionTally
+from ptdv.members.retention import RETENTION_FIELDS, TALLY_FIRST_YEAR, retention_counted
 from ptdv.organisations.history import TreeOn
 from ptdv.organisations.localities import COUNTERS as LOCALITY_COUNTERS
 from ptdv.organisations.models import Organisation, ancestor_paths
@@ -397,8 +394,9 @@ def progress_trend(organisation: Organisation, years: list[int]) -> list[dict[st
 
 # --- Retention ------------------------------------------------------------------------------
 
-RETENTION_YEARS = (1, 2, 3, 5)
-AGE_BANDS = ("18–30", "31–45", "46+")
+# The tally's (ptdv.members.models), under the names the dashboard and the reports import.
+AGE_BANDS = member_models.RETENTION_BANDS
+RETENTION_YEARS = member_models.RETENTION_YEARS
 
 
 @dataclass
@@ -429,49 +427,33 @@ class Cohort:
 def retention_for(organisation: Organisation, cohorts: list[int], today: dt.date) -> list[Cohort]:
     """Of the members admitted (decision date) in each cohort year, how many were removed or
     expelled before the 1st, 2nd, 3rd and 5th anniversary of their admission, by age at
-    admission (README §5). One grouped query over the subtree's membership rows; a member's
-    transfer record is skipped (their current row carries the same admission)."""
+    admission (README §5; the definition: ptdv/members/retention.py).
+
+    The cohorts from TALLY_FIRST_YEAR on are read from the stored retention tally: one query
+    of at most (cohorts × bands) rows, whatever the size of the subtree. Earlier cohorts are
+    not tallied; they are counted from the subtree's membership rows with the tally's own
+    grouped query (one more query, only when such a cohort is asked for) — the same numbers,
+    but a cost that grows with the subtree."""
     if not cohorts:
         return []
-    age = age_expression("person__birth_date", "admission_decision_date")
-    tenure = age_expression("admission_decision_date", "exit_date")
-    left = {
-        f"left_{n}": Count(
-            "id", filter=Q(status__in=FORMER_MEMBER_STATUSES, tenure__isnull=False, tenure__lt=n)
-        )
-        for n in RETENTION_YEARS
-    }
-    rows = (
-        PartyMembership.objects.filter(
-            organisation__path__startswith=organisation.path,
-            admission_decision_date__gte=dt.date(min(cohorts), 1, 1),
-            admission_decision_date__lte=dt.date(max(cohorts), 12, 31),
-        )
-        .exclude(status=MembershipStatus.TRANSFERRED_OUT)
-        .order_by()
-        .annotate(
-            cohort=ExtractYear("admission_decision_date"),
-            age=age,
-            tenure=tenure,
-            band=Case(
-                When(age__lte=30, then=Value(AGE_BANDS[0])),
-                When(age__lte=45, then=Value(AGE_BANDS[1])),
-                default=Value(AGE_BANDS[2]),
-            ),
-        )
-        .values("cohort", "band")
-        .annotate(size=Count("id"), **left)
-    )
-    found: dict[int, dict[str, CohortBand]] = defaultdict(dict)
-    for grouped in rows:
-        row: dict[str, Any] = dict(grouped)
-        found[row["cohort"]][row["band"]] = CohortBand(
-            size=row["size"], left={n: row[f"left_{n}"] for n in RETENTION_YEARS}
-        )
+    found: dict[tuple[int, str], list[int]] = {}
+    tallied = sorted(year for year in set(cohorts) if year >= TALLY_FIRST_YEAR)
+    if tallied:
+        for year, band, *values in RetentionTally.objects.filter(
+            organisation_id=organisation.pk, year__in=tallied
+        ).values_list("year", "band", *RETENTION_FIELDS):
+            found[(year, band)] = [int(v) for v in values]
+    older = [year for year in cohorts if year < TALLY_FIRST_YEAR]
+    found.update(retention_counted(organisation.path, older))
+
+    def band_of(year: int, band: str) -> CohortBand:
+        size, *left = found.get((year, band), [0] * len(RETENTION_FIELDS))
+        return CohortBand(size=size, left=dict(zip(RETENTION_YEARS, left, strict=True)))
+
     return [
         Cohort(
             year=year,
-            bands={band: found[year].get(band, CohortBand()) for band in AGE_BANDS},
+            bands={band: band_of(year, band) for band in AGE_BANDS},
             complete={n: dt.date(year + n, 12, 31) <= today for n in RETENTION_YEARS},
         )
         for year in sorted(cohorts)

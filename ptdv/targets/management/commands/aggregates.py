@@ -35,6 +35,19 @@ SHOWN = 20
 CHANNELS = dict(SourceChannel.choices)
 
 
+def tally_label(item: dict[str, Any]) -> str:
+    """Which row of which tally a mismatch names, in words."""
+    if item["table"] == "pipeline":
+        return "hồ sơ đang mở"
+    if item["table"] == "deadlines":
+        return f"hồ sơ đến hạn ngày {item['due']:%d/%m/%Y}"
+    if item["table"] == "yield":
+        return f"{CHANNELS.get(item['channel'], item['channel'])}, năm {item['year']}"
+    if item["table"] == "retention":
+        return f"khóa kết nạp năm {item['year']}, tuổi {item['band']}"
+    return f"kết nạp năm {item['year']}"
+
+
 class Command(BaseCommand):
     help = "Kiểm tra (verify) hoặc tính lại (rebuild) số đảng viên, số quần chúng của từng tổ chức."
 
@@ -105,12 +118,7 @@ class Command(BaseCommand):
             )
         )
         for item in mismatches[:SHOWN]:
-            table = {
-                "admissions": f"kết nạp năm {item['year']}",
-                "pipeline": "hồ sơ đang mở",
-                "deadlines": f"hồ sơ đến hạn ngày {item['due']:%d/%m/%Y}" if item["due"] else "",
-                "yield": f"{CHANNELS.get(item['channel'], item['channel'])}, năm {item['year']}",
-            }[item["table"]]
+            table = tally_label(item)
             changes = "; ".join(
                 f"{name} {vn(item['stored'][name])} → {vn(item['recount'][name])}"
                 for name in item["stored"]
