@@ -189,7 +189,9 @@ def test_dossier_steps_keep_the_tally(world):
 
     # Readmitted through a second dossier: a new row in the cohort of 2026, at 36; the first
     # admission keeps its departure.
-    second = CandidacyFactory(organisation=cell, person=person, stage=Stage.PROBATIONARY)
+    second = CandidacyFactory(
+        organisation=cell, person=person, stage=Stage.PROBATIONARY, tallied=False
+    )
     aggregates_rows_added(candidacy_ids=[second.pk])  # the factory's dossier, in the pipeline
     membership_admit(
         person_id=person.pk,
@@ -276,7 +278,7 @@ def test_imported_rows_are_counted_once(world):
 
     # Rows written without the hook (a replayed dossier's membership and an older member),
     # counted by `aggregates_rows_added` — each once, though both ids are passed.
-    dossier = CandidacyFactory(organisation=other, stage=Stage.PROBATIONARY)
+    dossier = CandidacyFactory(organisation=other, stage=Stage.PROBATIONARY, tallied=False)
     written = memberships_create(
         [
             row(other, MembershipStatus.EXPELLED, dt.date(2019, 5, 1), dt.date(2020, 4, 30)),
