@@ -91,7 +91,7 @@ def audit_list_view(request: HttpRequest) -> HttpResponse:
         actor=request.user,
         object_type="people.person",
         ids=sorted({row.person_id for row in rows if row.person_id}),
-        count=page.paginator.count,
+        count=page.paginator.count_or_cap,
         summary="Xem nhật ký truy cập",
         filters={**filters.as_audit_data(), "page": page.number},
         organisation=filters.organisation,

@@ -1,6 +1,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -168,6 +170,63 @@ def test_pagination_50_per_page(client, tree, clerk_a):
     assert "Trang 1 / 2" in first.content.decode()
     second = client.get(LIST, {"page": 2})
     assert len(second.context["page"].object_list) == 5
+
+
+def test_the_count_is_exact_below_the_cap(client, tree, clerk_a):
+    for given in ("An", "Bình", "Cường"):
+        candidate(tree["cell_a1"], "Nguyễn", "Văn", given)
+    text = client.get(LIST).content.decode()
+    assert "Đảng bộ xã A: tìm thấy <strong>3</strong> hồ sơ." in text
+    assert "Chọn tất cả 3 hồ sơ khớp bộ lọc" in text
+    assert AuditEntry.objects.filter(summary__startswith="Xem danh sách").get().data["count"] == 3
+
+
+def test_beyond_the_cap_the_list_says_more_than_and_pages_up_to_the_cap(
+    client, tree, clerk_a, monkeypatch
+):
+    """The count stops at COUNT_CAP + 1 rows (issue 15: counting a whole country's dossiers
+    took a second): the page says "more than", the pager "more than" so many pages, and its
+    last page (the one holding the row past the cap) asks for a narrower filter."""
+    import ptdv.candidacies.views
+    import ptdv.core.api
+
+    monkeypatch.setattr(ptdv.core.api, "COUNT_CAP", 4)
+    monkeypatch.setattr(ptdv.candidacies.views, "PER_PAGE", 2)
+    for index in range(7):
+        candidate(tree["cell_a1"], "Nguyễn", "Văn", f"Tên{index}")
+    first = client.get(LIST)
+    text = first.content.decode()
+    assert "tìm thấy <strong>hơn 4</strong> hồ sơ — hãy lọc để thu hẹp." in text
+    assert "Chọn tất cả hơn 4 hồ sơ khớp bộ lọc" in text
+    assert "Trang 1 / hơn 2" in text and "Trang sau" in text
+    assert 'id="pager-capped"' not in text
+    assert names(first) == ["Nguyễn Văn Tên0", "Nguyễn Văn Tên1"]
+    assert AuditEntry.objects.filter(summary__startswith="Xem danh sách").get().data["count"] == (
+        "4+"
+    )
+    # The last page holds the fifth row; a page further is that one too.
+    for number in (3, 9):
+        last = client.get(LIST, {"page": number})
+        text = last.content.decode()
+        assert names(last) == ["Nguyễn Văn Tên4"]
+        assert "Trang 3 / hơn 2" in text and "Trang sau" not in text
+        assert 'id="pager-capped"' in text and "Chỉ xem được 4 dòng đầu tiên" in text
+    # A narrower filter below the cap is counted exactly again.
+    narrow = client.get(LIST, {"q": "ten1"}).content.decode()
+    assert "tìm thấy <strong>1</strong> hồ sơ." in narrow
+
+
+def test_the_capped_count_reads_at_most_cap_plus_one_rows(client, tree, clerk_a, monkeypatch):
+    """The count is `SELECT COUNT(*) FROM (… LIMIT cap + 1)`, not a count of the subtree."""
+    import ptdv.core.api
+
+    monkeypatch.setattr(ptdv.core.api, "COUNT_CAP", 4)
+    for index in range(7):
+        candidate(tree["cell_a1"], "Nguyễn", "Văn", f"Tên{index}")
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(LIST)
+    counts = [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"]]
+    assert len(counts) == 1 and "LIMIT 5" in counts[0]
 
 
 @pytest.mark.parametrize("rows", [20, 200])
