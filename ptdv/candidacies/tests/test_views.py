@@ -642,6 +642,37 @@ def test_dossier_page_shows_next_action_checklist_timeline_and_facts(client, tre
     assert AuditEntry.objects.filter(action="view", object_id=str(dossier.pk)).exists()
 
 
+def test_dossier_page_reads_each_part_once(client, tree, dossier, django_assert_num_queries):
+    """The next action, the checklist, the actions offered, the void button and the forms
+    share one read of the dossier's chain, competences, introducers, consents and events
+    (issue 15: 38 queries before, a third of them repeats); more steps add no query."""
+    approver = user_with_role(tree["commune_a"], Role.APPROVER)
+    client.force_login(approver)
+    client.get(dossier.get_absolute_url())  # the session's first save
+    # session, user, assignments, dossier, audit entry, events, introducers, consents, chain,
+    # official members, calendar, competences, exemplars, relatives, signers, document
+    # numbers, attachments
+    with django_assert_num_queries(17):
+        assert client.get(dossier.get_absolute_url()).status_code == 200
+    prepare(approver, dossier)
+    with django_assert_num_queries(17):
+        response = client.get(dossier.get_absolute_url())
+    assert all(row["ok"] for row in response.context["checklist"])
+    assert "branch_vote" in [spec.action for spec in response.context["actions"]]
+    act(
+        approver,
+        dossier,
+        "branch_vote",
+        vote={"summoned": 9, "present": 9, "agree": 8},
+        document={"number": "06-NQ/CB", "date": TODAY.isoformat()},
+    )
+    with django_assert_num_queries(17):
+        response = client.get(dossier.get_absolute_url())
+    assert len(response.context["events"]) == 7
+    assert response.context["void_event"].action == "branch_vote"
+    assert "06-NQ/CB" in response.content.decode()
+
+
 def test_timeline_shows_vote_figures_outcome_and_amendment(client, tree, dossier):
     approver = user_with_role(tree["commune_a"], Role.APPROVER)
     prepare(approver, dossier)
