@@ -124,14 +124,15 @@ def candidacy_list_view(request: HttpRequest) -> HttpResponse:
         )
     # Counted up to the cap only: the whole country's dossiers took a second to count (issue
     # 15); beyond the cap the page says "more than" and asks for a narrower filter.
-    page = CappedCountPaginator(candidacies, PER_PAGE).get_page(request.GET.get("page"))
+    paginator = CappedCountPaginator(candidacies, PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
     page.object_list = candidacy_attach_escalations(list(page.object_list))
     audit_list_read(
         actor=request.user,
         object_type="candidacies.candidacy",
         ids=[candidacy.pk for candidacy in page.object_list],
         person_ids=[candidacy.person_id for candidacy in page.object_list],
-        count=page.paginator.count_or_cap,
+        count=paginator.count_or_cap,
         summary="Xem danh sách hồ sơ phát triển đảng viên",
         filters={**filters, "page": page.number},
         organisation=organisation,

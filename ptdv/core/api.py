@@ -110,9 +110,12 @@ class Pagination(PageNumberPagination):
 
     def get_paginated_response(self, data: Any) -> Response:
         assert self.page is not None
+        paginator = self.page.paginator
         return Response(
             {
-                "count": self.page.paginator.count_or_cap,
+                "count": paginator.count_or_cap
+                if isinstance(paginator, CappedCountPaginator)
+                else paginator.count,
                 "next": self.get_next_link(),
                 "previous": self.get_previous_link(),
                 "results": data,

@@ -199,7 +199,9 @@ def movement_yield(*, actor: Actor, organisation: Organisation, year: int) -> Yi
     admitted (admission decision) in `year` among the dossiers of `organisation`'s subtree
     (which the caller has resolved through the actor's scope), by generic channel, by
     movement and by referring mass organisation — with each mass organisation's target for
-    the year beside its referred count (= found). Four grouped queries."""
+    the year beside its referred count (= found). Three grouped queries: the total is the
+    sum of the channels' rows (every dossier has one channel, the empty one included), not a
+    second pass over the subtree's dossiers."""
     start, end = year_bounds(year)
     dossiers = (
         candidacy_model()
@@ -210,7 +212,6 @@ def movement_yield(*, actor: Actor, organisation: Organisation, year: int) -> Yi
         .filter(_in_year(start, end))
     )
     counts = _counts(start, end)
-    total_row = dossiers.aggregate(**counts)
     channel_field = candidacy_model()._meta.get_field("source_channel")
     labels = dict(channel_field.choices)
     channels = [
@@ -265,9 +266,9 @@ def movement_yield(*, actor: Actor, organisation: Organisation, year: int) -> Yi
     total = YieldRow(
         None,
         "Tổng số",
-        total_row["found"] or 0,
-        total_row["trained"] or 0,
-        total_row["admitted"] or 0,
+        sum(row.found for row in channels),
+        sum(row.trained for row in channels),
+        sum(row.admitted for row in channels),
     )
     return Yield(year, organisation, total, channels, movements, bodies)
 
