@@ -84,14 +84,15 @@ def audit_list_view(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None, organisations=_organisation_options(request))
     filters = _filters(request, form)
     entries = audit_list(actor=request.user, filters=filters)
-    page = CappedCountPaginator(entries, PER_PAGE).get_page(request.GET.get("page"))
+    paginator = CappedCountPaginator(entries, PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)
     organisations = audit_organisations(rows)
     audit_list_read(
         actor=request.user,
         object_type="people.person",
         ids=sorted({row.person_id for row in rows if row.person_id}),
-        count=page.paginator.count,
+        count=paginator.count_or_cap,
         summary="Xem nhật ký truy cập",
         filters={**filters.as_audit_data(), "page": page.number},
         organisation=filters.organisation,

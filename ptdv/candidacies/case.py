@@ -174,16 +174,26 @@ def engine_consent(consent: Consent) -> engine.Consent:
 
 
 def dossier_context(
-    candidacy: Candidacy, ancestors: list[Organisation] | None = None
+    candidacy: Candidacy,
+    ancestors: list[Organisation] | None = None,
+    *,
+    introducers: list[Introducer] | None = None,
+    consents: list[Consent] | None = None,
 ) -> DossierContext:
+    """The dossier's context read from the database. A page that shows the dossier's
+    `introducers` (all of them, with their membership; the withdrawn ones are left out here)
+    and `consents` already passes them instead of having them read again."""
+    if introducers is None:
+        introducers = list(
+            candidacy.introducers.filter(withdrawn=False).select_related("membership")
+        )
+    if consents is None:
+        consents = list(candidacy.consents.all())
     return DossierContext(
         ancestors=ancestors if ancestors is not None else ancestors_of(candidacy.organisation),
         official_members=official_member_count(candidacy.organisation),
-        introducers=[
-            engine_introducer(i)
-            for i in candidacy.introducers.filter(withdrawn=False).select_related("membership")
-        ],
-        consents=[engine_consent(c) for c in candidacy.consents.all()],
+        introducers=[engine_introducer(i) for i in introducers if not i.withdrawn],
+        consents=[engine_consent(c) for c in consents],
         previous_membership=_previous_membership(candidacy.person)
         if candidacy.is_readmission
         else None,

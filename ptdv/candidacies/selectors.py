@@ -30,7 +30,13 @@ from ptdv.core.search import person_search_filter as person_search_filter
 from ptdv.members.models import ACTIVE_STATUSES, MembershipStatus, PartyMembership
 from ptdv.members.policies import membership_policy
 from ptdv.organisations.competence import Competent, competence_rows, competent_for
-from ptdv.organisations.models import CELL_KINDS, PATH_STEP, Organisation, commune_level_unit
+from ptdv.organisations.models import (
+    CELL_KINDS,
+    PATH_STEP,
+    Competence,
+    Organisation,
+    commune_level_unit,
+)
 from ptdv.people.models import Person
 from ptdv.people.policies import person_policy
 
@@ -187,27 +193,41 @@ def candidacy_events(*, candidacy: Candidacy) -> QuerySet[CandidacyEvent]:
 
 
 def candidacy_introducers(*, candidacy: Candidacy) -> QuerySet[Introducer]:
-    return candidacy.introducers.select_related("membership__person").order_by("date", "id")
+    """All of them (the withdrawn too), with what the dossier's forms print of each member
+    (ptdv.documents.dossier reads the same rows on the dossier page)."""
+    return candidacy.introducers.select_related(
+        "membership__person", "membership__organisation"
+    ).order_by("date", "id")
 
 
 def candidacy_consents(*, candidacy: Candidacy) -> QuerySet[Consent]:
     return candidacy.consents.order_by("date", "id")
 
 
-def candidacy_available_actions(*, actor: Actor, candidacy: Candidacy) -> list[ActionSpec]:
+def candidacy_available_actions(
+    *,
+    actor: Actor,
+    candidacy: Candidacy,
+    ancestors: list[Organisation] | None = None,
+    competences: list[Competence] | None = None,
+) -> list[ActionSpec]:
     """The actions `actor` may take on the dossier now, in the order of the transition table.
 
     An action is offered when the stage is one of its sources and the user's role allows it;
     the committee step appears only where a grassroots committee must vote (and the decision
     from `branch_resolved` only where it need not), the recognition decision only after the
     cell's recognition resolution — the same conditions `candidacy_act` enforces.
+
+    `ancestors` (the cell first) and their `competences`, when the page has read them
+    already for the dossier's next action, are not read again.
     """
-    organisation = candidacy.organisation
-    ancestors = sorted(
-        Organisation.objects.filter(path__in=organisation.ancestor_paths),
-        key=lambda o: -len(o.path),
-    )
-    competences = competence_rows(ancestors)
+    if ancestors is None:
+        ancestors = sorted(
+            Organisation.objects.filter(path__in=candidacy.organisation.ancestor_paths),
+            key=lambda o: -len(o.path),
+        )
+    if competences is None:
+        competences = competence_rows(ancestors)
     offered = []
     for spec in SPECS.values():
         if stage_refusals(spec, candidacy, ancestors, None, competences):

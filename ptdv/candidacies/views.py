@@ -19,7 +19,12 @@ from django.views.decorators.http import require_http_methods, require_safe
 from ptdv.audit.services import audit_list_read, audit_record
 from ptdv.candidacies.actions import DossierAction, spec_for
 from ptdv.candidacies.breakdown import candidacy_breakdown
-from ptdv.candidacies.case import NextAction, candidacy_next, official_member_count
+from ptdv.candidacies.case import (
+    NextAction,
+    candidacy_next,
+    dossier_context,
+    official_member_count,
+)
 from ptdv.candidacies.forms import (
     DOSSIER_LABELS,
     CandidacyActionForm,
@@ -46,12 +51,13 @@ from ptdv.candidacies.workflow import (
     candidacy_act,
     candidacy_checklist,
 )
-from ptdv.core.api import SourceCountPaginator
+from ptdv.core.api import CappedCountPaginator
 from ptdv.core.forms import add_service_errors
 from ptdv.core.policies import Action, user_scopes
 from ptdv.core.roles import ROLE_RANK, Role
 from ptdv.core.views import render_page
 from ptdv.core.work import bulk_actions
+from ptdv.organisations.competence import competence_rows
 from ptdv.organisations.models import Organisation
 from ptdv.organisations.policies import organisation_policy
 from ptdv.organisations.selectors import (
@@ -60,6 +66,7 @@ from ptdv.organisations.selectors import (
     organisation_roots,
 )
 from ptdv.rules.engine import RULE_LABELS
+from ptdv.rules.services import rules_calendar
 
 PER_PAGE = 50
 INDENT = "\u2003"
@@ -115,14 +122,17 @@ def candidacy_list_view(request: HttpRequest) -> HttpResponse:
         form.fields["organisation"].widget.choices = _organisation_options(
             request, organisation, roots
         )
-    page = SourceCountPaginator(candidacies, PER_PAGE).get_page(request.GET.get("page"))
+    # Counted up to the cap only: the whole country's dossiers took a second to count (issue
+    # 15); beyond the cap the page says "more than" and asks for a narrower filter.
+    paginator = CappedCountPaginator(candidacies, PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
     page.object_list = candidacy_attach_escalations(list(page.object_list))
     audit_list_read(
         actor=request.user,
         object_type="candidacies.candidacy",
         ids=[candidacy.pk for candidacy in page.object_list],
         person_ids=[candidacy.person_id for candidacy in page.object_list],
-        count=page.paginator.count,
+        count=paginator.count_or_cap,
         summary="Xem danh sách hồ sơ phát triển đảng viên",
         filters={**filters, "page": page.number},
         organisation=organisation,
@@ -200,6 +210,21 @@ def candidacy_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         for name, label in DOSSIER_LABELS.items()
         if getattr(candidacy, name) not in (None, False, 0)
     ]
+    # Each part of the page reads the dossier's chain of organisations, its competences,
+    # introducers, consents and events: read once here and handed to each (the page made 38
+    # queries, a third of them repeats — issue 15).
+    events = list(candidacy_events(candidacy=candidacy))
+    introducers = list(candidacy_introducers(candidacy=candidacy))
+    consents = list(candidacy_consents(candidacy=candidacy))
+    context = dossier_context(candidacy, introducers=introducers, consents=consents)
+    calendar = rules_calendar()
+    nxt = candidacy_next(candidacy, today, context, calendar)
+    checklist = candidacy_checklist(candidacy, today, context=context, calendar=calendar, nxt=nxt)
+    # The next action and the checklist have read the competences when they needed them.
+    competences = context.competences
+    if competences is None:
+        competences = context.competences = competence_rows(context.ancestors)
+    effective = [event for event in events if not event.voided]
     return render_page(
         request,
         "candidacies/detail.html",
@@ -208,16 +233,28 @@ def candidacy_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "person": candidacy.person,
             "section": "candidacies",
             "today": today,
-            "next": _next_action_context(candidacy_next(candidacy, today), today),
-            "checklist": candidacy_checklist(candidacy, today),
-            "events": candidacy_events(candidacy=candidacy),
+            "next": _next_action_context(nxt, today),
+            "checklist": checklist,
+            "events": events,
             "dossier": dossier,
-            "introducers": candidacy_introducers(candidacy=candidacy),
-            "consents": candidacy_consents(candidacy=candidacy),
-            "actions": candidacy_available_actions(actor=request.user, candidacy=candidacy),
-            "void_event": candidacy_last_event(candidacy)
+            "introducers": introducers,
+            "consents": consents,
+            "actions": candidacy_available_actions(
+                actor=request.user,
+                candidacy=candidacy,
+                ancestors=context.ancestors,
+                competences=competences,
+            ),
+            # The step a void would cancel (ptdv.candidacies.void.candidacy_last_event).
+            "void_event": max(effective, key=lambda event: event.pk, default=None)
             if candidacy_policy.can(request.user, Action.APPROVE, candidacy)
             else None,
+            "dossier_loaded": {
+                "chain": context.ancestors,
+                "competences": competences,
+                "events": events,
+                "introducers": introducers,
+            },
         },
     )
 

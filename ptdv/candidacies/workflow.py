@@ -532,13 +532,29 @@ _NEXT_ENGINE_ACTION = {
 }
 
 
-def candidacy_checklist(candidacy: Candidacy, today: dt.date) -> list[dict[str, Any]]:
+def candidacy_checklist(
+    candidacy: Candidacy,
+    today: dt.date,
+    *,
+    context: DossierContext | None = None,
+    calendar: engine.WorkingCalendar | None = None,
+    nxt: NextAction | None = None,
+) -> list[dict[str, Any]]:
     """Each gate of the next collective step, ✓ or ✗, with the engine's message and source.
 
     The checklist asks the engine the same question the action will ask (with the vote
     assumed to pass), so a ✓ here means the rule will not block the action today.
+
+    A page that shows the next action too passes what it has read already — the dossier's
+    context, the calendar and the next action computed from them — instead of having them
+    read again (the dossier page read its context three times, issue 15).
     """
-    nxt = candidacy_next(candidacy, today)
+    if context is None:
+        context = dossier_context(candidacy)
+    if calendar is None:
+        calendar = rules_calendar()
+    if nxt is None:
+        nxt = candidacy_next(candidacy, today, context, calendar)
     next_spec = spec_for(nxt.action)
     action = nxt.action if next_spec is not None and next_spec.engine_action else ""
     if not action:
@@ -546,7 +562,6 @@ def candidacy_checklist(candidacy: Candidacy, today: dt.date) -> list[dict[str, 
     if not action or not candidacy.is_open:
         return []
     spec = SPECS[DossierAction(action)]
-    context = dossier_context(candidacy)
     facts: dict[str, Any] = {"vote": {"agree": context.official_members}}
     if action in (
         DossierAction.COMMITTEE_VOTE,
@@ -571,7 +586,7 @@ def candidacy_checklist(candidacy: Candidacy, today: dt.date) -> list[dict[str, 
         return [
             {"rule": "case", "ok": False, "message": exc.message, "source": "", "warning": False}
         ]
-    verdict = engine.evaluate(case, rules_calendar())
+    verdict = engine.evaluate(case, calendar)
     rule_set = engine.ruleset_by_id(verdict.rule_set_id)
     failed = {f.rule: f for f in verdict.violations}
     warned = {f.rule: f for f in verdict.warnings}

@@ -66,12 +66,40 @@ class SourceCountPaginator(DjangoPaginator):  # type: ignore[type-arg]
 
 
 class CappedCountPaginator(SourceCountPaginator):
-    """Counts at most COUNT_CAP + 1 rows (`SELECT COUNT(*) FROM (… LIMIT 10001)`)."""
+    """Counts at most COUNT_CAP + 1 rows (`SELECT COUNT(*) FROM (… LIMIT 10001)`).
+
+    Counting every match of a whole country's subtree costs a second on PostgreSQL (issue 15:
+    the candidate list at the national root), the page itself a tenth of that. So a list
+    with more rows than the cap is `capped`: its `count` is then COUNT_CAP + 1, not the
+    number of matches, and a page says "more than" (`cap`, `pages_known`: the pages surely
+    there) instead of a number; pages go up to the one holding the COUNT_CAP + 1st row, like
+    the API's (includes/pager.html says to narrow the filters there).
+    """
+
+    @cached_property
+    def cap(self) -> int:
+        """The cap this paginator counts up to (read once: tests lower COUNT_CAP)."""
+        return COUNT_CAP
 
     @cached_property
     def count(self) -> int:
-        head: Any = self.count_source()[: COUNT_CAP + 1]
+        head: Any = self.count_source()[: self.cap + 1]
         return len(head) if isinstance(head, list | tuple) else int(head.count())
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+    @property
+    def pages_known(self) -> int:
+        """How many full pages the cap's rows fill: there are more pages than this."""
+        return self.cap // int(self.per_page)
+
+    @property
+    def count_or_cap(self) -> int | str:
+        """The count as the API answers it and the audit trail records it: the number, or
+        "10000+" beyond the cap."""
+        return f"{self.cap}+" if self.capped else self.count
 
 
 class Pagination(PageNumberPagination):
@@ -82,10 +110,12 @@ class Pagination(PageNumberPagination):
 
     def get_paginated_response(self, data: Any) -> Response:
         assert self.page is not None
-        count = self.page.paginator.count
+        paginator = self.page.paginator
         return Response(
             {
-                "count": count if count <= COUNT_CAP else f"{COUNT_CAP}+",
+                "count": paginator.count_or_cap
+                if isinstance(paginator, CappedCountPaginator)
+                else paginator.count,
                 "next": self.get_next_link(),
                 "previous": self.get_previous_link(),
                 "results": data,

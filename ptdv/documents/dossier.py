@@ -206,19 +206,38 @@ class Dossier:
         return SignerLine(lines, chosen.name)
 
 
-def dossier_load(candidacy: Candidacy, today: dt.date) -> Dossier:
-    """The dossier of `candidacy` (fetched with person and organisation) for its forms."""
-    organisation = candidacy.organisation
-    chain = sorted(
-        Organisation.objects.filter(path__in=organisation.ancestor_paths),
-        key=lambda o: -len(o.path),
-    )
-    events = list(candidacy.events.filter(voided=False).order_by("on", "id"))
-    introducers = list(
-        candidacy.introducers.filter(withdrawn=False).select_related(
-            "membership__person", "membership__organisation"
+def dossier_load(
+    candidacy: Candidacy,
+    today: dt.date,
+    *,
+    chain: list[Organisation] | None = None,
+    competences: list[Competence] | None = None,
+    events: list[CandidacyEvent] | None = None,
+    introducers: list[Introducer] | None = None,
+) -> Dossier:
+    """The dossier of `candidacy` (fetched with person and organisation) for its forms.
+
+    A page that has read them already passes the `chain` (the cell first), its `competences`
+    and the dossier's `events` (all of them, in the timeline's order "on", id: the void ones
+    are left out here) and `introducers` (all of them, with their membership's person and
+    organisation; the withdrawn ones are left out here) rather than have them read again."""
+    if chain is None:
+        chain = sorted(
+            Organisation.objects.filter(path__in=candidacy.organisation.ancestor_paths),
+            key=lambda o: -len(o.path),
         )
-    )
+    if events is None:
+        events = list(candidacy.events.filter(voided=False).order_by("on", "id"))
+    else:
+        events = [event for event in events if not event.voided]
+    if introducers is None:
+        introducers = list(
+            candidacy.introducers.filter(withdrawn=False).select_related(
+                "membership__person", "membership__organisation"
+            )
+        )
+    else:
+        introducers = [introducer for introducer in introducers if not introducer.withdrawn]
     relatives = sorted(
         candidacy.person.relatives.all(), key=lambda r: (RELATION_ORDER.get(r.relation, 99), r.pk)
     )
@@ -227,7 +246,7 @@ def dossier_load(candidacy: Candidacy, today: dt.date) -> Dossier:
         signers.setdefault(signer.organisation_id, []).append(signer)
     numbers = dict(candidacy.document_numbers.values_list("slug", "symbol"))
     return Dossier(
-        competences=competence_rows(chain),
+        competences=competence_rows(chain) if competences is None else competences,
         candidacy=candidacy,
         chain=chain,
         events=events,

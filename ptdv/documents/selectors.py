@@ -48,10 +48,13 @@ def person_relatives(*, actor: Actor, person: Person) -> QuerySet[Relative]:
     )
 
 
-def documents_for_candidacy(*, actor: Actor, candidacy: Candidacy) -> dict[str, Any]:
+def documents_for_candidacy(
+    *, actor: Actor, candidacy: Candidacy, loaded: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """What the dossier page lists: the forms available at the dossier's current step (issued
-    documents and drafts) and the attachments, with whether the user may upload."""
-    dossier = dossier_load(candidacy, timezone.localdate())
+    documents and drafts) and the attachments, with whether the user may upload. `loaded`:
+    what the page has read already (`dossier_load`'s chain, competences, events)."""
+    dossier = dossier_load(candidacy, timezone.localdate(), **(loaded or {}))
     forms = [
         {"slug": spec.slug, "code": spec.code, "name": spec.name, "draft": spec.personal}
         for spec in FORMS.values()

@@ -201,7 +201,9 @@ def movement_yield(*, actor: Actor, organisation: Organisation, year: int) -> Yi
     admitted (admission decision) in `year` among the dossiers of `organisation`'s subtree
     (which the caller has resolved through the actor's scope), by generic channel, by
     movement and by referring mass organisation — with each mass organisation's target for
-    the year beside its referred count (= found). Four grouped queries."""
+    the year beside its referred count (= found). Three queries: the channels (their tally,
+    or one grouped query, `_channel_counts`), the movements and the bodies; the total is the
+    sum of the channels' rows (every dossier has one channel), not a pass of its own."""
     start, end = year_bounds(year)
     channel_field = candidacy_model()._meta.get_field("source_channel")
     labels = dict(channel_field.choices)

@@ -49,9 +49,18 @@ def organisation_ancestors(*, actor: Actor, organisation: Organisation) -> Query
     """The ancestors of `organisation` the user may see, root first (one query).
 
     Ancestors above the user's own assignments are left out: a breadcrumb never names an
-    organisation the user could not open.
+    organisation the user could not open. The policy's test (a path under one of the user's
+    scopes) is made on the paths first: at the user's own top node — where most pages open —
+    there is none left, and no query.
     """
-    paths = [p for p in organisation.ancestor_paths if p != organisation.path]
+    scopes = [scope for scope, _rank in user_scopes(actor)]
+    paths = [
+        p
+        for p in organisation.ancestor_paths
+        if p != organisation.path and any(p.startswith(scope) for scope in scopes)
+    ]
+    if not paths:
+        return Organisation.objects.none()
     return organisation_policy.visible_to(actor, Organisation.objects.filter(path__in=paths))
 
 

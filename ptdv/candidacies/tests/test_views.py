@@ -1,6 +1,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -170,6 +172,63 @@ def test_pagination_50_per_page(client, tree, clerk_a):
     assert len(second.context["page"].object_list) == 5
 
 
+def test_the_count_is_exact_below_the_cap(client, tree, clerk_a):
+    for given in ("An", "Bình", "Cường"):
+        candidate(tree["cell_a1"], "Nguyễn", "Văn", given)
+    text = client.get(LIST).content.decode()
+    assert "Đảng bộ xã A: tìm thấy <strong>3</strong> hồ sơ." in text
+    assert "Chọn tất cả 3 hồ sơ khớp bộ lọc" in text
+    assert AuditEntry.objects.filter(summary__startswith="Xem danh sách").get().data["count"] == 3
+
+
+def test_beyond_the_cap_the_list_says_more_than_and_pages_up_to_the_cap(
+    client, tree, clerk_a, monkeypatch
+):
+    """The count stops at COUNT_CAP + 1 rows (issue 15: counting a whole country's dossiers
+    took a second): the page says "more than", the pager "more than" so many pages, and its
+    last page (the one holding the row past the cap) asks for a narrower filter."""
+    import ptdv.candidacies.views
+    import ptdv.core.api
+
+    monkeypatch.setattr(ptdv.core.api, "COUNT_CAP", 4)
+    monkeypatch.setattr(ptdv.candidacies.views, "PER_PAGE", 2)
+    for index in range(7):
+        candidate(tree["cell_a1"], "Nguyễn", "Văn", f"Tên{index}")
+    first = client.get(LIST)
+    text = first.content.decode()
+    assert "tìm thấy <strong>hơn 4</strong> hồ sơ — hãy lọc để thu hẹp." in text
+    assert "Chọn tất cả hơn 4 hồ sơ khớp bộ lọc" in text
+    assert "Trang 1 / hơn 2" in text and "Trang sau" in text
+    assert 'id="pager-capped"' not in text
+    assert names(first) == ["Nguyễn Văn Tên0", "Nguyễn Văn Tên1"]
+    assert AuditEntry.objects.filter(summary__startswith="Xem danh sách").get().data["count"] == (
+        "4+"
+    )
+    # The last page holds the fifth row; a page further is that one too.
+    for number in (3, 9):
+        last = client.get(LIST, {"page": number})
+        text = last.content.decode()
+        assert names(last) == ["Nguyễn Văn Tên4"]
+        assert "Trang 3 / hơn 2" in text and "Trang sau" not in text
+        assert 'id="pager-capped"' in text and "Chỉ xem được 4 dòng đầu tiên" in text
+    # A narrower filter below the cap is counted exactly again.
+    narrow = client.get(LIST, {"q": "ten1"}).content.decode()
+    assert "tìm thấy <strong>1</strong> hồ sơ." in narrow
+
+
+def test_the_capped_count_reads_at_most_cap_plus_one_rows(client, tree, clerk_a, monkeypatch):
+    """The count is `SELECT COUNT(*) FROM (… LIMIT cap + 1)`, not a count of the subtree."""
+    import ptdv.core.api
+
+    monkeypatch.setattr(ptdv.core.api, "COUNT_CAP", 4)
+    for index in range(7):
+        candidate(tree["cell_a1"], "Nguyễn", "Văn", f"Tên{index}")
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(LIST)
+    counts = [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"]]
+    assert len(counts) == 1 and "LIMIT 5" in counts[0]
+
+
 @pytest.mark.parametrize("rows", [20, 200])
 def test_list_query_count_does_not_grow_with_rows(
     client, tree, clerk_a, rows, django_assert_num_queries
@@ -178,11 +237,12 @@ def test_list_query_count_does_not_grow_with_rows(
     helper = MembershipFactory(person=PersonFactory(organisation=cell), organisation=cell)
     for index in range(rows):
         candidate(cell, "Nguyễn", "Văn", f"Tên{index:03d}", helper=helper)
-    # session, user, assignments, roots, ancestors, children, count, page rows, audit entry
-    with django_assert_num_queries(9):
+    # session, user, assignments, roots, children, count, page rows, audit entry (no
+    # ancestors: the list opens at the user's own top node, above which they see nothing)
+    with django_assert_num_queries(8):
         response = client.get(LIST)
     assert len(response.context["page"].object_list) == min(rows, 50)
-    # ... and the chosen organisation, checked against the policy.
+    # ... and the chosen organisation, checked against the policy, and its ancestors.
     with django_assert_num_queries(10):
         client.get(LIST, {"organisation": tree["grassroots_a"].pk, "q": "nguyen"})
 
@@ -581,6 +641,37 @@ def test_dossier_page_shows_next_action_checklist_timeline_and_facts(client, tre
     facts = text.split('id="dossier"')[1]
     assert "Ngày viết đơn xin vào Đảng" in facts and vn(days_ago(22)) in facts
     assert AuditEntry.objects.filter(action="view", object_id=str(dossier.pk)).exists()
+
+
+def test_dossier_page_reads_each_part_once(client, tree, dossier, django_assert_num_queries):
+    """The next action, the checklist, the actions offered, the void button and the forms
+    share one read of the dossier's chain, competences, introducers, consents and events
+    (issue 15: 38 queries before, a third of them repeats); more steps add no query."""
+    approver = user_with_role(tree["commune_a"], Role.APPROVER)
+    client.force_login(approver)
+    client.get(dossier.get_absolute_url())  # the session's first save
+    # session, user, assignments, dossier, audit entry, events, introducers, consents, chain,
+    # official members, calendar, competences, exemplars, relatives, signers, document
+    # numbers, attachments
+    with django_assert_num_queries(17):
+        assert client.get(dossier.get_absolute_url()).status_code == 200
+    prepare(approver, dossier)
+    with django_assert_num_queries(17):
+        response = client.get(dossier.get_absolute_url())
+    assert all(row["ok"] for row in response.context["checklist"])
+    assert "branch_vote" in [spec.action for spec in response.context["actions"]]
+    act(
+        approver,
+        dossier,
+        "branch_vote",
+        vote={"summoned": 9, "present": 9, "agree": 8},
+        document={"number": "06-NQ/CB", "date": TODAY.isoformat()},
+    )
+    with django_assert_num_queries(17):
+        response = client.get(dossier.get_absolute_url())
+    assert len(response.context["events"]) == 7
+    assert response.context["void_event"].action == "branch_vote"
+    assert "06-NQ/CB" in response.content.decode()
 
 
 def test_timeline_shows_vote_figures_outcome_and_amendment(client, tree, dossier):

@@ -1,5 +1,5 @@
-"""`{% candidacy_documents candidacy user as docs %}` for the dossier page's include and
-`{% person_relatives person user as relatives %}` for the person page's."""
+"""`{% candidacy_documents candidacy user dossier_loaded as docs %}` for the dossier page's
+include and `{% person_relatives person user as relatives %}` for the person page's."""
 
 from __future__ import annotations
 
@@ -14,8 +14,10 @@ register = template.Library()
 
 
 @register.simple_tag
-def candidacy_documents(candidacy: Any, user: Actor) -> dict[str, Any]:
-    return documents_for_candidacy(actor=user, candidacy=candidacy)
+def candidacy_documents(candidacy: Any, user: Actor, loaded: Any = None) -> dict[str, Any]:
+    """`loaded`: what the dossier page has read already (ptdv.documents.dossier.dossier_load's
+    chain, competences and events); absent (an empty string in a template), all is read."""
+    return documents_for_candidacy(actor=user, candidacy=candidacy, loaded=loaded or None)
 
 
 @register.simple_tag(name="person_relatives")
