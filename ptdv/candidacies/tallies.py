@@ -80,6 +80,7 @@ from ptdv.members.retention import (
     retention_rows_added,
 )
 from ptdv.organisations.models import Organisation, ancestor_paths
+from ptdv.organisations.tallies import nonzero, tally_add
 
 PIPELINE_FIELDS: tuple[str, ...] = tuple(str(s) for s in PIPELINE_STAGES)
 # Every stored column of a pipeline tally: the stages, then the target groups.
@@ -185,8 +186,8 @@ def tallies_candidacy_changed(
                 row = admissions[(path, contribution.decided_on.year)]
                 for name, value in values.items():
                     row[name] += sign * value
-    pipeline_deltas = _nonzero({(path,): deltas for path, deltas in pipeline.items()})
-    admission_deltas = _nonzero(admissions)
+    pipeline_deltas = nonzero({(path,): deltas for path, deltas in pipeline.items()})
+    admission_deltas = nonzero(admissions)
     touched = {key[0] for key in (*pipeline_deltas, *admission_deltas)}
     if not touched:
         return
@@ -236,21 +237,13 @@ def tallies_person_changed(*, person: Any, before: Any) -> None:
     _apply(AdmissionTally, deltas)
 
 
-def _nonzero(deltas: dict[Any, dict[str, int]]) -> dict[Any, dict[str, int]]:
-    kept = {
-        key: {name: value for name, value in columns.items() if value}
-        for key, columns in deltas.items()
-    }
-    return {key: columns for key, columns in kept.items() if columns}
-
-
 def _apply(
     model: Any, deltas: dict[Any, dict[str, int]], ids: dict[str, int] | None = None
 ) -> None:
     """Add `deltas` (key → column → amount; key = (path,) or (path, year)) to the rows of
     `model`, creating missing rows at zero first so concurrent writers never lose an add.
     `ids`: organisation id by path, when the caller has them."""
-    deltas = _nonzero(deltas)
+    deltas = nonzero(deltas)
     if not deltas:
         return
     if ids is None:
@@ -318,7 +311,7 @@ def aggregates_rows_added(
             for prefix in ancestor_paths(path):
                 due[(prefix, next_due)] += n
         _due_apply(due)
-        _upsert_add(
+        tally_add(
             YieldTally,
             ("year", "channel"),
             YIELD_FIELDS,
@@ -394,54 +387,9 @@ def tallies_due_changed(
 
 def _due_apply(deltas: dict[tuple[str, dt.date], int], ids: dict[str, int] | None = None) -> None:
     """Add `deltas` ((path, due) → dossiers) to the deadline tally."""
-    _upsert_add(
+    tally_add(
         DueTally, ("due",), ("dossiers",), {key: {"dossiers": n} for key, n in deltas.items()}, ids
     )
-
-
-def _upsert_add(
-    model: Any,
-    keys: tuple[str, ...],
-    fields: tuple[str, ...],
-    deltas: dict[tuple[Any, ...], dict[str, int]],
-    ids: dict[str, int] | None = None,
-) -> None:
-    """Add `deltas` ((path, *key values) → column → amount) to the rows of `model` (unique on
-    the organisation and `keys`): one upsert per 500 rows, which adds to a row or creates it
-    atomically on both databases — two writers never lose an add, and rows are taken in key
-    order so that they never deadlock. `ids`: organisation id by path, when the caller has
-    them."""
-    kept = _nonzero(deltas)
-    if not kept:
-        return
-    if ids is None or any(key[0] not in ids for key in kept):
-        ids = dict(
-            Organisation.objects.filter(path__in={key[0] for key in kept}).values_list("path", "id")
-        )
-    rows = sorted(
-        (ids[key[0]], *key[1:], *(columns.get(name, 0) for name in fields))
-        for key, columns in kept.items()
-        if key[0] in ids
-    )
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    names = ", ".join(quote(name) for name in ("organisation_id", *keys, *fields))
-    conflict = ", ".join(quote(name) for name in ("organisation_id", *keys))
-    adds = ", ".join(f"{quote(n)} = {table}.{quote(n)} + excluded.{quote(n)}" for n in fields)
-    row_marks = "(" + ", ".join(["%s"] * (1 + len(keys) + len(fields))) + ")"
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 500):
-            chunk = rows[start : start + 500]
-            params = [
-                connection.ops.adapt_datefield_value(value) if isinstance(value, dt.date) else value
-                for row in chunk
-                for value in row
-            ]
-            cursor.execute(
-                f"INSERT INTO {table} ({names}) VALUES {', '.join([row_marks] * len(chunk))} "  # noqa: S608
-                f"ON CONFLICT ({conflict}) DO UPDATE SET {adds}",
-                params,
-            )
 
 
 def overdue_counts(organisation_ids: Iterable[int], today: dt.date) -> dict[int, int]:
@@ -502,7 +450,7 @@ def tallies_yield_changed(
                     continue
                 for prefix in ancestor_paths(path):
                     deltas[(prefix, date.year, channel)][name] += sign
-    _upsert_add(YieldTally, ("year", "channel"), YIELD_FIELDS, deltas, ids)
+    tally_add(YieldTally, ("year", "channel"), YIELD_FIELDS, deltas, ids)
 
 
 def yield_counts(organisation_id: int, year: int) -> dict[str, tuple[int, int, int]] | None:

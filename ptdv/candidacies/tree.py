@@ -28,9 +28,9 @@ from ptdv.candidacies.tallies import (
     YIELD_FIELDS,
     _apply,
     _due_apply,
-    _upsert_add,
 )
 from ptdv.members.retention import retention_move
+from ptdv.organisations.tallies import tally_add
 
 
 def tallies_move(
@@ -82,7 +82,7 @@ def tallies_move(
         total = yields.setdefault((year, channel), [0] * len(YIELD_FIELDS))
         for index, value in enumerate(values):
             total[index] += int(value)
-    _upsert_add(
+    tally_add(
         YieldTally,
         ("year", "channel"),
         YIELD_FIELDS,

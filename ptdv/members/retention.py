@@ -42,15 +42,13 @@ run by `ptdv aggregates verify|rebuild` through ptdv.candidacies.tallies).
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Any, Protocol
 
-from django.db import connection
-from django.db.models import Case, Count, F, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.db.models.functions import ExtractYear
 
 from ptdv.core.ages import age_expression, full_years
@@ -63,6 +61,7 @@ from ptdv.members.models import (
     RetentionTally,
 )
 from ptdv.organisations.models import Organisation, ancestor_paths
+from ptdv.organisations.tallies import tally_add
 
 # Cohorts before this year are not tallied: the dashboard looks back six years, and a row per
 # band for every year since the 1950s would multiply the table for nothing. The admission
@@ -284,48 +283,15 @@ def retention_move(
 
 
 def _apply(deltas: Mapping[Key, list[int]], ids: Mapping[str, int] | None = None) -> None:
-    """Add `deltas` ((path, year, band) → values) to the stored rows, creating missing rows
-    at zero first so that concurrent writers never lose an add (as the dossier tallies do)."""
-    deltas = {key: values for key, values in deltas.items() if any(values)}
-    if not deltas:
-        return
-    if ids is None:
-        ids = dict(
-            Organisation.objects.filter(path__in={key[0] for key in deltas}).values_list(
-                "path", "id"
-            )
-        )
-    RetentionTally.objects.bulk_create(
-        [
-            RetentionTally(organisation_id=ids[path], year=year, band=band)
-            for path, year, band in deltas
-        ],
-        ignore_conflicts=True,
+    """Add `deltas` ((path, year, band) → values) to the stored rows (one upsert per 500
+    rows, ptdv.organisations.tallies.tally_add, as the dossier tallies do)."""
+    tally_add(
+        RetentionTally,
+        ("year", "band"),
+        RETENTION_FIELDS,
+        {key: dict(zip(RETENTION_FIELDS, values, strict=True)) for key, values in deltas.items()},
+        dict(ids) if ids is not None else None,
     )
-    # Rows that get the same change are updated together (a step: one UPDATE of the chain).
-    groups: dict[tuple[int, str, tuple[int, ...]], list[int]] = defaultdict(list)
-    for (path, year, band), values in deltas.items():
-        groups[(year, band, tuple(values))].append(ids[path])
-    if len(groups) > 1 and connection.vendor == "postgresql":
-        # Lock every row first, in one order, so that two writers moving members in opposite
-        # directions wait for each other instead of deadlocking.
-        list(
-            RetentionTally.objects.select_for_update()
-            .filter(
-                organisation_id__in=sorted(set(ids[key[0]] for key in deltas)),
-                year__in={key[1] for key in deltas},
-            )
-            .order_by("organisation_id", "year", "band")
-            .values("pk")
-        )
-    for (year, band, change), org_ids in groups.items():
-        RetentionTally.objects.filter(organisation_id__in=org_ids, year=year, band=band).update(
-            **{
-                name: F(name) + value
-                for name, value in zip(RETENTION_FIELDS, change, strict=True)
-                if value
-            }
-        )
 
 
 # --- The recount ----------------------------------------------------------------------------
