@@ -9,7 +9,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, Q, QuerySet, Sum
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Substr
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -239,23 +241,35 @@ def response_review_items(actor: Actor, today: dt.date) -> Iterator[WorkItem]:
 
 def planned_admissions(organisation_ids: Iterable[int], year: int) -> dict[int, int]:
     """For each organisation with an accepted response in its subtree in a round of
-    `year - 1`: the admissions those plans promise for `year`."""
+    `year - 1`: the admissions those plans promise for `year`. One grouped query per depth
+    of the organisations asked about (one for siblings), over their subtrees' responses
+    only, summed in the database."""
     paths = dict(
         Organisation.objects.filter(pk__in=list(organisation_ids)).values_list("pk", "path")
     )
-    if not paths:
-        return {}
-    accepted = list(
-        SurveyResponse.objects.filter(
-            survey_round__year=year - 1, status=ResponseStatus.ACCEPTED
-        ).values_list("organisation__path", "plan")
-    )
-    result: dict[int, int] = {}
-    for pk, path in paths.items():
-        planned = [int(plan.get("admit", 0)) for p, plan in accepted if p.startswith(path)]
-        if planned:
-            result[pk] = sum(planned)
-    return result
+    by_length: dict[int, list[str]] = {}
+    for path in paths.values():
+        by_length.setdefault(len(path), []).append(path)
+    planned: dict[str, int] = {}
+    for length, prefixes in by_length.items():
+        within = Q()
+        for prefix in prefixes:
+            within |= Q(organisation__path__startswith=prefix)
+        rows = (
+            SurveyResponse.objects.filter(
+                within, survey_round__year=year - 1, status=ResponseStatus.ACCEPTED
+            )
+            .order_by()
+            .annotate(prefix=Substr("organisation__path", 1, length))
+            .values("prefix")
+            .annotate(
+                plans=Count("id"),
+                admit=Sum(Cast(KeyTextTransform("admit", "plan"), IntegerField())),
+            )
+            .values_list("prefix", "admit")
+        )
+        planned.update({prefix: int(admit or 0) for prefix, admit in rows})
+    return {pk: planned[path] for pk, path in paths.items() if path in planned}
 
 
 # --- Review figures (directive task 4) ----------------------------------------------------
