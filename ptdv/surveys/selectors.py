@@ -242,8 +242,8 @@ def response_review_items(actor: Actor, today: dt.date) -> Iterator[WorkItem]:
 def planned_admissions(organisation_ids: Iterable[int], year: int) -> dict[int, int]:
     """For each organisation with an accepted response in its subtree in a round of
     `year - 1`: the admissions those plans promise for `year`. One grouped query per depth
-    of the organisations asked about (one for siblings), over their subtrees' responses
-    only, summed in the database."""
+    of the organisations asked about (one for siblings), over the responses of their
+    nearest common ancestor's subtree, summed in the database."""
     paths = dict(
         Organisation.objects.filter(pk__in=list(organisation_ids)).values_list("pk", "path")
     )
@@ -252,12 +252,16 @@ def planned_admissions(organisation_ids: Iterable[int], year: int) -> dict[int, 
         by_length.setdefault(len(path), []).append(path)
     planned: dict[str, int] = {}
     for length, prefixes in by_length.items():
-        within = Q()
-        for prefix in prefixes:
-            within |= Q(organisation__path__startswith=prefix)
+        # Their nearest common ancestor's subtree (the parent's, for siblings): one prefix
+        # condition rather than one per organisation; the groups outside are dropped below.
+        common = prefixes[0]
+        while not all(prefix.startswith(common) for prefix in prefixes):
+            common = common[:-PATH_STEP]
         rows = (
             SurveyResponse.objects.filter(
-                within, survey_round__year=year - 1, status=ResponseStatus.ACCEPTED
+                organisation__path__startswith=common,
+                survey_round__year=year - 1,
+                status=ResponseStatus.ACCEPTED,
             )
             .order_by()
             .annotate(prefix=Substr("organisation__path", 1, length))
@@ -268,7 +272,8 @@ def planned_admissions(organisation_ids: Iterable[int], year: int) -> dict[int, 
             )
             .values_list("prefix", "admit")
         )
-        planned.update({prefix: int(admit or 0) for prefix, admit in rows})
+        wanted = set(prefixes)
+        planned.update({prefix: int(admit or 0) for prefix, admit in rows if prefix in wanted})
     return {pk: planned[path] for pk, path in paths.items() if path in planned}
 
 
