@@ -396,7 +396,8 @@ def pg_copy_derived(source: str, options: DemoOptions, *, say: Say) -> dict[str,
     entry."""
     from ptdv.audit.models import AuditAction
     from ptdv.audit.services import audit_record
-    from ptdv.candidacies.models import AdmissionTally, PipelineTally
+    from ptdv.candidacies.models import AdmissionTally, DueTally, PipelineTally, YieldTally
+    from ptdv.members.models import RetentionTally
 
     started = time.perf_counter()
     _pg_session()
@@ -432,7 +433,9 @@ def pg_copy_derived(source: str, options: DemoOptions, *, say: Say) -> dict[str,
                 f"UPDATE {target} o SET {assignments} FROM {table} c WHERE o.id = c.id"  # noqa: S608
             )
             say(f"  counters of {cursor.rowcount:,} rows of {target}")
-    copied = _pg_copy_tables(source, (AdmissionTally, PipelineTally), say=say)
+    copied = _pg_copy_tables(
+        source, (AdmissionTally, PipelineTally, DueTally, YieldTally, RetentionTally), say=say
+    )
     tick = time.perf_counter()
     entries = candidacy_search_refresh()
     say(f"  search entries of {entries:,} candidacies in {time.perf_counter() - tick:.1f} s")

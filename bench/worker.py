@@ -64,11 +64,6 @@ def main(argv: list[str] | None = None) -> None:
                 result["refresh"] = load.refresh(options.today, full=True, say=say)
             elif step == "pgderived":
                 result["pgderived"] = load.pg_copy_derived(args.source, options, say=say)
-                # The tallies the copy does not carry (the deadline, yield and retention
-                # tallies, added after the loader) recounted from the copied rows.
-                from ptdv.candidacies.tallies import aggregates_rebuild
-
-                result["pgderived"]["rebuilt"] = aggregates_rebuild()
             elif step == "vacuum":
                 result["vacuum"] = load.vacuum_analyze()
             elif step == "serve":
