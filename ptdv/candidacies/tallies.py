@@ -43,7 +43,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
@@ -709,13 +709,15 @@ def _comparisons() -> Iterator[
 
 
 def _differences(
-    stored: dict[str, list[int]], recount: dict[str, list[int]], width: int
-) -> list[tuple[str, list[int], list[int]]]:
+    stored: Mapping[Any, list[int]], recount: Mapping[Any, list[int]], width: int
+) -> list[tuple[Any, list[int], list[int]]]:
+    """(key, stored, recount) of every key whose values differ (a missing key counts as
+    zeros); keys are paths, or (path, channel) for the yield."""
     zero = [0] * width
     return [
-        (path, stored.get(path, zero), recount.get(path, zero))
-        for path in sorted(set(stored) | set(recount))
-        if stored.get(path, zero) != recount.get(path, zero)
+        (key, stored.get(key, zero), recount.get(key, zero))
+        for key in sorted(set(stored) | set(recount))
+        if stored.get(key, zero) != recount.get(key, zero)
     ]
 
 
@@ -756,17 +758,6 @@ def _due_comparisons() -> Iterator[tuple[dt.date, dict[str, list[int]], dict[str
         yield due, have, want
 
 
-def _yield_differences(
-    stored: dict[tuple[str, str], list[int]], recount: dict[tuple[str, str], list[int]]
-) -> list[tuple[tuple[str, str], list[int], list[int]]]:
-    zero = [0] * len(YIELD_FIELDS)
-    return [
-        (key, stored.get(key, zero), recount.get(key, zero))
-        for key in sorted(set(stored) | set(recount))
-        if stored.get(key, zero) != recount.get(key, zero)
-    ]
-
-
 def aggregates_mismatches() -> list[dict[str, Any]]:
     """Every tally row that differs from a recount of the raw rows (empty when all agree).
     Each: table ("admissions", "pipeline", "deadlines", "yield" or "retention"), code, year
@@ -801,7 +792,8 @@ def aggregates_mismatches() -> list[dict[str, Any]]:
             for path, have, want in _differences(stored, recount, 1)
         ]
     for year, stored_yield, recount_yield in _yield_comparisons():
-        for (path, channel), have, want in _yield_differences(stored_yield, recount_yield):
+        width = len(YIELD_FIELDS)
+        for (path, channel), have, want in _differences(stored_yield, recount_yield, width):
             changed = [i for i in range(len(YIELD_FIELDS)) if have[i] != want[i]]
             found.append(
                 {
@@ -869,42 +861,45 @@ def aggregates_rebuild() -> int:
                     setattr(row, name, value)
             model.objects.bulk_update(rows, list(fields))
     for due, stored, recount in _due_comparisons():
-        differences = _differences(stored, recount, 1)
-        if not differences and all(values[0] for values in stored.values()):
-            continue
-        # The date's rows written again from the recount (rows left at zero go too).
-        changed += len(differences)
-        DueTally.objects.filter(due=due).delete()
-        DueTally.objects.bulk_create(
-            [
-                DueTally(organisation_id=ids[path], due=due, dossiers=values[0])
-                for path, values in recount.items()
-                if path in ids
-            ],
-            batch_size=1000,
-        )
+        changed += _rewrite(DueTally, {"due": due}, (), ("dossiers",), stored, recount, ids)
     for year, stored_yield, recount_yield in _yield_comparisons():
-        differences_yield = _yield_differences(stored_yield, recount_yield)
-        if not differences_yield and all(any(v) for v in stored_yield.values()):
-            continue
-        # The year's rows written again from the recount (rows left at zero go too).
-        changed += len(differences_yield)
-        YieldTally.objects.filter(year=year).delete()
-        YieldTally.objects.bulk_create(
-            [
-                YieldTally(
-                    organisation_id=ids[path],
-                    year=year,
-                    channel=channel,
-                    **_named(YIELD_FIELDS, values),
-                )
-                for (path, channel), values in recount_yield.items()
-                if path in ids
-            ],
-            batch_size=1000,
+        changed += _rewrite(
+            YieldTally, {"year": year}, ("channel",), YIELD_FIELDS, stored_yield, recount_yield, ids
         )
     changed += retention_rebuild()
     return changed
+
+
+def _rewrite(
+    model: Any,
+    part: dict[str, Any],
+    keys: tuple[str, ...],
+    fields: tuple[str, ...],
+    stored: Mapping[Any, list[int]],
+    recount: Mapping[Any, list[int]],
+    ids: Mapping[str, int],
+) -> int:
+    """One part of a keyed tally (the rows of a date, of a year) written again from its
+    recount when they differ or hold a row left at zero; returns how many rows differed.
+    Recount keys are a path, or (path, *values of `keys`)."""
+    differences = _differences(stored, recount, len(fields))
+    if not differences and all(any(values) for values in stored.values()):
+        return 0
+    model.objects.filter(**part).delete()
+    rows = []
+    for key, values in recount.items():
+        path, *rest = key if isinstance(key, tuple) else (key,)
+        if path in ids:
+            rows.append(
+                model(
+                    organisation_id=ids[path],
+                    **part,
+                    **dict(zip(keys, rest, strict=True)),
+                    **_named(fields, values),
+                )
+            )
+    model.objects.bulk_create(rows, batch_size=1000)
+    return len(differences)
 
 
 def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
