@@ -233,13 +233,13 @@ def _rates_for(organisations: list[Organisation], month: int) -> dict[int, dict[
 def progress_many(
     organisations: list[Organisation], *, year: int, today: dt.date, scope_path: str
 ) -> list[Progress]:
-    """Progress of several organisations of the same depth under `scope_path` (their parent,
-    or the organisation itself when there is one), in a fixed number of queries."""
+    """Progress of several organisations under `scope_path` (their parent, or the
+    organisation itself when there is one), in a fixed number of queries: siblings, or an
+    organisation with its children (the dashboard reads both in one pass)."""
     if not organisations:
         return []
-    length = len(organisations[0].path)
-    if any(len(o.path) != length or not o.path.startswith(scope_path) for o in organisations):
-        raise ValueError("organisations must be siblings under scope_path")
+    if any(not o.path.startswith(scope_path) for o in organisations):
+        raise ValueError("organisations must be under scope_path")
     ids = [o.pk for o in organisations]
     tallies = {
         row["organisation_id"]: {name: row[name] for name in ADMISSION_FIELDS}
@@ -340,14 +340,39 @@ def progress_children(
                 for progress in progress_many(siblings, year=year, today=today, scope_path="")
             ]
             return sorted(found, key=lambda p: (p.organisation.name, p.organisation.pk))
+    children = _children_in(actor=actor, organisation=organisation, year=year, today=today)
+    return progress_many(children, year=year, today=today, scope_path=organisation.path)
+
+
+def progress_with_children(
+    *, actor: Actor, organisation: Organisation, year: int, today: dt.date
+) -> tuple[Progress, list[Progress]]:
+    """`progress_for` and `progress_children` together — the dashboard's two tables — in
+    one pass over the tallies when the children are today's (the current year, or a past
+    one the tree has not changed since)."""
+    if year < today.year and TreeOn(year_end(year)).changed:
+        return (
+            progress_for(organisation, year, today),
+            progress_children(actor=actor, organisation=organisation, year=year, today=today),
+        )
+    children = _children_in(actor=actor, organisation=organisation, year=year, today=today)
+    own, *rest = progress_many(
+        [organisation, *children], year=year, today=today, scope_path=organisation.path
+    )
+    return own, rest
+
+
+def _children_in(
+    *, actor: Actor, organisation: Organisation, year: int, today: dt.date
+) -> list[Organisation]:
+    """The children the user may see that existed in `year` (up to today)."""
     on = min(year_end(year), today)
-    children = [
+    return [
         child
         for child in organisation_children(actor=actor, organisation=organisation)
         if (child.valid_from is None or child.valid_from <= on)
         and (child.valid_to is None or child.valid_to > on)
     ]
-    return progress_many(children, year=year, today=today, scope_path=organisation.path)
 
 
 def target_children_sum(organisation: Organisation, year: int) -> dict[str, int]:

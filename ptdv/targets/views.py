@@ -61,9 +61,8 @@ from ptdv.targets.selectors import (
     members_at_start_many,
     overdue_candidacies,
     plan_list,
-    progress_children,
-    progress_for,
     progress_trend,
+    progress_with_children,
     ratio,
     retention_for,
     retention_rows,
@@ -131,8 +130,7 @@ def targets_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = organisation_policy.get_visible(request.user, pk)
     today = timezone.localdate()
     year = selected_year(request, today)
-    progress = progress_for(organisation, year, today)
-    children = progress_children(
+    progress, children = progress_with_children(
         actor=request.user, organisation=organisation, year=year, today=today
     )
     trend = progress_trend(organisation, list(range(year - TREND_YEARS + 1, year + 1)))
