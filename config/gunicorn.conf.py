@@ -54,3 +54,18 @@ def child_exit(server, worker):  # type: ignore[no-untyped-def]
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+
+
+def post_worker_init(worker):  # type: ignore[no-untyped-def]
+    """Once the worker has loaded the application, its modules, URL patterns and settings
+    live as long as the worker: `gc.freeze` moves them out of the collector's sight, and the
+    youngest generation is collected after 20,000 new containers rather than 700. A page
+    allocates tens of thousands of short-lived objects, nearly all freed by reference counting;
+    with the defaults the collector ran a few times per dashboard page and re-walked the whole
+    heap on each full pass — 6 ms of a 60 ms page measured in the process, under 1 ms after
+    (issue 15). Cycles are still collected, just in larger batches."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 100)
