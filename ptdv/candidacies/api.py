@@ -186,7 +186,8 @@ class CandidacyViewSet(
             )
             filters.is_valid(raise_exception=True)
             self._list_organisation = filters.validated_data.get("organisation")
-            return candidacy_list(actor=user, filters=dict(filters.validated_data))
+            # The list answers the helper's id only (CandidacySerializer).
+            return candidacy_list(actor=user, filters=dict(filters.validated_data), helper=False)
         return candidacy_policy.visible_to(user).select_related(
             "person__residence_locality", "organisation"
         )

@@ -41,12 +41,16 @@ from ptdv.people.models import Person
 from ptdv.people.policies import person_policy
 
 
-def candidacy_list(*, actor: Actor, filters: dict[str, Any] | None = None) -> QuerySet[Candidacy]:
+def candidacy_list(
+    *, actor: Actor, filters: dict[str, Any] | None = None, helper: bool = True
+) -> QuerySet[Candidacy]:
     """Open and closed candidacies the user may see, in Vietnamese name order.
 
     Filters: `organisation` (an Organisation: its whole subtree), `stage`, `target_group`,
     `sector` and `area_flag` (of the dossier's cell), `search` (accent-insensitive name
-    tokens), `open` (bool), `due` (overdue | 30d).
+    tokens), `open` (bool), `due` (overdue | 30d). Each dossier comes with its person and
+    organisation, and with its helper and the helper's person unless `helper` is False (a
+    reader that needs no more than the helper's id: two fewer rows to build per dossier).
 
     The scope, the subtree and the name are read from the candidacies' search entries
     (`CandidacySearch`: path, folded name, sort key), which also give the name order; when
@@ -67,7 +71,7 @@ def candidacy_list(*, actor: Actor, filters: dict[str, Any] | None = None) -> Qu
 
     entries = on_entries(CandidacySearch.objects.all(), "")
     qs = on_entries(Candidacy.objects.all(), "search_entry__").select_related(
-        "person", "organisation", "helper__person"
+        "person", "organisation", *(["helper__person"] if helper else [])
     )
     narrow = True
     if filters.get("stage"):
@@ -96,12 +100,16 @@ def candidacy_list(*, actor: Actor, filters: dict[str, Any] | None = None) -> Qu
     qs = qs.order_by("search_entry__sort_key", "id")
     if narrow:
 
-        def page_ids() -> QuerySet[Any]:
+        def page_ids(count: int | None = None) -> QuerySet[Any]:
             """The list's ids in name order on the entries (asked only when a page is read:
-            choosing the plan costs a count; see ptdv/candidacies/search.py)."""
+            choosing the plan costs a count, see ptdv/candidacies/search.py, unless the
+            paginator passes the `count` of these same entries it has made already)."""
             order: Any = "sort_key"
-            if search and entries[:SORT_MATCHES_UP_TO].count() < SORT_MATCHES_UP_TO:
-                order = name_order_of_matches("sort_key")
+            if search:
+                if count is None:
+                    count = entries[:SORT_MATCHES_UP_TO].count()
+                if count < SORT_MATCHES_UP_TO:
+                    order = name_order_of_matches("sort_key")
             return entries.order_by(order, "candidacy_id").values_list("candidacy_id", flat=True)
 
         qs.count_source = entries  # type: ignore[attr-defined]

@@ -36,9 +36,10 @@ class SourceCountPaginator(DjangoPaginator):  # type: ignore[type-arg]
 
     - `count_source`: the same rows, counted there;
     - `id_source`: a callable giving the ids of the same rows in the list's order, sliced
-      there (called only when a page is read); the page then
-      fetches just those rows of the list (one query by primary key), instead of letting the
-      database join every match to the wide tables before it sorts them.
+      there (called only when a page is read, with the number of rows when the paginator
+      has counted them exactly, else None: the selector need not count them again); the page
+      then fetches just those rows of the list (one query by primary key), instead of letting
+      the database join every match to the wide tables before it sorts them.
     """
 
     def count_source(self) -> Any:
@@ -49,6 +50,11 @@ class SourceCountPaginator(DjangoPaginator):  # type: ignore[type-arg]
         source = self.count_source()
         return len(source) if isinstance(source, list | tuple) else int(source.count())
 
+    @property
+    def exact_count(self) -> int | None:
+        """The number of rows, when `count` is exactly that."""
+        return self.count
+
     def page(self, number: Any) -> Any:
         id_source = getattr(self.object_list, "id_source", None)
         if id_source is None:
@@ -58,7 +64,7 @@ class SourceCountPaginator(DjangoPaginator):  # type: ignore[type-arg]
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        ids = list(id_source()[bottom:top])
+        ids = list(id_source(self.exact_count)[bottom:top])
         rows = self.object_list.in_bulk(ids)  # type: ignore[attr-defined]  # a QuerySet here
         return self._get_page(  # type: ignore[attr-defined]  # Django's hook, untyped
             [rows[pk] for pk in ids if pk in rows], number, self
@@ -89,6 +95,10 @@ class CappedCountPaginator(SourceCountPaginator):
     @property
     def capped(self) -> bool:
         return self.count > self.cap
+
+    @property
+    def exact_count(self) -> int | None:
+        return None if self.capped else self.count
 
     @property
     def pages_known(self) -> int:

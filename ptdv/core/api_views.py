@@ -88,23 +88,42 @@ _LIMIT_VALIDATORS = (
 )
 
 
-def _class_defaults(field: drf_fields.Field[Any, Any, Any, Any]) -> dict[str, Any]:
-    defaults: dict[str, Any] = {}
-    for cls in reversed(type(field).__mro__):
-        defaults.update(getattr(cls, "default_error_messages", {}))
+# Both lookups below depend on the field's class alone, and every serializer's fields are
+# built (and localised) again for each request: they are worked out once per class (and
+# code) and kept for the process.
+_class_defaults_found: dict[type[Any], dict[str, Any]] = {}
+_replacements_found: dict[tuple[type[Any], str], Any] = {}
+
+
+def _class_defaults(field_class: type[Any]) -> dict[str, Any]:
+    defaults = _class_defaults_found.get(field_class)
+    if defaults is None:
+        defaults = {}
+        for cls in reversed(field_class.__mro__):
+            defaults.update(getattr(cls, "default_error_messages", {}))
+        _class_defaults_found[field_class] = defaults
     return defaults
+
+
+def _replacement(field_class: type[Any], code: str) -> Any:
+    """The Vietnamese message for `code` of a field of this class (None: none)."""
+    key = (field_class, code)
+    if key not in _replacements_found:
+        _replacements_found[key] = next(
+            (text for cls, name, text in _BY_TYPE if name == code and issubclass(field_class, cls)),
+            _MESSAGES.get(code),
+        )
+    return _replacements_found[key]
 
 
 def localise_field(field: drf_fields.Field[Any, Any, Any, Any]) -> None:
     """Replace DRF's default (mostly English) messages of `field` with Vietnamese ones."""
-    defaults = _class_defaults(field)
+    field_class = type(field)
+    defaults = _class_defaults(field_class)
     for code, message in list(field.error_messages.items()):
         if defaults.get(code) is not message:
             continue  # given explicitly to this field: keep it
-        replacement = next(
-            (text for cls, key, text in _BY_TYPE if key == code and isinstance(field, cls)),
-            _MESSAGES.get(code),
-        )
+        replacement = _replacement(field_class, code)
         if replacement is not None:
             field.error_messages[code] = replacement
     for validator in field.validators:

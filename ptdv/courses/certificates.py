@@ -23,7 +23,7 @@ from ptdv.courses.selectors import certificate_valid_months
 from ptdv.courses.services import certificate_issuer
 from ptdv.documents.docx_writer import render_docx
 from ptdv.documents.dossier import Dossier, short_date, superior_line, upper
-from ptdv.documents.layout import OfficialDocument, p, render_html
+from ptdv.documents.layout import OfficialDocument, p, typeset
 from ptdv.documents.models import Signer
 from ptdv.documents.numbering import number_line
 from ptdv.documents.official_forms.common import person_lines, signature
@@ -126,9 +126,7 @@ def _documents(course: Course, enrolments: list[Enrolment]) -> list[OfficialDocu
 
 def render_pdf_many(documents: list[OfficialDocument]) -> bytes:
     """One PDF with every document, each starting on a new page."""
-    from weasyprint import HTML  # slow to import: only when a PDF is made
-
-    rendered = [HTML(string=render_html(doc)).render() for doc in documents]
+    rendered = [typeset(doc) for doc in documents]
     pages = [page for document in rendered for page in document.pages]
     pdf: bytes = rendered[0].copy(pages).write_pdf()
     return pdf

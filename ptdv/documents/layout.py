@@ -2,8 +2,8 @@
 
 A form is built once as an `OfficialDocument` (header, number, place and date, title, body,
 signatures) and rendered from that same value to an editable DOCX (python-docx, in
-`docx_writer`) and to a PDF (WeasyPrint, from the `documents/official.html` template), so the
-two never disagree.
+`docx_writer`) and to a PDF (WeasyPrint, from the `documents/official.html` template and its
+stylesheet `documents/official.css`), so the two never disagree.
 
 The presentation follows Hướng dẫn 36-HD/VPTW (2018): A4, margins 20 mm top and bottom,
 30 mm left, 15 mm right; "ĐẢNG CỘNG SẢN VIỆT NAM" top right, bold and underlined; the
@@ -18,10 +18,18 @@ Serif); the PDF is typeset here with Liberation Serif (fonts-liberation2), embed
 
 from __future__ import annotations
 
+import os
+import threading
 from dataclasses import dataclass, field
-from typing import Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 from django.template.loader import render_to_string
+
+if TYPE_CHECKING:
+    from weasyprint import CSS
+    from weasyprint import Document as WeasyDocument
+    from weasyprint.text.fonts import FontConfiguration
 
 Align = Literal["left", "center", "right", "justify"]
 
@@ -113,14 +121,61 @@ def labelled(label: str, value: str) -> Para:
 
 # --- PDF -------------------------------------------------------------------------------------
 
+# The style of every official document (Hướng dẫn 36-HD/VPTW), kept beside its template.
+STYLESHEET = Path(__file__).resolve().parents[1] / "templates" / "documents" / "official.css"
+
+
+@dataclass
+class _Typesetter:
+    """What WeasyPrint needs for any official document and may reuse from one to the next.
+
+    An inline <style> is parsed again with every page, and a fresh FontConfiguration loads
+    fontconfig and Pango's font map anew with empty caches (loaded fonts, shaping, line
+    metrics): together a third of a form's rendering. Both depend on nothing but the
+    stylesheet file and the fonts installed, so they are made once and kept. Pango's font
+    map is not thread-safe, so each thread (gunicorn may run several in a worker) has its
+    own, and a process forked after one was made builds its own too.
+    """
+
+    pid: int
+    font_config: FontConfiguration
+    stylesheet: CSS
+
+
+_typesetters = threading.local()
+
+
+def _typesetter() -> _Typesetter:
+    # WeasyPrint takes over a second to import: it loads when a PDF is rendered.
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    current: _Typesetter | None = getattr(_typesetters, "current", None)
+    if current is None or current.pid != os.getpid():
+        font_config = FontConfiguration()
+        # The sheet is given as the user's stylesheet rather than the page's own (an
+        # author's): it overrides WeasyPrint's defaults just the same, and the only author
+        # style left, a run's inline style="", still wins over it as it did over <style>.
+        stylesheet = CSS(filename=STYLESHEET, font_config=font_config)
+        current = _typesetters.current = _Typesetter(os.getpid(), font_config, stylesheet)
+    return current
+
 
 def render_html(document: OfficialDocument) -> str:
+    """The document as HTML, without its style (the `STYLESHEET`, applied by `typeset`)."""
     return render_to_string("documents/official.html", {"doc": document})
 
 
-def render_pdf(document: OfficialDocument) -> bytes:
-    # WeasyPrint takes over a second to import: it loads when a PDF is rendered.
+def typeset(document: OfficialDocument) -> WeasyDocument:
+    """The document laid out in pages, ready to write as PDF (alone or with others)."""
     from weasyprint import HTML
 
-    pdf: bytes = HTML(string=render_html(document)).write_pdf()
+    typesetter = _typesetter()
+    return HTML(string=render_html(document)).render(
+        font_config=typesetter.font_config, stylesheets=[typesetter.stylesheet]
+    )
+
+
+def render_pdf(document: OfficialDocument) -> bytes:
+    pdf: bytes = typeset(document).write_pdf()
     return pdf
