@@ -44,6 +44,7 @@ from ptdv.candidacies.selectors import (
     candidacy_list,
 )
 from ptdv.candidacies.services import candidacy_register
+from ptdv.candidacies.templatetags.dossier import timeline
 from ptdv.candidacies.void import candidacy_last_event, candidacy_void_last
 from ptdv.candidacies.workflow import (
     RuleViolation,
@@ -53,6 +54,7 @@ from ptdv.candidacies.workflow import (
 )
 from ptdv.core.api import CappedCountPaginator
 from ptdv.core.forms import add_service_errors
+from ptdv.core.links import url_filler
 from ptdv.core.policies import Action, user_scopes
 from ptdv.core.roles import ROLE_RANK, Role
 from ptdv.core.views import render_page
@@ -225,6 +227,13 @@ def candidacy_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     if competences is None:
         competences = context.competences = competence_rows(context.ancestors)
     effective = [event for event in events if not event.voided]
+    actions = candidacy_available_actions(
+        actor=request.user,
+        candidacy=candidacy,
+        ancestors=context.ancestors,
+        competences=competences,
+    )
+    action_link = url_filler("candidacies:action", candidacy.pk)
     return render_page(
         request,
         "candidacies/detail.html",
@@ -236,15 +245,13 @@ def candidacy_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "next": _next_action_context(nxt, today),
             "checklist": checklist,
             "events": events,
+            "timeline": timeline(events),
             "dossier": dossier,
             "introducers": introducers,
             "consents": consents,
-            "actions": candidacy_available_actions(
-                actor=request.user,
-                candidacy=candidacy,
-                ancestors=context.ancestors,
-                competences=competences,
-            ),
+            "actions": actions,
+            # Each with its link, from one reversed URL (not a `{% url %}` per button).
+            "action_links": [(spec, action_link(spec.action)) for spec in actions],
             # The step a void would cancel (ptdv.candidacies.void.candidacy_last_event).
             "void_event": max(effective, key=lambda event: event.pk, default=None)
             if candidacy_policy.can(request.user, Action.APPROVE, candidacy)
