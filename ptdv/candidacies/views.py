@@ -68,7 +68,6 @@ from ptdv.organisations.selectors import (
     organisation_roots,
 )
 from ptdv.rules.engine import RULE_LABELS
-from ptdv.rules.services import rules_calendar
 
 PER_PAGE = 50
 INDENT = "\u2003"
@@ -218,10 +217,11 @@ def candidacy_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     events = list(candidacy_events(candidacy=candidacy))
     introducers = list(candidacy_introducers(candidacy=candidacy))
     consents = list(candidacy_consents(candidacy=candidacy))
+    # The context counts the cell's official members and reads the working calendar only
+    # when the engine is asked (not for an official, closed or untrained dossier).
     context = dossier_context(candidacy, introducers=introducers, consents=consents)
-    calendar = rules_calendar()
-    nxt = candidacy_next(candidacy, today, context, calendar)
-    checklist = candidacy_checklist(candidacy, today, context=context, calendar=calendar, nxt=nxt)
+    nxt = candidacy_next(candidacy, today, context)
+    checklist = candidacy_checklist(candidacy, today, context=context, nxt=nxt)
     # The next action and the checklist have read the competences when they needed them.
     competences = context.competences
     if competences is None:

@@ -154,25 +154,42 @@ def event_details(event: CandidacyEvent) -> dict[str, Any]:
     }
 
 
-def timeline(events: list[CandidacyEvent]) -> list[tuple[CandidacyEvent, dict[str, Any]]]:
-    """Each event of the dossier page's timeline with what it shows (`event_details`) and
-    the labels of its action and stages, worked out here once per page rather than by tags
-    and filters in the template's loop (a third of the page's rendering went there). The
-    labels repeat from event to event: each is looked up once."""
+def timeline(events: list[CandidacyEvent]) -> list[dict[str, Any]]:
+    """The dossier page's timeline: for each event, all that its line shows (`event_details`,
+    the labels of its action and stages, its dates as text) in one plain dict, worked out
+    here once per page. Tags and filters in the template's loop, and its lookups on model
+    objects (each a failed subscript before the attribute), were a third of the page's
+    rendering. The labels repeat from event to event: each is looked up once."""
     actions: dict[str, str] = {}
     stages: dict[str, str] = {}
+
+    def stage(value: str) -> str:
+        if value not in stages:
+            stages[value] = stage_label(value)
+        return stages[value]
+
     rows = []
     for event in events:
-        details = event_details(event)
         if event.action not in actions:
             actions[event.action] = action_label(event.action)
-        details["label"] = actions[event.action]
-        for key, stage in (
-            ("stage_before", event.stage_before),
-            ("stage_after", event.stage_after),
-        ):
-            if stage not in stages:
-                stages[stage] = stage_label(stage)
-            details[key] = stages[stage]
-        rows.append((event, details))
+        row = event_details(event)
+        if row["document"] is not None:
+            row["document"]["date"] = vn_date(row["document"]["date"])
+        row.update(
+            event=event,
+            pk=event.pk,
+            action=event.action,
+            label=actions[event.action],
+            on=vn_date(event.on),
+            outcome=event.outcome,
+            outcome_label=event.get_outcome_display() if event.outcome else "",
+            flagged=event.flagged,
+            actor=str(event.actor) if event.actor_id else "",
+            voided=event.voided,
+            stage_before=stage(event.stage_before),
+            stage_after=stage(event.stage_after),
+            reason=event.reason,
+            warnings=event.warnings or [],
+        )
+        rows.append(row)
     return rows
