@@ -8,11 +8,12 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 # Keyed by the URL configuration and the script prefix too: both may differ between
-# requests (a request's own `urlconf`, a deployment under a sub-path), nothing else does
-# for a URL without arguments (the URL patterns are not translated).
+# requests (a request's own `urlconf`, a test's ROOT_URLCONF, a deployment under a
+# sub-path), nothing else does for a URL without arguments (the patterns are not translated).
 _FIXED: dict[tuple[str, Any, str], str] = {}
 
 # What a `slug` or `str` path argument may hold and `reverse()` leaves as it is.
@@ -21,7 +22,7 @@ _PLAIN = re.compile(r"^[-a-zA-Z0-9_]+$")
 
 def fixed_url(viewname: str) -> str:
     """`reverse(viewname)` for a URL without arguments, reversed once per process."""
-    key = (viewname, get_urlconf(), get_script_prefix())
+    key = (viewname, get_urlconf(settings.ROOT_URLCONF), get_script_prefix())
     url = _FIXED.get(key)
     if url is None:
         url = _FIXED[key] = reverse(viewname)
