@@ -193,11 +193,11 @@ def candidacy_events(*, candidacy: Candidacy) -> QuerySet[CandidacyEvent]:
 
 
 def candidacy_introducers(*, candidacy: Candidacy) -> QuerySet[Introducer]:
-    """All of them (the withdrawn too), with what the dossier's forms print of each member
-    (ptdv.documents.dossier reads the same rows on the dossier page)."""
-    return candidacy.introducers.select_related(
-        "membership__person", "membership__organisation"
-    ).order_by("date", "id")
+    """All of them (the withdrawn too), with each member's name and status: what the dossier
+    page shows and the engine and the list of forms (ptdv.documents.dossier, which reads the
+    same rows on the page) ask. Not the member's organisation, which only a printed form
+    shows: joining it made the query one of the page's slowest to build."""
+    return candidacy.introducers.select_related("membership__person").order_by("date", "id")
 
 
 def candidacy_consents(*, candidacy: Candidacy) -> QuerySet[Consent]:

@@ -220,8 +220,9 @@ def dossier_load(
 
     A page that has read them already passes the `chain` (the cell first), its `competences`
     and the dossier's `events` (all of them, in the timeline's order "on", id: the void ones
-    are left out here) and `introducers` (all of them, with their membership's person and
-    organisation; the withdrawn ones are left out here) rather than have them read again.
+    are left out here) and `introducers` (all of them, with their membership's person, and
+    for a printed form its organisation too; the withdrawn ones are left out here) rather
+    than have them read again.
 
     `printing=False`: only to ask which forms are available (`FormSpec.available` reads the
     dossier, its chain, competences, events and introducers): the relatives, signers and
