@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from ptdv.candidacies.models import Candidacy, CandidacyEvent
@@ -56,15 +56,13 @@ def relative_get_visible(*, actor: Actor, pk: Any) -> Relative:
     )
 
 
-def person_relatives(*, actor: Actor, person: Person) -> QuerySet[Relative]:
-    """The person's relatives in the order form 2-KNĐ lists them (parents first)."""
-    order = Case(
-        *(When(relation=code, then=Value(index)) for code, index in RELATION_ORDER.items()),
-        default=Value(len(RELATION_ORDER)),
-        output_field=IntegerField(),
-    )
-    return relative_policy.visible_to(actor, Relative.objects.filter(person=person)).order_by(
-        order, "id"
+def person_relatives(*, actor: Actor, person: Person) -> list[Relative]:
+    """The person's relatives in the order form 2-KNĐ lists them (parents first), then in the
+    order they were entered. Sorted here: a person has a handful, and building the ordering
+    as a CASE over every relation took longer than reading them."""
+    relatives = relative_policy.visible_to(actor, Relative.objects.filter(person=person))
+    return sorted(
+        relatives, key=lambda r: (RELATION_ORDER.get(r.relation, len(RELATION_ORDER)), r.pk)
     )
 
 
