@@ -195,9 +195,26 @@ def candidacy_events(*, candidacy: Candidacy) -> QuerySet[CandidacyEvent]:
 def candidacy_introducers(*, candidacy: Candidacy) -> QuerySet[Introducer]:
     """All of them (the withdrawn too), with each member's name and status: what the dossier
     page shows and the engine and the list of forms (ptdv.documents.dossier, which reads the
-    same rows on the page) ask. Not the member's organisation, which only a printed form
-    shows: joining it made the query one of the page's slowest to build."""
-    return candidacy.introducers.select_related("membership__person").order_by("date", "id")
+    same rows on the page) ask. Not the member's organisation nor their other columns, which
+    only a printed form shows: building the query with them took longer than reading it."""
+    return (
+        candidacy.introducers.select_related("membership__person")
+        .only(
+            "candidacy",
+            "kind",
+            "months_together",
+            "replacement",
+            "declared_official",
+            "date",
+            "withdrawn",
+            "membership__status",
+            # What `Person.full_name` reads.
+            "membership__person__family_name",
+            "membership__person__middle_name",
+            "membership__person__given_name",
+        )
+        .order_by("date", "id")
+    )
 
 
 def candidacy_consents(*, candidacy: Candidacy) -> QuerySet[Consent]:
