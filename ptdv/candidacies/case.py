@@ -137,6 +137,13 @@ class DossierContext:
     # Answers already worked out, by (cell, day): the pipeline shares one between the dossiers
     # of a refresh, most of which ask about the same cells on the same day.
     answers: dict[tuple[int, dt.date], Competent] | None = None
+    # The working calendar; None: read once, on first use (`working_calendar`).
+    calendar: engine.WorkingCalendar | None = None
+
+    def working_calendar(self) -> engine.WorkingCalendar:
+        if self.calendar is None:
+            self.calendar = rules_calendar()
+        return self.calendar
 
     def competent(self, on: dt.date) -> Competent:
         key = (self.ancestors[0].pk, on)
@@ -148,6 +155,24 @@ class DossierContext:
         if self.answers is not None:
             self.answers[key] = answer
         return answer
+
+
+class _CountOnUse(DossierContext):
+    """A dossier's context whose cell's official members are counted when first read: only a
+    case for the engine asks for them, and most dossiers a page shows (official, closed, not
+    yet trained) ask the engine nothing."""
+
+    _official_members: int | None
+
+    @property
+    def official_members(self) -> int:
+        if self._official_members is None:
+            self._official_members = official_member_count(self.ancestors[0])
+        return self._official_members
+
+    @official_members.setter
+    def official_members(self, value: int | None) -> None:
+        self._official_members = value
 
 
 def engine_introducer(introducer: Introducer) -> engine.Introducer:
@@ -182,16 +207,17 @@ def dossier_context(
 ) -> DossierContext:
     """The dossier's context read from the database. A page that shows the dossier's
     `introducers` (all of them, with their membership; the withdrawn ones are left out here)
-    and `consents` already passes them instead of having them read again."""
+    and `consents` already passes them instead of having them read again. The cell's
+    official members are counted, and the working calendar read, only if the engine asks."""
     if introducers is None:
         introducers = list(
             candidacy.introducers.filter(withdrawn=False).select_related("membership")
         )
     if consents is None:
         consents = list(candidacy.consents.all())
-    return DossierContext(
+    return _CountOnUse(
         ancestors=ancestors if ancestors is not None else ancestors_of(candidacy.organisation),
-        official_members=official_member_count(candidacy.organisation),
+        official_members=None,  # type: ignore[arg-type]  # counted on first read
         introducers=[engine_introducer(i) for i in introducers if not i.withdrawn],
         consents=[engine_consent(c) for c in consents],
         previous_membership=_previous_membership(candidacy.person)
@@ -338,7 +364,7 @@ def candidacy_next(
         missing = ["application"]
         return NextAction(DossierAction.RECORD_APPLICATION, None, None, missing, [], None)
     ctx = context if context is not None else dossier_context(candidacy)
-    calendar = calendar or rules_calendar()
+    calendar = calendar or ctx.working_calendar()
     facts: dict[str, Any]
     if stage == Stage.APPLIED:
         action = DossierAction.BRANCH_VOTE

@@ -201,11 +201,28 @@ def candidacy_events(*, candidacy: Candidacy) -> QuerySet[CandidacyEvent]:
 
 
 def candidacy_introducers(*, candidacy: Candidacy) -> QuerySet[Introducer]:
-    """All of them (the withdrawn too), with what the dossier's forms print of each member
-    (ptdv.documents.dossier reads the same rows on the dossier page)."""
-    return candidacy.introducers.select_related(
-        "membership__person", "membership__organisation"
-    ).order_by("date", "id")
+    """All of them (the withdrawn too), with each member's name and status: what the dossier
+    page shows and the engine and the list of forms (ptdv.documents.dossier, which reads the
+    same rows on the page) ask. Not the member's organisation nor their other columns, which
+    only a printed form shows: building the query with them took longer than reading it."""
+    return (
+        candidacy.introducers.select_related("membership__person")
+        .only(
+            "candidacy",
+            "kind",
+            "months_together",
+            "replacement",
+            "declared_official",
+            "date",
+            "withdrawn",
+            "membership__status",
+            # What `Person.full_name` reads.
+            "membership__person__family_name",
+            "membership__person__middle_name",
+            "membership__person__given_name",
+        )
+        .order_by("date", "id")
+    )
 
 
 def candidacy_consents(*, candidacy: Candidacy) -> QuerySet[Consent]:
@@ -280,8 +297,27 @@ def candidacy_transfer_choices(*, actor: Actor, candidacy: Candidacy) -> QuerySe
 
 
 def person_candidacies(*, actor: Actor, person: Person) -> QuerySet[Candidacy]:
-    """The person's candidacies the user may see, newest first."""
-    return candidacy_policy.visible_to(
-        actor,
-        Candidacy.objects.filter(person=person).select_related("organisation", "helper__person"),
-    ).order_by("-opened_on", "-id")
+    """The person's candidacies the user may see, newest first: the columns the person page
+    shows (building the query with every column of the three joined tables took longer than
+    reading it)."""
+    return (
+        candidacy_policy.visible_to(
+            actor,
+            Candidacy.objects.filter(person=person).select_related(
+                "organisation", "helper__person"
+            ),
+        )
+        .only(
+            "stage",
+            "is_readmission",
+            "opened_on",
+            "is_open",
+            "closed_on",
+            "organisation__name",
+            # What `Person.full_name` reads.
+            "helper__person__family_name",
+            "helper__person__middle_name",
+            "helper__person__given_name",
+        )
+        .order_by("-opened_on", "-id")
+    )

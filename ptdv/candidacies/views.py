@@ -44,6 +44,7 @@ from ptdv.candidacies.selectors import (
     candidacy_list,
 )
 from ptdv.candidacies.services import candidacy_register
+from ptdv.candidacies.templatetags.dossier import timeline
 from ptdv.candidacies.void import candidacy_last_event, candidacy_void_last
 from ptdv.candidacies.workflow import (
     RuleViolation,
@@ -53,6 +54,7 @@ from ptdv.candidacies.workflow import (
 )
 from ptdv.core.api import CappedCountPaginator
 from ptdv.core.forms import add_service_errors
+from ptdv.core.links import url_filler
 from ptdv.core.policies import Action, user_scopes
 from ptdv.core.roles import ROLE_RANK, Role
 from ptdv.core.views import render_page
@@ -66,7 +68,6 @@ from ptdv.organisations.selectors import (
     organisation_roots,
 )
 from ptdv.rules.engine import RULE_LABELS
-from ptdv.rules.services import rules_calendar
 
 PER_PAGE = 50
 INDENT = "\u2003"
@@ -216,15 +217,23 @@ def candidacy_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     events = list(candidacy_events(candidacy=candidacy))
     introducers = list(candidacy_introducers(candidacy=candidacy))
     consents = list(candidacy_consents(candidacy=candidacy))
+    # The context counts the cell's official members and reads the working calendar only
+    # when the engine is asked (not for an official, closed or untrained dossier).
     context = dossier_context(candidacy, introducers=introducers, consents=consents)
-    calendar = rules_calendar()
-    nxt = candidacy_next(candidacy, today, context, calendar)
-    checklist = candidacy_checklist(candidacy, today, context=context, calendar=calendar, nxt=nxt)
+    nxt = candidacy_next(candidacy, today, context)
+    checklist = candidacy_checklist(candidacy, today, context=context, nxt=nxt)
     # The next action and the checklist have read the competences when they needed them.
     competences = context.competences
     if competences is None:
         competences = context.competences = competence_rows(context.ancestors)
     effective = [event for event in events if not event.voided]
+    actions = candidacy_available_actions(
+        actor=request.user,
+        candidacy=candidacy,
+        ancestors=context.ancestors,
+        competences=competences,
+    )
+    action_link = url_filler("candidacies:action", candidacy.pk)
     return render_page(
         request,
         "candidacies/detail.html",
@@ -236,15 +245,13 @@ def candidacy_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "next": _next_action_context(nxt, today),
             "checklist": checklist,
             "events": events,
+            "timeline": timeline(events),
             "dossier": dossier,
             "introducers": introducers,
             "consents": consents,
-            "actions": candidacy_available_actions(
-                actor=request.user,
-                candidacy=candidacy,
-                ancestors=context.ancestors,
-                competences=competences,
-            ),
+            "actions": actions,
+            # Each with its link, from one reversed URL (not a `{% url %}` per button).
+            "action_links": [(spec, action_link(spec.action)) for spec in actions],
             # The step a void would cancel (ptdv.candidacies.void.candidacy_last_event).
             "void_event": max(effective, key=lambda event: event.pk, default=None)
             if candidacy_policy.can(request.user, Action.APPROVE, candidacy)

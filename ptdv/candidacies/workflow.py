@@ -551,8 +551,6 @@ def candidacy_checklist(
     """
     if context is None:
         context = dossier_context(candidacy)
-    if calendar is None:
-        calendar = rules_calendar()
     if nxt is None:
         nxt = candidacy_next(candidacy, today, context, calendar)
     next_spec = spec_for(nxt.action)
@@ -586,7 +584,8 @@ def candidacy_checklist(
         return [
             {"rule": "case", "ok": False, "message": exc.message, "source": "", "warning": False}
         ]
-    verdict = engine.evaluate(case, calendar)
+    # Read only now (once per context): most dossiers have no gate to check.
+    verdict = engine.evaluate(case, calendar or context.working_calendar())
     rule_set = engine.ruleset_by_id(verdict.rule_set_id)
     failed = {f.rule: f for f in verdict.violations}
     warned = {f.rule: f for f in verdict.warnings}

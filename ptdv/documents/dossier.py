@@ -214,13 +214,19 @@ def dossier_load(
     competences: list[Competence] | None = None,
     events: list[CandidacyEvent] | None = None,
     introducers: list[Introducer] | None = None,
+    printing: bool = True,
 ) -> Dossier:
     """The dossier of `candidacy` (fetched with person and organisation) for its forms.
 
     A page that has read them already passes the `chain` (the cell first), its `competences`
     and the dossier's `events` (all of them, in the timeline's order "on", id: the void ones
-    are left out here) and `introducers` (all of them, with their membership's person and
-    organisation; the withdrawn ones are left out here) rather than have them read again."""
+    are left out here) and `introducers` (all of them, with their membership's person, and
+    for a printed form its organisation too; the withdrawn ones are left out here) rather
+    than have them read again.
+
+    `printing=False`: only to ask which forms are available (`FormSpec.available` reads the
+    dossier, its chain, competences, events and introducers): the relatives, signers and
+    document numbers, which only a printed form needs, are not read (three queries)."""
     if chain is None:
         chain = sorted(
             Organisation.objects.filter(path__in=candidacy.organisation.ancestor_paths),
@@ -238,13 +244,17 @@ def dossier_load(
         )
     else:
         introducers = [introducer for introducer in introducers if not introducer.withdrawn]
-    relatives = sorted(
-        candidacy.person.relatives.all(), key=lambda r: (RELATION_ORDER.get(r.relation, 99), r.pk)
-    )
+    relatives: list[Relative] = []
     signers: dict[int, list[Signer]] = {}
-    for signer in Signer.objects.filter(organisation__in=[o.pk for o in chain]):
-        signers.setdefault(signer.organisation_id, []).append(signer)
-    numbers = dict(candidacy.document_numbers.values_list("slug", "symbol"))
+    numbers: dict[str, str] = {}
+    if printing:
+        relatives = sorted(
+            candidacy.person.relatives.all(),
+            key=lambda r: (RELATION_ORDER.get(r.relation, 99), r.pk),
+        )
+        for signer in Signer.objects.filter(organisation__in=[o.pk for o in chain]):
+            signers.setdefault(signer.organisation_id, []).append(signer)
+        numbers = dict(candidacy.document_numbers.values_list("slug", "symbol"))
     return Dossier(
         competences=competence_rows(chain) if competences is None else competences,
         candidacy=candidacy,

@@ -16,13 +16,13 @@ from ptdv.members.selectors import person_memberships
 from ptdv.people.choices import TargetGroup
 from ptdv.people.crypto import national_id_decrypt, national_id_mask
 from ptdv.people.policies import person_policy
-from ptdv.people.selectors import person_detail_queryset
+from ptdv.people.selectors import person_page_queryset
 
 
 @never_cache
 @require_safe
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    person = person_policy.get_visible(request.user, pk, person_detail_queryset())
+    person = person_policy.get_visible(request.user, pk, person_page_queryset())
     audit_record(
         actor=request.user,
         action="view",

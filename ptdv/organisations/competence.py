@@ -176,11 +176,30 @@ def competent_for(
 
 
 def competence_rows(organisations: Iterable[Organisation | int]) -> list[Competence]:
-    """Every competence row (all dates) whose subject is one of `organisations` (one query)."""
-    ids = {getattr(o, "pk", o) for o in organisations}
-    return list(
-        Competence.objects.filter(subject_id__in=ids).select_related("decider", "grassroots")
-    )
+    """Every competence row (all dates) whose subject is one of `organisations`, with its
+    decider and grassroots organisation: one query, a second only when a row names a body
+    that is not among the `organisations` given as instances.
+
+    The deciders are nearly always on the chain the caller has read already: joining them
+    (two copies of the organisation table's columns) made this the slowest query to build
+    on the dossier page."""
+    known: dict[int, Organisation] = {}
+    ids = set()
+    for organisation in organisations:
+        if isinstance(organisation, Organisation):
+            known[organisation.pk] = organisation
+            ids.add(organisation.pk)
+        else:
+            ids.add(organisation)
+    rows = list(Competence.objects.filter(subject_id__in=ids))
+    wanted = {r.decider_id for r in rows} | {r.grassroots_id for r in rows if r.grassroots_id}
+    if not wanted <= known.keys():
+        known.update(Organisation.objects.in_bulk(wanted - known.keys()))
+    for row in rows:
+        row.decider = known[row.decider_id]
+        if row.grassroots_id is not None:
+            row.grassroots = known[row.grassroots_id]
+    return rows
 
 
 def _chain(organisation: Organisation) -> list[Organisation]:

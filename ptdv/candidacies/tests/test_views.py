@@ -651,12 +651,14 @@ def test_dossier_page_reads_each_part_once(client, tree, dossier, django_assert_
     client.force_login(approver)
     client.get(dossier.get_absolute_url())  # the session's first save
     # session, user, assignments, dossier, audit entry, events, introducers, consents, chain,
-    # official members, calendar, competences, exemplars, relatives, signers, document
-    # numbers, attachments
-    with django_assert_num_queries(17):
+    # competences, exemplars, attachments (the list of forms reads no relatives, signers nor
+    # document numbers: only a printed form needs them). A dossier in the source stage asks
+    # the engine nothing: neither the cell's official members nor the calendar are read.
+    with django_assert_num_queries(12):
         assert client.get(dossier.get_absolute_url()).status_code == 200
     prepare(approver, dossier)
-    with django_assert_num_queries(17):
+    # Before the branch vote the engine is asked: the official members and the calendar.
+    with django_assert_num_queries(14):
         response = client.get(dossier.get_absolute_url())
     assert all(row["ok"] for row in response.context["checklist"])
     assert "branch_vote" in [spec.action for spec in response.context["actions"]]
@@ -667,7 +669,7 @@ def test_dossier_page_reads_each_part_once(client, tree, dossier, django_assert_
         vote={"summoned": 9, "present": 9, "agree": 8},
         document={"number": "06-NQ/CB", "date": TODAY.isoformat()},
     )
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(14):
         response = client.get(dossier.get_absolute_url())
     assert len(response.context["events"]) == 7
     assert response.context["void_event"].action == "branch_vote"

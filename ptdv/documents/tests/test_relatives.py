@@ -61,3 +61,21 @@ def test_document_number_endpoint(tree):
     assert (first.json()["symbol"], second.json()["symbol"]) == ("1-QĐ/ĐU", "2-QĐ/ĐU")
     body["organisation"] = tree["commune_b"].pk
     assert api(clerk).post("/api/v1/document-numbers/", body, format="json").status_code == 400
+
+
+def test_person_page_lists_relatives_in_the_order_of_form_2_knd(client, tree):
+    """Parents first, then the in-laws, guardian, spouse and children, whatever order they
+    were entered in (sorted in Python since the page stopped ordering in SQL)."""
+    person = PersonFactory(organisation=tree["cell_a1"])
+    for relation, name in (
+        ("child", "Con Một"),
+        ("spouse", "Vợ Hai"),
+        ("mother", "Mẹ Ba"),
+        ("father", "Cha Bốn"),
+        ("child", "Con Năm"),
+    ):
+        Relative.objects.create(person=person, relation=relation, full_name=name)
+    client.force_login(user_with_role(tree["commune_a"], Role.VIEWER))
+    text = client.get(person.get_absolute_url()).content.decode()
+    shown = [text.index(name) for name in ("Cha Bốn", "Mẹ Ba", "Vợ Hai", "Con Một", "Con Năm")]
+    assert shown == sorted(shown)
