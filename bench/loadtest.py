@@ -56,9 +56,14 @@ def prepare(*, year: int, today: dt.date, queries: list[str], seed: int = 1) -> 
 
     rng = random.Random(seed)  # noqa: S311 - a benchmark's sample, not a secret
     province = Organisation.objects.get(kind=Kind.PROVINCE, admin_unit_code=PROVINCE_CODE)
+    # Accounts of this run only: the dataset is kept between runs, and the check counts what
+    # the run's accounts wrote, so an earlier run's writes must not be theirs. The accounts
+    # of earlier runs are closed.
+    User.objects.filter(username__startswith=LOAD_USER_PREFIX).update(is_active=False)
+    run = f"{LOAD_USER_PREFIX}{int(time.time())}-"
     accounts = []
     for index in range(ACCOUNTS):
-        user, _created = User.objects.get_or_create(username=f"{LOAD_USER_PREFIX}{index:02d}")
+        user, _created = User.objects.get_or_create(username=f"{run}{index:02d}")
         user.set_unusable_password()  # signed in below, never with a password
         user.is_active = True
         user.save()
@@ -85,6 +90,7 @@ def prepare(*, year: int, today: dt.date, queries: list[str], seed: int = 1) -> 
         "year": year,
         "today": today.isoformat(),
         "seed": seed,
+        "run": run,
         "cookie_name": settings.SESSION_COOKIE_NAME,
         "accounts": accounts,
         "organisations": [province.pk, *rng.sample(communes, min(30, len(communes)))],
@@ -104,14 +110,15 @@ def _per(rows: Any, field: str) -> Counter[Any]:
     return Counter(dict(rows.values(field).annotate(n=Count("id")).values_list(field, "n")))
 
 
-def check(writes: list[dict[str, Any]]) -> dict[str, Any]:
-    """Each acknowledged write against what the database holds, and what the load users wrote
-    that was not acknowledged (a write answered as failed must leave nothing)."""
+def check(writes: list[dict[str, Any]], run: str) -> dict[str, Any]:
+    """Each acknowledged write against what the database holds, and what the run's load users
+    (usernames starting with `run`) wrote that was not acknowledged (a write answered as
+    failed must leave nothing)."""
     from ptdv.accounts.models import User
     from ptdv.audit.models import AuditEntry
     from ptdv.candidacies.models import Candidacy, CandidacyEvent
 
-    users = list(User.objects.filter(username__startswith=LOAD_USER_PREFIX).values_list("pk"))
+    users = list(User.objects.filter(username__startswith=run).values_list("pk"))
     users_q = [pk for (pk,) in users]
     entries = AuditEntry.objects.filter(actor_id__in=users_q, object_type="candidacies.candidacy")
     by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -286,7 +293,9 @@ def load_measure(
     plan = run_worker(db, env, "loadprep", "--params", json.dumps(params))
     result = run_load(env, plan, seconds=seconds, say=say)
     writes = result.pop("writes")
-    result["check"] = run_worker(db, env, "loadcheck", "--params", json.dumps({"writes": writes}))
+    result["check"] = run_worker(
+        db, env, "loadcheck", "--params", json.dumps({"writes": writes, "run": plan["run"]})
+    )
     result["goals"] = GOALS
     result["met"] = verdict(result)
     kinds = result["kinds"]

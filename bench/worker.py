@@ -89,7 +89,7 @@ def _in_process(args: argparse.Namespace, options: Any) -> dict[str, Any]:
     if args.task == "loadprep":
         return loadtest.prepare(year=params["year"], today=today, queries=params["queries"])
     if args.task == "loadcheck":
-        return loadtest.check(params["writes"])
+        return loadtest.check(params["writes"], params["run"])
     if args.task == "evaluations":
         return evaluations_measure(year=params["year"], today=today, say=say)
     if args.task == "prepare":
