@@ -32,11 +32,7 @@ def _attachments_of(
     if events is None:
         return list(attachment_list(actor=actor, candidacy=candidacy))
     steps = {event.pk: event for event in events}
-    attachments = list(
-        attachment_policy.visible_to(
-            actor, Attachment.objects.filter(candidacy=candidacy)
-        ).order_by("uploaded_at", "id")
-    )
+    attachments = list(attachment_list(actor=actor, candidacy=candidacy).select_related(None))
     for attachment in attachments:
         if attachment.event_id in steps:
             attachment.event = steps[attachment.event_id]

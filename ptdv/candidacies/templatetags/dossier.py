@@ -117,7 +117,6 @@ _VOTE_FIGURES = (
 )
 
 
-@register.simple_tag
 def event_details(event: CandidacyEvent) -> dict[str, Any]:
     """What the timeline shows of one event besides its date, action and actor."""
     facts = event.facts or {}
