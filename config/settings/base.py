@@ -98,6 +98,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# Django's widget templates, the commonest written out in Python (ptdv.core.renderers).
+FORM_RENDERER = "ptdv.core.renderers.FormRenderer"
 CSRF_FAILURE_VIEW = "ptdv.core.errors.csrf_failure"
 WSGI_APPLICATION = "config.wsgi.application"
 

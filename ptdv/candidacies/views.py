@@ -70,6 +70,15 @@ from ptdv.organisations.selectors import (
 from ptdv.rules.engine import RULE_LABELS
 
 PER_PAGE = 50
+# What a row of the list shows (ptdv/templates/candidacies/_results.html), with what the
+# overdue rows' escalation (candidacy_attach_escalations) and the audit entry read.
+LIST_FIELDS = (
+    "person", "organisation", "helper", "helper__person",
+    "stage", "is_open", "is_readmission", "opened_on", "next_action", "next_due",
+    "person__family_name", "person__middle_name", "person__given_name", "person__birth_date",
+    "organisation__name", "organisation__path",
+    "helper__person__family_name", "helper__person__middle_name", "helper__person__given_name",
+)  # fmt: skip
 INDENT = "\u2003"
 # The list's filters, carried by the selection form to the bulk pages (ptdv.work.bulk_views).
 SELECTION_FILTERS = (
@@ -114,7 +123,9 @@ def candidacy_list_view(request: HttpRequest) -> HttpResponse:
         candidacies = Candidacy.objects.none()
     else:
         candidacies = candidacy_list(
-            actor=request.user, filters={**filters, "organisation": organisation}
+            actor=request.user,
+            filters={**filters, "organisation": organisation},
+            fields=LIST_FIELDS,
         )
         if organisation_id is None:
             data["organisation"] = str(organisation.pk)
