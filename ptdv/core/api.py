@@ -89,8 +89,13 @@ class CappedCountPaginator(SourceCountPaginator):
 
     @cached_property
     def count(self) -> int:
-        head: Any = self.count_source()[: self.cap + 1]
-        return len(head) if isinstance(head, list | tuple) else int(head.count())
+        source = self.count_source()
+        if isinstance(source, list | tuple):
+            return min(len(source), self.cap + 1)
+        # Any cap + 1 rows count the same: unordered, the database need not sort every match
+        # before it stops (the candidate list's order by name sorted 3,000 rows, a quarter of
+        # the count's 24 ms for a loose search of the province).
+        return int(source.order_by()[: self.cap + 1].count())
 
     @property
     def capped(self) -> bool:
