@@ -251,9 +251,9 @@ class Candidacy(models.Model):
         return f"{self.person} — {self.get_stage_display()}"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
+        from ptdv.core.links import object_url
 
-        return reverse("candidacies:detail", args=[self.pk])
+        return object_url("candidacies:detail", self.pk)
 
     def get_stage_display(self) -> str:  # type: ignore[no-redef]  # Django's, replaced
         """The stage's label, as Django's own method gives it. Django's rebuilds a dict of

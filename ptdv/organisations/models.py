@@ -141,9 +141,9 @@ class Organisation(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
+        from ptdv.core.links import object_url
 
-        return reverse("organisations:detail", args=[self.pk])
+        return object_url("organisations:detail", self.pk)
 
     @property
     def is_active(self) -> bool:

@@ -98,9 +98,9 @@ class Person(models.Model):
         return self.full_name
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
+        from ptdv.core.links import object_url
 
-        return reverse("people:detail", args=[self.pk])
+        return object_url("people:detail", self.pk)
 
     @property
     def full_name(self) -> str:
