@@ -63,7 +63,7 @@ from ptdv.organisations.competence import competence_rows
 from ptdv.organisations.models import Organisation
 from ptdv.organisations.policies import organisation_policy
 from ptdv.organisations.selectors import (
-    organisation_ancestors,
+    organisation_ancestors_list,
     organisation_children,
     organisation_roots,
 )
@@ -98,7 +98,9 @@ def _organisation_options(
     request: HttpRequest, organisation: Organisation, roots: list[Organisation]
 ) -> list[tuple[int, str]]:
     """The subtree choices around the current one: other roots, ancestors, it, its children."""
-    ancestors = list(organisation_ancestors(actor=request.user, organisation=organisation))
+    ancestors = organisation_ancestors_list(
+        actor=request.user, organisation=organisation, known=roots
+    )
     children = organisation_children(actor=request.user, organisation=organisation)
     chain = [*ancestors, organisation]
     options = [(root.pk, root.name) for root in roots if root.pk not in {o.pk for o in chain}]

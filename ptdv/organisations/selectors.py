@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -62,6 +63,26 @@ def organisation_ancestors(*, actor: Actor, organisation: Organisation) -> Query
     if not paths:
         return Organisation.objects.none()
     return organisation_policy.visible_to(actor, Organisation.objects.filter(path__in=paths))
+
+
+def organisation_ancestors_list(
+    *, actor: Actor, organisation: Organisation, known: Iterable[Organisation] = ()
+) -> list[Organisation]:
+    """`organisation_ancestors` as a list, taking those among `known` (organisations the
+    caller has read already, through the same policy: the user's roots) from there — a
+    commune's list page, under the user's province, then reads none."""
+    by_path = {node.path: node for node in known}
+    scopes = [scope for scope, _rank in user_scopes(actor)]
+    paths = [
+        p
+        for p in organisation.ancestor_paths
+        if p != organisation.path and any(p.startswith(scope) for scope in scopes)
+    ]
+    missing = [p for p in paths if p not in by_path]
+    if missing:
+        read = Organisation.objects.filter(path__in=missing)
+        by_path.update((node.path, node) for node in organisation_policy.visible_to(actor, read))
+    return [by_path[p] for p in paths if p in by_path]
 
 
 def organisation_localities(*, actor: Actor, organisation: Organisation) -> QuerySet[Locality]:
