@@ -41,8 +41,8 @@ def object_url(viewname: str, pk: Any) -> str:
     candidate list links each of its fifty rows twice)."""
     key = (viewname, get_urlconf(settings.ROOT_URLCONF), get_script_prefix())
     if key not in _OBJECT:
-        pattern = reverse(viewname, args=[int(_SENTINEL)])
-        _OBJECT[key] = pattern if pattern.count(_SENTINEL) == 1 else None
+        reversed_url = reverse(viewname, args=[int(_SENTINEL)])
+        _OBJECT[key] = reversed_url if reversed_url.count(_SENTINEL) == 1 else None
     pattern = _OBJECT[key]
     if pattern is None or type(pk) is not int or pk < 0:
         return reverse(viewname, args=[pk])
