@@ -55,9 +55,10 @@ def _check_residence(person_data: PersonData | None, organisation: Organisation)
 
 def _registered_person(
     actor: Actor, organisation: Organisation, person: Person | None, person_data: PersonData | None
-) -> Person:
-    """The person to register: the one named, else found by national ID or name and birth
-    date, else created; one managed outside the actor's reach is not revealed nor moved."""
+) -> tuple[Person, bool]:
+    """The person to register (and whether they were created now): the one named, else found
+    by national ID or name and birth date, else created; one managed outside the actor's reach
+    is not revealed nor moved."""
     if person is None:
         if person_data is None:
             raise ValidationError({"person": [_("Cần chọn hoặc nhập thông tin công dân.")]})
@@ -69,8 +70,8 @@ def _registered_person(
             birth_date=person_data.birth_date,
         )
         if person is None:
-            person = person_create(data=person_data, organisation=organisation, actor=actor)
-        elif not _may_move(actor, person):
+            return person_create(data=person_data, organisation=organisation, actor=actor), True
+        if not _may_move(actor, person):
             # The person is managed by an organisation outside the user's subtrees (or where
             # they may only read): do not reveal or move them; transfer the dossier first.
             raise unprocessable(
@@ -90,7 +91,7 @@ def _registered_person(
             )
     elif not _may_move(actor, person):
         raise ValidationError({"person": [_("Không tìm thấy công dân.")]})
-    return person
+    return person, False
 
 
 @transaction.atomic
@@ -148,8 +149,12 @@ def candidacy_register(
         )
     if not organisation.is_active:
         raise unprocessable({"organisation": [_("Chi bộ này đã giải thể hoặc sáp nhập.")]})
-    person = _registered_person(actor, organisation, person, person_data)
-    person = Person.objects.select_for_update().get(pk=person.pk)
+    person, created = _registered_person(actor, organisation, person, person_data)
+    if not created:
+        # An existing person: lock the row (and read it as committed), so that two
+        # registrations of one person queue and the later one sees the open dossier. A person
+        # inserted just now is locked by the insert and unseen by others until the commit.
+        person = Person.objects.select_for_update().get(pk=person.pk)
     if Candidacy.objects.filter(person=person, is_open=True).exists():
         raise OpenCandidacyExists(
             {"person": [_("Người này đang có một hồ sơ phát triển đảng viên chưa kết thúc.")]},
@@ -182,7 +187,19 @@ def candidacy_register(
         opened_on=today,
         stage_changed_on=today,
     )
-    candidacy.full_clean(validate_constraints=False)
+    # Every foreign key holds an instance resolved above through the actor's scope (or None):
+    # Django's check that each row exists (a query each) would only repeat those reads.
+    candidacy.full_clean(
+        exclude=[
+            "person",
+            "organisation",
+            "helper",
+            "responsible_leader",
+            "movement",
+            "referring_body",
+        ],
+        validate_constraints=False,
+    )
     try:
         with transaction.atomic():
             candidacy.save()

@@ -150,11 +150,13 @@ def tallies_candidacy_changed(
     candidacy: Candidacy,
     event: CandidacyEvent | None = None,
     previous: tuple[str, str, bool, dt.date | None] | None = None,
+    ids: Mapping[str, int] | None = None,
 ) -> None:
     """Bring the tallies up to date after one write to `candidacy` (`event` is the action's
     event; None for a newly registered candidacy, or for a voided step, whose `previous`
     (path, stage, is_open, decision date) says what the dossier counted before). Call it
-    inside the write transaction."""
+    inside the write transaction. `ids`: organisation id by path, when the caller has them
+    (read here when they miss a path the change touches)."""
     # An action does not change the person: the same groups before and after it.
     groups = _group_columns(candidacy.person)
     after = _contribution(
@@ -191,7 +193,11 @@ def tallies_candidacy_changed(
     touched = {key[0] for key in (*pipeline_deltas, *admission_deltas)}
     if not touched:
         return
-    ids = dict(Organisation.objects.filter(path__in=touched).values_list("path", "id"))
+    if ids is None or not touched <= ids.keys():
+        ids = dict(Organisation.objects.filter(path__in=touched).values_list("path", "id"))
+    else:
+        # Only the rows touched: `_apply` locks the rows of every id it is given.
+        ids = {path: ids[path] for path in touched}
     _apply(PipelineTally, pipeline_deltas, ids)
     _apply(AdmissionTally, admission_deltas, ids)
 
@@ -238,7 +244,7 @@ def tallies_person_changed(*, person: Any, before: Any) -> None:
 
 
 def _apply(
-    model: Any, deltas: dict[Any, dict[str, int]], ids: dict[str, int] | None = None
+    model: Any, deltas: dict[Any, dict[str, int]], ids: Mapping[str, int] | None = None
 ) -> None:
     """Add `deltas` (key → column → amount; key = (path,) or (path, year)) to the rows of
     `model`, creating missing rows at zero first so concurrent writers never lose an add.

@@ -131,7 +131,10 @@ def person_create(*, data: PersonData, organisation: Organisation, actor: Actor 
             )
     if not fold(person.given_name).strip():
         raise ValidationError({"given_name": [_("Tên không được để trống.")]})
-    person.full_clean()
+    # The organisation and the locality are instances the caller resolved through the
+    # actor's scope in this transaction: Django's check that their rows exist (a query each)
+    # would only repeat that read.
+    person.full_clean(exclude=["organisation", "residence_locality"])
     person.save()
     audit_record(actor=actor, action="create", obj=person, person=person, summary="Tạo công dân")
     return person
