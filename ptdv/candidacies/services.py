@@ -150,20 +150,24 @@ def candidacy_register(
     if not organisation.is_active:
         raise unprocessable({"organisation": [_("Chi bộ này đã giải thể hoặc sáp nhập.")]})
     person, created = _registered_person(actor, organisation, person, person_data)
+    is_readmission = False
     if not created:
         # An existing person: lock the row (and read it as committed), so that two
-        # registrations of one person queue and the later one sees the open dossier. A person
-        # inserted just now is locked by the insert and unseen by others until the commit.
+        # registrations of one person queue and the later one sees the open dossier.
         person = Person.objects.select_for_update().get(pk=person.pk)
-    if Candidacy.objects.filter(person=person, is_open=True).exists():
-        raise OpenCandidacyExists(
-            {"person": [_("Người này đang có một hồ sơ phát triển đảng viên chưa kết thúc.")]},
-            code="person.unique_active",
-        )
-    memberships = PartyMembership.objects.filter(person=person)
-    if memberships.filter(status__in=ACTIVE_STATUSES).exists():
-        raise unprocessable({"person": [_("Người này đang là đảng viên.")]})
-    is_readmission = memberships.filter(status__in=FORMER_MEMBER_STATUSES).exists()
+        if Candidacy.objects.filter(person=person, is_open=True).exists():
+            raise OpenCandidacyExists(
+                {"person": [_("Người này đang có một hồ sơ phát triển đảng viên chưa kết thúc.")]},
+                code="person.unique_active",
+            )
+        memberships = PartyMembership.objects.filter(person=person)
+        if memberships.filter(status__in=ACTIVE_STATUSES).exists():
+            raise unprocessable({"person": [_("Người này đang là đảng viên.")]})
+        is_readmission = memberships.filter(status__in=FORMER_MEMBER_STATUSES).exists()
+    # A person inserted just now by this transaction is neither read again nor checked: the
+    # insert holds the row's lock, and until the commit no other transaction can see it, let
+    # alone give it a dossier or a membership (the rule `person.unique_active` and the
+    # membership checks cannot fail for it).
     if helper is not None:
         if helper.status != "official":
             raise unprocessable({"helper": [_("Đảng viên giúp đỡ phải là đảng viên chính thức.")]})
@@ -201,8 +205,9 @@ def candidacy_register(
         validate_constraints=False,
     )
     try:
-        with transaction.atomic():
-            candidacy.save()
+        # No savepoint of its own: the error ends the registration, and its atomic block
+        # rolls back everything it wrote.
+        candidacy.save()
     except IntegrityError:
         # A concurrent registration won the race on the one-open-candidacy constraint.
         raise OpenCandidacyExists(
