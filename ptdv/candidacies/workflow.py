@@ -237,12 +237,6 @@ def candidacy_act(
         result = _apply(
             actor, candidacy, spec, facts, document, ancestors, across_units, competences
         )
-        updated = Candidacy.objects.filter(pk=candidacy.pk, version=candidacy.version).update(
-            version=F("version") + 1
-        )
-        if updated != 1:
-            raise StaleVersion(candidacy.version)
-        candidacy.version += 1
         # The tallies add to the rows of the chain read above (a transfer's new chain is
         # read by them).
         dossier_changed(candidacy, before=before, event=result.event, ancestors=ancestors)
@@ -472,7 +466,14 @@ def _apply(
     apply_changes(candidacy, effect, spec.stage_after(stage_before, passed), on)
     effect.changes["next_stale"] = True
     candidacy.next_stale = True
-    Candidacy.objects.filter(pk=candidacy.pk).update(**effect.changes)
+    # The step's changes and the version's bump in one UPDATE, on the version the dossier was
+    # read at (under the row lock on PostgreSQL; on SQLite this catches a stale client).
+    updated = Candidacy.objects.filter(pk=candidacy.pk, version=candidacy.version).update(
+        **effect.changes, version=F("version") + 1
+    )
+    if updated != 1:
+        raise StaleVersion(candidacy.version)
+    candidacy.version += 1
     if effect.person_changes:
         Person.objects.filter(pk=candidacy.person_id).update(**effect.person_changes)
     counts = {name: facts.get(name, 0) for name in CELL_COUNTS}
