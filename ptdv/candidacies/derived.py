@@ -147,7 +147,10 @@ def dossier_changed(
         Candidacy.objects.filter(organisation=candidacy.organisation, is_open=True).update(
             next_stale=True
         )
-    candidacy_refresh_next(candidacy, today or timezone.localdate())
+    today = today or timezone.localdate()
+    if not (before is None and not candidacy.next_stale and candidacy.next_checked_on == today):
+        # (A new dossier inserted with its next action of today is already up to date.)
+        candidacy_refresh_next(candidacy, today)
     tallies_due_changed(
         [
             (

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from ptdv.accounts.models import ROLE_RANK
 from ptdv.audit.services import audit_record
+from ptdv.candidacies.case import candidacy_next, next_fields
 from ptdv.candidacies.derived import dossier_changed
 from ptdv.candidacies.models import Candidacy, SourceChannel, Stage
 from ptdv.core.policies import REQUIRED_ROLE, Action, Actor, subtree_q
@@ -204,6 +205,11 @@ def candidacy_register(
         ],
         validate_constraints=False,
     )
+    # Its next lawful action (recording the certificate: nothing read) stored with the row,
+    # so that the hook below need not write it again.
+    checked_on = timezone.localdate()
+    for name, value in next_fields(candidacy_next(candidacy, checked_on), checked_on).items():
+        setattr(candidacy, name, value)
     try:
         # No savepoint of its own: the error ends the registration, and its atomic block
         # rolls back everything it wrote.

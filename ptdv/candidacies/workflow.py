@@ -446,7 +446,7 @@ def _apply(
             on=on,
             passed=passed,
             parameters=rule_set.parameters if rule_set else engine.Parameters(),
-            calendar=rules_calendar(),
+            calendar=rules_calendar,  # read only if the effect needs it
             membership=named.membership,
             target=named.target,
             helper=named.helper,
