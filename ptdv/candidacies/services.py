@@ -71,7 +71,11 @@ def _registered_person(
             birth_date=person_data.birth_date,
         )
         if person is None:
-            return person_create(data=person_data, organisation=organisation, actor=actor), True
+            # No savepoint: an error here ends the registration and rolls back all it wrote.
+            created = person_create(
+                data=person_data, organisation=organisation, actor=actor, savepoint=False
+            )
+            return created, True
         if not _may_move(actor, person):
             # The person is managed by an organisation outside the user's subtrees (or where
             # they may only read): do not reveal or move them; transfer the dossier first.
