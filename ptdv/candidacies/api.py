@@ -21,6 +21,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action as action_route
+from rest_framework.exceptions import ParseError, UnsupportedMediaType
 from rest_framework.fields import get_error_detail
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
@@ -311,10 +312,14 @@ class CandidacyViewSet(
             )
         # The dossier is not read here: the service reads it under its lock through the same
         # scope (outside it, or absent: the same 404), and a read before it would be a repeat.
-        data = request.data if isinstance(request.data, dict) else {}
+        try:
+            data = request.data if isinstance(request.data, dict) else {}
+        except (ParseError, UnsupportedMediaType):
+            self.get_object()  # outside the scope answers 404 before the body is judged
+            raise
         version = data.get("version")
         if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
-            self.get_object()  # outside the scope answers 404 before the body is judged
+            self.get_object()  # (the same)
             raise serializers.ValidationError({"version": [_("version phải là số nguyên.")]})
         try:
             candidacy_id = int(pk or "")

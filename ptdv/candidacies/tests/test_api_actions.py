@@ -290,11 +290,15 @@ def test_an_action_takes_a_pinned_number_of_queries(setup, django_assert_num_que
 
 def test_a_malformed_version_outside_the_scope_is_a_404(setup):
     """The action reads the dossier only in the service: outside the user's scope still
-    answers 404 before the body is judged, and so does an id that is not a number."""
+    answers 404 before the body is judged (a malformed version, a body that is not JSON),
+    and so does an id that is not a number."""
     c = setup["candidacy"]
     other = client_for(user_with_role(setup["tree"]["commune_b"], Role.ADMINISTRATOR))
     body = {"certificate_date": "2025-05-20", "version": "x"}
     assert post(other, c, "record_certificate", body).status_code == 404
+    url = f"/api/v1/candidacies/{c.pk}/actions/record_certificate/"
+    assert other.post(url, "{", content_type="application/json").status_code == 404
+    assert setup["clerk"].post(url, "{", content_type="application/json").status_code == 400
     response = setup["clerk"].post(
         "/api/v1/candidacies/abc/actions/record_certificate/", {}, format="json"
     )
