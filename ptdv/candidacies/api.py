@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -20,6 +21,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action as action_route
+from rest_framework.exceptions import ParseError, UnsupportedMediaType
 from rest_framework.fields import get_error_detail
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
@@ -308,15 +310,25 @@ class CandidacyViewSet(
                 ),
                 status=status.HTTP_404_NOT_FOUND,
             )
-        candidacy = self.get_object()
-        data = request.data if isinstance(request.data, dict) else {}
+        # The dossier is not read here: the service reads it under its lock through the same
+        # scope (outside it, or absent: the same 404), and a read before it would be a repeat.
+        try:
+            data = request.data if isinstance(request.data, dict) else {}
+        except (ParseError, UnsupportedMediaType):
+            self.get_object()  # outside the scope answers 404 before the body is judged
+            raise
         version = data.get("version")
         if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+            self.get_object()  # (the same)
             raise serializers.ValidationError({"version": [_("version phải là số nguyên.")]})
+        try:
+            candidacy_id = int(pk or "")
+        except ValueError:
+            raise Http404 from None  # like a dossier that does not exist
         try:
             result = candidacy_act(
                 actor=request.user,
-                candidacy_id=candidacy.pk,
+                candidacy_id=candidacy_id,
                 action=action_name,
                 data={k: v for k, v in data.items() if k != "version"},
                 version=version,
@@ -330,7 +342,7 @@ class CandidacyViewSet(
             fields = {key: [str(m) for m in value] for key, value in exc.message_dict.items()}
             message = next(iter(fields.values()))[0]
             body = error_body("invalid_stage", message, fields)
-            body["version"] = candidacy.version
+            body["version"] = exc.current  # as read under the lock
             return Response(body, status=status.HTTP_409_CONFLICT)
         except RuleViolation as exc:
             body = error_body("rule_violation", exc.message)
@@ -339,8 +351,9 @@ class CandidacyViewSet(
             return Response(body, status=status.HTTP_422_UNPROCESSABLE_ENTITY)
         # The service only moves a dossier to a cell the user may change, so it stays
         # visible; read it back defensively all the same (a missing row was once a 500
-        # answered after the change had committed).
-        fresh = self.get_queryset().filter(pk=candidacy.pk).first() or result.candidacy
+        # answered after the change had committed), and as committed (the effect's changes
+        # to the person, the version, are written by UPDATEs, not all kept in memory).
+        fresh = self.get_queryset().filter(pk=result.candidacy.pk).first() or result.candidacy
         payload = dict(CandidacyDetailSerializer(fresh, context=self.get_serializer_context()).data)
         payload["outcome"] = result.outcome or None
         payload["warnings"] = result.warnings

@@ -115,11 +115,24 @@ def dossier_changed(
     before: DossierSnapshot | None,
     event: CandidacyEvent | None = None,
     today: dt.date | None = None,
+    ancestors: Sequence[Organisation] = (),
 ) -> None:
     """Bring every derived store up to date after one change of `candidacy` (`before`: its
     snapshot before the change, None for a new dossier; `event`: the action's event, None
-    for a new dossier or a voided step — the tallies then read `before`)."""
+    for a new dossier or a voided step — the tallies then read `before`; `ancestors`: the
+    organisations of the chain the caller has read already, whose ids the tallies reuse)."""
     after = DossierSnapshot.of(candidacy)
+    # The tallies add to the rows of the cell and its ancestors, keyed by organisation id:
+    # one id-by-path map for all three, from the caller's chain, or read once here for a new
+    # dossier (it always joins the pipeline); a tally that meets a path outside the map reads
+    # what it misses itself.
+    ids = {organisation.path: organisation.pk for organisation in ancestors}
+    if before is None and not set(after.organisation.ancestor_paths) <= ids.keys():
+        ids.update(
+            Organisation.objects.filter(path__in=after.organisation.ancestor_paths).values_list(
+                "path", "id"
+            )
+        )
     if before is None or before.organisation.pk != after.organisation.pk:
         candidacy_search_refresh(candidacy_ids=[candidacy.pk])  # the new subtree finds it
     for organisation, members, candidates in _counter_deltas(before, after).values():
@@ -134,7 +147,10 @@ def dossier_changed(
         Candidacy.objects.filter(organisation=candidacy.organisation, is_open=True).update(
             next_stale=True
         )
-    candidacy_refresh_next(candidacy, today or timezone.localdate())
+    today = today or timezone.localdate()
+    if not (before is None and not candidacy.next_stale and candidacy.next_checked_on == today):
+        # (A new dossier inserted with its next action of today is already up to date.)
+        candidacy_refresh_next(candidacy, today)
     tallies_due_changed(
         [
             (
@@ -143,15 +159,16 @@ def dossier_changed(
                 else (before.organisation.path, before.is_open, before.next_due),
                 due_state(candidacy),
             )
-        ]
+        ],
+        ids,
     )
     tallies_yield_changed(
-        [(None if before is None else before.yield_state(), yield_state(candidacy))]
+        [(None if before is None else before.yield_state(), yield_state(candidacy))], ids
     )
     previous = None
     if event is None and before is not None:
         previous = (before.organisation.path, before.stage, before.is_open, before.decision_date)
-    tallies_candidacy_changed(candidacy=candidacy, event=event, previous=previous)
+    tallies_candidacy_changed(candidacy=candidacy, event=event, previous=previous, ids=ids)
 
 
 def dossiers_changed(candidacy_ids: Iterable[int], *, tallies: bool = True) -> None:

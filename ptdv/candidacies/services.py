@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from ptdv.accounts.models import ROLE_RANK
 from ptdv.audit.services import audit_record
+from ptdv.candidacies.case import candidacy_next, next_fields
 from ptdv.candidacies.derived import dossier_changed
 from ptdv.candidacies.models import Candidacy, SourceChannel, Stage
 from ptdv.core.policies import REQUIRED_ROLE, Action, Actor, subtree_q
@@ -55,9 +56,10 @@ def _check_residence(person_data: PersonData | None, organisation: Organisation)
 
 def _registered_person(
     actor: Actor, organisation: Organisation, person: Person | None, person_data: PersonData | None
-) -> Person:
-    """The person to register: the one named, else found by national ID or name and birth
-    date, else created; one managed outside the actor's reach is not revealed nor moved."""
+) -> tuple[Person, bool]:
+    """The person to register (and whether they were created now): the one named, else found
+    by national ID or name and birth date, else created; one managed outside the actor's reach
+    is not revealed nor moved."""
     if person is None:
         if person_data is None:
             raise ValidationError({"person": [_("Cần chọn hoặc nhập thông tin công dân.")]})
@@ -69,8 +71,12 @@ def _registered_person(
             birth_date=person_data.birth_date,
         )
         if person is None:
-            person = person_create(data=person_data, organisation=organisation, actor=actor)
-        elif not _may_move(actor, person):
+            # No savepoint: an error here ends the registration and rolls back all it wrote.
+            created = person_create(
+                data=person_data, organisation=organisation, actor=actor, savepoint=False
+            )
+            return created, True
+        if not _may_move(actor, person):
             # The person is managed by an organisation outside the user's subtrees (or where
             # they may only read): do not reveal or move them; transfer the dossier first.
             raise unprocessable(
@@ -90,7 +96,7 @@ def _registered_person(
             )
     elif not _may_move(actor, person):
         raise ValidationError({"person": [_("Không tìm thấy công dân.")]})
-    return person
+    return person, False
 
 
 @transaction.atomic
@@ -148,17 +154,25 @@ def candidacy_register(
         )
     if not organisation.is_active:
         raise unprocessable({"organisation": [_("Chi bộ này đã giải thể hoặc sáp nhập.")]})
-    person = _registered_person(actor, organisation, person, person_data)
-    person = Person.objects.select_for_update().get(pk=person.pk)
-    if Candidacy.objects.filter(person=person, is_open=True).exists():
-        raise OpenCandidacyExists(
-            {"person": [_("Người này đang có một hồ sơ phát triển đảng viên chưa kết thúc.")]},
-            code="person.unique_active",
-        )
-    memberships = PartyMembership.objects.filter(person=person)
-    if memberships.filter(status__in=ACTIVE_STATUSES).exists():
-        raise unprocessable({"person": [_("Người này đang là đảng viên.")]})
-    is_readmission = memberships.filter(status__in=FORMER_MEMBER_STATUSES).exists()
+    person, created = _registered_person(actor, organisation, person, person_data)
+    is_readmission = False
+    if not created:
+        # An existing person: lock the row (and read it as committed), so that two
+        # registrations of one person queue and the later one sees the open dossier.
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        if Candidacy.objects.filter(person=person, is_open=True).exists():
+            raise OpenCandidacyExists(
+                {"person": [_("Người này đang có một hồ sơ phát triển đảng viên chưa kết thúc.")]},
+                code="person.unique_active",
+            )
+        memberships = PartyMembership.objects.filter(person=person)
+        if memberships.filter(status__in=ACTIVE_STATUSES).exists():
+            raise unprocessable({"person": [_("Người này đang là đảng viên.")]})
+        is_readmission = memberships.filter(status__in=FORMER_MEMBER_STATUSES).exists()
+    # A person inserted just now by this transaction is neither read again nor checked: the
+    # insert holds the row's lock, and until the commit no other transaction can see it, let
+    # alone give it a dossier or a membership (the rule `person.unique_active` and the
+    # membership checks cannot fail for it).
     if helper is not None:
         if helper.status != "official":
             raise unprocessable({"helper": [_("Đảng viên giúp đỡ phải là đảng viên chính thức.")]})
@@ -182,10 +196,28 @@ def candidacy_register(
         opened_on=today,
         stage_changed_on=today,
     )
-    candidacy.full_clean(validate_constraints=False)
+    # Every foreign key holds an instance resolved above through the actor's scope (or None):
+    # Django's check that each row exists (a query each) would only repeat those reads.
+    candidacy.full_clean(
+        exclude=[
+            "person",
+            "organisation",
+            "helper",
+            "responsible_leader",
+            "movement",
+            "referring_body",
+        ],
+        validate_constraints=False,
+    )
+    # Its next lawful action (recording the certificate: nothing read) stored with the row,
+    # so that the hook below need not write it again.
+    checked_on = timezone.localdate()
+    for name, value in next_fields(candidacy_next(candidacy, checked_on), checked_on).items():
+        setattr(candidacy, name, value)
     try:
-        with transaction.atomic():
-            candidacy.save()
+        # No savepoint of its own: the error ends the registration, and its atomic block
+        # rolls back everything it wrote.
+        candidacy.save()
     except IntegrityError:
         # A concurrent registration won the race on the one-open-candidacy constraint.
         raise OpenCandidacyExists(

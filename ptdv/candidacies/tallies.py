@@ -30,9 +30,9 @@ show up in `ptdv aggregates verify` and be absorbed by `ptdv aggregates rebuild`
 (and of `candidacy_register`). It reconstructs the candidacy's contribution before the action
 from the event (the stage before, the cell before a transfer, the decision date before a
 decision or an amendment), computes the contribution now, and adds the difference to the
-≤ depth ancestor rows with `F()` updates in the same transaction — like
-`organisation_counters_adjust`. Reading the progress of any subtree is then one row per
-table, whatever the size of the subtree.
+≤ depth ancestor rows with one upsert per table in the same transaction (like
+`organisation_counters_adjust`, it adds to what is stored). Reading the progress of any
+subtree is then one row per table, whatever the size of the subtree.
 
 `aggregates_mismatches` recounts from the raw rows (grouped queries, rolled up by path
 prefix in memory) and compares; `aggregates_rebuild` writes the recount.
@@ -49,7 +49,7 @@ from itertools import groupby
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import ExtractYear
 
 from ptdv.candidacies.measures import (
@@ -150,11 +150,13 @@ def tallies_candidacy_changed(
     candidacy: Candidacy,
     event: CandidacyEvent | None = None,
     previous: tuple[str, str, bool, dt.date | None] | None = None,
+    ids: Mapping[str, int] | None = None,
 ) -> None:
     """Bring the tallies up to date after one write to `candidacy` (`event` is the action's
     event; None for a newly registered candidacy, or for a voided step, whose `previous`
     (path, stage, is_open, decision date) says what the dossier counted before). Call it
-    inside the write transaction."""
+    inside the write transaction. `ids`: organisation id by path, when the caller has them
+    (read here when they miss a path the change touches)."""
     # An action does not change the person: the same groups before and after it.
     groups = _group_columns(candidacy.person)
     after = _contribution(
@@ -191,7 +193,11 @@ def tallies_candidacy_changed(
     touched = {key[0] for key in (*pipeline_deltas, *admission_deltas)}
     if not touched:
         return
-    ids = dict(Organisation.objects.filter(path__in=touched).values_list("path", "id"))
+    if ids is None or not touched <= ids.keys():
+        ids = dict(Organisation.objects.filter(path__in=touched).values_list("path", "id"))
+    else:
+        # Only the rows touched: `_apply` locks the rows of every id it is given.
+        ids = {path: ids[path] for path in touched}
     _apply(PipelineTally, pipeline_deltas, ids)
     _apply(AdmissionTally, admission_deltas, ids)
 
@@ -238,46 +244,19 @@ def tallies_person_changed(*, person: Any, before: Any) -> None:
 
 
 def _apply(
-    model: Any, deltas: dict[Any, dict[str, int]], ids: dict[str, int] | None = None
+    model: Any, deltas: dict[Any, dict[str, int]], ids: Mapping[str, int] | None = None
 ) -> None:
     """Add `deltas` (key → column → amount; key = (path,) or (path, year)) to the rows of
-    `model`, creating missing rows at zero first so concurrent writers never lose an add.
-    `ids`: organisation id by path, when the caller has them."""
-    deltas = nonzero(deltas)
-    if not deltas:
-        return
-    if ids is None:
-        ids = dict(
-            Organisation.objects.filter(path__in={key[0] for key in deltas}).values_list(
-                "path", "id"
-            )
-        )
+    `model`: one upsert (`tally_add`), which adds to a row or creates it atomically, so that
+    concurrent writers never lose an add, and takes the rows in id order, so that two
+    opposite transfers wait for each other instead of deadlocking. `ids`: organisation id by
+    path, when the caller has them."""
     with_year = model is AdmissionTally
-    model.objects.bulk_create(
-        [
-            model(organisation_id=ids[key[0]], **({"year": key[1]} if with_year else {}))
-            for key in deltas
-        ],
-        ignore_conflicts=True,
-    )
-    # Rows that get the same change are updated together (a typical action: ≤ 2 UPDATEs).
-    groups: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
-    for key, columns in deltas.items():
-        signature = (key[1] if with_year else None, tuple(sorted(columns.items())))
-        groups[signature].append(ids[key[0]])
-    if len(groups) > 1 and connection.vendor == "postgresql":
-        # Several UPDATEs (a transfer: the old chain, then the new one) would lock rows in an
-        # order that depends on the action; lock them all first, by id, so that two opposite
-        # transfers wait for each other instead of deadlocking.
-        locked = model.objects.select_for_update().filter(organisation_id__in=ids.values())
-        if with_year:
-            locked = locked.filter(year__in={key[1] for key in deltas})
-        list(locked.order_by("organisation_id", *(["year"] if with_year else [])).values("pk"))
-    for (year, columns), org_ids in groups.items():
-        rows = model.objects.filter(organisation_id__in=org_ids)
-        if with_year:
-            rows = rows.filter(year=year)
-        rows.update(**{name: F(name) + value for name, value in columns})
+    fields = ADMISSION_FIELDS if with_year else PIPELINE_COLUMNS
+    unknown = {name for columns in deltas.values() for name in columns} - set(fields)
+    if unknown:  # the upsert writes only `fields`: never drop a change silently
+        raise ValueError(f"{model.__name__} has no columns {sorted(unknown)}")
+    tally_add(model, ("year",) if with_year else (), fields, deltas, dict(ids) if ids else None)
 
 
 def aggregates_rows_added(
@@ -289,7 +268,7 @@ def aggregates_rows_added(
     """Count rows written in bulk (an import) into the tallies, inside the transaction that
     wrote them: the new candidacies (their stage and decision) and the new membership rows
     without a candidacy (older admissions). Grouped queries over just those rows, rolled up
-    to the ancestors and added with `F()` updates. The members' retention tally too (the
+    to the ancestors and added with upserts. The members' retention tally too (the
     memberships without a dossier and those of the dossiers), first, as in every write path
     (ptdv.members.retention) — unless `retention` is False: rows that went through the
     membership hook, which counted them."""

@@ -79,8 +79,8 @@ from ptdv.members.services import (
     membership_remove,
 )
 from ptdv.members.votes import cell_members_on
-from ptdv.organisations.competence import Competent
-from ptdv.organisations.models import CELL_KINDS, Organisation, commune_level_unit
+from ptdv.organisations.competence import Competent, competence_rows
+from ptdv.organisations.models import CELL_KINDS, Competence, Organisation, commune_level_unit
 from ptdv.organisations.policies import organisation_policy
 from ptdv.people.models import Person
 from ptdv.people.policies import person_policy
@@ -119,7 +119,10 @@ class ActionResult:
 
 
 class WrongStage(ValidationError):
-    """The dossier's present stage (or its organisation's tree) does not allow the action."""
+    """The dossier's present stage (or its organisation's tree) does not allow the action.
+    `current`: the dossier's version it was refused at (None when not known)."""
+
+    current: int | None = None
 
 
 def _check_source(
@@ -127,10 +130,13 @@ def _check_source(
     candidacy: Candidacy,
     ancestors: list[Organisation],
     on: dt.date | None = None,
+    competences: list[Competence] | None = None,
 ) -> None:
-    refusals = stage_refusals(spec, candidacy, ancestors, on)
+    refusals = stage_refusals(spec, candidacy, ancestors, on, competences)
     if refusals:
-        raise WrongStage({"action": refusals}, code="invalid_stage")
+        refused = WrongStage({"action": refusals}, code="invalid_stage")
+        refused.current = candidacy.version
+        raise refused
 
 
 def _validated_facts(
@@ -223,16 +229,17 @@ def candidacy_act(
         if version is not None and version != candidacy.version:
             raise StaleVersion(candidacy.version)
         ancestors = ancestors_of(candidacy.organisation)
-        _check_source(spec, candidacy, ancestors, facts.get("date"))
+        # Who decides for the chain (its competence rows, all dates), read once: the stage
+        # check, the engine's case and the effect each ask.
+        competences = competence_rows(ancestors)
+        _check_source(spec, candidacy, ancestors, facts.get("date"), competences)
         before = DossierSnapshot.of(candidacy)
-        result = _apply(actor, candidacy, spec, facts, document, ancestors, across_units)
-        updated = Candidacy.objects.filter(pk=candidacy.pk, version=candidacy.version).update(
-            version=F("version") + 1
+        result = _apply(
+            actor, candidacy, spec, facts, document, ancestors, across_units, competences
         )
-        if updated != 1:
-            raise StaleVersion(candidacy.version)
-        candidacy.version += 1
-        dossier_changed(candidacy, before=before, event=result.event)
+        # The tallies add to the rows of the chain read above (a transfer's new chain is
+        # read by them).
+        dossier_changed(candidacy, before=before, event=result.event, ancestors=ancestors)
         audit_record(
             actor=actor,
             action="action",
@@ -389,6 +396,7 @@ def _judge(
     candidacy: Candidacy,
     facts: dict[str, Any],
     ancestors: list[Organisation],
+    competences: list[Competence] | None = None,
 ) -> tuple[str, str, list[dict[str, str]]]:
     """(outcome, rule set id, warnings) of the engine for the action; RuleViolation when
     a gate blocks it."""
@@ -397,6 +405,8 @@ def _judge(
     if spec.engine_action is None:
         return "", rule_set.id if rule_set else "", []
     context = dossier_context(candidacy, ancestors)
+    if competences is not None:
+        context.competences = competences
     verdict = candidacy_verdict(candidacy, spec.engine_action, on, facts, context)
     warnings = [w.to_dict() for w in verdict.warnings]
     if not verdict.gates_passed:
@@ -419,11 +429,13 @@ def _apply(
     document: dict[str, Any],
     ancestors: list[Organisation],
     across_units: bool = False,
+    competences: list[Competence] | None = None,
 ) -> ActionResult:
-    """Judge the action, take its spec's effect and write it, with its event."""
+    """Judge the action, take its spec's effect and write it, with its event (`competences`:
+    the chain's competence rows, when the caller has read them)."""
     on: dt.date = facts["date"]
     stage_before = Stage(candidacy.stage)
-    outcome, rule_set_id, warnings = _judge(spec, candidacy, facts, ancestors)
+    outcome, rule_set_id, warnings = _judge(spec, candidacy, facts, ancestors, competences)
     rule_set = engine.ruleset_for(on)
     passed = outcome != Outcome.FAILED
     named = _resolve_named(actor, candidacy, spec, facts, ancestors, across_units)
@@ -434,14 +446,14 @@ def _apply(
             on=on,
             passed=passed,
             parameters=rule_set.parameters if rule_set else engine.Parameters(),
-            calendar=rules_calendar(),
+            calendar=rules_calendar,  # read only if the effect needs it
             membership=named.membership,
             target=named.target,
             helper=named.helper,
             leader=named.leader,
             amended=named.amended,
             introducer=named.introducer,
-            grassroots_authorised=grassroots_authorised(ancestors),
+            grassroots_authorised=grassroots_authorised(ancestors, competences=competences),
         )
     )
     if effect.violations:
@@ -454,7 +466,14 @@ def _apply(
     apply_changes(candidacy, effect, spec.stage_after(stage_before, passed), on)
     effect.changes["next_stale"] = True
     candidacy.next_stale = True
-    Candidacy.objects.filter(pk=candidacy.pk).update(**effect.changes)
+    # The step's changes and the version's bump in one UPDATE, on the version the dossier was
+    # read at (under the row lock on PostgreSQL; on SQLite this catches a stale client).
+    updated = Candidacy.objects.filter(pk=candidacy.pk, version=candidacy.version).update(
+        **effect.changes, version=F("version") + 1
+    )
+    if updated != 1:
+        raise StaleVersion(candidacy.version)
+    candidacy.version += 1
     if effect.person_changes:
         Person.objects.filter(pk=candidacy.person_id).update(**effect.person_changes)
     counts = {name: facts.get(name, 0) for name in CELL_COUNTS}

@@ -99,11 +99,19 @@ def _validate_national_id(number: str) -> None:
         raise ValidationError({"national_id": exc.messages}) from None
 
 
-@transaction.atomic
-def person_create(*, data: PersonData, organisation: Organisation, actor: Actor | None) -> Person:
+def person_create(
+    *, data: PersonData, organisation: Organisation, actor: Actor | None, savepoint: bool = True
+) -> Person:
     """Write a new person managed by `organisation`. A primitive: its callers (the
     registration) have already resolved the organisation and the residence locality
-    through the actor's scope; `actor` is only recorded in the audit trail."""
+    through the actor's scope; `actor` is only recorded in the audit trail. `savepoint`
+    False: inside a caller's transaction that any error of this one ends anyway (the
+    registration), without a savepoint of its own (two round trips)."""
+    with transaction.atomic(savepoint=savepoint):
+        return _person_insert(data, organisation, actor)
+
+
+def _person_insert(data: PersonData, organisation: Organisation, actor: Actor | None) -> Person:
     person = Person(
         **person_name_keys(data.family_name, data.middle_name, data.given_name),
         birth_date=data.birth_date,
@@ -131,7 +139,10 @@ def person_create(*, data: PersonData, organisation: Organisation, actor: Actor 
             )
     if not fold(person.given_name).strip():
         raise ValidationError({"given_name": [_("Tên không được để trống.")]})
-    person.full_clean()
+    # The organisation and the locality are instances the caller resolved through the
+    # actor's scope in this transaction: Django's check that their rows exist (a query each)
+    # would only repeat that read.
+    person.full_clean(exclude=["organisation", "residence_locality"])
     person.save()
     audit_record(actor=actor, action="create", obj=person, person=person, summary="Tạo công dân")
     return person

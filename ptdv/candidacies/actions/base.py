@@ -73,7 +73,9 @@ class EffectInput:
     on: dt.date
     passed: bool
     parameters: engine.Parameters
-    calendar: engine.WorkingCalendar
+    # The working calendar, or the service's way to read it: the live path hands the reader,
+    # as only a deadline one effect computes needs it (`working_calendar`).
+    calendar: engine.WorkingCalendar | Callable[[], engine.WorkingCalendar]
     membership: PartyMembership | None = None  # the introducer's, resolved by the caller
     target: Organisation | None = None  # the transfer's, resolved by the caller
     introducers: tuple[engine.Introducer, ...] | None = None  # as a past step declares them
@@ -82,6 +84,11 @@ class EffectInput:
     amended: CandidacyEvent | None = None  # the event an amendment corrects, resolved
     introducer: Introducer | None = None  # the introduction an amendment corrects, resolved
     grassroots_authorised: bool = False  # the grassroots committee above decides admissions
+
+    def working_calendar(self) -> engine.WorkingCalendar:
+        if isinstance(self.calendar, engine.WorkingCalendar):
+            return self.calendar
+        return self.calendar()
 
 
 @dataclass

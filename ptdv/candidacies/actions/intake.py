@@ -131,7 +131,7 @@ def member_file_effect(state: EffectInput) -> Effect:
     if ceremony is None:
         return effect
     days = state.parameters.member_file_deadline_working_days
-    due = state.calendar.add_working_days(ceremony, days)
+    due = state.working_calendar().add_working_days(ceremony, days)
     if state.on > due:
         effect.warnings.append(
             finding(

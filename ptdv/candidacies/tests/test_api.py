@@ -582,3 +582,16 @@ def test_a_name_is_judged_as_sent(tree, api) -> None:
         format="json",
     )
     assert list(fields_of(response)) == ["person.given_name"]
+
+
+def test_registering_a_new_person_takes_a_pinned_number_of_queries(
+    tree, api, django_assert_num_queries
+) -> None:
+    """The foreign keys the service resolved are not checked again, the new person is not
+    read again, and the chain's ids are read once for every tally. Here 32 before, 18 after
+    (the bench province on PostgreSQL, with its token and session: 32 before, 20 after).
+    Lower it when it falls; never raise it."""
+    body = {"organisation": tree["cell_a1"].pk, "person": new_person(), "opened_on": "2025-10-01"}
+    with django_assert_num_queries(18):
+        response = api.post(URL, body, format="json")
+    assert response.status_code == 201, response.content
