@@ -11,13 +11,14 @@ from django.utils import timezone
 
 from ptdv.accounts.models import ROLE_RANK
 from ptdv.candidacies.actions import SPECS, ActionSpec, DossierAction
-from ptdv.candidacies.actions.record import stage_refusals
+from ptdv.candidacies.actions.record import COMMITTEE_CHECKED, stage_refusals
 from ptdv.candidacies.models import (
     Candidacy,
     CandidacyEvent,
     CandidacySearch,
     Consent,
     Introducer,
+    Stage,
 )
 from ptdv.candidacies.policies import candidacy_policy
 from ptdv.candidacies.search import (
@@ -244,14 +245,16 @@ def candidacy_available_actions(
     cell's recognition resolution — the same conditions `candidacy_act` enforces.
 
     `ancestors` (the cell first) and their `competences`, when the page has read them
-    already for the dossier's next action, are not read again.
+    already for the dossier's next action, are not read again; the competences are read
+    only at a stage where a step that asks who decides could be offered.
     """
     if ancestors is None:
         ancestors = sorted(
             Organisation.objects.filter(path__in=candidacy.organisation.ancestor_paths),
             key=lambda o: -len(o.path),
         )
-    if competences is None:
+    stage = Stage(candidacy.stage)
+    if competences is None and any(stage in SPECS[a].sources for a in COMMITTEE_CHECKED):
         competences = competence_rows(ancestors)
     offered = []
     for spec in SPECS.values():

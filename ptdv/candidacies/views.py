@@ -59,7 +59,6 @@ from ptdv.core.policies import Action, user_scopes
 from ptdv.core.roles import ROLE_RANK, Role
 from ptdv.core.views import render_page
 from ptdv.core.work import bulk_actions
-from ptdv.organisations.competence import competence_rows
 from ptdv.organisations.models import Organisation
 from ptdv.organisations.policies import organisation_policy
 from ptdv.organisations.selectors import (
@@ -222,10 +221,10 @@ def candidacy_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     context = dossier_context(candidacy, introducers=introducers, consents=consents)
     nxt = candidacy_next(candidacy, today, context)
     checklist = candidacy_checklist(candidacy, today, context=context, nxt=nxt)
-    # The next action and the checklist have read the competences when they needed them.
+    # The next action and the checklist have read the competences if they needed them; the
+    # actions offered and the list of forms read them only if they ask who decides (most
+    # dossiers: neither asks, and no competence row is read).
     competences = context.competences
-    if competences is None:
-        competences = context.competences = competence_rows(context.ancestors)
     effective = [event for event in events if not event.voided]
     actions = candidacy_available_actions(
         actor=request.user,

@@ -651,13 +651,15 @@ def test_dossier_page_reads_each_part_once(client, tree, dossier, django_assert_
     client.force_login(approver)
     client.get(dossier.get_absolute_url())  # the session's first save
     # session, user, assignments, dossier, audit entry, events, introducers, consents, chain,
-    # competences, exemplars, attachments (the list of forms reads no relatives, signers nor
-    # document numbers: only a printed form needs them). A dossier in the source stage asks
-    # the engine nothing: neither the cell's official members nor the calendar are read.
-    with django_assert_num_queries(12):
+    # exemplars, attachments (the list of forms reads no relatives, signers nor document
+    # numbers: only a printed form needs them). A dossier in the source stage asks the engine
+    # nothing: neither the cell's official members, the calendar nor who decides (the
+    # competences: no step offered and no form available asks) are read.
+    with django_assert_num_queries(11):
         assert client.get(dossier.get_absolute_url()).status_code == 200
     prepare(approver, dossier)
-    # Before the branch vote the engine is asked: the official members and the calendar.
+    # Before the branch vote the engine is asked: the official members, the calendar and the
+    # competences.
     with django_assert_num_queries(14):
         response = client.get(dossier.get_absolute_url())
     assert all(row["ok"] for row in response.context["checklist"])
