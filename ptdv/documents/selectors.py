@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from ptdv.candidacies.models import Candidacy, CandidacyEvent
@@ -14,7 +14,9 @@ from ptdv.documents.dossier import dossier_load
 from ptdv.documents.models import RELATION_ORDER, Attachment, Relative
 from ptdv.documents.official_forms import FORMS
 from ptdv.documents.policies import attachment_policy, can_attach, relative_policy
+from ptdv.members.models import PartyMembership
 from ptdv.people.models import Person
+from ptdv.people.selectors import person_page_queryset
 
 
 def attachment_list(*, actor: Actor, candidacy: Candidacy) -> QuerySet[Attachment]:
@@ -49,6 +51,18 @@ def attachment_get_visible(*, actor: Actor, pk: Any) -> Attachment:
 def relative_get_visible(*, actor: Actor, pk: Any) -> Relative:
     return relative_policy.get_visible(
         actor, pk, Relative.objects.select_related("person__organisation")
+    )
+
+
+def person_page_row() -> QuerySet[Person]:
+    """The person page's row (`person_page_queryset`; scope it with the policy) with whether
+    the person has any membership record (`has_memberships`) or relative (`has_relatives`)
+    at all. Most people have neither (not members, no family declared yet): for them the
+    page does not read those lists, each a query dearer to build than this check. Where
+    there are some, the rows are read through their own policies as before."""
+    return person_page_queryset().annotate(
+        has_memberships=Exists(PartyMembership.objects.filter(person=OuterRef("pk"))),
+        has_relatives=Exists(Relative.objects.filter(person=OuterRef("pk"))),
     )
 
 
