@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from ptdv.accounts.models import ROLE_RANK
@@ -195,10 +195,34 @@ def candidacy_detail_queryset() -> QuerySet[Candidacy]:
     )
 
 
+def candidacy_page_queryset() -> QuerySet[Candidacy]:
+    """What the dossier page (`candidacy_detail_view`) shows, in one query (scope it with the
+    policy): `candidacy_detail_queryset` less the rows of the helper, the helper's person and
+    the responsible leader, of whom the page shows the names only, given as `helper_*` and
+    `leader_*` (`family_name`, `middle_name`, `given_name`; None when not assigned). Three
+    joined models' columns were the larger part of building the page's costliest query."""
+    return Candidacy.objects.select_related("person", "organisation").annotate(
+        helper_family_name=F("helper__person__family_name"),
+        helper_middle_name=F("helper__person__middle_name"),
+        helper_given_name=F("helper__person__given_name"),
+        leader_family_name=F("responsible_leader__family_name"),
+        leader_middle_name=F("responsible_leader__middle_name"),
+        leader_given_name=F("responsible_leader__given_name"),
+    )
+
+
 def candidacy_events(*, candidacy: Candidacy) -> QuerySet[CandidacyEvent]:
-    """The dossier's timeline, oldest first, with who recorded each step (the void ones
-    too, shown struck through, with who voided them)."""
-    return candidacy.events.select_related("actor", "voided_by").order_by("on", "id")
+    """The dossier's timeline, oldest first (the void ones too, shown struck through), with
+    what names who recorded each step and who voided it: `actor_full_name` and
+    `actor_username`, `voided_by_full_name` and `voided_by_username` (a user reads as the
+    full name, else the username). Not the users' rows: their every column, for two names,
+    made this one of the page's costliest queries to build."""
+    return candidacy.events.annotate(
+        actor_full_name=F("actor__full_name"),
+        actor_username=F("actor__username"),
+        voided_by_full_name=F("voided_by__full_name"),
+        voided_by_username=F("voided_by__username"),
+    ).order_by("on", "id")
 
 
 def candidacy_introducers(*, candidacy: Candidacy) -> QuerySet[Introducer]:

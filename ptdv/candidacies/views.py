@@ -42,6 +42,7 @@ from ptdv.candidacies.selectors import (
     candidacy_events,
     candidacy_introducers,
     candidacy_list,
+    candidacy_page_queryset,
 )
 from ptdv.candidacies.services import candidacy_register
 from ptdv.candidacies.templatetags.dossier import timeline
@@ -66,6 +67,7 @@ from ptdv.organisations.selectors import (
     organisation_children,
     organisation_roots,
 )
+from ptdv.people.models import full_name
 from ptdv.rules.engine import RULE_LABELS
 
 PER_PAGE = 50
@@ -196,7 +198,7 @@ def _next_action_context(nxt: NextAction, today: dt.date) -> dict[str, Any] | No
 @never_cache
 @require_safe
 def candidacy_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    candidacy = candidacy_policy.get_visible(request.user, pk, candidacy_detail_queryset())
+    candidacy = candidacy_policy.get_visible(request.user, pk, candidacy_page_queryset())
     audit_record(
         actor=request.user,
         action="view",
@@ -204,6 +206,8 @@ def candidacy_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         person=candidacy.person,
         summary="Xem hồ sơ phát triển đảng viên",
     )
+    # The helper's and the responsible leader's names only (`candidacy_page_queryset`).
+    names: Any = candidacy
     today = timezone.localdate()
     dossier = [
         (label, getattr(candidacy, name))
@@ -239,6 +243,16 @@ def candidacy_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "candidacy": candidacy,
             "person": candidacy.person,
+            "helper_name": full_name(
+                names.helper_family_name, names.helper_middle_name, names.helper_given_name
+            )
+            if candidacy.helper_id
+            else "",
+            "leader_name": full_name(
+                names.leader_family_name, names.leader_middle_name, names.leader_given_name
+            )
+            if candidacy.responsible_leader_id
+            else "",
             "section": "candidacies",
             "today": today,
             "next": _next_action_context(nxt, today),
