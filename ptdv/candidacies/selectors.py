@@ -27,6 +27,7 @@ from ptdv.candidacies.search import (
     name_order_of_matches,
 )
 from ptdv.core.policies import REQUIRED_ROLE, Actor, subtree_q
+from ptdv.core.presence import has_related
 from ptdv.core.search import person_search_filter as person_search_filter
 from ptdv.members.models import ACTIVE_STATUSES, MembershipStatus, PartyMembership
 from ptdv.members.policies import membership_policy
@@ -200,8 +201,15 @@ def candidacy_page_queryset() -> QuerySet[Candidacy]:
     policy): `candidacy_detail_queryset` less the rows of the helper, the helper's person and
     the responsible leader, of whom the page shows the names only, given as `helper_*` and
     `leader_*` (`family_name`, `middle_name`, `given_name`; None when not assigned). Three
-    joined models' columns were the larger part of building the page's costliest query."""
+    joined models' columns were the larger part of building the page's costliest query.
+
+    With whether the dossier has any introducer (`has_introducers`) or consent
+    (`has_consents`) at all (ptdv.core.presence): most have none (no introducer before the
+    application, a consent only in the cases that need one), and the page skips reading
+    them then."""
     return Candidacy.objects.select_related("person", "organisation").annotate(
+        has_introducers=has_related(Introducer, "candidacy"),
+        has_consents=has_related(Consent, "candidacy"),
         helper_family_name=F("helper__person__family_name"),
         helper_middle_name=F("helper__person__middle_name"),
         helper_given_name=F("helper__person__given_name"),

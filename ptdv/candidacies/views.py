@@ -206,8 +206,9 @@ def candidacy_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         person=candidacy.person,
         summary="Xem hồ sơ phát triển đảng viên",
     )
-    # The helper's and the responsible leader's names only (`candidacy_page_queryset`).
-    names: Any = candidacy
+    # With the helper's and the responsible leader's names, and whether there are any
+    # introducers and consents (`candidacy_page_queryset`).
+    row: Any = candidacy
     today = timezone.localdate()
     dossier = [
         (label, getattr(candidacy, name))
@@ -218,8 +219,9 @@ def candidacy_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     # introducers, consents and events: read once here and handed to each (the page made 38
     # queries, a third of them repeats — issue 15).
     events = list(candidacy_events(candidacy=candidacy))
-    introducers = list(candidacy_introducers(candidacy=candidacy))
-    consents = list(candidacy_consents(candidacy=candidacy))
+    # Read only for a dossier that has any (`candidacy_page_queryset`).
+    introducers = list(candidacy_introducers(candidacy=candidacy)) if row.has_introducers else []
+    consents = list(candidacy_consents(candidacy=candidacy)) if row.has_consents else []
     # The context counts the cell's official members and reads the working calendar only
     # when the engine is asked (not for an official, closed or untrained dossier).
     context = dossier_context(candidacy, introducers=introducers, consents=consents)
@@ -244,12 +246,12 @@ def candidacy_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "candidacy": candidacy,
             "person": candidacy.person,
             "helper_name": full_name(
-                names.helper_family_name, names.helper_middle_name, names.helper_given_name
+                row.helper_family_name, row.helper_middle_name, row.helper_given_name
             )
             if candidacy.helper_id
             else "",
             "leader_name": full_name(
-                names.leader_family_name, names.leader_middle_name, names.leader_given_name
+                row.leader_family_name, row.leader_middle_name, row.leader_given_name
             )
             if candidacy.responsible_leader_id
             else "",

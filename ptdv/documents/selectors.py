@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from ptdv.candidacies.models import Candidacy, CandidacyEvent
 from ptdv.candidacies.transitions import TRANSITIONS
 from ptdv.core.policies import Actor
+from ptdv.core.presence import has_related
 from ptdv.documents.dossier import dossier_load
 from ptdv.documents.models import RELATION_ORDER, Attachment, Relative
 from ptdv.documents.official_forms import FORMS
@@ -57,12 +58,12 @@ def relative_get_visible(*, actor: Actor, pk: Any) -> Relative:
 def person_page_row() -> QuerySet[Person]:
     """The person page's row (`person_page_queryset`; scope it with the policy) with whether
     the person has any membership record (`has_memberships`) or relative (`has_relatives`)
-    at all. Most people have neither (not members, no family declared yet): for them the
-    page does not read those lists, each a query dearer to build than this check. Where
-    there are some, the rows are read through their own policies as before."""
+    at all (ptdv.core.presence). Most people have neither (not members, no family declared
+    yet): for them the page does not read those lists, each a query dearer to build than
+    this check. Where there are some, the rows are read through their own policies."""
     return person_page_queryset().annotate(
-        has_memberships=Exists(PartyMembership.objects.filter(person=OuterRef("pk"))),
-        has_relatives=Exists(Relative.objects.filter(person=OuterRef("pk"))),
+        has_memberships=has_related(PartyMembership, "person"),
+        has_relatives=has_related(Relative, "person"),
     )
 
 
