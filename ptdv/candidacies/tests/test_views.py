@@ -9,7 +9,7 @@ from django.utils import timezone
 from ptdv.accounts.models import Assignment, Role
 from ptdv.audit.models import AuditEntry
 from ptdv.candidacies.forms import CandidacyActionForm
-from ptdv.candidacies.models import Candidacy, CandidacyEvent, Stage
+from ptdv.candidacies.models import Candidacy, CandidacyEvent, Consent, ConsentKind, Stage
 from ptdv.candidacies.transitions import FACTS
 from ptdv.candidacies.workflow import candidacy_act
 from ptdv.factories import (
@@ -676,6 +676,18 @@ def test_dossier_page_reads_each_part_once(client, tree, dossier, django_assert_
     assert len(response.context["events"]) == 7
     assert response.context["void_event"].action == "branch_vote"
     assert "06-NQ/CB" in response.content.decode()
+
+
+def test_dossier_page_lists_consents_only_when_there_are_some(client, tree, dossier):
+    """The page asks in the dossier's own query whether it has consents (and introducers)
+    and reads them only then."""
+    client.force_login(user_with_role(tree["commune_a"], Role.VIEWER))
+    assert 'id="consents"' not in client.get(dossier.get_absolute_url()).content.decode()
+    Consent.objects.create(
+        candidacy=dossier, kind=ConsentKind.PROVINCIAL_OVER_60, date=TODAY, ref="12-CV/TU"
+    )
+    text = client.get(dossier.get_absolute_url()).content.decode().split('id="consents"')[1]
+    assert "Ban Thường vụ Tỉnh ủy đồng ý (trên 60 tuổi), số 12-CV/TU" in text
 
 
 def test_timeline_shows_vote_figures_outcome_and_amendment(client, tree, dossier):
