@@ -27,7 +27,7 @@ from ptdv.candidacies.search import (
     name_order_of_matches,
 )
 from ptdv.core.policies import REQUIRED_ROLE, Actor, subtree_q
-from ptdv.core.presence import has_related
+from ptdv.core.presence import has_related, has_reverse
 from ptdv.core.search import person_search_filter as person_search_filter
 from ptdv.members.models import ACTIVE_STATUSES, MembershipStatus, PartyMembership
 from ptdv.members.policies import membership_policy
@@ -203,13 +203,17 @@ def candidacy_page_queryset() -> QuerySet[Candidacy]:
     `leader_*` (`family_name`, `middle_name`, `given_name`; None when not assigned). Three
     joined models' columns were the larger part of building the page's costliest query.
 
-    With whether the dossier has any introducer (`has_introducers`) or consent
-    (`has_consents`) at all (ptdv.core.presence): most have none (no introducer before the
-    application, a consent only in the cases that need one), and the page skips reading
-    them then."""
+    With whether the dossier has any introducer (`has_introducers`), consent
+    (`has_consents`), exemplar (`has_exemplars`) or attachment (`has_attachments`) at all
+    (ptdv.core.presence): most have none of some (no introducer before the application, a
+    consent only in the cases that need one, few exemplars, no scan before the first
+    signed step), and the page skips reading those then. The last two are the exemplars'
+    and the documents' apps' rows, named by the relations the page's template reads."""
     return Candidacy.objects.select_related("person", "organisation").annotate(
         has_introducers=has_related(Introducer, "candidacy"),
         has_consents=has_related(Consent, "candidacy"),
+        has_exemplars=has_reverse(Candidacy, "exemplars"),
+        has_attachments=has_reverse(Candidacy, "attachments"),
         helper_family_name=F("helper__person__family_name"),
         helper_middle_name=F("helper__person__middle_name"),
         helper_given_name=F("helper__person__given_name"),

@@ -30,3 +30,10 @@ def has_related(model: Any, field: str) -> RawSQL:
         f" = {quote(target.db_table)}.{quote(foreign_key.target_field.column)})"
     )
     return RawSQL(sql, (), output_field=BooleanField())  # noqa: S611
+
+
+def has_reverse(model: Any, related_name: str) -> RawSQL:
+    """`has_related` for the rows of the reverse relation `related_name` of `model`: for a
+    page that shows, by that name as its template does, rows an app above `model`'s keeps."""
+    relation = model._meta.get_field(related_name)
+    return has_related(relation.related_model, relation.field.name)

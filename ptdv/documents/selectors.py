@@ -82,7 +82,9 @@ def documents_for_candidacy(
 ) -> dict[str, Any]:
     """What the dossier page lists: the forms available at the dossier's current step (issued
     documents and drafts) and the attachments, with whether the user may upload. `loaded`:
-    what the page has read already (`dossier_load`'s chain, competences, events)."""
+    what the page has read already (`dossier_load`'s chain, competences, events). The
+    attachments are not read for a candidacy whose row says it has none (`has_attachments`,
+    annotated by ptdv.candidacies.selectors.candidacy_page_queryset)."""
     dossier = dossier_load(candidacy, timezone.localdate(), printing=False, **(loaded or {}))
     forms = [
         {"slug": spec.slug, "code": spec.code, "name": spec.name, "draft": spec.personal}
@@ -93,7 +95,9 @@ def documents_for_candidacy(
         "forms": forms,
         "attachments": _attachments_of(
             actor=actor, candidacy=candidacy, events=(loaded or {}).get("events")
-        ),
+        )
+        if getattr(candidacy, "has_attachments", True)
+        else [],
         "events": [
             {
                 "pk": event.pk,

@@ -650,17 +650,17 @@ def test_dossier_page_reads_each_part_once(client, tree, dossier, django_assert_
     approver = user_with_role(tree["commune_a"], Role.APPROVER)
     client.force_login(approver)
     client.get(dossier.get_absolute_url())  # the session's first save
-    # session, user, assignments, dossier, audit entry, events, chain, exemplars, attachments
-    # (the list of forms reads no relatives, signers nor document numbers: only a printed form
-    # needs them). A dossier in the source stage asks the engine nothing: neither the cell's
-    # official members, the calendar nor who decides (the competences: no step offered and no
-    # form available asks) are read. Nor, when it has none, its introducers and consents.
-    with django_assert_num_queries(9):
+    # session, user, assignments, dossier, audit entry, events, chain (the list of forms reads
+    # no relatives, signers nor document numbers: only a printed form needs them). A dossier
+    # in the source stage asks the engine nothing: neither the cell's official members, the
+    # calendar nor who decides (the competences: no step offered and no form available asks)
+    # are read. Nor, when it has none, its introducers, consents, exemplars and attachments.
+    with django_assert_num_queries(7):
         assert client.get(dossier.get_absolute_url()).status_code == 200
     prepare(approver, dossier)
     # Before the branch vote the engine is asked: the official members, the calendar and the
-    # competences; the dossier has introducers now (no consent).
-    with django_assert_num_queries(13):
+    # competences; the dossier has introducers now (no consent, exemplar nor attachment).
+    with django_assert_num_queries(11):
         response = client.get(dossier.get_absolute_url())
     assert all(row["ok"] for row in response.context["checklist"])
     assert "branch_vote" in [spec.action for spec in response.context["actions"]]
@@ -671,7 +671,7 @@ def test_dossier_page_reads_each_part_once(client, tree, dossier, django_assert_
         vote={"summoned": 9, "present": 9, "agree": 8},
         document={"number": "06-NQ/CB", "date": TODAY.isoformat()},
     )
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(11):
         response = client.get(dossier.get_absolute_url())
     assert len(response.context["events"]) == 7
     assert response.context["void_event"].action == "branch_vote"
