@@ -35,7 +35,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "person": person,
         "national_id_masked": national_id_mask(national_id_decrypt(person.national_id_encrypted)),
         "target_groups": [str(labels.get(code, code)) for code in person.target_groups or []],
-        "candidacies": list(person_candidacies(actor=request.user, person=person)),
+        "candidacies": person_candidacies(actor=request.user, person=person),
         # Read only for a person who has any (annotated by `person_page_row`).
         "memberships": list(person_memberships(actor=request.user, person=person))
         if person.has_memberships  # type: ignore[attr-defined]
