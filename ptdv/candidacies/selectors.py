@@ -6,18 +6,20 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from ptdv.accounts.models import ROLE_RANK
 from ptdv.candidacies.actions import SPECS, ActionSpec, DossierAction
-from ptdv.candidacies.actions.record import stage_refusals
+from ptdv.candidacies.actions.record import COMMITTEE_CHECKED, stage_refusals
 from ptdv.candidacies.models import (
     Candidacy,
     CandidacyEvent,
     CandidacySearch,
     Consent,
     Introducer,
+    Stage,
 )
 from ptdv.candidacies.policies import candidacy_policy
 from ptdv.candidacies.search import (
@@ -26,6 +28,7 @@ from ptdv.candidacies.search import (
     name_order_of_matches,
 )
 from ptdv.core.policies import REQUIRED_ROLE, Actor, subtree_q
+from ptdv.core.presence import has_related, has_reverse
 from ptdv.core.search import person_search_filter as person_search_filter
 from ptdv.members.models import ACTIVE_STATUSES, MembershipStatus, PartyMembership
 from ptdv.members.policies import membership_policy
@@ -37,7 +40,7 @@ from ptdv.organisations.models import (
     Organisation,
     commune_level_unit,
 )
-from ptdv.people.models import Person
+from ptdv.people.models import Person, full_name
 from ptdv.people.policies import person_policy
 
 
@@ -201,10 +204,45 @@ def candidacy_detail_queryset() -> QuerySet[Candidacy]:
     )
 
 
+def candidacy_page_queryset() -> QuerySet[Candidacy]:
+    """What the dossier page (`candidacy_detail_view`) shows, in one query (scope it with the
+    policy): `candidacy_detail_queryset` less the rows of the helper, the helper's person and
+    the responsible leader, of whom the page shows the names only, given as `helper_*` and
+    `leader_*` (`family_name`, `middle_name`, `given_name`; None when not assigned). Three
+    joined models' columns were the larger part of building the page's costliest query.
+
+    With whether the dossier has any introducer (`has_introducers`), consent
+    (`has_consents`), exemplar (`has_exemplars`) or attachment (`has_attachments`) at all
+    (ptdv.core.presence): most have none of some (no introducer before the application, a
+    consent only in the cases that need one, few exemplars, no scan before the first
+    signed step), and the page skips reading those then. The last two are the exemplars'
+    and the documents' apps' rows, named by the relations the page's template reads."""
+    return Candidacy.objects.select_related("person", "organisation").annotate(
+        has_introducers=has_related(Introducer, "candidacy"),
+        has_consents=has_related(Consent, "candidacy"),
+        has_exemplars=has_reverse(Candidacy, "exemplars"),
+        has_attachments=has_reverse(Candidacy, "attachments"),
+        helper_family_name=F("helper__person__family_name"),
+        helper_middle_name=F("helper__person__middle_name"),
+        helper_given_name=F("helper__person__given_name"),
+        leader_family_name=F("responsible_leader__family_name"),
+        leader_middle_name=F("responsible_leader__middle_name"),
+        leader_given_name=F("responsible_leader__given_name"),
+    )
+
+
 def candidacy_events(*, candidacy: Candidacy) -> QuerySet[CandidacyEvent]:
-    """The dossier's timeline, oldest first, with who recorded each step (the void ones
-    too, shown struck through, with who voided them)."""
-    return candidacy.events.select_related("actor", "voided_by").order_by("on", "id")
+    """The dossier's timeline, oldest first (the void ones too, shown struck through), with
+    what names who recorded each step and who voided it: `actor_full_name` and
+    `actor_username`, `voided_by_full_name` and `voided_by_username` (a user reads as the
+    full name, else the username). Not the users' rows: their every column, for two names,
+    made this one of the page's costliest queries to build."""
+    return candidacy.events.annotate(
+        actor_full_name=F("actor__full_name"),
+        actor_username=F("actor__username"),
+        voided_by_full_name=F("voided_by__full_name"),
+        voided_by_username=F("voided_by__username"),
+    ).order_by("on", "id")
 
 
 def candidacy_introducers(*, candidacy: Candidacy) -> QuerySet[Introducer]:
@@ -251,14 +289,16 @@ def candidacy_available_actions(
     cell's recognition resolution — the same conditions `candidacy_act` enforces.
 
     `ancestors` (the cell first) and their `competences`, when the page has read them
-    already for the dossier's next action, are not read again.
+    already for the dossier's next action, are not read again; the competences are read
+    only at a stage where a step that asks who decides could be offered.
     """
     if ancestors is None:
         ancestors = sorted(
             Organisation.objects.filter(path__in=candidacy.organisation.ancestor_paths),
             key=lambda o: -len(o.path),
         )
-    if competences is None:
+    stage = Stage(candidacy.stage)
+    if competences is None and any(stage in SPECS[a].sources for a in COMMITTEE_CHECKED):
         competences = competence_rows(ancestors)
     offered = []
     for spec in SPECS.values():
@@ -303,28 +343,43 @@ def candidacy_transfer_choices(*, actor: Actor, candidacy: Candidacy) -> QuerySe
     return queryset.exclude(pk=candidacy.organisation_id).select_related("parent").order_by("path")
 
 
-def person_candidacies(*, actor: Actor, person: Person) -> QuerySet[Candidacy]:
-    """The person's candidacies the user may see, newest first: the columns the person page
-    shows (building the query with every column of the three joined tables took longer than
-    reading it)."""
-    return (
-        candidacy_policy.visible_to(
-            actor,
-            Candidacy.objects.filter(person=person).select_related(
-                "organisation", "helper__person"
-            ),
-        )
-        .only(
+_STAGE_LABELS = dict(Stage.choices)  # lazy labels: translated when shown
+
+
+def person_candidacies(*, actor: Actor, person: Person) -> list[dict[str, Any]]:
+    """The person's candidacies the user may see, newest first, as the person page lists
+    them: plain rows of what it shows (`pk`, `url`, `stage_label`, `is_readmission`,
+    `opened_on`, `is_open`, `closed_on`, `organisation_name`, `helper_name`: empty when no
+    helper is assigned). Read as values: building model instances through three joins, for
+    the names of two of them, cost more than reading the rows."""
+    rows = (
+        candidacy_policy.visible_to(actor, Candidacy.objects.filter(person=person))
+        .values(
+            "pk",
             "stage",
             "is_readmission",
             "opened_on",
             "is_open",
             "closed_on",
-            "organisation__name",
-            # What `Person.full_name` reads.
-            "helper__person__family_name",
-            "helper__person__middle_name",
-            "helper__person__given_name",
+            "helper_id",
+            organisation_name=F("organisation__name"),
+            helper_family_name=F("helper__person__family_name"),
+            helper_middle_name=F("helper__person__middle_name"),
+            helper_given_name=F("helper__person__given_name"),
         )
         .order_by("-opened_on", "-id")
     )
+    return [
+        {
+            **row,
+            "url": reverse("candidacies:detail", args=[row["pk"]]),
+            # As `get_stage_display()` reads it.
+            "stage_label": str(_STAGE_LABELS.get(row["stage"], row["stage"])),
+            "helper_name": full_name(
+                row["helper_family_name"], row["helper_middle_name"], row["helper_given_name"]
+            )
+            if row["helper_id"]
+            else "",
+        }
+        for row in rows
+    ]

@@ -42,6 +42,7 @@ from ptdv.candidacies.selectors import (
     candidacy_events,
     candidacy_introducers,
     candidacy_list,
+    candidacy_page_queryset,
 )
 from ptdv.candidacies.services import candidacy_register
 from ptdv.candidacies.templatetags.dossier import timeline
@@ -59,7 +60,6 @@ from ptdv.core.policies import Action, user_scopes
 from ptdv.core.roles import ROLE_RANK, Role
 from ptdv.core.views import render_page
 from ptdv.core.work import bulk_actions
-from ptdv.organisations.competence import competence_rows
 from ptdv.organisations.models import Organisation
 from ptdv.organisations.policies import organisation_policy
 from ptdv.organisations.selectors import (
@@ -67,6 +67,7 @@ from ptdv.organisations.selectors import (
     organisation_children,
     organisation_roots,
 )
+from ptdv.people.models import full_name
 from ptdv.rules.engine import RULE_LABELS
 
 PER_PAGE = 50
@@ -210,7 +211,7 @@ def _next_action_context(nxt: NextAction, today: dt.date) -> dict[str, Any] | No
 @never_cache
 @require_safe
 def candidacy_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    candidacy = candidacy_policy.get_visible(request.user, pk, candidacy_detail_queryset())
+    candidacy = candidacy_policy.get_visible(request.user, pk, candidacy_page_queryset())
     audit_record(
         actor=request.user,
         action="view",
@@ -218,6 +219,9 @@ def candidacy_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         person=candidacy.person,
         summary="Xem hồ sơ phát triển đảng viên",
     )
+    # With the helper's and the responsible leader's names, and whether there are any
+    # introducers and consents (`candidacy_page_queryset`).
+    row: Any = candidacy
     today = timezone.localdate()
     dossier = [
         (label, getattr(candidacy, name))
@@ -228,17 +232,18 @@ def candidacy_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     # introducers, consents and events: read once here and handed to each (the page made 38
     # queries, a third of them repeats — issue 15).
     events = list(candidacy_events(candidacy=candidacy))
-    introducers = list(candidacy_introducers(candidacy=candidacy))
-    consents = list(candidacy_consents(candidacy=candidacy))
+    # Read only for a dossier that has any (`candidacy_page_queryset`).
+    introducers = list(candidacy_introducers(candidacy=candidacy)) if row.has_introducers else []
+    consents = list(candidacy_consents(candidacy=candidacy)) if row.has_consents else []
     # The context counts the cell's official members and reads the working calendar only
     # when the engine is asked (not for an official, closed or untrained dossier).
     context = dossier_context(candidacy, introducers=introducers, consents=consents)
     nxt = candidacy_next(candidacy, today, context)
     checklist = candidacy_checklist(candidacy, today, context=context, nxt=nxt)
-    # The next action and the checklist have read the competences when they needed them.
+    # The next action and the checklist have read the competences if they needed them; the
+    # actions offered and the list of forms read them only if they ask who decides (most
+    # dossiers: neither asks, and no competence row is read).
     competences = context.competences
-    if competences is None:
-        competences = context.competences = competence_rows(context.ancestors)
     effective = [event for event in events if not event.voided]
     actions = candidacy_available_actions(
         actor=request.user,
@@ -253,6 +258,16 @@ def candidacy_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "candidacy": candidacy,
             "person": candidacy.person,
+            "helper_name": full_name(
+                row.helper_family_name, row.helper_middle_name, row.helper_given_name
+            )
+            if candidacy.helper_id
+            else "",
+            "leader_name": full_name(
+                row.leader_family_name, row.leader_middle_name, row.leader_given_name
+            )
+            if candidacy.responsible_leader_id
+            else "",
             "section": "candidacies",
             "today": today,
             "next": _next_action_context(nxt, today),

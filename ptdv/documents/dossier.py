@@ -79,8 +79,10 @@ class Dossier:
     signers: dict[int, list[Signer]]
     numbers: dict[str, str] = field(default_factory=dict)  # slug → "12-QĐ/ĐU"
     today: dt.date = field(default_factory=dt.date.today)
-    # Who decides for whom, dated: the competence rows of the chain's organisations.
-    competences: list[Competence] = field(default_factory=list)
+    # Who decides for whom, dated: the competence rows of the chain's organisations. None:
+    # not read yet, read on first use (`competent_on`): which forms a dossier page offers
+    # seldom depends on them, and most dossiers never ask.
+    competences: list[Competence] | None = field(default_factory=list)
     # The day the form being built speaks of (its step's date), set by `form_document`.
     on: dt.date | None = None
 
@@ -101,6 +103,8 @@ class Dossier:
     def competent_on(self, day: dt.date | None) -> Competent:
         """Who acted for the dossier on `day` (today when None): the competence recorded for
         the tree that day, else today's rule (ptdv/organisations/competence.py)."""
+        if self.competences is None:
+            self.competences = competence_rows(self.chain)
         return competent_for(self.chain, day or self.today, self.competences)
 
     @property
@@ -256,7 +260,8 @@ def dossier_load(
             signers.setdefault(signer.organisation_id, []).append(signer)
         numbers = dict(candidacy.document_numbers.values_list("slug", "symbol"))
     return Dossier(
-        competences=competence_rows(chain) if competences is None else competences,
+        # Read on first use when not given (`Dossier.competent_on`).
+        competences=competences,
         candidacy=candidacy,
         chain=chain,
         events=events,

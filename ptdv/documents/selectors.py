@@ -10,11 +10,14 @@ from django.utils import timezone
 from ptdv.candidacies.models import Candidacy, CandidacyEvent
 from ptdv.candidacies.transitions import TRANSITIONS
 from ptdv.core.policies import Actor
+from ptdv.core.presence import has_related
 from ptdv.documents.dossier import dossier_load
 from ptdv.documents.models import RELATION_ORDER, Attachment, Relative
 from ptdv.documents.official_forms import FORMS
 from ptdv.documents.policies import attachment_policy, can_attach, relative_policy
+from ptdv.members.models import PartyMembership
 from ptdv.people.models import Person
+from ptdv.people.selectors import person_page_queryset
 
 
 def attachment_list(*, actor: Actor, candidacy: Candidacy) -> QuerySet[Attachment]:
@@ -52,6 +55,18 @@ def relative_get_visible(*, actor: Actor, pk: Any) -> Relative:
     )
 
 
+def person_page_row() -> QuerySet[Person]:
+    """The person page's row (`person_page_queryset`; scope it with the policy) with whether
+    the person has any membership record (`has_memberships`) or relative (`has_relatives`)
+    at all (ptdv.core.presence). Most people have neither (not members, no family declared
+    yet): for them the page does not read those lists, each a query dearer to build than
+    this check. Where there are some, the rows are read through their own policies."""
+    return person_page_queryset().annotate(
+        has_memberships=has_related(PartyMembership, "person"),
+        has_relatives=has_related(Relative, "person"),
+    )
+
+
 def person_relatives(*, actor: Actor, person: Person) -> list[Relative]:
     """The person's relatives in the order form 2-KNĐ lists them (parents first), then in the
     order they were entered. Sorted here: a person has a handful, and building the ordering
@@ -67,7 +82,9 @@ def documents_for_candidacy(
 ) -> dict[str, Any]:
     """What the dossier page lists: the forms available at the dossier's current step (issued
     documents and drafts) and the attachments, with whether the user may upload. `loaded`:
-    what the page has read already (`dossier_load`'s chain, competences, events)."""
+    what the page has read already (`dossier_load`'s chain, competences, events). The
+    attachments are not read for a candidacy whose row says it has none (`has_attachments`,
+    annotated by ptdv.candidacies.selectors.candidacy_page_queryset)."""
     dossier = dossier_load(candidacy, timezone.localdate(), printing=False, **(loaded or {}))
     forms = [
         {"slug": spec.slug, "code": spec.code, "name": spec.name, "draft": spec.personal}
@@ -78,7 +95,9 @@ def documents_for_candidacy(
         "forms": forms,
         "attachments": _attachments_of(
             actor=actor, candidacy=candidacy, events=(loaded or {}).get("events")
-        ),
+        )
+        if getattr(candidacy, "has_attachments", True)
+        else [],
         "events": [
             {
                 "pk": event.pk,

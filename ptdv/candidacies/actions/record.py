@@ -18,6 +18,8 @@ from ptdv.organisations.models import Competence, Organisation
 NOT_RECORDED = ("date", "vote", "reason", "temporarily_attached_elsewhere", "exempted_absent")
 CELL_COUNTS = ("temporarily_attached_elsewhere", "exempted_absent")
 CELL_VOTES = (DossierAction.BRANCH_VOTE, DossierAction.RECOGNITION_VOTE)
+# The steps whose stage check asks who decides (the tree's competences on the day).
+COMMITTEE_CHECKED = (DossierAction.COMMITTEE_VOTE, DossierAction.ADMISSION_DECISION)
 
 
 def stage_refusals(
@@ -35,20 +37,22 @@ def stage_refusals(
             _("Không thể “%(action)s” khi hồ sơ đang ở giai đoạn “%(stage)s”.")
             % {"action": spec.label, "stage": stage.label}
         ]
-    needs_committee = committee_step_needed(candidacy.organisation, ancestors, on, competences)
-    if spec.action == DossierAction.COMMITTEE_VOTE and not needs_committee:
-        return [
-            _(
-                "Chi bộ cơ sở hoặc đảng ủy cơ sở được ủy quyền không qua bước đảng ủy "
-                "cơ sở biểu quyết đề nghị."
-            )
-        ]
-    if (
-        spec.action == DossierAction.ADMISSION_DECISION
-        and needs_committee
-        and stage == Stage.BRANCH_RESOLVED
-    ):
-        return [_("Cần nghị quyết của đảng ủy cơ sở (8-KNĐ) trước khi quyết định.")]
+    # Only these steps ask who decides: a page offering the others reads no competence row.
+    if spec.action in COMMITTEE_CHECKED:
+        needs_committee = committee_step_needed(candidacy.organisation, ancestors, on, competences)
+        if spec.action == DossierAction.COMMITTEE_VOTE and not needs_committee:
+            return [
+                _(
+                    "Chi bộ cơ sở hoặc đảng ủy cơ sở được ủy quyền không qua bước đảng ủy "
+                    "cơ sở biểu quyết đề nghị."
+                )
+            ]
+        if (
+            spec.action == DossierAction.ADMISSION_DECISION
+            and needs_committee
+            and stage == Stage.BRANCH_RESOLVED
+        ):
+            return [_("Cần nghị quyết của đảng ủy cơ sở (8-KNĐ) trước khi quyết định.")]
     if (
         spec.action == DossierAction.RECOGNITION_DECISION
         and candidacy.recognition_resolution_date is None

@@ -153,12 +153,19 @@ def event_details(event: CandidacyEvent) -> dict[str, Any]:
     }
 
 
+def _user_name(full_name: str, username: str) -> str:
+    """A user's name as `str(user)` gives it: the full name, else the username."""
+    return full_name or username
+
+
 def timeline(events: list[CandidacyEvent]) -> list[dict[str, Any]]:
     """The dossier page's timeline: for each event, all that its line shows (`event_details`,
-    the labels of its action and stages, its dates as text) in one plain dict, worked out
-    here once per page. Tags and filters in the template's loop, and its lookups on model
-    objects (each a failed subscript before the attribute), were a third of the page's
-    rendering. The labels repeat from event to event: each is looked up once."""
+    the labels of its action and stages, its dates as text, who recorded and who voided it)
+    in one plain dict, worked out here once per page. The events come from
+    `candidacy_events`, with the users' names rather than their rows. Tags and filters in
+    the template's loop, and its lookups on model objects (each a failed subscript before
+    the attribute), were a third of the page's rendering. The labels repeat from event to
+    event: each is looked up once."""
     actions: dict[str, str] = {}
     stages: dict[str, str] = {}
 
@@ -172,6 +179,7 @@ def timeline(events: list[CandidacyEvent]) -> list[dict[str, Any]]:
         if event.action not in actions:
             actions[event.action] = action_label(event.action)
         row = event_details(event)
+        names: Any = event  # with the users' names (`candidacy_events`)
         if row["document"] is not None:
             row["document"]["date"] = vn_date(row["document"]["date"])
         row.update(
@@ -183,8 +191,11 @@ def timeline(events: list[CandidacyEvent]) -> list[dict[str, Any]]:
             outcome=event.outcome,
             outcome_label=event.get_outcome_display() if event.outcome else "",
             flagged=event.flagged,
-            actor=str(event.actor) if event.actor_id else "",
+            actor=_user_name(names.actor_full_name, names.actor_username) if event.actor_id else "",
             voided=event.voided,
+            voided_by=_user_name(names.voided_by_full_name, names.voided_by_username)
+            if event.voided_by_id
+            else "",
             stage_before=stage(event.stage_before),
             stage_after=stage(event.stage_after),
             reason=event.reason,

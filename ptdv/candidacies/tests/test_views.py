@@ -9,7 +9,7 @@ from django.utils import timezone
 from ptdv.accounts.models import Assignment, Role
 from ptdv.audit.models import AuditEntry
 from ptdv.candidacies.forms import CandidacyActionForm
-from ptdv.candidacies.models import Candidacy, CandidacyEvent, Stage
+from ptdv.candidacies.models import Candidacy, CandidacyEvent, Consent, ConsentKind, Stage
 from ptdv.candidacies.transitions import FACTS
 from ptdv.candidacies.workflow import candidacy_act
 from ptdv.factories import (
@@ -657,15 +657,17 @@ def test_dossier_page_reads_each_part_once(client, tree, dossier, django_assert_
     approver = user_with_role(tree["commune_a"], Role.APPROVER)
     client.force_login(approver)
     client.get(dossier.get_absolute_url())  # the session's first save
-    # session, user, assignments, dossier, audit entry, events, introducers, consents, chain,
-    # competences, exemplars, attachments (the list of forms reads no relatives, signers nor
-    # document numbers: only a printed form needs them). A dossier in the source stage asks
-    # the engine nothing: neither the cell's official members nor the calendar are read.
-    with django_assert_num_queries(12):
+    # session, user, assignments, dossier, audit entry, events, chain (the list of forms reads
+    # no relatives, signers nor document numbers: only a printed form needs them). A dossier
+    # in the source stage asks the engine nothing: neither the cell's official members, the
+    # calendar nor who decides (the competences: no step offered and no form available asks)
+    # are read. Nor, when it has none, its introducers, consents, exemplars and attachments.
+    with django_assert_num_queries(7):
         assert client.get(dossier.get_absolute_url()).status_code == 200
     prepare(approver, dossier)
-    # Before the branch vote the engine is asked: the official members and the calendar.
-    with django_assert_num_queries(14):
+    # Before the branch vote the engine is asked: the official members, the calendar and the
+    # competences; the dossier has introducers now (no consent, exemplar nor attachment).
+    with django_assert_num_queries(11):
         response = client.get(dossier.get_absolute_url())
     assert all(row["ok"] for row in response.context["checklist"])
     assert "branch_vote" in [spec.action for spec in response.context["actions"]]
@@ -676,11 +678,23 @@ def test_dossier_page_reads_each_part_once(client, tree, dossier, django_assert_
         vote={"summoned": 9, "present": 9, "agree": 8},
         document={"number": "06-NQ/CB", "date": TODAY.isoformat()},
     )
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(11):
         response = client.get(dossier.get_absolute_url())
     assert len(response.context["events"]) == 7
     assert response.context["void_event"].action == "branch_vote"
     assert "06-NQ/CB" in response.content.decode()
+
+
+def test_dossier_page_lists_consents_only_when_there_are_some(client, tree, dossier):
+    """The page asks in the dossier's own query whether it has consents (and introducers)
+    and reads them only then."""
+    client.force_login(user_with_role(tree["commune_a"], Role.VIEWER))
+    assert 'id="consents"' not in client.get(dossier.get_absolute_url()).content.decode()
+    Consent.objects.create(
+        candidacy=dossier, kind=ConsentKind.PROVINCIAL_OVER_60, date=TODAY, ref="12-CV/TU"
+    )
+    text = client.get(dossier.get_absolute_url()).content.decode().split('id="consents"')[1]
+    assert "Ban Thường vụ Tỉnh ủy đồng ý (trên 60 tuổi), số 12-CV/TU" in text
 
 
 def test_timeline_shows_vote_figures_outcome_and_amendment(client, tree, dossier):

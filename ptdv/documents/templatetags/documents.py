@@ -1,5 +1,5 @@
 """`{% candidacy_documents candidacy user dossier_loaded as docs %}` for the dossier page's
-include and `{% person_relatives person user as relatives %}` for the person page's."""
+include (the person page's relatives come from its view)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django import template
 from ptdv.candidacies.templatetags.dossier import vn_date
 from ptdv.core.links import url_filler
 from ptdv.core.policies import Actor
-from ptdv.documents.selectors import documents_for_candidacy, person_relatives
+from ptdv.documents.selectors import documents_for_candidacy
 
 register = template.Library()
 
@@ -31,8 +31,3 @@ def candidacy_documents(candidacy: Any, user: Actor, loaded: Any = None) -> dict
             form["docx_url"] = link(form["slug"], "docx")
             form["pdf_url"] = link(form["slug"], "pdf")
     return docs
-
-
-@register.simple_tag(name="person_relatives")
-def person_relatives_tag(person: Any, user: Actor) -> list[Any]:
-    return list(person_relatives(actor=user, person=person))

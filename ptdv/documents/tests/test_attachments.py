@@ -116,6 +116,11 @@ def test_web_upload_and_download(private_root, client, candidacy, clerk):
     assert attachment.title == "Nghị quyết chi bộ (bản ký)"
     response = client.get(reverse("documents:attachment", args=[attachment.pk]))
     assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
+    # The dossier page lists it (its row says it has an attachment now).
+    page = client.get(reverse("candidacies:detail", args=[candidacy.pk])).content.decode()
+    listed = page.split('id="candidacy-attachments"')[1]
+    assert reverse("documents:attachment", args=[attachment.pk]) in listed
+    assert "Nghị quyết chi bộ (bản ký)" in listed
     bad = client.post(
         reverse("documents:attachment_upload", args=[candidacy.pk]),
         {"file": SimpleUploadedFile("x.pdf", b"MZ\x90\x00 executable")},
