@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 
-from ptdv.candidacies.measures import ADMISSION_FIELDS, breakdown_from
+from ptdv.candidacies.measures import ADMISSION_FIELDS, TARGET_GROUP_FIELDS, breakdown_from
 from ptdv.candidacies.models import AdmissionTally, Candidacy, PipelineTally
 from ptdv.candidacies.policies import candidacy_policy
 from ptdv.candidacies.tallies import PIPELINE_FIELDS, overdue_counts
@@ -67,13 +67,21 @@ def ratio(numerator: int | float, denominator: int | float | None) -> float | No
 # --- Members at start -----------------------------------------------------------------------
 
 
+def snapshot_years(years: list[int]) -> set[int]:
+    """Those of `years` whose members at start were counted (a snapshot run). One query."""
+    return set(SnapshotRun.objects.filter(year__in=years).values_list("year", flat=True))
+
+
 def members_at_start_many(
-    organisations: list[Organisation], years: list[int]
+    organisations: list[Organisation], years: list[int], taken: set[int] | None = None
 ) -> dict[tuple[int, int], tuple[int, bool]]:
     """(organisation id, year) → (members at start, estimated). From the snapshot of the year
     when one was taken (an organisation without a row had no member then); otherwise the
-    current member count, flagged as an estimate. Two queries."""
-    taken = set(SnapshotRun.objects.filter(year__in=years).values_list("year", flat=True))
+    current member count, flagged as an estimate. Two queries; one when the caller passes
+    `taken`, `snapshot_years` of (at least) `years` read earlier in the request."""
+    if taken is None:
+        taken = snapshot_years(years)
+    taken = taken.intersection(years)
     rows = (
         {
             (org_id, year): members
@@ -140,6 +148,11 @@ class Progress:
     group_targets: dict[str, int] = field(default_factory=dict)
     # What the accepted yearly pool surveys of the year before plan to admit (None: no plan).
     planned_admissions: int | None = None
+    # The year's stored admission tally row as read ({}: none), before the correction of a
+    # past year to the tree as it was, and the pipeline tally's target-group columns: what
+    # the breakdown by target group shows (ptdv/targets/breakdowns.py), read with the rest.
+    stored_tally: dict[str, int] = field(default_factory=dict)
+    pipeline_groups: dict[str, int] = field(default_factory=dict)
 
     @property
     def suggested(self) -> int:
@@ -231,11 +244,21 @@ def _rates_for(organisations: list[Organisation], month: int) -> dict[int, dict[
 
 
 def progress_many(
-    organisations: list[Organisation], *, year: int, today: dt.date, scope_path: str
+    organisations: list[Organisation],
+    *,
+    year: int,
+    today: dt.date,
+    scope_path: str,
+    taken: set[int] | None = None,
+    fresh: bool = False,
 ) -> list[Progress]:
     """Progress of several organisations under `scope_path` (their parent, or the
     organisation itself when there is one), in a fixed number of queries: siblings, or an
-    organisation with its children (the dashboard reads both in one pass)."""
+    organisation with its children (the dashboard reads both in one pass).
+
+    `taken`: the snapshot years (`snapshot_years`) when the caller has read them already.
+    `fresh`: the organisations were read from the database in this request, so their
+    locality counters are current and not read again."""
     if not organisations:
         return []
     if any(not o.path.startswith(scope_path) for o in organisations):
@@ -247,16 +270,20 @@ def progress_many(
             "organisation_id", *ADMISSION_FIELDS
         )
     }
+    stored = tallies
     if year < today.year:
         # A past year: the admissions of the tree as it was (ptdv/targets/history.py).
         tallies = admission_tallies_then(organisations, year, tallies, TreeOn(year_end(year)))
-    pipelines = {
-        row["organisation_id"]: {name: row[name] for name in PIPELINE_FIELDS}
-        for row in PipelineTally.objects.filter(organisation_id__in=ids).values(
-            "organisation_id", *PIPELINE_FIELDS
-        )
-    }
-    starts = members_at_start_many(organisations, [year])
+    pipeline_rows = PipelineTally.objects.filter(organisation_id__in=ids).values_list(
+        "organisation_id", *PIPELINE_FIELDS, *TARGET_GROUP_FIELDS
+    )
+    stages = len(PIPELINE_FIELDS)
+    pipelines: dict[int, dict[str, int]] = {}
+    pipeline_groups: dict[int, dict[str, int]] = {}
+    for org_id, *values in pipeline_rows:
+        pipelines[org_id] = dict(zip(PIPELINE_FIELDS, values[:stages], strict=True))
+        pipeline_groups[org_id] = dict(zip(TARGET_GROUP_FIELDS, values[stages:], strict=True))
+    starts = members_at_start_many(organisations, [year], taken)
     targets: dict[int, tuple[int, str]] = {}
     groups: dict[int, dict[str, int]] = defaultdict(dict)
     for org_id, group, number, target_state in Target.objects.filter(
@@ -269,15 +296,19 @@ def progress_many(
     month = today.month if year == today.year else 1
     rates = _rates_for(organisations, month)
     overdue = overdue_counts(ids, today)
-    # Subtree counters kept by the services (ptdv/organisations/localities.py), read fresh.
-    places = {
-        pk: counters
-        for pk, *counters in Organisation.objects.filter(pk__in=ids).values_list(
-            "id", *LOCALITY_COUNTERS
-        )
-    }
+    # Subtree counters kept by the services (ptdv/organisations/localities.py), read fresh:
+    # an organisation object may be older than the counters (a test's, a command's).
+    if fresh:
+        places = {o.pk: [getattr(o, name) for name in LOCALITY_COUNTERS] for o in organisations}
+    else:
+        places = {
+            pk: counters
+            for pk, *counters in Organisation.objects.filter(pk__in=ids).values_list(
+                "id", *LOCALITY_COUNTERS
+            )
+        }
     rate = floor_rate()
-    planned = planned_admissions(ids, year)
+    planned = planned_admissions(ids, year, paths={o.pk: o.path for o in organisations})
     result = []
     for organisation in organisations:
         tally = tallies.get(organisation.pk, {name: 0 for name in ADMISSION_FIELDS})
@@ -312,6 +343,8 @@ def progress_many(
                 ),
                 group_targets=groups.get(organisation.pk, {}),
                 planned_admissions=planned.get(organisation.pk),
+                stored_tally=stored.get(organisation.pk, {}),
+                pipeline_groups=pipeline_groups.get(organisation.pk, {}),
             )
         )
     return result
@@ -345,11 +378,19 @@ def progress_children(
 
 
 def progress_with_children(
-    *, actor: Actor, organisation: Organisation, year: int, today: dt.date
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    year: int,
+    today: dt.date,
+    taken: set[int] | None = None,
+    fresh: bool = False,
 ) -> tuple[Progress, list[Progress]]:
     """`progress_for` and `progress_children` together — the dashboard's two tables — in
     one pass over the tallies when the children are today's (the current year, or a past
-    one the tree has not changed since)."""
+    one the tree has not changed since). `taken` and `fresh` as for `progress_many`; the
+    children are read here, so `fresh` says whether `organisation` was read in this
+    request (the caller's policy fetch)."""
     if year < today.year and TreeOn(year_end(year)).changed:
         return (
             progress_for(organisation, year, today),
@@ -357,7 +398,12 @@ def progress_with_children(
         )
     children = _children_in(actor=actor, organisation=organisation, year=year, today=today)
     own, *rest = progress_many(
-        [organisation, *children], year=year, today=today, scope_path=organisation.path
+        [organisation, *children],
+        year=year,
+        today=today,
+        scope_path=organisation.path,
+        taken=taken,
+        fresh=fresh,
     )
     return own, rest
 
@@ -386,8 +432,11 @@ def target_children_sum(organisation: Organisation, year: int) -> dict[str, int]
 # --- Trend ----------------------------------------------------------------------------------
 
 
-def progress_trend(organisation: Organisation, years: list[int]) -> list[dict[str, Any]]:
-    """Admitted, target, members at start and rate for each year (four queries)."""
+def progress_trend(
+    organisation: Organisation, years: list[int], taken: set[int] | None = None
+) -> list[dict[str, Any]]:
+    """Admitted, target, members at start and rate for each year (four queries; three with
+    `taken`, the snapshot years read earlier in the request)."""
     admitted = dict(
         AdmissionTally.objects.filter(organisation=organisation, year__in=years).values_list(
             "year", "admitted"
@@ -398,7 +447,7 @@ def progress_trend(organisation: Organisation, years: list[int]) -> list[dict[st
             "year", "number"
         )
     )
-    starts = members_at_start_many([organisation], years)
+    starts = members_at_start_many([organisation], years, taken)
     rows = []
     for year in years:
         members, estimated = starts[(organisation.pk, year)]

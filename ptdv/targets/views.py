@@ -30,7 +30,7 @@ from ptdv.core.policies import role_rank_at
 from ptdv.core.views import render_page
 from ptdv.members.models import ACTIVE_STATUSES, MembershipStatus, PartyMembership
 from ptdv.members.policies import membership_policy
-from ptdv.movements.selectors import movement_yield
+from ptdv.movements.selectors import movement_yield_panel
 from ptdv.organisations.models import Organisation
 from ptdv.organisations.policies import organisation_policy
 from ptdv.organisations.selectors import (
@@ -66,6 +66,7 @@ from ptdv.targets.selectors import (
     ratio,
     retention_for,
     retention_rows,
+    snapshot_years,
     suggested_target,
     target_children_sum,
     term_current,
@@ -88,6 +89,8 @@ COHORTS = 6
 # The white localities and those without a cell of their own named on the dashboard (the
 # rest on the locality list it links to).
 LOCALITY_NAMES = 20
+# The movements and the mass organisations named on the dashboard (all on the yield page).
+YIELD_ROWS = 5
 # How many people a plan form offers at once: the page is meant for a commune or a
 # grassroots organisation; above that, choose a lower level.
 PLAN_CHOICES = 500
@@ -130,10 +133,19 @@ def targets_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = organisation_policy.get_visible(request.user, pk)
     today = timezone.localdate()
     year = selected_year(request, today)
+    trend_years = list(range(year - TREND_YEARS + 1, year + 1))
+    # Which of the trend's years (the selected one among them) have their members at start
+    # counted: read once for the progress rows and the trend.
+    taken = snapshot_years(trend_years)
     progress, children = progress_with_children(
-        actor=request.user, organisation=organisation, year=year, today=today
+        actor=request.user,
+        organisation=organisation,
+        year=year,
+        today=today,
+        taken=taken,
+        fresh=True,  # the policy has just read the organisation
     )
-    trend = progress_trend(organisation, list(range(year - TREND_YEARS + 1, year + 1)))
+    trend = progress_trend(organisation, trend_years, taken)
     cohorts = retention_for(organisation, list(range(year - COHORTS, year)), today)
     stage_labels = dict(Stage.choices)
     funnel = [
@@ -179,7 +191,9 @@ def targets_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         },
     }
     term = term_current(actor=request.user, organisation=organisation, year=year)
-    breakdowns = progress_breakdowns(organisation=organisation, children=children, year=year)
+    breakdowns = progress_breakdowns(
+        organisation=organisation, children=children, year=year, own=progress
+    )
     context = {
         **_base(request, organisation, year),
         "breakdowns": breakdowns,
@@ -210,7 +224,9 @@ def targets_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "suggested": suggested_target(progress.members_at_start, progress.floor_rate),
         "target_state": TargetState(progress.target_state).label if progress.target_state else "",
         "overdue": overdue_candidacies(actor=request.user, organisation=organisation, today=today),
-        "movement_yield": movement_yield(actor=request.user, organisation=organisation, year=year),
+        "movement_yield": movement_yield_panel(
+            actor=request.user, organisation=organisation, year=year, limit=YIELD_ROWS
+        ),
         "charts": charts,
         "term": term,
         "can_manage_targets": role_rank_at(request.user, organisation.path) >= ADMINISTRATOR
