@@ -250,7 +250,8 @@ def _movement_and_body_rows(
 ) -> tuple[list[YieldRow], list[YieldRow]]:
     """The movements that ran in `year` (most found first, then by name) and the mass
     organisations (by organisation, kind, name) of the subtree, with their counts; the
-    first `limit` of each when given."""
+    first `limit` of each when given — the dashboard's panel, which names them only: their
+    other columns and their organisation's are then not read."""
     start, end = year_bounds(year)
     # A movement or a body of the subtree appears even with nothing yet (its zero is news);
     # the movements only when they ran in the year.
@@ -261,7 +262,6 @@ def _movement_and_body_rows(
         movement_policy.visible_to(actor)
         .filter(organiser__path__startswith=organisation.path)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start), starts_on__lte=end)
-        .select_related("organiser")
         .annotate(**movement_counts)
     )
     if limit is None:
@@ -269,7 +269,7 @@ def _movement_and_body_rows(
         movements = sorted(
             (
                 YieldRow(m.pk, m.name, m.found, m.trained, m.admitted, obj=m)
-                for m in running.order_by("name", "pk")
+                for m in running.select_related("organiser").order_by("name", "pk")
             ),
             key=lambda row: -row.found,
         )
@@ -277,7 +277,7 @@ def _movement_and_body_rows(
         # The same order, sorted in the database so that only the first rows are read.
         movements = [
             YieldRow(m.pk, m.name, m.found, m.trained, m.admitted, obj=m)
-            for m in running.order_by("-found", "name", "pk")[:limit]
+            for m in running.only("name").order_by("-found", "name", "pk")[:limit]
         ]
     body_counts = _related_counts(
         "referred_candidacies",
@@ -291,13 +291,14 @@ def _movement_and_body_rows(
     body_rows: QuerySet[Any] = (
         mass_organisation_policy.visible_to(actor)
         .filter(organisation__path__startswith=organisation.path)
-        .select_related("organisation")
         .annotate(**body_counts, target=Subquery(target, output_field=IntegerField()))
         # The id last: a first page cut by LIMIT is then always the same.
         .order_by("organisation__path", "kind", "name", "pk")
     )
-    if limit is not None:
-        body_rows = body_rows[:limit]
+    if limit is None:
+        body_rows = body_rows.select_related("organisation")
+    else:
+        body_rows = body_rows.only("name")[:limit]
     bodies = [
         YieldRow(b.pk, b.name, b.found, b.trained, b.admitted, target=b.target, obj=b)
         for b in body_rows

@@ -665,11 +665,21 @@ def indicators_for(*, organisation: Organisation, term: Term, year: int) -> Indi
 def overdue_candidacies(
     *, actor: Actor, organisation: Organisation, today: dt.date, limit: int = 20
 ) -> list[Candidacy]:
-    """The most overdue open dossiers of the subtree (earliest due date first)."""
+    """The most overdue open dossiers of the subtree (earliest due date first), with the
+    columns the dashboard names of them only (its stage and due date, the person's name, the
+    cell's name): the three rows in full are some ninety columns to select and read."""
     return list(
         candidacy_policy.visible_to(actor)
         .filter(organisation__path__startswith=organisation.path, is_open=True, next_due__lt=today)
         .select_related("person", "organisation")
+        .only(
+            "stage",
+            "next_due",
+            "person__family_name",
+            "person__middle_name",
+            "person__given_name",
+            "organisation__name",
+        )
         .order_by("next_due", "id")[:limit]
     )
 

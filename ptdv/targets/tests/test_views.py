@@ -50,6 +50,10 @@ def test_dashboard(client, world):
     for table in ('id="funnel"', 'id="trend"', 'id="breakdown"', 'id="retention"', 'id="overdue"'):
         assert table in html
     assert "chart.umd.js" in html and 'id="ptdv-charts"' in html
+    # The overdue dossier's row: its link, the person's name, the cell (the columns read).
+    applied = world["applied"]
+    assert f'<a href="/candidacies/{applied.pk}/">{applied.person.full_name}</a>' in html
+    assert f"<td>{applied.organisation.name}</td>" in html
     assert "5,7%" in html  # 2 of 35 members
     assert f"/reports/progress/{tree['province'].pk}.xlsx?year=2026" in html
     # The viewer may not set targets.
