@@ -16,7 +16,7 @@ from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, IntegerField, Q, QuerySet, Sum, Value
 
 from ptdv.candidacies.measures import ADMISSION_FIELDS, TARGET_GROUP_FIELDS, breakdown_from
 from ptdv.candidacies.models import AdmissionTally, Candidacy, PipelineTally
@@ -222,6 +222,19 @@ class Progress:
         }
 
 
+@dataclass
+class OwnHistory:
+    """What the dashboard shows of the organisation besides its progress row, read by
+    `progress_many` in the queries of that row (two queries less): its stored admissions
+    and its target in each of `years` (the trend, `progress_trend`), and the sum of its
+    children's targets of the year (`target_children_sum`)."""
+
+    years: list[int]
+    admitted: dict[int, int] = field(default_factory=dict)
+    targets: dict[int, int] = field(default_factory=dict)
+    children_targets: dict[str, int] = field(default_factory=dict)
+
+
 def _rates_for(organisations: list[Organisation], month: int) -> dict[int, dict[str, float | None]]:
     """The conversion rate of each forecast stage for each organisation: its own when stored,
     else its nearest ancestor's (one query for all)."""
@@ -243,6 +256,84 @@ def _rates_for(organisations: list[Organisation], month: int) -> dict[int, dict[
     return result
 
 
+def _admission_tallies(
+    ids: list[int], year: int, history: OwnHistory | None
+) -> dict[int, dict[str, int]]:
+    """The stored admission tally rows of `year` (organisation id → row), and the first
+    organisation's admissions in `history.years` (one query)."""
+    own_pk = ids[0]
+    earlier = [y for y in history.years if y != year] if history is not None else []
+    rows = Q(organisation_id__in=ids, year=year)
+    if earlier:
+        rows |= Q(organisation_id=own_pk, year__in=earlier)
+    tallies = {}
+    for row in AdmissionTally.objects.filter(rows).values(
+        "organisation_id", "year", *ADMISSION_FIELDS
+    ):
+        if row["year"] == year:
+            tallies[row["organisation_id"]] = {name: row[name] for name in ADMISSION_FIELDS}
+        elif history is not None:
+            history.admitted[row["year"]] = row["admitted"]
+    if history is not None and own_pk in tallies:
+        history.admitted[year] = tallies[own_pk]["admitted"]
+    return tallies
+
+
+def _pipeline_tallies(
+    ids: list[int],
+) -> tuple[dict[int, dict[str, int]], dict[int, dict[str, int]]]:
+    """The pipeline tally rows: organisation id → stages, and → target groups (one query)."""
+    stages = len(PIPELINE_FIELDS)
+    pipelines: dict[int, dict[str, int]] = {}
+    groups: dict[int, dict[str, int]] = {}
+    for org_id, *values in PipelineTally.objects.filter(organisation_id__in=ids).values_list(
+        "organisation_id", *PIPELINE_FIELDS, *TARGET_GROUP_FIELDS
+    ):
+        pipelines[org_id] = dict(zip(PIPELINE_FIELDS, values[:stages], strict=True))
+        groups[org_id] = dict(zip(TARGET_GROUP_FIELDS, values[stages:], strict=True))
+    return pipelines, groups
+
+
+def _targets_of(
+    ids: list[int], year: int, history: OwnHistory | None
+) -> tuple[dict[int, tuple[int, str]], dict[int, dict[str, int]]]:
+    """The targets of `year` (organisation id → (number, state)) and the sub-targets by
+    group; with `history`, the first organisation's targets in `history.years` and the sum
+    of its children's targets of `year` — all its children, seen or not, closed or not, as
+    `target_children_sum` counts them (one query)."""
+    own_pk = ids[0]
+    rows = Q(organisation_id__in=ids, year=year)
+    if history is not None:
+        rows |= Q(organisation__parent_id=own_pk, year=year, group="")
+        earlier = [y for y in history.years if y != year]
+        if earlier:
+            rows |= Q(organisation_id=own_pk, year__in=earlier, group="")
+    targets: dict[int, tuple[int, str]] = {}
+    groups: dict[int, dict[str, int]] = defaultdict(dict)
+    children_sum = children_count = 0
+    # The parent (a join) only when the children's sum is asked for.
+    parent = "organisation__parent_id" if history is not None else Value(None, IntegerField())
+    for org_id, parent_id, row_year, group, number, state in Target.objects.filter(
+        rows
+    ).values_list("organisation_id", parent, "year", "group", "number", "state"):
+        if row_year != year:
+            if history is not None:
+                history.targets[row_year] = number
+            continue
+        if history is not None and parent_id == own_pk and not group:
+            children_sum += number
+            children_count += 1
+        if group:
+            groups[org_id][group] = number
+        else:
+            targets[org_id] = (number, state)
+    if history is not None:
+        history.children_targets = {"total": children_sum, "count": children_count}
+        if own_pk in targets:
+            history.targets[year] = targets[own_pk][0]
+    return targets, groups
+
+
 def progress_many(
     organisations: list[Organisation],
     *,
@@ -251,6 +342,7 @@ def progress_many(
     scope_path: str,
     taken: set[int] | None = None,
     fresh: bool = False,
+    history: OwnHistory | None = None,
 ) -> list[Progress]:
     """Progress of several organisations under `scope_path` (their parent, or the
     organisation itself when there is one), in a fixed number of queries: siblings, or an
@@ -258,41 +350,21 @@ def progress_many(
 
     `taken`: the snapshot years (`snapshot_years`) when the caller has read them already.
     `fresh`: the organisations were read from the database in this request, so their
-    locality counters are current and not read again."""
+    locality counters are current and not read again. `history`: filled for the first
+    organisation, from the same queries as its row."""
     if not organisations:
         return []
     if any(not o.path.startswith(scope_path) for o in organisations):
         raise ValueError("organisations must be under scope_path")
     ids = [o.pk for o in organisations]
-    tallies = {
-        row["organisation_id"]: {name: row[name] for name in ADMISSION_FIELDS}
-        for row in AdmissionTally.objects.filter(organisation_id__in=ids, year=year).values(
-            "organisation_id", *ADMISSION_FIELDS
-        )
-    }
+    tallies = _admission_tallies(ids, year, history)
     stored = tallies
     if year < today.year:
         # A past year: the admissions of the tree as it was (ptdv/targets/history.py).
         tallies = admission_tallies_then(organisations, year, tallies, TreeOn(year_end(year)))
-    pipeline_rows = PipelineTally.objects.filter(organisation_id__in=ids).values_list(
-        "organisation_id", *PIPELINE_FIELDS, *TARGET_GROUP_FIELDS
-    )
-    stages = len(PIPELINE_FIELDS)
-    pipelines: dict[int, dict[str, int]] = {}
-    pipeline_groups: dict[int, dict[str, int]] = {}
-    for org_id, *values in pipeline_rows:
-        pipelines[org_id] = dict(zip(PIPELINE_FIELDS, values[:stages], strict=True))
-        pipeline_groups[org_id] = dict(zip(TARGET_GROUP_FIELDS, values[stages:], strict=True))
+    pipelines, pipeline_groups = _pipeline_tallies(ids)
     starts = members_at_start_many(organisations, [year], taken)
-    targets: dict[int, tuple[int, str]] = {}
-    groups: dict[int, dict[str, int]] = defaultdict(dict)
-    for org_id, group, number, target_state in Target.objects.filter(
-        organisation_id__in=ids, year=year
-    ).values_list("organisation_id", "group", "number", "state"):
-        if group:
-            groups[org_id][group] = number
-        else:
-            targets[org_id] = (number, target_state)
+    targets, groups = _targets_of(ids, year, history)
     month = today.month if year == today.year else 1
     rates = _rates_for(organisations, month)
     overdue = overdue_counts(ids, today)
@@ -350,9 +422,13 @@ def progress_many(
     return result
 
 
-def progress_for(organisation: Organisation, year: int, today: dt.date) -> Progress:
-    """Progress of one subtree in `year`, as of `today`."""
-    return progress_many([organisation], year=year, today=today, scope_path=organisation.path)[0]
+def progress_for(
+    organisation: Organisation, year: int, today: dt.date, history: OwnHistory | None = None
+) -> Progress:
+    """Progress of one subtree in `year`, as of `today` (`history`: see `progress_many`)."""
+    return progress_many(
+        [organisation], year=year, today=today, scope_path=organisation.path, history=history
+    )[0]
 
 
 def progress_children(
@@ -385,15 +461,17 @@ def progress_with_children(
     today: dt.date,
     taken: set[int] | None = None,
     fresh: bool = False,
+    history: OwnHistory | None = None,
 ) -> tuple[Progress, list[Progress]]:
     """`progress_for` and `progress_children` together — the dashboard's two tables — in
     one pass over the tallies when the children are today's (the current year, or a past
-    one the tree has not changed since). `taken` and `fresh` as for `progress_many`; the
+    one the tree has not changed since). `taken`, `fresh` and `history` (the
+    organisation's) as for `progress_many`; the
     children are read here, so `fresh` says whether `organisation` was read in this
     request (the caller's policy fetch)."""
     if year < today.year and TreeOn(year_end(year)).changed:
         return (
-            progress_for(organisation, year, today),
+            progress_for(organisation, year, today, history),
             progress_children(actor=actor, organisation=organisation, year=year, today=today),
         )
     children = _children_in(actor=actor, organisation=organisation, year=year, today=today)
@@ -404,6 +482,7 @@ def progress_with_children(
         scope_path=organisation.path,
         taken=taken,
         fresh=fresh,
+        history=history,
     )
     return own, rest
 
@@ -433,20 +512,27 @@ def target_children_sum(organisation: Organisation, year: int) -> dict[str, int]
 
 
 def progress_trend(
-    organisation: Organisation, years: list[int], taken: set[int] | None = None
+    organisation: Organisation,
+    years: list[int],
+    taken: set[int] | None = None,
+    history: OwnHistory | None = None,
 ) -> list[dict[str, Any]]:
     """Admitted, target, members at start and rate for each year (four queries; three with
-    `taken`, the snapshot years read earlier in the request)."""
-    admitted = dict(
-        AdmissionTally.objects.filter(organisation=organisation, year__in=years).values_list(
-            "year", "admitted"
+    `taken`, the snapshot years read earlier in the request; one, or none, with `history`,
+    the organisation's admissions and targets of those years read with its progress)."""
+    if history is not None and set(years) <= {*history.years}:
+        admitted, targets = history.admitted, history.targets
+    else:
+        admitted = dict(
+            AdmissionTally.objects.filter(organisation=organisation, year__in=years).values_list(
+                "year", "admitted"
+            )
         )
-    )
-    targets = dict(
-        Target.objects.filter(organisation=organisation, year__in=years, group="").values_list(
-            "year", "number"
+        targets = dict(
+            Target.objects.filter(organisation=organisation, year__in=years, group="").values_list(
+                "year", "number"
+            )
         )
-    )
     starts = members_at_start_many([organisation], years, taken)
     rows = []
     for year in years:

@@ -59,6 +59,7 @@ from ptdv.targets.selectors import (
     LAST_YEAR,
     RETENTION_YEARS,
     Cohort,
+    OwnHistory,
     Progress,
     floor_rate,
     indicators_for,
@@ -72,7 +73,6 @@ from ptdv.targets.selectors import (
     retention_rows,
     snapshot_years,
     suggested_target,
-    target_children_sum,
     term_current,
     term_list,
 )
@@ -144,6 +144,8 @@ def targets_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     # Which of the trend's years (the selected one among them) have their members at start
     # counted: read once for the progress rows and the trend.
     taken = snapshot_years(trend_years)
+    # The trend's admissions and targets and the children's targets, read with the rows.
+    history = OwnHistory(trend_years)
     progress, children = progress_with_children(
         actor=request.user,
         organisation=organisation,
@@ -151,8 +153,9 @@ def targets_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         today=today,
         taken=taken,
         fresh=True,  # the policy has just read the organisation
+        history=history,
     )
-    trend = progress_trend(organisation, trend_years, taken)
+    trend = progress_trend(organisation, trend_years, taken, history)
     cohorts = retention_for(organisation, list(range(year - COHORTS, year)), today)
     stage_labels = dict(Stage.choices)
     funnel = [
@@ -221,7 +224,7 @@ def targets_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "progress": progress,
         "children": child_rows,
-        "children_targets": target_children_sum(organisation, year),
+        "children_targets": history.children_targets,
         "at_risk": [row for row in child_rows if row["at_risk"]],
         "funnel": funnel,
         "breakdown_rows": breakdown_rows,
