@@ -67,23 +67,3 @@ def url_filler(viewname: str, *args: Any, slots: int = 1) -> Callable[..., str]:
         return url
 
     return fill
-
-
-# An id no table reaches, easy to find again in a reversed URL.
-_SENTINEL_ID = 987_654_321_987_654_321
-
-
-def id_url_filler(viewname: str) -> Callable[[Any], str]:
-    """`fill(pk)` == `reverse(viewname, args=[pk])` for a URL whose one argument is an
-    `<int:…>` id (which `url_filler`'s markers cannot stand for): one `reverse()` with a
-    sentinel id, then each row's id put in its place. Anything but a non-negative int goes
-    through `reverse()` itself."""
-    marker = str(_SENTINEL_ID)
-    head, _, tail = reverse(viewname, args=[_SENTINEL_ID]).rpartition(marker)
-
-    def fill(pk: Any) -> str:
-        if type(pk) is not int or pk < 0:
-            return reverse(viewname, args=[pk])
-        return f"{head}{pk}{tail}"
-
-    return fill

@@ -25,7 +25,7 @@ from ptdv.candidacies.measures import LABELS
 from ptdv.candidacies.models import PIPELINE_STAGES, Candidacy, Stage
 from ptdv.candidacies.policies import candidacy_policy
 from ptdv.core.forms import add_service_errors
-from ptdv.core.links import id_url_filler
+from ptdv.core.links import object_url
 from ptdv.core.plans import planned_admissions
 from ptdv.core.policies import role_rank_at
 from ptdv.core.views import render_page
@@ -256,10 +256,9 @@ def targets_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _child_rows(children: list[Progress], year: int) -> list[dict[str, Any]]:
     """The children's table and the list of those at risk (targets/dashboard.html)."""
-    link = id_url_filler("targets:dashboard")
     return [
         {
-            "href": f"{link(row.organisation.pk)}?year={year}",
+            "href": f"{object_url('targets:dashboard', row.organisation.pk)}?year={year}",
             "name": row.organisation.name,
             "at_risk": row.at_risk,
             "below_floor": row.below_floor,
