@@ -10,9 +10,18 @@ promises for `year` (organisations without a plan are left out).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Protocol
 
-PlanSource = Callable[[Iterable[int], int], Mapping[int, int]]
+
+class PlanSource(Protocol):
+    """`paths`: the organisations' paths when the caller has them (else the source reads
+    them)."""
+
+    def __call__(
+        self, organisation_ids: Iterable[int], year: int, *, paths: Mapping[int, str] | None
+    ) -> Mapping[int, int]: ...
+
 
 _SOURCES: dict[str, PlanSource] = {}
 
@@ -21,12 +30,15 @@ def register_plan_source(name: str, source: PlanSource) -> None:
     _SOURCES[name] = source
 
 
-def planned_admissions(organisation_ids: Iterable[int], year: int) -> dict[int, int]:
+def planned_admissions(
+    organisation_ids: Iterable[int], year: int, *, paths: Mapping[int, str] | None = None
+) -> dict[int, int]:
     """The planned admissions of each organisation for `year` (the first source that knows
-    one wins, in registration order)."""
+    one wins, in registration order). `paths`: id → path of those organisations, when the
+    caller has read them (a query less)."""
     ids = list(organisation_ids)
     result: dict[int, int] = {}
     for source in _SOURCES.values():
-        for pk, number in source(ids, year).items():
+        for pk, number in source(ids, year, paths=paths).items():
             result.setdefault(pk, number)
     return result

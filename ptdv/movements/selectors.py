@@ -204,7 +204,6 @@ def movement_yield(*, actor: Actor, organisation: Organisation, year: int) -> Yi
     the year beside its referred count (= found). Three queries: the channels (their tally,
     or one grouped query, `_channel_counts`), the movements and the bodies; the total is the
     sum of the channels' rows (every dossier has one channel), not a pass of its own."""
-    start, end = year_bounds(year)
     channel_field = candidacy_model()._meta.get_field("source_channel")
     labels = dict(channel_field.choices)
     by_channel = _channel_counts(actor, organisation, year)
@@ -214,6 +213,46 @@ def movement_yield(*, actor: Actor, organisation: Organisation, year: int) -> Yi
             by_channel.items(), key=lambda item: (-item[1][0], item[0])
         )
     ]
+    movements, bodies = _movement_and_body_rows(actor, organisation, year)
+    total = YieldRow(
+        None,
+        "Tổng số",
+        sum(row.found for row in channels),
+        sum(row.trained for row in channels),
+        sum(row.admitted for row in channels),
+    )
+    return Yield(year, organisation, total, channels, movements, bodies)
+
+
+@dataclass(frozen=True)
+class YieldPanel:
+    """What the organisation's dashboard shows of the yield: the first movements (most
+    found first) and mass organisations, not the channels nor the total."""
+
+    year: int
+    organisation: Organisation
+    movements: list[YieldRow]
+    mass_organisations: list[YieldRow]
+
+
+def movement_yield_panel(
+    *, actor: Actor, organisation: Organisation, year: int, limit: int
+) -> YieldPanel:
+    """The first `limit` rows of `movement_yield`'s movements and mass organisations, in
+    its order, for the dashboard's panel (which links to the whole yield page): two
+    queries, each limited in the database; the channels (a third query) are not read."""
+    movements, bodies = _movement_and_body_rows(actor, organisation, year, limit=limit)
+    return YieldPanel(year, organisation, movements, bodies)
+
+
+def _movement_and_body_rows(
+    actor: Actor, organisation: Organisation, year: int, limit: int | None = None
+) -> tuple[list[YieldRow], list[YieldRow]]:
+    """The movements that ran in `year` (most found first, then by name) and the mass
+    organisations (by organisation, kind, name) of the subtree, with their counts; the
+    first `limit` of each when given — the dashboard's panel, which names them only: their
+    other columns and their organisation's are then not read."""
+    start, end = year_bounds(year)
     # A movement or a body of the subtree appears even with nothing yet (its zero is news);
     # the movements only when they ran in the year.
     movement_counts = _related_counts(
@@ -223,14 +262,23 @@ def movement_yield(*, actor: Actor, organisation: Organisation, year: int) -> Yi
         movement_policy.visible_to(actor)
         .filter(organiser__path__startswith=organisation.path)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start), starts_on__lte=end)
-        .select_related("organiser")
         .annotate(**movement_counts)
-        .order_by("name", "pk")
     )
-    movements = sorted(
-        (YieldRow(m.pk, m.name, m.found, m.trained, m.admitted, obj=m) for m in running),
-        key=lambda row: -row.found,
-    )
+    if limit is None:
+        # By name, then (a stable sort) most found first.
+        movements = sorted(
+            (
+                YieldRow(m.pk, m.name, m.found, m.trained, m.admitted, obj=m)
+                for m in running.select_related("organiser").order_by("name", "pk")
+            ),
+            key=lambda row: -row.found,
+        )
+    else:
+        # The same order, sorted in the database so that only the first rows are read.
+        movements = [
+            YieldRow(m.pk, m.name, m.found, m.trained, m.admitted, obj=m)
+            for m in running.only("name").order_by("-found", "name", "pk")[:limit]
+        ]
     body_counts = _related_counts(
         "referred_candidacies",
         start,
@@ -243,22 +291,19 @@ def movement_yield(*, actor: Actor, organisation: Organisation, year: int) -> Yi
     body_rows: QuerySet[Any] = (
         mass_organisation_policy.visible_to(actor)
         .filter(organisation__path__startswith=organisation.path)
-        .select_related("organisation")
         .annotate(**body_counts, target=Subquery(target, output_field=IntegerField()))
-        .order_by("organisation__path", "kind", "name")
+        # The id last: a first page cut by LIMIT is then always the same.
+        .order_by("organisation__path", "kind", "name", "pk")
     )
+    if limit is None:
+        body_rows = body_rows.select_related("organisation")
+    else:
+        body_rows = body_rows.only("name")[:limit]
     bodies = [
         YieldRow(b.pk, b.name, b.found, b.trained, b.admitted, target=b.target, obj=b)
         for b in body_rows
     ]
-    total = YieldRow(
-        None,
-        "Tổng số",
-        sum(row.found for row in channels),
-        sum(row.trained for row in channels),
-        sum(row.admitted for row in channels),
-    )
-    return Yield(year, organisation, total, channels, movements, bodies)
+    return movements, bodies
 
 
 def _channel_counts(

@@ -239,25 +239,48 @@ def response_review_items(actor: Actor, today: dt.date) -> Iterator[WorkItem]:
 # --- Plans feed the target page -----------------------------------------------------------
 
 
-def planned_admissions(organisation_ids: Iterable[int], year: int) -> dict[int, int]:
+def planned_admissions(
+    organisation_ids: Iterable[int], year: int, *, paths: Mapping[int, str] | None = None
+) -> dict[int, int]:
     """For each organisation with an accepted response in its subtree in a round of
     `year - 1`: the admissions those plans promise for `year`. One grouped query per depth
     of the organisations asked about (one for siblings), over the responses of their
-    nearest common ancestor's subtree, summed in the database."""
-    paths = dict(
-        Organisation.objects.filter(pk__in=list(organisation_ids)).values_list("pk", "path")
-    )
+    nearest common ancestor's subtree, summed in the database — and none for an
+    organisation asked about with its children (the dashboard's rows): the sum of the
+    children's query, which covers its whole subtree. `paths`: id → path when the caller
+    has them (else one query reads them)."""
+    ids = list(organisation_ids)
+    if paths is None:
+        paths = dict(Organisation.objects.filter(pk__in=ids).values_list("pk", "path"))
+    else:
+        paths = {pk: paths[pk] for pk in ids}
     by_length: dict[int, list[str]] = {}
     for path in paths.values():
         by_length.setdefault(len(path), []).append(path)
-    planned: dict[str, int] = {}
+    commons = {}
     for length, prefixes in by_length.items():
         # Their nearest common ancestor's subtree (the parent's, for siblings): one prefix
         # condition rather than one per organisation; the groups outside are dropped below.
         common = prefixes[0]
         while not all(prefix.startswith(common) for prefix in prefixes):
             common = common[:-PATH_STEP]
-        rows = (
+        commons[length] = common
+    planned: dict[str, int] = {}
+    # A depth of a single organisation that is the common ancestor of a deeper depth: its
+    # responses are all in that depth's query (grouped by child, its own under its own
+    # path), so its figure is their sum, with no query of its own.
+    summed = {
+        length: deeper
+        for length, prefixes in by_length.items()
+        if len(prefixes) == 1
+        for deeper, common in commons.items()
+        if deeper > length and common == prefixes[0]
+    }
+    for length, prefixes in by_length.items():
+        if length in summed:
+            continue
+        common = commons[length]
+        rows = list(
             SurveyResponse.objects.filter(
                 organisation__path__startswith=common,
                 survey_round__year=year - 1,
@@ -274,6 +297,9 @@ def planned_admissions(organisation_ids: Iterable[int], year: int) -> dict[int, 
         )
         wanted = set(prefixes)
         planned.update({prefix: int(admit or 0) for prefix, admit in rows if prefix in wanted})
+        for above, deeper in summed.items():
+            if deeper == length and rows:
+                planned[by_length[above][0]] = sum(int(admit or 0) for _prefix, admit in rows)
     return {pk: planned[path] for pk, path in paths.items() if path in planned}
 
 

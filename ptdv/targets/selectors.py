@@ -16,9 +16,9 @@ from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, IntegerField, Q, QuerySet, Sum, Value
 
-from ptdv.candidacies.measures import ADMISSION_FIELDS, breakdown_from
+from ptdv.candidacies.measures import ADMISSION_FIELDS, TARGET_GROUP_FIELDS, breakdown_from
 from ptdv.candidacies.models import AdmissionTally, Candidacy, PipelineTally
 from ptdv.candidacies.policies import candidacy_policy
 from ptdv.candidacies.tallies import PIPELINE_FIELDS, overdue_counts
@@ -67,13 +67,21 @@ def ratio(numerator: int | float, denominator: int | float | None) -> float | No
 # --- Members at start -----------------------------------------------------------------------
 
 
+def snapshot_years(years: list[int]) -> set[int]:
+    """Those of `years` whose members at start were counted (a snapshot run). One query."""
+    return set(SnapshotRun.objects.filter(year__in=years).values_list("year", flat=True))
+
+
 def members_at_start_many(
-    organisations: list[Organisation], years: list[int]
+    organisations: list[Organisation], years: list[int], taken: set[int] | None = None
 ) -> dict[tuple[int, int], tuple[int, bool]]:
     """(organisation id, year) → (members at start, estimated). From the snapshot of the year
     when one was taken (an organisation without a row had no member then); otherwise the
-    current member count, flagged as an estimate. Two queries."""
-    taken = set(SnapshotRun.objects.filter(year__in=years).values_list("year", flat=True))
+    current member count, flagged as an estimate. Two queries; one when the caller passes
+    `taken`, `snapshot_years` of (at least) `years` read earlier in the request."""
+    if taken is None:
+        taken = snapshot_years(years)
+    taken = taken.intersection(years)
     rows = (
         {
             (org_id, year): members
@@ -140,6 +148,11 @@ class Progress:
     group_targets: dict[str, int] = field(default_factory=dict)
     # What the accepted yearly pool surveys of the year before plan to admit (None: no plan).
     planned_admissions: int | None = None
+    # The year's stored admission tally row as read ({}: none), before the correction of a
+    # past year to the tree as it was, and the pipeline tally's target-group columns: what
+    # the breakdown by target group shows (ptdv/targets/breakdowns.py), read with the rest.
+    stored_tally: dict[str, int] = field(default_factory=dict)
+    pipeline_groups: dict[str, int] = field(default_factory=dict)
 
     @property
     def suggested(self) -> int:
@@ -209,6 +222,19 @@ class Progress:
         }
 
 
+@dataclass
+class OwnHistory:
+    """What the dashboard shows of the organisation besides its progress row, read by
+    `progress_many` in the queries of that row (two queries less): its stored admissions
+    and its target in each of `years` (the trend, `progress_trend`), and the sum of its
+    children's targets of the year (`target_children_sum`)."""
+
+    years: list[int]
+    admitted: dict[int, int] = field(default_factory=dict)
+    targets: dict[int, int] = field(default_factory=dict)
+    children_targets: dict[str, int] = field(default_factory=dict)
+
+
 def _rates_for(organisations: list[Organisation], month: int) -> dict[int, dict[str, float | None]]:
     """The conversion rate of each forecast stage for each organisation: its own when stored,
     else its nearest ancestor's (one query for all)."""
@@ -230,54 +256,131 @@ def _rates_for(organisations: list[Organisation], month: int) -> dict[int, dict[
     return result
 
 
+def _admission_tallies(
+    ids: list[int], year: int, history: OwnHistory | None
+) -> dict[int, dict[str, int]]:
+    """The stored admission tally rows of `year` (organisation id → row), and the first
+    organisation's admissions in `history.years` (one query)."""
+    own_pk = ids[0]
+    earlier = [y for y in history.years if y != year] if history is not None else []
+    rows = Q(organisation_id__in=ids, year=year)
+    if earlier:
+        rows |= Q(organisation_id=own_pk, year__in=earlier)
+    tallies = {}
+    for row in AdmissionTally.objects.filter(rows).values(
+        "organisation_id", "year", *ADMISSION_FIELDS
+    ):
+        if row["year"] == year:
+            tallies[row["organisation_id"]] = {name: row[name] for name in ADMISSION_FIELDS}
+        elif history is not None:
+            history.admitted[row["year"]] = row["admitted"]
+    if history is not None and own_pk in tallies:
+        history.admitted[year] = tallies[own_pk]["admitted"]
+    return tallies
+
+
+def _pipeline_tallies(
+    ids: list[int],
+) -> tuple[dict[int, dict[str, int]], dict[int, dict[str, int]]]:
+    """The pipeline tally rows: organisation id → stages, and → target groups (one query)."""
+    stages = len(PIPELINE_FIELDS)
+    pipelines: dict[int, dict[str, int]] = {}
+    groups: dict[int, dict[str, int]] = {}
+    for org_id, *values in PipelineTally.objects.filter(organisation_id__in=ids).values_list(
+        "organisation_id", *PIPELINE_FIELDS, *TARGET_GROUP_FIELDS
+    ):
+        pipelines[org_id] = dict(zip(PIPELINE_FIELDS, values[:stages], strict=True))
+        groups[org_id] = dict(zip(TARGET_GROUP_FIELDS, values[stages:], strict=True))
+    return pipelines, groups
+
+
+def _targets_of(
+    ids: list[int], year: int, history: OwnHistory | None
+) -> tuple[dict[int, tuple[int, str]], dict[int, dict[str, int]]]:
+    """The targets of `year` (organisation id → (number, state)) and the sub-targets by
+    group; with `history`, the first organisation's targets in `history.years` and the sum
+    of its children's targets of `year` — all its children, seen or not, closed or not, as
+    `target_children_sum` counts them (one query)."""
+    own_pk = ids[0]
+    rows = Q(organisation_id__in=ids, year=year)
+    if history is not None:
+        rows |= Q(organisation__parent_id=own_pk, year=year, group="")
+        earlier = [y for y in history.years if y != year]
+        if earlier:
+            rows |= Q(organisation_id=own_pk, year__in=earlier, group="")
+    targets: dict[int, tuple[int, str]] = {}
+    groups: dict[int, dict[str, int]] = defaultdict(dict)
+    children_sum = children_count = 0
+    # The parent (a join) only when the children's sum is asked for.
+    parent = "organisation__parent_id" if history is not None else Value(None, IntegerField())
+    for org_id, parent_id, row_year, group, number, state in Target.objects.filter(
+        rows
+    ).values_list("organisation_id", parent, "year", "group", "number", "state"):
+        if row_year != year:
+            if history is not None:
+                history.targets[row_year] = number
+            continue
+        if history is not None and parent_id == own_pk and not group:
+            children_sum += number
+            children_count += 1
+        if group:
+            groups[org_id][group] = number
+        else:
+            targets[org_id] = (number, state)
+    if history is not None:
+        history.children_targets = {"total": children_sum, "count": children_count}
+        if own_pk in targets:
+            history.targets[year] = targets[own_pk][0]
+    return targets, groups
+
+
 def progress_many(
-    organisations: list[Organisation], *, year: int, today: dt.date, scope_path: str
+    organisations: list[Organisation],
+    *,
+    year: int,
+    today: dt.date,
+    scope_path: str,
+    taken: set[int] | None = None,
+    fresh: bool = False,
+    history: OwnHistory | None = None,
 ) -> list[Progress]:
     """Progress of several organisations under `scope_path` (their parent, or the
     organisation itself when there is one), in a fixed number of queries: siblings, or an
-    organisation with its children (the dashboard reads both in one pass)."""
+    organisation with its children (the dashboard reads both in one pass).
+
+    `taken`: the snapshot years (`snapshot_years`) when the caller has read them already.
+    `fresh`: the organisations were read from the database in this request, so their
+    locality counters are current and not read again. `history`: filled for the first
+    organisation, from the same queries as its row."""
     if not organisations:
         return []
     if any(not o.path.startswith(scope_path) for o in organisations):
         raise ValueError("organisations must be under scope_path")
     ids = [o.pk for o in organisations]
-    tallies = {
-        row["organisation_id"]: {name: row[name] for name in ADMISSION_FIELDS}
-        for row in AdmissionTally.objects.filter(organisation_id__in=ids, year=year).values(
-            "organisation_id", *ADMISSION_FIELDS
-        )
-    }
+    tallies = _admission_tallies(ids, year, history)
+    stored = tallies
     if year < today.year:
         # A past year: the admissions of the tree as it was (ptdv/targets/history.py).
         tallies = admission_tallies_then(organisations, year, tallies, TreeOn(year_end(year)))
-    pipelines = {
-        row["organisation_id"]: {name: row[name] for name in PIPELINE_FIELDS}
-        for row in PipelineTally.objects.filter(organisation_id__in=ids).values(
-            "organisation_id", *PIPELINE_FIELDS
-        )
-    }
-    starts = members_at_start_many(organisations, [year])
-    targets: dict[int, tuple[int, str]] = {}
-    groups: dict[int, dict[str, int]] = defaultdict(dict)
-    for org_id, group, number, target_state in Target.objects.filter(
-        organisation_id__in=ids, year=year
-    ).values_list("organisation_id", "group", "number", "state"):
-        if group:
-            groups[org_id][group] = number
-        else:
-            targets[org_id] = (number, target_state)
+    pipelines, pipeline_groups = _pipeline_tallies(ids)
+    starts = members_at_start_many(organisations, [year], taken)
+    targets, groups = _targets_of(ids, year, history)
     month = today.month if year == today.year else 1
     rates = _rates_for(organisations, month)
     overdue = overdue_counts(ids, today)
-    # Subtree counters kept by the services (ptdv/organisations/localities.py), read fresh.
-    places = {
-        pk: counters
-        for pk, *counters in Organisation.objects.filter(pk__in=ids).values_list(
-            "id", *LOCALITY_COUNTERS
-        )
-    }
+    # Subtree counters kept by the services (ptdv/organisations/localities.py), read fresh:
+    # an organisation object may be older than the counters (a test's, a command's).
+    if fresh:
+        places = {o.pk: [getattr(o, name) for name in LOCALITY_COUNTERS] for o in organisations}
+    else:
+        places = {
+            pk: counters
+            for pk, *counters in Organisation.objects.filter(pk__in=ids).values_list(
+                "id", *LOCALITY_COUNTERS
+            )
+        }
     rate = floor_rate()
-    planned = planned_admissions(ids, year)
+    planned = planned_admissions(ids, year, paths={o.pk: o.path for o in organisations})
     result = []
     for organisation in organisations:
         tally = tallies.get(organisation.pk, {name: 0 for name in ADMISSION_FIELDS})
@@ -312,14 +415,20 @@ def progress_many(
                 ),
                 group_targets=groups.get(organisation.pk, {}),
                 planned_admissions=planned.get(organisation.pk),
+                stored_tally=stored.get(organisation.pk, {}),
+                pipeline_groups=pipeline_groups.get(organisation.pk, {}),
             )
         )
     return result
 
 
-def progress_for(organisation: Organisation, year: int, today: dt.date) -> Progress:
-    """Progress of one subtree in `year`, as of `today`."""
-    return progress_many([organisation], year=year, today=today, scope_path=organisation.path)[0]
+def progress_for(
+    organisation: Organisation, year: int, today: dt.date, history: OwnHistory | None = None
+) -> Progress:
+    """Progress of one subtree in `year`, as of `today` (`history`: see `progress_many`)."""
+    return progress_many(
+        [organisation], year=year, today=today, scope_path=organisation.path, history=history
+    )[0]
 
 
 def progress_children(
@@ -345,19 +454,35 @@ def progress_children(
 
 
 def progress_with_children(
-    *, actor: Actor, organisation: Organisation, year: int, today: dt.date
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    year: int,
+    today: dt.date,
+    taken: set[int] | None = None,
+    fresh: bool = False,
+    history: OwnHistory | None = None,
 ) -> tuple[Progress, list[Progress]]:
     """`progress_for` and `progress_children` together — the dashboard's two tables — in
     one pass over the tallies when the children are today's (the current year, or a past
-    one the tree has not changed since)."""
+    one the tree has not changed since). `taken`, `fresh` and `history` (the
+    organisation's) as for `progress_many`; the
+    children are read here, so `fresh` says whether `organisation` was read in this
+    request (the caller's policy fetch)."""
     if year < today.year and TreeOn(year_end(year)).changed:
         return (
-            progress_for(organisation, year, today),
+            progress_for(organisation, year, today, history),
             progress_children(actor=actor, organisation=organisation, year=year, today=today),
         )
     children = _children_in(actor=actor, organisation=organisation, year=year, today=today)
     own, *rest = progress_many(
-        [organisation, *children], year=year, today=today, scope_path=organisation.path
+        [organisation, *children],
+        year=year,
+        today=today,
+        scope_path=organisation.path,
+        taken=taken,
+        fresh=fresh,
+        history=history,
     )
     return own, rest
 
@@ -386,19 +511,29 @@ def target_children_sum(organisation: Organisation, year: int) -> dict[str, int]
 # --- Trend ----------------------------------------------------------------------------------
 
 
-def progress_trend(organisation: Organisation, years: list[int]) -> list[dict[str, Any]]:
-    """Admitted, target, members at start and rate for each year (four queries)."""
-    admitted = dict(
-        AdmissionTally.objects.filter(organisation=organisation, year__in=years).values_list(
-            "year", "admitted"
+def progress_trend(
+    organisation: Organisation,
+    years: list[int],
+    taken: set[int] | None = None,
+    history: OwnHistory | None = None,
+) -> list[dict[str, Any]]:
+    """Admitted, target, members at start and rate for each year (four queries; three with
+    `taken`, the snapshot years read earlier in the request; one, or none, with `history`,
+    the organisation's admissions and targets of those years read with its progress)."""
+    if history is not None and set(years) <= {*history.years}:
+        admitted, targets = history.admitted, history.targets
+    else:
+        admitted = dict(
+            AdmissionTally.objects.filter(organisation=organisation, year__in=years).values_list(
+                "year", "admitted"
+            )
         )
-    )
-    targets = dict(
-        Target.objects.filter(organisation=organisation, year__in=years, group="").values_list(
-            "year", "number"
+        targets = dict(
+            Target.objects.filter(organisation=organisation, year__in=years, group="").values_list(
+                "year", "number"
+            )
         )
-    )
-    starts = members_at_start_many([organisation], years)
+    starts = members_at_start_many([organisation], years, taken)
     rows = []
     for year in years:
         members, estimated = starts[(organisation.pk, year)]
@@ -616,11 +751,21 @@ def indicators_for(*, organisation: Organisation, term: Term, year: int) -> Indi
 def overdue_candidacies(
     *, actor: Actor, organisation: Organisation, today: dt.date, limit: int = 20
 ) -> list[Candidacy]:
-    """The most overdue open dossiers of the subtree (earliest due date first)."""
+    """The most overdue open dossiers of the subtree (earliest due date first), with the
+    columns the dashboard names of them only (its stage and due date, the person's name, the
+    cell's name): the three rows in full are some ninety columns to select and read."""
     return list(
         candidacy_policy.visible_to(actor)
         .filter(organisation__path__startswith=organisation.path, is_open=True, next_due__lt=today)
         .select_related("person", "organisation")
+        .only(
+            "stage",
+            "next_due",
+            "person__family_name",
+            "person__middle_name",
+            "person__given_name",
+            "organisation__name",
+        )
         .order_by("next_due", "id")[:limit]
     )
 

@@ -25,12 +25,13 @@ from ptdv.candidacies.measures import LABELS
 from ptdv.candidacies.models import PIPELINE_STAGES, Candidacy, Stage
 from ptdv.candidacies.policies import candidacy_policy
 from ptdv.core.forms import add_service_errors
+from ptdv.core.links import object_url
 from ptdv.core.plans import planned_admissions
 from ptdv.core.policies import role_rank_at
 from ptdv.core.views import render_page
 from ptdv.members.models import ACTIVE_STATUSES, MembershipStatus, PartyMembership
 from ptdv.members.policies import membership_policy
-from ptdv.movements.selectors import movement_yield
+from ptdv.movements.selectors import movement_yield_panel
 from ptdv.organisations.models import Organisation
 from ptdv.organisations.policies import organisation_policy
 from ptdv.organisations.selectors import (
@@ -41,6 +42,7 @@ from ptdv.organisations.selectors import (
 )
 from ptdv.people.models import Person
 from ptdv.targets.breakdowns import progress_breakdowns
+from ptdv.targets.formatting import vn_number, vn_percent
 from ptdv.targets.forms import AmendForm, ChildrenTargetsForm, GroupTargetForm, PlanForm, TermForm
 from ptdv.targets.measures import PriorityGroup
 from ptdv.targets.models import Target, TargetState
@@ -56,6 +58,9 @@ from ptdv.targets.selectors import (
     FIRST_YEAR,
     LAST_YEAR,
     RETENTION_YEARS,
+    Cohort,
+    OwnHistory,
+    Progress,
     floor_rate,
     indicators_for,
     members_at_start_many,
@@ -66,8 +71,8 @@ from ptdv.targets.selectors import (
     ratio,
     retention_for,
     retention_rows,
+    snapshot_years,
     suggested_target,
-    target_children_sum,
     term_current,
     term_list,
 )
@@ -88,6 +93,11 @@ COHORTS = 6
 # The white localities and those without a cell of their own named on the dashboard (the
 # rest on the locality list it links to).
 LOCALITY_NAMES = 20
+# What targets/_localities.html shows of them: a locality with its commune and cell in full
+# is some forty columns to select and read for these five.
+LOCALITY_COLUMNS = ("name", "kind", "active_members", "organisation__name", "cell__name")
+# The movements and the mass organisations named on the dashboard (all on the yield page).
+YIELD_ROWS = 5
 # How many people a plan form offers at once: the page is meant for a commune or a
 # grassroots organisation; above that, choose a lower level.
 PLAN_CHOICES = 500
@@ -130,10 +140,22 @@ def targets_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = organisation_policy.get_visible(request.user, pk)
     today = timezone.localdate()
     year = selected_year(request, today)
+    trend_years = list(range(year - TREND_YEARS + 1, year + 1))
+    # Which of the trend's years (the selected one among them) have their members at start
+    # counted: read once for the progress rows and the trend.
+    taken = snapshot_years(trend_years)
+    # The trend's admissions and targets and the children's targets, read with the rows.
+    history = OwnHistory(trend_years)
     progress, children = progress_with_children(
-        actor=request.user, organisation=organisation, year=year, today=today
+        actor=request.user,
+        organisation=organisation,
+        year=year,
+        today=today,
+        taken=taken,
+        fresh=True,  # the policy has just read the organisation
+        history=history,
     )
-    trend = progress_trend(organisation, list(range(year - TREND_YEARS + 1, year + 1)))
+    trend = progress_trend(organisation, trend_years, taken, history)
     cohorts = retention_for(organisation, list(range(year - COHORTS, year)), today)
     stage_labels = dict(Stage.choices)
     funnel = [
@@ -179,7 +201,10 @@ def targets_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         },
     }
     term = term_current(actor=request.user, organisation=organisation, year=year)
-    breakdowns = progress_breakdowns(organisation=organisation, children=children, year=year)
+    breakdowns = progress_breakdowns(
+        organisation=organisation, children=children, year=year, own=progress
+    )
+    child_rows = _child_rows(children, year)
     context = {
         **_base(request, organisation, year),
         "breakdowns": breakdowns,
@@ -188,29 +213,31 @@ def targets_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             (_("Theo đặc điểm địa bàn"), breakdowns.by_area_flag, "by-area-flag"),
         ],
         "white_localities": list(
-            locality_list(actor=request.user, organisation=organisation, white=True)[
-                :LOCALITY_NAMES
-            ]
+            locality_list(actor=request.user, organisation=organisation, white=True).only(
+                *LOCALITY_COLUMNS
+            )[:LOCALITY_NAMES]
         ),
         "cell_less_localities": list(
-            locality_list(actor=request.user, organisation=organisation, without_cell=True)[
-                :LOCALITY_NAMES
-            ]
+            locality_list(actor=request.user, organisation=organisation, without_cell=True).only(
+                *LOCALITY_COLUMNS
+            )[:LOCALITY_NAMES]
         ),
         "progress": progress,
-        "children": children,
-        "children_targets": target_children_sum(organisation, year),
-        "at_risk": [row for row in children if row.at_risk],
+        "children": child_rows,
+        "children_targets": history.children_targets,
+        "at_risk": [row for row in child_rows if row["at_risk"]],
         "funnel": funnel,
         "breakdown_rows": breakdown_rows,
         "trend": trend,
-        "retention": retention_rows(cohorts),
+        "retention": _retention_table(cohorts),
         "retention_span": len(AGE_BANDS) + 1,
         "retention_years": RETENTION_YEARS,
         "suggested": suggested_target(progress.members_at_start, progress.floor_rate),
         "target_state": TargetState(progress.target_state).label if progress.target_state else "",
         "overdue": overdue_candidacies(actor=request.user, organisation=organisation, today=today),
-        "movement_yield": movement_yield(actor=request.user, organisation=organisation, year=year),
+        "movement_yield": movement_yield_panel(
+            actor=request.user, organisation=organisation, year=year, limit=YIELD_ROWS
+        ),
         "charts": charts,
         "term": term,
         "can_manage_targets": role_rank_at(request.user, organisation.path) >= ADMINISTRATOR
@@ -218,6 +245,49 @@ def targets_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "can_plan": targets_policy.can(request.user, TargetAction.PLAN, organisation),
     }
     return render_page(request, "targets/dashboard.html", context)
+
+
+# The dashboard's two largest tables are formatted here rather than in the template: a cell
+# is then one plain variable, not a filter call (and a row's link not an `{% url %}`), and
+# the children's table of a commune (some twenty rows of ten cells) or of the province
+# (eighty) and the retention table (thirty rows of four cells) are most of the page's
+# template nodes. The same functions as the `num` and `pct` filters format them.
+
+
+def _child_rows(children: list[Progress], year: int) -> list[dict[str, Any]]:
+    """The children's table and the list of those at risk (targets/dashboard.html)."""
+    return [
+        {
+            "href": f"{object_url('targets:dashboard', row.organisation.pk)}?year={year}",
+            "name": row.organisation.name,
+            "at_risk": row.at_risk,
+            "below_floor": row.below_floor,
+            "members_at_start": vn_number(row.members_at_start),
+            "target": vn_number(row.target),
+            "admitted": vn_number(row.admitted),
+            "admission_rate": vn_percent(row.admission_rate),
+            "achievement": vn_percent(row.achievement),
+            "expected": vn_number(row.forecast.expected),
+            "upper_bound": vn_number(row.forecast.upper_bound),
+            "overdue": vn_number(row.overdue),
+            "white_localities": vn_number(row.white_localities),
+        }
+        for row in children
+    ]
+
+
+def _retention_table(cohorts: list[Cohort]) -> list[dict[str, Any]]:
+    """`retention_rows` with each cell's text and class: "left (share)" in a cohort with
+    members ("–" in one without), in italics while not yet complete."""
+    rows = retention_rows(cohorts)
+    for row in rows:
+        row["size_text"] = vn_number(row["size"])
+        for cell in row["cells"]:
+            cell["css"] = "" if cell["complete"] else "fst-italic text-muted"
+            cell["text"] = (
+                f"{vn_number(cell['left'])} ({vn_percent(cell['share'])})" if row["size"] else "–"
+            )
+    return rows
 
 
 # --- Targets of the children ----------------------------------------------------------------
