@@ -229,6 +229,10 @@ def candidacy_act(
         if version is not None and version != candidacy.version:
             raise StaleVersion(candidacy.version)
         ancestors = ancestors_of(candidacy.organisation)
+        if candidacy.stage not in spec.sources:
+            # Refused by its stage alone (a bulk act over a selection, mostly): before reading
+            # anything more.
+            _check_source(spec, candidacy, ancestors, facts.get("date"))
         # Who decides for the chain (its competence rows, all dates), read once: the stage
         # check, the engine's case and the effect each ask.
         competences = competence_rows(ancestors)
