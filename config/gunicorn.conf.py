@@ -11,16 +11,21 @@ from pathlib import Path
 
 wsgi_app = "config.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{os.environ.get('PORT', '8000')}"
-# Synchronous workers, two per core plus one (gunicorn's advice): a request waiting on the
-# database leaves the core to another worker.
-workers = int(os.environ.get("GUNICORN_WORKERS") or multiprocessing.cpu_count() * 2 + 1)
+# Synchronous workers, one per core plus one: a request waiting on the database leaves the
+# core to another worker, and PostgreSQL runs on the same machine (the deployment kit), so
+# its backends need the cores too. Measured under the load test (`make bench
+# SCALE=province`, 2 cores): 3 workers served 66–68 requests/s, 4 gave 66, 5 (gunicorn's
+# "two per core plus one") 58–63 — more processes than cores only switch more often.
+workers = int(os.environ.get("GUNICORN_WORKERS") or multiprocessing.cpu_count() + 1)
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 # Exports and the whole-dossier PDF run in the request; anything longer goes to the worker.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
 graceful_timeout = 20
 # A worker is replaced after this many requests (spread out), so that a slow leak never grows.
-max_requests = 2000
-max_requests_jitter = 200
+# Not much sooner: a new worker loads the application again and warms its caches (about two
+# seconds of CPU), which at 2,000 requests cost a worker of a busy server every minute or so.
+max_requests = 20_000
+max_requests_jitter = 2_000
 # Requests are logged by the application itself; gunicorn logs only its own life.
 accesslog = None
 errorlog = "-"
@@ -48,6 +53,12 @@ def on_starting(server):  # type: ignore[no-untyped-def]
     folder = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
+    # WeasyPrint (the official forms as PDF) takes about a second to import. Imported once
+    # here, in the master, every worker forked from it has it already — also the workers
+    # that replace others (max_requests, a reload). It is a library, not the application:
+    # a reload still loads the application's new code; an upgraded WeasyPrint needs a
+    # restart. Its fonts and style sheet are set up in each worker (ptdv.documents.layout).
+    import weasyprint  # noqa: F401
 
 
 def child_exit(server, worker):  # type: ignore[no-untyped-def]
