@@ -307,6 +307,8 @@ PTDV_SLOW_REQUEST_MS = int(os.environ.get("PTDV_SLOW_REQUEST_MS", "1000"))
 PTDV_SESSION_IDLE_MINUTES = max(1, int(os.environ.get("PTDV_SESSION_IDLE_MINUTES", "30")))
 SESSION_COOKIE_AGE = PTDV_SESSION_IDLE_MINUTES * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Django's database sessions, the row read with a compiled statement (ptdv.core.statements).
+SESSION_ENGINE = "ptdv.core.sessions"
 
 # Content-Security-Policy on every response (django-csp): scripts only from this site — no
 # inline script, no event-handler attribute, no eval (ptdv/static/ptdv/*.js does what inline
@@ -349,9 +351,10 @@ MIDDLEWARE.insert(
 )
 MIDDLEWARE += ["ptdv.accounts.middleware.TwoFactorMiddleware", "axes.middleware.AxesMiddleware"]
 # django-axes first: it refuses a locked-out account before its password is even checked.
+# The model backend is Django's, reading the signed-in user with a compiled statement.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "ptdv.accounts.backends.ModelBackend",
 ]
 # An account is locked after PTDV_LOCKOUT_FAILURES consecutive failed sign-ins (password or
 # two-factor code, on the web form, the API token endpoint or the Django admin), whatever the

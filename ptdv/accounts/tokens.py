@@ -20,6 +20,7 @@ from ptdv.accounts.models import ApiToken, User, stored_user
 from ptdv.accounts.policies import user_authorize_account_change
 from ptdv.audit.services import audit_record
 from ptdv.core.policies import Actor
+from ptdv.core.statements import Statement
 
 # Recording every use would write on every API call; every five minutes is precise enough.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
@@ -49,9 +50,20 @@ def api_token_issue(*, user: User) -> tuple[ApiToken, str]:
     return token, key
 
 
+# Every API request reads its token: a compiled statement (ptdv.core.statements).
+_TOKEN = Statement(
+    lambda digest: (
+        ApiToken.objects.select_related("user")
+        .filter(key_digest=digest)
+        .order_by("-created_at", "-pk")[:1]
+    )
+)
+
+
 def api_token_lookup(key: str) -> ApiToken | None:
     """The token with this key, with its user, whatever its state (the caller checks)."""
-    return ApiToken.objects.select_related("user").filter(key_digest=token_digest(key)).first()
+    rows = _TOKEN(token_digest(key))
+    return rows[0] if rows else None
 
 
 def api_token_touch(token: ApiToken) -> None:

@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from ptdv.core.roles import ROLE_RANK, Role
+from ptdv.core.statements import Statement
 
 M = TypeVar("M", bound=models.Model)
 
@@ -61,15 +62,29 @@ def user_scopes(user: Actor | None) -> list[tuple[str, int]]:
         return []
     cached: list[tuple[str, int]] | None = getattr(user, "_ptdv_scopes", None)
     if cached is None:
-        # The user's assignments (accounts.Assignment), through the reverse relation: core
-        # does not import the accounts app.
-        assignments: Any = user.assignments  # type: ignore[attr-defined]
-        rows = assignments.filter(organisation__valid_to__isnull=True).values_list(
-            "organisation__path", "role"
-        )
+        rows = _scopes_statement(user.__class__)(user.pk)
         cached = [(path, ROLE_RANK[Role(role)]) for path, role in rows]
         user._ptdv_scopes = cached  # type: ignore[attr-defined]
     return cached
+
+
+_SCOPES: dict[type, Statement] = {}
+
+
+def _scopes_statement(user_model: type) -> Statement:
+    """The user's assignments (accounts.Assignment) under live organisations, read with a
+    compiled statement: every request asks. Core does not import the accounts app, so the
+    assignment model is found through the user's reverse relation."""
+    statement = _SCOPES.get(user_model)
+    if statement is None:
+        relation = user_model._meta.get_field("assignments")  # type: ignore[attr-defined]
+        model, user_field = relation.related_model, relation.field.name
+        statement = _SCOPES[user_model] = Statement(
+            lambda pk: model._default_manager.filter(
+                **{f"{user_field}_id": pk}, organisation__valid_to__isnull=True
+            ).values_list("organisation__path", "role")
+        )
+    return statement
 
 
 def subtree_q(user: Actor | None, path_field: str, min_rank: int = 1) -> Q:
