@@ -89,7 +89,9 @@ def prepare(*, year: int, today: dt.date, queries: list[str], seed: int = 1) -> 
     return {
         "year": year,
         "today": today.isoformat(),
-        "seed": seed,
+        # The clerks' choices differ from run to run: the dataset is kept between runs, and
+        # the same registrations again would be refused as people with a dossier open.
+        "seed": f"{seed}-{run}",
         "run": run,
         "cookie_name": settings.SESSION_COOKIE_NAME,
         "accounts": accounts,
