@@ -54,8 +54,14 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     """A fresh browser tab on the live server. Every journey also proves the pages work under
     the Content-Security-Policy: a message the browser logs about a refused script, style or
     frame, or a script error on the page, fails the test at its end."""
+    from playwright.sync_api import expect
+
     context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
+    # Actions and assertions wait as long: the suite shares two cores with the PostgreSQL
+    # run of `.ci/run`, and a page that follows a click took more than the assertions'
+    # default five seconds once on a loaded machine.
     context.set_default_timeout(15_000)
+    expect.set_options(timeout=15_000)
     page = context.new_page()
     page.base_url = live_server.url
     problems: list[str] = []
