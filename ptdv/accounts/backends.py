@@ -12,7 +12,7 @@ from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from ptdv.accounts.models import User
 from ptdv.core.statements import Statement
 
-_USER = Statement(lambda pk: User.objects.filter(pk=pk))
+_USER = Statement(lambda pk: User.objects.filter(pk=pk)[:1])
 
 
 class ModelBackend(DjangoModelBackend):
@@ -21,6 +21,5 @@ class ModelBackend(DjangoModelBackend):
             pk = int(user_id)
         except (TypeError, ValueError):
             return None
-        rows = _USER(pk)
-        user = rows[0] if rows else None
+        user = _USER.first(pk)
         return user if user is not None and self.user_can_authenticate(user) else None

@@ -52,18 +52,14 @@ def api_token_issue(*, user: User) -> tuple[ApiToken, str]:
 
 # Every API request reads its token: a compiled statement (ptdv.core.statements).
 _TOKEN = Statement(
-    lambda digest: (
-        ApiToken.objects.select_related("user")
-        .filter(key_digest=digest)
-        .order_by("-created_at", "-pk")[:1]
-    )
+    lambda digest: ApiToken.objects.select_related("user").filter(key_digest=digest)[:1]
 )
 
 
 def api_token_lookup(key: str) -> ApiToken | None:
     """The token with this key, with its user, whatever its state (the caller checks)."""
-    rows = _TOKEN(token_digest(key))
-    return rows[0] if rows else None
+    token: ApiToken | None = _TOKEN.first(token_digest(key))
+    return token
 
 
 def api_token_touch(token: ApiToken) -> None:

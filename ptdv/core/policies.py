@@ -9,9 +9,11 @@ export starts from a policy.
 
 from __future__ import annotations
 
+import functools
 from enum import StrEnum
 from typing import Any, Generic, Protocol, TypeVar
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
@@ -62,29 +64,24 @@ def user_scopes(user: Actor | None) -> list[tuple[str, int]]:
         return []
     cached: list[tuple[str, int]] | None = getattr(user, "_ptdv_scopes", None)
     if cached is None:
-        rows = _scopes_statement(user.__class__)(user.pk)
+        rows = _scopes_statement()(user.pk)
         cached = [(path, ROLE_RANK[Role(role)]) for path, role in rows]
         user._ptdv_scopes = cached  # type: ignore[attr-defined]
     return cached
 
 
-_SCOPES: dict[type, Statement] = {}
-
-
-def _scopes_statement(user_model: type) -> Statement:
+@functools.cache
+def _scopes_statement() -> Statement:
     """The user's assignments (accounts.Assignment) under live organisations, read with a
     compiled statement: every request asks. Core does not import the accounts app, so the
-    assignment model is found through the user's reverse relation."""
-    statement = _SCOPES.get(user_model)
-    if statement is None:
-        relation = user_model._meta.get_field("assignments")  # type: ignore[attr-defined]
-        model, user_field = relation.related_model, relation.field.name
-        statement = _SCOPES[user_model] = Statement(
-            lambda pk: model._default_manager.filter(
-                **{f"{user_field}_id": pk}, organisation__valid_to__isnull=True
-            ).values_list("organisation__path", "role")
-        )
-    return statement
+    assignment model is found through the user model's reverse relation."""
+    relation = get_user_model()._meta.get_field("assignments")
+    model, user_field = relation.related_model, relation.field.name
+    return Statement(
+        lambda pk: model._default_manager.filter(
+            **{f"{user_field}_id": pk}, organisation__valid_to__isnull=True
+        ).values_list("organisation__path", "role")
+    )
 
 
 def subtree_q(user: Actor | None, path_field: str, min_rank: int = 1) -> Q:

@@ -24,12 +24,11 @@ class SessionStore(DatabaseSessionStore):
     def _get_session_from_db(self) -> Any:
         # As Django's: the live row of this key, or none (and the key forgotten).
         try:
-            rows = _SESSION(self.session_key, timezone.now()) if self.session_key else []
+            row = _SESSION.first(self.session_key, timezone.now()) if self.session_key else None
         except SuspiciousOperation as exc:
             logger = logging.getLogger(f"django.security.{exc.__class__.__name__}")
             logger.warning(str(exc))
-            rows = []
-        if rows:
-            return rows[0]
-        self._session_key = None
-        return None
+            row = None
+        if row is None:
+            self._session_key = None
+        return row

@@ -109,6 +109,11 @@ class Statement:
             return plan.run(args)
         return list(self.build(*args).using(self.using))
 
+    def first(self, *args: Any) -> Any:
+        """The first row of the call, or None (the statement limits itself to one)."""
+        rows = self(*args)
+        return rows[0] if rows else None
+
     def cached(self) -> bool:
         """Whether the statement runs from its compiled SQL on this thread's connection
         (after a first call); for the tests."""

@@ -29,6 +29,11 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
+# Actions and assertions wait as long: the suite shares two cores with the PostgreSQL run of
+# `.ci/run`, and a page that follows a click took more than the assertions' default five
+# seconds once on a loaded machine.
+TIMEOUT_MS = 15_000
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
@@ -38,8 +43,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=TIMEOUT_MS)
     executable = shutil.which("chromium") or shutil.which("chromium-browser")
     if executable is None:
         pytest.fail("Không tìm thấy Chromium trên PATH: chạy `make test` để cài gói chromium.")
@@ -54,14 +60,8 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     """A fresh browser tab on the live server. Every journey also proves the pages work under
     the Content-Security-Policy: a message the browser logs about a refused script, style or
     frame, or a script error on the page, fails the test at its end."""
-    from playwright.sync_api import expect
-
     context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
-    # Actions and assertions wait as long: the suite shares two cores with the PostgreSQL
-    # run of `.ci/run`, and a page that follows a click took more than the assertions'
-    # default five seconds once on a loaded machine.
-    context.set_default_timeout(15_000)
-    expect.set_options(timeout=15_000)
+    context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     page.base_url = live_server.url
     problems: list[str] = []
