@@ -5,7 +5,7 @@
 1. `prepare` (in a Django worker): ten clerk accounts, administrators of the province, each
    with a session (the pages) and an API token; the rows they will work on, drawn with a
    fixed seed.
-2. gunicorn with the production configuration (`config/gunicorn.conf.py`: sync workers, two
+2. gunicorn with the production configuration (`config/gunicorn.conf.py`: sync workers, one
    per core plus one), Locust (`bench/locustfile.py`) with USERS simulated clerks for
    DURATION seconds, four requests in five reading and one writing.
 3. `check` (in a Django worker): every successful write has exactly one event (dossier
@@ -294,10 +294,13 @@ def load_measure(
     params = {"year": year, "today": today.isoformat(), "queries": queries}
     plan = run_worker(db, env, "loadprep", "--params", json.dumps(params))
     result = run_load(env, plan, seconds=seconds, say=say)
-    writes = result.pop("writes")
-    result["check"] = run_worker(
-        db, env, "loadcheck", "--params", json.dumps({"writes": writes, "run": plan["run"]})
-    )
+    # The writes go in a file: thousands of them exceed what one argument may hold (128 KB).
+    writes_path = VAR / f".load-writes-{os.getpid()}.json"
+    writes_path.write_text(json.dumps({"writes": result.pop("writes"), "run": plan["run"]}))
+    try:
+        result["check"] = run_worker(db, env, "loadcheck", "--params", f"@{writes_path}")
+    finally:
+        writes_path.unlink(missing_ok=True)
     result["goals"] = GOALS
     result["met"] = verdict(result)
     kinds = result["kinds"]

@@ -32,6 +32,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--last", type=int, default=None)
     parser.add_argument("--source", default="")
     parser.add_argument("--steps", default="")
+    # JSON, or @FILE for JSON in a file: a load run's writes exceed what one argument may hold.
     parser.add_argument("--params", default="{}")
     args = parser.parse_args(argv)
 
@@ -84,7 +85,10 @@ def _in_process(args: argparse.Namespace, options: Any) -> dict[str, Any]:
     from bench import loadtest, measure
     from bench.evaluations import evaluations_measure
 
-    params = json.loads(args.params)
+    text = args.params
+    if text.startswith("@"):
+        text = Path(text[1:]).read_text()
+    params = json.loads(text)
     today = dt.date.fromisoformat(params.get("today", dt.date.today().isoformat()))
     if args.task == "loadprep":
         return loadtest.prepare(year=params["year"], today=today, queries=params["queries"])

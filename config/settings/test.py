@@ -5,7 +5,7 @@ import os
 import dj_database_url
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR
+from .base import VAR_DIR, postgres_prepared
 
 SECRET_KEY = "test-only-not-a-secret"  # noqa: S105
 PTDV_DATA_KEY = "test-only-data-key"
@@ -14,6 +14,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 _url = os.environ.get("PTDV_TEST_DATABASE_URL")
 if _url:
     DATABASES = {"default": dj_database_url.parse(_url)}
+    postgres_prepared(DATABASES["default"])
 else:
     # The test database is in memory (Django shares it with the live server thread of the
     # browser tests), so parallel runs never collide.

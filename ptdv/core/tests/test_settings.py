@@ -6,6 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from django.db import connection
+
 ROOT = Path(__file__).resolve().parents[3]
 GOOD = {
     "DJANGO_SETTINGS_MODULE": "config.settings.production",
@@ -86,3 +89,45 @@ def test_production_sends_csp_and_hsts_and_keeps_cookies_secure():
     assert seen["session_secure"] and seen["csrf_secure"] and seen["browser_close"]
     assert seen["idle"] == 30 * 60
     assert seen["hasher"] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
+def test_postgresql_binds_values_on_the_server_and_prepares_repeated_queries(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from config.settings.base import postgres_prepared
+
+    def options(value: str | None, engine: str = "django.db.backends.postgresql") -> dict:
+        if value is None:
+            monkeypatch.delenv("DATABASE_PREPARE_THRESHOLD", raising=False)
+        else:
+            monkeypatch.setenv("DATABASE_PREPARE_THRESHOLD", value)
+        database = {"ENGINE": engine, "OPTIONS": {"connect_timeout": 5}}
+        postgres_prepared(database)
+        return database["OPTIONS"]
+
+    expected = {"connect_timeout": 5, "server_side_binding": True}
+    assert options(None) == {**expected, "prepare_threshold": 2}
+    assert options(" 0 ") == {**expected, "prepare_threshold": 0}
+    assert options("OFF") == {"connect_timeout": 5}  # e.g. behind an old PgBouncer
+    assert options(None, "django.db.backends.sqlite3") == {"connect_timeout": 5}
+    for wrong in ("-1", "two", ""):
+        try:
+            options(wrong)
+        except ImproperlyConfigured as error:
+            assert "DATABASE_PREPARE_THRESHOLD" in str(error)
+        else:
+            raise AssertionError(f"{wrong!r} accepted")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+def test_the_suite_on_postgresql_runs_with_prepared_statements(db):
+    """The PostgreSQL run of the suite uses the production's binding, so every query the
+    tests make is also checked bound by the server."""
+    with connection.cursor() as cursor:
+        for _ in range(3):
+            cursor.execute("SELECT count(*) FROM django_migrations WHERE app = %s", ["core"])
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%django_migrations WHERE app = $1%"],
+        )
+        assert cursor.fetchone()[0] == 1
