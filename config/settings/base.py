@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 import os
 from pathlib import Path
-from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
@@ -132,7 +131,7 @@ DATABASES = {
 }
 
 
-def postgres_prepared(database: dict[str, Any]) -> None:
+def postgres_prepared(database: dj_database_url.DBConfig) -> None:
     """PostgreSQL: values bound by the server and prepared statements (issue 15 §5).
 
     Django sends every query with its values quoted into the text (client-side binding), so

@@ -22,8 +22,10 @@ date written as text by SQLite, or a clock read inside the function) is never ca
 built and evaluated as usual on every call, with the same result.
 
 Arguments are scalars (int, str, date, datetime), never booleans or None (no stand-in can be
-told apart from a real value of those). The statement returns every row of the query: limit
-it in the function (`[:1]`), never after.
+told apart from a real value of those). A string argument may also reach the SQL as the
+pattern of a `__startswith` filter (the subtree of an organisation's path): the statement
+writes that pattern from the value of each call as Django would. The statement returns every
+row of the query: limit it in the function (`[:1]`), never after.
 """
 
 from __future__ import annotations
@@ -66,12 +68,15 @@ class _Plan:
     parameters, and the set-up compiler (columns, converters, related objects), which hands
     Django's iterable for the queryset the SQL with the values of the call."""
 
-    __slots__ = ("params", "queryset", "slots")
+    __slots__ = ("ops", "params", "queryset", "slots")
 
     def __init__(
         self, queryset: QuerySet[Any], compiler: SQLCompiler, sql: str, slots: list[Any]
     ) -> None:
-        self.slots = slots  # per parameter: ("arg", i) or ("const", value)
+        # Per parameter: ("arg", i), ("prefix", i) — the pattern of a startswith on argument
+        # i — or ("const", value).
+        self.slots = slots
+        self.ops = compiler.connection.ops
         self.params: tuple[Any, ...] = ()
         compiler.as_sql = lambda *_a, **_k: (sql, self.params)  # type: ignore[method-assign]
         queryset.query.get_compiler = (  # type: ignore[method-assign]
@@ -80,7 +85,10 @@ class _Plan:
         self.queryset = queryset
 
     def run(self, args: tuple[Any, ...]) -> list[Any]:
-        self.params = tuple(args[v] if kind == "arg" else v for kind, v in self.slots)
+        self.params = tuple(
+            args[v] if kind == "arg" else _prefix(self.ops, args[v]) if kind == "prefix" else v
+            for kind, v in self.slots
+        )
         # A fresh queryset over the same query: Django's iterable for it (model instances,
         # values, values_list) asks the query for its compiler and does all the rest. (Not
         # copy.copy: a queryset's pickling state evaluates it.)
@@ -108,6 +116,11 @@ class Statement:
         if isinstance(plan, _Plan):
             return plan.run(args)
         return list(self.build(*args).using(self.using))
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Statement:
+        # Shared, never copied: its plans hold connections. An object that keeps one (a
+        # policy, which a serializer field may name) is deep-copied with DRF's fields.
+        return self
 
     def first(self, *args: Any) -> Any:
         """The first row of the call, or None (the statement limits itself to one)."""
@@ -138,12 +151,20 @@ class Statement:
         if sql != sql2 or len(params) != len(params2):
             return _NOT_CACHEABLE
         stand_ins = first + second
+        ops = connection.ops
+        prefixes = (
+            [_prefix(ops, a) if isinstance(a, str) else None for a in first],
+            [_prefix(ops, a) if isinstance(a, str) else None for a in second],
+        )
         slots: list[Any] = []
         for p1, p2 in zip(params, params2, strict=True):
             index = next((i for i, a in enumerate(first) if _same(p1, a)), None)
+            prefix = next((i for i, a in enumerate(prefixes[0]) if _same(p1, a)), None)
             if index is not None and _same(p2, second[index]):
                 slots.append(("arg", index))
-            elif _same(p1, p2) and not any(_same(p1, a) for a in stand_ins):
+            elif prefix is not None and _same(p2, prefixes[1][prefix]):
+                slots.append(("prefix", prefix))
+            elif _same(p1, p2) and not any(_holds(p1, a) for a in stand_ins):
                 slots.append(("const", p1))
             else:
                 return _NOT_CACHEABLE
@@ -152,3 +173,15 @@ class Statement:
 
 def _same(a: Any, b: Any) -> bool:
     return type(a) is type(b) and a == b
+
+
+def _holds(param: Any, stand_in: Any) -> bool:
+    """Whether a parameter is a stand-in or a text made from one (then it is no constant)."""
+    if isinstance(param, str) and isinstance(stand_in, str):
+        return stand_in in param
+    return _same(param, stand_in)
+
+
+def _prefix(ops: Any, value: str) -> str:
+    """The pattern Django binds for `field__startswith=value` (lookups.StartsWith)."""
+    return f"{ops.prep_for_like_query(value)}%"

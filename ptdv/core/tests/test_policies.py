@@ -76,3 +76,34 @@ def test_dissolved_assignment_grants_nothing(tree):
     Organisation.objects.filter(pk=tree["commune_a"].pk).update(valid_to=dt.date(2025, 7, 1))
     clerk = type(clerk).objects.get(pk=clerk.pk)
     assert not organisation_policy.visible_to(clerk).exists()
+
+
+def test_an_object_by_its_key_answers_as_the_queryset_for_one_or_several_places(tree):
+    """`get_visible` reads by a compiled statement for a user of one place: the same object,
+    the same 404 outside, for an absent key and for a key no column holds; a user of two
+    places takes the queryset, with the same answers."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    mine = CandidacyFactory(organisation=tree["cell_a1"])
+    theirs = CandidacyFactory(organisation=tree["cell_b1"])
+    one = user_with_role(tree["commune_a"], Role.VIEWER)
+    two = user_with_role(tree["commune_a"], Role.VIEWER)
+    Assignment.objects.create(user=two, organisation=tree["commune_b"], role=Role.VIEWER)
+    two = type(two).objects.get(pk=two.pk)
+    for user in (one, two):
+        found = candidacy_policy.get_visible(user, mine.pk)
+        assert (found.pk, found.organisation.path) == (mine.pk, tree["cell_a1"].path)
+        for pk in (0, -1, 2**31, 2**63, 10**30, mine.pk + theirs.pk + 1000):
+            with pytest.raises(Http404):
+                candidacy_policy.get_visible(user, pk)
+    with pytest.raises(Http404):
+        candidacy_policy.get_visible(one, theirs.pk)
+    assert candidacy_policy.get_visible(two, theirs.pk) == theirs
+    assert organisation_policy.get_visible(one, tree["cell_a2"].pk) == tree["cell_a2"]
+    with pytest.raises(Http404):
+        organisation_policy.get_visible(one, tree["province"].pk)  # above the subtree
+    with CaptureQueriesContext(connection) as queries:
+        assert candidacy_policy.get_visible(one, mine.pk) == mine
+    assert len(queries) == 1
+    assert candidacy_policy._by_key.cached()

@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -101,7 +102,7 @@ def test_postgresql_binds_values_on_the_server_and_prepares_repeated_queries(mon
             monkeypatch.delenv("DATABASE_PREPARE_THRESHOLD", raising=False)
         else:
             monkeypatch.setenv("DATABASE_PREPARE_THRESHOLD", value)
-        database = {"ENGINE": engine, "OPTIONS": {"connect_timeout": 5}}
+        database: Any = {"ENGINE": engine, "OPTIONS": {"connect_timeout": 5}}
         postgres_prepared(database)
         return database["OPTIONS"]
 

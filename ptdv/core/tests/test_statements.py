@@ -115,3 +115,41 @@ def test_a_constant_stays_in_its_place() -> None:
     assert auth.cached()
     assert {r.app_label for r in rows} == {"auth"}
     assert len(rows) == ContentType.objects.filter(app_label="auth").count()
+
+
+STARTING = Statement(
+    lambda prefix: ContentType.objects.filter(app_label__startswith=prefix).order_by("pk")
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(alphabet="aut_%\\hcon", max_size=5))
+def test_a_prefix_binds_as_the_pattern_django_writes(prefix: str) -> None:
+    """A `__startswith` on an argument: the pattern is written from each call's value, its
+    LIKE wildcards (_ and %) and escape character taken literally, as the queryset does."""
+    expected = list(
+        ContentType.objects.filter(app_label__startswith=prefix).values_list("pk", flat=True)
+    )
+    assert [c.pk for c in STARTING(prefix)] == sorted(expected)
+    assert STARTING.cached()
+
+
+def test_a_prefix_of_a_subtree_path() -> None:
+    assert {c.app_label for c in STARTING("aut")} == {"auth"}
+    assert STARTING("a%") == [] and STARTING("au_h") == []
+    with CaptureQueriesContext(connection) as queries:
+        STARTING("contenttypes")
+    assert len(queries) == 1
+    # A text built from an argument in any other way is neither an argument nor a constant.
+    inside = Statement(lambda part: ContentType.objects.filter(app_label__contains=part))
+    assert {c.app_label for c in inside("uth")} == {"auth"}
+    assert not inside.cached()
+
+
+def test_a_copy_shares_the_statement() -> None:
+    """An object holding a statement (a policy, named by a serializer field that DRF
+    deep-copies) copies with it: the plans, which hold connections, are shared."""
+    import copy
+
+    STARTING("auth")
+    assert copy.deepcopy({"statement": STARTING})["statement"] is STARTING
