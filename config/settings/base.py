@@ -151,6 +151,9 @@ def postgres_prepared(database: dj_database_url.DBConfig) -> None:
         raise ImproperlyConfigured(
             "DATABASE_PREPARE_THRESHOLD phải là một số nguyên không âm hoặc “off”."
         )
+    # Django's backend, binding on the client any query with more values than the protocol
+    # carries (ptdv/core/postgresql/base.py).
+    database["ENGINE"] = "ptdv.core.postgresql"
     options = database.setdefault("OPTIONS", {})
     options["server_side_binding"] = True
     options["prepare_threshold"] = int(threshold)

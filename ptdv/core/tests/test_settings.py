@@ -107,6 +107,10 @@ def test_postgresql_binds_values_on_the_server_and_prepares_repeated_queries(mon
         return database["OPTIONS"]
 
     expected = {"connect_timeout": 5, "server_side_binding": True}
+    # The setting switches to the backend that binds over-long queries on the client.
+    database: Any = {"ENGINE": "django.db.backends.postgresql"}
+    postgres_prepared(database)
+    assert database["ENGINE"] == "ptdv.core.postgresql"
     assert options(None) == {**expected, "prepare_threshold": 2}
     assert options(" 0 ") == {**expected, "prepare_threshold": 0}
     assert options("OFF") == {"connect_timeout": 5}  # e.g. behind an old PgBouncer
@@ -132,3 +136,17 @@ def test_the_suite_on_postgresql_runs_with_prepared_statements(db):
             ["%django_migrations WHERE app = $1%"],
         )
         assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+def test_a_query_with_more_values_than_the_protocol_carries_still_runs(db):
+    """A Bind message carries at most 65,535 values; Django writes queries with more (a large
+    delete's `IN`, a big `bulk_create`): those are bound on the client."""
+    from django.contrib.contenttypes.models import ContentType
+
+    everything = set(ContentType.objects.values_list("pk", flat=True))
+    wanted = list(range(1, 70_001))
+    assert set(ContentType.objects.filter(pk__in=wanted).values_list("pk", flat=True)) == {
+        pk for pk in everything if pk <= 70_000
+    }
+    assert ContentType.objects.filter(pk__in=wanted, model="no such model").count() == 0

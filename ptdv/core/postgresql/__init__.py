@@ -1,0 +1,1 @@
+"""Django's PostgreSQL backend, for values bound by the server (see `base`)."""
