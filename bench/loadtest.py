@@ -191,10 +191,13 @@ def figures(samples: list[list[Any]], seconds: float) -> dict[str, Any]:
     by_kind: dict[str, list[float]] = defaultdict(list)
     by_name: dict[str, list[float]] = defaultdict(list)
     statuses: Counter[str] = Counter()
+    failed: Counter[str] = Counter()  # "request: status" of each answer other than 2xx
     for kind, name, took, status in samples:
         by_kind[kind].append(took)
         by_name[name].append(took)
         statuses[f"{status // 100}xx" if status else "no answer"] += 1
+        if status // 100 != 2:
+            failed[f"{name}: {status or 'no answer'}"] += 1
     return {
         "requests": len(samples),
         "seconds": seconds,
@@ -202,6 +205,7 @@ def figures(samples: list[list[Any]], seconds: float) -> dict[str, Any]:
         "kinds": {kind: _summary(values) for kind, values in sorted(by_kind.items())},
         "requests_by_name": {name: _summary(v) for name, v in sorted(by_name.items())},
         "statuses": dict(statuses),
+        "failed": dict(failed.most_common()),
         "server_errors": sum(n for key, n in statuses.items() if key in ("5xx", "no answer")),
         "client_errors": statuses.get("4xx", 0),
     }

@@ -236,6 +236,10 @@ def load_lines(load: dict[str, Any]) -> list[str]:
         f"    statuses {load['statuses']}; server errors {load['server_errors']}: "
         + mark("server_errors")
     )
+    if load.get("failed"):
+        # A 409 is a registration of someone who has a dossier open already (the names and
+        # birth dates are drawn at random): refused, and nothing written — see the check.
+        lines.append(f"    answers other than 2xx: {load['failed']}")
     lines.append(
         f"    writes: {check['registrations']} registrations, {check['actions']} dossier actions "
         f"and {check['documents']} forms acknowledged; each with one event and one audit entry, "
