@@ -77,6 +77,7 @@ def test_a_candidate_becomes_a_probationary_member(page: Any) -> None:
         "link", name="Đưa vào nguồn"
     ).click()
     form = page.locator("form[action='/candidacies/new/']")
+    page.wait_for_load_state("load")  # htmx (deferred) listens to the choice from then on
     form.locator("#id_organisation").select_option(label="Chi bộ thôn A1 — Đảng bộ cơ sở A")
     # Choosing the cell loads its members as possible helpers (htmx).
     expect(form.locator("#id_helper")).to_contain_text("Lê Văn Hai")

@@ -52,7 +52,10 @@ def test_clerk_finds_a_candidate_without_typing_accents(page: Any) -> None:
     expect(table).to_contain_text("Đặng Thị Lan")
     expect(table).not_to_contain_text("Đặng Thị Bích")
 
-    # Typed without accents; htmx refreshes the results and the address.
+    # Typed without accents; htmx refreshes the results and the address. Typed once the page
+    # has loaded: the rows are in the HTML before htmx, a deferred script, listens to the box
+    # (on a busy machine a word typed sooner went unheard).
+    page.wait_for_load_state("load")
     page.get_by_label("Tìm theo họ tên").fill("dang thi")
     expect(page).to_have_url(re.compile(r"q=dang(\+|%20)thi"))
     expect(table.locator("tbody tr")).to_have_count(1)
