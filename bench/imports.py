@@ -24,6 +24,8 @@ from ptdv.organisations.models import Kind, Organisation
 from ptdv.organisations.services import organisation_create
 from ptdv.people.models import Person
 
+SCRATCH_PREFIX = "BENCH-"
+
 
 def exchange_bench_import(rows: int) -> dict[str, Any]:
     """Generate a workbook of `rows` candidates into a temporary file and import it, as an
@@ -32,9 +34,18 @@ def exchange_bench_import(rows: int) -> dict[str, Any]:
     Everything it creates is deleted afterwards (a dry run would measure the same work but
     `make bench` wants the real write). Meant for a benchmark database, not production.
     """
+    # A run that failed half-way may have left its scratch province behind (with its 100,000
+    # dossiers, which a search of the whole database would count): removed first.
+    for leftover in Organisation.objects.filter(
+        kind=Kind.PROVINCE, code__startswith=SCRATCH_PREFIX, parent__isnull=True
+    ):
+        _remove_scratch(leftover)
     stamp = uuid.uuid4().hex[:8]
     province = organisation_create(
-        parent=None, code=f"BENCH-{stamp}", name=f"Đảng bộ tỉnh Thử {stamp}", kind=Kind.PROVINCE
+        parent=None,
+        code=f"{SCRATCH_PREFIX}{stamp}",
+        name=f"Đảng bộ tỉnh Thử {stamp}",
+        kind=Kind.PROVINCE,
     )
     commune = organisation_create(
         parent=province, code=f"BENCH-{stamp}-X", name="Đảng bộ xã Thử", kind=Kind.COMMUNE
@@ -99,24 +110,29 @@ def exchange_bench_import(rows: int) -> dict[str, Any]:
             timings["first_error"] = outcome.errors[0].message
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-        with transaction.atomic():
-            ids = [c.pk for c in cells]
-            people = list(
-                Candidacy.objects.filter(organisation_id__in=ids).values_list(
-                    "person_id", flat=True
-                )
-            )
-            Candidacy.objects.filter(organisation_id__in=ids).delete()
-            for chunk in range(0, len(people), 5000):
-                Person.objects.filter(pk__in=people[chunk : chunk + 5000]).delete()
+        _remove_scratch(province)
+    return timings
+
+
+def _remove_scratch(province: Organisation) -> None:
+    """The scratch province, its dossiers and their people, and its administrator (kept but
+    closed if the append-only audit trail names them)."""
+    with transaction.atomic():
+        subtree = list(
+            Organisation.objects.filter(path__startswith=province.path).values_list("pk", flat=True)
+        )
+        dossiers = Candidacy.objects.filter(organisation_id__in=subtree)
+        people = list(dossiers.values_list("person_id", flat=True))
+        dossiers.delete()
+        for chunk in range(0, len(people), 5000):
+            Person.objects.filter(pk__in=people[chunk : chunk + 5000]).delete()
+        for user in User.objects.filter(assignments__organisation=province).distinct():
+            Assignment.objects.filter(user=user).delete()
             if AuditEntry.objects.filter(actor=user).exists():
-                # The audit trail is append-only: keep the bench user and its entry.
-                Assignment.objects.filter(user=user).delete()
                 user.is_active = False
                 user.save(update_fields=["is_active"])
             else:
                 user.delete()
-            # Children first: the parent link is PROTECT.
-            for depth in (3, 2, 1):
-                Organisation.objects.filter(path__startswith=province.path, depth=depth).delete()
-    return timings
+        # Children first: the parent link is PROTECT.
+        for depth in (3, 2, 1):
+            Organisation.objects.filter(path__startswith=province.path, depth=depth).delete()
