@@ -18,6 +18,7 @@ import random
 import time
 from typing import Any
 
+from bench.imports import SCRATCH_PREFIX
 from bench.load import Say
 from ptdv.evaluations.models import Evaluation
 from ptdv.evaluations.recount import ranks_check, recount_check
@@ -33,7 +34,7 @@ def evaluations_measure(
 ) -> dict[str, Any]:
     root = (
         Organisation.objects.filter(parent__isnull=True, valid_to__isnull=True)
-        .exclude(code__startswith="BENCH-")
+        .exclude(code__startswith=SCRATCH_PREFIX)
         .order_by("path")
         .first()
     )

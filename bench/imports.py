@@ -41,18 +41,19 @@ def exchange_bench_import(rows: int) -> dict[str, Any]:
     ):
         _remove_scratch(leftover)
     stamp = uuid.uuid4().hex[:8]
+    code = f"{SCRATCH_PREFIX}{stamp}"
     province = organisation_create(
         parent=None,
-        code=f"{SCRATCH_PREFIX}{stamp}",
+        code=code,
         name=f"Đảng bộ tỉnh Thử {stamp}",
         kind=Kind.PROVINCE,
     )
     commune = organisation_create(
-        parent=province, code=f"BENCH-{stamp}-X", name="Đảng bộ xã Thử", kind=Kind.COMMUNE
+        parent=province, code=f"{code}-X", name="Đảng bộ xã Thử", kind=Kind.COMMUNE
     )
     cells = [
         organisation_create(
-            parent=commune, code=f"BENCH-{stamp}-C{i}", name=f"Chi bộ thôn {i}", kind=Kind.CELL
+            parent=commune, code=f"{code}-C{i}", name=f"Chi bộ thôn {i}", kind=Kind.CELL
         )
         for i in range(20)
     ]

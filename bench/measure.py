@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 
-from bench.imports import exchange_bench_import
+from bench.imports import SCRATCH_PREFIX, exchange_bench_import
 from bench.load import Say, refresh
 from bench.merger import merger_bench
 from bench.stats import summary, timed_loop
@@ -44,7 +44,7 @@ COMMUNE_CODE = "18073"
 def _root() -> Organisation:
     root = (
         Organisation.objects.filter(parent__isnull=True)
-        .exclude(code__startswith="BENCH-")
+        .exclude(code__startswith=SCRATCH_PREFIX)
         .order_by("path")
         .first()
     )

@@ -24,7 +24,8 @@ MAX_BOUND_VALUES = 65_535
 class ServerBindingCursor(base.ServerBindingCursor, Cursor[Any]):
     def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
         if params is not None and len(params) > MAX_BOUND_VALUES:
-            query = ClientCursor(self.connection).mogrify(query, params)
+            with ClientCursor(self.connection) as client:
+                query = client.mogrify(query, params)
             params = None
         return super().execute(query, params, **kwargs)
 

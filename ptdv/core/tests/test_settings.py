@@ -116,12 +116,8 @@ def test_postgresql_binds_values_on_the_server_and_prepares_repeated_queries(mon
     assert options("OFF") == {"connect_timeout": 5}  # e.g. behind an old PgBouncer
     assert options(None, "django.db.backends.sqlite3") == {"connect_timeout": 5}
     for wrong in ("-1", "two", ""):
-        try:
+        with pytest.raises(ImproperlyConfigured, match="DATABASE_PREPARE_THRESHOLD"):
             options(wrong)
-        except ImproperlyConfigured as error:
-            assert "DATABASE_PREPARE_THRESHOLD" in str(error)
-        else:
-            raise AssertionError(f"{wrong!r} accepted")
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
